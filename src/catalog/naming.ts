@@ -1,0 +1,17 @@
+import { sha256Hex } from './canonical-json.js';
+
+export const NAME_SEPARATOR = '__';
+export const MAX_EXPOSED_NAME_LENGTH = 64;
+const HASH_SUFFIX_LENGTH = 8;
+
+/**
+ * `server__tool`, made safe for every client (letters, digits, `_`, `-`) and at most 64 characters.
+ * Longer names keep a readable prefix plus a hash of the full name, so the mapping is stable across restarts.
+ */
+export function exposedToolName(server: string, tool: string): string {
+  const full = `${server}${NAME_SEPARATOR}${tool}`;
+  const safe = full.replace(/[^A-Za-z0-9_-]/g, '_');
+  if (safe === full && safe.length <= MAX_EXPOSED_NAME_LENGTH) return safe;
+  const suffix = sha256Hex(full).slice(0, HASH_SUFFIX_LENGTH);
+  return `${safe.slice(0, MAX_EXPOSED_NAME_LENGTH - HASH_SUFFIX_LENGTH - 1)}_${suffix}`;
+}

@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { z } from 'zod';
+import { configSchema, type ToolscopeConfig } from './schema.js';
+
+/** A config that cannot be used; `problems` lists each one as `json.path: what is wrong`. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${file} is not a valid toolscope config:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadedConfig {
+  readonly path: string;
+  /** Folder the config's relative paths (stateDir, cwd) are resolved against. */
+  readonly baseDir: string;
+  readonly config: ToolscopeConfig;
+}
+
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.map(String).join('.') || '(root)';
+    const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+    return `${path}: ${missing ? 'required' : issue.message}`;
+  });
+}
+
+export function parseConfig(raw: unknown, file: string): ToolscopeConfig {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(file, formatIssues(result.error.issues));
+  return result.data;
+}
+
+export async function readConfigJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(path, [code === 'ENOENT' ? '(file): not found' : `(file): cannot read (${code})`]);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ConfigError(path, [`(file): invalid JSON: ${(error as Error).message}`]);
+  }
+}
+
+export async function loadConfig(path: string): Promise<LoadedConfig> {
+  const absolute = resolve(path);
+  const config = parseConfig(await readConfigJson(absolute), absolute);
+  return { path: absolute, baseDir: dirname(absolute), config };
+}

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { serversSchema } from './servers.js';
+
+/** The whole `toolscope.json`. Each section's schema lives beside the code it configures. */
+export const configSchema = z.object({
+  /** Where pins, embeddings, audit log and tokens are kept; relative to the config file. */
+  stateDir: z.string().default('.toolscope'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  servers: serversSchema.default({}),
+});
+
+export type ToolscopeConfig = z.infer<typeof configSchema>;

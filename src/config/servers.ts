@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** Characters a shell would act on; a `command` holding any of them (or whitespace) is refused. */
+const SHELL_METACHARACTERS = /[\s;&|$`<>(){}[\]*?!~'"\\#%^]/;
+
+const envValue = z.string();
+const common = {
+  enabled: z.boolean().default(true),
+  startup: z.enum(['eager', 'lazy']).default('eager'),
+  timeoutMs: z.number().int().positive().max(3_600_000).default(60_000),
+};
+
+export const stdioServerSchema = z.object({
+  type: z.literal('stdio'),
+  command: z
+    .string()
+    .min(1)
+    .refine((command) => !SHELL_METACHARACTERS.test(command), {
+      message: 'must be a program name or absolute path with no whitespace or shell metacharacters',
+    })
+    .refine((command) => !command.includes('/') || command.startsWith('/'), {
+      message: 'must be a program name found on PATH or an absolute path',
+    }),
+  args: z.array(z.string()).default([]),
+  cwd: z.string().optional(),
+  /** The only variables the child gets beyond PATH/HOME/LANG; values may use `${env:NAME}`. */
+  env: z.record(z.string(), envValue).default({}),
+  ...common,
+});
+
+export const httpServerSchema = z.object({
+  type: z.enum(['http', 'sse']),
+  url: z.url({ protocol: /^https?$/ }),
+  headers: z.record(z.string(), envValue).default({}),
+  ...common,
+});
+
+/** `type` may be left out: `command` means stdio, `url` means Streamable HTTP. */
+function inferTransport(entry: unknown): unknown {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry) || 'type' in entry) return entry;
+  return { ...entry, type: 'url' in entry ? 'http' : 'stdio' };
+}
+
+export const serverSchema = z.preprocess(
+  inferTransport,
+  z.discriminatedUnion('type', [stdioServerSchema, httpServerSchema], {
+    error: 'unknown transport: `type` must be "stdio", "http" or "sse"',
+  }),
+);
+
+export const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+export const serversSchema = z.record(
+  z.string().regex(SERVER_NAME, 'server names use letters, digits, "_" and "-"').refine((n) => !n.includes('__'), {
+    message: 'server names must not contain "__" (it separates server and tool in exposed names)',
+  }),
+  serverSchema,
+);
+
+export type StdioServerConfig = z.infer<typeof stdioServerSchema>;
+export type HttpServerConfig = z.infer<typeof httpServerSchema>;
+export type ServerConfig = z.infer<typeof serverSchema>;

@@ -1,0 +1,35 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+
+export interface RefusalDetails {
+  /** The config rule that decided, e.g. `principals.reader.deny[0]: filesystem:write_*`. */
+  readonly rule?: string;
+  readonly retryAfterSeconds?: number;
+}
+
+/** Thrown by a stage that stops a call; nothing past that stage runs. */
+export class CallRefused extends Error {
+  constructor(
+    readonly stage: string,
+    readonly reason: string,
+    readonly details: RefusalDetails = {},
+  ) {
+    super(`${stage}: ${reason}`);
+    this.name = 'CallRefused';
+  }
+}
+
+/** The MCP tool error a caller sees for a refusal: readable text plus the same facts as structured content. */
+export function refusalResult(refusal: CallRefused): CallToolResult {
+  const retry = refusal.details.retryAfterSeconds;
+  const text =
+    `toolscope refused this call at the ${refusal.stage} stage: ${refusal.reason}` +
+    (refusal.details.rule ? ` (rule ${refusal.details.rule})` : '') +
+    (retry !== undefined ? `. Retry after ${retry} s.` : '');
+  return {
+    isError: true,
+    content: [{ type: 'text', text }],
+    structuredContent: {
+      refused: { stage: refusal.stage, reason: refusal.reason, ...refusal.details },
+    },
+  };
+}
