@@ -1,0 +1,27 @@
+/** What the retrieval index needs of a tool; built from a CatalogTool (id = exposedName) or an eval catalog line. */
+export interface IndexableTool {
+  readonly id: string;
+  readonly server: string;
+  readonly name: string;
+  readonly title?: string;
+  readonly description: string;
+  readonly inputSchema: Readonly<Record<string, unknown>>;
+  /** Content hash: the embedding cache key. */
+  readonly hash: string;
+}
+
+export interface ScoredTool {
+  readonly id: string;
+  readonly score: number;
+}
+
+export interface SearchOptions {
+  readonly limit: number;
+  /** Applied before the top-k cut: only tools the caller may call compete for the k places. */
+  readonly filter?: (id: string) => boolean;
+}
+
+export interface Retriever {
+  readonly name: string;
+  search(query: string, options: SearchOptions): Promise<ScoredTool[]>;
+}
