@@ -1,0 +1,110 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { loadEmbedder, type EmbedderSettings } from '../../embedding/index.js';
+import { evaluateDataset } from '../../eval/evaluate.js';
+import { describeBadLine, EvalInputError } from '../../eval/input-error.js';
+import { renderEvalMarkdown, summaryTable } from '../../eval/report-markdown.js';
+import { createLogger } from '../../log.js';
+import { RETRIEVER_KINDS, type RetrieverKind } from '../../retrieval/tool-index.js';
+
+interface EvalCommandOptions {
+  catalog: string;
+  queries: string;
+  retriever: RetrieverKind | 'all';
+  embedder: 'use-lite' | 'transformers';
+  model?: string;
+  modelDir?: string;
+  k: number[];
+  json?: string;
+  report?: string;
+  skipBad?: boolean;
+  maxQueries?: number;
+  stateDir?: string;
+  decompose: boolean;
+}
+
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(`'${text}' is not a positive integer`);
+  return value;
+}
+
+function cutOffs(text: string): number[] {
+  const values = text.split(',').map((part) => positiveInteger(part.trim()));
+  return [...new Set(values)].sort((a, b) => a - b);
+}
+
+function embedderSettings(options: EvalCommandOptions): EmbedderSettings {
+  if (options.embedder === 'use-lite') return { backend: 'use-lite' };
+  return {
+    backend: 'transformers',
+    ...(options.model !== undefined && { model: options.model }),
+    // A local model folder means: use what is there, never download.
+    ...(options.modelDir !== undefined && { localModelPath: options.modelDir, allowRemoteModels: false }),
+  };
+}
+
+async function runEvalCommand(options: EvalCommandOptions): Promise<void> {
+  const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? 'warn');
+  const retrievers = options.retriever === 'all' ? [...RETRIEVER_KINDS] : [options.retriever];
+  const needsEmbedder = retrievers.some((kind) => kind !== 'bm25');
+  const embedder = needsEmbedder ? await loadEmbedder(embedderSettings(options), logger) : undefined;
+  // Without --state-dir every run starts cold, so the index build time includes embedding the catalog.
+  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'toolscope-eval-')));
+  try {
+    const { report, skipped } = await evaluateDataset({
+      catalogFile: options.catalog,
+      queriesFile: options.queries,
+      retrievers,
+      ks: options.k,
+      stateDir,
+      ...(embedder !== undefined && { embedder }),
+      decompose: options.decompose,
+      skipBad: options.skipBad ?? false,
+      ...(options.maxQueries !== undefined && { maxQueries: options.maxQueries }),
+    });
+    if (skipped.length > 0) {
+      process.stderr.write(`skipped ${skipped.length} malformed line(s):\n${skipped.map((bad) => `  ${describeBadLine(bad)}`).join('\n')}\n`);
+    }
+    if (options.json) await writeFile(options.json, `${JSON.stringify(report, null, 2)}\n`);
+    if (options.report) await writeFile(options.report, renderEvalMarkdown(report));
+    const k = report.ks.includes(5) ? 5 : (report.ks[report.ks.length - 1] as number);
+    process.stdout.write(
+      `${report.dataset}: ${report.catalogSize} tools, ${report.queryCount} queries, embedder ${report.embedder ?? 'none'}\n\n` +
+        `${summaryTable(report, k)}\n`,
+    );
+  } finally {
+    if (options.stateDir === undefined) await rm(stateDir, { recursive: true, force: true });
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('eval')
+    .description('measure tool-selection accuracy, token savings and latency on a labelled tool catalog')
+    .requiredOption('--catalog <file>', 'catalog.jsonl: one {id, server, name, description, inputSchema} per line')
+    .requiredOption('--queries <file>', 'queries.jsonl: one {id, query, relevant: [tool ids]} per line')
+    .addOption(new Option('--retriever <name>', 'retriever to evaluate').choices([...RETRIEVER_KINDS, 'all']).default('all'))
+    .addOption(new Option('--embedder <backend>', 'embedding backend').choices(['use-lite', 'transformers']).default('use-lite'))
+    .option('--model <id>', 'transformers model (hub id, or folder name under --model-dir)')
+    .option('--model-dir <dir>', 'folder of local transformers models; forbids hub downloads')
+    .option('--k <list>', 'comma-separated cut-offs', cutOffs, [1, 3, 5, 10])
+    .option('--json <file>', 'write the full results as JSON')
+    .option('--report <file>', 'write a markdown report')
+    .option('--skip-bad', 'skip malformed input lines (and report them) instead of stopping')
+    .option('--max-queries <n>', 'evaluate a deterministic sample of n queries', positiveInteger)
+    .option('--no-decompose', 'measure the bare retrievers, without splitting multi-action queries')
+    .option('--state-dir <dir>', 'reuse this embedding cache (default: a fresh temporary folder, removed after)')
+    .action(async (options: EvalCommandOptions) => {
+      try {
+        await runEvalCommand(options);
+      } catch (error) {
+        if (!(error instanceof EvalInputError)) throw error;
+        const hint = error.skippable ? ' (--skip-bad skips malformed lines)' : '';
+        process.stderr.write(`toolscope eval: invalid input${hint}\n${error.message}\n`);
+        process.exitCode = 1;
+      }
+    });
+}

@@ -1,0 +1,34 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { editConfig, rawServers } from '../../config/edit.js';
+import { planImport } from '../../config/import.js';
+import { readConfigJson } from '../../config/load.js';
+import { configPath } from '../options.js';
+
+/** `import FILE`: adds the servers of a Claude Desktop / Cursor config, reporting each entry it refuses. */
+export function register(program: Command): void {
+  program
+    .command('import')
+    .description('import the "mcpServers" of a Claude Desktop or Cursor config file')
+    .argument('<file>', 'e.g. claude_desktop_config.json or .cursor/mcp.json')
+    .action(async (source: string, _options: unknown, cmd: Command) => {
+      const file = configPath(cmd);
+      const sourceJson = await readConfigJson(resolve(source));
+      const plan = await editConfig(
+        file,
+        (raw) => {
+          const servers = rawServers(raw, file);
+          const planned = planImport(sourceJson, resolve(source), new Set(Object.keys(servers)));
+          for (const { name, entry } of planned.accepted) servers[name] = entry;
+          return planned;
+        },
+        { createIfMissing: true },
+      );
+      for (const { name } of plan.accepted) console.log(`imported "${name}"`);
+      for (const { name, reasons } of plan.refused) {
+        console.log(`refused "${name}":`);
+        for (const reason of reasons) console.log(`  - ${reason}`);
+      }
+      console.log(`${plan.accepted.length} imported, ${plan.refused.length} refused, into ${file}`);
+    });
+}

@@ -1,0 +1,48 @@
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { configPaths } from '../../config/path-reference.js';
+import { PinStore } from '../../policy/pinning/pin-store.js';
+import { loadCommandConfig } from '../options.js';
+
+/** `quarantine` and `approve-tool`: tools held back because they changed or look poisoned, and releasing them. */
+export function register(program: Command): void {
+  program
+    .command('quarantine')
+    .description('list quarantined tools with the reason and, for changed tools, a diff against the pinned definition')
+    .option('--json', 'full entries as JSON')
+    .action(async (options: { json?: boolean }, cmd: Command) => {
+      const entries = await (await storeOf(cmd)).quarantined();
+      entries.sort((a, b) => a.tool.localeCompare(b.tool));
+      if (options.json) {
+        console.log(JSON.stringify(entries, null, 2));
+        return;
+      }
+      if (entries.length === 0) {
+        console.log('no tool is quarantined');
+        return;
+      }
+      const blocks = entries.map((entry) =>
+        [
+          `${entry.tool} (${entry.kind}, since ${entry.since})`,
+          ...entry.reasons.map((reason) => `  - ${reason}`),
+          ...(entry.diff ? [entry.diff.trimEnd()] : []),
+          `  release with: toolscope approve-tool ${entry.tool}`,
+        ].join('\n'),
+      );
+      console.log(blocks.join('\n\n'));
+    });
+
+  program
+    .command('approve-tool <name>')
+    .description('pin the current definition of a quarantined tool and release it (a running serve picks it up)')
+    .action(async (name: string, _options: unknown, cmd: Command) => {
+      const entry = await (await storeOf(cmd)).approve(name, `cli:${userInfo().username}`);
+      if (!entry) throw new Error(`"${name}" is not quarantined (\`toolscope quarantine\` lists the tools that are)`);
+      console.log(`released ${name} (${entry.kind}); its current definition is now pinned`);
+    });
+}
+
+async function storeOf(cmd: Command): Promise<PinStore> {
+  const loaded = await loadCommandConfig(cmd);
+  return new PinStore(configPaths(loaded).stateDir);
+}

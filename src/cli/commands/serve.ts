@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { configPaths } from '../../config/path-reference.js';
+import { createGateway } from '../../gateway.js';
+import { createLogger } from '../../log.js';
+import { serveHttp } from '../../server/http.js';
+import { parseListenAddress } from '../../server/loopback.js';
+import { RunRecorder } from '../../server/run-record.js';
+import { serveStdio } from '../../server/stdio.js';
+import { connectHelp } from '../connect-help.js';
+import { loadCommandConfig } from '../options.js';
+
+/** `serve`: one MCP endpoint over stdio (default) or Streamable HTTP (`--http HOST:PORT`). */
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('serve every configured server\'s tools as one MCP endpoint')
+    .option('--http <host:port>', 'serve Streamable HTTP at http://HOST:PORT/mcp (loopback only; port 0 picks one)')
+    .action(async (options: { http?: string }, cmd: Command) => {
+      const loaded = await loadCommandConfig(cmd);
+      const address = options.http === undefined ? undefined : parseListenAddress(options.http);
+      const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? loaded.config.logLevel);
+      const gateway = createGateway(loaded, { logger });
+      await gateway.start();
+      const stateDir = configPaths(loaded).stateDir;
+
+      if (address) {
+        const http = await serveHttp(gateway, address);
+        const recorder = new RunRecorder(stateDir, gateway, { transport: 'http', url: http.url });
+        await recorder.start();
+        console.log(connectHelp(http.url, loaded.path));
+        await stopSignal();
+        await http.close();
+        await recorder.stop();
+      } else {
+        const recorder = new RunRecorder(stateDir, gateway, { transport: 'stdio' });
+        await recorder.start();
+        await Promise.race([serveStdio(gateway), stopSignal()]);
+        await recorder.stop();
+      }
+      await gateway.stop();
+      // Whatever still holds the event loop (a stdin reader, a keep-alive socket) must not keep us alive.
+      process.exit(0);
+    });
+}
+
+/** Resolves on the first SIGINT/SIGTERM; a second one exits at once. */
+function stopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { configPaths } from '../../config/path-reference.js';
+import { readRunRecords, type RunRecord } from '../../server/run-record.js';
+import { loadCommandConfig } from '../options.js';
+import { serverTable } from '../server-table.js';
+
+/** `status`: what the running `toolscope serve` processes of this config report about their servers. */
+export function register(program: Command): void {
+  program
+    .command('status')
+    .description('show the state of a running `toolscope serve` (servers, restarts, last errors)')
+    .option('--json', 'the raw status records')
+    .action(async (options: { json?: boolean }, cmd: Command) => {
+      const loaded = await loadCommandConfig(cmd);
+      const records = await readRunRecords(configPaths(loaded).stateDir);
+      if (options.json) {
+        console.log(JSON.stringify(records, null, 2));
+        return;
+      }
+      if (records.length === 0) {
+        console.log(`no toolscope serve is running with ${loaded.path} (\`toolscope list\` connects to the servers briefly)`);
+        return;
+      }
+      console.log(records.map(describe).join('\n\n'));
+    });
+}
+
+function describe(record: RunRecord): string {
+  const where = record.url ?? 'stdio';
+  const head =
+    `toolscope serve (pid ${record.pid}) on ${where}, up since ${record.startedAt}: ` +
+    `${record.status.tools} tools, exposure ${record.status.exposure}`;
+  return `${head}\n${serverTable(record.status.servers)}`;
+}

@@ -1,0 +1,27 @@
+import type { ServerStatus } from '../downstream/supervisor.js';
+import { formatTable } from './table.js';
+
+/** The servers table `list` and `status` print. */
+export function serverTable(servers: readonly ServerStatus[]): string {
+  if (servers.length === 0) return 'no servers configured (add one with `toolscope add NAME -- COMMAND [ARGS...]`)';
+  return formatTable(
+    ['SERVER', 'STATE', 'TRANSPORT', 'TOOLS', 'RESTARTS', 'DETAIL'],
+    servers.map((server) => [
+      server.name,
+      server.state,
+      server.transport,
+      String(server.tools),
+      String(server.restarts),
+      detail(server),
+    ]),
+  );
+}
+
+function detail(server: ServerStatus): string {
+  const parts: string[] = [];
+  if (server.startup === 'lazy') parts.push('lazy');
+  if (server.pid !== undefined) parts.push(`pid ${server.pid}`);
+  if (server.retryAt) parts.push(`retry at ${server.retryAt}`);
+  if (server.lastError && server.state !== 'ready') parts.push(`last error: ${server.lastError}`);
+  return parts.join('; ');
+}

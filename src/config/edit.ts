@@ -1,0 +1,60 @@
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic-write.js';
+import { ConfigError, parseConfig, readConfigJson } from './load.js';
+
+/** The config file as JSON, before validation: edits go here so fields toolscope does not know survive. */
+export type RawConfig = Record<string, unknown>;
+
+export interface EditOptions {
+  /** Start from `{}` when the file does not exist yet (e.g. the first `toolscope add`). */
+  readonly createIfMissing?: boolean;
+}
+
+/**
+ * Applies `edit` to the raw JSON of the config, validates the result with the schema (refusing it, file
+ * untouched, if invalid) and writes it atomically. Returns what `edit` returned.
+ */
+export async function editConfig<T>(
+  path: string,
+  edit: (raw: RawConfig) => T,
+  options: EditOptions = {},
+): Promise<T> {
+  const file = resolve(path);
+  const raw = options.createIfMissing && !(await exists(file)) ? {} : await readConfigJson(file);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(file, ['(root): must be a JSON object']);
+  }
+  const edited = structuredClone(raw) as RawConfig;
+  const result = edit(edited);
+  parseConfig(edited, file);
+  await writeFileAtomic(file, `${JSON.stringify(edited, null, 2)}\n`);
+  return result;
+}
+
+/** The raw `servers` object, created when absent. */
+export function rawServers(raw: RawConfig, file: string): Record<string, unknown> {
+  raw.servers ??= {};
+  const servers = raw.servers;
+  if (servers === null || typeof servers !== 'object' || Array.isArray(servers)) {
+    throw new ConfigError(file, ['servers: must be an object']);
+  }
+  return servers as Record<string, unknown>;
+}
+
+/** The raw entry of one server, which must exist. */
+export function rawServer(raw: RawConfig, file: string, name: string): Record<string, unknown> {
+  const entry = rawServers(raw, file)[name];
+  if (entry === undefined) throw new Error(`no server named "${name}" in ${file}`);
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+    throw new ConfigError(file, [`servers.${name}: must be an object`]);
+  }
+  return entry as Record<string, unknown>;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}

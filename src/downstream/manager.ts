@@ -1,0 +1,79 @@
+import { EventEmitter } from 'node:events';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { ConfigPaths } from '../config/path-reference.js';
+import type { ServerConfig } from '../config/servers.js';
+import type { Logger } from '../log.js';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { ServerSupervisor, ServerUnavailable, type ServerStatus } from './supervisor.js';
+
+export interface DownstreamManagerOptions {
+  readonly catalog: Catalog;
+  readonly paths: ConfigPaths;
+  readonly logger: Logger;
+  readonly backoff?: BackoffPolicy;
+}
+
+/** Every configured downstream server, each under its own supervisor. */
+export class DownstreamManager extends EventEmitter<{ state: [ServerStatus] }> {
+  private readonly supervisors = new Map<string, ServerSupervisor>();
+
+  constructor(servers: Readonly<Record<string, ServerConfig>>, options: DownstreamManagerOptions) {
+    super();
+    const deps = { ...options, backoff: options.backoff ?? DEFAULT_BACKOFF };
+    for (const [name, config] of Object.entries(servers)) {
+      const supervisor = new ServerSupervisor(name, config, deps);
+      supervisor.on('state', (status) => this.emit('state', status));
+      this.supervisors.set(name, supervisor);
+    }
+  }
+
+  /** Connects every eager server in parallel, without waiting: tools appear as servers come up. */
+  startEager(): void {
+    for (const supervisor of this.supervisors.values()) {
+      if (supervisor.startup === 'eager') supervisor.start();
+    }
+  }
+
+  /** Connects the lazy servers too: called when a client first needs the catalog. */
+  startLazy(): void {
+    for (const supervisor of this.supervisors.values()) supervisor.start();
+  }
+
+  /** Resolves once no server is still connecting, or after `timeoutMs`. */
+  settled(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.status().some((status) => status.state === 'starting')) return;
+        done();
+      };
+      const timer = setTimeout(() => done(), timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.off('state', check);
+        resolve();
+      };
+      this.on('state', check);
+      check();
+    });
+  }
+
+  async callTool(
+    server: string,
+    tool: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<CallToolResult> {
+    const supervisor = this.supervisors.get(server);
+    if (!supervisor) throw new ServerUnavailable('not in the config');
+    return supervisor.callTool(tool, args, signal);
+  }
+
+  status(): ServerStatus[] {
+    return [...this.supervisors.values()].map((supervisor) => supervisor.status());
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.supervisors.values()].map((supervisor) => supervisor.stop()));
+  }
+}

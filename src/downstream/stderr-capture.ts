@@ -1,0 +1,47 @@
+const MAX_LINE_LENGTH = 2_000;
+const TAIL_LINES = 20;
+
+/**
+ * Splits a child's stderr into lines for our logger, with bounded memory: long lines are cut, only the last
+ * few lines are kept (to explain a failed start), and known secret values are masked before anything leaves.
+ */
+export class StderrCapture {
+  private partial = '';
+  private readonly tail: string[] = [];
+
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly secrets: readonly string[] = [],
+  ) {}
+
+  write(chunk: Buffer | string): void {
+    const lines = (this.partial + chunk.toString()).split('\n');
+    this.partial = lines.pop() ?? '';
+    if (this.partial.length > MAX_LINE_LENGTH) {
+      lines.push(this.partial);
+      this.partial = '';
+    }
+    for (const line of lines) this.emit(line);
+  }
+
+  /** Emits whatever is left without a newline (the child exited). */
+  end(): void {
+    if (this.partial) this.emit(this.partial);
+    this.partial = '';
+  }
+
+  /** The last lines written, newest last. */
+  lastLines(): readonly string[] {
+    return this.tail;
+  }
+
+  private emit(raw: string): void {
+    let line = raw.replace(/\r$/, '');
+    if (!line.trim()) return;
+    if (line.length > MAX_LINE_LENGTH) line = `${line.slice(0, MAX_LINE_LENGTH)}…`;
+    for (const secret of this.secrets) line = line.replaceAll(secret, '[redacted]');
+    this.tail.push(line);
+    if (this.tail.length > TAIL_LINES) this.tail.shift();
+    this.onLine(line);
+  }
+}

@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { LaunchSpec } from './launch.js';
+import type { StderrCapture } from './stderr-capture.js';
+
+const CLOSE_GRACE_MS = 2_000;
+
+/**
+ * MCP over a child's stdin/stdout. Unlike the SDK's StdioClientTransport, the child gets exactly
+ * `spec.env` (the SDK adds SHELL, USER, LOGNAME and TERM) and its stderr is captured, never inherited.
+ * The child is spawned from its argv with `shell: false`.
+ */
+export class ChildProcessTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  private child: ChildProcess | undefined;
+  private readonly readBuffer = new ReadBuffer();
+  private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+
+  constructor(
+    private readonly spec: LaunchSpec,
+    private readonly stderr: StderrCapture,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** How the child ended, with its last stderr line: the useful part of a "connection closed" error. */
+  describeExit(): string | undefined {
+    if (!this.exit) return undefined;
+    const how = this.exit.signal ? `was killed by ${this.exit.signal}` : `exited with code ${this.exit.code}`;
+    const last = this.stderr.lastLines().at(-1);
+    return last ? `${how} (stderr: ${last})` : how;
+  }
+
+  start(): Promise<void> {
+    if (this.child) throw new Error('ChildProcessTransport already started');
+    const child = spawn(this.spec.command, [...this.spec.args], {
+      cwd: this.spec.cwd,
+      env: { ...this.spec.env },
+      shell: false,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    this.child = child;
+    child.stdout!.on('data', (chunk: Buffer) => this.receive(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => this.stderr.write(chunk));
+    child.stdin!.on('error', (error) => this.onerror?.(error));
+    child.on('close', (code, signal) => {
+      this.stderr.end();
+      // A child that never started has no exit to report (its spawn error says it all).
+      if (child.pid !== undefined) this.exit = { code, signal };
+      this.child = undefined;
+      this.onclose?.();
+    });
+    return new Promise((resolve, reject) => {
+      child.once('spawn', () => resolve());
+      child.on('error', (error) => {
+        reject(new Error(`cannot start \`${this.spec.command}\`: ${error.message}`));
+        this.onerror?.(error);
+      });
+    });
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    const stdin = this.child?.stdin;
+    if (!stdin?.writable) return Promise.reject(new Error('not connected: the server process is not running'));
+    return new Promise((resolve) => {
+      if (stdin.write(serializeMessage(message))) resolve();
+      else stdin.once('drain', resolve);
+    });
+  }
+
+  /** Ends stdin (servers exit on EOF), then SIGTERM, then SIGKILL, each after a grace period. */
+  async close(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const closed = once(child, 'close');
+    child.stdin?.end();
+    for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+      if (await settlesWithin(closed, CLOSE_GRACE_MS)) return;
+      child.kill(signal);
+    }
+    await settlesWithin(closed, CLOSE_GRACE_MS);
+  }
+
+  private receive(chunk: Buffer): void {
+    try {
+      this.readBuffer.append(chunk);
+    } catch (error) {
+      // Over the buffer limit: the stream can no longer be trusted.
+      this.onerror?.(error as Error);
+      void this.close();
+      return;
+    }
+    for (;;) {
+      let message: JSONRPCMessage | null;
+      try {
+        message = this.readBuffer.readMessage();
+      } catch (error) {
+        this.onerror?.(new Error(`the server wrote a line that is not JSON-RPC: ${(error as Error).message}`));
+        continue;
+      }
+      if (message === null) return;
+      this.onmessage?.(message);
+    }
+  }
+}
+
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([promise.then(() => true), timeout]).finally(() => clearTimeout(timer));
+}

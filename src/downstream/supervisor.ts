@@ -1,0 +1,270 @@
+import { EventEmitter } from 'node:events';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { toCatalogTool, type Catalog } from '../catalog/catalog.js';
+import { MissingEnvError } from '../config/env-reference.js';
+import type { ConfigPaths } from '../config/path-reference.js';
+import type { ServerConfig } from '../config/servers.js';
+import type { Logger } from '../log.js';
+import { backoffDelay, type BackoffPolicy } from './backoff.js';
+import { DownstreamConnection, type CallOptions } from './connection.js';
+
+/**
+ * `idle`: lazy, not needed yet. `starting`: spawning/handshaking. `ready`: serving calls.
+ * `backoff`: crashed or failed to start, waiting to retry. `failed`: gave up (see lastError).
+ * `disabled`: `enabled: false` in the config. `stopped`: the gateway shut it down.
+ */
+export type ServerState = 'idle' | 'starting' | 'ready' | 'backoff' | 'failed' | 'disabled' | 'stopped';
+
+export interface ServerStatus {
+  readonly name: string;
+  readonly transport: ServerConfig['type'];
+  readonly startup: ServerConfig['startup'];
+  readonly state: ServerState;
+  readonly tools: number;
+  readonly restarts: number;
+  readonly pid?: number;
+  readonly lastError?: string;
+  /** ISO time of the next restart attempt while in `backoff`. */
+  readonly retryAt?: string;
+}
+
+export interface SupervisorDeps {
+  readonly catalog: Catalog;
+  readonly paths: ConfigPaths;
+  readonly logger: Logger;
+  readonly backoff: BackoffPolicy;
+}
+
+/** A call reached a server that cannot take it right now; the message says why. */
+export class ServerUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServerUnavailable';
+  }
+}
+
+/**
+ * Keeps one downstream server running: connects, mirrors its tools into the catalog (and follows
+ * `tools/list_changed`), restarts it with capped exponential backoff when it dies, gives up after too many
+ * consecutive failures. Nothing here blocks other servers.
+ */
+export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
+  private state: ServerState;
+  private connection: DownstreamConnection | undefined;
+  private pending: { promise: Promise<DownstreamConnection>; abort: AbortController } | undefined;
+  /** Bumped whenever a connection is adopted or dropped, so hooks of an old connection are ignored. */
+  private generation = 0;
+  private failures = 0;
+  private restarts = 0;
+  private lastError: string | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryAt: number | undefined;
+  private readySince = 0;
+  private refreshing = false;
+  private refreshAgain = false;
+  private readonly log: Logger;
+
+  constructor(
+    readonly name: string,
+    private readonly config: ServerConfig,
+    private readonly deps: SupervisorDeps,
+  ) {
+    super();
+    this.state = config.enabled ? 'idle' : 'disabled';
+    this.log = deps.logger.child({ server: name });
+  }
+
+  get startup(): ServerConfig['startup'] {
+    return this.config.startup;
+  }
+
+  /** Begins connecting unless already up, connecting, waiting to retry, disabled or given up. */
+  start(): void {
+    if (this.state === 'idle' || this.state === 'stopped') void this.attempt().catch(() => undefined);
+  }
+
+  status(): ServerStatus {
+    return {
+      name: this.name,
+      transport: this.config.type,
+      startup: this.config.startup,
+      state: this.state,
+      tools: this.deps.catalog.forServer(this.name).length,
+      restarts: this.restarts,
+      ...(this.connection?.pid !== undefined && { pid: this.connection.pid }),
+      ...(this.lastError !== undefined && { lastError: this.lastError }),
+      ...(this.retryAt !== undefined && { retryAt: new Date(this.retryAt).toISOString() }),
+    };
+  }
+
+  /** Forwards a call with the server's timeout; waits for a connection in progress, starts a lazy server. */
+  async callTool(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
+    const connection = await this.usableConnection();
+    const options: CallOptions = { signal, timeoutMs: this.config.timeoutMs };
+    return connection.callTool(tool, args, options);
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'disabled') return;
+    this.setState('stopped');
+    this.generation++;
+    clearTimeout(this.retryTimer);
+    this.retryAt = undefined;
+    this.pending?.abort.abort();
+    await this.pending?.promise.catch(() => undefined);
+    const connection = this.connection;
+    this.connection = undefined;
+    await connection?.close().catch((error: unknown) => this.log.warn({ err: error }, 'error while closing'));
+  }
+
+  private async usableConnection(): Promise<DownstreamConnection> {
+    switch (this.state) {
+      case 'ready':
+        return this.connection!;
+      case 'starting':
+        return this.pending!.promise;
+      case 'idle':
+        return this.attempt();
+      case 'backoff': {
+        const seconds = Math.max(0, Math.ceil(((this.retryAt ?? Date.now()) - Date.now()) / 1000));
+        throw new ServerUnavailable(`not available, restarting in ${seconds} s (last error: ${this.lastError})`);
+      }
+      case 'failed':
+        throw new ServerUnavailable(`not available, gave up restarting (last error: ${this.lastError})`);
+      case 'disabled':
+        throw new ServerUnavailable('disabled in the config');
+      case 'stopped':
+        throw new ServerUnavailable('stopped');
+    }
+  }
+
+  private attempt(): Promise<DownstreamConnection> {
+    const abort = new AbortController();
+    const promise = this.connect(abort.signal);
+    this.pending = { promise, abort };
+    this.setState('starting');
+    promise.then(
+      () => {
+        this.pending = undefined;
+      },
+      (error: unknown) => {
+        this.pending = undefined;
+        if (!abort.signal.aborted) this.startFailed(error);
+      },
+    );
+    return promise;
+  }
+
+  private async connect(signal: AbortSignal): Promise<DownstreamConnection> {
+    const generation = ++this.generation;
+    const current = () => generation === this.generation;
+    const connection = await DownstreamConnection.open(this.name, this.config, {
+      paths: this.deps.paths,
+      logger: this.deps.logger,
+      signal,
+      hooks: {
+        onToolsChanged: () => {
+          if (!current()) return;
+          // Servers often add tools right after the handshake, while our first listing may already be in flight.
+          if (this.state === 'ready') this.refreshTools();
+          else this.refreshAgain = true;
+        },
+        onLost: (reason) => {
+          if (current() && this.state === 'ready') this.lost(reason);
+        },
+      },
+    });
+    const abandon = () => void connection.close().catch(() => undefined);
+    signal.addEventListener('abort', abandon, { once: true });
+    try {
+      const tools = await connection.listTools(this.config.timeoutMs);
+      if (signal.aborted) throw new ServerUnavailable('stopped');
+      this.deps.catalog.setServerTools(
+        this.name,
+        tools.map((tool) => toCatalogTool(this.name, tool)),
+      );
+    } catch (error) {
+      await connection.close().catch(() => undefined);
+      throw error;
+    } finally {
+      signal.removeEventListener('abort', abandon);
+    }
+    this.connection = connection;
+    this.readySince = Date.now();
+    this.retryAt = undefined;
+    this.log.info({ tools: this.deps.catalog.forServer(this.name).length, childPid: connection.pid }, 'server ready');
+    this.setState('ready');
+    if (this.refreshAgain) {
+      this.refreshAgain = false;
+      this.refreshTools();
+    }
+    return connection;
+  }
+
+  private lost(reason: string): void {
+    this.generation++;
+    this.connection = undefined;
+    if (Date.now() - this.readySince >= this.deps.backoff.stableAfterMs) this.failures = 0;
+    this.log.warn({ reason }, 'server connection lost');
+    this.failed(reason, true);
+  }
+
+  private startFailed(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.log.warn({ reason: message }, 'server failed to start');
+    // A missing `${env:…}` variable will still be missing next time.
+    this.failed(message, !(error instanceof MissingEnvError));
+  }
+
+  private failed(reason: string, retryable: boolean): void {
+    this.lastError = reason;
+    this.failures++;
+    if (!retryable || this.failures >= this.deps.backoff.maxConsecutiveFailures) {
+      this.retryAt = undefined;
+      this.deps.catalog.removeServer(this.name);
+      this.log.error({ reason, failures: this.failures }, 'server failed; not restarting');
+      this.setState('failed');
+      return;
+    }
+    const delay = backoffDelay(this.deps.backoff, this.failures);
+    this.retryAt = Date.now() + delay;
+    this.setState('backoff');
+    this.retryTimer = setTimeout(() => {
+      this.retryAt = undefined;
+      this.restarts++;
+      void this.attempt().catch(() => undefined);
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  /** Re-lists the server's tools; a notification arriving mid-refresh queues exactly one more. */
+  private refreshTools(): void {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = true;
+    const generation = this.generation;
+    this.connection!.listTools(this.config.timeoutMs)
+      .then((tools) => {
+        if (generation !== this.generation) return;
+        this.deps.catalog.setServerTools(
+          this.name,
+          tools.map((tool) => toCatalogTool(this.name, tool)),
+        );
+        this.emit('state', this.status());
+      })
+      .catch((error: unknown) => this.log.warn({ err: error }, 'could not refresh tools after list_changed'))
+      .finally(() => {
+        const again = this.refreshAgain;
+        this.refreshing = false;
+        this.refreshAgain = false;
+        if (again && this.state === 'ready') this.refreshTools();
+      });
+  }
+
+  private setState(state: ServerState): void {
+    this.state = state;
+    this.emit('state', this.status());
+  }
+}

@@ -1,0 +1,116 @@
+import { EventEmitter } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { Catalog } from './catalog/catalog.js';
+import type { LoadedConfig } from './config/load.js';
+import { configPaths } from './config/path-reference.js';
+import type { BackoffPolicy } from './downstream/backoff.js';
+import { DownstreamManager } from './downstream/manager.js';
+import type { ServerStatus } from './downstream/supervisor.js';
+import { createExposureMode } from './exposure/modes.js';
+import type { ExposureMode } from './exposure/types.js';
+import { createLogger, type Logger } from './log.js';
+import type { Principal } from './pipeline/call-context.js';
+import type { CallHandler } from './pipeline/compose.js';
+import { buildPipeline } from './pipeline/build.js';
+import { createSessionServer } from './server/session.js';
+
+export interface GatewayOptions {
+  readonly logger?: Logger;
+  /** Who callers are until authentication exists: stdio and loopback HTTP sessions act as this principal. */
+  readonly principal?: Principal;
+  readonly backoff?: BackoffPolicy;
+}
+
+export interface GatewayStatus {
+  readonly config: string;
+  readonly exposure: string;
+  readonly tools: number;
+  readonly servers: ServerStatus[];
+}
+
+export const LOCAL_PRINCIPAL: Principal = { name: 'local' };
+
+/**
+ * How long the first `tools/list` may wait for servers that are still connecting. Clients that list once and
+ * ignore `list_changed` then still see every healthy server; a dead or slow one delays nobody longer than this.
+ */
+const FIRST_LIST_GRACE_MS = 5_000;
+
+/**
+ * toolscope's core, independent of how clients connect: the catalog, the supervised downstream servers,
+ * the call pipeline and the exposure mode. Transports (stdio, HTTP) ask it for one MCP `Server` per session.
+ */
+export class Gateway extends EventEmitter<{ status: [] }> {
+  readonly catalog = new Catalog();
+  readonly downstream: DownstreamManager;
+  readonly exposure: ExposureMode;
+  readonly pipeline: CallHandler;
+  readonly logger: Logger;
+  readonly principal: Principal;
+  private warmup: Promise<void> | undefined;
+
+  constructor(
+    readonly loaded: LoadedConfig,
+    options: GatewayOptions = {},
+  ) {
+    super();
+    this.logger = options.logger ?? createLogger(loaded.config.logLevel);
+    this.principal = options.principal ?? LOCAL_PRINCIPAL;
+    // One listener per client session.
+    this.catalog.setMaxListeners(0);
+    this.downstream = new DownstreamManager(loaded.config.servers, {
+      catalog: this.catalog,
+      paths: configPaths(loaded),
+      logger: this.logger,
+      ...(options.backoff && { backoff: options.backoff }),
+    });
+    this.downstream.on('state', () => this.emit('status'));
+    this.pipeline = buildPipeline({ forwarder: this.downstream });
+    this.exposure = createExposureMode(loaded.config.exposure, { catalog: this.catalog });
+  }
+
+  /** Creates the state folder and starts connecting eager servers; returns without waiting for any of them. */
+  async start(): Promise<void> {
+    await mkdir(configPaths(this.loaded).stateDir, { recursive: true });
+    this.downstream.startEager();
+  }
+
+  async stop(): Promise<void> {
+    await this.downstream.stop();
+  }
+
+  /** A new MCP server for one client session, acting as `principal`. */
+  createSession(principal: Principal | undefined = this.principal): Server {
+    return createSessionServer(
+      {
+        catalog: this.catalog,
+        exposure: this.exposure,
+        pipeline: this.pipeline,
+        logger: this.logger,
+        catalogNeeded: () => this.catalogNeeded(),
+      },
+      principal,
+    );
+  }
+
+  /** Starts lazy servers on first need; the first reader waits (bounded) for servers still connecting. */
+  catalogNeeded(): Promise<void> {
+    this.downstream.startLazy();
+    this.warmup ??= this.downstream.settled(FIRST_LIST_GRACE_MS);
+    return this.warmup;
+  }
+
+  status(): GatewayStatus {
+    return {
+      config: this.loaded.path,
+      exposure: this.exposure.name,
+      tools: this.catalog.size,
+      servers: this.downstream.status(),
+    };
+  }
+}
+
+export function createGateway(loaded: LoadedConfig, options?: GatewayOptions): Gateway {
+  return new Gateway(loaded, options);
+}

@@ -1,0 +1,26 @@
+import type { Approvals } from '../../policy/approval/approvals.js';
+import type { CallStage } from '../call-context.js';
+import { CallRefused } from '../refusal.js';
+
+/** Holds calls that `approval.required` names until a person approves them: by elicitation, or the queue. */
+export function approveStage(approvals: Approvals): CallStage {
+  return {
+    name: 'approve',
+    async handle(ctx, next) {
+      const rule = approvals.requiredBy(ctx.tool);
+      if (!rule) {
+        ctx.decisions.push({ stage: 'approve', outcome: 'pass', reason: 'no approval required' });
+        return next();
+      }
+      const answer = await approvals.obtain(ctx, rule);
+      const how = `${answer.approved ? 'approved' : 'denied'} by ${answer.by} via ${answer.via}${answer.id ? ` ${answer.id}` : ''}`;
+      const reason = answer.note ? `${how}; ${answer.note}` : how;
+      if (!answer.approved) {
+        ctx.decisions.push({ stage: 'approve', outcome: 'deny', reason });
+        throw new CallRefused('approve', `the call was not approved (${how})`, { rule });
+      }
+      ctx.decisions.push({ stage: 'approve', outcome: 'pass', reason });
+      return next();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { AuditTrail } from '../../policy/audit/audit-trail.js';
+import type { CallStage } from '../call-context.js';
+import { CallRefused } from '../refusal.js';
+
+/**
+ * Wraps every other stage: whatever happens to the call (answered, refused, failed), one audit line records it,
+ * and the caller gets its answer only after that line is on disk.
+ */
+export function auditStage(trail: AuditTrail): CallStage {
+  return {
+    name: 'audit',
+    async handle(ctx, next) {
+      const received = structuredClone(ctx.arguments);
+      try {
+        const result = await next();
+        await trail.recordCall(ctx, received, { outcome: result.isError ? 'tool-error' : 'ok' });
+        return result;
+      } catch (error) {
+        if (error instanceof CallRefused) {
+          const refusal = { stage: error.stage, reason: error.reason, ...(error.details.rule && { rule: error.details.rule }) };
+          await trail.recordCall(ctx, received, { outcome: 'refused', refusal });
+        } else {
+          await trail.recordCall(ctx, received, { outcome: 'error', error: error instanceof Error ? error.message : String(error) });
+        }
+        throw error;
+      }
+    },
+  };
+}

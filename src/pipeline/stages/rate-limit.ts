@@ -1,0 +1,20 @@
+import type { RateLimiter } from '../../policy/ratelimit/rate-limiter.js';
+import type { CallStage } from '../call-context.js';
+import { CallRefused } from '../refusal.js';
+
+/** Stops a principal that calls faster than `rateLimits` allows; says when to retry. */
+export function rateLimitStage(limiter: RateLimiter): CallStage {
+  return {
+    name: 'rate-limit',
+    async handle(ctx, next) {
+      const decision = limiter.take(ctx.principal?.name ?? '', ctx.tool);
+      if (!decision.allowed) {
+        const reason = `rate limit reached for ${ctx.principal?.name ?? 'this caller'} on ${ctx.tool.exposedName}`;
+        ctx.decisions.push({ stage: 'rate-limit', outcome: 'deny', reason: `${reason} (${decision.rule})` });
+        throw new CallRefused('rate-limit', reason, { rule: decision.rule, retryAfterSeconds: decision.retryAfterSeconds });
+      }
+      ctx.decisions.push({ stage: 'rate-limit', outcome: 'pass' });
+      return next();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Gateway } from '../gateway.js';
+import { HttpError, sendJsonRpcError } from './http-util.js';
+import { rebindingRefusal, type ListenAddress } from './loopback.js';
+import { McpEndpoint } from './mcp-endpoint.js';
+
+export interface HttpRoute {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly path: string;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+export interface RunningHttpServer {
+  /** The MCP endpoint, with the port actually bound. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Every HTTP route toolscope serves; later features (router API, admin endpoints) add theirs here. */
+function routes(mcp: McpEndpoint): HttpRoute[] {
+  const handle = (req: IncomingMessage, res: ServerResponse) => mcp.handle(req, res);
+  return [
+    { method: 'POST', path: '/mcp', handle },
+    { method: 'GET', path: '/mcp', handle },
+    { method: 'DELETE', path: '/mcp', handle },
+  ];
+}
+
+/** Serves the gateway over Streamable HTTP on a loopback address (the caller has checked it). */
+export async function serveHttp(gateway: Gateway, address: ListenAddress): Promise<RunningHttpServer> {
+  const mcp = new McpEndpoint(gateway);
+  const table = routes(mcp);
+  const server = createServer((req, res) => {
+    dispatch(table, req, res).catch((error: unknown) => {
+      if (error instanceof HttpError) {
+        sendJsonRpcError(res, error.status, error.rpcCode, error.message);
+        return;
+      }
+      gateway.logger.error({ err: error, path: req.url }, 'HTTP request failed');
+      sendJsonRpcError(res, 500, -32603, 'internal error');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(address.port, address.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = address.host.includes(':') ? `[${address.host}]` : address.host;
+  return {
+    url: `http://${host}:${port}/mcp`,
+    async close() {
+      await mcp.closeAll();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function dispatch(table: readonly HttpRoute[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const refusal = rebindingRefusal({ host: req.headers.host, origin: req.headers.origin });
+  if (refusal) throw new HttpError(403, -32000, `forbidden: ${refusal}`);
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const atPath = table.filter((route) => route.path === path);
+  if (atPath.length === 0) throw new HttpError(404, -32601, `no route for ${path}`);
+  const route = atPath.find((candidate) => candidate.method === req.method);
+  if (!route) {
+    res.setHeader('allow', atPath.map((candidate) => candidate.method).join(', '));
+    throw new HttpError(405, -32601, `${req.method} is not allowed on ${path}`);
+  }
+  await route.handle(req, res);
+}

@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type CallToolResult,
+  type ServerNotification,
+  type ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { Catalog } from '../catalog/catalog.js';
+import type { CatalogTool } from '../catalog/tool.js';
+import type { ExposureMode, ExposureSession } from '../exposure/types.js';
+import type { Logger } from '../log.js';
+import type { CallContext, ClientChannel, Principal } from '../pipeline/call-context.js';
+import type { CallHandler } from '../pipeline/compose.js';
+
+const SERVER_INFO = { name: 'toolscope', version: '0.1.0' };
+
+/** `tools/list` as the SDK parses it, plus the draft SEP-1821 `query` (the SDK schema would strip it). */
+const ListToolsWithQuerySchema = ListToolsRequestSchema.extend({
+  params: z
+    .looseObject({ cursor: z.string().optional(), query: z.string().optional() })
+    .optional(),
+});
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** What a client session is served from; the gateway provides it. */
+export interface SessionDeps {
+  readonly catalog: Catalog;
+  readonly exposure: ExposureMode;
+  readonly pipeline: CallHandler;
+  readonly logger: Logger;
+  /** A client is about to use the catalog: starts lazy servers; resolves when the catalog is worth reading. */
+  readonly catalogNeeded: () => Promise<void>;
+}
+
+/**
+ * One client session: a low-level SDK `Server` (so downstream JSON Schemas pass through untouched) whose
+ * `tools/list` comes from the exposure mode and whose `tools/call` runs the call pipeline.
+ */
+export function createSessionServer(deps: SessionDeps, principal: Principal | undefined): Server {
+  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: true } } });
+  const id = randomUUID();
+  const log = deps.logger.child({ session: id });
+  const exposure: ExposureSession = deps.exposure.openSession({
+    id,
+    principal,
+    notifyToolsChanged: () => {
+      // Before `initialized` the client has not listed anything yet, so there is nothing to invalidate.
+      if (!server.getClientVersion()) return;
+      server.sendToolListChanged().catch((error: unknown) => log.debug({ err: error }, 'list_changed not sent'));
+    },
+  });
+  server.onclose = () => exposure.close();
+
+  server.setRequestHandler(ListToolsWithQuerySchema, async (request) => {
+    await deps.catalogNeeded();
+    const query = request.params?.query;
+    return { tools: await exposure.listTools(query === undefined ? {} : { query }) };
+  });
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    await deps.catalogNeeded();
+    const { name, arguments: args = {} } = request.params;
+    const resolution = exposure.resolveCall(name);
+    if (!resolution) throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"`);
+    const client = clientChannel(server, extra);
+    const runCatalogTool = (tool: CatalogTool, toolArgs: Record<string, unknown>) =>
+      deps.pipeline(callContext(tool, toolArgs, principal, extra.signal, client));
+    if (resolution.kind === 'catalog') return runCatalogTool(resolution.tool, args);
+    return resolution.tool.run(args, {
+      principal,
+      signal: extra.signal,
+      callTool: async (exposedName, toolArgs) => {
+        const tool = deps.catalog.get(exposedName);
+        if (!tool) {
+          return { isError: true, content: [{ type: 'text', text: `unknown tool "${exposedName}"` }] };
+        }
+        return runCatalogTool(tool, toolArgs);
+      },
+    });
+  });
+
+  return server;
+}
+
+function callContext(
+  tool: CatalogTool,
+  args: Record<string, unknown>,
+  principal: Principal | undefined,
+  signal: AbortSignal,
+  client: ClientChannel,
+): CallContext {
+  return {
+    callId: randomUUID(),
+    principal,
+    tool,
+    arguments: args,
+    signal,
+    client,
+    decisions: [],
+    startedAt: Date.now(),
+  };
+}
+
+/** Elicitation is offered only when the client advertised it; requests ride on the call's own stream. */
+function clientChannel(server: Server, extra: Extra): ClientChannel {
+  if (!server.getClientCapabilities()?.elicitation) return {};
+  return {
+    elicit: (params) => server.elicitInput(params, { relatedRequestId: extra.requestId, signal: extra.signal }),
+  };
+}

@@ -1,0 +1,132 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli, tempDir, writeConfig } from './support/foundation.js';
+
+describe('config editing from the CLI', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let configPath: string;
+  const read = async () => JSON.parse(await readFile(configPath, 'utf8')) as Record<string, any>;
+  const cli = (...args: string[]) => runCli(['--config', configPath, ...args]);
+
+  beforeEach(async () => {
+    dir = await tempDir();
+    configPath = await writeConfig(dir.path, {
+      'x-owner': 'platform team',
+      stateDir: 'state',
+      servers: {
+        existing: { command: 'node', args: ['server.js'], 'x-note': 'keep me' },
+      },
+    });
+  });
+  afterEach(async () => {
+    await dir.remove();
+  });
+
+  it('add (stdio and url), disable, enable and remove keep the fields toolscope does not know', async () => {
+    const added = await cli(
+      'add', 'fs', '--env', 'TOKEN=${env:FS_TOKEN}', '--env', 'MODE=ro', '--cwd', 'work', '--lazy',
+      '--', 'npx', '-y', '@modelcontextprotocol/server-filesystem', '/srv/data', '&&', 'echo',
+    );
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    expect((await read()).servers.fs).toEqual({
+      command: 'npx',
+      args: ['-y', '@modelcontextprotocol/server-filesystem', '/srv/data', '&&', 'echo'],
+      env: { TOKEN: '${env:FS_TOKEN}', MODE: 'ro' },
+      cwd: 'work',
+      startup: 'lazy',
+    });
+
+    expect((await cli('add', 'remote', '--url', 'https://mcp.example.com/mcp', '--header', 'Authorization=Bearer ${env:REMOTE}', '--timeout-ms', '5000')).code).toBe(0);
+    expect((await read()).servers.remote).toEqual({
+      url: 'https://mcp.example.com/mcp',
+      headers: { Authorization: 'Bearer ${env:REMOTE}' },
+      timeoutMs: 5000,
+    });
+
+    expect((await cli('disable', 'existing')).code).toBe(0);
+    expect((await read()).servers.existing.enabled).toBe(false);
+    expect((await cli('enable', 'existing')).code).toBe(0);
+    expect((await read()).servers.existing.enabled).toBe(true);
+
+    expect((await cli('remove', 'fs')).code).toBe(0);
+    const final = await read();
+    expect(Object.keys(final.servers)).toEqual(['existing', 'remote']);
+    expect(final['x-owner']).toBe('platform team');
+    expect(final.stateDir).toBe('state');
+    expect(final.servers.existing['x-note']).toBe('keep me');
+    // Atomic writes leave no temp files behind.
+    expect(await readdir(dir.path)).toEqual(['toolscope.json']);
+  });
+
+  it('refuses an edit that would make the config invalid, leaving the file untouched', async () => {
+    const before = await readFile(configPath, 'utf8');
+
+    const shell = await cli('add', 'evil', '--', 'npx;curl', 'x.invalid');
+    expect(shell.code).toBe(1);
+    expect(shell.stderr).toContain('servers.evil.command: must be a program name or absolute path');
+
+    const duplicate = await cli('add', 'existing', '--', 'node');
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toBe('toolscope: a server named "existing" already exists (remove it first)\n');
+
+    const missing = await cli('remove', 'ghost');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('toolscope: no server named "ghost"');
+
+    const neither = await cli('add', 'empty');
+    expect(neither.code).toBe(1);
+    expect(neither.stderr).toContain('missing the server to run');
+
+    expect(await readFile(configPath, 'utf8')).toBe(before);
+  });
+
+  it('creates the config on the first add', async () => {
+    configPath = join(dir.path, 'new.json');
+    expect((await cli('add', 'mem', '--', 'npx', '-y', '@modelcontextprotocol/server-memory')).code).toBe(0);
+    expect(await read()).toEqual({
+      servers: { mem: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'] } },
+    });
+  });
+
+  it('imports a Claude Desktop / Cursor file, reporting each refused entry and why', async () => {
+    const source = join(dir.path, 'claude_desktop_config.json');
+    await writeFile(
+      source,
+      JSON.stringify({
+        mcpServers: {
+          filesystem: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/Users/me'] },
+          github: { command: 'docker', args: ['run', '-i', 'ghcr.io/github/github-mcp-server'], env: { GITHUB_TOKEN: 'x' }, alwaysAllow: ['a'] },
+          remote: { url: 'https://mcp.example.com/sse', type: 'sse', headers: { 'X-Key': 'k' } },
+          oneliner: { command: 'npx -y @acme/mcp-server && curl http://x.invalid' },
+          'bad.name': { command: 'node' },
+          existing: { command: 'node' },
+          nothing: { args: ['x'] },
+        },
+      }),
+    );
+    const result = await cli('import', source);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('imported "filesystem"');
+    expect(result.stdout).toContain('imported "github"');
+    expect(result.stdout).toContain('imported "remote"');
+    expect(result.stdout).toContain(
+      'refused "oneliner":\n  - mcpServers.oneliner.command: must be a program name or absolute path with no whitespace or shell metacharacters',
+    );
+    expect(result.stdout).toContain('refused "bad.name":\n  - mcpServers.bad.name: the name must use letters');
+    expect(result.stdout).toContain('refused "existing":\n  - mcpServers.existing: a server with this name is already in the config');
+    expect(result.stdout).toContain('refused "nothing":\n  - mcpServers.nothing: must be an object with "command" or "url"');
+    expect(result.stdout).toContain('3 imported, 4 refused');
+
+    const config = await read();
+    expect(config.servers.github).toEqual({
+      command: 'docker',
+      args: ['run', '-i', 'ghcr.io/github/github-mcp-server'],
+      env: { GITHUB_TOKEN: 'x' },
+    });
+    expect(config.servers.remote).toEqual({ type: 'sse', url: 'https://mcp.example.com/sse', headers: { 'X-Key': 'k' } });
+    expect(config.servers.existing).toEqual({ command: 'node', args: ['server.js'], 'x-note': 'keep me' });
+    expect(config['x-owner']).toBe('platform team');
+  });
+});

@@ -1,0 +1,80 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir, type CliResult } from './support/foundation.js';
+
+/** Every refusal: exit 1, one `toolscope:` message on stderr naming what is wrong, never a stack trace. */
+function expectRefusal(result: CliResult, ...lines: string[]): void {
+  expect(result.code).toBe(1);
+  expect(result.stdout).toBe('');
+  expect(result.stderr.startsWith('toolscope: ')).toBe(true);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+  for (const line of lines) expect(result.stderr).toContain(line);
+}
+
+describe('config errors', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  const file = async (name: string, text: string) => {
+    const path = join(dir.path, name);
+    await writeFile(path, text);
+    return path;
+  };
+
+  beforeAll(async () => {
+    dir = await tempDir();
+  });
+  afterAll(async () => {
+    await dir?.remove();
+  });
+
+  it('bad JSON', async () => {
+    const path = await file('bad.json', '{"servers": {"fs": {"command": "node",}}}');
+    expectRefusal(await runCli(['--config', path, 'list']), `${path} is not a valid toolscope config`, '(file): invalid JSON');
+  });
+
+  it('unknown transport', async () => {
+    const path = await file('transport.json', JSON.stringify({ servers: { ws: { type: 'websocket', url: 'ws://x' } } }));
+    expectRefusal(
+      await runCli(['--config', path, 'list']),
+      '  - servers.ws.type: unknown transport: `type` must be "stdio", "http" or "sse"',
+    );
+  });
+
+  it('missing command', async () => {
+    const path = await file('missing.json', JSON.stringify({ servers: { github: { args: ['--stdio'] } } }));
+    expectRefusal(await runCli(['--config', path, 'list']), '  - servers.github.command: required');
+  });
+
+  it('shell metacharacters in command, listed together with every other problem', async () => {
+    const path = await file(
+      'meta.json',
+      JSON.stringify({
+        servers: {
+          evil: { command: 'npx;curl', args: [] },
+          spaced: { command: 'npx -y server', args: [] },
+          fine: { command: 'node', timeoutMs: -1 },
+        },
+      }),
+    );
+    const message = 'must be a program name or absolute path with no whitespace or shell metacharacters';
+    expectRefusal(
+      await runCli(['--config', path, 'serve']),
+      `  - servers.evil.command: ${message}`,
+      `  - servers.spaced.command: ${message}`,
+      '  - servers.fine.timeoutMs: ',
+    );
+  });
+
+  it('a missing config file', async () => {
+    const path = join(dir.path, 'absent.json');
+    expectRefusal(await runCli(['--config', path, 'tools']), `${path} is not a valid toolscope config`, '(file): not found');
+  });
+
+  it('a non-loopback --http bind', async () => {
+    const path = await file('empty.json', '{"servers": {}}');
+    expectRefusal(
+      await runCli(['--config', path, 'serve', '--http', '0.0.0.0:0']),
+      'refusing to listen on 0.0.0.0',
+    );
+  });
+});

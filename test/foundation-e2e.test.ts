@@ -1,0 +1,99 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectStdio, servers, tempDir, textOf, waitForTools, writeConfig } from './support/foundation.js';
+
+describe('toolscope serve over stdio with the real npm servers', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let client: Client;
+  let tools: string[];
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    const files = join(dir.path, 'files');
+    await mkdir(files);
+    await writeFile(join(files, 'notes.txt'), 'ship the foundation on friday\n');
+    const configPath = await writeConfig(dir.path, {
+      servers: {
+        everything: servers.everything(),
+        // The same server a second time: its tools must not collide with the first entry's.
+        'everything-2': servers.everything(),
+        filesystem: servers.filesystem(files),
+        memory: servers.memory(),
+      },
+    });
+    client = await connectStdio(configPath);
+    tools = await waitForTools(client, [
+      'everything__echo',
+      'everything-2__echo',
+      'filesystem__read_text_file',
+      'memory__create_entities',
+    ]);
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await dir?.remove();
+  });
+
+  it('lists one catalog of namespaced, unique names of at most 64 characters', () => {
+    expect(new Set(tools).size).toBe(tools.length);
+    for (const name of tools) {
+      expect(name).toMatch(/^(everything|everything-2|filesystem|memory)__[A-Za-z0-9_-]+$/);
+      expect(name.length).toBeLessThanOrEqual(64);
+    }
+    const everything = tools.filter((name) => name.startsWith('everything__')).map((name) => name.slice(12));
+    const everything2 = tools.filter((name) => name.startsWith('everything-2__')).map((name) => name.slice(14));
+    expect(everything.length).toBeGreaterThan(5);
+    expect(everything2.sort()).toEqual(everything.sort());
+  });
+
+  it('calls a tool on each server, including both entries of the same server', async () => {
+    expect(textOf(await client.callTool({ name: 'everything__echo', arguments: { message: 'one' } }))).toBe(
+      'Echo: one',
+    );
+    const sum = await client.callTool({ name: 'everything-2__get-sum', arguments: { a: 2, b: 3 } });
+    expect(textOf(sum)).toContain('5');
+
+    const read = await client.callTool({
+      name: 'filesystem__read_text_file',
+      arguments: { path: join(dir.path, 'files', 'notes.txt') },
+    });
+    expect(read.isError).toBeFalsy();
+    expect(textOf(read)).toContain('ship the foundation on friday');
+
+    const created = await client.callTool({
+      name: 'memory__create_entities',
+      arguments: { entities: [{ name: 'Alice', entityType: 'person', observations: ['works at Acme'] }] },
+    });
+    expect(created.isError).toBeFalsy();
+    // MEMORY_FILE_PATH was `${stateDir}/memory.jsonl`: the graph lands in the state folder.
+    expect(await readFile(join(dir.path, '.toolscope', 'memory.jsonl'), 'utf8')).toContain('works at Acme');
+  });
+
+  it('passes downstream JSON Schemas through untouched', async () => {
+    const direct = new Client({ name: 'direct', version: '1.0.0' });
+    await direct.connect(
+      new StdioClientTransport({
+        command: servers.filesystem(dir.path).command,
+        args: servers.filesystem(dir.path).args,
+        stderr: 'ignore',
+      }),
+    );
+    try {
+      const original = (await direct.listTools()).tools.find((tool) => tool.name === 'edit_file')!;
+      const proxied = (await client.listTools()).tools.find((tool) => tool.name === 'filesystem__edit_file')!;
+      expect(proxied.inputSchema).toEqual(original.inputSchema);
+      expect(proxied.description).toBe(original.description);
+      expect(proxied.annotations).toEqual(original.annotations);
+    } finally {
+      await direct.close();
+    }
+  });
+
+  it('answers an unknown tool with an error naming it', async () => {
+    await expect(client.callTool({ name: 'nope__missing', arguments: {} })).rejects.toThrow(/unknown tool "nope__missing"/);
+  });
+});
