@@ -6,6 +6,7 @@ import type { LoadedConfig } from './config/load.js';
 import { configPaths } from './config/path-reference.js';
 import type { BackoffPolicy } from './downstream/backoff.js';
 import { DownstreamManager } from './downstream/manager.js';
+import { Bubblewrap, type SandboxSupport } from './downstream/sandbox.js';
 import type { ServerStatus } from './downstream/supervisor.js';
 import { createExposureMode } from './exposure/modes.js';
 import type { ExposureMode } from './exposure/types.js';
@@ -13,6 +14,7 @@ import { createLogger, type Logger } from './log.js';
 import type { Principal } from './pipeline/call-context.js';
 import type { CallHandler } from './pipeline/compose.js';
 import { buildPipeline } from './pipeline/build.js';
+import { Policy } from './policy/policy.js';
 import { createSessionServer } from './server/session.js';
 
 export interface GatewayOptions {
@@ -27,6 +29,8 @@ export interface GatewayStatus {
   readonly exposure: string;
   readonly tools: number;
   readonly servers: ServerStatus[];
+  /** Whether bubblewrap works here; undefined until checked at start. */
+  readonly sandbox?: SandboxSupport;
 }
 
 export const LOCAL_PRINCIPAL: Principal = { name: 'local' };
@@ -46,8 +50,10 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   readonly downstream: DownstreamManager;
   readonly exposure: ExposureMode;
   readonly pipeline: CallHandler;
+  readonly policy: Policy;
   readonly logger: Logger;
   readonly principal: Principal;
+  readonly bubblewrap: Bubblewrap;
   private warmup: Promise<void> | undefined;
 
   constructor(
@@ -59,25 +65,34 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     this.principal = options.principal ?? LOCAL_PRINCIPAL;
     // One listener per client session.
     this.catalog.setMaxListeners(0);
+    this.bubblewrap = new Bubblewrap(loaded.config.sandbox.bwrap, this.logger);
     this.downstream = new DownstreamManager(loaded.config.servers, {
       catalog: this.catalog,
       paths: configPaths(loaded),
       logger: this.logger,
+      bubblewrap: this.bubblewrap,
+      limits: loaded.config.limits,
       ...(options.backoff && { backoff: options.backoff }),
     });
     this.downstream.on('state', () => this.emit('status'));
-    this.pipeline = buildPipeline({ forwarder: this.downstream });
-    this.exposure = createExposureMode(loaded.config.exposure, { catalog: this.catalog });
+    this.policy = new Policy(loaded.config, configPaths(loaded).stateDir, this.logger);
+    this.pipeline = buildPipeline({ forwarder: this.downstream, policy: this.policy });
+    this.exposure = createExposureMode(loaded.config.exposure, { catalog: this.catalog, access: this.policy.access });
   }
 
   /** Creates the state folder and starts connecting eager servers; returns without waiting for any of them. */
   async start(): Promise<void> {
     await mkdir(configPaths(this.loaded).stateDir, { recursive: true });
+    // Pins and tokens are read before any server connects, so no tool is seen unchecked.
+    await this.policy.open(this.catalog);
+    // Known before any server starts, so `status` can tell whether sandboxes are real.
+    await this.bubblewrap.check();
     this.downstream.startEager();
   }
 
   async stop(): Promise<void> {
     await this.downstream.stop();
+    await this.policy.close();
   }
 
   /** A new MCP server for one client session, acting as `principal`. */
@@ -107,6 +122,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       exposure: this.exposure.name,
       tools: this.catalog.size,
       servers: this.downstream.status(),
+      ...(this.bubblewrap.support && { sandbox: this.bubblewrap.support }),
     };
   }
 }

@@ -21,6 +21,7 @@ function detail(server: ServerStatus): string {
   const parts: string[] = [];
   if (server.startup === 'lazy') parts.push('lazy');
   if (server.pid !== undefined) parts.push(`pid ${server.pid}`);
+  if (server.sandboxed !== undefined) parts.push(server.sandboxed ? 'sandboxed' : 'not sandboxed');
   if (server.retryAt) parts.push(`retry at ${server.retryAt}`);
   if (server.lastError && server.state !== 'ready') parts.push(`last error: ${server.lastError}`);
   return parts.join('; ');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, formatIssues } from './load.js';
+import { describeSimilarName, typosquatInArgv } from '../policy/supply-chain/typosquat.js';
 import { SERVER_NAME, serverSchema } from './servers.js';
 
 /** A Claude Desktop / Cursor style client config: `{"mcpServers": {NAME: {command, args, env} | {url, headers}}}`. */
@@ -13,8 +14,13 @@ export interface ImportPlan {
   readonly refused: ReadonlyArray<{ readonly name: string; readonly reasons: readonly string[] }>;
 }
 
+export interface ImportOptions {
+  /** Accept npx/uvx packages whose names are close to a known MCP server package (otherwise refused as typosquats). */
+  readonly allowSimilarNames?: boolean;
+}
+
 /** Decides, entry by entry, what a client config contributes; nothing is written here. */
-export function planImport(raw: unknown, file: string, existing: ReadonlySet<string>): ImportPlan {
+export function planImport(raw: unknown, file: string, existing: ReadonlySet<string>, options: ImportOptions = {}): ImportPlan {
   const parsed = clientConfigSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(file, formatIssues(parsed.error.issues));
   const accepted: Array<{ name: string; entry: Record<string, unknown> }> = [];
@@ -27,6 +33,8 @@ export function planImport(raw: unknown, file: string, existing: ReadonlySet<str
     } else {
       const check = serverSchema.safeParse(entry);
       if (!check.success) reasons.push(...formatIssues(check.error.issues).map((line) => `mcpServers.${name}.${line}`));
+      const similar = check.success && check.data.type === 'stdio' ? typosquatInArgv(check.data.command, check.data.args) : undefined;
+      if (similar && !options.allowSimilarNames) reasons.push(`mcpServers.${name}: ${describeSimilarName(similar)}`);
     }
     if (entry && reasons.length === 0) accepted.push({ name, entry });
     else refused.push({ name, reasons });

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { exposureSchema } from '../exposure/config.js';
+import { limitsSchema } from './limits.js';
+import { policySections } from './policy.js';
+import { retrievalSchema } from './retrieval.js';
+import { sandboxHostSchema } from './sandbox.js';
 import { serversSchema } from './servers.js';
 
 /** The whole `toolscope.json`. Each section's schema lives beside the code it configures. */
@@ -7,6 +12,11 @@ export const configSchema = z.object({
   stateDir: z.string().default('.toolscope'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   servers: serversSchema.default({}),
+  exposure: exposureSchema.prefault({}),
+  retrieval: retrievalSchema.prefault({}),
+  limits: limitsSchema.prefault({}),
+  sandbox: sandboxHostSchema.prefault({}),
+  ...policySections,
 });
 
 export type ToolscopeConfig = z.infer<typeof configSchema>;

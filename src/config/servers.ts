@@ -1,30 +1,26 @@
 import { z } from 'zod';
-
-/** Characters a shell would act on; a `command` holding any of them (or whitespace) is refused. */
-const SHELL_METACHARACTERS = /[\s;&|$`<>(){}[\]*?!~'"\\#%^]/;
+import { serverLimitsSchema } from './limits.js';
+import { programSchema } from './program.js';
+import { serverSandboxSchema } from './sandbox.js';
 
 const envValue = z.string();
 const common = {
   enabled: z.boolean().default(true),
   startup: z.enum(['eager', 'lazy']).default('eager'),
   timeoutMs: z.number().int().positive().max(3_600_000).default(60_000),
+  /** A call left unanswered past `timeoutMs` means the server is hung: restart it (its other calls fail). */
+  restartOnTimeout: z.boolean().default(true),
+  limits: serverLimitsSchema.optional(),
 };
 
 export const stdioServerSchema = z.object({
   type: z.literal('stdio'),
-  command: z
-    .string()
-    .min(1)
-    .refine((command) => !SHELL_METACHARACTERS.test(command), {
-      message: 'must be a program name or absolute path with no whitespace or shell metacharacters',
-    })
-    .refine((command) => !command.includes('/') || command.startsWith('/'), {
-      message: 'must be a program name found on PATH or an absolute path',
-    }),
+  command: programSchema,
   args: z.array(z.string()).default([]),
   cwd: z.string().optional(),
   /** The only variables the child gets beyond PATH/HOME/LANG; values may use `${env:NAME}`. */
   env: z.record(z.string(), envValue).default({}),
+  sandbox: serverSandboxSchema.prefault({}),
   ...common,
 });
 
@@ -32,6 +28,7 @@ export const httpServerSchema = z.object({
   type: z.enum(['http', 'sse']),
   url: z.url({ protocol: /^https?$/ }),
   headers: z.record(z.string(), envValue).default({}),
+  sandbox: z.undefined({ error: 'only stdio servers run in a sandbox' }).optional(),
   ...common,
 });
 

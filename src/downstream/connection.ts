@@ -10,10 +10,15 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { referencedSecretValues } from '../config/env-reference.js';
+import type { DownstreamLimits } from '../config/limits.js';
 import type { ConfigPaths } from '../config/path-reference.js';
 import type { ServerConfig } from '../config/servers.js';
 import type { Logger } from '../log.js';
-import { httpHeaders, stdioLaunchSpec } from './launch.js';
+import { boundedFetch } from './bounded-fetch.js';
+import { httpHeaders, stdioLaunch } from './launch.js';
+import { checkResultSize } from './result-limit.js';
+import type { Bubblewrap } from './sandbox.js';
+import { skippedLineReporter } from './skipped-lines.js';
 import { ChildProcessTransport } from './stdio-transport.js';
 import { StderrCapture } from './stderr-capture.js';
 
@@ -22,6 +27,25 @@ const CLIENT_INFO = { name: 'toolscope', version: '0.1.0' };
 export interface CallOptions {
   readonly signal?: AbortSignal;
   readonly timeoutMs: number;
+  readonly maxResultBytes: number;
+}
+
+/** What opening a connection needs besides the server's own config. */
+export interface ConnectionContext {
+  readonly paths: ConfigPaths;
+  readonly logger: Logger;
+  readonly hooks: ConnectionHooks;
+  readonly signal: AbortSignal;
+  readonly bubblewrap: Bubblewrap;
+  readonly limits: DownstreamLimits;
+}
+
+/** The server left a call unanswered for its whole `timeoutMs`. */
+export class CallTimedOut extends Error {
+  constructor(timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms (timeoutMs); the call was cancelled`);
+    this.name = 'CallTimedOut';
+  }
 }
 
 export interface ConnectionHooks {
@@ -41,18 +65,17 @@ export class DownstreamConnection {
   ) {}
 
   /** Starts the transport, runs the MCP handshake within `timeoutMs`, and wires the hooks. */
-  static async open(
-    server: string,
-    config: ServerConfig,
-    context: { paths: ConfigPaths; logger: Logger; hooks: ConnectionHooks; signal: AbortSignal },
-  ): Promise<DownstreamConnection> {
-    const transport = createTransport(server, config, context.paths, context.logger);
+  static async open(server: string, config: ServerConfig, context: ConnectionContext): Promise<DownstreamConnection> {
+    const transport = await createTransport(server, config, context);
     // Stopping the gateway mid-handshake must not wait for a slow server's timeout.
     const abandon = () => void transport.close().catch(() => undefined);
     context.signal.addEventListener('abort', abandon, { once: true });
     const client = new Client(CLIENT_INFO, { capabilities: {} });
     const connection = new DownstreamConnection(client, transport);
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => context.hooks.onToolsChanged());
+    // Protocol noise (a response to a forgotten request, a progress token it never got) must not flood the log.
+    const log = context.logger.child({ server });
+    client.onerror = (error) => log.debug({ err: error }, 'protocol error from the server');
     client.onclose = () => {
       if (!connection.closing) context.hooks.onLost(connection.describeLoss());
     };
@@ -73,6 +96,11 @@ export class DownstreamConnection {
     return this.transport instanceof ChildProcessTransport ? this.transport.pid : undefined;
   }
 
+  /** Whether the server runs inside bubblewrap; undefined for HTTP servers. */
+  get sandboxed(): boolean | undefined {
+    return this.transport instanceof ChildProcessTransport ? this.transport.sandboxed : undefined;
+  }
+
   /** Every tool the server lists, following pagination. */
   async listTools(timeoutMs: number): Promise<Tool[]> {
     const tools: Tool[] = [];
@@ -85,19 +113,22 @@ export class DownstreamConnection {
     return tools;
   }
 
-  /** Aborting `signal` makes the SDK send `notifications/cancelled` downstream. */
+  /**
+   * Aborting `signal` makes the SDK send `notifications/cancelled` downstream. A result over `maxResultBytes`
+   * throws ResultTooLarge; no answer within `timeoutMs` throws CallTimedOut.
+   */
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallToolResult> {
+    let result: CallToolResult;
     try {
-      return (await this.client.callTool({ name, arguments: args }, undefined, {
+      result = (await this.client.callTool({ name, arguments: args }, undefined, {
         timeout: options.timeoutMs,
         ...(options.signal && { signal: options.signal }),
       })) as CallToolResult;
     } catch (error) {
-      if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
-        throw new Error(`no answer within ${options.timeoutMs} ms (timeoutMs); the call was cancelled`);
-      }
+      if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) throw new CallTimedOut(options.timeoutMs);
       throw new Error(this.explain(error));
     }
+    return checkResultSize(result, options.maxResultBytes);
   }
 
   async close(): Promise<void> {
@@ -106,35 +137,49 @@ export class DownstreamConnection {
   }
 
   private describeLoss(): string {
-    const exit = this.transport instanceof ChildProcessTransport ? this.transport.describeExit() : undefined;
-    return exit ? `the server process ${exit}` : 'the connection closed';
+    return this.describeEnd() ?? 'the connection closed';
   }
 
-  /** An SDK error; when the child's exit is why the request failed, how it ended (and its last stderr line). */
+  /**
+   * An SDK error; when the connection's end is why the request failed, how it ended: toolscope cut it (the
+   * server broke the protocol), or the child exited (with its last stderr line).
+   */
   private explain(error: unknown): string {
     const message = error instanceof Error ? error.message : String(error);
-    const exit = this.transport instanceof ChildProcessTransport ? this.transport.describeExit() : undefined;
-    if (!exit) return message;
+    const end = this.describeEnd();
+    if (!end) return message;
     const closed = error instanceof McpError && error.code === ErrorCode.ConnectionClosed;
-    return closed ? `the server process ${exit}` : `${message}; the server process ${exit}`;
+    return closed ? end : `${message}; ${end}`;
+  }
+
+  private describeEnd(): string | undefined {
+    if (!(this.transport instanceof ChildProcessTransport)) return undefined;
+    const exit = this.transport.describeExit();
+    return this.transport.resetReason ?? (exit && `the server process ${exit}`);
   }
 }
 
-function createTransport(server: string, config: ServerConfig, paths: ConfigPaths, logger: Logger): Transport {
+async function createTransport(server: string, config: ServerConfig, context: ConnectionContext): Promise<Transport> {
   switch (config.type) {
     case 'stdio': {
-      const spec = stdioLaunchSpec(server, config, paths);
-      const log = logger.child({ server, stream: 'stderr' });
-      const stderr = new StderrCapture((line) => log.debug(line), referencedSecretValues([config.env]));
-      return new ChildProcessTransport(spec, stderr);
+      const spec = await stdioLaunch(server, config, context.paths, context.bubblewrap);
+      const log = context.logger.child({ server, stream: 'stderr' });
+      const secrets = referencedSecretValues([config.env]);
+      const stderr = new StderrCapture((line) => log.debug(line), secrets);
+      return new ChildProcessTransport(spec, stderr, {
+        maxMessageBytes: context.limits.maxMessageBytes,
+        onInvalidLine: skippedLineReporter(context.logger.child({ server, stream: 'stdout' }), secrets),
+      });
     }
     case 'http':
       return new StreamableHTTPClientTransport(new URL(config.url), {
         requestInit: { headers: httpHeaders(server, config.headers) },
+        fetch: boundedFetch(context.limits.maxMessageBytes),
       });
     case 'sse':
       return new SSEClientTransport(new URL(config.url), {
         requestInit: { headers: httpHeaders(server, config.headers) },
+        fetch: boundedFetch(context.limits.maxMessageBytes),
       });
   }
 }

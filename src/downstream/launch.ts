@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { expandEnvRecord } from '../config/env-reference.js';
 import { expandPathReferences, type ConfigPaths } from '../config/path-reference.js';
 import type { StdioServerConfig } from '../config/servers.js';
+import { sandboxPolicy, type Bubblewrap } from './sandbox.js';
 
 /** Exactly what a stdio child is started with: an argv (no shell) and its whole environment. */
 export interface LaunchSpec {
@@ -9,6 +10,8 @@ export interface LaunchSpec {
   readonly args: readonly string[];
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
+  /** The command is bubblewrap around the server's own command. */
+  readonly sandboxed?: boolean;
 }
 
 /** The only parent variables every child gets; anything else must be declared in the server's `env`. */
@@ -42,6 +45,17 @@ export function stdioLaunchSpec(
     cwd: resolve(paths.configDir, expandPathReferences(config.cwd ?? '.', paths)),
     env: { ...baselineEnv(source), ...expandEnvRecord(declared, `servers.${server}.env`, source) },
   };
+}
+
+/** What to spawn for a stdio server: its own launch spec, wrapped in bubblewrap as its `sandbox` says. */
+export function stdioLaunch(
+  server: string,
+  config: StdioServerConfig,
+  paths: ConfigPaths,
+  bubblewrap: Bubblewrap,
+): Promise<LaunchSpec> {
+  const spec = stdioLaunchSpec(server, config, paths);
+  return bubblewrap.confine(server, spec, config.sandbox.mode, () => sandboxPolicy(server, config.sandbox, paths));
 }
 
 /** Header values for an HTTP/SSE server, `${env:NAME}` expanded; nothing from the calling client is ever added. */

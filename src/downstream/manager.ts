@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Catalog } from '../catalog/catalog.js';
+import type { DownstreamLimits } from '../config/limits.js';
 import type { ConfigPaths } from '../config/path-reference.js';
 import type { ServerConfig } from '../config/servers.js';
 import type { Logger } from '../log.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import type { Bubblewrap } from './sandbox.js';
 import { ServerSupervisor, ServerUnavailable, type ServerStatus } from './supervisor.js';
 
 export interface DownstreamManagerOptions {
@@ -12,6 +14,8 @@ export interface DownstreamManagerOptions {
   readonly paths: ConfigPaths;
   readonly logger: Logger;
   readonly backoff?: BackoffPolicy;
+  readonly bubblewrap: Bubblewrap;
+  readonly limits: DownstreamLimits;
 }
 
 /** Every configured downstream server, each under its own supervisor. */

@@ -39,9 +39,15 @@ export class StderrCapture {
     let line = raw.replace(/\r$/, '');
     if (!line.trim()) return;
     if (line.length > MAX_LINE_LENGTH) line = `${line.slice(0, MAX_LINE_LENGTH)}…`;
-    for (const secret of this.secrets) line = line.replaceAll(secret, '[redacted]');
+    line = maskSecrets(line, this.secrets);
     this.tail.push(line);
     if (this.tail.length > TAIL_LINES) this.tail.shift();
     this.onLine(line);
   }
+}
+
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  let masked = text;
+  for (const secret of secrets) masked = masked.replaceAll(secret, '[redacted]');
+  return masked;
 }

@@ -1,12 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { LaunchSpec } from './launch.js';
+import { MessageReader, type MessageSink } from './message-reader.js';
 import type { StderrCapture } from './stderr-capture.js';
 
 const CLOSE_GRACE_MS = 2_000;
+
+export interface ChildProcessTransportOptions {
+  /** The longest stdout line (one message) held; a longer one resets the connection. */
+  readonly maxMessageBytes: number;
+  /** A stdout line that is not JSON-RPC; it is skipped and the connection goes on. */
+  readonly onInvalidLine: (line: string, error: Error) => void;
+}
 
 /**
  * MCP over a child's stdin/stdout. Unlike the SDK's StdioClientTransport, the child gets exactly
@@ -19,16 +27,33 @@ export class ChildProcessTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private child: ChildProcess | undefined;
-  private readonly readBuffer = new ReadBuffer();
+  private readonly reader: MessageReader;
+  private readonly sink: MessageSink;
   private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private resetCause: string | undefined;
+  private closeReported = false;
 
   constructor(
     private readonly spec: LaunchSpec,
     private readonly stderr: StderrCapture,
-  ) {}
+    options: ChildProcessTransportOptions,
+  ) {
+    this.reader = new MessageReader(options.maxMessageBytes);
+    this.sink = { message: (message) => this.onmessage?.(message), invalid: options.onInvalidLine };
+  }
 
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+
+  /** The server runs inside bubblewrap. */
+  get sandboxed(): boolean {
+    return this.spec.sandboxed === true;
+  }
+
+  /** Why toolscope cut the connection itself (the server broke the protocol), if it did. */
+  get resetReason(): string | undefined {
+    return this.resetCause;
   }
 
   /** How the child ended, with its last stderr line: the useful part of a "connection closed" error. */
@@ -57,7 +82,7 @@ export class ChildProcessTransport implements Transport {
       // A child that never started has no exit to report (its spawn error says it all).
       if (child.pid !== undefined) this.exit = { code, signal };
       this.child = undefined;
-      this.onclose?.();
+      this.reportClose();
     });
     return new Promise((resolve, reject) => {
       child.once('spawn', () => resolve());
@@ -91,25 +116,22 @@ export class ChildProcessTransport implements Transport {
   }
 
   private receive(chunk: Buffer): void {
+    if (this.resetCause) return;
     try {
-      this.readBuffer.append(chunk);
+      this.reader.push(chunk, this.sink);
     } catch (error) {
-      // Over the buffer limit: the stream can no longer be trusted.
+      // Past the size limit the rest of the stream cannot be framed: fail what is pending now, then end the child.
+      this.resetCause = `${(error as Error).message}; toolscope reset the connection`;
       this.onerror?.(error as Error);
+      this.reportClose();
       void this.close();
-      return;
     }
-    for (;;) {
-      let message: JSONRPCMessage | null;
-      try {
-        message = this.readBuffer.readMessage();
-      } catch (error) {
-        this.onerror?.(new Error(`the server wrote a line that is not JSON-RPC: ${(error as Error).message}`));
-        continue;
-      }
-      if (message === null) return;
-      this.onmessage?.(message);
-    }
+  }
+
+  private reportClose(): void {
+    if (this.closeReported) return;
+    this.closeReported = true;
+    this.onclose?.();
   }
 }
 

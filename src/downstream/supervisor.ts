@@ -2,11 +2,13 @@ import { EventEmitter } from 'node:events';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { toCatalogTool, type Catalog } from '../catalog/catalog.js';
 import { MissingEnvError } from '../config/env-reference.js';
+import { serverLimits, type DownstreamLimits } from '../config/limits.js';
 import type { ConfigPaths } from '../config/path-reference.js';
 import type { ServerConfig } from '../config/servers.js';
 import type { Logger } from '../log.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
-import { DownstreamConnection, type CallOptions } from './connection.js';
+import { CallTimedOut, DownstreamConnection, type CallOptions } from './connection.js';
+import { SandboxUnavailable, type Bubblewrap } from './sandbox.js';
 
 /**
  * `idle`: lazy, not needed yet. `starting`: spawning/handshaking. `ready`: serving calls.
@@ -23,6 +25,8 @@ export interface ServerStatus {
   readonly tools: number;
   readonly restarts: number;
   readonly pid?: number;
+  /** For a connected stdio server whose `sandbox.mode` is not `off`: whether it runs inside bubblewrap. */
+  readonly sandboxed?: boolean;
   readonly lastError?: string;
   /** ISO time of the next restart attempt while in `backoff`. */
   readonly retryAt?: string;
@@ -33,6 +37,9 @@ export interface SupervisorDeps {
   readonly paths: ConfigPaths;
   readonly logger: Logger;
   readonly backoff: BackoffPolicy;
+  readonly bubblewrap: Bubblewrap;
+  /** The global `limits`; a server's own `limits` override them. */
+  readonly limits: DownstreamLimits;
 }
 
 /** A call reached a server that cannot take it right now; the message says why. */
@@ -62,6 +69,9 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
   private readySince = 0;
   private refreshing = false;
   private refreshAgain = false;
+  /** Connections being shut down after a timeout; `stop` waits for their children to be gone. */
+  private readonly retiring = new Set<Promise<void>>();
+  private readonly limits: DownstreamLimits;
   private readonly log: Logger;
 
   constructor(
@@ -72,6 +82,7 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
     super();
     this.state = config.enabled ? 'idle' : 'disabled';
     this.log = deps.logger.child({ server: name });
+    this.limits = serverLimits(deps.limits, config.limits);
   }
 
   get startup(): ServerConfig['startup'] {
@@ -92,16 +103,26 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
       tools: this.deps.catalog.forServer(this.name).length,
       restarts: this.restarts,
       ...(this.connection?.pid !== undefined && { pid: this.connection.pid }),
+      ...(this.sandboxRequested && this.connection?.sandboxed !== undefined && { sandboxed: this.connection.sandboxed }),
       ...(this.lastError !== undefined && { lastError: this.lastError }),
       ...(this.retryAt !== undefined && { retryAt: new Date(this.retryAt).toISOString() }),
     };
   }
 
-  /** Forwards a call with the server's timeout; waits for a connection in progress, starts a lazy server. */
+  /**
+   * Forwards a call with the server's timeout and result limit; waits for a connection in progress, starts a
+   * lazy server. A call that times out takes the server down with it unless `restartOnTimeout` is false.
+   */
   async callTool(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
     const connection = await this.usableConnection();
-    const options: CallOptions = { signal, timeoutMs: this.config.timeoutMs };
-    return connection.callTool(tool, args, options);
+    const options: CallOptions = { signal, timeoutMs: this.config.timeoutMs, maxResultBytes: this.limits.maxResultBytes };
+    try {
+      return await connection.callTool(tool, args, options);
+    } catch (error) {
+      if (!(error instanceof CallTimedOut) || !this.config.restartOnTimeout) throw error;
+      this.recycle(connection, error.message);
+      throw new Error(`${error.message}; the server was presumed hung and is being restarted (restartOnTimeout)`);
+    }
   }
 
   async stop(): Promise<void> {
@@ -115,6 +136,11 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
     const connection = this.connection;
     this.connection = undefined;
     await connection?.close().catch((error: unknown) => this.log.warn({ err: error }, 'error while closing'));
+    await Promise.all(this.retiring);
+  }
+
+  private get sandboxRequested(): boolean {
+    return this.config.type === 'stdio' && this.config.sandbox.mode !== 'off';
   }
 
   private async usableConnection(): Promise<DownstreamConnection> {
@@ -161,6 +187,8 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
     const connection = await DownstreamConnection.open(this.name, this.config, {
       paths: this.deps.paths,
       logger: this.deps.logger,
+      bubblewrap: this.deps.bubblewrap,
+      limits: this.limits,
       signal,
       hooks: {
         onToolsChanged: () => {
@@ -209,11 +237,22 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
     this.failed(reason, true);
   }
 
+  /** Replaces a connection whose call went unanswered: its child is killed (SIGKILL if need be), a new one started. */
+  private recycle(connection: DownstreamConnection, reason: string): void {
+    if (connection !== this.connection) return;
+    const closing = connection
+      .close()
+      .catch((error: unknown) => this.log.warn({ err: error }, 'error while closing a hung server'))
+      .finally(() => this.retiring.delete(closing));
+    this.retiring.add(closing);
+    this.lost(`a call got ${reason}`);
+  }
+
   private startFailed(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.log.warn({ reason: message }, 'server failed to start');
-    // A missing `${env:…}` variable will still be missing next time.
-    this.failed(message, !(error instanceof MissingEnvError));
+    // A missing `${env:…}` variable or a missing sandbox will still be missing next time.
+    this.failed(message, !(error instanceof MissingEnvError || error instanceof SandboxUnavailable));
   }
 
   private failed(reason: string, retryable: boolean): void {

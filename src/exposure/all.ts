@@ -1,17 +1,25 @@
 import type { Catalog } from '../catalog/catalog.js';
+import type { CallableTools } from '../policy/tool-access.js';
 import { toolDefinition } from './tool-definition.js';
 import type { ExposureMode } from './types.js';
 
-/** Mode `all`: every catalog tool under its namespaced name; any catalog change is announced to every session. */
-export function allToolsExposure(catalog: Catalog): ExposureMode {
+/**
+ * Mode `all`: every catalog tool the session's principal may call, under its namespaced name; any catalog or
+ * quarantine change is announced to every session.
+ */
+export function allToolsExposure(catalog: Catalog, access: CallableTools): ExposureMode {
   return {
     name: 'all',
     openSession(peer) {
       const announce = () => peer.notifyToolsChanged();
       catalog.on('change', announce);
+      const stopWatchingAccess = access.onChange(announce);
       return {
         async listTools() {
-          return catalog.all().map(toolDefinition);
+          return catalog
+            .all()
+            .filter((tool) => access.mayCall(peer.principal, tool))
+            .map(toolDefinition);
         },
         resolveCall(name) {
           const tool = catalog.get(name);
@@ -19,6 +27,7 @@ export function allToolsExposure(catalog: Catalog): ExposureMode {
         },
         close() {
           catalog.off('change', announce);
+          stopWatchingAccess();
         },
       };
     },

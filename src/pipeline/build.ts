@@ -1,20 +1,34 @@
+import type { Policy } from '../policy/policy.js';
 import type { CallStage } from './call-context.js';
 import { composeStages, type CallHandler } from './compose.js';
+import { approveStage } from './stages/approve.js';
+import { auditStage } from './stages/audit.js';
 import { authenticateStage } from './stages/authenticate.js';
 import { forwardStage, type ToolForwarder } from './stages/forward.js';
+import { rateLimitStage } from './stages/rate-limit.js';
+import { scopeStage } from './stages/scope.js';
+import { validateStage } from './stages/validate.js';
 
 /** Everything the stages need from the rest of the gateway; stages get only their own parts. */
 export interface PipelineDeps {
   readonly forwarder: ToolForwarder;
+  readonly policy: Policy;
 }
 
 /**
  * The call pipeline, in order. Every forwarded `tools/call` (direct, or through a meta tool such as
- * `call_tool`) passes each of these stages; the last one answers.
+ * `call_tool`) passes each of these stages; the last one answers. Audit wraps the rest, so every outcome,
+ * refusals included, is recorded before the caller hears of it.
  */
 export function pipelineStages(deps: PipelineDeps): CallStage[] {
+  const { policy } = deps;
   return [
+    ...(policy.audit ? [auditStage(policy.audit)] : []),
     authenticateStage(),
+    scopeStage(policy.access),
+    validateStage(policy.validator, policy.argumentRules),
+    approveStage(policy.approvals),
+    rateLimitStage(policy.rateLimiter),
     forwardStage(deps.forwarder),
   ];
 }

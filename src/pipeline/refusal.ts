@@ -18,7 +18,13 @@ export class CallRefused extends Error {
   }
 }
 
-/** The MCP tool error a caller sees for a refusal: readable text plus the same facts as structured content. */
+/** Where a refusal's facts travel in the result's `_meta`, for programs that act on them (e.g. retry-after). */
+export const REFUSAL_META_KEY = 'toolscope/refusal';
+
+/**
+ * The MCP tool error a caller sees for a refusal: readable text, plus the same facts under `_meta`.
+ * Not as `structuredContent`: a tool with an outputSchema would then fail the client's output validation.
+ */
 export function refusalResult(refusal: CallRefused): CallToolResult {
   const retry = refusal.details.retryAfterSeconds;
   const text =
@@ -28,8 +34,8 @@ export function refusalResult(refusal: CallRefused): CallToolResult {
   return {
     isError: true,
     content: [{ type: 'text', text }],
-    structuredContent: {
-      refused: { stage: refusal.stage, reason: refusal.reason, ...refusal.details },
+    _meta: {
+      [REFUSAL_META_KEY]: { stage: refusal.stage, reason: refusal.reason, ...refusal.details },
     },
   };
 }

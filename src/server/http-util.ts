@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /** An HTTP failure answered with a JSON-RPC error body, as MCP clients expect. */
 export class HttpError extends Error {
@@ -22,15 +22,24 @@ export function sendJsonRpcError(res: ServerResponse, status: number, rpcCode: n
   res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: rpcCode, message }, id: null }));
 }
 
-/** Reads and parses a JSON body, refusing bodies over 4 MiB without buffering them. */
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * Reads and parses a JSON body, refusing one over `maxBytes` (413) as soon as it is known to be too big: from its
+ * Content-Length, or while it streams in, so it is never buffered whole.
+ */
+export async function readJsonBody(req: IncomingMessage, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
+  const tooLarge = () => new HttpError(413, -32600, `request body over ${maxBytes} bytes`);
   const declared = Number(req.headers['content-length']);
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, -32600, `request body over ${MAX_BODY_BYTES} bytes`);
+  if (declared > maxBytes) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, -32600, `request body over ${MAX_BODY_BYTES} bytes`);
+    if (size > maxBytes) throw tooLarge();
     chunks.push(chunk);
   }
   try {

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Gateway } from '../gateway.js';
+import { approvalRoutes } from './approval-routes.js';
 import { HttpError, sendJsonRpcError } from './http-util.js';
-import { rebindingRefusal, type ListenAddress } from './loopback.js';
+import { isLoopbackHost, rebindingRefusal, type ListenAddress } from './loopback.js';
 import { McpEndpoint } from './mcp-endpoint.js';
 
 export interface HttpRoute {
@@ -18,21 +19,22 @@ export interface RunningHttpServer {
 }
 
 /** Every HTTP route toolscope serves; later features (router API, admin endpoints) add theirs here. */
-function routes(mcp: McpEndpoint): HttpRoute[] {
+function routes(gateway: Gateway, mcp: McpEndpoint): HttpRoute[] {
   const handle = (req: IncomingMessage, res: ServerResponse) => mcp.handle(req, res);
   return [
     { method: 'POST', path: '/mcp', handle },
     { method: 'GET', path: '/mcp', handle },
     { method: 'DELETE', path: '/mcp', handle },
+    ...approvalRoutes(gateway),
   ];
 }
 
-/** Serves the gateway over Streamable HTTP on a loopback address (the caller has checked it). */
+/** Serves the gateway over Streamable HTTP on the address the caller checked (loopback, or any with authentication). */
 export async function serveHttp(gateway: Gateway, address: ListenAddress): Promise<RunningHttpServer> {
   const mcp = new McpEndpoint(gateway);
-  const table = routes(mcp);
+  const table = routes(gateway, mcp);
   const server = createServer((req, res) => {
-    dispatch(table, req, res).catch((error: unknown) => {
+    dispatch(table, req, res, isLoopbackHost(address.host)).catch((error: unknown) => {
       if (error instanceof HttpError) {
         sendJsonRpcError(res, error.status, error.rpcCode, error.message);
         return;
@@ -60,8 +62,12 @@ export async function serveHttp(gateway: Gateway, address: ListenAddress): Promi
   };
 }
 
-async function dispatch(table: readonly HttpRoute[], req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const refusal = rebindingRefusal({ host: req.headers.host, origin: req.headers.origin });
+/**
+ * On a loopback bind, the DNS-rebinding check applies. On a network bind (only allowed with authentication) clients
+ * use real host names, and the bearer token, which a foreign web page cannot supply, is the defence.
+ */
+async function dispatch(table: readonly HttpRoute[], req: IncomingMessage, res: ServerResponse, loopback: boolean): Promise<void> {
+  const refusal = loopback ? rebindingRefusal({ host: req.headers.host, origin: req.headers.origin }) : undefined;
   if (refusal) throw new HttpError(403, -32000, `forbidden: ${refusal}`);
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   const atPath = table.filter((route) => route.path === path);

@@ -12,18 +12,22 @@ export function isLoopbackHost(host: string): boolean {
   return isIP(bare) === 4 && bare.startsWith('127.');
 }
 
-/** Parses `HOST:PORT` (`[::1]:PORT` for IPv6); only loopback hosts until the gateway authenticates callers. */
-export function parseListenAddress(value: string): ListenAddress {
+/**
+ * Parses `HOST:PORT` (`[::1]:PORT` for IPv6). A non-loopback host is refused unless callers must authenticate
+ * (principals are configured): an open gateway on a network address would serve anyone who can reach it.
+ */
+export function parseListenAddress(value: string, authenticated = false): ListenAddress {
   const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value);
   const host = match?.[1] ?? match?.[2];
   const port = Number(match?.[3]);
   if (!host || !(port >= 0 && port <= 65_535)) {
     throw new Error(`--http expects HOST:PORT (e.g. 127.0.0.1:7777), got "${value}"`);
   }
-  if (!isLoopbackHost(host)) {
+  if (!isLoopbackHost(host) && !authenticated) {
     throw new Error(
-      `refusing to listen on ${host}: toolscope does not authenticate HTTP clients yet, ` +
-        'so it only binds loopback addresses (127.0.0.1, ::1, localhost)',
+      `refusing to listen on ${host}: no principals are configured, so HTTP clients are not authenticated and ` +
+        'toolscope only binds loopback addresses (127.0.0.1, ::1, localhost). Add principals and tokens ' +
+        '(`toolscope token create NAME --scopes ...`) to serve on other addresses.',
     );
   }
   return { host, port };

@@ -17,6 +17,7 @@ import type { ExposureMode, ExposureSession } from '../exposure/types.js';
 import type { Logger } from '../log.js';
 import type { CallContext, ClientChannel, Principal } from '../pipeline/call-context.js';
 import type { CallHandler } from '../pipeline/compose.js';
+import { methodOnly, parseRequest } from './request-params.js';
 
 const SERVER_INFO = { name: 'toolscope', version: '0.1.0' };
 
@@ -58,13 +59,15 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
   });
   server.onclose = () => exposure.close();
 
-  server.setRequestHandler(ListToolsWithQuerySchema, async (request) => {
+  server.setRequestHandler(methodOnly('tools/list'), async (raw) => {
+    const request = parseRequest(ListToolsWithQuerySchema, raw);
     await deps.catalogNeeded();
     const query = request.params?.query;
     return { tools: await exposure.listTools(query === undefined ? {} : { query }) };
   });
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+  server.setRequestHandler(methodOnly('tools/call'), async (raw, extra): Promise<CallToolResult> => {
+    const request = parseRequest(CallToolRequestSchema, raw);
     await deps.catalogNeeded();
     const { name, arguments: args = {} } = request.params;
     const resolution = exposure.resolveCall(name);

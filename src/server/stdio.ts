@@ -1,14 +1,13 @@
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Gateway } from '../gateway.js';
+import type { Principal } from '../pipeline/call-context.js';
+import { StdioSessionTransport } from './stdio-transport.js';
 
-/** Serves one MCP session on this process's stdin/stdout; resolves when the client goes away. */
-export async function serveStdio(gateway: Gateway): Promise<void> {
-  const server = gateway.createSession();
-  const transport = new StdioServerTransport();
+/** Serves one MCP session on this process's stdin/stdout, acting as `principal`; resolves when the client goes away. */
+export async function serveStdio(gateway: Gateway, principal: Principal = gateway.principal): Promise<void> {
+  const server = gateway.createSession(principal);
+  const transport = new StdioSessionTransport();
   const closed = new Promise<void>((resolve) => {
     server.onclose = chain(server.onclose, resolve);
-    // The SDK transport does not notice stdin ending on its own.
-    process.stdin.once('end', () => void server.close());
   });
   await server.connect(transport);
   await closed;

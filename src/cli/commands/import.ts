@@ -11,14 +11,17 @@ export function register(program: Command): void {
     .command('import')
     .description('import the "mcpServers" of a Claude Desktop or Cursor config file')
     .argument('<file>', 'e.g. claude_desktop_config.json or .cursor/mcp.json')
-    .action(async (source: string, _options: unknown, cmd: Command) => {
+    .option('--allow-similar-name', 'import npx/uvx packages even when their names are close to a known MCP server package')
+    .action(async (source: string, options: { allowSimilarName?: boolean }, cmd: Command) => {
       const file = configPath(cmd);
       const sourceJson = await readConfigJson(resolve(source));
       const plan = await editConfig(
         file,
         (raw) => {
           const servers = rawServers(raw, file);
-          const planned = planImport(sourceJson, resolve(source), new Set(Object.keys(servers)));
+          const planned = planImport(sourceJson, resolve(source), new Set(Object.keys(servers)), {
+            allowSimilarNames: options.allowSimilarName === true,
+          });
           for (const { name, entry } of planned.accepted) servers[name] = entry;
           return planned;
         },

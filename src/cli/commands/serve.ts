@@ -7,6 +7,7 @@ import { parseListenAddress } from '../../server/loopback.js';
 import { RunRecorder } from '../../server/run-record.js';
 import { serveStdio } from '../../server/stdio.js';
 import { connectHelp } from '../connect-help.js';
+import { stdioPrincipal } from '../serve-principal.js';
 import { loadCommandConfig } from '../options.js';
 
 /** `serve`: one MCP endpoint over stdio (default) or Streamable HTTP (`--http HOST:PORT`). */
@@ -14,12 +15,18 @@ export function register(program: Command): void {
   program
     .command('serve')
     .description('serve every configured server\'s tools as one MCP endpoint')
-    .option('--http <host:port>', 'serve Streamable HTTP at http://HOST:PORT/mcp (loopback only; port 0 picks one)')
-    .action(async (options: { http?: string }, cmd: Command) => {
+    .option('--http <host:port>', 'serve Streamable HTTP at http://HOST:PORT/mcp (loopback unless principals are configured; port 0 picks one)')
+    .option('--as <principal>', 'on stdio, the principal this session acts as (required once principals are configured)')
+    .action(async (options: { http?: string; as?: string }, cmd: Command) => {
       const loaded = await loadCommandConfig(cmd);
-      const address = options.http === undefined ? undefined : parseListenAddress(options.http);
       const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? loaded.config.logLevel);
       const gateway = createGateway(loaded, { logger });
+      if (options.http !== undefined && options.as !== undefined) {
+        throw new Error('--as is for stdio; HTTP clients authenticate with bearer tokens (`toolscope token create`)');
+      }
+      const address =
+        options.http === undefined ? undefined : parseListenAddress(options.http, await gateway.policy.principals.enforced());
+      const principal = address ? undefined : await stdioPrincipal(gateway, options.as);
       await gateway.start();
       const stateDir = configPaths(loaded).stateDir;
 
@@ -34,7 +41,7 @@ export function register(program: Command): void {
       } else {
         const recorder = new RunRecorder(stateDir, gateway, { transport: 'stdio' });
         await recorder.start();
-        await Promise.race([serveStdio(gateway), stopSignal()]);
+        await Promise.race([serveStdio(gateway, principal), stopSignal()]);
         await recorder.stop();
       }
       await gateway.stop();

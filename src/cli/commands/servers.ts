@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { editConfig, rawServer, rawServers } from '../../config/edit.js';
+import { describeSimilarName, typosquatInArgv } from '../../policy/supply-chain/typosquat.js';
 import { configPath, keyValue } from '../options.js';
 
 interface AddOptions {
@@ -10,6 +11,7 @@ interface AddOptions {
   cwd?: string;
   lazy?: boolean;
   timeoutMs?: number;
+  allowSimilarName?: boolean;
 }
 
 /** `add`, `remove`, `enable`, `disable`: edit the `servers` section of the config in place, atomically. */
@@ -26,8 +28,11 @@ export function register(program: Command): void {
     .option('--cwd <dir>', 'working directory of the child (relative to the config file)')
     .option('--lazy', 'connect on first use instead of at startup')
     .option('--timeout-ms <ms>', 'per-call timeout in milliseconds', positiveInteger)
+    .option('--allow-similar-name', 'register an npx/uvx package even though its name is close to a known MCP server package')
     .action(async (name: string, command: string[], options: AddOptions, cmd: Command) => {
       const entry = newEntry(command, options);
+      const similar = command[0] === undefined ? undefined : typosquatInArgv(command[0], command.slice(1));
+      if (similar && !options.allowSimilarName) throw new Error(`refusing to add "${name}": ${describeSimilarName(similar)}`);
       const file = configPath(cmd);
       await editConfig(
         file,

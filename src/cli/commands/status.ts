@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { configPaths } from '../../config/path-reference.js';
+import { Bubblewrap, describeSandboxSupport } from '../../downstream/sandbox.js';
+import { createLogger } from '../../log.js';
 import { readRunRecords, type RunRecord } from '../../server/run-record.js';
 import { loadCommandConfig } from '../options.js';
 import { serverTable } from '../server-table.js';
@@ -19,6 +21,8 @@ export function register(program: Command): void {
       }
       if (records.length === 0) {
         console.log(`no toolscope serve is running with ${loaded.path} (\`toolscope list\` connects to the servers briefly)`);
+        const bubblewrap = new Bubblewrap(loaded.config.sandbox.bwrap, createLogger('silent'));
+        console.log(`sandbox: ${describeSandboxSupport(await bubblewrap.check())}`);
         return;
       }
       console.log(records.map(describe).join('\n\n'));
@@ -30,5 +34,5 @@ function describe(record: RunRecord): string {
   const head =
     `toolscope serve (pid ${record.pid}) on ${where}, up since ${record.startedAt}: ` +
     `${record.status.tools} tools, exposure ${record.status.exposure}`;
-  return `${head}\n${serverTable(record.status.servers)}`;
+  return `${head}\nsandbox: ${describeSandboxSupport(record.status.sandbox)}\n${serverTable(record.status.servers)}`;
 }

@@ -1,0 +1,42 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Principal } from '../../src/pipeline/call-context.js';
+import { generateToken, hashToken } from '../../src/policy/auth/token.js';
+import { ECHO_SERVER, ECHO_TOOL, echoStdioLaunch } from './downstream.js';
+
+/** The principal every bench client acts as. */
+export const BENCH_PRINCIPAL: Principal = { name: 'bench' };
+
+/** Calls per second no bench comes near: the rate-limit stage runs, and never refuses. */
+const UNREACHABLE_RATE = { capacity: 1_000_000_000, refillPerSecond: 1_000_000_000 };
+
+export interface BenchGatewayConfig {
+  readonly file: string;
+  /** Bearer token of the bench principal (HTTP clients send it). */
+  readonly token: string;
+}
+
+export type EchoDownstream = { readonly transport: 'stdio' } | { readonly transport: 'http'; readonly url: string };
+
+/**
+ * A toolscope config in front of the echo server with every call stage doing real work: a principal with scopes and a
+ * token, an argument rule for validation, rate limits set far above the load, audit on, pinning on.
+ */
+export async function writeBenchConfig(dir: string, downstream: EchoDownstream): Promise<BenchGatewayConfig> {
+  await mkdir(dir, { recursive: true });
+  const token = generateToken();
+  const server = downstream.transport === 'stdio' ? { type: 'stdio', ...echoStdioLaunch() } : { type: 'http', url: downstream.url };
+  const config = {
+    stateDir: join(dir, 'state'),
+    logLevel: 'warn',
+    servers: { [ECHO_SERVER]: server },
+    principals: { [BENCH_PRINCIPAL.name]: { allow: [`${ECHO_SERVER}:*`], tokenHashes: [hashToken(token)] } },
+    argumentRules: { [`${ECHO_SERVER}:${ECHO_TOOL}`]: { text: { maxLength: 10_000 } } },
+    rateLimits: { principal: UNREACHABLE_RATE, tool: UNREACHABLE_RATE },
+    audit: { enabled: true },
+    pinning: { mode: 'on' },
+  };
+  const file = join(dir, 'toolscope.json');
+  await writeFile(file, `${JSON.stringify(config, null, 2)}\n`);
+  return { file, token };
+}

@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { CHILDREN_DIR, REPO_ROOT } from './paths.js';
+
+/** The only parent variables a bench child gets. */
+const PASSED_ENV = ['PATH', 'HOME', 'LANG'] as const;
+
+export function childEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of PASSED_ENV) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return { ...env, ...extra };
+}
+
+/** argv (after the node binary) that runs a TypeScript file of `eval/bench/children` through tsx. */
+export function childArgs(script: string, args: readonly string[] = [], nodeArgs: readonly string[] = []): string[] {
+  return [...nodeArgs, '--import', 'tsx', resolve(CHILDREN_DIR, script), ...args];
+}
+
+export interface BenchChildOptions {
+  readonly signal?: AbortSignal;
+  readonly env?: Record<string, string>;
+  /** Node flags for this child (e.g. `--cpu-prof`). */
+  readonly nodeArgs?: readonly string[];
+}
+
+export type ChildMessage = { readonly type: string } & Record<string, unknown>;
+
+/**
+ * A bench child process: speaks JSON lines on stdout (`{"type": …}`), exits when its stdin closes, and is killed
+ * when `signal` aborts. Its stderr is kept (last lines) to explain failures.
+ */
+export class BenchChild {
+  readonly process: ChildProcess;
+  private readonly messages: ChildMessage[] = [];
+  private readonly waiters: Array<() => void> = [];
+  private readonly stderrTail: string[] = [];
+  private exited = false;
+  readonly exit: Promise<number | null>;
+
+  constructor(
+    private readonly script: string,
+    args: readonly string[],
+    options: BenchChildOptions = {},
+  ) {
+    this.process = spawn(process.execPath, childArgs(script, args, options.nodeArgs), {
+      cwd: REPO_ROOT,
+      env: childEnv(options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    createInterface({ input: this.process.stdout! }).on('line', (line) => {
+      if (!line.startsWith('{')) return;
+      this.messages.push(JSON.parse(line) as ChildMessage);
+      this.wake();
+    });
+    createInterface({ input: this.process.stderr! }).on('line', (line) => {
+      this.stderrTail.push(line);
+      if (this.stderrTail.length > 20) this.stderrTail.shift();
+    });
+    this.exit = once(this.process, 'exit').then(([code]) => {
+      this.exited = true;
+      this.wake();
+      return code as number | null;
+    });
+    const kill = () => this.kill();
+    options.signal?.addEventListener('abort', kill, { once: true });
+    void this.exit.then(() => options.signal?.removeEventListener('abort', kill));
+  }
+
+  get pid(): number {
+    return this.process.pid!;
+  }
+
+  /** The next message of `type` (earlier ones of other types are dropped); rejects if the child exits first. */
+  async next(type: string): Promise<ChildMessage> {
+    for (;;) {
+      const index = this.messages.findIndex((message) => message.type === type);
+      if (index >= 0) return this.messages.splice(0, index + 1).pop()!;
+      const failure = this.messages.find((message) => message.type === 'error');
+      if (failure) throw new Error(`${this.describe()}: ${String(failure.message)}`);
+      if (this.exited) throw new Error(`${this.describe()} exited before sending "${type}"; stderr: ${this.stderrTail.join(' | ')}`);
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  /** Drains messages received so far of `type`. */
+  take(type: string): ChildMessage[] {
+    const taken = this.messages.filter((message) => message.type === type);
+    this.messages.splice(0, this.messages.length, ...this.messages.filter((message) => message.type !== type));
+    return taken;
+  }
+
+  /** Closes its stdin (the child's cue to finish) and waits for it to exit. */
+  async close(): Promise<void> {
+    if (!this.exited) this.process.stdin?.end();
+    const timer = setTimeout(() => this.kill(), 10_000);
+    await this.exit;
+    clearTimeout(timer);
+  }
+
+  kill(): void {
+    if (!this.exited) this.process.kill('SIGKILL');
+  }
+
+  private describe(): string {
+    return `bench child ${this.script} (pid ${this.process.pid})`;
+  }
+
+  private wake(): void {
+    for (const waiter of this.waiters.splice(0)) waiter();
+  }
+}

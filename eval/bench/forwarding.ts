@@ -1,0 +1,198 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exposedToolName } from '../../src/catalog/naming.js';
+import { loadConfig } from '../../src/config/load.js';
+import { createGateway } from '../../src/gateway.js';
+import { BENCH_PRINCIPAL, writeBenchConfig } from './bench-config.js';
+import { BenchChild } from './child-process.js';
+import { throwIfCut } from './deadline.js';
+import { ECHO_SERVER, ECHO_TOOL, echoStdioLaunch, startEchoHttp } from './downstream.js';
+import { activeStages, waitForTool } from './gateway-stages.js';
+import { callEcho, connectHttp, connectInMemory, connectStdio, type BenchClient } from './mcp-clients.js';
+import { REPO_ROOT } from './paths.js';
+import type { BenchPlan, ForwardingTransport } from './plan.js';
+import { latencyPercentiles, latencySpread, spread, type LatencySpread, type Spread } from './stats.js';
+
+export interface ForwardingRow {
+  readonly transport: ForwardingTransport;
+  /** Client to toolscope, and toolscope to the echo server. */
+  readonly hops: string;
+  readonly directMs: LatencySpread;
+  readonly throughToolscopeMs: LatencySpread;
+  /** Per run: through p50 minus direct p50. */
+  readonly addedP50Ms: Spread;
+  /** Per run: through p99 minus direct p99. */
+  readonly addedP99Ms: Spread;
+  /** Per run: through p50 over direct p50. */
+  readonly ratioP50: Spread;
+}
+
+export interface ForwardingResult {
+  readonly rows: ForwardingRow[];
+  /** The call stages the measured gateway ran. */
+  stages?: string[];
+}
+
+/** A direct and a through-toolscope session to the same echo server, and what they cost to tear down. */
+interface Pair {
+  readonly hops: string;
+  readonly direct: BenchClient;
+  readonly through: BenchClient;
+  readonly stages?: string[];
+  close(): Promise<void>;
+}
+
+const THROUGH_TOOL = exposedToolName(ECHO_SERVER, ECHO_TOOL);
+
+/**
+ * The same echo call, direct and through toolscope (full call pipeline), alternating call by call so both see the
+ * same machine load. Added latency is taken per run from the two runs' percentiles, then spread over the runs.
+ */
+export async function forwardingBench(plan: BenchPlan['forwarding'], signal: AbortSignal, result: ForwardingResult): Promise<void> {
+  for (const transport of plan.transports) {
+    const dir = await mkdtemp(join(tmpdir(), 'toolscope-bench-forward-'));
+    let pair: Pair | undefined;
+    try {
+      pair = await openPair(transport, dir, signal);
+      if (pair.stages) result.stages = pair.stages;
+      const { direct, through } = pair;
+      for (let i = 0; i < plan.warmupCalls; i++) {
+        await callEcho(direct.client, ECHO_TOOL);
+        await callEcho(through.client, THROUGH_TOOL);
+      }
+      const directRuns: number[][] = [];
+      const throughRuns: number[][] = [];
+      for (let run = 0; run < plan.runs; run++) {
+        const directMs: number[] = [];
+        const throughMs: number[] = [];
+        for (let call = 0; call < plan.calls; call++) {
+          throwIfCut(signal);
+          // Alternate which goes first, so neither always runs right after the other's garbage.
+          const order = call % 2 === 0 ? ['direct', 'through'] : ['through', 'direct'];
+          for (const side of order) {
+            const started = performance.now();
+            if (side === 'direct') await callEcho(direct.client, ECHO_TOOL);
+            else await callEcho(through.client, THROUGH_TOOL);
+            (side === 'direct' ? directMs : throughMs).push(performance.now() - started);
+          }
+        }
+        directRuns.push(directMs);
+        throughRuns.push(throughMs);
+      }
+      result.rows.push(forwardingRow(transport, pair.hops, directRuns, throughRuns));
+    } finally {
+      await pair?.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+function forwardingRow(transport: ForwardingTransport, hops: string, directRuns: number[][], throughRuns: number[][]): ForwardingRow {
+  const direct = directRuns.map(latencyPercentiles);
+  const through = throughRuns.map(latencyPercentiles);
+  return {
+    transport,
+    hops,
+    directMs: latencySpread(directRuns),
+    throughToolscopeMs: latencySpread(throughRuns),
+    addedP50Ms: spread(through.map((run, i) => run.p50 - direct[i]!.p50)),
+    addedP99Ms: spread(through.map((run, i) => run.p99 - direct[i]!.p99)),
+    ratioP50: spread(through.map((run, i) => run.p50 / direct[i]!.p50)),
+  };
+}
+
+async function openPair(transport: ForwardingTransport, dir: string, signal: AbortSignal): Promise<Pair> {
+  switch (transport) {
+    case 'in-memory':
+      return inMemoryPair(dir);
+    case 'stdio':
+      return stdioPair(dir);
+    case 'streamable-http':
+      return httpPair(dir, signal);
+  }
+}
+
+/** Client and gateway in this process (in-memory); the gateway and the direct client each reach an echo child on stdio. */
+async function inMemoryPair(dir: string): Promise<Pair> {
+  const config = await writeBenchConfig(dir, { transport: 'stdio' });
+  const gateway = createGateway(await loadConfig(config.file));
+  await gateway.start();
+  const opened: BenchClient[] = [];
+  try {
+    await waitForTool(gateway, THROUGH_TOOL, 30_000);
+    opened.push(await connectStdio(echoStdioLaunch()));
+    opened.push(await connectInMemory(gateway, BENCH_PRINCIPAL));
+  } catch (error) {
+    await Promise.all(opened.map((client) => client.close()));
+    await gateway.stop();
+    throw error;
+  }
+  const [direct, through] = opened as [BenchClient, BenchClient];
+  return {
+    hops: 'client -(in-memory)-> toolscope -(stdio)-> echo; direct: client -(stdio)-> echo',
+    direct,
+    through,
+    stages: activeStages(gateway),
+    close: async () => {
+      await Promise.all([direct.close(), through.close()]);
+      await gateway.stop();
+    },
+  };
+}
+
+/** `toolscope serve` (the CLI) as a stdio child, with the echo server as its stdio child. */
+async function stdioPair(dir: string): Promise<Pair> {
+  const config = await writeBenchConfig(dir, { transport: 'stdio' });
+  const direct = await connectStdio(echoStdioLaunch());
+  let through: BenchClient;
+  try {
+    through = await connectStdio({
+      command: process.execPath,
+      args: ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts'), '--config', config.file, 'serve', '--as', BENCH_PRINCIPAL.name],
+      cwd: REPO_ROOT,
+    });
+    const { tools } = await through.client.listTools();
+    if (!tools.some((tool) => tool.name === THROUGH_TOOL)) throw new Error(`toolscope over stdio does not list ${THROUGH_TOOL}`);
+  } catch (error) {
+    await direct.close();
+    throw error;
+  }
+  return {
+    hops: 'client -(stdio)-> toolscope serve -(stdio)-> echo; direct: client -(stdio)-> echo',
+    direct,
+    through,
+    close: async () => {
+      await Promise.all([direct.close(), through.close()]);
+    },
+  };
+}
+
+/** The echo server on Streamable HTTP, and toolscope on Streamable HTTP in front of it: three processes. */
+async function httpPair(dir: string, signal: AbortSignal): Promise<Pair> {
+  const echo = await startEchoHttp(signal);
+  const children: BenchChild[] = [echo.child];
+  const clients: BenchClient[] = [];
+  try {
+    const config = await writeBenchConfig(dir, { transport: 'http', url: echo.url });
+    const gateway = new BenchChild('gateway-http.ts', [config.file], { signal });
+    children.push(gateway);
+    const ready = await gateway.next('ready');
+    clients.push(await connectHttp(echo.url));
+    clients.push(await connectHttp(String(ready.url), config.token));
+  } catch (error) {
+    await Promise.all(clients.map((client) => client.close()));
+    await Promise.all(children.map((child) => child.close()));
+    throw error;
+  }
+  const [direct, through] = clients as [BenchClient, BenchClient];
+  return {
+    hops: 'client -(HTTP)-> toolscope -(HTTP)-> echo, each its own process; direct: client -(HTTP)-> echo',
+    direct,
+    through,
+    close: async () => {
+      await Promise.all([direct.close(), through.close()]);
+      await Promise.all(children.reverse().map((child) => child.close()));
+    },
+  };
+}

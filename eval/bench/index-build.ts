@@ -1,0 +1,140 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BenchChild, type ChildMessage } from './child-process.js';
+import { throwIfCut } from './deadline.js';
+import type { DenseChoice } from './embedders.js';
+import type { BenchPlan } from './plan.js';
+import type { StateCache } from './state-cache.js';
+import { spread, type Spread } from './stats.js';
+
+/** One start's phases (ms), as the child measured them. */
+export interface StartTimes {
+  readonly embedderLoadMs: Spread;
+  readonly indexBuildMs: Spread;
+  /** Embedder load plus index build: what a start spends before it can route. */
+  readonly timeToServingMs: Spread;
+  /** The same from process start (Node and tsx startup and reading the catalog file included). */
+  readonly processStartToReadyMs: Spread;
+  /** Most tools any of the runs embedded. */
+  readonly embeddedTools: number;
+}
+
+/** A first start stopped at its time limit: how far it got, and the time it would have needed at that rate. */
+export interface CutFirstStart {
+  readonly limitMs: number;
+  readonly embeddedTools: number;
+  readonly embeddingMs: number;
+  /** Embedding every tool at the measured rate; the rest of the start (model load, index build) comes on top. */
+  readonly projectedEmbeddingMs: number;
+}
+
+export interface IndexBuildRow {
+  readonly tools: number;
+  readonly embedder: string;
+  readonly firstStart?: StartTimes;
+  readonly firstStartCut?: CutFirstStart;
+  readonly warmRestart?: StartTimes;
+  /** Where the warm restart's state folder came from. */
+  readonly warmFrom?: 'this first start' | 'the bench state cache';
+  readonly notes: string[];
+}
+
+export interface IndexBuildResult {
+  readonly rows: IndexBuildRow[];
+}
+
+/**
+ * First start (empty state folder: every tool embedded) and warm restart (the folder a finished start left: nothing
+ * embedded) for each catalog size, each a fresh process.
+ */
+export async function indexBuildBench(
+  plan: BenchPlan['indexBuild'],
+  catalogFile: string,
+  states: StateCache,
+  signal: AbortSignal,
+  result: IndexBuildResult,
+): Promise<void> {
+  for (const size of plan.sizes) {
+    const dir = await mkdtemp(join(tmpdir(), 'toolscope-bench-index-'));
+    try {
+      const notes: string[] = [];
+      const first: ChildMessage[] = [];
+      let cut: CutFirstStart | undefined;
+      let warmState: string | undefined;
+      for (let run = 0; run < plan.firstStartRuns && !cut; run++) {
+        const stateDir = join(dir, `first-${run}`);
+        const started = await startOnce(catalogFile, size, plan.embedder, stateDir, signal, plan.firstStartLimitMs);
+        if ('ready' in started) {
+          first.push(started.ready);
+          warmState = stateDir;
+        } else {
+          cut = { limitMs: plan.firstStartLimitMs, ...started.progress, projectedEmbeddingMs: (started.progress.embeddingMs / Math.max(1, started.progress.embeddedTools)) * size };
+          notes.push(`first start cut at its ${plan.firstStartLimitMs / 1000} s limit after embedding ${started.progress.embeddedTools} of ${size} tools`);
+        }
+      }
+      let warmFrom: IndexBuildRow['warmFrom'];
+      if (warmState) {
+        warmFrom = 'this first start';
+      } else if (await states.isComplete(plan.embedder, size)) {
+        warmState = join(dir, 'warm');
+        await states.seed(plan.embedder, size, warmState);
+        warmFrom = 'the bench state cache';
+      } else {
+        notes.push('warm restart not measured: no finished start to restart from (run `npm run bench -- --prepare`)');
+      }
+      const warm: ChildMessage[] = [];
+      for (let run = 0; warmState && run < plan.warmRuns; run++) {
+        const started = await startOnce(catalogFile, size, plan.embedder, warmState, signal);
+        if ('ready' in started) warm.push(started.ready);
+      }
+      result.rows.push({
+        tools: size,
+        embedder: String((first[0] ?? warm[0])?.embedder ?? plan.embedder),
+        ...(first.length > 0 && { firstStart: startTimes(first) }),
+        ...(cut && { firstStartCut: cut }),
+        ...(warm.length > 0 && { warmRestart: startTimes(warm), warmFrom }),
+        notes,
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+type StartOutcome = { readonly ready: ChildMessage } | { readonly progress: { embeddedTools: number; embeddingMs: number } };
+
+async function startOnce(
+  catalogFile: string,
+  size: number,
+  embedder: DenseChoice,
+  stateDir: string,
+  signal: AbortSignal,
+  limitMs?: number,
+): Promise<StartOutcome> {
+  throwIfCut(signal);
+  const limit = limitMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(limitMs)]);
+  const child = new BenchChild('index-child.ts', [catalogFile, String(size), embedder, stateDir], { signal: limit });
+  try {
+    return { ready: await child.next('ready') };
+  } catch (error) {
+    throwIfCut(signal);
+    if (!limit.aborted) throw error;
+    const last = child.take('progress').pop();
+    return { progress: { embeddedTools: Number(last?.embedded ?? 0), embeddingMs: Number(last?.elapsedMs ?? limitMs) } };
+  } finally {
+    await child.close();
+  }
+}
+
+function startTimes(runs: readonly ChildMessage[]): StartTimes {
+  const field = (name: string) => spread(runs.map((run) => Number(run[name])));
+  const serving = runs.map((run) => Number(run.embedderLoadMs) + Number(run.indexBuildMs));
+  return {
+    embedderLoadMs: field('embedderLoadMs'),
+    indexBuildMs: field('indexBuildMs'),
+    timeToServingMs: spread(serving),
+    processStartToReadyMs: field('processStartToReadyMs'),
+    embeddedTools: Math.max(...runs.map((run) => (run.stats as { embeddedTools: number }).embeddedTools)),
+  };
+}

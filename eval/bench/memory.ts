@@ -1,0 +1,66 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BenchChild } from './child-process.js';
+import { throwIfCut } from './deadline.js';
+import type { EmbedderChoice } from './embedders.js';
+import type { BenchPlan } from './plan.js';
+import type { StateCache } from './state-cache.js';
+import { spread, type Spread } from './stats.js';
+
+export interface MemoryRow {
+  readonly embedder: EmbedderChoice;
+  readonly embedderId: string;
+  readonly tools: number;
+  /** VmHWM of the serving process: peak resident set size, MB. */
+  readonly peakRssMb: Spread;
+  readonly servedQueries: number;
+}
+
+export interface MemoryResult {
+  readonly rows: MemoryRow[];
+  readonly skipped: string[];
+}
+
+/**
+ * Peak RSS of a process that starts warm (embedding cache in place, as a restart serving traffic would) over the
+ * catalog, routes real queries, then reads its own VmHWM: one fresh process per run, one per embedder.
+ */
+export async function memoryBench(
+  plan: BenchPlan['memory'],
+  catalogFile: string,
+  queriesFile: string,
+  states: StateCache,
+  signal: AbortSignal,
+  result: MemoryResult,
+): Promise<void> {
+  for (const choice of plan.embedders) {
+    if (choice !== 'lexical' && !(await states.isComplete(choice, plan.size))) {
+      result.skipped.push(`${choice} at ${plan.size} tools: its embedding cache is not complete yet (run \`npm run bench -- --prepare\`)`);
+      continue;
+    }
+    const peaks: number[] = [];
+    let embedderId = 'none';
+    for (let run = 0; run < plan.runs; run++) {
+      throwIfCut(signal);
+      const stateDir = await mkdtemp(join(tmpdir(), 'toolscope-bench-memory-'));
+      let child: BenchChild | undefined;
+      try {
+        if (choice !== 'lexical') await states.seed(choice, plan.size, stateDir);
+        child = new BenchChild(
+          'index-child.ts',
+          [catalogFile, String(plan.size), choice, ...(choice === 'lexical' ? [] : [stateDir]), '--queries', queriesFile, '--serve', String(plan.servedQueries)],
+          { signal },
+        );
+        const ready = await child.next('ready');
+        embedderId = String(ready.embedder);
+        const served = await child.next('served');
+        peaks.push(Number(served.vmHwmKb) / 1024);
+      } finally {
+        await child?.close();
+        await rm(stateDir, { recursive: true, force: true });
+      }
+    }
+    result.rows.push({ embedder: choice, embedderId, tools: plan.size, peakRssMb: spread(peaks), servedQueries: plan.servedQueries });
+  }
+}

@@ -1,0 +1,96 @@
+import type { DenseChoice, EmbedderChoice } from './embedders.js';
+
+export const FORWARDING_TRANSPORTS = ['in-memory', 'stdio', 'streamable-http'] as const;
+export type ForwardingTransport = (typeof FORWARDING_TRANSPORTS)[number];
+
+/** What one bench run measures and how often; `full` and `quick` are the two shipped plans. */
+export interface BenchPlan {
+  readonly name: string;
+  /** The whole run stops by itself within this. */
+  readonly deadlineMs: number;
+  /** Only these eval datasets (default: all). */
+  readonly datasets?: ReadonlySet<string>;
+  /** Queries routed per run (real ones from the datasets). */
+  readonly queries: number;
+  readonly stateCache: { readonly sizes: readonly number[]; readonly embedders: readonly DenseChoice[]; readonly allowanceMs: number };
+  readonly routing: {
+    readonly sizes: readonly number[];
+    readonly embedders: readonly EmbedderChoice[];
+    readonly runs: number;
+    readonly warmupQueries: number;
+    readonly allowanceMs: number;
+  };
+  readonly forwarding: {
+    readonly transports: readonly ForwardingTransport[];
+    readonly calls: number;
+    readonly runs: number;
+    readonly warmupCalls: number;
+    readonly allowanceMs: number;
+  };
+  readonly throughput: {
+    readonly clients: readonly number[];
+    readonly durationMs: number;
+    readonly warmupMs: number;
+    readonly runs: number;
+    readonly allowanceMs: number;
+  };
+  readonly indexBuild: {
+    readonly sizes: readonly number[];
+    readonly embedder: DenseChoice;
+    readonly firstStartRuns: number;
+    readonly warmRuns: number;
+    /** Longest a single first start may embed before it is cut (and projected from its progress). */
+    readonly firstStartLimitMs: number;
+    readonly allowanceMs: number;
+  };
+  readonly memory: {
+    readonly size: number;
+    readonly embedders: readonly EmbedderChoice[];
+    readonly servedQueries: number;
+    readonly runs: number;
+    readonly allowanceMs: number;
+  };
+  readonly contextCost: { readonly catalogSize: number; readonly queries: number; readonly allowanceMs: number };
+}
+
+const ALL_EMBEDDERS: readonly EmbedderChoice[] = ['lexical', 'use-lite', 'transformers'];
+const DENSE: readonly DenseChoice[] = ['use-lite', 'transformers'];
+
+/** `npm run bench`: everything the issue asks for, within 10 minutes. */
+export const FULL_PLAN: BenchPlan = {
+  name: 'full',
+  deadlineMs: 600_000,
+  queries: 200,
+  stateCache: { sizes: [100, 1_000, 10_000], embedders: DENSE, allowanceMs: 60_000 },
+  routing: { sizes: [100, 1_000, 10_000], embedders: ALL_EMBEDDERS, runs: 3, warmupQueries: 20, allowanceMs: 150_000 },
+  forwarding: { transports: ['in-memory', 'stdio', 'streamable-http'], calls: 400, runs: 3, warmupCalls: 100, allowanceMs: 60_000 },
+  throughput: { clients: [1, 8, 32, 128], durationMs: 4_000, warmupMs: 1_000, runs: 3, allowanceMs: 100_000 },
+  indexBuild: { sizes: [1_000, 10_000], embedder: 'transformers', firstStartRuns: 2, warmRuns: 3, firstStartLimitMs: 45_000, allowanceMs: 150_000 },
+  memory: { size: 10_000, embedders: ALL_EMBEDDERS, servedQueries: 50, runs: 2, allowanceMs: 60_000 },
+  contextCost: { catalogSize: 1_000, queries: 50, allowanceMs: 40_000 },
+};
+
+/** `npm run bench -- --quick`: the same measurements, smaller, in about a minute. */
+export const QUICK_PLAN: BenchPlan = {
+  name: 'quick',
+  deadlineMs: 120_000,
+  queries: 40,
+  stateCache: { sizes: [100, 1_000], embedders: DENSE, allowanceMs: 20_000 },
+  routing: { sizes: [100, 1_000], embedders: ALL_EMBEDDERS, runs: 2, warmupQueries: 5, allowanceMs: 20_000 },
+  forwarding: { transports: ['in-memory', 'stdio', 'streamable-http'], calls: 100, runs: 2, warmupCalls: 20, allowanceMs: 20_000 },
+  throughput: { clients: [1, 8, 32, 128], durationMs: 1_000, warmupMs: 300, runs: 1, allowanceMs: 20_000 },
+  indexBuild: { sizes: [100, 1_000], embedder: 'transformers', firstStartRuns: 1, warmRuns: 2, firstStartLimitMs: 8_000, allowanceMs: 25_000 },
+  memory: { size: 1_000, embedders: ALL_EMBEDDERS, servedQueries: 10, runs: 1, allowanceMs: 15_000 },
+  contextCost: { catalogSize: 100, queries: 10, allowanceMs: 10_000 },
+};
+
+/** The largest catalog any section of `plan` needs. */
+export function largestCatalog(plan: BenchPlan): number {
+  return Math.max(
+    ...plan.stateCache.sizes,
+    ...plan.routing.sizes,
+    ...plan.indexBuild.sizes,
+    plan.memory.size,
+    plan.contextCost.catalogSize,
+  );
+}

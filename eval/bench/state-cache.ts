@@ -1,0 +1,110 @@
+import { access, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sha256Hex } from '../../src/catalog/canonical-json.js';
+import type { EvalTool } from '../../src/eval/dataset-format.js';
+import { toJsonl } from '../../src/eval/jsonl.js';
+import { BenchChild } from './child-process.js';
+import { throwIfCut } from './deadline.js';
+import type { DenseChoice } from './embedders.js';
+
+/** Written into a state folder once a start over exactly its catalog finished: the folder is then a warm state. */
+const COMPLETE_MARKER = 'bench-complete.json';
+
+export interface StateFill {
+  readonly embedder: DenseChoice;
+  readonly size: number;
+  /** `cached`: complete from an earlier run; `filled`: completed now; `incomplete`: cut before it completed. */
+  readonly status: 'cached' | 'filled' | 'incomplete';
+  /** Tools embedded by this run. */
+  readonly embeddedTools: number;
+  readonly elapsedMs: number;
+}
+
+/**
+ * toolscope state folders (embedding cache and HNSW graph) kept between bench runs, one per embedder and catalog size,
+ * each exactly what a start over that catalog leaves behind. Embedding 10,000 tools takes longer than one bench run
+ * may, so folders are filled across runs: the embedding cache keeps every finished batch, and a larger size starts
+ * from a copy of the next smaller one (its catalog is a prefix), so no tool is embedded twice.
+ */
+export class StateCache {
+  private readonly digests = new Map<number, string>();
+
+  constructor(
+    private readonly root: string,
+    private readonly catalogFile: string,
+    private readonly tools: readonly EvalTool[],
+  ) {}
+
+  dir(embedder: DenseChoice, size: number): string {
+    return join(this.root, embedder, `size-${size}`);
+  }
+
+  async isComplete(embedder: DenseChoice, size: number): Promise<boolean> {
+    try {
+      const marker = JSON.parse(await readFile(join(this.dir(embedder, size), COMPLETE_MARKER), 'utf8')) as { digest?: string };
+      return marker.digest === this.digest(size);
+    } catch {
+      return false;
+    }
+  }
+
+  /** Completes the folders of `sizes` (smallest first) for `embedder`; progress survives a cut. */
+  async fill(embedder: DenseChoice, sizes: readonly number[], signal: AbortSignal, filled: StateFill[]): Promise<void> {
+    let previous: string | undefined;
+    for (const size of [...sizes].sort((a, b) => a - b)) {
+      const dir = this.dir(embedder, size);
+      const started = Date.now();
+      if (await this.isComplete(embedder, size)) {
+        filled.push({ embedder, size, status: 'cached', embeddedTools: 0, elapsedMs: 0 });
+        previous = dir;
+        continue;
+      }
+      throwIfCut(signal);
+      if (!(await exists(dir))) {
+        if (previous) await cp(previous, dir, { recursive: true });
+        else await mkdir(dir, { recursive: true });
+        await rm(join(dir, COMPLETE_MARKER), { force: true });
+      }
+      const child = new BenchChild('index-child.ts', [this.catalogFile, String(size), embedder, dir], { signal });
+      try {
+        const ready = await child.next('ready');
+        const embeddedTools = (ready.stats as { embeddedTools: number }).embeddedTools;
+        await writeFile(join(dir, COMPLETE_MARKER), JSON.stringify({ digest: this.digest(size), embedder: ready.embedder, tools: size }));
+        filled.push({ embedder, size, status: 'filled', embeddedTools, elapsedMs: Date.now() - started });
+      } catch (error) {
+        const embedded = child.take('progress').pop()?.embedded;
+        filled.push({ embedder, size, status: 'incomplete', embeddedTools: Number(embedded ?? 0), elapsedMs: Date.now() - started });
+        throwIfCut(signal);
+        throw error;
+      } finally {
+        await child.close();
+      }
+      previous = dir;
+    }
+  }
+
+  /** Copies the complete state folder of `size` to `target`: a warm start from it embeds nothing. */
+  async seed(embedder: DenseChoice, size: number, target: string): Promise<void> {
+    if (!(await this.isComplete(embedder, size))) {
+      throw new Error(`no complete ${embedder} embedding cache for ${size} tools yet (run \`npm run bench -- --prepare\`)`);
+    }
+    await cp(this.dir(embedder, size), target, { recursive: true });
+  }
+
+  /** Identifies the catalog of `size`: a changed dataset or conversion makes its folder incomplete again. */
+  private digest(size: number): string {
+    let digest = this.digests.get(size);
+    if (digest === undefined) {
+      digest = sha256Hex(toJsonl(this.tools.slice(0, size)));
+      this.digests.set(size, digest);
+    }
+    return digest;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}

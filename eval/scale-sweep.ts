@@ -1,0 +1,155 @@
+/**
+ * `npm run eval:scale`: recall@5 and latency as the catalog grows from 100 to 10,000 tools. The queries (and their
+ * relevant tools) stay those of one dataset; the other benchmarks' tools are pooled as distractors.
+ * Writes eval/reports/scale-sweep.{md,json,svg}.
+ *
+ * Options: --queries-from NAME (default mcp-catalog)   --sizes 100,300,1000,3000,10000   --max-queries 200
+ *          --gold-budget 50 (relevant tools of the kept queries, at most)   --datasets-root DIR   --state-dir DIR
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadEmbedder } from '../src/embedding/index.js';
+import { loadEvalDataset } from '../src/eval/load-dataset.js';
+import { toolscopeVersion } from '../src/eval/package-version.js';
+import { createProgress } from '../src/eval/progress.js';
+import { markdownTable, percent } from '../src/eval/report-markdown.js';
+import { runEvaluation } from '../src/eval/run-eval.js';
+import { createLogger } from '../src/log.js';
+import { RETRIEVER_KINDS } from '../src/retrieval/tool-index.js';
+import { scaleChartSvg, type ScalePoint } from './charts/scale-chart.js';
+import { catalogOfSize, scaleSetup } from './scale-catalog.js';
+import { OWN_CATALOG, prepareSuiteDatasets } from './suite-datasets.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const reportsDir = join(repoRoot, 'eval', 'reports');
+
+const { values } = parseArgs({
+  options: {
+    'queries-from': { type: 'string', default: OWN_CATALOG },
+    sizes: { type: 'string', default: '100,300,1000,3000,10000' },
+    'max-queries': { type: 'string', default: '200' },
+    'gold-budget': { type: 'string', default: '50' },
+    'datasets-root': { type: 'string', default: resolve(repoRoot, '..', 'shared', 'datasets') },
+    'state-dir': { type: 'string', default: join(repoRoot, '.cache', 'eval-state', 'scale-sweep') },
+  },
+});
+
+function positiveInteger(name: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name}: '${text}' is not a positive integer`);
+  return value;
+}
+
+const sizes = values.sizes.split(',').map((part) => positiveInteger('sizes', part.trim())).sort((a, b) => a - b);
+const maxQueries = positiveInteger('max-queries', values['max-queries']);
+const goldBudget = positiveInteger('gold-budget', values['gold-budget']);
+
+const prepared = await prepareSuiteDatasets({
+  repoRoot,
+  sourceRoot: values['datasets-root'],
+  cacheRoot: join(repoRoot, '.cache', 'datasets'),
+});
+const datasets = await Promise.all(
+  prepared.map(async (entry) => (await loadEvalDataset(entry.catalogFile, entry.queriesFile, { name: entry.name })).dataset),
+);
+const base = datasets.find((dataset) => dataset.name === values['queries-from']);
+if (!base) throw new Error(`--queries-from: no dataset '${values['queries-from']}' (have ${datasets.map((d) => d.name).join(', ')})`);
+const setup = scaleSetup(
+  base,
+  datasets.filter((dataset) => dataset !== base),
+  { maxQueries, goldBudget },
+);
+const available = setup.gold.length + setup.distractors.length;
+
+const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? 'warn');
+const embedder = await loadEmbedder({ backend: 'use-lite' }, logger);
+const rows: Array<{ size: number; indexBuildMs: number; embeddedTools: number; points: ScalePoint[] }> = [];
+for (const requested of sizes) {
+  const tools = catalogOfSize(setup, requested);
+  if (rows.some((row) => row.size === tools.length)) continue;
+  const progress = createProgress(`${tools.length} tools`);
+  const run = await runEvaluation(
+    { name: `${base.name}@${tools.length}`, tools, queries: setup.queries },
+    {
+      retrievers: RETRIEVER_KINDS,
+      ks: [1, 5, 10],
+      embedder,
+      // Sizes grow by adding tools, so one cache serves them all: each size embeds only its new tools.
+      stateDir: values['state-dir'],
+      onProgress: (done, total) => progress.update(done, total),
+    },
+  );
+  progress.stop();
+  const points = run.results.map((result) => ({
+    size: tools.length,
+    retriever: result.retriever,
+    recallAt5: result.metrics['recall@5'] ?? Number.NaN,
+    p50Ms: result.latencyMs.p50,
+    p95Ms: result.latencyMs.p95,
+  }));
+  rows.push({ size: tools.length, indexBuildMs: run.indexBuildMs, embeddedTools: run.embeddedTools, points });
+  process.stderr.write(`${tools.length} tools: ${points.map((p) => `${p.retriever} R@5 ${percent(p.recallAt5)}`).join(', ')}\n`);
+}
+
+const shortfall =
+  sizes[sizes.length - 1]! > available
+    ? ` The pooled datasets hold ${available} distinct tools, so the largest catalog has ${available}, not ${sizes[sizes.length - 1]}.`
+    : '';
+const description =
+  `Queries: ${setup.queries.length} of ${base.name} (a deterministic selection whose relevant tools, ${setup.gold.length} in all, ` +
+  `are in every catalog). Distractors: the rest of ${base.name} first, then the tools of ` +
+  `${datasets.filter((d) => d !== base).map((d) => d.name).join(', ')} in a fixed shuffled order (identical tools counted once).` +
+  `${shortfall} Embedder: ${embedder.id}; query decomposition on (as served); toolscope ${toolscopeVersion()}.`;
+const table = markdownTable(
+  ['tools', 'retriever', 'recall@5', 'p50 ms', 'p95 ms', 'index build s (tools embedded)'],
+  rows.flatMap((row) =>
+    row.points.map((point) => [
+      String(row.size),
+      point.retriever,
+      percent(point.recallAt5),
+      point.p50Ms.toFixed(2),
+      point.p95Ms.toFixed(2),
+      `${(row.indexBuildMs / 1000).toFixed(1)} (${row.embeddedTools})`,
+    ]),
+  ),
+);
+await mkdir(reportsDir, { recursive: true });
+await writeFile(
+  join(reportsDir, 'scale-sweep.md'),
+  [
+    '# Scale sweep: recall@5 and latency against catalog size',
+    description,
+    'Index build time includes embedding only the tools new at that size (earlier sizes\' vectors are cached); ' +
+      'latency is per query on this machine, including the query embedding for dense and hybrid.',
+    table,
+    '![recall@5 and latency against catalog size](scale-sweep.svg)',
+    '',
+  ].join('\n\n'),
+);
+await writeFile(
+  join(reportsDir, 'scale-sweep.json'),
+  `${JSON.stringify(
+    {
+      toolscopeVersion: toolscopeVersion(),
+      queriesFrom: base.name,
+      queryCount: setup.queries.length,
+      goldTools: setup.gold.length,
+      availableTools: available,
+      embedder: embedder.id,
+      generatedAt: new Date().toISOString(),
+      sizes: rows,
+    },
+    null,
+    2,
+  )}\n`,
+);
+await writeFile(
+  join(reportsDir, 'scale-sweep.svg'),
+  scaleChartSvg(
+    rows.flatMap((row) => row.points),
+    `${setup.queries.length} ${base.name} queries; distractors from the other benchmarks; embedder ${embedder.id}`,
+  ),
+);
+process.stderr.write('scale sweep written to eval/reports/scale-sweep.{md,json,svg}\n');

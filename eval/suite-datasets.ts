@@ -1,0 +1,48 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { publicDatasetAdapters } from './adapters/registry.js';
+import { materializeDataset, type MaterializedDataset } from './adapters/materialize.js';
+
+/** Our own MCP catalog, written in the repo (datasets/), already in the canonical format. */
+export const OWN_CATALOG = 'mcp-catalog';
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Every dataset of the bundled suites, ready to evaluate: each public benchmark converted into
+ * `cacheRoot/<name>/` (outside git), then our own catalog when its files are present.
+ */
+export async function prepareSuiteDatasets(options: {
+  readonly repoRoot: string;
+  readonly sourceRoot: string;
+  readonly cacheRoot: string;
+  readonly only?: ReadonlySet<string>;
+}): Promise<MaterializedDataset[]> {
+  const wanted = (name: string): boolean => options.only === undefined || options.only.has(name);
+  const prepared: MaterializedDataset[] = [];
+  for (const adapter of publicDatasetAdapters) {
+    if (!wanted(adapter.name)) continue;
+    if (!(await exists(join(options.sourceRoot, adapter.source)))) {
+      process.stderr.write(`skipping ${adapter.name}: ${join(options.sourceRoot, adapter.source)} not found\n`);
+      continue;
+    }
+    prepared.push(await materializeDataset(adapter, options.sourceRoot, options.cacheRoot));
+  }
+  const ownDir = join(options.repoRoot, 'datasets', OWN_CATALOG);
+  const catalogFile = join(ownDir, 'catalog.jsonl');
+  const queriesFile = join(ownDir, 'queries.jsonl');
+  if (wanted(OWN_CATALOG) && (await exists(catalogFile)) && (await exists(queriesFile))) {
+    prepared.push({
+      name: OWN_CATALOG,
+      catalogFile,
+      queriesFile,
+      notes: ['toolscope\'s own realistic MCP catalog and labelled queries (datasets/mcp-catalog, see its README).'],
+    });
+  }
+  return prepared;
+}

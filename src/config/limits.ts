@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+const MiB = 1024 * 1024;
+const bytes = z.number().int().positive().max(1024 * MiB);
+
+/** Size bounds on what one downstream server sends, overriding the global `limits` of the same names. */
+export const serverLimitsSchema = z.strictObject({
+  /** One JSON-RPC message from the server (a stdio line, an HTTP response body, an SSE event). */
+  maxMessageBytes: bytes.optional(),
+  /** One tool result as JSON; a bigger one becomes a tool error. */
+  maxResultBytes: bytes.optional(),
+});
+
+const downstreamLimitsSchema = z.strictObject({
+  maxMessageBytes: bytes.default(16 * MiB),
+  maxResultBytes: bytes.default(4 * MiB),
+});
+
+/** Resource bounds: what downstream servers may send, and what HTTP clients may hold and send. */
+export const limitsSchema = downstreamLimitsSchema.extend({
+  /** One HTTP request body; a bigger one is answered 413. */
+  maxRequestBytes: bytes.default(4 * MiB),
+  /** Live Streamable HTTP sessions; an `initialize` past this is answered 503. */
+  maxSessions: z.number().int().positive().max(100_000).default(256),
+  /** An HTTP session with no request (and no open stream) for this long is closed. */
+  sessionIdleMs: z.number().int().positive().default(30 * 60_000),
+});
+
+export type DownstreamLimits = z.infer<typeof downstreamLimitsSchema>;
+export type ServerLimits = z.infer<typeof serverLimitsSchema>;
+export type LimitsConfig = z.infer<typeof limitsSchema>;
+
+/** The global downstream limits with a server's overrides applied. */
+export function serverLimits(global: DownstreamLimits, own: ServerLimits | undefined): DownstreamLimits {
+  return {
+    maxMessageBytes: own?.maxMessageBytes ?? global.maxMessageBytes,
+    maxResultBytes: own?.maxResultBytes ?? global.maxResultBytes,
+  };
+}

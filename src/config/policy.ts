@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { SERVER_NAME } from './servers.js';
+
+/** What a tool may do, from its annotations or the admin's override. `read`/`write`/`destructive` exclude each other. */
+export const CAPABILITY_CLASSES = ['read', 'write', 'destructive', 'open-world'] as const;
+export type CapabilityClass = (typeof CAPABILITY_CLASSES)[number];
+export const EFFECT_CLASSES = ['read', 'write', 'destructive'] as const;
+
+const isCapabilityClass = (value: string): value is CapabilityClass =>
+  (CAPABILITY_CLASSES as readonly string[]).includes(value);
+
+/** `server:tool` with globs on either side (`filesystem:read_*`, `*:*`). */
+const toolPattern = z
+  .string()
+  .regex(/^[^:\s]+:[^:\s]+$/, 'must be "server:tool" (globs allowed on either side, e.g. "filesystem:read_*")');
+
+/** A scope rule: a capability class or a `server:tool` glob. */
+export const scopeRuleSchema = z.string().refine((rule) => isCapabilityClass(rule) || toolPattern.safeParse(rule).success, {
+  message: `must be a capability class (${CAPABILITY_CLASSES.join(', ')}) or a "server:tool" glob`,
+});
+
+const tokenHash = z
+  .string()
+  .regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" followed by 64 lowercase hex digits (see `toolscope token create`)');
+
+export const principalSchema = z.object({
+  allow: z.array(scopeRuleSchema).default([]),
+  deny: z.array(scopeRuleSchema).default([]),
+  /** Bearer tokens as `sha256:<hex>`; tokens made by `toolscope token create` live in the state folder instead. */
+  tokenHashes: z.array(tokenHash).default([]),
+  /** May answer approvals over the admin HTTP endpoints. */
+  admin: z.boolean().default(false),
+});
+
+/** A class override: exactly one of read/write/destructive, optionally with open-world. */
+const classOverride = z
+  .array(z.enum(CAPABILITY_CLASSES))
+  .min(1)
+  .refine((classes) => classes.filter((c) => (EFFECT_CLASSES as readonly string[]).includes(c)).length === 1, {
+    message: 'must name exactly one of read, write, destructive (plus "open-world" if the tool reaches outside)',
+  });
+
+export const capabilitiesSchema = z.object({
+  /** Servers whose missing annotation hints take the MCP spec defaults instead of "unannotated means write". */
+  trustedServers: z.array(z.string().regex(SERVER_NAME)).default([]),
+  /** Classes for every tool of a server, whatever its annotations say. */
+  servers: z.record(z.string().regex(SERVER_NAME), classOverride).default({}),
+  /** Classes for one tool (`server:tool`, no globs); wins over a server override. */
+  tools: z.record(z.string().regex(/^[^:\s*?]+:[^:\s*?]+$/, 'must be "server:tool" without globs'), classOverride).default({}),
+});
+
+const regexSource = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source, 'u');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be a valid regular expression' },
+);
+
+const absolutePath = z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' });
+
+/** Constraints on one argument; for an array value, each element is checked. */
+export const argumentRuleSchema = z
+  .object({
+    /** Always sent with this value, whatever the caller passed. */
+    fixed: z.unknown().optional(),
+    allowed: z.array(z.unknown()).min(1).optional(),
+    pattern: regexSource.optional(),
+    maxLength: z.number().int().positive().optional(),
+    /** The value must be an absolute path that stays under one of these roots after normalisation. */
+    pathUnder: z.union([absolutePath, z.array(absolutePath).min(1)]).optional(),
+    /** Also resolve symlinks of the existing part of the path (only meaningful when the server shares our filesystem). */
+    resolveSymlinks: z.boolean().default(false),
+    /** A single read-only SQL statement (PostgreSQL grammar). */
+    sqlReadOnly: z.literal(true).optional(),
+  })
+  .refine((rule) => !rule.resolveSymlinks || rule.pathUnder !== undefined, {
+    message: 'resolveSymlinks only applies together with pathUnder',
+  });
+
+/** Per `server:tool` glob: argument name -> constraints. */
+export const argumentRulesSchema = z.record(toolPattern, z.record(z.string().min(1), argumentRuleSchema)).default({});
+
+const bucketSchema = z.object({
+  /** Calls allowed in a burst. */
+  capacity: z.number().int().positive(),
+  /** Sustained calls per second. */
+  refillPerSecond: z.number().positive(),
+});
+
+const limitPairSchema = z.object({
+  /** One bucket per principal over all its calls. */
+  principal: bucketSchema.optional(),
+  /** One bucket per principal and tool. */
+  tool: bucketSchema.optional(),
+});
+
+export const rateLimitsSchema = limitPairSchema.extend({
+  principals: z.record(z.string(), limitPairSchema).default({}),
+  /** The per-tool bucket for tools matching a `server:tool` glob; first match, ahead of `principals.X.tool` and `tool`. */
+  tools: z.record(toolPattern, bucketSchema).default({}),
+});
+
+export const approvalSchema = z.object({
+  /** Capability classes or `server:tool` globs whose calls wait for a human. */
+  required: z.array(scopeRuleSchema).default(['destructive']),
+  timeoutSeconds: z.number().positive().max(86_400).default(120),
+});
+
+export const PINNING_MODES = ['off', 'on', 'strict'] as const;
+
+export const pinningSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? { mode: value } : value),
+  z.object({
+    /** `on`: quarantine changed tools; `strict`: also new tools on an already known server. */
+    mode: z.enum(PINNING_MODES).default('on'),
+    /** Quarantine tools whose descriptions look poisoned. */
+    scanDescriptions: z.boolean().default(true),
+  }),
+);
+
+export const auditSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** Relative to the state folder. */
+  file: z.string().min(1).default('audit.jsonl'),
+  /** Extra regular expressions whose matches are redacted from recorded arguments. */
+  redactPatterns: z.array(regexSource).default([]),
+});
+
+/** The policy sections of `toolscope.json`, spread into the root schema. */
+export const policySections = {
+  principals: z.record(z.string().regex(SERVER_NAME, 'principal names use letters, digits, "_" and "-"'), principalSchema).default({}),
+  capabilities: capabilitiesSchema.prefault({}),
+  argumentRules: argumentRulesSchema,
+  approval: approvalSchema.prefault({}),
+  rateLimits: rateLimitsSchema.prefault({}),
+  pinning: pinningSchema.prefault({}),
+  audit: auditSchema.prefault({}),
+};
+
+export type PrincipalConfig = z.infer<typeof principalSchema>;
+export type CapabilitiesConfig = z.infer<typeof capabilitiesSchema>;
+export type ArgumentRule = z.infer<typeof argumentRuleSchema>;
+export type ArgumentRulesConfig = z.infer<typeof argumentRulesSchema>;
+export type Bucket = z.infer<typeof bucketSchema>;
+export type RateLimitsConfig = z.infer<typeof rateLimitsSchema>;
+export type ApprovalConfig = z.infer<typeof approvalSchema>;
+export type PinningConfig = z.infer<typeof pinningSchema>;
+export type AuditConfig = z.infer<typeof auditSchema>;
+export { isCapabilityClass };

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { DEFAULT_TRANSFORMERS_DTYPE, DEFAULT_TRANSFORMERS_MODEL, TRANSFORMERS_DTYPES } from '../embedding/index.js';
+import { RETRIEVER_KINDS } from '../retrieval/tool-index.js';
+
+/** `retrieval.embedder`: which model embeds tools and queries. */
+export const embedderSchema = z.strictObject({
+  /** `auto` / `transformers`: the transformers.js model, or use-lite (offline, shipped in npm) if it cannot load. */
+  backend: z.enum(['auto', 'transformers', 'use-lite']).default('auto'),
+  /** Hugging Face hub id, or a folder name under `localModelPath`. */
+  model: z.string().min(1).default(DEFAULT_TRANSFORMERS_MODEL),
+  dtype: z.enum(TRANSFORMERS_DTYPES).default(DEFAULT_TRANSFORMERS_DTYPE),
+  /** Folder holding model folders; relative to the config file. */
+  localModelPath: z.string().min(1).optional(),
+  /** false: never download a model from the hub. */
+  allowRemoteModels: z.boolean().default(true),
+  /** Where downloaded models are kept; relative to the config file. Default: `<stateDir>/models`. */
+  cacheDir: z.string().min(1).optional(),
+});
+
+/** `retrieval`: how tools are ranked for a request. */
+export const retrievalSchema = z.strictObject({
+  /** `hybrid` (BM25 + dense, fused) unless measuring the parts. */
+  retriever: z.enum(RETRIEVER_KINDS).default('hybrid'),
+  /** Split requests that name several actions and give each its tools. */
+  decompose: z.boolean().default(true),
+  embedder: embedderSchema.prefault({}),
+});
+
+export type RetrievalConfig = z.infer<typeof retrievalSchema>;
+export type EmbedderConfig = z.infer<typeof embedderSchema>;

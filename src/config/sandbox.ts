@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { programSchema } from './program.js';
+
+export const SANDBOX_MODES = ['off', 'auto', 'required'] as const;
+
+/**
+ * A stdio server's sandbox (bubblewrap). `auto`: sandboxed when bubblewrap works here, otherwise run as is
+ * with a warning. `required`: the server does not start without it. Folders may use `${configDir}` and
+ * `${stateDir}`; relative ones are resolved against the config file's folder.
+ */
+export const serverSandboxSchema = z.strictObject({
+  mode: z.enum(SANDBOX_MODES).default('off'),
+  /** Share toolscope's network; without it the server has no network at all (not even loopback). */
+  network: z.boolean().default(false),
+  /** The only folders the server may write to (they must exist). */
+  writable: z.array(z.string().min(1)).default([]),
+  /** Folders made readable although the sandbox hides them (anything under $HOME, /tmp or /run). */
+  readable: z.array(z.string().min(1)).default([]),
+});
+
+export type ServerSandboxConfig = z.infer<typeof serverSandboxSchema>;
+
+/** How this machine sandboxes: the bubblewrap program (checked once at start; see `toolscope status`). */
+export const sandboxHostSchema = z.strictObject({
+  bwrap: programSchema.default('bwrap'),
+});
+
+export type SandboxHostConfig = z.infer<typeof sandboxHostSchema>;

@@ -1,0 +1,221 @@
+import { spawn } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { resolve, sep } from 'node:path';
+import { expandPathReferences, type ConfigPaths } from '../config/path-reference.js';
+import type { ServerSandboxConfig } from '../config/sandbox.js';
+import type { Logger } from '../log.js';
+import type { LaunchSpec } from './launch.js';
+
+/** Whether bubblewrap can create a sandbox on this machine (user namespaces may be disabled). */
+export type SandboxSupport =
+  | { readonly available: true; readonly version: string }
+  | { readonly available: false; readonly reason: string };
+
+/** What a sandboxed server may touch; folders absolute. */
+export interface SandboxPolicy {
+  readonly network: boolean;
+  readonly writable: readonly string[];
+  readonly readable: readonly string[];
+}
+
+/** `sandbox.mode: "required"` and bubblewrap does not work here: the server must not start (retrying cannot help). */
+export class SandboxUnavailable extends Error {
+  constructor(reason: string) {
+    super(`sandbox.mode is "required" but the sandbox is unavailable: ${reason}`);
+    this.name = 'SandboxUnavailable';
+  }
+}
+
+/** One line for `toolscope status`. */
+export function describeSandboxSupport(support: SandboxSupport | undefined): string {
+  if (!support) return 'not checked yet';
+  return support.available ? `available (${support.version})` : `unavailable: ${support.reason}`;
+}
+
+const PROBE_TIMEOUT_MS = 5_000;
+const MAX_PROBE_OUTPUT = 4_096;
+
+/** The namespaces every sandbox gets; `--share-net` is added when the server may use the network. */
+const ISOLATION_ARGS = ['--unshare-all', '--die-with-parent', '--new-session'] as const;
+
+/**
+ * Host folders replaced by an empty tmpfs inside the sandbox: /tmp (a private one), /run (sockets such as
+ * docker's or D-Bus reach around the network namespace) and the user's home (SSH keys, cloud credentials,
+ * tokens, shell history).
+ */
+export function hiddenFolders(home: string = homedir()): string[] {
+  const folders = ['/tmp', '/run'];
+  if (home && home !== '/') folders.push(home);
+  return folders;
+}
+
+/**
+ * The bubblewrap command line: the whole system read-only, /dev and /proc of its own, the hidden folders
+ * empty, then the working directory and `readable` folders read-only and `writable` folders read-write
+ * (the most specific folder wins), every namespace unshared (network too unless allowed), killed with
+ * toolscope, in its own session (no terminal injection).
+ *
+ * The environment is not passed as `--setenv` arguments (any local user can read a process's argv):
+ * bwrap is spawned with exactly the child's environment and hands it on unchanged.
+ */
+export function bubblewrapArgs(spec: LaunchSpec, policy: SandboxPolicy, hidden: readonly string[] = hiddenFolders()): string[] {
+  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
+  for (const folder of hidden) args.push('--tmpfs', folder);
+  const mounts = [
+    { folder: spec.cwd, flag: '--ro-bind' },
+    ...policy.readable.map((folder) => ({ folder, flag: '--ro-bind' })),
+    ...policy.writable.map((folder) => ({ folder, flag: '--bind' })),
+  ];
+  if (policy.network) {
+    // /etc/resolv.conf often points into /run (systemd-resolved); name resolution needs it.
+    const resolver = canonical('/etc/resolv.conf');
+    if (resolver !== '/etc/resolv.conf' && hidden.some((folder) => isWithin(resolver, folder))) {
+      mounts.push({ folder: resolver, flag: '--ro-bind' });
+    }
+  }
+  // Mounted shallowest first, so a folder nested in another keeps its own access.
+  mounts.sort((a, b) => depth(a.folder) - depth(b.folder));
+  for (const { folder, flag } of mounts) args.push(flag, folder, folder);
+  args.push(...ISOLATION_ARGS);
+  if (policy.network) args.push('--share-net');
+  args.push('--chdir', spec.cwd, '--', spec.command, ...spec.args);
+  return args;
+}
+
+/**
+ * A server's sandbox folders as canonical absolute paths: `${configDir}`/`${stateDir}` expanded, relative ones
+ * resolved against the config file's folder. A missing folder is an error: bubblewrap would refuse it less clearly.
+ */
+export function sandboxPolicy(server: string, config: ServerSandboxConfig, paths: ConfigPaths): SandboxPolicy {
+  const folders = (key: 'writable' | 'readable') =>
+    config[key].map((folder, index) => {
+      const absolute = resolve(paths.configDir, expandPathReferences(folder, paths));
+      if (!existsSync(absolute)) {
+        throw new Error(`servers.${server}.sandbox.${key}.${index}: ${absolute} does not exist`);
+      }
+      return canonical(absolute);
+    });
+  return { network: config.network, writable: folders('writable'), readable: folders('readable') };
+}
+
+/**
+ * toolscope's bubblewrap: checks once whether it works here, and wraps a server's launch according to its
+ * `sandbox.mode`.
+ */
+export class Bubblewrap {
+  private checking: Promise<SandboxSupport> | undefined;
+  private known: SandboxSupport | undefined;
+  private readonly warned = new Set<string>();
+
+  constructor(
+    readonly program: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The result of the check, once it has finished. */
+  get support(): SandboxSupport | undefined {
+    return this.known;
+  }
+
+  /** Runs `bwrap --version` and a trial sandbox, once; later calls share the answer. */
+  check(): Promise<SandboxSupport> {
+    this.checking ??= probe(this.program).then((support) => {
+      this.known = support;
+      this.logger.info({ sandbox: describeSandboxSupport(support) }, 'sandbox check');
+      return support;
+    });
+    return this.checking;
+  }
+
+  /**
+   * What to spawn for `spec`: itself when the mode is `off` (or `auto` without a working bubblewrap, with a
+   * warning once per server), otherwise bwrap around it. `required` without bubblewrap throws SandboxUnavailable.
+   */
+  async confine(
+    server: string,
+    spec: LaunchSpec,
+    mode: ServerSandboxConfig['mode'],
+    policy: () => SandboxPolicy,
+  ): Promise<LaunchSpec> {
+    if (mode === 'off') return spec;
+    const support = await this.check();
+    if (!support.available) {
+      if (mode === 'required') throw new SandboxUnavailable(support.reason);
+      if (!this.warned.has(server)) {
+        this.warned.add(server);
+        this.logger.warn(
+          { server, reason: support.reason },
+          'sandbox.mode is "auto" and the sandbox is unavailable: running the server without it',
+        );
+      }
+      return spec;
+    }
+    return { ...spec, command: this.program, args: bubblewrapArgs(spec, policy()), sandboxed: true };
+  }
+}
+
+async function probe(program: string): Promise<SandboxSupport> {
+  const version = await run(program, ['--version']);
+  if (version.error !== undefined) return { available: false, reason: `cannot run ${program} (${version.error})` };
+  if (version.code !== 0) return { available: false, reason: `${program} --version failed: ${firstLine(version.stderr)}` };
+  const trial = await run(program, [
+    '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp',
+    ...ISOLATION_ARGS, '--', process.execPath, '--version',
+  ]);
+  if (trial.error !== undefined || trial.code !== 0) {
+    const why = trial.error ?? firstLine(trial.stderr) ?? `exit code ${trial.code}`;
+    return { available: false, reason: `${program} cannot create a sandbox here: ${why}` };
+  }
+  return { available: true, version: firstLine(version.stdout) ?? 'bubblewrap' };
+}
+
+interface RunResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly error?: string;
+}
+
+function run(program: string, args: readonly string[]): Promise<RunResult> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(program, [...args], {
+      shell: false,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      timeout: PROBE_TIMEOUT_MS,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(0, MAX_PROBE_OUTPUT)));
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(0, MAX_PROBE_OUTPUT)));
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      resolvePromise({ code: null, stdout, stderr, error: SPAWN_ERRORS[error.code ?? ''] ?? error.message }),
+    );
+    child.once('close', (code, signal) =>
+      resolvePromise({ code, stdout, stderr, ...(signal && { error: `killed by ${signal}` }) }),
+    );
+  });
+}
+
+const SPAWN_ERRORS: Readonly<Record<string, string>> = { ENOENT: 'not found', EACCES: 'not executable' };
+
+function firstLine(text: string): string | undefined {
+  return text.split('\n').find((line) => line.trim())?.trim();
+}
+
+function canonical(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function depth(path: string): number {
+  return path.split(sep).filter(Boolean).length;
+}
+
+function isWithin(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+}

@@ -1,0 +1,65 @@
+import type { Logger } from '../log.js';
+import { loadTransformersEmbedder } from './transformers-embedder.js';
+import { loadUseLiteEmbedder } from './use-lite-embedder.js';
+
+/** Turns texts into L2-normalised vectors; `id` names the model exactly, so cached vectors never mix models. */
+export interface Embedder {
+  /** e.g. `use-lite` or `transformers:Xenova/all-MiniLM-L6-v2:q8`. */
+  readonly id: string;
+  readonly dimensions: number;
+  /** One vector per text, in order, each of length `dimensions` and L2 norm 1. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+}
+
+export type EmbedderBackend = 'auto' | 'transformers' | 'use-lite';
+
+export const DEFAULT_TRANSFORMERS_MODEL = 'Xenova/all-MiniLM-L6-v2';
+export const DEFAULT_TRANSFORMERS_DTYPE = 'q8';
+export const TRANSFORMERS_DTYPES = ['auto', 'fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'bnb4', 'q4f16'] as const;
+export type TransformersDtype = (typeof TRANSFORMERS_DTYPES)[number];
+
+export interface EmbedderSettings {
+  /** `auto` and `transformers` load the transformers.js model and fall back to use-lite if it cannot be loaded. */
+  readonly backend: EmbedderBackend;
+  /** Hub id or folder name under `localModelPath`. */
+  readonly model?: string;
+  readonly dtype?: TransformersDtype;
+  /** Folder holding model folders (`<localModelPath>/<model>/config.json`, `onnx/…`). */
+  readonly localModelPath?: string;
+  /** false: never download from the Hugging Face hub. */
+  readonly allowRemoteModels?: boolean;
+  /** Where downloaded models are cached. */
+  readonly cacheDir?: string;
+}
+
+export type EmbedderLogger = Pick<Logger, 'info' | 'warn'>;
+
+/**
+ * The configured embedder. A transformers model that cannot be loaded (offline, missing files, broken ONNX)
+ * gives one warning naming the model and the reason, and use-lite (weights shipped in npm) takes its place.
+ */
+export async function loadEmbedder(settings: EmbedderSettings, logger: EmbedderLogger): Promise<Embedder> {
+  let embedder: Embedder;
+  if (settings.backend === 'use-lite') {
+    embedder = await loadUseLiteEmbedder();
+  } else {
+    const model = settings.model ?? DEFAULT_TRANSFORMERS_MODEL;
+    try {
+      embedder = await loadTransformersEmbedder({
+        model,
+        dtype: settings.dtype ?? DEFAULT_TRANSFORMERS_DTYPE,
+        allowRemoteModels: settings.allowRemoteModels ?? true,
+        ...(settings.localModelPath !== undefined && { localModelPath: settings.localModelPath }),
+        ...(settings.cacheDir !== undefined && { cacheDir: settings.cacheDir }),
+      });
+    } catch (error) {
+      logger.warn(
+        { model, reason: (error as Error).message },
+        `embedding model "${model}" could not be loaded (${(error as Error).message}); falling back to use-lite`,
+      );
+      embedder = await loadUseLiteEmbedder();
+    }
+  }
+  logger.info({ embedder: embedder.id, dimensions: embedder.dimensions }, `embedder ${embedder.id} active`);
+  return embedder;
+}

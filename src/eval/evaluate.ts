@@ -1,0 +1,73 @@
+import type { Embedder } from '../embedding/index.js';
+import type { EvalReport } from './eval-report.js';
+import type { BadLine } from './input-error.js';
+import { loadEvalDataset } from './load-dataset.js';
+import { toolscopeVersion } from './package-version.js';
+import { createProgress } from './progress.js';
+import type { RetrieverKind } from '../retrieval/tool-index.js';
+import { runEvaluation } from './run-eval.js';
+import { deterministicSample } from './sample.js';
+
+export interface EvaluateOptions {
+  readonly catalogFile: string;
+  readonly queriesFile: string;
+  /** Dataset name in the report; defaults to the catalog's folder name. */
+  readonly name?: string;
+  readonly retrievers: readonly RetrieverKind[];
+  readonly ks: readonly number[];
+  /** Needed by `dense` and `hybrid`. */
+  readonly embedder?: Embedder;
+  readonly stateDir: string;
+  readonly decompose?: boolean;
+  readonly skipBad?: boolean;
+  /** Evaluate a deterministic sample of this many queries. */
+  readonly maxQueries?: number;
+}
+
+export interface Evaluation {
+  readonly report: EvalReport;
+  readonly skipped: readonly BadLine[];
+}
+
+/** Loads a canonical dataset, evaluates the retrievers on it and assembles the JSON report. */
+export async function evaluateDataset(options: EvaluateOptions): Promise<Evaluation> {
+  const { dataset: loaded, skipped } = await loadEvalDataset(options.catalogFile, options.queriesFile, {
+    skipBad: options.skipBad ?? false,
+    ...(options.name !== undefined && { name: options.name }),
+  });
+  const queries =
+    options.maxQueries !== undefined ? deterministicSample(loaded.queries, options.maxQueries) : loaded.queries;
+  const dataset = { ...loaded, queries };
+  const progress = createProgress(dataset.name);
+  try {
+    const run = await runEvaluation(dataset, {
+      retrievers: options.retrievers,
+      ks: options.ks,
+      stateDir: options.stateDir,
+      ...(options.embedder !== undefined && { embedder: options.embedder }),
+      decompose: options.decompose ?? true,
+      onProgress: (done, total) => progress.update(done, total),
+    });
+    const report: EvalReport = {
+      toolscopeVersion: toolscopeVersion(),
+      dataset: dataset.name,
+      catalogFile: options.catalogFile,
+      queriesFile: options.queriesFile,
+      catalogSize: dataset.tools.length,
+      queryCount: queries.length,
+      skippedLines: skipped.length,
+      ...(queries.length < loaded.queries.length && { sampledFrom: loaded.queries.length }),
+      embedder: options.embedder?.id ?? null,
+      ks: [...options.ks].sort((a, b) => a - b),
+      indexBuildMs: run.indexBuildMs,
+      embeddedTools: run.embeddedTools,
+      decompose: options.decompose ?? true,
+      catalogTokens: run.catalogTokens,
+      results: run.results,
+      generatedAt: new Date().toISOString(),
+    };
+    return { report, skipped };
+  } finally {
+    progress.stop();
+  }
+}

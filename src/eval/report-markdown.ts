@@ -1,0 +1,82 @@
+import type { EvalReport, RetrieverResult } from './eval-report.js';
+
+export interface ReportSection {
+  readonly title: string;
+  /** Markdown. */
+  readonly body: string;
+}
+
+/** Percent with one decimal: the markdown shows metrics as percentages, the JSON keeps fractions. */
+export function percent(fraction: number | undefined): string {
+  return fraction === undefined || Number.isNaN(fraction) ? 'n/a' : (100 * fraction).toFixed(1);
+}
+
+function milliseconds(value: number): string {
+  return value < 10 ? value.toFixed(2) : value.toFixed(0);
+}
+
+export function markdownTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** One row per retriever at a single cut-off: the comparison a reader looks for first. */
+export function summaryTable(report: EvalReport, k: number): string {
+  const rows = report.results.map((result) => {
+    const tokens = result.tokens.find((cost) => cost.k === k);
+    return [
+      result.retriever,
+      percent(result.metrics[`recall@${k}`]),
+      percent(result.metrics[`complete@${k}`]),
+      percent(result.metrics[`ndcg@${k}`]),
+      percent(result.metrics.mrr),
+      tokens ? `${tokens.meanExposedTokens.toFixed(0)} (${tokens.savingPercent.toFixed(1)}% saved)` : 'n/a',
+      milliseconds(result.latencyMs.p50),
+      milliseconds(result.latencyMs.p95),
+    ];
+  });
+  return markdownTable(
+    ['retriever', `recall@${k}`, `complete@${k}`, `nDCG@${k}`, 'MRR', `tokens@${k}`, 'p50 ms', 'p95 ms'],
+    rows,
+  );
+}
+
+function retrieverTable(report: EvalReport, result: RetrieverResult): string {
+  const rows = report.ks.map((k) => {
+    const tokens = result.tokens.find((cost) => cost.k === k);
+    return [
+      String(k),
+      percent(result.metrics[`recall@${k}`]),
+      percent(result.metrics[`complete@${k}`]),
+      percent(result.metrics[`ndcg@${k}`]),
+      tokens ? tokens.meanExposedTokens.toFixed(0) : 'n/a',
+      tokens ? tokens.savingPercent.toFixed(1) : 'n/a',
+    ];
+  });
+  const table = markdownTable(['k', 'recall@k', 'complete@k', 'nDCG@k', 'tokens (mean)', 'saving %'], rows);
+  const latency = result.latencyMs;
+  return (
+    `${table}\n\nMRR ${percent(result.metrics.mrr)} (first relevant within the top ${Math.max(...report.ks)}); ` +
+    `latency per query p50 ${milliseconds(latency.p50)} ms, p95 ${milliseconds(latency.p95)} ms.`
+  );
+}
+
+export function renderEvalMarkdown(report: EvalReport, sections: readonly ReportSection[] = []): string {
+  const sampled =
+    report.sampledFrom !== undefined ? ` (a deterministic sample of ${report.sampledFrom})` : '';
+  const skipped = report.skippedLines > 0 ? ` ${report.skippedLines} malformed input lines were skipped.` : '';
+  const summaryK = report.ks.includes(5) ? 5 : (report.ks[report.ks.length - 1] as number);
+  const parts = [
+    `# Tool retrieval eval: ${report.dataset}`,
+    `${report.catalogSize} tools (${report.catalogTokens} o200k tokens in all), ${report.queryCount} queries${sampled}. ` +
+      `Embedder: ${report.embedder ?? 'none (BM25 only)'}. toolscope ${report.toolscopeVersion}, ${report.generatedAt}. ` +
+      `Index build: ${(report.indexBuildMs / 1000).toFixed(1)} s (${report.embeddedTools} tools embedded, the rest from the cache). ` +
+      `Query decomposition ${report.decompose ? 'on (as served)' : 'off'}.${skipped}`,
+    'Metrics in percent; tokens are the o200k tokens of the exposed tool definitions (name, description, inputSchema).',
+    `## Summary at k=${summaryK}`,
+    summaryTable(report, summaryK),
+    ...report.results.flatMap((result) => [`## ${result.retriever}`, retrieverTable(report, result)]),
+    ...sections.flatMap((section) => [`## ${section.title}`, section.body]),
+  ];
+  return `${parts.join('\n\n')}\n`;
+}

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { readJsonFile, syncFolder, writeJsonFileAtomic } from '../state/json-file.js';
+
+const requestSchema = z.object({
+  id: z.string(),
+  callId: z.string(),
+  principal: z.string().nullable(),
+  tool: z.string(),
+  server: z.string(),
+  /** Secrets masked: this file is read by people. */
+  arguments: z.unknown(),
+  /** The rule that asked for approval. */
+  rule: z.string(),
+  requestedAt: z.string(),
+  expiresAt: z.string(),
+});
+
+const decisionSchema = z.object({
+  approved: z.boolean(),
+  /** Who answered: `cli:<user>`, `http:<principal>`, or `timeout` / `cancelled`. */
+  by: z.string(),
+  at: z.string(),
+});
+
+export type ApprovalRequest = z.infer<typeof requestSchema>;
+export type ApprovalDecision = z.infer<typeof decisionSchema>;
+export type DecideResult = 'decided' | 'unknown' | 'expired' | 'already-decided';
+
+const ID = /^[0-9a-f]{10}$/;
+
+/**
+ * Calls waiting for a human, as files in `<stateDir>/approvals/` so another process (the CLI, or the HTTP admin
+ * endpoint of another toolscope) can answer while `serve` waits. `<id>.request.json` describes the call;
+ * `<id>.decision.json` is published exclusively (link fails if it exists), so the first answer wins, whether a person's or the timeout's.
+ */
+export class ApprovalQueue {
+  constructor(
+    readonly folder: string,
+    private readonly pollMs = 200,
+  ) {}
+
+  async submit(request: Omit<ApprovalRequest, 'id'>): Promise<ApprovalRequest> {
+    const full = { id: randomBytes(5).toString('hex'), ...request };
+    await writeJsonFileAtomic(this.requestPath(full.id), full);
+    return full;
+  }
+
+  /** Requests still waiting for an answer, oldest first. */
+  async pending(now = Date.now()): Promise<ApprovalRequest[]> {
+    const names = await readdir(this.folder).catch(() => [] as string[]);
+    const ids = names.filter((n) => n.endsWith('.request.json')).map((n) => n.slice(0, -'.request.json'.length));
+    const decided = new Set(names.filter((n) => n.endsWith('.decision.json')).map((n) => n.slice(0, -'.decision.json'.length)));
+    const requests = await Promise.all(ids.filter((id) => !decided.has(id)).map((id) => this.request(id)));
+    return requests
+      .filter((r): r is ApprovalRequest => r !== undefined && Date.parse(r.expiresAt) > now)
+      .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+  }
+
+  async request(id: string): Promise<ApprovalRequest | undefined> {
+    if (!ID.test(id)) return undefined;
+    return readJsonFile(this.requestPath(id), requestSchema);
+  }
+
+  /** Answers a pending request; only the first answer for an id counts. */
+  async decide(id: string, approved: boolean, by: string): Promise<DecideResult> {
+    const request = await this.request(id);
+    if (!request) return 'unknown';
+    if (Date.parse(request.expiresAt) <= Date.now() && by !== 'timeout') return 'expired';
+    return (await this.writeDecision(id, { approved, by, at: new Date().toISOString() })) ? 'decided' : 'already-decided';
+  }
+
+  /**
+   * Waits for the answer to `id`. At `deadline` (ms since epoch) or when `signal` aborts, answers "denied" itself;
+   * if a person's answer got there first, that answer stands. The request's files are removed afterwards.
+   */
+  async wait(id: string, deadline: number, signal: AbortSignal): Promise<ApprovalDecision> {
+    try {
+      for (;;) {
+        const decision = await readJsonFile(this.decisionPath(id), decisionSchema);
+        if (decision) return decision;
+        if (signal.aborted || Date.now() >= deadline) {
+          const by = signal.aborted ? 'cancelled' : 'timeout';
+          await this.writeDecision(id, { approved: false, by, at: new Date().toISOString() });
+          continue;
+        }
+        await sleep(Math.min(this.pollMs, Math.max(1, deadline - Date.now())), undefined, { signal }).catch(() => undefined);
+      }
+    } finally {
+      await rm(this.requestPath(id), { force: true });
+      await rm(this.decisionPath(id), { force: true });
+    }
+  }
+
+  /** Publishes a decision complete or not at all: written to a temp file, then hard-linked (fails if one exists). */
+  private async writeDecision(id: string, decision: ApprovalDecision): Promise<boolean> {
+    await mkdir(this.folder, { recursive: true, mode: 0o700 });
+    const temporary = join(this.folder, `.${id}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      const handle = await open(temporary, 'wx', 0o600);
+      try {
+        await handle.writeFile(JSON.stringify(decision));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await link(temporary, this.decisionPath(id));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    } finally {
+      await rm(temporary, { force: true });
+    }
+    await syncFolder(this.folder);
+    return true;
+  }
+
+  private requestPath(id: string): string {
+    return join(this.folder, `${id}.request.json`);
+  }
+
+  private decisionPath(id: string): string {
+    return join(this.folder, `${id}.decision.json`);
+  }
+}

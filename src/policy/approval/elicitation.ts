@@ -1,0 +1,43 @@
+import type { ElicitRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { ClientChannel } from '../../pipeline/call-context.js';
+
+export type ElicitAnswer = { readonly approved: boolean; readonly by: string } | { readonly failed: string };
+
+/** The form shown to the person at the client: one yes/no field. */
+export function approvalForm(message: string): ElicitRequest['params'] {
+  return {
+    message,
+    requestedSchema: {
+      type: 'object',
+      properties: { approve: { type: 'boolean', title: 'Approve this call', description: 'Let toolscope forward this call' } },
+      required: ['approve'],
+    },
+  };
+}
+
+/**
+ * Asks the calling client's user. Accept with `approve: true` approves; accept with false, decline and cancel deny;
+ * no answer before `timeoutMs` denies. An elicitation that fails (client error) is reported, not decided.
+ */
+export async function askByElicitation(
+  elicit: NonNullable<ClientChannel['elicit']>,
+  message: string,
+  timeoutMs: number,
+): Promise<ElicitAnswer> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<ElicitAnswer>((resolve) => {
+    timer = setTimeout(() => resolve({ approved: false, by: 'timeout' }), timeoutMs);
+  });
+  const asked = elicit(approvalForm(message)).then(
+    (result): ElicitAnswer => ({
+      approved: result.action === 'accept' && result.content?.approve === true,
+      by: `client (${result.action})`,
+    }),
+    (error: unknown): ElicitAnswer => ({ failed: error instanceof Error ? error.message : String(error) }),
+  );
+  try {
+    return await Promise.race([asked, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

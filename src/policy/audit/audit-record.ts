@@ -1,0 +1,28 @@
+import type { StageDecision } from '../../pipeline/call-context.js';
+
+export type CallOutcome = 'ok' | 'tool-error' | 'refused' | 'error';
+
+/** One line of the audit log: one call, every stage's say, and how it ended. */
+export interface AuditRecord {
+  readonly time: string;
+  readonly callId: string;
+  readonly principal: string | null;
+  readonly tool: string;
+  readonly server: string;
+  /** sha-256 of the arguments as received, in canonical JSON: proves what was asked without keeping secrets. */
+  readonly argumentsSha256: string;
+  /** The arguments as received, secrets masked. */
+  readonly arguments: unknown;
+  readonly decisions: readonly StageDecision[];
+  readonly latencyMs: number;
+  readonly outcome: CallOutcome;
+  readonly refusal?: { readonly stage: string; readonly reason: string; readonly rule?: string };
+  readonly error?: string;
+}
+
+/** Anything else the audit log records, e.g. an approval answered or a tool quarantined. */
+export interface AuditEvent {
+  readonly time: string;
+  readonly event: string;
+  readonly [field: string]: unknown;
+}

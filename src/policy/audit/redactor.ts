@@ -1,0 +1,67 @@
+export const REDACTED = '[redacted]';
+
+/** Shapes of well-known credentials, redacted wherever they appear in a string. */
+const KEY_PATTERNS: readonly RegExp[] = [
+  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
+  /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi,
+  /\btsk_[A-Za-z0-9_-]{20,}/g, // toolscope's own bearer tokens
+  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, // AWS access key ids
+  /(?<=aws_secret_access_key["']?\s*[=:]\s*["']?)[A-Za-z0-9/+=]{40}/gi,
+  /\bgh[pousr]_[A-Za-z0-9]{36,}/g, // GitHub tokens
+  /\bgithub_pat_[A-Za-z0-9_]{22,}/g,
+  /\bsk-[A-Za-z0-9_-]{20,}/g, // OpenAI / Anthropic style API keys
+  /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, // Slack
+  /\bAIza[0-9A-Za-z_-]{35}\b/g, // Google API keys
+  /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, // JWTs
+];
+
+/** Object keys (compared without case, digits and separators) whose string values are credentials whatever they look like. */
+const SECRET_KEY_NAME = /(password|passwd|passphrase|secret|token|apikey|authori[sz]ation|credentials?|privatekey|cookie)$|^(pass|pwd)$/;
+
+const isSecretKeyName = (key: string) => SECRET_KEY_NAME.test(key.toLowerCase().replace(/[^a-z]/g, ''));
+
+/** Secret values shorter than this are not searched for: replacing every "ab" in a record would hide the record. */
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * Masks secrets in anything written to the audit log or shown to an approver: the configured `${env:…}` values,
+ * extra admin patterns, bearer tokens and common key formats, and values under secret-sounding keys.
+ */
+export class Redactor {
+  private readonly patterns: readonly RegExp[];
+
+  constructor(secretValues: readonly string[] = [], extraPatterns: readonly string[] = []) {
+    const literals = [...new Set(secretValues)]
+      .filter((value) => value.length >= MIN_SECRET_LENGTH)
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp);
+    this.patterns = [
+      ...(literals.length > 0 ? [new RegExp(literals.join('|'), 'g')] : []),
+      ...KEY_PATTERNS,
+      ...extraPatterns.map((source) => new RegExp(source, 'gu')),
+    ];
+  }
+
+  redactString(text: string): string {
+    return this.patterns.reduce((current, pattern) => current.replace(pattern, REDACTED), text);
+  }
+
+  /** A deep copy of `value` with every secret masked. */
+  redact(value: unknown): unknown {
+    if (typeof value === 'string') return this.redactString(value);
+    if (Array.isArray(value)) return value.map((item) => this.redact(item));
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value).map(([key, item]) => [
+          this.redactString(key),
+          typeof item === 'string' && isSecretKeyName(key) ? REDACTED : this.redact(item),
+        ]),
+      );
+    }
+    return value;
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,76 @@
+import type { PrincipalConfig } from '../../config/policy.js';
+import type { PrincipalDirectory, PrincipalRules } from '../scopes/principal-directory.js';
+import { hashesEqual, hashToken } from './token.js';
+import type { TokenStore } from './token-store.js';
+
+interface KnownHash {
+  readonly hash: string;
+  readonly principal: string;
+}
+
+/**
+ * Principals from the config and from the token store, and bearer-token resolution over both.
+ * Config principals win a name clash: the admin's file is the authority.
+ */
+export class Principals implements PrincipalDirectory {
+  private stateRules = new Map<string, PrincipalRules>();
+  private stateRulesFrom: unknown;
+
+  constructor(
+    private readonly config: Readonly<Record<string, PrincipalConfig>>,
+    private readonly store: TokenStore,
+  ) {}
+
+  get hasPrincipals(): boolean {
+    return Object.keys(this.config).length > 0 || Object.keys(this.store.current.principals).length > 0 || this.store.current.tokens.length > 0;
+  }
+
+  get(name: string): PrincipalRules | undefined {
+    const configured = this.config[name];
+    if (configured) return { allow: configured.allow, deny: configured.deny, admin: configured.admin, source: `principals.${name}` };
+    return this.fromStore().get(name);
+  }
+
+  /** Whether callers must authenticate: true once any principal exists (re-reads the token store first). */
+  async enforced(): Promise<boolean> {
+    await this.store.refresh();
+    return this.hasPrincipals;
+  }
+
+  /**
+   * The principal a bearer token belongs to, or undefined. Re-reads the token store when the CLI changed it (one
+   * stat per call), so created and revoked tokens count at once. Checks every known hash, so timing does not tell
+   * which one matched.
+   */
+  async authenticate(token: string): Promise<string | undefined> {
+    await this.store.refresh();
+    return this.match(hashToken(token));
+  }
+
+  private match(presented: string): string | undefined {
+    let found: string | undefined;
+    for (const known of this.knownHashes()) {
+      if (hashesEqual(known.hash, presented) && found === undefined) found = known.principal;
+    }
+    return found !== undefined && this.get(found) ? found : undefined;
+  }
+
+  private knownHashes(): KnownHash[] {
+    const fromConfig = Object.entries(this.config).flatMap(([principal, p]) => p.tokenHashes.map((hash) => ({ hash, principal })));
+    return [...fromConfig, ...this.store.current.tokens];
+  }
+
+  private fromStore(): Map<string, PrincipalRules> {
+    const current = this.store.current.principals;
+    if (this.stateRulesFrom !== current) {
+      this.stateRules = new Map(
+        Object.entries(current).map(([name, rules]) => [
+          name,
+          { allow: rules.allow, deny: rules.deny, admin: false, source: `state tokens.json principals.${name}` },
+        ]),
+      );
+      this.stateRulesFrom = current;
+    }
+    return this.stateRules;
+  }
+}

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { scopeRuleSchema } from '../../config/policy.js';
+import { readJsonFile, writeJsonFileAtomic } from '../state/json-file.js';
+import { generateToken, hashToken } from './token.js';
+
+const storedTokenSchema = z.object({
+  id: z.string().regex(/^[0-9a-f]{8}$/),
+  principal: z.string().min(1),
+  hash: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  createdAt: z.string(),
+});
+
+const tokenFileSchema = z.object({
+  /** Principals made by `token create NAME --scopes ...` (names not in the config). */
+  principals: z.record(z.string(), z.object({ allow: z.array(scopeRuleSchema), deny: z.array(scopeRuleSchema).default([]) })).default({}),
+  tokens: z.array(storedTokenSchema).default([]),
+});
+
+export type StoredToken = z.infer<typeof storedTokenSchema>;
+export type TokenFile = z.infer<typeof tokenFileSchema>;
+
+export const TOKEN_FILE = 'tokens.json';
+
+/** `<stateDir>/tokens.json`: token hashes (never tokens) and the principals `token create --scopes` defined. */
+export class TokenStore {
+  readonly path: string;
+  private data: TokenFile = { principals: {}, tokens: [] };
+  /** Identity of the file last read: every save is a rename, so a new inode means new content. */
+  private loadedVersion = '';
+
+  constructor(stateDir: string) {
+    this.path = join(stateDir, TOKEN_FILE);
+  }
+
+  get current(): TokenFile {
+    return this.data;
+  }
+
+  /** Re-reads the file when another process (the CLI) changed it since the last load. Returns whether it did. */
+  async refresh(): Promise<boolean> {
+    const version = await this.version();
+    if (version === this.loadedVersion) return false;
+    this.data = (await readJsonFile(this.path, tokenFileSchema)) ?? { principals: {}, tokens: [] };
+    this.loadedVersion = version;
+    return true;
+  }
+
+  /** Adds a token for `principal` and returns it: the only time the token itself exists outside the caller. */
+  async create(principal: string, scopes?: { allow: string[]; deny: string[] }): Promise<{ token: string; id: string }> {
+    await this.refresh();
+    const token = generateToken();
+    const id = randomBytes(4).toString('hex');
+    const principals = scopes ? { ...this.data.principals, [principal]: scopes } : this.data.principals;
+    const tokens = [...this.data.tokens, { id, principal, hash: hashToken(token), createdAt: new Date().toISOString() }];
+    await this.save({ principals, tokens });
+    return { token, id };
+  }
+
+  /** Removes a token by id; false when there is none. */
+  async revoke(id: string): Promise<boolean> {
+    await this.refresh();
+    const tokens = this.data.tokens.filter((t) => t.id !== id);
+    if (tokens.length === this.data.tokens.length) return false;
+    await this.save({ ...this.data, tokens });
+    return true;
+  }
+
+  private async save(data: TokenFile): Promise<void> {
+    await writeJsonFileAtomic(this.path, data);
+    this.data = data;
+    this.loadedVersion = await this.version();
+  }
+
+  private version(): Promise<string> {
+    return stat(this.path).then(
+      (s) => `${s.ino}:${s.mtimeMs}:${s.size}`,
+      () => 'absent',
+    );
+  }
+}

@@ -1,0 +1,42 @@
+import { createTwoFilesPatch } from 'diff';
+import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import { canonicalJson } from '../../catalog/canonical-json.js';
+import type { CatalogTool } from '../../catalog/tool.js';
+
+/** The parts of a tool the content hash covers: what pinning records and compares. */
+export interface ToolDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly inputSchema: Record<string, unknown>;
+  readonly annotations?: ToolAnnotations;
+}
+
+export function definitionOf(tool: CatalogTool): ToolDefinition {
+  return {
+    name: tool.name,
+    description: tool.description,
+    inputSchema: tool.inputSchema,
+    ...(tool.annotations !== undefined && { annotations: tool.annotations }),
+  };
+}
+
+/** A unified diff between two definitions, description first, for `toolscope quarantine`. */
+export function definitionDiff(before: ToolDefinition, after: ToolDefinition, label: string): string {
+  return createTwoFilesPatch(`${label} (pinned)`, `${label} (now)`, readable(before), readable(after), undefined, undefined, {
+    context: 2,
+  });
+}
+
+function readable(definition: ToolDefinition): string {
+  const pretty = (value: unknown) => JSON.stringify(JSON.parse(canonicalJson(value ?? {})), null, 2);
+  return [
+    `name: ${definition.name}`,
+    'description:',
+    definition.description,
+    'inputSchema:',
+    pretty(definition.inputSchema),
+    'annotations:',
+    pretty(definition.annotations),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+import type { Catalog } from '../catalog/catalog.js';
+import { referencedSecretValues } from '../config/env-reference.js';
+import type { ToolscopeConfig } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import { ApprovalQueue } from './approval/approval-queue.js';
+import { Approvals } from './approval/approvals.js';
+import { AuditLog } from './audit/audit-log.js';
+import { AuditTrail } from './audit/audit-trail.js';
+import { Redactor } from './audit/redactor.js';
+import { Principals } from './auth/principals.js';
+import { TokenStore } from './auth/token-store.js';
+import { PinStore } from './pinning/pin-store.js';
+import { ToolPinning } from './pinning/tool-pinning.js';
+import { RateLimiter } from './ratelimit/rate-limiter.js';
+import { ArgumentRules } from './rules/argument-rules.js';
+import { SchemaValidator } from './rules/schema-validator.js';
+import { ScopePolicy } from './scopes/scope-policy.js';
+import { ToolAccess } from './tool-access.js';
+
+/** The state folder's policy files, for the CLI commands that read them without a running gateway. */
+export function policyPaths(stateDir: string, config: Pick<ToolscopeConfig, 'audit'>) {
+  return {
+    approvals: join(stateDir, 'approvals'),
+    audit: join(stateDir, config.audit.file),
+  };
+}
+
+/** The secret values the config's `${env:…}` references resolve to: never to be logged or audited. */
+export function configuredSecrets(config: ToolscopeConfig, env: NodeJS.ProcessEnv = process.env): string[] {
+  const records = Object.values(config.servers).map((server) => (server.type === 'stdio' ? server.env : server.headers));
+  return referencedSecretValues(records, env);
+}
+
+/**
+ * Every policy unit, built from the config and the state folder; the pipeline stages each take their part.
+ * Built synchronously so the gateway can wire its pipeline at once; `open` reads the state folder and must finish
+ * before the first downstream server connects.
+ */
+export class Policy {
+  readonly principals: Principals;
+  readonly access: ToolAccess;
+  readonly validator = new SchemaValidator();
+  readonly argumentRules: ArgumentRules;
+  readonly approvals: Approvals;
+  readonly approvalQueue: ApprovalQueue;
+  readonly rateLimiter: RateLimiter;
+  readonly pinning: ToolPinning;
+  readonly redactor: Redactor;
+  /** Undefined when `audit.enabled` is false. */
+  readonly audit: AuditTrail | undefined;
+  private readonly tokens: TokenStore;
+  private readonly auditPath: string;
+
+  constructor(
+    config: ToolscopeConfig,
+    stateDir: string,
+    private readonly logger: Logger,
+  ) {
+    this.tokens = new TokenStore(stateDir);
+    this.principals = new Principals(config.principals, this.tokens);
+    this.redactor = new Redactor(configuredSecrets(config), config.audit.redactPatterns);
+    this.pinning = new ToolPinning(new PinStore(stateDir), config.pinning, logger);
+    this.access = new ToolAccess(new ScopePolicy(this.principals, config.capabilities), this.pinning);
+    this.argumentRules = new ArgumentRules(config.argumentRules);
+    const paths = policyPaths(stateDir, config);
+    this.approvalQueue = new ApprovalQueue(paths.approvals);
+    this.approvals = new Approvals(config.approval, config.capabilities, this.approvalQueue, this.redactor);
+    this.rateLimiter = new RateLimiter(config.rateLimits);
+    this.auditPath = paths.audit;
+    this.audit = config.audit.enabled ? new AuditTrail(this.redactor) : undefined;
+  }
+
+  /** Reads tokens and pins, opens the audit log, and starts checking every tool the catalog receives. */
+  async open(catalog: Catalog): Promise<void> {
+    await this.tokens.refresh();
+    await this.pinning.load();
+    if (this.audit) {
+      this.audit.open(await AuditLog.open(this.auditPath));
+      this.pinning.on('change', ({ quarantined, released }) => {
+        const events = [
+          ...quarantined.map((tool) => ({ event: 'tool-quarantined', tool, ...pick(this.pinning.quarantined(tool)) })),
+          ...released.map((tool) => ({ event: 'tool-released', tool })),
+        ];
+        for (const { event, ...fields } of events) {
+          this.audit?.recordEvent(event, fields).catch((error: unknown) => this.logger.error({ err: error }, 'cannot write the audit log'));
+        }
+      });
+    }
+    this.pinning.attach(catalog);
+    this.pinning.watch();
+  }
+
+  async close(): Promise<void> {
+    await this.pinning.close();
+    await this.audit?.close();
+  }
+}
+
+function pick(entry: { kind: string; reasons: string[] } | undefined): { kind?: string; reasons?: string[] } {
+  return entry ? { kind: entry.kind, reasons: entry.reasons } : {};
+}

@@ -1,0 +1,94 @@
+import type { ArgumentRule, ArgumentRulesConfig } from '../../config/policy.js';
+import { canonicalJson } from '../../catalog/canonical-json.js';
+import type { CatalogTool } from '../../catalog/tool.js';
+import { compileToolPattern } from '../scopes/scope-rule.js';
+import { checkPathUnder } from './path-rule.js';
+import { sqlReadOnlyViolation } from './sql-read-only.js';
+
+export interface RuleViolation {
+  /** e.g. `argumentRules["filesystem:*"].path.pathUnder` */
+  readonly rule: string;
+  readonly message: string;
+}
+
+export interface RuleResult {
+  /** The arguments to forward: fixed values inserted, paths normalised. */
+  readonly arguments: Record<string, unknown>;
+  readonly violations: readonly RuleViolation[];
+}
+
+interface ToolRules {
+  readonly where: string;
+  readonly matches: (tool: CatalogTool) => boolean;
+  readonly byArgument: ReadonlyArray<readonly [string, ArgumentRule]>;
+}
+
+/**
+ * The admin's constraints per tool (`argumentRules`). Every glob that matches a tool applies.
+ * Rules check top-level arguments; for an array value each element is checked. An absent argument is only
+ * affected by `fixed`; whether it must be present is the inputSchema's `required`.
+ */
+export class ArgumentRules {
+  private readonly tools: ToolRules[];
+
+  constructor(config: ArgumentRulesConfig) {
+    this.tools = Object.entries(config).map(([pattern, byArgument]) => ({
+      where: `argumentRules["${pattern}"]`,
+      matches: compileToolPattern(pattern),
+      byArgument: Object.entries(byArgument),
+    }));
+  }
+
+  async check(tool: CatalogTool, args: Record<string, unknown>): Promise<RuleResult> {
+    const result = { ...args };
+    const violations: RuleViolation[] = [];
+    for (const rules of this.tools.filter((r) => r.matches(tool))) {
+      for (const [name, rule] of rules.byArgument) {
+        const where = `${rules.where}.${name}`;
+        if (rule.fixed !== undefined) result[name] = structuredClone(rule.fixed);
+        if (!(name in result)) continue;
+        const checked = await checkValue(result[name], rule, where);
+        violations.push(...checked.violations.map((v) => ({ rule: v.rule, message: `${name}: ${v.message}` })));
+        result[name] = checked.value;
+      }
+    }
+    return { arguments: result, violations };
+  }
+}
+
+async function checkValue(value: unknown, rule: ArgumentRule, where: string): Promise<{ value: unknown; violations: RuleViolation[] }> {
+  const violations: RuleViolation[] = [];
+  const fail = (key: string, message: string) => violations.push({ rule: `${where}.${key}`, message });
+  const elements = Array.isArray(value) ? value : [value];
+  const checked: unknown[] = [];
+  for (const element of elements) {
+    let next = element;
+    if (rule.allowed && !rule.allowed.some((allowed) => canonicalJson(allowed) === canonicalJson(element))) {
+      fail('allowed', `${short(element)} is not one of ${short(rule.allowed)}`);
+    }
+    if (rule.pattern !== undefined) {
+      if (typeof element !== 'string') fail('pattern', 'must be a string');
+      else if (!new RegExp(rule.pattern, 'u').test(element)) fail('pattern', `${short(element)} does not match /${rule.pattern}/`);
+    }
+    if (rule.maxLength !== undefined && typeof element === 'string' && [...element].length > rule.maxLength) {
+      fail('maxLength', `is ${[...element].length} characters long, more than ${rule.maxLength}`);
+    }
+    if (rule.pathUnder !== undefined) {
+      const roots = typeof rule.pathUnder === 'string' ? [rule.pathUnder] : rule.pathUnder;
+      const path = await checkPathUnder(element, roots, rule.resolveSymlinks);
+      if ('violation' in path) fail('pathUnder', path.violation);
+      else next = path.path;
+    }
+    if (rule.sqlReadOnly) {
+      const problem = await sqlReadOnlyViolation(element);
+      if (problem) fail('sqlReadOnly', `not a single read-only statement: ${problem}`);
+    }
+    checked.push(next);
+  }
+  return { value: Array.isArray(value) ? checked : checked[0], violations };
+}
+
+function short(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

@@ -1,0 +1,46 @@
+import type { CatalogTool } from '../catalog/tool.js';
+import type { Principal } from '../pipeline/call-context.js';
+import type { ToolPinning } from './pinning/tool-pinning.js';
+import type { ScopeDecision, ScopePolicy } from './scopes/scope-policy.js';
+
+/** What listings and search need of the policy: a per-principal filter, and word when its answers change. */
+export interface CallableTools {
+  mayCall(principal: Principal | undefined, tool: CatalogTool): boolean;
+  /** Calls `listener` when a tool enters or leaves quarantine; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void;
+}
+
+/**
+ * May this principal call this tool now? Quarantine first (nobody may), then the principal's scopes.
+ * The scope stage refuses calls with it, and retrieval filters with it before its top-k cut, so search results,
+ * `tools/list` and the route API only ever show what the caller could call.
+ */
+export class ToolAccess implements CallableTools {
+  constructor(
+    private readonly scopes: ScopePolicy,
+    private readonly pinning?: ToolPinning,
+  ) {}
+
+  decide(principal: Principal | undefined, tool: CatalogTool): ScopeDecision {
+    const quarantine = this.pinning?.quarantined(tool.exposedName);
+    if (quarantine) {
+      return {
+        allowed: false,
+        rule: `quarantine (${quarantine.kind})`,
+        reason: `${tool.exposedName} is quarantined: ${quarantine.reasons.join('; ')}. An admin can release it with \`toolscope approve-tool ${tool.exposedName}\``,
+      };
+    }
+    return this.scopes.decide(principal, tool);
+  }
+
+  mayCall(principal: Principal | undefined, tool: CatalogTool): boolean {
+    return this.decide(principal, tool).allowed;
+  }
+
+  onChange(listener: () => void): () => void {
+    const pinning = this.pinning;
+    if (!pinning) return () => undefined;
+    pinning.on('change', listener);
+    return () => pinning.off('change', listener);
+  }
+}

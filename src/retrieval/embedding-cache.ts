@@ -1,0 +1,145 @@
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Embedder } from '../embedding/index.js';
+
+/** What to embed, and the content key its vector is cached under. */
+export interface EmbeddingRequest {
+  readonly key: string;
+  readonly text: string;
+}
+
+const VECTORS_FILE = 'vectors.f32';
+const KEYS_FILE = 'keys.txt';
+const META_FILE = 'meta.json';
+/** Texts per embed call (and per append to the files). */
+const EMBED_CHUNK = 256;
+/** Stale vectors tolerated before a compaction (about 20 MB at 512 dimensions). */
+const COMPACT_ABOVE_STALE = 10_000;
+
+interface CacheMeta {
+  readonly embedder: string;
+  readonly dimensions: number;
+}
+
+/** The folder one embedder's vectors (and vector index) live in under the state folder. */
+export function embedderStateDir(stateDir: string, embedder: Embedder): string {
+  return join(stateDir, 'embeddings', embedder.id.replace(/[^A-Za-z0-9._-]+/g, '_'));
+}
+
+/**
+ * Vectors by content key for one embedder, persisted as raw float32 rows (`vectors.f32`) beside their keys, one per
+ * line (`keys.txt`, same order). New vectors are appended, so a restart or a catalog change embeds only the texts
+ * it has never seen. Without a folder it is a memory-only cache.
+ */
+export class EmbeddingCache {
+  private readonly vectors = new Map<string, Float32Array>();
+  private embeddedCount = 0;
+  private callCount = 0;
+
+  private constructor(
+    readonly embedder: Embedder,
+    private readonly dir: string | undefined,
+  ) {}
+
+  static async open(embedder: Embedder, dir?: string): Promise<EmbeddingCache> {
+    const cache = new EmbeddingCache(embedder, dir);
+    if (dir) await cache.load(dir);
+    return cache;
+  }
+
+  /** Texts sent to the embedder since this cache was opened. */
+  get embeddedTexts(): number {
+    return this.embeddedCount;
+  }
+
+  /** `embed()` calls made since this cache was opened (each carries a batch). */
+  get embedCalls(): number {
+    return this.callCount;
+  }
+
+  get size(): number {
+    return this.vectors.size;
+  }
+
+  /**
+   * One vector per request, in order: cached ones as stored, the rest embedded and stored in chunks, so an
+   * interrupted first run over a large catalog keeps what it had embedded.
+   */
+  async vectorsFor(requests: readonly EmbeddingRequest[]): Promise<Float32Array[]> {
+    const missing = new Map<string, string>();
+    for (const { key, text } of requests) if (!this.vectors.has(key)) missing.set(key, text);
+    const pending = [...missing];
+    for (let start = 0; start < pending.length; start += EMBED_CHUNK) {
+      const chunk = pending.slice(start, start + EMBED_CHUNK);
+      this.callCount++;
+      this.embeddedCount += chunk.length;
+      const fresh = await this.embedder.embed(chunk.map(([, text]) => text));
+      chunk.forEach(([key], i) => this.vectors.set(key, fresh[i]!));
+      if (this.dir) await this.append(this.dir, chunk.map(([key]) => key), fresh);
+    }
+    return requests.map(({ key }) => this.vectors.get(key)!);
+  }
+
+  /**
+   * Drops vectors of content no longer in use, rewriting the files, once they are many: a few stale vectors cost
+   * little disk and spare a re-embed when a server comes back or two configs share a state folder.
+   */
+  async compact(liveKeys: ReadonlySet<string>): Promise<void> {
+    const stale = [...this.vectors.keys()].filter((key) => !liveKeys.has(key));
+    if (stale.length <= Math.max(2 * liveKeys.size, COMPACT_ABOVE_STALE)) return;
+    for (const key of stale) this.vectors.delete(key);
+    if (!this.dir) return;
+    const keys = [...this.vectors.keys()];
+    const vectorsTemp = join(this.dir, `${VECTORS_FILE}.tmp`);
+    const keysTemp = join(this.dir, `${KEYS_FILE}.tmp`);
+    await writeFile(vectorsTemp, rowsBuffer(keys.map((key) => this.vectors.get(key)!)));
+    await writeFile(keysTemp, keys.map((key) => `${key}\n`).join(''));
+    await rename(vectorsTemp, join(this.dir, VECTORS_FILE));
+    await rename(keysTemp, join(this.dir, KEYS_FILE));
+  }
+
+  private async load(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    const meta: CacheMeta = { embedder: this.embedder.id, dimensions: this.embedder.dimensions };
+    const stored = await readJson<CacheMeta>(join(dir, META_FILE));
+    if (stored?.embedder !== meta.embedder || stored.dimensions !== meta.dimensions) {
+      // A different model under the same folder name: its vectors are meaningless here; start over.
+      await writeFile(join(dir, VECTORS_FILE), new Uint8Array());
+      await writeFile(join(dir, KEYS_FILE), '');
+      await writeFile(join(dir, META_FILE), JSON.stringify(meta));
+      return;
+    }
+    const [keyText, bytes] = await Promise.all([
+      readFile(join(dir, KEYS_FILE), 'utf8').catch(() => ''),
+      readFile(join(dir, VECTORS_FILE)).catch(() => Buffer.alloc(0)),
+    ]);
+    const keys = keyText.split('\n').filter((line) => line.length > 0);
+    const rowBytes = meta.dimensions * Float32Array.BYTES_PER_ELEMENT;
+    // Vectors are appended before their keys, so keys never outrun the rows; a torn write only loses its tail.
+    const rows = Math.min(keys.length, Math.floor(bytes.byteLength / rowBytes));
+    const aligned = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + rows * rowBytes));
+    for (let row = 0; row < rows; row++) {
+      this.vectors.set(keys[row]!, aligned.subarray(row * meta.dimensions, (row + 1) * meta.dimensions));
+    }
+  }
+
+  private async append(dir: string, keys: readonly string[], vectors: readonly Float32Array[]): Promise<void> {
+    await appendFile(join(dir, VECTORS_FILE), rowsBuffer(vectors));
+    await appendFile(join(dir, KEYS_FILE), keys.map((key) => `${key}\n`).join(''));
+  }
+}
+
+function rowsBuffer(vectors: readonly Float32Array[]): Uint8Array {
+  const dimensions = vectors[0]?.length ?? 0;
+  const rows = new Float32Array(vectors.length * dimensions);
+  vectors.forEach((vector, i) => rows.set(vector, i * dimensions));
+  return new Uint8Array(rows.buffer);
+}
+
+async function readJson<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}

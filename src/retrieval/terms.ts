@@ -1,0 +1,23 @@
+import { stemmer } from 'stemmer';
+import { identifierWords } from './document.js';
+
+/**
+ * Words too common to tell tools apart. BM25 already gives them a low IDF, but minisearch multiplies a
+ * document's score by how many distinct query terms it matched, so a stop word matching would still count.
+ */
+const STOP_WORDS = new Set(
+  ('a an and are as at be by can could do does for from has have how i if in into is it its me my of on or our ' +
+    'please should so than that the their them then there these this those to us was we were what when where which ' +
+    'who will with would you your').split(' '),
+);
+
+/**
+ * Index and query terms alike: identifier-aware word split, lower case, stop words dropped, Porter stems
+ * ("files" and "file" meet). Stemming raised BM25 recall@5 on MetaTool from 0.355 to 0.483 and on BFCL from
+ * 0.823 to 0.856, and cost 0.015 on Seal-Tools and 0.021 on StableToolBench (docs/retrieval.md).
+ */
+export function searchTerms(text: string): string[] {
+  return identifierWords(text)
+    .filter((word) => !STOP_WORDS.has(word))
+    .map(stemmer);
+}

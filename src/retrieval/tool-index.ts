@@ -1,0 +1,184 @@
+import { sha256Hex } from '../catalog/canonical-json.js';
+import type { Embedder } from '../embedding/index.js';
+import type { Logger } from '../log.js';
+import { denseText, toSearchDocument } from './document.js';
+import { EmbeddingCache, embedderStateDir } from './embedding-cache.js';
+import { hybridRetriever } from './hybrid.js';
+import { LexicalIndex } from './lexical-index.js';
+import { decomposingRetriever } from './query-decomposition.js';
+import type { IndexableTool, Retriever, ScoredTool, SearchOptions } from './types.js';
+import { VectorIndex } from './vector-index.js';
+
+export const RETRIEVER_KINDS = ['bm25', 'dense', 'hybrid'] as const;
+export type RetrieverKind = (typeof RETRIEVER_KINDS)[number];
+
+export interface ToolIndexOptions {
+  /** Without an embedder only `bm25` retrieval is available. */
+  readonly embedder?: Embedder;
+  /** Where embeddings and the HNSW graph are persisted (e.g. `.toolscope`); memory only without it. */
+  readonly stateDir?: string;
+  readonly logger?: Pick<Logger, 'info' | 'debug'>;
+  /** Overrides the measured exact-vs-HNSW threshold (benchmarks and tests). */
+  readonly exactSearchBelow?: number;
+}
+
+export interface RetrieverOptions {
+  /** Split multi-action requests and give each action its tools (default true). */
+  readonly decompose?: boolean;
+}
+
+export interface ToolIndexStats {
+  readonly tools: number;
+  readonly embedder: string | null;
+  readonly dimensions: number | null;
+  /** How an unfiltered dense query is answered now. */
+  readonly vectorSearch: 'exact' | 'hnsw' | 'none';
+  /** Tool texts embedded since the index was built: 0 after a restart with an unchanged catalog. */
+  readonly embeddedTools: number;
+  readonly cachedVectors: number;
+}
+
+interface Entry {
+  readonly tool: IndexableTool;
+  /** sha-256 of the embedded text: the embedding cache key. */
+  readonly key: string;
+}
+
+interface DenseParts {
+  readonly embedder: Embedder;
+  readonly cache: EmbeddingCache;
+  readonly vectors: VectorIndex;
+}
+
+/**
+ * The searchable tool catalog: a BM25 index and, with an embedder, a vector index over cached embeddings.
+ * Updates are incremental (only new or changed tools are re-indexed and re-embedded) and run one at a time.
+ */
+export class ToolIndex {
+  private readonly entries = new Map<string, Entry>();
+  private readonly lexical = new LexicalIndex();
+  private updates: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly dense: DenseParts | undefined,
+    private readonly logger: ToolIndexOptions['logger'],
+  ) {}
+
+  static async build(tools: readonly IndexableTool[], options: ToolIndexOptions = {}): Promise<ToolIndex> {
+    const { embedder, stateDir } = options;
+    let dense: DenseParts | undefined;
+    if (embedder) {
+      const dir = stateDir === undefined ? undefined : embedderStateDir(stateDir, embedder);
+      const [cache, vectors] = await Promise.all([
+        EmbeddingCache.open(embedder, dir),
+        VectorIndex.open({
+          dimensions: embedder.dimensions,
+          ...(dir !== undefined && { dir }),
+          ...(options.exactSearchBelow !== undefined && { exactSearchBelow: options.exactSearchBelow }),
+        }),
+      ]);
+      dense = { embedder, cache, vectors };
+    }
+    const index = new ToolIndex(dense, options.logger);
+    await index.upsert(tools);
+    if (dense) await dense.cache.compact(new Set([...index.entries.values()].map((entry) => entry.key)));
+    return index;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get embedder(): Embedder | undefined {
+    return this.dense?.embedder;
+  }
+
+  get(id: string): IndexableTool | undefined {
+    return this.entries.get(id)?.tool;
+  }
+
+  /** Adds new tools and re-indexes changed ones; unchanged tools cost nothing (no embedding). */
+  upsert(tools: readonly IndexableTool[]): Promise<void> {
+    return this.enqueue(async () => {
+      const changed: Array<{ entry: Entry; text: string }> = [];
+      for (const tool of tools) {
+        const document = toSearchDocument(tool);
+        const text = denseText(document);
+        const entry: Entry = { tool, key: sha256Hex(text) };
+        const previous = this.entries.get(tool.id);
+        this.entries.set(tool.id, entry);
+        // The vector check also retries a tool whose embedding failed in an earlier update.
+        if (previous?.key === entry.key && (!this.dense || this.dense.vectors.keyOf(tool.id) === entry.key)) continue;
+        this.lexical.upsert(document);
+        changed.push({ entry, text });
+      }
+      if (!this.dense || changed.length === 0) return;
+      const { cache, vectors } = this.dense;
+      const embeddedBefore = cache.embeddedTexts;
+      const found = await cache.vectorsFor(changed.map(({ entry, text }) => ({ key: entry.key, text })));
+      changed.forEach(({ entry }, i) => vectors.upsert(entry.tool.id, entry.key, found[i]!));
+      await vectors.commit();
+      this.logger?.debug(
+        { indexed: changed.length, embedded: cache.embeddedTexts - embeddedBefore },
+        'tool index updated',
+      );
+    });
+  }
+
+  remove(ids: readonly string[]): Promise<void> {
+    return this.enqueue(async () => {
+      for (const id of ids) {
+        if (!this.entries.delete(id)) continue;
+        this.lexical.remove(id);
+        this.dense?.vectors.remove(id);
+      }
+      await this.dense?.vectors.commit();
+    });
+  }
+
+  /** Resolves once every update queued so far has been applied. */
+  idle(): Promise<void> {
+    return this.updates;
+  }
+
+  retriever(kind: RetrieverKind = 'hybrid', options: RetrieverOptions = {}): Retriever {
+    const base = this.baseRetriever(kind);
+    return options.decompose === false ? base : decomposingRetriever(base);
+  }
+
+  stats(): ToolIndexStats {
+    return {
+      tools: this.entries.size,
+      embedder: this.dense?.embedder.id ?? null,
+      dimensions: this.dense?.embedder.dimensions ?? null,
+      vectorSearch: this.dense ? this.dense.vectors.mode : 'none',
+      embeddedTools: this.dense?.cache.embeddedTexts ?? 0,
+      cachedVectors: this.dense?.cache.size ?? 0,
+    };
+  }
+
+  private baseRetriever(kind: RetrieverKind): Retriever {
+    const lexical: Retriever = {
+      name: 'bm25',
+      search: async (query, options) => this.lexical.query(query, options),
+    };
+    if (kind === 'bm25') return lexical;
+    const dense = this.dense;
+    if (!dense) throw new Error(`the "${kind}" retriever needs an embedder; this tool index was built without one`);
+    const denseRetriever: Retriever = {
+      name: 'dense',
+      search: async (query: string, options: SearchOptions): Promise<ScoredTool[]> => {
+        if (query.trim() === '') return [];
+        const [vector] = await dense.embedder.embed([query]);
+        return dense.vectors.search(vector!, options.limit, options.filter);
+      },
+    };
+    return kind === 'dense' ? denseRetriever : hybridRetriever(lexical, denseRetriever);
+  }
+
+  private enqueue(update: () => Promise<void>): Promise<void> {
+    const result = this.updates.then(update);
+    this.updates = result.catch(() => undefined);
+    return result;
+  }
+}

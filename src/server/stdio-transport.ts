@@ -1,0 +1,159 @@
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  ErrorCode,
+  JSONRPCErrorResponseSchema,
+  JSONRPCMessageSchema,
+  JSONRPCNotificationSchema,
+  JSONRPCRequestSchema,
+  JSONRPCResultResponseSchema,
+  type JSONRPCMessage,
+} from '@modelcontextprotocol/sdk/types.js';
+
+/** The largest line (one JSON-RPC message) read from the client; the same bound as an HTTP request body. */
+export const MAX_LINE_BYTES = 4 * 1024 * 1024;
+
+const NEWLINE = 0x0a;
+
+/**
+ * MCP over this process's stdin/stdout, newline-delimited. Unlike the SDK's StdioServerTransport, bad input is
+ * answered, not dropped, and never ends the session: a line that is not JSON gets a -32700 error, one that is not a
+ * JSON-RPC message (a batch, a missing `jsonrpc`, a wrong type) gets -32600 with its id when one can be read, and a
+ * line over `maxLineBytes` is discarded as it streams in (never buffered whole) and refused.
+ */
+export class StdioSessionTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  /** Inside a line already refused for its size: skip to its end. */
+  private discarding = false;
+  private closed = false;
+  private readonly onData = (chunk: Buffer) => this.receive(chunk);
+  private readonly onEnd = () => void this.close();
+  private readonly onInputError = (error: Error) => this.onerror?.(error);
+
+  constructor(
+    private readonly input: NodeJS.ReadableStream = process.stdin,
+    private readonly output: NodeJS.WritableStream = process.stdout,
+    private readonly maxLineBytes = MAX_LINE_BYTES,
+  ) {}
+
+  async start(): Promise<void> {
+    this.input.on('data', this.onData);
+    this.input.on('error', this.onInputError);
+    // The client going away ends the session.
+    this.input.once('end', this.onEnd);
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    return this.write(message);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.input.off('data', this.onData);
+    this.input.off('error', this.onInputError);
+    this.input.off('end', this.onEnd);
+    this.input.pause();
+    this.partial = [];
+    this.onclose?.();
+  }
+
+  private receive(chunk: Buffer): void {
+    let start = 0;
+    for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+      const piece = chunk.subarray(start, end);
+      start = end + 1;
+      if (this.discarding) {
+        this.discarding = false;
+      } else if (this.partialBytes + piece.length > this.maxLineBytes) {
+        this.dropPartial();
+        this.refuseOversize();
+      } else {
+        const line = this.partial.length === 0 ? piece : Buffer.concat([...this.partial, piece]);
+        this.dropPartial();
+        this.handleLine(line);
+      }
+    }
+    const rest = chunk.subarray(start);
+    if (rest.length === 0 || this.discarding) return;
+    if (this.partialBytes + rest.length > this.maxLineBytes) {
+      this.dropPartial();
+      this.discarding = true;
+      this.refuseOversize();
+      return;
+    }
+    this.partial.push(rest);
+    this.partialBytes += rest.length;
+  }
+
+  private handleLine(bytes: Buffer): void {
+    const text = bytes.toString('utf8');
+    if (text.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      this.reply(null, ErrorCode.ParseError, `parse error: ${(error as Error).message}`);
+      return;
+    }
+    const parsed = JSONRPCMessageSchema.safeParse(value);
+    if (!parsed.success) {
+      this.reply(requestIdOf(value), ErrorCode.InvalidRequest, `invalid JSON-RPC message: ${whyInvalid(value)}`);
+      return;
+    }
+    this.onmessage?.(parsed.data);
+  }
+
+  private refuseOversize(): void {
+    this.reply(null, ErrorCode.InvalidRequest, `message over ${this.maxLineBytes} bytes, discarded`);
+  }
+
+  private reply(id: string | number | null, code: number, message: string): void {
+    this.write({ jsonrpc: '2.0', id, error: { code, message } }).catch((error: unknown) => this.onerror?.(error as Error));
+  }
+
+  private write(message: object): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the stdio session is closed'));
+    const line = `${JSON.stringify(message)}\n`;
+    return new Promise((resolve) => {
+      if (this.output.write(line)) resolve();
+      else this.output.once('drain', resolve);
+    });
+  }
+
+  private dropPartial(): void {
+    this.partial = [];
+    this.partialBytes = 0;
+  }
+}
+
+/** The id of something that tried to be a request, so its sender can match the error; null when unreadable. */
+function requestIdOf(value: unknown): string | number | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !('method' in value)) return null;
+  const id = (value as { id?: unknown }).id;
+  if (typeof id === 'string' || Number.isSafeInteger(id)) return id as string | number;
+  return null;
+}
+
+/** What is wrong with a value that is not a JSON-RPC message, judged against the kind of message it looks like. */
+function whyInvalid(value: unknown): string {
+  if (Array.isArray(value)) return 'batches are not supported, send one message per line';
+  if (value === null || typeof value !== 'object') return 'a message must be a JSON object';
+  const schema =
+    'method' in value
+      ? 'id' in value
+        ? JSONRPCRequestSchema
+        : JSONRPCNotificationSchema
+      : 'error' in value
+        ? JSONRPCErrorResponseSchema
+        : JSONRPCResultResponseSchema;
+  const issues = schema.safeParse(value).error?.issues ?? [];
+  return issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`)
+    .join('; ');
+}

@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EvalReport } from '../src/eval/eval-report.js';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '..');
+const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+
+const object = (properties: Record<string, unknown>) => ({ type: 'object', properties });
+const TOOLS = [
+  { id: 'fs__read_file', server: 'filesystem', name: 'read_file', description: 'Read the complete contents of a file from disk.', inputSchema: object({ path: { type: 'string' } }) },
+  { id: 'fs__write_file', server: 'filesystem', name: 'write_file', description: 'Create a new file or overwrite an existing file with text content.', inputSchema: object({ path: { type: 'string' }, content: { type: 'string' } }) },
+  { id: 'mail__send_email', server: 'gmail', name: 'send_email', description: 'Send an email message to one or more recipients.', inputSchema: object({ to: { type: 'array', items: { type: 'string' } }, subject: { type: 'string' }, body: { type: 'string' } }) },
+  { id: 'gh__create_issue', server: 'github', name: 'create_issue', description: 'Open a new issue in a GitHub repository.', inputSchema: object({ repo: { type: 'string' }, title: { type: 'string' } }) },
+  { id: 'weather__forecast', server: 'weather', name: 'get_forecast', description: 'Weather forecast for a city for the next days.', inputSchema: object({ city: { type: 'string' } }) },
+  { id: 'cal__create_event', server: 'calendar', name: 'create_event', description: 'Add an event to the calendar at a given time.', inputSchema: object({ title: { type: 'string' }, start: { type: 'string' } }) },
+];
+const QUERIES = [
+  { id: 'q1', query: 'read the file notes.txt', relevant: ['fs__read_file'] },
+  { id: 'q2', query: 'send an email to bob about the release', relevant: ['mail__send_email'] },
+  { id: 'q3', query: 'what is the weather forecast for Paris', relevant: ['weather__forecast'] },
+  { id: 'q4', query: 'open a github issue for the crash, then add a calendar event for the fix review', relevant: ['gh__create_issue', 'cal__create_event'] },
+];
+
+let dir: string;
+let catalogFile: string;
+let queriesFile: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'toolscope-eval-cli-'));
+  catalogFile = join(dir, 'catalog.jsonl');
+  queriesFile = join(dir, 'queries.jsonl');
+  await writeFile(catalogFile, TOOLS.map((tool) => JSON.stringify(tool)).join('\n'));
+  await writeFile(queriesFile, QUERIES.map((query) => JSON.stringify(query)).join('\n'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function toolscope(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+async function readReport(file: string): Promise<EvalReport> {
+  return JSON.parse(await readFile(file, 'utf8')) as EvalReport;
+}
+
+describe('toolscope eval', () => {
+  it('evaluates BM25 and writes JSON with metrics, tokens, latency and provenance', async () => {
+    const json = join(dir, 'bm25.json');
+    const markdown = join(dir, 'bm25.md');
+    const result = await toolscope(['eval', '--catalog', catalogFile, '--queries', queriesFile, '--retriever', 'bm25', '--k', '1,5', '--json', json, '--report', markdown]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('| bm25 |');
+
+    const report = await readReport(json);
+    const version = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(report).toMatchObject({ toolscopeVersion: version, catalogSize: 6, queryCount: 4, embedder: null, ks: [1, 5], skippedLines: 0 });
+    expect(report.dataset).toBe(dir.split('/').pop());
+    const [bm25] = report.results;
+    expect(bm25?.retriever).toBe('bm25');
+    expect(Object.keys(bm25?.metrics ?? {}).sort()).toEqual(
+      ['complete@1', 'complete@5', 'mrr', 'ndcg@1', 'ndcg@5', 'recall@1', 'recall@5'].sort(),
+    );
+    // Each single-tool query names its tool plainly; the two-step query gets both tools within 5.
+    expect(bm25?.metrics['recall@5']).toBe(1);
+    expect(bm25?.metrics['complete@5']).toBe(1);
+    expect(bm25?.metrics['recall@1']).toBeGreaterThanOrEqual(0.75);
+    const [top1, top5] = bm25?.tokens ?? [];
+    expect(top1!.meanExposedTokens).toBeLessThan(top5!.meanExposedTokens);
+    expect(top5!.savingPercent).toBeGreaterThan(0);
+    expect(report.catalogTokens).toBeGreaterThan(top5!.meanExposedTokens);
+    expect(bm25?.latencyMs.p95).toBeGreaterThanOrEqual(bm25?.latencyMs.p50 ?? Infinity);
+    expect(await readFile(markdown, 'utf8')).toContain('## bm25');
+  });
+
+  it('runs every retriever with the use-lite embedder', async () => {
+    const json = join(dir, 'all.json');
+    const result = await toolscope(['eval', '--catalog', catalogFile, '--queries', queriesFile, '--retriever', 'all', '--embedder', 'use-lite', '--json', json]);
+    expect(result.code).toBe(0);
+    const report = await readReport(json);
+    expect(report.embedder).toBe('use-lite');
+    expect(report.embeddedTools).toBe(6);
+    expect(report.results.map((r) => r.retriever)).toEqual(['bm25', 'dense', 'hybrid']);
+    for (const r of report.results) expect(r.metrics['recall@10']).toBeGreaterThan(0.5);
+  });
+
+  it('stops at a malformed line naming file and line, and goes on with --skip-bad', async () => {
+    const badCatalog = join(dir, 'bad-catalog.jsonl');
+    await writeFile(badCatalog, [...TOOLS.map((tool) => JSON.stringify(tool)), '{"id": "broken", "server": "x"}'].join('\n'));
+    const refused = await toolscope(['eval', '--catalog', badCatalog, '--queries', queriesFile, '--retriever', 'bm25']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${badCatalog}:7: name: required; description: required; inputSchema: required`);
+    expect(refused.stderr).toContain('--skip-bad');
+
+    const json = join(dir, 'skipped.json');
+    const skipped = await toolscope(['eval', '--catalog', badCatalog, '--queries', queriesFile, '--retriever', 'bm25', '--skip-bad', '--json', json]);
+    expect(skipped.code).toBe(0);
+    expect(skipped.stderr).toContain('skipped 1 malformed line(s)');
+    expect((await readReport(json)).skippedLines).toBe(1);
+  });
+});

@@ -1,0 +1,144 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ElicitRequest, ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApprovalQueue } from '../src/policy/approval/approval-queue.js';
+import { Approvals } from '../src/policy/approval/approvals.js';
+import { Redactor } from '../src/policy/audit/redactor.js';
+import { approveStage } from '../src/pipeline/stages/approve.js';
+import { waitFor } from './support/foundation.js';
+import { callContext, policyConfig, refusalOf, run, tool, type PolicyConfig } from './support/policy.js';
+
+const deleteEntities = tool('memory', {
+  name: 'delete_entities',
+  annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: false },
+});
+const readGraph = tool('memory', { name: 'read_graph', annotations: { readOnlyHint: true, openWorldHint: false } });
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'toolscope-approval-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+function approvalsFor(raw: Record<string, unknown>, queue = new ApprovalQueue(join(dir, 'approvals'), 20)) {
+  const config: PolicyConfig = policyConfig(raw);
+  return { approvals: new Approvals(config.approval, config.capabilities, queue, new Redactor(['s3cr3t-value'])), queue };
+}
+
+/** Answers the first pending request through a second queue object, as the CLI process would. */
+async function answerWhenQueued(approve: boolean): Promise<string> {
+  const other = new ApprovalQueue(join(dir, 'approvals'));
+  for (;;) {
+    const [request] = await other.pending();
+    if (request) {
+      expect(await other.decide(request.id, approve, 'cli:test')).toBe('decided');
+      return request.id;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('which calls need approval', () => {
+  it('defaults to destructive tools; globs and classes can be listed', () => {
+    expect(approvalsFor({}).approvals.requiredBy(deleteEntities)).toBe('approval.required[0]: destructive');
+    expect(approvalsFor({}).approvals.requiredBy(readGraph)).toBeUndefined();
+    const custom = approvalsFor({ approval: { required: ['memory:read_*'] } }).approvals;
+    expect(custom.requiredBy(readGraph)).toBe('approval.required[0]: memory:read_*');
+    expect(custom.requiredBy(deleteEntities)).toBeUndefined();
+  });
+});
+
+describe('approval by elicitation', () => {
+  function client(answer: (params: ElicitRequest['params']) => Promise<ElicitResult>) {
+    const asked: Array<ElicitRequest['params']> = [];
+    return { asked, channel: { elicit: (params: ElicitRequest['params']) => (asked.push(params), answer(params)) } };
+  }
+
+  it('shows tool and (redacted) arguments and forwards only on accept with approve=true', async () => {
+    const stage = approveStage(approvalsFor({}).approvals);
+    const yes = client(async () => ({ action: 'accept', content: { approve: true } }));
+    const ctx = callContext(deleteEntities, { entityNames: ['Alice'], note: 's3cr3t-value' }, { name: 'ops' }, yes.channel);
+    const approved = await run([stage], ctx);
+    expect(approved.reached).toBe(true);
+    expect(yes.asked[0]!.message).toMatch(/ops wants to call delete_entities on server "memory"/);
+    expect(yes.asked[0]!.message).toContain('"Alice"');
+    expect(yes.asked[0]!.message).not.toContain('s3cr3t-value');
+    expect(ctx.decisions).toEqual([{ stage: 'approve', outcome: 'pass', reason: 'approved by client (accept) via elicitation' }]);
+
+    for (const answer of [
+      { action: 'accept', content: { approve: false } },
+      { action: 'decline' },
+      { action: 'cancel' },
+    ] as ElicitResult[]) {
+      const no = client(async () => answer);
+      const denied = await run([stage], callContext(deleteEntities, {}, { name: 'ops' }, no.channel));
+      expect(denied.reached).toBe(false);
+      expect(refusalOf(denied.result)).toMatchObject({ stage: 'approve', rule: 'approval.required[0]: destructive' });
+    }
+  });
+
+  it('denies when the person does not answer in time', async () => {
+    const stage = approveStage(approvalsFor({ approval: { timeoutSeconds: 0.2 } }).approvals);
+    const silent = client(() => new Promise(() => undefined));
+    const { result, reached } = await run([stage], callContext(deleteEntities, {}, { name: 'ops' }, silent.channel));
+    expect(reached).toBe(false);
+    expect(refusalOf(result)!.reason).toMatch(/denied by timeout via elicitation/);
+  });
+
+  it('falls back to the queue when elicitation fails', async () => {
+    const stage = approveStage(approvalsFor({ approval: { timeoutSeconds: 10 } }).approvals);
+    const broken = client(async () => {
+      throw new Error('client does not support this');
+    });
+    const ctx = callContext(deleteEntities, {}, { name: 'ops' }, broken.channel);
+    const [outcome] = await Promise.all([run([stage], ctx), answerWhenQueued(true)]);
+    expect(outcome.reached).toBe(true);
+    expect(ctx.decisions[0]!.reason).toMatch(/approved by cli:test via queue .*elicitation failed \(client does not support this\)/);
+  });
+});
+
+describe('approval queue', () => {
+  it('waits for an answer from another process: approve forwards, deny refuses; files are cleaned up', async () => {
+    const stage = approveStage(approvalsFor({ approval: { timeoutSeconds: 10 } }).approvals);
+    const [approved, id] = await Promise.all([run([stage], callContext(deleteEntities, { entityNames: ['x'] }, { name: 'ops' })), answerWhenQueued(true)]);
+    expect(approved.reached).toBe(true);
+    expect(id).toMatch(/^[0-9a-f]{10}$/);
+
+    const [denied] = await Promise.all([run([stage], callContext(deleteEntities, {}, { name: 'ops' })), answerWhenQueued(false)]);
+    expect(denied.reached).toBe(false);
+    expect(refusalOf(denied.result)!.reason).toMatch(/denied by cli:test via queue/);
+    expect(await readdir(join(dir, 'approvals'))).toEqual([]);
+  });
+
+  it('denies at the timeout, and a late answer changes nothing', async () => {
+    const { approvals, queue } = approvalsFor({ approval: { timeoutSeconds: 0.3 } });
+    const stage = approveStage(approvals);
+    const pending = run([stage], callContext(deleteEntities, { entityNames: ['x'] }, { name: 'ops' }));
+    const request = await waitFor(async () => (await queue.pending())[0], 'the queued request');
+    expect(request).toMatchObject({ principal: 'ops', tool: 'memory__delete_entities', arguments: { entityNames: ['x'] }, rule: 'approval.required[0]: destructive' });
+    const { result, reached } = await pending;
+    expect(reached).toBe(false);
+    expect(refusalOf(result)!.reason).toMatch(/denied by timeout via queue/);
+    expect(await queue.decide(request.id, true, 'cli:late')).toBe('unknown');
+  });
+
+  it('lets only the first answer count', async () => {
+    const queue = new ApprovalQueue(join(dir, 'approvals'));
+    const request = await queue.submit({
+      callId: 'c',
+      principal: 'ops',
+      tool: 't',
+      server: 's',
+      arguments: {},
+      rule: 'r',
+      requestedAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    });
+    const answers = await Promise.all([queue.decide(request.id, true, 'a'), queue.decide(request.id, false, 'b')]);
+    expect(answers.sort()).toEqual(['already-decided', 'decided']);
+    expect(await queue.pending()).toEqual([]);
+    expect(await queue.decide('../../etc', true, 'x')).toBe('unknown');
+  });
+});

@@ -1,0 +1,153 @@
+import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AuditLog } from '../src/policy/audit/audit-log.js';
+import { AuditTrail } from '../src/policy/audit/audit-trail.js';
+import { REDACTED, Redactor } from '../src/policy/audit/redactor.js';
+import { followLines, readLastLines } from '../src/policy/audit/tail.js';
+import { generateToken } from '../src/policy/auth/token.js';
+import { auditStage } from '../src/pipeline/stages/audit.js';
+import { CallRefused } from '../src/pipeline/refusal.js';
+import type { CallStage } from '../src/pipeline/call-context.js';
+import { callContext, run, tool } from './support/policy.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'toolscope-audit-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const readLines = async (path: string) => (await readFile(path, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+
+describe('redaction', () => {
+  const dbPassword = 'hunter2-very-secret';
+  const redactor = new Redactor([dbPassword, 'ab'], ['internal-[0-9]+']);
+
+  it('masks configured secret values, key shapes and secret-named fields, and nothing else', () => {
+    const token = generateToken();
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+    const value = {
+      sql: `SELECT * FROM users WHERE password = '${dbPassword}'`,
+      note: `token ${token}, github ghp_${'a'.repeat(36)}, aws AKIAIOSFODNN7EXAMPLE, openai sk-${'b'.repeat(40)}, jwt ${jwt}`,
+      header: 'Authorization: Bearer abc.def-ghi',
+      key: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n-----END OPENSSH PRIVATE KEY-----',
+      nested: [{ apiKey: 'plain-looking', clientSecret: 'x', max_tokens: 5, ticket: 'internal-42' }],
+      harmless: 'the cab drove about',
+    };
+    const masked = redactor.redact(value) as typeof value;
+    const text = JSON.stringify(masked);
+    for (const secret of [dbPassword, token, 'ghp_', 'AKIAIOSFODNN7EXAMPLE', 'sk-bbbb', jwt, 'abc.def-ghi', 'b3BlbnNzaC1rZXk', 'plain-looking', 'internal-42']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(masked.nested[0]).toEqual({ apiKey: REDACTED, clientSecret: REDACTED, max_tokens: 5, ticket: REDACTED });
+    // Secrets shorter than four characters are not searched for: "ab" stays in ordinary words.
+    expect(masked.harmless).toBe('the cab drove about');
+  });
+});
+
+describe('audit log', () => {
+  it('acknowledges a record only once it is on disk, and batches concurrent records into shared fsyncs', async () => {
+    const path = join(dir, 'audit.jsonl');
+    const log = await AuditLog.open(path);
+    await Promise.all(Array.from({ length: 500 }, (_, i) => log.append({ i })));
+    const lines = await readLines(path);
+    expect(lines.map((line) => line.i)).toEqual(Array.from({ length: 500 }, (_, i) => i));
+    expect(log.stats.records).toBe(500);
+    expect(log.stats.syncs).toBeLessThan(50);
+    await log.close();
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    await expect(log.append({ late: true })).rejects.toThrow(/closed/);
+  });
+
+  it('cuts a torn last line (a crash mid-write) so the log parses cleanly, and appends after it', async () => {
+    const path = join(dir, 'audit.jsonl');
+    await writeFile(path, '{"a":1}\n{"b":2}\n{"c":');
+    const log = await AuditLog.open(path);
+    await log.append({ d: 4 });
+    await log.close();
+    expect(await readLines(path)).toEqual([{ a: 1 }, { b: 2 }, { d: 4 }]);
+  });
+
+  it('tails the last lines and follows new ones', async () => {
+    const path = join(dir, 'audit.jsonl');
+    await writeFile(path, Array.from({ length: 2000 }, (_, i) => JSON.stringify({ i, pad: 'é'.repeat(50) })).join('\n') + '\n');
+    const { lines, end } = await readLastLines(path, 3);
+    expect(lines.map((line) => JSON.parse(line).i)).toEqual([1997, 1998, 1999]);
+    const followed: string[] = [];
+    const stop = new AbortController();
+    const following = followLines(path, end, (line) => followed.push(line), stop.signal, 20);
+    await appendFile(path, '{"i":2000}\n{"i":20');
+    await appendFile(path, '01}\n');
+    await expect.poll(() => followed.length).toBe(2);
+    stop.abort();
+    await following;
+    expect(followed).toEqual(['{"i":2000}', '{"i":2001}']);
+  });
+});
+
+describe('audit stage', () => {
+  const echo = tool('everything', { name: 'echo' });
+  const secret = 'sekrit-db-password';
+
+  async function withTrail(body: (trail: AuditTrail, path: string) => Promise<void>) {
+    const path = join(dir, 'audit.jsonl');
+    const trail = new AuditTrail(new Redactor([secret]));
+    trail.open(await AuditLog.open(path));
+    try {
+      await body(trail, path);
+    } finally {
+      await trail.close();
+    }
+  }
+
+  const refuser: CallStage = {
+    name: 'scope',
+    async handle(ctx) {
+      ctx.decisions.push({ stage: 'scope', outcome: 'deny', reason: `no (${secret})` });
+      throw new CallRefused('scope', 'denied', { rule: 'principals.x.deny[0]: read' });
+    },
+  };
+  const failer: CallStage = {
+    name: 'broken',
+    async handle() {
+      throw new Error(`exploded with ${secret}`);
+    },
+  };
+
+  it('writes one redacted record per call for every outcome, before the caller gets the answer', async () => {
+    await withTrail(async (trail, path) => {
+      const stage = auditStage(trail);
+      const ok = await run([stage], callContext(echo, { message: `hi ${secret}` }, { name: 'alice' }));
+      expect(ok.reached).toBe(true);
+      // Durable before the answer: the record is in the file as soon as the call has returned.
+      expect(await readLines(path)).toHaveLength(1);
+
+      const refused = await run([stage, refuser], callContext(echo, { message: 'x' }, { name: 'bob' }));
+      expect(refused.reached).toBe(false);
+      await expect(run([stage, failer], callContext(echo, {}, { name: 'carol' }))).rejects.toThrow(/exploded/);
+
+      const records = await readLines(path);
+      expect(records.map((r) => [r.principal, r.outcome])).toEqual([
+        ['alice', 'ok'],
+        ['bob', 'refused'],
+        ['carol', 'error'],
+      ]);
+      expect(records[0]).toMatchObject({
+        tool: 'everything__echo',
+        server: 'everything',
+        argumentsSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        arguments: { message: `hi ${REDACTED}` },
+        latencyMs: expect.any(Number),
+        time: expect.any(String),
+        callId: expect.any(String),
+      });
+      expect(records[1]).toMatchObject({
+        refusal: { stage: 'scope', reason: 'denied', rule: 'principals.x.deny[0]: read' },
+        decisions: [{ stage: 'scope', outcome: 'deny', reason: `no (${REDACTED})` }],
+      });
+      expect(records[2]).toMatchObject({ error: `exploded with ${REDACTED}` });
+      expect(await readFile(path, 'utf8')).not.toContain(secret);
+    });
+  });
+});

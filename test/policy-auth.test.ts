@@ -1,0 +1,62 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Principals } from '../src/policy/auth/principals.js';
+import { generateToken, hashToken, looksLikeToken } from '../src/policy/auth/token.js';
+import { TokenStore } from '../src/policy/auth/token-store.js';
+import { policyConfig } from './support/policy.js';
+
+let stateDir: string;
+beforeEach(async () => {
+  stateDir = await mkdtemp(join(tmpdir(), 'toolscope-auth-'));
+});
+afterEach(() => rm(stateDir, { recursive: true, force: true }));
+
+describe('bearer tokens', () => {
+  it('are random, prefixed and stored only as sha-256 hashes', async () => {
+    const a = generateToken();
+    expect(looksLikeToken(a)).toBe(true);
+    expect(a).not.toBe(generateToken());
+    expect(hashToken(a)).toMatch(/^sha256:[0-9a-f]{64}$/);
+
+    const store = new TokenStore(stateDir);
+    const { token } = await store.create('ci', { allow: ['read'], deny: [] });
+    const file = await readFile(store.path, 'utf8');
+    expect(file).not.toContain(token);
+    expect(file).toContain(hashToken(token));
+    expect((await stat(store.path)).mode & 0o777).toBe(0o600);
+  });
+
+  it('resolve to their principal, from the config or the state folder; a wrong token resolves to nobody', async () => {
+    const configured = generateToken();
+    const config = policyConfig({ principals: { admin: { allow: ['*:*'], tokenHashes: [hashToken(configured)] } } });
+    const store = new TokenStore(stateDir);
+    await store.refresh();
+    const principals = new Principals(config.principals, store);
+    expect(await principals.authenticate(configured)).toBe('admin');
+    expect(await principals.authenticate(`${configured}x`)).toBeUndefined();
+    expect(await principals.authenticate('')).toBeUndefined();
+
+    // Another process (the CLI) creates a token while this one runs: picked up without a restart.
+    const { token } = await new TokenStore(stateDir).create('ci', { allow: ['read'], deny: [] });
+    expect(await principals.authenticate(token)).toBe('ci');
+    expect(principals.get('ci')).toMatchObject({ allow: ['read'], source: 'state tokens.json principals.ci' });
+  });
+
+  it('stop working once revoked, and a token for a principal that no longer exists resolves to nobody', async () => {
+    const store = new TokenStore(stateDir);
+    const { token, id } = await store.create('ci', { allow: ['read'], deny: [] });
+    const orphan = await store.create('gone');
+    const principals = new Principals({}, store);
+    expect(await principals.authenticate(token)).toBe('ci');
+    expect(await principals.authenticate(orphan.token)).toBeUndefined();
+    expect(await new TokenStore(stateDir).revoke(id)).toBe(true);
+    expect(await principals.authenticate(token)).toBeUndefined();
+    expect(await store.revoke('00000000')).toBe(false);
+  });
+
+  it('rejects malformed token hashes in the config', () => {
+    expect(() => policyConfig({ principals: { p: { tokenHashes: ['abc'] } } })).toThrow(/sha256:/);
+  });
+});

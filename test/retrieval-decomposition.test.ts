@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { decomposeQuery, decomposingRetriever, interleave } from '../src/retrieval/query-decomposition.js';
+import type { Retriever } from '../src/retrieval/types.js';
+
+describe('decomposeQuery', () => {
+  it.each([
+    ['find the file, then email it to Bob', ['find the file', 'email it to Bob']],
+    ['read the config file and then restart the server; after that notify the team', ['read the config file', 'restart the server', 'notify the team']],
+    ['Find papers on chemistry. Then, summarise the best one.', ['Find papers on chemistry', 'summarise the best one']],
+    ['I want the latest news about Tesla and how it impacted the stock market', ['I want the latest news about Tesla', 'how it impacted the stock market']],
+    ['open the report, then print', ['open the report', 'print']],
+  ])('splits %j into its actions', (query, steps) => {
+    expect(decomposeQuery(query)).toEqual(steps);
+  });
+
+  it.each(['write text to a file', 'search and replace text in a file', 'get the weather in Paris and London', 'remember that Alice works at Acme'])(
+    'keeps the single action %j whole',
+    (query) => {
+      expect(decomposeQuery(query)).toEqual([query]);
+    },
+  );
+});
+
+describe('interleave', () => {
+  it('takes the first of each ranking, then the second of each, without repeats', () => {
+    const hit = (id: string, score = 1) => ({ id, score });
+    expect(interleave([[hit('a'), hit('b'), hit('c')], [hit('x'), hit('a'), hit('y')]], 4).map((t) => t.id)).toEqual([
+      'a',
+      'x',
+      'b',
+      'c',
+    ]);
+  });
+});
+
+describe('decomposingRetriever', () => {
+  it('retrieves per action, passing the filter and limit through', async () => {
+    const seen: string[] = [];
+    const byWord: Retriever = {
+      name: 'words',
+      async search(query, options) {
+        seen.push(query);
+        const tools = ['find_file', 'send_email', 'find_email', 'delete_file'].filter((id) => options.filter?.(id) ?? true);
+        const words = query.toLowerCase().split(/\W+/);
+        return tools
+          .map((id) => ({ id, score: id.split('_').filter((part) => words.includes(part)).length }))
+          .filter((tool) => tool.score > 0)
+          .sort((a, b) => b.score - a.score)
+          .slice(0, options.limit);
+      },
+    };
+    const retriever = decomposingRetriever(byWord);
+    const hits = await retriever.search('find the file, then send an email to Bob', {
+      limit: 2,
+      filter: (id) => id !== 'delete_file',
+    });
+    expect(seen).toEqual(['find the file', 'send an email to Bob']);
+    expect(hits.map((hit) => hit.id)).toEqual(['find_file', 'send_email']);
+  });
+});

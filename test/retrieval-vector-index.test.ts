@@ -1,0 +1,105 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { normalizeInPlace } from '../src/embedding/normalize.js';
+import { VectorIndex } from '../src/retrieval/vector-index.js';
+import { tempDir } from './support/retrieval.js';
+
+const DIMENSIONS = 32;
+
+/** Deterministic unit vectors: the same seed always gives the same vector. */
+function vector(seed: number): Float32Array {
+  let state = seed * 2654435761;
+  return normalizeInPlace(
+    Float32Array.from({ length: DIMENSIONS }, () => {
+      state = (state * 1664525 + 1013904223) >>> 0;
+      return state / 2 ** 32 - 0.5;
+    }),
+  );
+}
+
+async function filledIndex(size: number, options: { exactSearchBelow: number; dir?: string }): Promise<VectorIndex> {
+  const index = await VectorIndex.open({ dimensions: DIMENSIONS, ...options });
+  for (let i = 0; i < size; i++) index.upsert(`t${i}`, `k${i}`, vector(i));
+  await index.commit();
+  return index;
+}
+
+describe('VectorIndex', () => {
+  it('answers exactly below the threshold and from the HNSW graph above it, with the same neighbours', async () => {
+    const exact = await filledIndex(300, { exactSearchBelow: Number.POSITIVE_INFINITY });
+    const graph = await filledIndex(300, { exactSearchBelow: 10 });
+    expect(exact.mode).toBe('exact');
+    expect(graph.mode).toBe('hnsw');
+    for (let q = 1000; q < 1020; q++) {
+      const expected = exact.search(vector(q), 5);
+      const found = graph.search(vector(q), 5);
+      expect(found.map((hit) => hit.id)).toEqual(expected.map((hit) => hit.id));
+      found.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]!.score, 5));
+    }
+    // A stored vector is its own nearest neighbour with cosine 1.
+    expect(graph.search(vector(42), 1)).toEqual([{ id: 't42', score: expect.closeTo(1, 5) }]);
+  });
+
+  it('applies the filter before the top-k cut in both modes', async () => {
+    for (const exactSearchBelow of [Number.POSITIVE_INFINITY, 10]) {
+      const index = await filledIndex(300, { exactSearchBelow });
+      const even = (id: string) => Number(id.slice(1)) % 2 === 0;
+      const hits = index.search(vector(7), 5, even);
+      expect(hits).toHaveLength(5);
+      expect(hits.every((hit) => even(hit.id))).toBe(true);
+      // t7 itself is odd: the best admitted tools are found, not an empty slice of an unfiltered top 5.
+      expect(hits[0]!.id).not.toBe('t7');
+      // Only two tools admitted: a selective filter still returns both.
+      const pair = index.search(vector(7), 5, (id) => id === 't3' || id === 't250');
+      expect(pair.map((hit) => hit.id).sort()).toEqual(['t250', 't3']);
+    }
+  });
+
+  it('updates, removes and grows incrementally', async () => {
+    const index = await filledIndex(120, { exactSearchBelow: 10 });
+    index.upsert('t5', 'changed', vector(9999));
+    index.remove('t6');
+    for (let i = 120; i < 400; i++) index.upsert(`t${i}`, `k${i}`, vector(i));
+    await index.commit();
+    expect(index.size).toBe(399);
+    expect(index.keyOf('t5')).toBe('changed');
+    expect(index.keyOf('t6')).toBeUndefined();
+    expect(index.search(vector(9999), 1)[0]!.id).toBe('t5');
+    expect(index.search(vector(6), 20).map((hit) => hit.id)).not.toContain('t6');
+    expect(index.search(vector(399), 1)[0]!.id).toBe('t399');
+  });
+
+  it('persists the graph and reads it back on the next open', async () => {
+    const dir = await tempDir();
+    try {
+      const graphFile = join(dir.path, 'hnsw.bin');
+      const first = await filledIndex(200, { exactSearchBelow: 10, dir: dir.path });
+      expect((await readdir(dir.path)).sort()).toEqual(['hnsw-labels.json', 'hnsw.bin']);
+      const before = first.search(vector(5000), 10);
+      const written = (await stat(graphFile, { bigint: true })).mtimeNs;
+
+      // Same vectors again: the stored graph already holds them, so nothing is rebuilt or rewritten.
+      const reopened = await VectorIndex.open({ dimensions: DIMENSIONS, exactSearchBelow: 10, dir: dir.path });
+      for (let i = 0; i < 200; i++) reopened.upsert(`t${i}`, `k${i}`, vector(i));
+      await reopened.commit();
+      expect((await stat(graphFile, { bigint: true })).mtimeNs).toBe(written);
+      expect(reopened.mode).toBe('hnsw');
+      expect(reopened.search(vector(5000), 10)).toEqual(before);
+
+      reopened.upsert('t3', 'changed', vector(7777));
+      reopened.remove('t4');
+      await reopened.commit();
+      expect((await stat(graphFile, { bigint: true })).mtimeNs).not.toBe(written);
+      expect(reopened.search(vector(7777), 1)[0]!.id).toBe('t3');
+      expect(reopened.search(vector(4), 50).map((hit) => hit.id)).not.toContain('t4');
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it('refuses a vector of the wrong length', async () => {
+    const index = await VectorIndex.open({ dimensions: DIMENSIONS });
+    expect(() => index.upsert('x', 'k', new Float32Array(3))).toThrow(/3 dimensions, the index has 32/);
+  });
+});

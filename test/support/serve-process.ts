@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { CLI, ROOT } from './foundation.js';
+
+/** `toolscope serve` as a real child process, from source, with its stderr kept for inspection. */
+export interface ServeProcess {
+  readonly child: ChildProcess;
+  /** Everything the process wrote to stderr so far (its logs). */
+  stderr(): string;
+  alive(): boolean;
+  /** SIGTERM, then waits for the exit. */
+  stop(): Promise<void>;
+}
+
+export interface HttpServeProcess extends ServeProcess {
+  /** The MCP endpoint, e.g. http://127.0.0.1:PORT/mcp. */
+  readonly url: string;
+}
+
+export interface ServeOptions {
+  /** Extra arguments after `serve`, e.g. `--as NAME`. */
+  readonly args?: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+  readonly logLevel?: string;
+}
+
+function spawnServe(configPath: string, args: readonly string[], options: ServeOptions): ServeProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--config', configPath, 'serve', ...args, ...(options.args ?? [])], {
+    cwd: ROOT,
+    env: { ...(options.env ?? process.env), TOOLSCOPE_LOG_LEVEL: options.logLevel ?? 'warn' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  return {
+    child,
+    stderr: () => stderr,
+    alive,
+    async stop() {
+      if (!alive()) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** `serve` over stdio: the caller speaks JSON-RPC on `child.stdin` / `child.stdout`. */
+export function serveStdioProcess(configPath: string, options: ServeOptions = {}): ServeProcess {
+  return spawnServe(configPath, [], options);
+}
+
+/** `serve --http 127.0.0.1:0`; resolves once the endpoint URL is printed. */
+export async function serveHttpProcess(configPath: string, options: ServeOptions = {}): Promise<HttpServeProcess> {
+  const serve = spawnServe(configPath, ['--http', '127.0.0.1:0'], options);
+  const lines = createInterface({ input: serve.child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.on('line', (line) => {
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(line);
+      if (match) resolve(match[1]!);
+    });
+    serve.child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${serve.stderr()}`)));
+  });
+  lines.removeAllListeners('line');
+  serve.child.stdout!.resume();
+  return { ...serve, url };
+}
