@@ -15,6 +15,7 @@ import type { Principal } from './pipeline/call-context.js';
 import type { CallHandler } from './pipeline/compose.js';
 import { buildPipeline } from './pipeline/build.js';
 import { Policy } from './policy/policy.js';
+import { CatalogSearch, type RetrievalStatus } from './retrieval/catalog-search.js';
 import { createSessionServer } from './server/session.js';
 
 export interface GatewayOptions {
@@ -27,6 +28,8 @@ export interface GatewayOptions {
 export interface GatewayStatus {
   readonly config: string;
   readonly exposure: string;
+  /** Tool search: active embedder, index size, whether tools are still being embedded. */
+  readonly retrieval: RetrievalStatus;
   readonly tools: number;
   readonly servers: ServerStatus[];
   /** Whether bubblewrap works here; undefined until checked at start. */
@@ -49,6 +52,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   readonly catalog = new Catalog();
   readonly downstream: DownstreamManager;
   readonly exposure: ExposureMode;
+  readonly toolSearch: CatalogSearch;
   readonly pipeline: CallHandler;
   readonly policy: Policy;
   readonly logger: Logger;
@@ -77,7 +81,22 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     this.downstream.on('state', () => this.emit('status'));
     this.policy = new Policy(loaded.config, configPaths(loaded).stateDir, this.logger);
     this.pipeline = buildPipeline({ forwarder: this.downstream, policy: this.policy });
-    this.exposure = createExposureMode(loaded.config.exposure, { catalog: this.catalog, access: this.policy.access });
+    const serverDescriptions = (server: string) => loaded.config.servers[server]?.description;
+    const paths = configPaths(loaded);
+    this.toolSearch = new CatalogSearch(this.catalog, {
+      retrieval: loaded.config.retrieval,
+      stateDir: paths.stateDir,
+      configDir: paths.configDir,
+      serverDescriptions,
+      logger: this.logger,
+    });
+    this.toolSearch.on('change', () => this.emit('status'));
+    this.exposure = createExposureMode(loaded.config.exposure, {
+      catalog: this.catalog,
+      access: this.policy.access,
+      search: this.toolSearch,
+      serverDescriptions,
+    });
   }
 
   /** Creates the state folder and starts connecting eager servers; returns without waiting for any of them. */
@@ -88,9 +107,12 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     // Known before any server starts, so `status` can tell whether sandboxes are real.
     await this.bubblewrap.check();
     this.downstream.startEager();
+    // Loads the embedder and indexes tools as servers report them; searches wait for it, startup does not.
+    this.toolSearch.start().catch((error: unknown) => this.logger.error({ err: error }, 'tool search failed to start'));
   }
 
   async stop(): Promise<void> {
+    this.toolSearch.close();
     await this.downstream.stop();
     await this.policy.close();
   }
@@ -120,6 +142,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     return {
       config: this.loaded.path,
       exposure: this.exposure.name,
+      retrieval: this.toolSearch.status(),
       tools: this.catalog.size,
       servers: this.downstream.status(),
       ...(this.bubblewrap.support && { sandbox: this.bubblewrap.support }),

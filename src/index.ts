@@ -38,3 +38,14 @@ export { parseListenAddress } from './server/loopback.js';
 
 export { createLogger } from './log.js';
 export type { Logger } from './log.js';
+
+export { createRouter, DEFAULT_ROUTE_LIMIT } from './retrieval/router.js';
+export type { Router, RouterOptions, RouteOptions } from './retrieval/router.js';
+export { formatTool } from './retrieval/tool-formats.js';
+export type { ToolDefinition, ToolFormat, OpenAiToolDefinition, AnthropicToolDefinition } from './retrieval/tool-formats.js';
+export { ToolIndex } from './retrieval/tool-index.js';
+export type { RetrieverKind, ToolIndexOptions, ToolIndexStats } from './retrieval/tool-index.js';
+export { toIndexableTool, syncToolIndex } from './retrieval/catalog-sync.js';
+export type { IndexableTool, Retriever, ScoredTool, SearchOptions } from './retrieval/types.js';
+export { loadEmbedder } from './embedding/index.js';
+export type { Embedder, EmbedderSettings } from './embedding/index.js';

@@ -1,9 +1,9 @@
-import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newBearerToken, tokenHash } from './support/bearer.js';
+import { HARDENING_BASE_CONFIG } from './support/hardening-config.js';
 import { servers, tempDir, textOf, writeConfig } from './support/foundation.js';
 import {
   FUZZ_POLICY,
@@ -17,7 +17,7 @@ import {
   type ReplyExpectation,
 } from './support/fuzz-messages.js';
 import { idKey, isNotification, malformation, outcomeProblem, parseSse, type RpcReply } from './support/fuzz-replies.js';
-import { serveHttpProcess, serveStdioProcess, type HttpServeProcess, type ServeProcess } from './support/serve-process.js';
+import { connectHttpClient, serveHttpProcess, serveStdioProcess, type HttpServeProcess, type ServeProcess } from './support/serve-process.js';
 
 /**
  * Seeded fuzzing of `toolscope serve` (the real CLI, in front of a real server-everything, full policy pipeline):
@@ -32,15 +32,17 @@ const PER_TRANSPORT = Number(process.env.FUZZ_COUNT ?? 5_000);
 const STDIO_BATCH = 250;
 const HTTP_CLIENTS = 4;
 const REPLY_TIMEOUT_MS = 30_000;
-const TOKEN = `tsk_${randomBytes(32).toString('base64url')}`;
+const TOKEN = newBearerToken();
 const MAX_LISTED_PROBLEMS = 30;
+/** A generous ceiling; the measured time is printed (well under a minute per transport on 2 cores). */
+const TEST_TIMEOUT_MS = 110_000;
 
 function fuzzConfig(): Record<string, unknown> {
-  const tokenHash = `sha256:${createHash('sha256').update(TOKEN).digest('hex')}`;
   return {
+    ...HARDENING_BASE_CONFIG,
     servers: { everything: servers.everything() },
     ...FUZZ_POLICY,
-    principals: { [FUZZ_PRINCIPAL]: { ...FUZZ_POLICY.principals[FUZZ_PRINCIPAL], tokenHashes: [tokenHash] } },
+    principals: { [FUZZ_PRINCIPAL]: { ...FUZZ_POLICY.principals[FUZZ_PRINCIPAL], tokenHashes: [tokenHash(TOKEN)] } },
   };
 }
 
@@ -344,7 +346,7 @@ describe(`fuzzing toolscope serve with ${PER_TRANSPORT} hostile JSON-RPC message
     } finally {
       await serve.stop();
     }
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('http: every malformed or hostile request gets a documented status with a JSON-RPC body, the server survives and still serves', async () => {
     const serve: HttpServeProcess = await serveHttpProcess(configPath);
@@ -421,10 +423,7 @@ describe(`fuzzing toolscope serve with ${PER_TRANSPORT} hostile JSON-RPC message
       expect(problems, report(problems)).toEqual([]);
       expect(serve.alive(), `the process died (seed ${SEED}): ${serve.stderr().slice(-2000)}`).toBe(true);
 
-      const client = new Client({ name: 'after-fuzz', version: '1.0.0' });
-      await client.connect(
-        new StreamableHTTPClientTransport(url, { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } }),
-      );
+      const client = await connectHttpClient(serve.url, TOKEN, 'after-fuzz');
       try {
         const names = (await client.listTools()).tools.map((tool) => tool.name);
         expect(names).toContain('everything__echo');
@@ -438,7 +437,7 @@ describe(`fuzzing toolscope serve with ${PER_TRANSPORT} hostile JSON-RPC message
       agent.destroy();
       await serve.stop();
     }
-  });
+  }, TEST_TIMEOUT_MS);
 });
 
 /** A well-formed ping, sent with one thing wrong about the HTTP request around it. */
@@ -469,7 +468,7 @@ function envelopeRequest(envelope: HostileEnvelope, session: string, pingId: str
       delete headers.authorization;
       return fuzz;
     case 'wrong-token':
-      return { ...fuzz, headers: { ...headers, authorization: `Bearer tsk_${randomBytes(32).toString('base64url')}` } };
+      return { ...fuzz, headers: { ...headers, authorization: `Bearer ${newBearerToken()}` } };
     case 'put':
       return { ...fuzz, method: 'PUT' };
     case 'other-path':

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { generateToken } from '../src/policy/auth/token.js';
 import { auditStage } from '../src/pipeline/stages/audit.js';
 import { CallRefused } from '../src/pipeline/refusal.js';
 import type { CallStage } from '../src/pipeline/call-context.js';
+import { CLI, ROOT, runCli, waitFor } from './support/foundation.js';
 import { callContext, run, tool } from './support/policy.js';
 
 let dir: string;
@@ -92,8 +94,7 @@ describe('audit stage', () => {
 
   async function withTrail(body: (trail: AuditTrail, path: string) => Promise<void>) {
     const path = join(dir, 'audit.jsonl');
-    const trail = new AuditTrail(new Redactor([secret]));
-    trail.open(await AuditLog.open(path));
+    const trail = new AuditTrail(path, new Redactor([secret]));
     try {
       await body(trail, path);
     } finally {
@@ -149,5 +150,41 @@ describe('audit stage', () => {
       expect(records[2]).toMatchObject({ error: `exploded with ${REDACTED}` });
       expect(await readFile(path, 'utf8')).not.toContain(secret);
     });
+  });
+});
+
+describe('`toolscope audit tail`', () => {
+  it('prints the last records as summaries or raw JSON, and follows new ones', async () => {
+    const configPath = join(dir, 'toolscope.json');
+    await writeFile(configPath, JSON.stringify({ servers: {} }));
+    const path = join(dir, '.toolscope', 'audit.jsonl');
+    const trail = new AuditTrail(path, new Redactor());
+    const echo = tool('everything', { name: 'echo' });
+    for (const principal of ['a', 'b', 'c']) await trail.recordCall(callContext(echo, {}, { name: principal }), {}, { outcome: 'ok' });
+
+    const summary = await runCli(['--config', configPath, 'audit', 'tail', '-n', '2']);
+    expect(summary.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^\S+ {2}b {2}everything__echo {2}ok {2}\d+ms$/),
+      expect.stringMatching(/^\S+ {2}c {2}everything__echo {2}ok {2}\d+ms$/),
+    ]);
+    const raw = await runCli(['--config', configPath, 'audit', 'tail', '-n', '1', '--json']);
+    expect(JSON.parse(raw.stdout)).toMatchObject({ principal: 'c', tool: 'everything__echo' });
+
+    const follower = spawn(process.execPath, ['--import', 'tsx', CLI, '--config', configPath, 'audit', 'tail', '-n', '0', '--follow', '--json'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    follower.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    try {
+      // Keep writing until the follower (which needs a moment to start) has printed one.
+      await waitFor(async () => {
+        await trail.recordCall(callContext(echo, {}, { name: 'late' }), {}, { outcome: 'ok' });
+        return out.includes('"principal":"late"');
+      }, 'the followed record');
+    } finally {
+      follower.kill('SIGTERM');
+      await trail.close();
+    }
   });
 });

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Principals } from '../src/policy/auth/principals.js';
 import { generateToken, hashToken, looksLikeToken } from '../src/policy/auth/token.js';
 import { TokenStore } from '../src/policy/auth/token-store.js';
-import { policyConfig } from './support/policy.js';
+import { runCli, tempDir } from './support/foundation.js';
+import { policyConfig, startHttpGateway } from './support/policy.js';
 
 let stateDir: string;
 beforeEach(async () => {
@@ -58,5 +59,47 @@ describe('bearer tokens', () => {
 
   it('rejects malformed token hashes in the config', () => {
     expect(() => policyConfig({ principals: { p: { tokenHashes: ['abc'] } } })).toThrow(/sha256:/);
+  });
+});
+
+describe('tokens from `toolscope token` against a running gateway', () => {
+  it('turns authentication on with the first token, accepts it at once and refuses it once revoked', async () => {
+    const dir = await tempDir();
+    const gateway = await startHttpGateway(dir.path, { servers: {} });
+    const configPath = join(dir.path, 'toolscope.json');
+    const initialize = (token?: string) =>
+      fetch(gateway.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...(token && { authorization: `Bearer ${token}` }),
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } }),
+      });
+    try {
+      // No principal anywhere: open (loopback) mode.
+      expect((await initialize()).status).toBe(200);
+
+      const created = await runCli(['--config', configPath, 'token', 'create', 'ci', '--scopes', 'read']);
+      expect(created.code).toBe(0);
+      const token = created.stdout.trim();
+      expect(looksLikeToken(token)).toBe(true);
+      expect(created.stderr).toMatch(/keeps only its hash/);
+      expect((await initialize()).status).toBe(401);
+      expect((await initialize(token)).status).toBe(200);
+
+      const list = await runCli(['--config', configPath, 'token', 'list']);
+      const id = /^([0-9a-f]{8})\s+ci\s/m.exec(list.stdout)?.[1];
+      expect(list.stdout).not.toContain(token);
+      expect((await runCli(['--config', configPath, 'token', 'revoke', id!])).code).toBe(0);
+      expect((await initialize(token)).status).toBe(401);
+
+      const refused = await runCli(['--config', configPath, 'token', 'create', 'nobody']);
+      expect(refused.stderr).toMatch(/not a principal .* give its scopes with --scopes/);
+    } finally {
+      await gateway.close();
+      await dir.remove();
+    }
   });
 });

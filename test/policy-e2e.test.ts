@@ -2,14 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { Client as SdkClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken, hashToken } from '../src/policy/auth/token.js';
 import { parseListenAddress } from '../src/server/loopback.js';
-import { CLI, ROOT, servers, tempDir, textOf, waitForTools, writeConfig } from './support/foundation.js';
+import { CLI, ROOT, servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/foundation.js';
 import { auditRecords, httpClient, refusalOf, startHttpGateway } from './support/policy.js';
 
 const readerToken = generateToken();
@@ -52,8 +52,11 @@ describe('scopes, authentication, argument rules, rate limits and audit through 
       },
       argumentRules: { 'filesystem:*': { path: { pathUnder: files }, paths: { pathUnder: files } } },
       approval: { required: [] },
+      // Search exposure (the default); BM25 alone keeps the test light: the policy filter is the same for every retriever.
+      retrieval: { retriever: 'bm25' },
       rateLimits: { tools: { 'filesystem:list_allowed_directories': { capacity: 2, refillPerSecond: 0.01 } } },
     });
+    await waitFor(() => gateway.gateway.catalog.get('filesystem__write_file') && gateway.gateway.catalog.get('remote__headers'), 'both servers');
   });
 
   afterAll(async () => {
@@ -79,20 +82,43 @@ describe('scopes, authentication, argument rules, rate limits and audit through 
     await expect(httpClient(gateway.url)).rejects.toThrow();
   });
 
-  it('shows a read-only principal only read tools, lets it read and refuses a write naming the rule', async () => {
+  it('binds a session to the principal that opened it', async () => {
     const reader = await connect(readerToken);
-    const listed = await waitForTools(reader, ['filesystem__read_text_file']);
-    expect(listed).not.toContain('filesystem__write_file');
-    expect(listed).not.toContain('filesystem__edit_file');
-    expect(listed).not.toContain('filesystem__create_directory');
-    expect(listed.some((name) => name.startsWith('remote__'))).toBe(false);
+    const sessionId = (reader.transport as StreamableHTTPClientTransport).sessionId!;
+    const asAdmin = await fetch(gateway.url, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${adminToken}`,
+        'mcp-session-id': sessionId,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
+    });
+    expect(asAdmin.status).toBe(403);
+    expect(await asAdmin.json()).toMatchObject({ error: { message: expect.stringMatching(/belongs to another principal/) } });
+  });
+
+  const search = async (client: Client, query: string) => {
+    const result = (await client.callTool({ name: 'search_tools', arguments: { query, limit: 20 } })) as CallToolResult;
+    return (result.structuredContent as { tools: Array<{ name: string }> }).tools.map((tool) => tool.name);
+  };
+
+  it('lets a read-only principal read, never shows it write tools in search_tools, and refuses a write naming the rule', async () => {
+    const reader = await connect(readerToken);
+    expect((await reader.listTools()).tools.map((tool) => tool.name)).toEqual(['search_tools', 'call_tool']);
+    const found = await search(reader, 'write text to a file');
+    expect(found.length).toBeGreaterThan(0);
+    const writeTools = ['filesystem__write_file', 'filesystem__edit_file', 'filesystem__create_directory', 'filesystem__move_file'];
+    for (const name of writeTools) expect(found).not.toContain(name);
+    expect(found.every((name) => name.startsWith('filesystem__'))).toBe(true);
 
     const read = await reader.callTool({ name: 'filesystem__read_text_file', arguments: { path: join(files, 'notes.txt') } });
     expect(textOf(read)).toContain('public notes');
 
     const write = (await reader.callTool({
-      name: 'filesystem__write_file',
-      arguments: { path: join(files, 'evil.txt'), content: 'x' },
+      name: 'call_tool',
+      arguments: { name: 'filesystem__write_file', arguments: { path: join(files, 'evil.txt'), content: 'x' } },
     })) as CallToolResult;
     expect(write.isError).toBe(true);
     expect(refusalOf(write)).toMatchObject({ stage: 'scope', rule: 'principals.reader.allow' });
@@ -100,10 +126,22 @@ describe('scopes, authentication, argument rules, rate limits and audit through 
     await expect(readFile(join(files, 'evil.txt'))).rejects.toThrow(/ENOENT/);
   });
 
+  it('filters the route API by the caller too', async () => {
+    const route = async (token: string) => {
+      const response = await fetch(gateway.url.replace(/\/mcp$/, '/v1/route'), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'write text to a file', limit: 5 }),
+      });
+      return ((await response.json()) as { matches: Array<{ name: string }> }).matches.map((match) => match.name);
+    };
+    expect(await route(readerToken)).not.toContain('filesystem__write_file');
+    expect(await route(adminToken)).toContain('filesystem__write_file');
+  });
+
   it('lets the admin see and call write tools', async () => {
     const admin = await connect(adminToken);
-    const listed = await waitForTools(admin, ['filesystem__write_file', 'remote__headers']);
-    expect(listed).toContain('filesystem__edit_file');
+    expect((await search(admin, 'write text to a file'))[0]).toBe('filesystem__write_file');
     const written = await admin.callTool({ name: 'filesystem__write_file', arguments: { path: join(files, 'admin.txt'), content: 'by admin' } });
     expect(written.isError).toBeFalsy();
     expect(await readFile(join(files, 'admin.txt'), 'utf8')).toBe('by admin');
@@ -111,7 +149,6 @@ describe('scopes, authentication, argument rules, rate limits and audit through 
 
   it('refuses ../ escapes before the filesystem server sees them', async () => {
     const reader = await connect(readerToken);
-    await waitForTools(reader, ['filesystem__read_text_file']);
     const escape = (await reader.callTool({
       name: 'filesystem__read_text_file',
       arguments: { path: `${files}/../secret.txt` },
@@ -123,7 +160,6 @@ describe('scopes, authentication, argument rules, rate limits and audit through 
 
   it('stops a principal over its rate limit with retry-after', async () => {
     const reader = await connect(readerToken);
-    await waitForTools(reader, ['filesystem__list_allowed_directories']);
     const call = () => reader.callTool({ name: 'filesystem__list_allowed_directories', arguments: {} }) as Promise<CallToolResult>;
     expect((await call()).isError).toBeFalsy();
     expect((await call()).isError).toBeFalsy();
@@ -139,7 +175,6 @@ describe('scopes, authentication, argument rules, rate limits and audit through 
 
   it('never passes the client\'s bearer token to a downstream; the server gets only its configured headers', async () => {
     const admin = await connect(adminToken);
-    await waitForTools(admin, ['remote__headers']);
     const received = textOf(await admin.callTool({ name: 'remote__headers', arguments: {} }));
     const headers = JSON.parse(received) as Record<string, string>;
     expect(headers['x-api-key']).toBe(PROBE_KEY);
@@ -195,6 +230,7 @@ describe('stdio sessions act as the principal chosen with --as', () => {
     configPath = await writeConfig(dir.path, {
       servers: { filesystem: servers.filesystem(dir.path) },
       principals: { reader: { allow: ['read'] } },
+      exposure: { mode: 'all' },
     });
   });
   afterAll(() => dir?.remove());
@@ -209,8 +245,8 @@ describe('stdio sessions act as the principal chosen with --as', () => {
     });
   }
 
-  it('lists only what the principal may call', async () => {
-    const client = new SdkClient({ name: 'stdio-policy', version: '1.0.0' });
+  it('lists only what the principal may call (exposure mode all)', async () => {
+    const client = new Client({ name: 'stdio-policy', version: '1.0.0' });
     await client.connect(serve(['--as', 'reader']));
     try {
       const listed = await waitForTools(client, ['filesystem__read_text_file']);

@@ -43,7 +43,7 @@ describe('pinning and rug pulls', () => {
     const { pinning, set } = await setup();
     set('weather', [weather('Get the forecast for a city.')]);
     await pinning.settled();
-    expect(await readdir(join(stateDir, 'pins'))).toEqual(['weather__get_forecast.json']);
+    expect(await readdir(join(stateDir, 'pins'))).toEqual(['weather.json']);
     expect(pinning.quarantined('weather__get_forecast')).toBeUndefined();
 
     const events: unknown[] = [];
@@ -90,7 +90,7 @@ describe('pinning and rug pulls', () => {
     const seen = await store.quarantineEntry('weather__get_forecast');
     set('weather', [weather('v3')]);
     await pinning.settled();
-    await store.savePin({ ...seen!, pinnedAt: new Date().toISOString(), pinnedBy: 'admin:test' });
+    await store.saveApproved({ ...seen!, pinnedAt: new Date().toISOString(), pinnedBy: 'admin:test' });
     await store.removeQuarantine('weather__get_forecast');
     await pinning.reload();
     const entry = pinning.quarantined('weather__get_forecast');
@@ -149,7 +149,7 @@ describe('poisoning scan', () => {
   it('flags none of the tools of the real everything, filesystem and memory servers', async () => {
     const tools = await realServerTools(stateDir);
     expect(tools.length).toBeGreaterThan(30);
-    const names = (server: string) => tools.filter((t) => t.server !== server).flatMap((t) => [t.exposedName, t.name]);
+    const names = (server: string) => new Set(tools.filter((t) => t.server !== server).flatMap((t) => [t.exposedName, t.name]));
     const flagged = tools.map((t) => ({ tool: t.exposedName, findings: scanTool(t, names(t.server)) })).filter((t) => t.findings.length > 0);
     expect(flagged).toEqual([]);
 
@@ -170,6 +170,6 @@ describe('poisoning scan', () => {
       name: 'env_info',
       description: 'Returns environment variables. Ignore case when matching names. The user can override defaults.',
     });
-    expect(scanTool(plain, ['echo', 'query'])).toEqual([]);
+    expect(scanTool(plain, new Set(['echo', 'query']))).toEqual([]);
   });
 });

@@ -31,6 +31,7 @@ describe.skipIf(!bin)('sqlReadOnly in front of a real PostgreSQL behind @modelco
       },
       principals: { analyst: { allow: ['postgres:query'], tokenHashes: [hashToken(token)] } },
       argumentRules: { 'postgres:query': { sql: { sqlReadOnly: true } } },
+      exposure: { mode: 'all' },
     });
     client = await httpClient(gateway.url, token);
     await waitForTools(client, ['postgres__query']);

@@ -26,6 +26,7 @@ describe('pinned definitions: rug pulls and poisoned descriptions are quarantine
           env: { RUG_PULL_POISONED: '1' },
         },
       },
+      exposure: { mode: 'all' },
       approval: { required: [] },
     });
     client = await httpClient(gateway.url);

@@ -1,6 +1,9 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageFromArgv } from '../src/policy/supply-chain/package-from-argv.js';
 import { isTyposquat, typosquatInArgv } from '../src/policy/supply-chain/typosquat.js';
+import { runCli, tempDir } from './support/foundation.js';
 
 describe('package names from launcher command lines', () => {
   it.each([
@@ -42,5 +45,35 @@ describe('typosquat check', () => {
     expect(typosquatInArgv('npx', ['-y', 'mcp-server-postgress@1.0.0', 'postgres://db'])).toMatchObject({ similarTo: 'mcp-server-postgres' });
     expect(typosquatInArgv('npx', ['-y', '@modelcontextprotocol/server-filesystem', '/srv'])).toBeUndefined();
     expect(typosquatInArgv('node', ['mcp-server-postgress.js'])).toBeUndefined();
+  });
+});
+
+describe('registration refuses typosquats', () => {
+  it('`toolscope add` refuses mcp-server-postgress unless --allow-similar-name, and `import` reports it', async () => {
+    const dir = await tempDir();
+    try {
+      const config = join(dir.path, 'toolscope.json');
+      const refused = await runCli(['--config', config, 'add', 'db', '--', 'npx', '-y', 'mcp-server-postgress', 'postgres://x']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/package "mcp-server-postgress" is one edit away from the known MCP server package "mcp-server-postgres"/);
+      await expect(readFile(config, 'utf8')).rejects.toThrow(/ENOENT/);
+
+      const allowed = await runCli(['--config', config, 'add', 'db', '--allow-similar-name', '--', 'npx', '-y', 'mcp-server-postgress']);
+      expect(allowed.code).toBe(0);
+      expect(JSON.parse(await readFile(config, 'utf8')).servers.db.args).toEqual(['-y', 'mcp-server-postgress']);
+
+      const desktop = join(dir.path, 'claude_desktop_config.json');
+      await writeFile(desktop, JSON.stringify({
+        mcpServers: {
+          fs: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/tmp'] },
+          fetch: { command: 'uvx', args: ['mcp-server-fetc'] },
+        },
+      }));
+      const imported = await runCli(['--config', config, 'import', desktop]);
+      expect(imported.stdout).toContain('imported "fs"');
+      expect(imported.stdout).toMatch(/refused "fetch":\n {2}- mcpServers.fetch: package "mcp-server-fetc" is one edit away from .*"mcp-server-fetch"/);
+    } finally {
+      await dir.remove();
+    }
   });
 });

@@ -7,13 +7,21 @@ describe('decomposeQuery', () => {
     ['find the file, then email it to Bob', ['find the file', 'email it to Bob']],
     ['read the config file and then restart the server; after that notify the team', ['read the config file', 'restart the server', 'notify the team']],
     ['Find papers on chemistry. Then, summarise the best one.', ['Find papers on chemistry', 'summarise the best one']],
-    ['I want the latest news about Tesla and how it impacted the stock market', ['I want the latest news about Tesla', 'how it impacted the stock market']],
+    ['find the quarterly report and email it to Bob', ['find the quarterly report', 'email it to Bob']],
+    ['I want to invest wisely and also learn about budgeting', ['I want to invest wisely', 'learn about budgeting']],
     ['open the report, then print', ['open the report', 'print']],
   ])('splits %j into its actions', (query, steps) => {
     expect(decomposeQuery(query)).toEqual(steps);
   });
 
-  it.each(['write text to a file', 'search and replace text in a file', 'get the weather in Paris and London', 'remember that Alice works at Acme'])(
+  it.each([
+    'write text to a file',
+    'search and replace text in a file',
+    'get the weather in Paris and London',
+    'remember that Alice works at Acme',
+    'I want the latest news about Tesla and how it impacted the stock market',
+    'tell me about the origins, cultural developments, and significant events of ancient Rome',
+  ])(
     'keeps the single action %j whole',
     (query) => {
       expect(decomposeQuery(query)).toEqual([query]);

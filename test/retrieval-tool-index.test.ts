@@ -19,7 +19,7 @@ beforeAll(async () => {
     loadEmbedder({ backend: 'use-lite' }, recordingLogger()),
     tempDir(),
   ]);
-  index = await ToolIndex.build(tools.map(toIndexableTool), { embedder: useLite, stateDir: state.path });
+  index = await ToolIndex.build(tools.map((tool) => toIndexableTool(tool)), { embedder: useLite, stateDir: state.path });
 });
 
 afterAll(() => state.remove());
@@ -43,7 +43,7 @@ describe('ToolIndex over the real filesystem, memory and everything servers', ()
 
   it('restarting with an unchanged catalog embeds nothing', async () => {
     const counted = countingEmbedder(useLite);
-    const restarted = await ToolIndex.build(tools.map(toIndexableTool), { embedder: counted, stateDir: state.path });
+    const restarted = await ToolIndex.build(tools.map((tool) => toIndexableTool(tool)), { embedder: counted, stateDir: state.path });
     expect(counted.texts).toBe(0);
     expect(restarted.stats().embeddedTools).toBe(0);
     const query = 'list the files in a directory';
@@ -56,12 +56,12 @@ describe('ToolIndex over the real filesystem, memory and everything servers', ()
 
   it('a changed or new tool re-embeds only that tool, and a removed tool is gone', async () => {
     const counted = countingEmbedder(useLite);
-    const restarted = await ToolIndex.build(tools.map(toIndexableTool), { embedder: counted, stateDir: state.path });
+    const restarted = await ToolIndex.build(tools.map((tool) => toIndexableTool(tool)), { embedder: counted, stateDir: state.path });
     const echo = toIndexableTool(tools.find((tool) => tool.exposedName === 'everything__echo')!);
     await restarted.upsert([
       { ...echo, description: 'Translates a sentence into Klingon', hash: 'changed' },
       { ...echo, id: 'everything__echo_twice', name: 'echo_twice', description: 'Echoes twice', hash: 'new' },
-      ...tools.slice(0, 5).map(toIndexableTool),
+      ...tools.slice(0, 5).map((tool) => toIndexableTool(tool)),
     ]);
     expect(counted.texts).toBe(2);
     const klingon = await restarted.retriever('bm25').search('klingon', { limit: 3 });
@@ -102,7 +102,7 @@ describe('ToolIndex over the real filesystem, memory and everything servers', ()
     const filesystem = tools.filter((tool) => tool.server === 'filesystem');
     catalog.setServerTools('filesystem', filesystem);
     const counted = countingEmbedder(useLite);
-    const live = await ToolIndex.build(catalog.all().map(toIndexableTool), { embedder: counted, stateDir: state.path });
+    const live = await ToolIndex.build(catalog.all().map((tool) => toIndexableTool(tool)), { embedder: counted, stateDir: state.path });
     const stop = syncToolIndex(live, catalog);
     try {
       const memory = tools.filter((tool) => tool.server === 'memory');
@@ -127,7 +127,7 @@ describe('ToolIndex over the real filesystem, memory and everything servers', ()
   });
 
   it('without an embedder offers BM25 only and says why', async () => {
-    const lexical = await ToolIndex.build(tools.map(toIndexableTool));
+    const lexical = await ToolIndex.build(tools.map((tool) => toIndexableTool(tool)));
     expect(ids(await lexical.retriever('bm25').search('write text to a file', { limit: 1 }))).toEqual([
       'filesystem__write_file',
     ]);

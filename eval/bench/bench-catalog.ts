@@ -25,8 +25,6 @@ export interface BenchCatalogOptions {
   readonly size: number;
   /** Queries to route. */
   readonly queries: number;
-  /** Relevant tools of the labelled queries put first, so the smallest catalog still answers them. */
-  readonly goldBudget: number;
   /** The shared datasets folder holding the public benchmarks. */
   readonly datasetsRoot: string;
   /** Only these datasets (default: every one the eval has). */
@@ -34,6 +32,12 @@ export interface BenchCatalogOptions {
 }
 
 const COPY_SUFFIX = '-mirror';
+
+/**
+ * Labelled queries whose relevant tools lead the catalog (at most 50 tools, so even the 100-tool catalog holds them).
+ * Fixed, not per plan: every plan then sees the same tool order, and the warm state folders serve them all.
+ */
+const LABELLED = { maxQueries: 200, goldBudget: 50 } as const;
 
 /**
  * Pools the eval's datasets exactly as its scale sweep does (our MCP catalog's labelled queries and their tools first,
@@ -54,7 +58,7 @@ export async function loadBenchCatalog(options: BenchCatalogOptions): Promise<Be
   const base = datasets.find((dataset) => dataset.name === OWN_CATALOG) ?? datasets[0];
   if (!base) throw new Error(`no eval dataset found (looked in ${options.datasetsRoot} and datasets/${OWN_CATALOG})`);
   const others = datasets.filter((dataset) => dataset !== base);
-  const setup = scaleSetup(base, others, { maxQueries: options.queries, goldBudget: options.goldBudget });
+  const setup = scaleSetup(base, others, LABELLED);
   const pooled = uniqueByExposedName(catalogOfSize(setup, Number.MAX_SAFE_INTEGER).map(withDatasetServer));
   return {
     tools: padWithCopies(pooled, options.size),

@@ -20,9 +20,14 @@ export type EchoDownstream = { readonly transport: 'stdio' } | { readonly transp
 
 /**
  * A toolscope config in front of the echo server with every call stage doing real work: a principal with scopes and a
- * token, an argument rule for validation, rate limits set far above the load, audit on, pinning on.
+ * token, an argument rule for validation, rate limits set far above the load, audit on (unless turned off to measure
+ * its share), pinning on.
  */
-export async function writeBenchConfig(dir: string, downstream: EchoDownstream): Promise<BenchGatewayConfig> {
+export async function writeBenchConfig(
+  dir: string,
+  downstream: EchoDownstream,
+  options: { readonly audit?: boolean } = {},
+): Promise<BenchGatewayConfig> {
   await mkdir(dir, { recursive: true });
   const token = generateToken();
   const server = downstream.transport === 'stdio' ? { type: 'stdio', ...echoStdioLaunch() } : { type: 'http', url: downstream.url };
@@ -33,8 +38,11 @@ export async function writeBenchConfig(dir: string, downstream: EchoDownstream):
     principals: { [BENCH_PRINCIPAL.name]: { allow: [`${ECHO_SERVER}:*`], tokenHashes: [hashToken(token)] } },
     argumentRules: { [`${ECHO_SERVER}:${ECHO_TOOL}`]: { text: { maxLength: 10_000 } } },
     rateLimits: { principal: UNREACHABLE_RATE, tool: UNREACHABLE_RATE },
-    audit: { enabled: true },
+    audit: { enabled: options.audit ?? true },
     pinning: { mode: 'on' },
+    // A direct tools/call of the echo tool is what is measured: list it, and load no embedder for a search nobody makes.
+    exposure: { mode: 'all' },
+    retrieval: { retriever: 'bm25' },
   };
   const file = join(dir, 'toolscope.json');
   await writeFile(file, `${JSON.stringify(config, null, 2)}\n`);

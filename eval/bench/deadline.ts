@@ -80,3 +80,24 @@ export async function runSection<T>(
     clearTimeout(abandon);
   }
 }
+
+/**
+ * Waits for `work`, or throws `SectionCut` as soon as `signal` aborts; whatever `work` yields after that is handed to
+ * `dispose`, so a setup step that cannot be interrupted (starting a server) still gets cleaned up.
+ */
+export async function abortable<T>(work: Promise<T>, signal: AbortSignal, dispose: (value: T) => Promise<void>): Promise<T> {
+  throwIfCut(signal);
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new SectionCut(String(signal.reason ?? 'time is up')));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } catch (error) {
+    if (signal.aborted) work.then(dispose, () => undefined);
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', onAbort!);
+  }
+}

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { createGateway } from '../../src/gateway.js';
 import { BENCH_PRINCIPAL, writeBenchConfig } from './bench-config.js';
 import { BenchChild } from './child-process.js';
-import { throwIfCut } from './deadline.js';
+import { abortable, throwIfCut } from './deadline.js';
 import { ECHO_SERVER, ECHO_TOOL, echoStdioLaunch, startEchoHttp } from './downstream.js';
 import { activeStages, waitForTool } from './gateway-stages.js';
 import { callEcho, connectHttp, connectInMemory, connectStdio, type BenchClient } from './mcp-clients.js';
@@ -16,6 +16,8 @@ import { latencyPercentiles, latencySpread, spread, type LatencySpread, type Spr
 
 export interface ForwardingRow {
   readonly transport: ForwardingTransport;
+  /** `full`: every call stage; `audit off`: the same without the audit stage, to show its share. */
+  readonly pipeline: 'full' | 'audit off';
   /** Client to toolscope, and toolscope to the echo server. */
   readonly hops: string;
   readonly directMs: LatencySpread;
@@ -50,12 +52,16 @@ const THROUGH_TOOL = exposedToolName(ECHO_SERVER, ECHO_TOOL);
  * same machine load. Added latency is taken per run from the two runs' percentiles, then spread over the runs.
  */
 export async function forwardingBench(plan: BenchPlan['forwarding'], signal: AbortSignal, result: ForwardingResult): Promise<void> {
-  for (const transport of plan.transports) {
+  const cases = [
+    ...plan.transports.map((transport) => ({ transport, audit: true })),
+    ...plan.auditOff.map((transport) => ({ transport, audit: false })),
+  ];
+  for (const { transport, audit } of cases) {
     const dir = await mkdtemp(join(tmpdir(), 'toolscope-bench-forward-'));
     let pair: Pair | undefined;
     try {
-      pair = await openPair(transport, dir, signal);
-      if (pair.stages) result.stages = pair.stages;
+      pair = await abortable(openPair(transport, dir, audit, signal), signal, (late) => late.close());
+      if (pair.stages && audit) result.stages = pair.stages;
       const { direct, through } = pair;
       for (let i = 0; i < plan.warmupCalls; i++) {
         await callEcho(direct.client, ECHO_TOOL);
@@ -80,7 +86,7 @@ export async function forwardingBench(plan: BenchPlan['forwarding'], signal: Abo
         directRuns.push(directMs);
         throughRuns.push(throughMs);
       }
-      result.rows.push(forwardingRow(transport, pair.hops, directRuns, throughRuns));
+      result.rows.push(forwardingRow(transport, audit ? 'full' : 'audit off', pair.hops, directRuns, throughRuns));
     } finally {
       await pair?.close();
       await rm(dir, { recursive: true, force: true });
@@ -88,11 +94,18 @@ export async function forwardingBench(plan: BenchPlan['forwarding'], signal: Abo
   }
 }
 
-function forwardingRow(transport: ForwardingTransport, hops: string, directRuns: number[][], throughRuns: number[][]): ForwardingRow {
+function forwardingRow(
+  transport: ForwardingTransport,
+  pipeline: ForwardingRow['pipeline'],
+  hops: string,
+  directRuns: number[][],
+  throughRuns: number[][],
+): ForwardingRow {
   const direct = directRuns.map(latencyPercentiles);
   const through = throughRuns.map(latencyPercentiles);
   return {
     transport,
+    pipeline,
     hops,
     directMs: latencySpread(directRuns),
     throughToolscopeMs: latencySpread(throughRuns),
@@ -102,20 +115,20 @@ function forwardingRow(transport: ForwardingTransport, hops: string, directRuns:
   };
 }
 
-async function openPair(transport: ForwardingTransport, dir: string, signal: AbortSignal): Promise<Pair> {
+async function openPair(transport: ForwardingTransport, dir: string, audit: boolean, signal: AbortSignal): Promise<Pair> {
   switch (transport) {
     case 'in-memory':
-      return inMemoryPair(dir);
+      return inMemoryPair(dir, audit);
     case 'stdio':
-      return stdioPair(dir);
+      return stdioPair(dir, audit);
     case 'streamable-http':
-      return httpPair(dir, signal);
+      return httpPair(dir, audit, signal);
   }
 }
 
 /** Client and gateway in this process (in-memory); the gateway and the direct client each reach an echo child on stdio. */
-async function inMemoryPair(dir: string): Promise<Pair> {
-  const config = await writeBenchConfig(dir, { transport: 'stdio' });
+async function inMemoryPair(dir: string, audit: boolean): Promise<Pair> {
+  const config = await writeBenchConfig(dir, { transport: 'stdio' }, { audit });
   const gateway = createGateway(await loadConfig(config.file));
   await gateway.start();
   const opened: BenchClient[] = [];
@@ -142,8 +155,8 @@ async function inMemoryPair(dir: string): Promise<Pair> {
 }
 
 /** `toolscope serve` (the CLI) as a stdio child, with the echo server as its stdio child. */
-async function stdioPair(dir: string): Promise<Pair> {
-  const config = await writeBenchConfig(dir, { transport: 'stdio' });
+async function stdioPair(dir: string, audit: boolean): Promise<Pair> {
+  const config = await writeBenchConfig(dir, { transport: 'stdio' }, { audit });
   const direct = await connectStdio(echoStdioLaunch());
   let through: BenchClient;
   try {
@@ -152,8 +165,7 @@ async function stdioPair(dir: string): Promise<Pair> {
       args: ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts'), '--config', config.file, 'serve', '--as', BENCH_PRINCIPAL.name],
       cwd: REPO_ROOT,
     });
-    const { tools } = await through.client.listTools();
-    if (!tools.some((tool) => tool.name === THROUGH_TOOL)) throw new Error(`toolscope over stdio does not list ${THROUGH_TOOL}`);
+    await waitForListing(through, THROUGH_TOOL, 60_000);
   } catch (error) {
     await direct.close();
     throw error;
@@ -168,13 +180,22 @@ async function stdioPair(dir: string): Promise<Pair> {
   };
 }
 
+/** Lists tools until `name` shows up: toolscope's first listing waits only briefly for servers still starting. */
+async function waitForListing(session: BenchClient, name: string, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  while (!(await session.client.listTools()).tools.some((tool) => tool.name === name)) {
+    if (Date.now() - started > timeoutMs) throw new Error(`toolscope over stdio did not list ${name} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** The echo server on Streamable HTTP, and toolscope on Streamable HTTP in front of it: three processes. */
-async function httpPair(dir: string, signal: AbortSignal): Promise<Pair> {
+async function httpPair(dir: string, audit: boolean, signal: AbortSignal): Promise<Pair> {
   const echo = await startEchoHttp(signal);
   const children: BenchChild[] = [echo.child];
   const clients: BenchClient[] = [];
   try {
-    const config = await writeBenchConfig(dir, { transport: 'http', url: echo.url });
+    const config = await writeBenchConfig(dir, { transport: 'http', url: echo.url }, { audit });
     const gateway = new BenchChild('gateway-http.ts', [config.file], { signal });
     children.push(gateway);
     const ready = await gateway.next('ready');

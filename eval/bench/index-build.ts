@@ -25,8 +25,8 @@ export interface CutFirstStart {
   readonly limitMs: number;
   readonly embeddedTools: number;
   readonly embeddingMs: number;
-  /** Embedding every tool at the measured rate; the rest of the start (model load, index build) comes on top. */
-  readonly projectedEmbeddingMs: number;
+  /** Embedding every tool at the measured rate (once a batch finished); model load and index build come on top. */
+  readonly projectedEmbeddingMs?: number;
 }
 
 export interface IndexBuildRow {
@@ -69,8 +69,14 @@ export async function indexBuildBench(
           first.push(started.ready);
           warmState = stateDir;
         } else {
-          cut = { limitMs: plan.firstStartLimitMs, ...started.progress, projectedEmbeddingMs: (started.progress.embeddingMs / Math.max(1, started.progress.embeddedTools)) * size };
-          notes.push(`first start cut at its ${plan.firstStartLimitMs / 1000} s limit after embedding ${started.progress.embeddedTools} of ${size} tools`);
+          const { embeddedTools, embeddingMs } = started.progress;
+          cut = {
+            limitMs: plan.firstStartLimitMs,
+            embeddedTools,
+            embeddingMs,
+            ...(embeddedTools > 0 && { projectedEmbeddingMs: (embeddingMs / embeddedTools) * size }),
+          };
+          notes.push(`first start cut at its ${plan.firstStartLimitMs / 1000} s limit after embedding ${embeddedTools} of ${size} tools`);
         }
       }
       let warmFrom: IndexBuildRow['warmFrom'];

@@ -14,6 +14,8 @@ export interface MemoryRow {
   readonly tools: number;
   /** VmHWM of the serving process: peak resident set size, MB. */
   readonly peakRssMb: Spread;
+  /** The gateway's warm start in that process: catalog in hand to search ready (embedder load and index build). */
+  readonly startToServingMs: Spread;
   readonly servedQueries: number;
 }
 
@@ -23,8 +25,8 @@ export interface MemoryResult {
 }
 
 /**
- * Peak RSS of a process that starts warm (embedding cache in place, as a restart serving traffic would) over the
- * catalog, routes real queries, then reads its own VmHWM: one fresh process per run, one per embedder.
+ * Peak RSS of a toolscope gateway serving the catalog in `search` mode: a fresh process per run starts warm (as a
+ * restart would), answers `search_tools` for real queries, then reads its own VmHWM.
  */
 export async function memoryBench(
   plan: BenchPlan['memory'],
@@ -40,6 +42,7 @@ export async function memoryBench(
       continue;
     }
     const peaks: number[] = [];
+    const starts: number[] = [];
     let embedderId = 'none';
     for (let run = 0; run < plan.runs; run++) {
       throwIfCut(signal);
@@ -48,12 +51,13 @@ export async function memoryBench(
       try {
         if (choice !== 'lexical') await states.seed(choice, plan.size, stateDir);
         child = new BenchChild(
-          'index-child.ts',
-          [catalogFile, String(plan.size), choice, ...(choice === 'lexical' ? [] : [stateDir]), '--queries', queriesFile, '--serve', String(plan.servedQueries)],
+          'search-child.ts',
+          [catalogFile, String(plan.size), choice, stateDir, queriesFile, String(plan.servedQueries)],
           { signal },
         );
         const ready = await child.next('ready');
-        embedderId = String(ready.embedder);
+        embedderId = String((ready.stats as { embedder?: string | null }).embedder ?? 'none');
+        starts.push(Number(ready.startToServingMs));
         const served = await child.next('served');
         peaks.push(Number(served.vmHwmKb) / 1024);
       } finally {
@@ -61,6 +65,13 @@ export async function memoryBench(
         await rm(stateDir, { recursive: true, force: true });
       }
     }
-    result.rows.push({ embedder: choice, embedderId, tools: plan.size, peakRssMb: spread(peaks), servedQueries: plan.servedQueries });
+    result.rows.push({
+      embedder: choice,
+      embedderId,
+      tools: plan.size,
+      peakRssMb: spread(peaks),
+      startToServingMs: spread(starts),
+      servedQueries: plan.servedQueries,
+    });
   }
 }

@@ -11,6 +11,8 @@ const common = {
   /** A call left unanswered past `timeoutMs` means the server is hung: restart it (its other calls fail). */
   restartOnTimeout: z.boolean().default(true),
   limits: serverLimitsSchema.optional(),
+  /** What the server is for, in the admin's words: tool search indexes it with each of the server's tools. */
+  description: z.string().trim().min(1).max(1_000).optional(),
 };
 
 export const stdioServerSchema = z.object({

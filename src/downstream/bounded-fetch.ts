@@ -13,11 +13,16 @@ const CARRIAGE_RETURN = 0x0d;
 
 /**
  * A fetch for the SDK's HTTP client transports whose response bodies fail with ResponseTooLarge once they pass
- * `maxBytes`: a JSON body as a whole, an event stream per event (a long-lived stream may carry any number of
- * messages). The body is counted as it streams, so nothing past the limit is buffered; the failing read makes
- * the SDK reject the request it belongs to.
+ * `maxBytes`: a JSON body as a whole (its request fails with the error), an event stream per event (a long-lived
+ * stream may carry any number of messages). The SDK only logs a broken event stream, so a request waiting on it
+ * would hang: `onEventTooLarge` is told, to reset the connection. Bodies are counted as they stream, so nothing past
+ * the limit is buffered.
  */
-export function boundedFetch(maxBytes: number, base: FetchLike = fetch): FetchLike {
+export function boundedFetch(
+  maxBytes: number,
+  onEventTooLarge: (error: ResponseTooLarge) => void,
+  base: FetchLike = fetch,
+): FetchLike {
   return async (url, init) => {
     const response = await base(url, init);
     if (!response.body) return response;
@@ -26,7 +31,12 @@ export function boundedFetch(maxBytes: number, base: FetchLike = fetch): FetchLi
     const body = response.body.pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
-          count(chunk);
+          try {
+            count(chunk);
+          } catch (error) {
+            if (eventStream) onEventTooLarge(error as ResponseTooLarge);
+            throw error;
+          }
           controller.enqueue(chunk);
         },
       }),

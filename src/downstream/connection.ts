@@ -58,6 +58,8 @@ export interface ConnectionHooks {
 /** One live MCP client session with one downstream server. */
 export class DownstreamConnection {
   private closing = false;
+  /** Why toolscope cut an HTTP connection (an oversized event); stdio transports keep their own. */
+  private resetCause: string | undefined;
 
   private constructor(
     private readonly client: Client,
@@ -66,12 +68,13 @@ export class DownstreamConnection {
 
   /** Starts the transport, runs the MCP handshake within `timeoutMs`, and wires the hooks. */
   static async open(server: string, config: ServerConfig, context: ConnectionContext): Promise<DownstreamConnection> {
-    const transport = await createTransport(server, config, context);
+    let connection: DownstreamConnection | undefined;
+    const transport = await createTransport(server, config, context, (reason) => connection?.reset(reason));
     // Stopping the gateway mid-handshake must not wait for a slow server's timeout.
     const abandon = () => void transport.close().catch(() => undefined);
     context.signal.addEventListener('abort', abandon, { once: true });
     const client = new Client(CLIENT_INFO, { capabilities: {} });
-    const connection = new DownstreamConnection(client, transport);
+    connection = new DownstreamConnection(client, transport);
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => context.hooks.onToolsChanged());
     // Protocol noise (a response to a forgotten request, a progress token it never got) must not flood the log.
     const log = context.logger.child({ server });
@@ -136,6 +139,13 @@ export class DownstreamConnection {
     await this.client.close();
   }
 
+  /** The server broke the protocol: fail every pending call with `reason`, and let the supervisor reconnect. */
+  private reset(reason: string): void {
+    if (this.closing || this.resetCause) return;
+    this.resetCause = `${reason}; toolscope reset the connection`;
+    void this.client.close().catch(() => undefined);
+  }
+
   private describeLoss(): string {
     return this.describeEnd() ?? 'the connection closed';
   }
@@ -153,13 +163,19 @@ export class DownstreamConnection {
   }
 
   private describeEnd(): string | undefined {
-    if (!(this.transport instanceof ChildProcessTransport)) return undefined;
+    if (!(this.transport instanceof ChildProcessTransport)) return this.resetCause;
     const exit = this.transport.describeExit();
     return this.transport.resetReason ?? (exit && `the server process ${exit}`);
   }
 }
 
-async function createTransport(server: string, config: ServerConfig, context: ConnectionContext): Promise<Transport> {
+async function createTransport(
+  server: string,
+  config: ServerConfig,
+  context: ConnectionContext,
+  reset: (reason: string) => void,
+): Promise<Transport> {
+  const fetch = boundedFetch(context.limits.maxMessageBytes, (error) => reset(error.message));
   switch (config.type) {
     case 'stdio': {
       const spec = await stdioLaunch(server, config, context.paths, context.bubblewrap);
@@ -174,12 +190,9 @@ async function createTransport(server: string, config: ServerConfig, context: Co
     case 'http':
       return new StreamableHTTPClientTransport(new URL(config.url), {
         requestInit: { headers: httpHeaders(server, config.headers) },
-        fetch: boundedFetch(context.limits.maxMessageBytes),
+        fetch,
       });
     case 'sse':
-      return new SSEClientTransport(new URL(config.url), {
-        requestInit: { headers: httpHeaders(server, config.headers) },
-        fetch: boundedFetch(context.limits.maxMessageBytes),
-      });
+      return new SSEClientTransport(new URL(config.url), { requestInit: { headers: httpHeaders(server, config.headers) }, fetch });
   }
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { expandPathReferences, type ConfigPaths } from '../config/path-reference.js';
 import type { ServerSandboxConfig } from '../config/sandbox.js';
 import type { Logger } from '../log.js';
@@ -44,43 +44,53 @@ const ISOLATION_ARGS = ['--unshare-all', '--die-with-parent', '--new-session'] a
  * docker's or D-Bus reach around the network namespace) and the user's home (SSH keys, cloud credentials,
  * tokens, shell history).
  */
-export function hiddenFolders(home: string = homedir()): string[] {
-  const folders = ['/tmp', '/run'];
-  if (home && home !== '/') folders.push(home);
-  return folders;
+function hiddenFolders(home: string): string[] {
+  return ['/tmp', '/run', ...(home && home !== '/' ? [home] : [])].filter((folder) => existsSync(folder));
+}
+
+/** Credentials in a home folder, hidden even when the home itself is made visible (a working directory in it). */
+const HOME_SECRET_FOLDERS = ['.ssh', '.gnupg', '.aws', '.azure', '.kube', '.docker', '.config/gcloud', '.config/gh', '.password-store'];
+const HOME_SECRET_FILES = ['.netrc', '.npmrc', '.pypirc', '.pgpass', '.git-credentials', '.vault-token', '.bash_history', '.zsh_history'];
+
+interface Mount {
+  readonly path: string;
+  readonly args: readonly string[];
 }
 
 /**
- * The bubblewrap command line: the whole system read-only, /dev and /proc of its own, the hidden folders
- * empty, then the working directory and `readable` folders read-only and `writable` folders read-write
- * (the most specific folder wins), every namespace unshared (network too unless allowed), killed with
- * toolscope, in its own session (no terminal injection).
+ * The bubblewrap command line: the whole system read-only, /dev and /proc of its own, the hidden folders empty
+ * (and known credential files in the home blanked), the working directory and `readable` folders read-only,
+ * `writable` folders read-write, with the most specific path winning; every namespace unshared (network too
+ * unless allowed), killed with toolscope, in its own session (no terminal injection).
  *
  * The environment is not passed as `--setenv` arguments (any local user can read a process's argv):
- * bwrap is spawned with exactly the child's environment and hands it on unchanged.
+ * bwrap is spawned with exactly the child's environment and hands it on unchanged (adding PWD).
  */
-export function bubblewrapArgs(spec: LaunchSpec, policy: SandboxPolicy, hidden: readonly string[] = hiddenFolders()): string[] {
-  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
-  for (const folder of hidden) args.push('--tmpfs', folder);
-  const mounts = [
-    { folder: spec.cwd, flag: '--ro-bind' },
-    ...policy.readable.map((folder) => ({ folder, flag: '--ro-bind' })),
-    ...policy.writable.map((folder) => ({ folder, flag: '--bind' })),
+export function bubblewrapArgs(spec: LaunchSpec, policy: SandboxPolicy, home: string = homedir()): string[] {
+  const hidden = hiddenFolders(home);
+  const bind = (flag: string) => (path: string) => ({ path, args: [flag, path, path] });
+  const mounts: Mount[] = [
+    ...hidden.map((path) => ({ path, args: ['--tmpfs', path] })),
+    ...existing(home, HOME_SECRET_FOLDERS).map((path) => ({ path, args: ['--tmpfs', path] })),
+    ...existing(home, HOME_SECRET_FILES).map((path) => ({ path, args: ['--ro-bind', '/dev/null', path] })),
+    bind('--ro-bind')(spec.cwd),
+    ...policy.readable.map(bind('--ro-bind')),
+    ...policy.writable.map(bind('--bind')),
   ];
   if (policy.network) {
     // /etc/resolv.conf often points into /run (systemd-resolved); name resolution needs it.
     const resolver = canonical('/etc/resolv.conf');
-    if (resolver !== '/etc/resolv.conf' && hidden.some((folder) => isWithin(resolver, folder))) {
-      mounts.push({ folder: resolver, flag: '--ro-bind' });
-    }
+    if (hidden.some((folder) => isWithin(resolver, folder))) mounts.push(bind('--ro-bind')(resolver));
   }
-  // Mounted shallowest first, so a folder nested in another keeps its own access.
-  mounts.sort((a, b) => depth(a.folder) - depth(b.folder));
-  for (const { folder, flag } of mounts) args.push(flag, folder, folder);
-  args.push(...ISOLATION_ARGS);
-  if (policy.network) args.push('--share-net');
-  args.push('--chdir', spec.cwd, '--', spec.command, ...spec.args);
-  return args;
+  // Shallowest first (a stable sort keeps hiding before granting at equal depth), so the most specific path wins.
+  mounts.sort((a, b) => depth(a.path) - depth(b.path));
+  return [
+    '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc',
+    ...mounts.flatMap((mount) => mount.args),
+    ...ISOLATION_ARGS,
+    ...(policy.network ? ['--share-net'] : []),
+    '--chdir', spec.cwd, '--', spec.command, ...spec.args,
+  ];
 }
 
 /**
@@ -210,6 +220,11 @@ function canonical(path: string): string {
   } catch {
     return path;
   }
+}
+
+function existing(home: string, relative: readonly string[]): string[] {
+  if (!home || home === '/') return [];
+  return relative.map((path) => join(home, path)).filter((path) => existsSync(path));
 }
 
 function depth(path: string): number {

@@ -17,7 +17,8 @@ export interface StageDecision {
 
 /** What the calling MCP client can do for us mid-call (elicitation when it advertised the capability). */
 export interface ClientChannel {
-  readonly elicit?: (params: ElicitRequest['params']) => Promise<ElicitResult>;
+  /** `timeoutMs`: how long the client may take (the SDK's own request timeout would otherwise cut in at 60 s). */
+  readonly elicit?: (params: ElicitRequest['params'], options?: { readonly timeoutMs?: number }) => Promise<ElicitResult>;
 }
 
 /** One forwarded `tools/call`, as it travels the pipeline. */

@@ -5,8 +5,8 @@ import type { ToolscopeConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { ApprovalQueue } from './approval/approval-queue.js';
 import { Approvals } from './approval/approvals.js';
-import { AuditLog } from './audit/audit-log.js';
 import { AuditTrail } from './audit/audit-trail.js';
+import { auditPinningEvents } from './audit/pinning-events.js';
 import { Redactor } from './audit/redactor.js';
 import { Principals } from './auth/principals.js';
 import { TokenStore } from './auth/token-store.js';
@@ -50,7 +50,6 @@ export class Policy {
   /** Undefined when `audit.enabled` is false. */
   readonly audit: AuditTrail | undefined;
   private readonly tokens: TokenStore;
-  private readonly auditPath: string;
 
   constructor(
     config: ToolscopeConfig,
@@ -67,26 +66,14 @@ export class Policy {
     this.approvalQueue = new ApprovalQueue(paths.approvals);
     this.approvals = new Approvals(config.approval, config.capabilities, this.approvalQueue, this.redactor);
     this.rateLimiter = new RateLimiter(config.rateLimits);
-    this.auditPath = paths.audit;
-    this.audit = config.audit.enabled ? new AuditTrail(this.redactor) : undefined;
+    this.audit = config.audit.enabled ? new AuditTrail(paths.audit, this.redactor) : undefined;
   }
 
-  /** Reads tokens and pins, opens the audit log, and starts checking every tool the catalog receives. */
+  /** Reads tokens and pins, and starts checking every tool the catalog receives. */
   async open(catalog: Catalog): Promise<void> {
     await this.tokens.refresh();
     await this.pinning.load();
-    if (this.audit) {
-      this.audit.open(await AuditLog.open(this.auditPath));
-      this.pinning.on('change', ({ quarantined, released }) => {
-        const events = [
-          ...quarantined.map((tool) => ({ event: 'tool-quarantined', tool, ...pick(this.pinning.quarantined(tool)) })),
-          ...released.map((tool) => ({ event: 'tool-released', tool })),
-        ];
-        for (const { event, ...fields } of events) {
-          this.audit?.recordEvent(event, fields).catch((error: unknown) => this.logger.error({ err: error }, 'cannot write the audit log'));
-        }
-      });
-    }
+    if (this.audit) auditPinningEvents(this.pinning, this.audit, this.logger);
     this.pinning.attach(catalog);
     this.pinning.watch();
   }
@@ -95,8 +82,4 @@ export class Policy {
     await this.pinning.close();
     await this.audit?.close();
   }
-}
-
-function pick(entry: { kind: string; reasons: string[] } | undefined): { kind?: string; reasons?: string[] } {
-  return entry ? { kind: entry.kind, reasons: entry.reasons } : {};
 }

@@ -4,11 +4,15 @@ import type { Logger } from '../log.js';
 import type { ToolIndex } from './tool-index.js';
 import type { IndexableTool } from './types.js';
 
+/** A server's description by server name (the config's `servers.<name>.description`), if it has one. */
+export type ServerDescriptions = (server: string) => string | undefined;
+
 /** The index's view of a catalog tool; its id is the namespaced name clients call it by. */
-export function toIndexableTool(tool: CatalogTool): IndexableTool {
+export function toIndexableTool(tool: CatalogTool, serverDescription?: string): IndexableTool {
   return {
     id: tool.exposedName,
     server: tool.server,
+    ...(serverDescription !== undefined && { serverDescription }),
     name: tool.name,
     ...(tool.title !== undefined && { title: tool.title }),
     description: tool.description,
@@ -17,16 +21,29 @@ export function toIndexableTool(tool: CatalogTool): IndexableTool {
   };
 }
 
+export interface CatalogSyncOptions {
+  readonly serverDescriptions?: ServerDescriptions;
+  readonly logger?: Pick<Logger, 'error'>;
+}
+
+/** Every catalog tool as the index sees it. */
+export function indexableCatalog(catalog: Catalog, serverDescriptions?: ServerDescriptions): IndexableTool[] {
+  return catalog.all().map((tool) => toIndexableTool(tool, serverDescriptions?.(tool.server)));
+}
+
 /**
  * Keeps `index` in step with `catalog`: each change re-indexes only the tools it added or changed and drops the
  * removed ones. Returns the function that stops listening. `index.idle()` resolves once a change is applied.
  */
-export function syncToolIndex(index: ToolIndex, catalog: Catalog, logger?: Pick<Logger, 'error'>): () => void {
+export function syncToolIndex(index: ToolIndex, catalog: Catalog, options: CatalogSyncOptions = {}): () => void {
   const apply = (change: CatalogChange) => {
-    const updated = [...change.added, ...change.changed.map(([, after]) => after)].map(toIndexableTool);
+    const description = options.serverDescriptions?.(change.server);
+    const updated = [...change.added, ...change.changed.map(([, after]) => after)].map((tool) =>
+      toIndexableTool(tool, description),
+    );
     const removed = change.removed.map((tool) => tool.exposedName);
     Promise.all([index.remove(removed), index.upsert(updated)]).catch((error: unknown) =>
-      logger?.error({ server: change.server, err: error }, 'tool index update failed'),
+      options.logger?.error({ server: change.server, err: error }, 'tool index update failed'),
     );
   };
   catalog.on('change', apply);

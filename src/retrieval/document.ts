@@ -34,7 +34,9 @@ export function toSearchDocument(tool: IndexableTool): SearchDocument {
     server: identifierWords(tool.server).join(' '),
     name: identifierWords(tool.name).join(' '),
     title: tool.title ?? '',
-    description: tool.description,
+    // The admin's server description says what every tool of the server is for. In the description field it is
+    // length-normalised like tool descriptions; as a field of its own, empty for most tools, it was drowned out.
+    description: [tool.description, tool.serverDescription].filter(Boolean).join('\n'),
     params: parameterLines(tool.inputSchema, 1).join('\n'),
   };
 }

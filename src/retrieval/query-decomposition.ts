@@ -2,40 +2,48 @@ import { searchTerms } from './terms.js';
 import type { Retriever, ScoredTool, SearchOptions } from './types.js';
 
 /** Sentence ends and explicit sequencing words always separate actions. */
-const STEP_BOUNDARY = /[.!?;]+\s+|;\s*|,?\s+(?:and\s+then|then|after\s+that|afterwards|and\s+finally)\s+/i;
+const STEP_BOUNDARY =
+  /[.!?;]+\s+|;\s*|,?\s+(?:and\s+then|then|after\s+that|afterwards|and\s+finally|and\s+also|additionally)\s+/i;
 /** Sequencing words left at the start of a step ("Then, analyze …" after a sentence end). */
-const LEADING_CONNECTIVE = /^(?:and\s+then|then|after\s+that|afterwards|finally|lastly|next|also|and|first(?:ly)?)\b[\s,]*/i;
-/** `and` separates actions only when both sides say enough to be an action of their own. */
-const AND = /,?\s+and\s+/i;
-/** Content words a side of an `and` needs to count as a step ("search and replace text" stays one step). */
-const MIN_STEP_TERMS = 2;
+const LEADING_CONNECTIVE =
+  /^(?:and\s+then|then|after\s+that|afterwards|finally|lastly|next|also|additionally|and|first(?:ly)?)\b[\s,]*/i;
+/**
+ * `and` followed by one of these verbs starts a new action ("find the file and email it"); any other `and`
+ * joins things ("news about Tesla and its stock", "origins, culture, and events") and does not split.
+ */
+const ACTION_VERBS = new Set(
+  ('add analyse analyze archive book calculate cancel change check compare compress convert copy count create ' +
+    'delete describe download draft edit email estimate explain export extract fetch fill find forward generate get ' +
+    'give import install invite list load log look make merge move notify open order pay plan play post print ' +
+    'publish read record remember remind remove rename reply report reserve restart retrieve return run save ' +
+    'schedule search send set share show sort start stop store submit summarise summarize tell text track ' +
+    'translate tweet update upload validate verify write').split(' '),
+);
+const AND_ACTION = /,?\s+and\s+(?=(?:please\s+)?([A-Za-z]+))/gi;
 
 /**
  * Splits a request that mentions several actions into one sub-query per action:
- * "find the file, then email it to Bob" -> ["find the file", "email it to Bob"]. A simple rule-based split:
- * sentence ends and sequencing words always split; `and` splits when both sides have two or more content words.
+ * "find the file, then email it to Bob" -> ["find the file", "email it to Bob"]. Rule-based: sentence ends and
+ * sequencing words ("then", "after that", …) always split; `and` splits only before an action verb.
  */
 export function decomposeQuery(query: string): string[] {
-  const steps: string[] = [];
-  for (const part of query.split(STEP_BOUNDARY)) {
-    let current: string | undefined;
-    for (const piece of part.split(AND)) {
-      if (current !== undefined && isStep(current) && isStep(piece)) {
-        steps.push(current);
-        current = piece;
-      } else {
-        current = current === undefined ? piece : `${current} and ${piece}`;
-      }
-    }
-    if (current !== undefined) steps.push(current);
-  }
-  return steps
+  return query
+    .split(STEP_BOUNDARY)
+    .flatMap(splitBeforeActions)
     .map((step) => step.replace(/^[\s,.;:!?]+|[\s,.;:!?]+$/g, '').replace(LEADING_CONNECTIVE, ''))
     .filter((step) => searchTerms(step).length > 0);
 }
 
-function isStep(text: string): boolean {
-  return searchTerms(text).length >= MIN_STEP_TERMS;
+function splitBeforeActions(part: string): string[] {
+  const steps: string[] = [];
+  let start = 0;
+  for (const match of part.matchAll(AND_ACTION)) {
+    if (!ACTION_VERBS.has(match[1]!.toLowerCase())) continue;
+    steps.push(part.slice(start, match.index));
+    start = match.index + match[0].length;
+  }
+  steps.push(part.slice(start));
+  return steps;
 }
 
 /**

@@ -47,12 +47,12 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   const embedder = await resolveEmbedder(options.embedder, logger);
   const fixed = new Map((options.tools ?? []).map((tool) => [tool.exposedName, tool]));
   const lookup = (name: string) => (catalog ? catalog.get(name) : fixed.get(name));
-  const index = await ToolIndex.build((catalog?.all() ?? [...fixed.values()]).map(toIndexableTool), {
+  const index = await ToolIndex.build((catalog?.all() ?? [...fixed.values()]).map((tool) => toIndexableTool(tool)), {
     ...(embedder && { embedder }),
     ...(options.stateDir !== undefined && { stateDir: options.stateDir }),
     logger,
   });
-  const stopSync = catalog ? syncToolIndex(index, catalog, logger) : () => undefined;
+  const stopSync = catalog ? syncToolIndex(index, catalog, { logger }) : () => undefined;
   const retriever = index.retriever(options.retriever ?? (embedder ? 'hybrid' : 'bm25'));
 
   return {

@@ -58,6 +58,7 @@ export class ToolIndex {
   private readonly entries = new Map<string, Entry>();
   private readonly lexical = new LexicalIndex();
   private updates: Promise<void> = Promise.resolve();
+  private pendingUpdates = 0;
 
   private constructor(
     private readonly dense: DenseParts | undefined,
@@ -141,6 +142,11 @@ export class ToolIndex {
     return this.updates;
   }
 
+  /** True while updates (typically embeddings of new tools) are queued or running. */
+  get updating(): boolean {
+    return this.pendingUpdates > 0;
+  }
+
   retriever(kind: RetrieverKind = 'hybrid', options: RetrieverOptions = {}): Retriever {
     const base = this.baseRetriever(kind);
     return options.decompose === false ? base : decomposingRetriever(base);
@@ -177,7 +183,8 @@ export class ToolIndex {
   }
 
   private enqueue(update: () => Promise<void>): Promise<void> {
-    const result = this.updates.then(update);
+    this.pendingUpdates++;
+    const result = this.updates.then(update).finally(() => this.pendingUpdates--);
     this.updates = result.catch(() => undefined);
     return result;
   }

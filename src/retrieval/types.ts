@@ -2,6 +2,8 @@
 export interface IndexableTool {
   readonly id: string;
   readonly server: string;
+  /** What the server is for, in the admin's words (config `servers.<name>.description`): indexed with each tool. */
+  readonly serverDescription?: string;
   readonly name: string;
   readonly title?: string;
   readonly description: string;

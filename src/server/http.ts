@@ -5,6 +5,7 @@ import { approvalRoutes } from './approval-routes.js';
 import { HttpError, sendJsonRpcError } from './http-util.js';
 import { isLoopbackHost, rebindingRefusal, type ListenAddress } from './loopback.js';
 import { McpEndpoint } from './mcp-endpoint.js';
+import { routeApi } from './route-api.js';
 
 export interface HttpRoute {
   readonly method: 'GET' | 'POST' | 'DELETE';
@@ -26,6 +27,7 @@ function routes(gateway: Gateway, mcp: McpEndpoint): HttpRoute[] {
     { method: 'GET', path: '/mcp', handle },
     { method: 'DELETE', path: '/mcp', handle },
     ...approvalRoutes(gateway),
+    routeApi(gateway),
   ];
 }
 
@@ -35,6 +37,8 @@ export async function serveHttp(gateway: Gateway, address: ListenAddress): Promi
   const table = routes(gateway, mcp);
   const server = createServer((req, res) => {
     dispatch(table, req, res, isLoopbackHost(address.host)).catch((error: unknown) => {
+      // Refused before its body was read (too big, unauthenticated): the rest of it must not be read as the next request.
+      if (!req.complete && !res.headersSent) res.setHeader('connection', 'close');
       if (error instanceof HttpError) {
         sendJsonRpcError(res, error.status, error.rpcCode, error.message);
         return;

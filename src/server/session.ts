@@ -17,7 +17,7 @@ import type { ExposureMode, ExposureSession } from '../exposure/types.js';
 import type { Logger } from '../log.js';
 import type { CallContext, ClientChannel, Principal } from '../pipeline/call-context.js';
 import type { CallHandler } from '../pipeline/compose.js';
-import { methodOnly, parseRequest } from './request-params.js';
+import { MAX_ARGUMENT_DEPTH, methodOnly, nestsDeeperThan, parseRequest } from './request-params.js';
 
 const SERVER_INFO = { name: 'toolscope', version: '0.1.0' };
 
@@ -70,6 +70,9 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
     const request = parseRequest(CallToolRequestSchema, raw);
     await deps.catalogNeeded();
     const { name, arguments: args = {} } = request.params;
+    if (nestsDeeperThan(args, MAX_ARGUMENT_DEPTH)) {
+      throw new McpError(ErrorCode.InvalidParams, `arguments nest more than ${MAX_ARGUMENT_DEPTH} levels deep`);
+    }
     const resolution = exposure.resolveCall(name);
     if (!resolution) throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"`);
     const client = clientChannel(server, extra);
@@ -115,6 +118,11 @@ function callContext(
 function clientChannel(server: Server, extra: Extra): ClientChannel {
   if (!server.getClientCapabilities()?.elicitation) return {};
   return {
-    elicit: (params) => server.elicitInput(params, { relatedRequestId: extra.requestId, signal: extra.signal }),
+    elicit: (params, options) =>
+      server.elicitInput(params, {
+        relatedRequestId: extra.requestId,
+        signal: extra.signal,
+        ...(options?.timeoutMs !== undefined && { timeout: options.timeoutMs }),
+      }),
   };
 }

@@ -9,16 +9,14 @@ import {
   type JSONRPCMessage,
 } from '@modelcontextprotocol/sdk/types.js';
 
-/** The largest line (one JSON-RPC message) read from the client; the same bound as an HTTP request body. */
-export const MAX_LINE_BYTES = 4 * 1024 * 1024;
-
 const NEWLINE = 0x0a;
 
 /**
  * MCP over this process's stdin/stdout, newline-delimited. Unlike the SDK's StdioServerTransport, bad input is
  * answered, not dropped, and never ends the session: a line that is not JSON gets a -32700 error, one that is not a
  * JSON-RPC message (a batch, a missing `jsonrpc`, a wrong type) gets -32600 with its id when one can be read, and a
- * line over `maxLineBytes` is discarded as it streams in (never buffered whole) and refused.
+ * line over `maxLineBytes` (`limits.maxRequestBytes`, as for an HTTP body) is discarded as it streams in (never
+ * buffered whole) and refused.
  */
 export class StdioSessionTransport implements Transport {
   onclose?: () => void;
@@ -35,9 +33,9 @@ export class StdioSessionTransport implements Transport {
   private readonly onInputError = (error: Error) => this.onerror?.(error);
 
   constructor(
+    private readonly maxLineBytes: number,
     private readonly input: NodeJS.ReadableStream = process.stdin,
     private readonly output: NodeJS.WritableStream = process.stdout,
-    private readonly maxLineBytes = MAX_LINE_BYTES,
   ) {}
 
   async start(): Promise<void> {

@@ -1,3 +1,5 @@
+import { MAX_ARGUMENT_DEPTH } from '../../src/server/request-params.js';
+
 /**
  * A seeded generator of malformed and hostile JSON-RPC messages for toolscope's fuzz tests. Every case carries
  * the answer toolscope owes it, decided by construction (not by asking toolscope), so a run checks each reply.
@@ -39,7 +41,7 @@ export interface FuzzCase {
   readonly expected: Expected;
 }
 
-/** The size limit on one client message (stdio line or HTTP body) the oversize cases go past. */
+/** The default `limits.maxRequestBytes`: the bound on one client message (stdio line or HTTP body) oversize cases pass. */
 export const MESSAGE_LIMIT_BYTES = 4 * 1024 * 1024;
 
 export const FUZZ_PRINCIPAL = 'fuzzer';
@@ -275,16 +277,17 @@ const hugeIds: Family = (gen) => {
     return reply('huge-id', { jsonrpc: '2.0', id, method: 'ping' }, id, { type: 'result' });
   }
   if (variant === 1) {
-    // Multiples of 2^54 are exact doubles beyond the safe range: valid JSON-RPC integers, echoed as sent.
-    const id = gen.serial() * 2 ** 54;
+    // The largest integers MCP accepts as ids (the SDK schema admits safe integers only).
+    const id = Number.MAX_SAFE_INTEGER - gen.serial();
     return reply('huge-id', { jsonrpc: '2.0', id, method: 'ping' }, id, { type: 'result' });
   }
   if (variant === 2) {
     const id = -(100_000_000 + gen.serial());
     return reply('huge-id', { jsonrpc: '2.0', id, method: 'ping' }, id, { type: 'result' });
   }
-  // 1e400 is Infinity to JSON.parse: not an integer id, so not a request.
-  const payload = Buffer.from(`{"jsonrpc":"2.0","id":1e400,"method":"ping"}`);
+  // Past 2^53 (or 1e400, Infinity to JSON.parse) an id is no longer a safe integer, so not a request id.
+  const id = gen.random.pick(['1e400', '18014398509481984', '-9007199254740993', '123456789012345678901234567890']);
+  const payload = Buffer.from(`{"jsonrpc":"2.0","id":${id},"method":"ping"}`);
   return { family: 'huge-id', payload, expected: { kind: 'invalid', id: null } };
 };
 
@@ -294,20 +297,23 @@ function nested(depth: number, kind: 'array' | 'object'): string {
 
 const deepNesting: Family = (gen) => {
   const rng = gen.random;
-  const depth = rng.pick([64, 1_000, 10_000, 100_000]);
+  const depth = rng.pick([64, MAX_ARGUMENT_DEPTH - 1, MAX_ARGUMENT_DEPTH, 1_000, 10_000, 100_000]);
   const deep = nested(depth, rng.pick(['array', 'object'] as const));
   const id = gen.id();
   const idJson = JSON.stringify(id);
   const where = rng.int(0, 2);
   if (where === 0) {
+    // ping ignores its params, however deep.
     const payload = Buffer.from(`{"jsonrpc":"2.0","id":${idJson},"method":"ping","params":{"deep":${deep}}}`);
-    return { family: 'deep-nesting', payload, expected: { kind: 'reply', id, outcome: { type: 'any' } } };
+    return { family: 'deep-nesting', payload, expected: { kind: 'reply', id, outcome: { type: 'result' } } };
   }
   if (where === 1) {
+    // The arguments object is one level more than `deep`: past the limit, refused before the pipeline.
     const payload = Buffer.from(
       `{"jsonrpc":"2.0","id":${idJson},"method":"tools/call","params":{"name":"everything__echo","arguments":{"message":"deep","extra":${deep}}}}`,
     );
-    return { family: 'deep-nesting', payload, expected: { kind: 'reply', id, outcome: { type: 'any' } } };
+    const outcome: Outcome = depth + 1 > MAX_ARGUMENT_DEPTH ? { type: 'error', code: INVALID_PARAMS } : { type: 'result', text: 'Echo: deep' };
+    return { family: 'deep-nesting', payload, expected: { kind: 'reply', id, outcome } };
   }
   return { family: 'deep-nesting', payload: Buffer.from(deep), expected: { kind: 'invalid', id: null } };
 };
@@ -398,18 +404,19 @@ const validCalls: Family = (gen) => {
   return reply('tools-call-valid', callTool(id, 'everything__get-structured-content', { location }), id, { type: 'result' });
 };
 
-const WRONG_VALUES: readonly unknown[] = [42, null, true, [], {}, ['a'], { message: 'nested' }, -1.5];
+const NOT_STRINGS: readonly unknown[] = [42, null, true, [], {}, ['a'], { message: 'nested' }, -1.5];
+const NOT_NUMBERS: readonly unknown[] = ['42', null, true, [], {}, [1], { value: 1 }, 'NaN'];
 
 const schemaViolations: Family = (gen) => {
   const rng = gen.random;
   const id = gen.id();
   const args = rng.pick<() => [string, unknown]>([
-    () => ['everything__echo', { message: rng.pick(WRONG_VALUES) }],
+    () => ['everything__echo', { message: rng.pick(NOT_STRINGS) }],
     () => ['everything__echo', {}],
     () => ['everything__echo', { msg: 'misspelt' }],
     () => ['everything__get-sum', { a: String(rng.int(0, 9)), b: rng.int(0, 9) }],
     () => ['everything__get-sum', { a: rng.int(0, 9) }],
-    () => ['everything__get-sum', { a: rng.pick(WRONG_VALUES), b: rng.pick(WRONG_VALUES) }],
+    () => ['everything__get-sum', { a: rng.pick(NOT_NUMBERS), b: rng.pick(NOT_NUMBERS) }],
     () => ['everything__get-structured-content', { location: rng.pick(['Paris', '', 'new york', 42]) }],
     () => ['everything__get-resource-links', { count: rng.pick([0, 11, -3, '3', 1e9]) }],
     () => ['everything__get-annotated-message', { messageType: rng.pick(['fatal', 7, null]) }],

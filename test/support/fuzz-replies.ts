@@ -1,3 +1,4 @@
+import { REFUSAL_META_KEY } from '../../src/pipeline/refusal.js';
 import type { Outcome, RpcId } from './fuzz-messages.js';
 
 /** A reply as it came back, already checked to be well-formed. */
@@ -69,7 +70,7 @@ export function outcomeProblem(reply: RpcReply, outcome: Outcome): string | unde
       return undefined;
     }
     case 'refusal': {
-      const refused = (reply.result?.structuredContent as { refused?: { stage?: string } } | undefined)?.refused;
+      const refused = (reply.result?._meta as Record<string, { stage?: string }> | undefined)?.[REFUSAL_META_KEY];
       if (reply.result?.isError === true && refused?.stage === outcome.stage) return undefined;
       return `expected a refusal at the ${outcome.stage} stage, got ${got}`;
     }

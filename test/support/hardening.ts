@@ -20,8 +20,12 @@ export interface ServedToolscope {
   readonly client: Client;
   /** The `toolscope serve` process. */
   readonly pid: number;
+  /** The end of what it logged (stderr), for failure messages. */
+  logTail(): string;
   close(): Promise<void>;
 }
+
+const LOG_TAIL_CHARS = 16_000;
 
 /** `toolscope serve` over stdio as a child process (`nodeArgs` go to its node), with an SDK client connected to it. */
 export async function serveStdio(
@@ -36,9 +40,12 @@ export async function serveStdio(
     env: { ...(process.env as Record<string, string>), TOOLSCOPE_LOG_LEVEL: 'warn', ...env },
     stderr: 'pipe',
   });
+  // Drained, or a full pipe would block toolscope's synchronous log writes.
+  let log = '';
+  transport.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-LOG_TAIL_CHARS)));
   const client = new Client({ name: 'hardening-test', version: '1.0.0' });
   await client.connect(transport);
-  return { client, pid: transport.pid!, close: () => client.close() };
+  return { client, pid: transport.pid!, logTail: () => log, close: () => client.close() };
 }
 
 /** One server's status as the running toolscope of `stateDir` last published it. */

@@ -1,6 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CLI, ROOT } from './foundation.js';
 
 /** `toolscope serve` as a real child process, from source, with its stderr kept for inspection. */
@@ -66,4 +70,40 @@ export async function serveHttpProcess(configPath: string, options: ServeOptions
   lines.removeAllListeners('line');
   serve.child.stdout!.resume();
   return { ...serve, url };
+}
+
+/** An SDK MCP client over Streamable HTTP presenting `token` as its bearer token. */
+export async function connectHttpClient(url: string, token: string, name = 'hardening-test'): Promise<Client> {
+  const client = new Client({ name, version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  return client;
+}
+
+export interface StdioClientSession {
+  readonly client: Client;
+  /** toolscope's stderr so far. */
+  stderr(): string;
+}
+
+/** An SDK MCP client running `toolscope serve` over stdio, as a desktop client would (`args` e.g. `--as NAME`). */
+export async function connectStdioClient(configPath: string, options: ServeOptions = {}): Promise<StdioClientSession> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: ['--import', 'tsx', CLI, '--config', configPath, 'serve', ...(options.args ?? [])],
+    cwd: ROOT,
+    env: { ...((options.env ?? process.env) as Record<string, string>), TOOLSCOPE_LOG_LEVEL: options.logLevel ?? 'warn' },
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const client = new Client({ name: 'hardening-test', version: '1.0.0' });
+  await client.connect(transport);
+  return { client, stderr: () => stderr };
+}
+
+const TSX = import.meta.resolve('tsx');
+
+/** A config entry running one of the test fixture servers (test/fixtures/NAME.ts) with exactly `env`. */
+export function fixtureServer(name: string, env: Record<string, string> = {}): Record<string, unknown> {
+  return { command: process.execPath, args: ['--import', TSX, join(ROOT, 'test/fixtures', `${name}.ts`)], env };
 }

@@ -14,7 +14,7 @@ import { createLogger } from '../../../src/log.js';
 import { createRouter } from '../../../src/retrieval/router.js';
 import { readCatalogFile } from '../bench-catalog.js';
 import { isEmbedderChoice, loadBenchEmbedder } from '../embedders.js';
-import { memoryStatus, runChild, send } from './protocol.js';
+import { memoryStatus, onParentGone, runChild, send } from './protocol.js';
 
 /** Reports embedding progress, so a first start cut by its time limit can still be projected. */
 function reportingProgress(embedder: Embedder, startedAt: number): Embedder {
@@ -32,6 +32,8 @@ function reportingProgress(embedder: Embedder, startedAt: number): Embedder {
 }
 
 runChild(async () => {
+  // An embedding run can take minutes: stop with the bench rather than embed on for nobody.
+  onParentGone(() => process.exit(1));
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: { queries: { type: 'string' }, serve: { type: 'string', default: '0' } },

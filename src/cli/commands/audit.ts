@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .description('read the audit log')
     .command('tail')
     .description('show the last audit records')
-    .option('-n, --lines <count>', 'how many records', positiveInteger, 20)
+    .option('-n, --lines <count>', 'how many records (0: none, with --follow only new ones)', wholeNumber, 20)
     .option('-f, --follow', 'keep printing records as they are written (Ctrl-C stops)')
     .option('--json', 'the raw JSON lines')
     .action(async (options: { lines: number; follow?: boolean; json?: boolean }, cmd: Command) => {
@@ -46,8 +46,8 @@ function summarise(line: string): string {
   return `${entry.time}  ${entry.principal ?? '-'}  ${entry.tool}  ${entry.outcome}  ${entry.latencyMs}ms${why}${error}`;
 }
 
-function positiveInteger(value: string): number {
+function wholeNumber(value: string): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive whole number.');
+  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('expected a whole number, 0 or more.');
   return parsed;
 }

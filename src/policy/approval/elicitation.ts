@@ -1,6 +1,8 @@
 import type { ElicitRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ClientChannel } from '../../pipeline/call-context.js';
 
+const SDK_TIMEOUT_MARGIN_MS = 1000;
+
 export type ElicitAnswer = { readonly approved: boolean; readonly by: string } | { readonly failed: string };
 
 /** The form shown to the person at the client: one yes/no field. */
@@ -28,7 +30,8 @@ export async function askByElicitation(
   const timeout = new Promise<ElicitAnswer>((resolve) => {
     timer = setTimeout(() => resolve({ approved: false, by: 'timeout' }), timeoutMs);
   });
-  const asked = elicit(approvalForm(message)).then(
+  // The SDK's request timeout is set past ours, so an unanswered form ends as "timeout", not as a failed request.
+  const asked = elicit(approvalForm(message), { timeoutMs: timeoutMs + SDK_TIMEOUT_MARGIN_MS }).then(
     (result): ElicitAnswer => ({
       approved: result.action === 'accept' && result.content?.approve === true,
       by: `client (${result.action})`,

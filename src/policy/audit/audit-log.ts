@@ -1,5 +1,6 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { syncFolder } from '../state/json-file.js';
 
 interface Pending {
@@ -87,21 +88,30 @@ async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {
 /**
  * A crash in the middle of a write can leave a partial last line. Nothing in it was acknowledged (acknowledgement
  * follows the fsync of whole lines), so it is cut back to the last newline and the log parses cleanly again.
+ * Another toolscope process writing the same log at this moment would look the same for an instant, so the tail
+ * is cut only if the file has stopped growing.
  */
 async function dropTornTail(handle: FileHandle): Promise<void> {
   const { size } = await handle.stat();
+  const keep = await endOfLastLine(handle, size);
+  if (keep === size) return;
+  await sleep(TORN_TAIL_SETTLE_MS);
+  if ((await handle.stat()).size !== size) return;
+  await handle.truncate(keep);
+}
+
+const TORN_TAIL_SETTLE_MS = 50;
+
+/** The offset just past the last newline at or before `size` (0 when there is none). */
+async function endOfLastLine(handle: FileHandle, size: number): Promise<number> {
   const chunk = Buffer.alloc(64 * 1024);
   let end = size;
   while (end > 0) {
     const start = Math.max(0, end - chunk.length);
     const { bytesRead } = await handle.read(chunk, 0, end - start, start);
     const newline = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
-    if (newline >= 0) {
-      const keep = start + newline + 1;
-      if (keep < size) await handle.truncate(keep);
-      return;
-    }
+    if (newline >= 0) return start + newline + 1;
     end = start;
   }
-  if (size > 0) await handle.truncate(0);
+  return 0;
 }

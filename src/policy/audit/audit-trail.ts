@@ -1,6 +1,6 @@
 import { canonicalJson, sha256Hex } from '../../catalog/canonical-json.js';
 import type { CallContext } from '../../pipeline/call-context.js';
-import type { AuditLog } from './audit-log.js';
+import { AuditLog } from './audit-log.js';
 import type { AuditRecord, CallOutcome } from './audit-record.js';
 import type { Redactor } from './redactor.js';
 
@@ -10,16 +10,17 @@ export interface CallEnd {
   readonly error?: string;
 }
 
-/** Turns calls and events into redacted audit lines; resolves once the line is durable. */
+/**
+ * Turns calls and events into redacted audit lines; resolves once the line is durable.
+ * The log file is opened at the first record, so commands that make no calls (`toolscope tools`) never touch it.
+ */
 export class AuditTrail {
-  private log: AuditLog | undefined;
+  private log: Promise<AuditLog> | undefined;
 
-  constructor(private readonly redactor: Redactor) {}
-
-  /** Starts writing to `log`; nothing can be recorded before. */
-  open(log: AuditLog): void {
-    this.log = log;
-  }
+  constructor(
+    private readonly path: string,
+    private readonly redactor: Redactor,
+  ) {}
 
   recordCall(ctx: CallContext, receivedArguments: Record<string, unknown>, end: CallEnd): Promise<void> {
     const record: AuditRecord = {
@@ -45,11 +46,17 @@ export class AuditTrail {
   }
 
   async close(): Promise<void> {
-    await this.log?.close();
+    const log = this.log;
+    this.log = undefined;
+    await (await log)?.close();
   }
 
-  private append(entry: object): Promise<void> {
-    if (!this.log) return Promise.reject(new Error('the audit log is not open'));
-    return this.log.append(entry);
+  private async append(entry: object): Promise<void> {
+    // A failed open is not remembered: the next record tries again (and fails its call again if it must).
+    this.log ??= AuditLog.open(this.path).catch((error: unknown) => {
+      this.log = undefined;
+      throw error;
+    });
+    await (await this.log).append(entry);
   }
 }

@@ -8,6 +8,7 @@ export async function readLastLines(path: string, count: number): Promise<{ line
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
+    if (count === 0) return { lines: [], end: size };
     const chunkSize = 64 * 1024;
     let start = size;
     let bytes: Buffer = Buffer.alloc(0);

@@ -37,25 +37,48 @@ const quarantineSchema = z.object({
 export type Pin = z.infer<typeof pinSchema>;
 export type QuarantineEntry = z.infer<typeof quarantineSchema>;
 
-/** Exposed names are `[A-Za-z0-9_-]{1,64}` (see catalog/naming.ts), so they are safe file names as they are. */
+/** Exposed and server names are `[A-Za-z0-9_-]` (see catalog/naming.ts, config/servers.ts): safe file names as they are. */
 const SAFE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
+const serverPinsSchema = z.object({ server: z.string(), pins: z.array(pinSchema) });
+
 /**
- * Pins and quarantine entries, one small file per tool under `<stateDir>/pins/` and `<stateDir>/quarantine/`.
- * One file per tool lets `serve` and the CLI (`approve-tool`) each replace a tool's file atomically without a
- * lock around a shared file.
+ * Pins and quarantine entries in the state folder:
+ * - `pins/<server>.json`: every pin of a server, written only by the serving process (one write per change burst);
+ * - `pins/approved/<tool>.json`: a definition an admin approved (`toolscope approve-tool`), folded into the server's
+ *   file by the serving process;
+ * - `quarantine/<tool>.json`: one entry per quarantined tool, removed by `approve-tool`.
+ * Each file has one writer at a time and is replaced atomically, so `serve` and the CLI need no lock.
  */
 export class PinStore {
   readonly pinFolder: string;
+  readonly approvedFolder: string;
   readonly quarantineFolder: string;
 
   constructor(stateDir: string) {
     this.pinFolder = join(stateDir, 'pins');
+    this.approvedFolder = join(this.pinFolder, 'approved');
     this.quarantineFolder = join(stateDir, 'quarantine');
   }
 
-  async pins(): Promise<Pin[]> {
-    return this.readAll(this.pinFolder, pinSchema);
+  async serverPins(): Promise<Pin[]> {
+    return (await this.readAll(this.pinFolder, serverPinsSchema)).flatMap((file) => file.pins);
+  }
+
+  async saveServerPins(server: string, pins: readonly Pin[]): Promise<void> {
+    await writeJsonFileAtomic(this.file(this.pinFolder, server), { server, pins });
+  }
+
+  async approvedPins(): Promise<Pin[]> {
+    return this.readAll(this.approvedFolder, pinSchema);
+  }
+
+  async saveApproved(pin: Pin): Promise<void> {
+    await writeJsonFileAtomic(this.file(this.approvedFolder, pin.tool), pin);
+  }
+
+  async removeApproved(tool: string): Promise<void> {
+    await rm(this.file(this.approvedFolder, tool), { force: true });
   }
 
   async quarantined(): Promise<QuarantineEntry[]> {
@@ -66,10 +89,6 @@ export class PinStore {
     return SAFE_NAME.test(tool) ? readJsonFile(this.file(this.quarantineFolder, tool), quarantineSchema) : undefined;
   }
 
-  async savePin(pin: Pin): Promise<void> {
-    await writeJsonFileAtomic(this.file(this.pinFolder, pin.tool), pin);
-  }
-
   async saveQuarantine(entry: QuarantineEntry): Promise<void> {
     await writeJsonFileAtomic(this.file(this.quarantineFolder, entry.tool), entry);
   }
@@ -78,11 +97,11 @@ export class PinStore {
     await rm(this.file(this.quarantineFolder, tool), { force: true });
   }
 
-  /** `approve-tool`: the quarantined definition becomes the pin and the tool is released. */
+  /** `approve-tool`: the quarantined definition is approved (pinned) and the tool leaves quarantine. */
   async approve(tool: string, by: string): Promise<QuarantineEntry | undefined> {
     const entry = await this.quarantineEntry(tool);
     if (!entry) return undefined;
-    await this.savePin({
+    await this.saveApproved({
       tool: entry.tool,
       server: entry.server,
       hash: entry.hash,
@@ -94,9 +113,9 @@ export class PinStore {
     return entry;
   }
 
-  private file(folder: string, tool: string): string {
-    if (!SAFE_NAME.test(tool)) throw new Error(`"${tool}" is not a toolscope tool name`);
-    return join(folder, `${tool}.json`);
+  private file(folder: string, name: string): string {
+    if (!SAFE_NAME.test(name)) throw new Error(`"${name}" is not a toolscope tool or server name`);
+    return join(folder, `${name}.json`);
   }
 
   private async readAll<T>(folder: string, schema: z.ZodType<T>): Promise<T[]> {

@@ -53,9 +53,8 @@ function texts(tool: CatalogTool): Array<{ where: string; text: string; }> {
  * Looks for signs of a poisoned tool definition. `otherToolNames` are names of tools on OTHER servers
  * (see `shadowableNames`): a description that talks about them is trying to steer how those tools are used.
  */
-export function scanTool(tool: CatalogTool, otherToolNames: readonly string[] = []): PoisoningFinding[] {
+export function scanTool(tool: CatalogTool, otherToolNames: ReadonlySet<string> = new Set()): PoisoningFinding[] {
   const findings: PoisoningFinding[] = [];
-  const shadowing = otherToolNames.length > 0 ? mentionPattern(otherToolNames) : undefined;
   for (const { where, text } of texts(tool)) {
     const hidden = [...new Set(text.match(HIDDEN) ?? [])];
     if (hidden.length > 0) findings.push({ rule: 'hidden-characters', where, detail: hidden.map(codePoint).join(' ') });
@@ -66,11 +65,14 @@ export function scanTool(tool: CatalogTool, otherToolNames: readonly string[] = 
     if (markup) findings.push({ rule: 'markup', where, detail: excerpt(markup) });
     const secret = text.match(SECRET_FILES);
     if (secret) findings.push({ rule: 'secret-file', where, detail: excerpt(secret[0].trim()) });
-    const mention = shadowing && text.match(shadowing);
-    if (mention) findings.push({ rule: 'tool-shadowing', where, detail: `mentions another server's tool "${mention[1]}"` });
+    const mention = otherToolNames.size > 0 ? text.match(IDENTIFIER)?.find((word) => otherToolNames.has(word)) : undefined;
+    if (mention) findings.push({ rule: 'tool-shadowing', where, detail: `mentions another server's tool "${mention}"` });
   }
   return findings;
 }
+
+/** Identifier-like words; tool names are looked up among them (a set lookup per word, whatever the catalog size). */
+const IDENTIFIER = /[A-Za-z0-9_-]+/g;
 
 /**
  * The names by which a description could refer to `tool` from another server: its namespaced name always, and its
@@ -79,17 +81,12 @@ export function scanTool(tool: CatalogTool, otherToolNames: readonly string[] = 
  */
 export function shadowableNames(tool: CatalogTool): string[] {
   const names = [tool.exposedName];
-  if (/[_-]/.test(tool.name) && tool.name.length >= 6) names.push(tool.name);
+  if (/^[A-Za-z0-9]+([_-][A-Za-z0-9]+)+$/.test(tool.name) && tool.name.length >= 6) names.push(tool.name);
   return names;
 }
 
 export function describeFinding(finding: PoisoningFinding): string {
   return `${finding.rule} in ${finding.where}: ${finding.detail}`;
-}
-
-function mentionPattern(names: readonly string[]): RegExp {
-  const escaped = [...new Set(names)].sort((a, b) => b.length - a.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`(?<![A-Za-z0-9_-])(${escaped.join('|')})(?![A-Za-z0-9_-])`);
 }
 
 function firstMatch(patterns: readonly RegExp[], text: string): string | undefined {

@@ -23,6 +23,7 @@ export interface PinningEvents {
 export class ToolPinning extends EventEmitter<PinningEvents> {
   private readonly pins = new Map<string, Pin>();
   private readonly quarantine = new Map<string, QuarantineEntry>();
+  private readonly unsavedServers = new Set<string>();
   private writes: Promise<void> = Promise.resolve();
   private catalog: Catalog | undefined;
   private watcher: NodeJS.Timeout | undefined;
@@ -37,18 +38,17 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     this.setMaxListeners(0);
   }
 
-  /** Reads the pins and quarantine entries kept in the state folder; call before `attach`. */
+  /** Reads the pins, approvals and quarantine entries kept in the state folder; call before `attach`. */
   async load(): Promise<void> {
-    for (const pin of await this.store.pins()) this.pins.set(pin.tool, pin);
+    for (const pin of await this.store.serverPins()) this.pins.set(pin.tool, pin);
+    await this.absorbApproved();
     for (const entry of await this.store.quarantined()) this.quarantine.set(entry.tool, entry);
   }
 
   /** Checks what the catalog holds now, then every change to it. */
   attach(catalog: Catalog): void {
     this.catalog = catalog;
-    const byServer = new Map<string, CatalogTool[]>();
-    for (const tool of catalog.all()) byServer.set(tool.server, [...(byServer.get(tool.server) ?? []), tool]);
-    for (const [server, tools] of byServer) this.onChange({ server, added: tools, removed: [], changed: [] });
+    for (const [server, tools] of groupByServer(catalog.all())) this.onChange({ server, added: tools, removed: [], changed: [] });
     catalog.on('change', (change) => this.onChange(change));
   }
 
@@ -84,10 +84,10 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
    */
   async reload(): Promise<void> {
     await this.writes;
+    await this.absorbApproved();
     const onDisk = new Set((await this.store.quarantined()).map((entry) => entry.tool));
     const resolved = [...this.quarantine.keys()].filter((tool) => !onDisk.has(tool));
     if (resolved.length === 0) return;
-    for (const pin of await this.store.pins()) this.pins.set(pin.tool, pin);
     const released: string[] = [];
     for (const name of resolved) {
       const current = this.catalog?.get(name);
@@ -103,12 +103,21 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     if (released.length > 0) this.emit('change', { quarantined: [], released });
   }
 
+  /** Takes over definitions approved with `approve-tool` into the server's pin file. */
+  private async absorbApproved(): Promise<void> {
+    for (const pin of await this.store.approvedPins()) {
+      this.pins.set(pin.tool, pin);
+      this.savePins(pin.server);
+      this.persist(() => this.store.removeApproved(pin.tool));
+    }
+  }
+
   private onChange(change: CatalogChange): void {
     const quarantined: string[] = [];
     const released: string[] = [];
     const knownServer = [...this.pins.values()].some((pin) => pin.server === change.server);
     const catalogTools = this.catalog?.all() ?? [...change.added, ...change.changed.map(([, after]) => after)];
-    const foreignNames = foreignToolNames(change.server, catalogTools, catalogTools);
+    const foreignNames = foreignToolNames(change.server, catalogTools, catalogTools.filter((t) => t.server === change.server));
 
     for (const tool of [...change.added, ...change.changed.map(([, after]) => after)]) {
       const outcome = this.check(tool, knownServer, foreignNames);
@@ -118,12 +127,13 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     // Tools pinned automatically on other servers may mention the tools that just arrived: shadowing goes both ways.
     const arrived = change.added.filter((t) => !this.quarantine.has(t.exposedName));
     if (this.config.scanDescriptions && arrived.length > 0) {
-      for (const tool of catalogTools) {
-        if (tool.server === change.server || this.quarantine.has(tool.exposedName)) continue;
-        if (this.pins.get(tool.exposedName)?.pinnedBy !== 'first-sight') continue;
-        const arrivedNames = foreignToolNames(tool.server, arrived, catalogTools);
-        const findings = scanTool(tool, arrivedNames).filter((f) => f.rule === 'tool-shadowing');
-        if (findings.length > 0) {
+      const others = catalogTools.filter((t) => t.server !== change.server && !this.quarantine.has(t.exposedName));
+      for (const [server, tools] of groupByServer(others)) {
+        const arrivedNames = foreignToolNames(server, arrived, tools);
+        for (const tool of tools) {
+          if (this.pins.get(tool.exposedName)?.pinnedBy !== 'first-sight') continue;
+          const findings = scanTool(tool, arrivedNames).filter((f) => f.rule === 'tool-shadowing');
+          if (findings.length === 0) continue;
           this.putInQuarantine(tool, 'poisoned', findings);
           quarantined.push(tool.exposedName);
         }
@@ -132,7 +142,7 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     if (quarantined.length + released.length > 0) this.emit('change', { quarantined, released });
   }
 
-  private check(tool: CatalogTool, knownServer: boolean, foreignNames: readonly string[]): 'pinned' | 'quarantined' | 'released' | 'unchanged' {
+  private check(tool: CatalogTool, knownServer: boolean, foreignNames: ReadonlySet<string>): 'pinned' | 'quarantined' | 'released' | 'unchanged' {
     const pin = this.pins.get(tool.exposedName);
     if (pin?.hash === tool.hash) {
       if (!this.quarantine.has(tool.exposedName)) return 'unchanged';
@@ -164,7 +174,7 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
       pinnedBy: 'first-sight',
     };
     this.pins.set(tool.exposedName, newPin);
-    this.persist(() => this.store.savePin(newPin));
+    this.savePins(tool.server);
     return 'pinned';
   }
 
@@ -189,6 +199,20 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     this.persist(() => this.store.saveQuarantine(entry));
   }
 
+  /** Marks a server's pin file for writing; a burst of pins (a server's first listing) becomes one write. */
+  private savePins(server: string): void {
+    const queued = this.unsavedServers.size > 0;
+    this.unsavedServers.add(server);
+    if (queued) return;
+    this.persist(async () => {
+      const servers = [...this.unsavedServers];
+      this.unsavedServers.clear();
+      for (const name of servers) {
+        await this.store.saveServerPins(name, [...this.pins.values()].filter((pin) => pin.server === name));
+      }
+    });
+  }
+
   private persist(write: () => Promise<void>): void {
     this.writes = this.writes.then(write).catch((error: unknown) => {
       this.logger.error({ err: error }, 'cannot write the pin store');
@@ -198,9 +222,19 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
 
 /**
  * Names of `candidates` on servers other than `server` that a description on `server` could use to steer them.
- * A name that `server` itself also has is left out: the description may be talking about its own tool.
+ * A name one of `ownTools` (the server's own) also has is left out: the description may be about its own tool.
  */
-function foreignToolNames(server: string, candidates: readonly CatalogTool[], catalog: readonly CatalogTool[]): string[] {
-  const own = new Set(catalog.filter((t) => t.server === server).map((t) => t.name));
-  return candidates.filter((t) => t.server !== server).flatMap(shadowableNames).filter((name) => !own.has(name));
+function foreignToolNames(server: string, candidates: readonly CatalogTool[], ownTools: readonly CatalogTool[]): Set<string> {
+  const own = new Set(ownTools.map((t) => t.name));
+  return new Set(candidates.filter((t) => t.server !== server).flatMap(shadowableNames).filter((name) => !own.has(name)));
+}
+
+function groupByServer(tools: readonly CatalogTool[]): Map<string, CatalogTool[]> {
+  const groups = new Map<string, CatalogTool[]>();
+  for (const tool of tools) {
+    const group = groups.get(tool.server);
+    if (group) group.push(tool);
+    else groups.set(tool.server, [tool]);
+  }
+  return groups;
 }

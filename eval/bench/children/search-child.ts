@@ -1,0 +1,41 @@
+/**
+ * A toolscope gateway in `search` mode serving a catalog, in a fresh process, for the memory benchmark: starts warm
+ * over the catalog, answers `search_tools` for real queries over an in-memory session, then reports its peak RSS.
+ *
+ * Usage: search-child.ts CATALOG SIZE EMBEDDER STATE_DIR QUERIES_FILE SERVE
+ * Sends `ready` {startToServingMs, processStartToReadyMs, stats}, then `served` {queries, vmHwmKb, vmRssKb}.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { LOCAL_PRINCIPAL } from '../../../src/gateway.js';
+import { readCatalogFile } from '../bench-catalog.js';
+import { EMBEDDER_CHOICES } from '../embedders.js';
+import { connectInMemory } from '../mcp-clients.js';
+import { searchTools, startSearchGateway } from '../search-gateway.js';
+import { memoryStatus, onParentGone, runChild, send } from './protocol.js';
+
+const argsSchema = z.tuple([
+  z.string().min(1),
+  z.coerce.number().int().positive(),
+  z.enum(EMBEDDER_CHOICES),
+  z.string().min(1),
+  z.string().min(1),
+  z.coerce.number().int().positive(),
+]);
+
+runChild(async () => {
+  onParentGone(() => process.exit(1));
+  const [catalogFile, size, choice, stateDir, queriesFile, serve] = argsSchema.parse(process.argv.slice(2));
+  const tools = await readCatalogFile(catalogFile, size);
+  const queries = z.array(z.string()).min(1).parse(JSON.parse(await readFile(queriesFile, 'utf8')));
+  const startedAt = performance.now();
+  const gateway = await startSearchGateway(tools, stateDir, choice);
+  const readyAt = performance.now();
+  send('ready', { startToServingMs: readyAt - startedAt, processStartToReadyMs: readyAt, stats: gateway.status().retrieval });
+  const session = await connectInMemory(gateway, LOCAL_PRINCIPAL);
+  for (let i = 0; i < serve; i++) await searchTools(session.client, queries[i % queries.length]!);
+  send('served', { queries: serve, ...(await memoryStatus()) });
+  await session.close();
+  await gateway.stop();
+  process.exit(0);
+});

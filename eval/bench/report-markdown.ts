@@ -1,0 +1,244 @@
+import { markdownTable } from '../../src/eval/report-markdown.js';
+import type { SectionOutcome } from './deadline.js';
+import type { CutFirstStart } from './index-build.js';
+import type { BenchReport, BenchSections } from './report.js';
+import type { Spread } from './stats.js';
+
+/** `1.23 (1.10–1.40)`: median (min–max over runs). */
+function figure(value: Spread | undefined, digits = 2, scale = 1): string {
+  if (!value || Number.isNaN(value.median)) return 'n/a';
+  const f = (x: number) => (x * scale).toFixed(digits);
+  return value.runs > 1 ? `${f(value.median)} (${f(value.min)}–${f(value.max)})` : f(value.median);
+}
+
+const tokens = (value: number): string => Math.round(value).toLocaleString('en');
+
+/** A markdown list as one block (empty when there is nothing to list). */
+function bullets(lines: readonly string[]): string {
+  return lines.map((line) => `- ${line}`).join('\n');
+}
+
+function sectionStatus<T>(outcome: SectionOutcome<T> | undefined): string {
+  if (!outcome) return '_not run_';
+  if (outcome.status === 'done') return '';
+  return `**${outcome.status}**${outcome.note ? `: ${outcome.note}` : ''}`;
+}
+
+/** The report as markdown: targets first, then one table per measurement, each figure median (min–max) over runs. */
+export function benchMarkdown(report: BenchReport): string {
+  const { sections, machine } = report;
+  const parts = [
+    '# toolscope benchmarks',
+    `Generated ${report.generatedAt} by \`${report.command}\` (plan \`${report.plan}\`, ${(report.elapsedMs / 1000).toFixed(0)} s of a ` +
+      `${report.deadlineMs / 1000} s deadline) on ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryMb} MB, Node ${machine.node}, ` +
+      `toolscope ${report.toolscopeVersion}. Load average ${machine.loadAverage.start.toFixed(1)} at the start, ` +
+      `${machine.loadAverage.end.toFixed(1)} at the end: anything else running on the machine shows in these figures.`,
+    `Figures are medians over repeated runs with (min–max); percentiles are computed per run. Catalog: the eval datasets pooled ` +
+      `(${report.catalog.datasets.join(', ')}): ${report.catalog.distinctTools.toLocaleString('en')} distinct tools` +
+      (report.catalog.largest > report.catalog.distinctTools
+        ? `, topped up to ${report.catalog.largest.toLocaleString('en')} with copies under a second server name`
+        : '') +
+      `; ${report.catalog.queries} real queries from them.`,
+    '## Targets',
+    markdownTable(
+      ['target', 'measured', 'status', 'context'],
+      report.targets.map((t) => [t.target, t.measured, t.status === 'met' ? 'met' : `**${t.status}**`, t.context ?? '']),
+    ),
+    ...routingSection(sections),
+    ...forwardingSection(sections),
+    ...throughputSection(sections),
+    ...indexBuildSection(sections),
+    ...memorySection(sections),
+    ...contextCostSection(sections),
+    '## Sections',
+    markdownTable(
+      ['section', 'status', 'time s', 'allowance s', 'note'],
+      Object.entries(sections).map(([name, outcome]) => [
+        name,
+        outcome.status,
+        (outcome.elapsedMs / 1000).toFixed(1),
+        (outcome.allowanceMs / 1000).toFixed(0),
+        outcome.note ?? '',
+      ]),
+    ),
+  ];
+  return `${parts.filter((part) => part !== '').join('\n\n')}\n`;
+}
+
+function routingSection({ routing, stateCache }: Partial<BenchSections>): string[] {
+  const result = routing?.result;
+  const fills = stateCache?.result.fills ?? [];
+  return [
+    '## 1. Routing latency (`search_tools`, in process)',
+    sectionStatus(routing),
+    'Each query once per run as a `search_tools` call (limit 5) over an in-memory MCP session with a gateway in `search` ' +
+      'mode, started warm over the catalog: the policy filter, retrieval with query decomposition, and the result as text ' +
+      'and structured content. No principals configured (open mode). ms.',
+    result
+      ? markdownTable(
+          ['embedder', 'tools', 'retriever', 'vector search', 'p50', 'p95', 'p99'],
+          result.rows.map((row) => [
+            row.embedderId === 'none' ? 'lexical (BM25)' : row.embedderId,
+            row.tools.toLocaleString('en'),
+            row.retriever,
+            row.vectorSearch,
+            figure(row.latencyMs.p50),
+            figure(row.latencyMs.p95),
+            figure(row.latencyMs.p99),
+          ]),
+        )
+      : '',
+    result && result.queryEmbedding.length > 0
+      ? 'Embedding one query alone: ' +
+        result.queryEmbedding.map((entry) => `${entry.embedderId} p50 ${figure(entry.latencyMs.p50)} ms, p99 ${figure(entry.latencyMs.p99)} ms`).join('; ') +
+        '.'
+      : '',
+    bullets((result?.skipped ?? []).map((line) => `not measured: ${line}`)),
+    fills.some((fill) => fill.status !== 'cached')
+      ? `Embedding cache filled in this run: ${fills
+          .filter((fill) => fill.status !== 'cached')
+          .map((fill) => `${fill.embedder} ${fill.size} tools ${fill.status} (${fill.embeddedTools} embedded, ${(fill.elapsedMs / 1000).toFixed(0)} s)`)
+          .join('; ')}.`
+      : '',
+  ];
+}
+
+function forwardingSection({ forwarding }: Partial<BenchSections>): string[] {
+  const result = forwarding?.result;
+  return [
+    '## 2. Forwarding overhead',
+    sectionStatus(forwarding),
+    'The same `echo` call on the same trivial downstream, direct and through toolscope, alternating call by call. ' +
+      'Added = through minus direct, per run (p99: difference of the p99s). ms.',
+    result
+      ? markdownTable(
+          ['transport', 'pipeline', 'direct p50', 'through p50', 'added p50', 'added p99', 'through / direct (p50)'],
+          result.rows.map((row) => [
+            row.transport,
+            row.pipeline,
+            figure(row.directMs.p50),
+            figure(row.throughToolscopeMs.p50),
+            figure(row.addedP50Ms),
+            figure(row.addedP99Ms),
+            figure(row.ratioP50),
+          ]),
+        )
+      : '',
+    result?.stages ? `Call stages run on every forwarded call (read from the gateway): ${result.stages.join(' → ')}.` : '',
+    bullets(
+      (result?.rows ?? [])
+        .filter((row, i, rows) => rows.findIndex((other) => other.transport === row.transport) === i)
+        .map((row) => `${row.transport}: ${row.hops}`),
+    ),
+  ];
+}
+
+function throughputSection({ throughput }: Partial<BenchSections>): string[] {
+  const result = throughput?.result;
+  return [
+    '## 3. Throughput over Streamable HTTP',
+    sectionStatus(throughput),
+    result?.setup ?? '',
+    result?.stages ? `Call stages active (read from the gateway): ${result.stages.join(' → ')}; rate limits set far above the load.` : '',
+    result
+      ? markdownTable(
+          ['clients', 'calls/s', 'errors', 'CPU cores: toolscope', 'echo server', 'load generator'],
+          result.rows.map((row) => [
+            String(row.clients),
+            figure(row.callsPerSecond, 0),
+            String(row.errors),
+            row.cpuCores.toolscope.toFixed(2),
+            row.cpuCores.echo.toFixed(2),
+            row.cpuCores.loadGenerator.toFixed(2),
+          ]),
+        )
+      : '',
+  ];
+}
+
+function indexBuildSection({ indexBuild }: Partial<BenchSections>): string[] {
+  const result = indexBuild?.result;
+  return [
+    '## 4. Index build: first start and warm restart',
+    sectionStatus(indexBuild),
+    'Each start is a fresh process: load the embedder, build the tool index (BM25 + vectors). Time to serving = embedder ' +
+      'load + index build; "from process start" adds Node/tsx startup and reading the catalog file. s.',
+    result
+      ? markdownTable(
+          ['tools', 'embedder', 'first start to serving', 'embedded', 'warm restart to serving', 'from process start', 'embedded on restart'],
+          result.rows.map((row) => [
+            row.tools.toLocaleString('en'),
+            row.embedder,
+            row.firstStart
+              ? figure(row.firstStart.timeToServingMs, 1, 1 / 1000)
+              : row.firstStartCut
+                ? cutFirstStart(row.firstStartCut)
+                : 'n/a',
+            row.firstStart ? String(row.firstStart.embeddedTools) : row.firstStartCut ? `${row.firstStartCut.embeddedTools} before the cut` : '',
+            row.warmRestart ? figure(row.warmRestart.timeToServingMs, 2, 1 / 1000) : 'n/a',
+            row.warmRestart ? figure(row.warmRestart.processStartToReadyMs, 2, 1 / 1000) : 'n/a',
+            row.warmRestart ? String(row.warmRestart.embeddedTools) : '',
+          ]),
+        )
+      : '',
+    bullets(
+      (result?.rows ?? []).flatMap((row) => [
+        ...row.notes.map((note) => `${row.tools.toLocaleString('en')} tools: ${note}`),
+        ...(row.warmFrom ? [`${row.tools.toLocaleString('en')} tools: warm restart from ${row.warmFrom}`] : []),
+      ]),
+    ),
+  ];
+}
+
+function cutFirstStart(cut: CutFirstStart): string {
+  const projection = cut.projectedEmbeddingMs === undefined ? 'no embedding batch finished' : `embedding alone projected at ~${(cut.projectedEmbeddingMs / 1000).toFixed(0)} s`;
+  return `cut at its ${cut.limitMs / 1000} s limit; ${projection}`;
+}
+
+function memorySection({ memory }: Partial<BenchSections>): string[] {
+  const result = memory?.result;
+  return [
+    '## 5. Memory: peak RSS while serving',
+    sectionStatus(memory),
+    'A toolscope gateway in `search` mode, in a fresh process, starts warm over the catalog (state folder in place), ' +
+      'answers `search_tools` for real queries, then reads its VmHWM. Its warm start (catalog in hand to search ready) is ' +
+      'shown too.',
+    result
+      ? markdownTable(
+          ['embedder', 'tools', 'queries served', 'peak RSS MB', 'gateway warm start to serving s'],
+          result.rows.map((row) => [
+            row.embedderId === 'none' ? 'lexical (no model)' : row.embedderId,
+            row.tools.toLocaleString('en'),
+            String(row.servedQueries),
+            figure(row.peakRssMb, 0),
+            figure(row.startToServingMs, 2, 1 / 1000),
+          ]),
+        )
+      : '',
+    bullets((result?.skipped ?? []).map((line) => `not measured: ${line}`)),
+  ];
+}
+
+function contextCostSection({ contextCost }: Partial<BenchSections>): string[] {
+  const result = contextCost?.result;
+  return [
+    '## 6. Context cost per request (o200k tokens)',
+    sectionStatus(contextCost),
+    '`all`: the whole tools/list goes with every request. `search`: the tools/list (meta tools) plus the text of one ' +
+      '`search_tools` result (limit 5), mean (min–max) over real queries.',
+    result
+      ? markdownTable(
+          ['catalog', 'tools', 'all: tokens/request', 'search: listing', 'search: result', 'search: tokens/request'],
+          result.rows.map((row) => [
+            row.catalog,
+            String(row.tools),
+            tokens(row.allModeTokens),
+            row.search ? tokens(row.search.listingTokens) : 'n/a',
+            row.search ? `${tokens(row.search.resultTokens.mean)} (${tokens(row.search.resultTokens.min)}–${tokens(row.search.resultTokens.max)})` : 'n/a',
+            row.search ? tokens(row.search.perRequestTokens) : 'n/a',
+          ]),
+        )
+      : '',
+    bullets((result?.rows ?? []).flatMap((row) => row.notes.map((note) => `${row.catalog}: ${note}`))),
+  ];
+}

@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { CatalogTool } from '../../src/catalog/tool.js';
+import { parseConfig } from '../../src/config/load.js';
+import { SEARCH_TOOLS } from '../../src/exposure/meta-tools.js';
+import { createGateway, type Gateway } from '../../src/gateway.js';
+import { embedderSettings, type EmbedderChoice } from './embedders.js';
+
+/** Results per search: the `search_tools` default. */
+export const SEARCH_LIMIT = 5;
+
+/**
+ * A gateway in `search` mode over a fixed catalog, as toolscope serves it: its tool search loads the embedder and
+ * indexes the catalog (warm when `stateDir` holds a state folder for it). The catalog is filled directly instead of
+ * from downstream servers; no principals (open mode) and pinning off, so every tool is searchable.
+ */
+export async function startSearchGateway(tools: readonly CatalogTool[], stateDir: string, choice: EmbedderChoice): Promise<Gateway> {
+  const retrieval = choice === 'lexical' ? { retriever: 'bm25' } : { retriever: 'hybrid', embedder: embedderSettings(choice) };
+  const config = parseConfig({ stateDir, logLevel: 'warn', pinning: 'off', exposure: { mode: 'search' }, retrieval }, 'bench search gateway');
+  const gateway = createGateway({ path: join(stateDir, 'toolscope.json'), baseDir: stateDir, config });
+  try {
+    // Filled before start: the index is then built over the whole catalog at once, as on a restart.
+    for (const server of new Set(tools.map((tool) => tool.server))) {
+      gateway.catalog.setServerTools(server, tools.filter((tool) => tool.server === server));
+    }
+    await gateway.start();
+    const index = await gateway.toolSearch.start();
+    await index.idle();
+    const loaded = index.stats().embedder;
+    const backend = loaded === null ? 'lexical' : loaded === 'use-lite' ? 'use-lite' : 'transformers';
+    // toolscope falls back to use-lite when a model cannot load; a benchmark must not measure the wrong backend.
+    if (backend !== choice) throw new Error(`the gateway's tool search runs ${loaded ?? 'BM25 only'}, not ${choice}`);
+    return gateway;
+  } catch (error) {
+    await gateway.stop();
+    throw error;
+  }
+}
+
+/** One `search_tools` call; an error result is a failure. */
+export async function searchTools(client: Client, query: string): Promise<void> {
+  const result = await client.callTool({ name: SEARCH_TOOLS, arguments: { query, limit: SEARCH_LIMIT } });
+  if (result.isError) throw new Error(`search_tools failed for "${query}": ${JSON.stringify(result.content)}`);
+}

@@ -1,0 +1,121 @@
+import type { BenchSections, TargetCheck } from './report.js';
+
+/** The catalog size the issue's targets are stated at. */
+const TARGET_TOOLS = 10_000;
+
+const ms = (value: number): string => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
+
+interface Target {
+  readonly target: string;
+  readonly measured: number | undefined;
+  readonly met: (value: number) => boolean;
+  readonly format: (value: number) => string;
+  /** What the run shows about a miss. */
+  readonly context?: string | undefined;
+  /** The figure this run lacks when it is not measured. */
+  readonly needs: string;
+}
+
+const AT_TARGET_SIZE = `the ${TARGET_TOOLS.toLocaleString('en')}-tool figure`;
+
+function check({ target, measured, met, format, context, needs }: Target): TargetCheck {
+  if (measured === undefined || Number.isNaN(measured)) {
+    return { target, measured: 'n/a', status: 'not measured', context: `this run has no ${needs}` };
+  }
+  const status = met(measured) ? 'met' : 'missed';
+  return { target, measured: format(measured), status, ...(status === 'missed' && context && { context }) };
+}
+
+/** The issue's targets against this run's figures; a run without the 10,000-tool figures leaves them unmeasured. */
+export function checkTargets(sections: Partial<BenchSections>): TargetCheck[] {
+  const routing = sections.routing?.result;
+  const routingP50 = (embedder: string) =>
+    routing?.rows.find((row) => row.embedder === embedder && row.tools === TARGET_TOOLS)?.latencyMs.p50.median;
+  const embedP50 = routing?.queryEmbedding.find((entry) => entry.embedder === 'transformers')?.latencyMs.p50.median;
+
+  const forwarding = sections.forwarding?.result.rows ?? [];
+  const http = forwarding.find((row) => row.transport === 'streamable-http' && row.pipeline === 'full');
+  const httpNoAudit = forwarding.find((row) => row.transport === 'streamable-http' && row.pipeline === 'audit off');
+  const auditShare =
+    httpNoAudit &&
+    `with the audit stage off: added p50 ${ms(httpNoAudit.addedP50Ms.median)}, ${percent(httpNoAudit.ratioP50.median - 1)} of the direct call`;
+
+  const throughput = sections.throughput?.result.rows;
+  const at32 = throughput?.find((row) => row.clients === 32);
+  const warm = sections.indexBuild?.result.rows.find((row) => row.tools === TARGET_TOOLS)?.warmRestart;
+  const rss = sections.memory?.result.rows.find((row) => row.embedder === 'transformers' && row.tools === TARGET_TOOLS);
+  const atMost = (limit: number) => (value: number) => value <= limit;
+
+  return [
+    check({ target: 'routing p50 at 10,000 tools, lexical <= 2 ms', measured: routingP50('lexical'), met: atMost(2), format: ms, needs: AT_TARGET_SIZE }),
+    check({
+      target: 'routing p50 at 10,000 tools, hybrid with transformers <= 15 ms',
+      measured: routingP50('transformers'),
+      met: atMost(15),
+      format: ms,
+      needs: AT_TARGET_SIZE,
+      context: embedP50 === undefined ? undefined : `embedding the query alone takes p50 ${ms(embedP50)}`,
+    }),
+    check({
+      target: 'forwarding over Streamable HTTP: added p50 <= 1 ms',
+      measured: http?.addedP50Ms.median,
+      met: atMost(1),
+      format: ms,
+      context: auditShare,
+      needs: 'Streamable HTTP forwarding figure',
+    }),
+    check({
+      target: 'forwarding over Streamable HTTP: added p50 <= 10% of the direct call',
+      measured: http && http.ratioP50.median - 1,
+      met: atMost(0.1),
+      format: (value) => `${percent(value)} (direct p50 ${ms(http!.directMs.p50.median)})`,
+      context: auditShare,
+      needs: 'Streamable HTTP forwarding figure',
+    }),
+    check({
+      target: 'throughput >= 2,000 calls/s with 32 clients',
+      measured: at32?.callsPerSecond.median,
+      met: (value) => value >= 2_000,
+      format: (value) => `${value.toFixed(0)} calls/s`,
+      needs: '32-client throughput figure',
+      context:
+        at32 &&
+        `CPU in use: toolscope ${at32.cpuCores.toolscope.toFixed(2)} cores, echo server ${at32.cpuCores.echo.toFixed(2)}, ` +
+          `load generator ${at32.cpuCores.loadGenerator.toFixed(2)} (of 2)`,
+    }),
+    check({
+      target: 'throughput: zero errors at every client count',
+      measured: throughput && throughput.reduce((sum, row) => sum + row.errors, 0),
+      met: (value) => value === 0,
+      format: (value) => `${value} errors`,
+      needs: 'throughput figure',
+      context: throughput?.flatMap((row) => row.firstErrors).slice(0, 2).join('; '),
+    }),
+    check({
+      target: 'warm restart of 10,000 tools <= 2 s to serving',
+      measured: warm?.timeToServingMs.median,
+      met: atMost(2_000),
+      format: ms,
+      needs: `${AT_TARGET_SIZE} of a warm restart`,
+      context: warm && `embedder load ${ms(warm.embedderLoadMs.median)}, index build ${ms(warm.indexBuildMs.median)}`,
+    }),
+    check({
+      target: 'warm restart of 10,000 tools: zero embeddings recomputed',
+      measured: warm?.embeddedTools,
+      met: (value) => value === 0,
+      format: (value) => `${value} embedded`,
+      needs: `${AT_TARGET_SIZE} of a warm restart`,
+    }),
+    check({
+      target: 'peak RSS at 10,000 tools with transformers <= 400 MB',
+      measured: rss?.peakRssMb.median,
+      met: atMost(400),
+      format: (value) => `${value.toFixed(0)} MB`,
+      needs: `${AT_TARGET_SIZE} with the transformers backend`,
+    }),
+  ];
+}
+
+function percent(fraction: number): string {
+  return `${(100 * fraction).toFixed(0)}%`;
+}

@@ -1,0 +1,206 @@
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { CatalogTool } from '../catalog/tool.js';
+import type { FoundTool, ToolSearch } from '../retrieval/catalog-search.js';
+import { summarizeParameters } from './schema-summary.js';
+import type { MetaTool } from './types.js';
+
+export const SEARCH_TOOLS = 'search_tools';
+export const CALL_TOOL = 'call_tool';
+export const DEFAULT_SEARCH_LIMIT = 5;
+export const MAX_SEARCH_LIMIT = 20;
+
+/** A connected server as search_tools describes it to the model. */
+export interface SearchableServer {
+  readonly name: string;
+  readonly description?: string;
+  readonly tools: number;
+}
+
+export interface SearchToolsOptions {
+  readonly search: ToolSearch;
+  /** The session principal's filter: only tools it may call are ranked (before the top-k cut). */
+  readonly mayCall: (tool: CatalogTool) => boolean;
+  /** What the tool description says is searchable, read each time the tool list is built. */
+  readonly servers: () => SearchableServer[];
+  /** Told what a search found (dynamic mode adds it to the session's tool list). */
+  readonly onFound?: (found: readonly FoundTool[]) => void;
+}
+
+const searchArguments = z.object({
+  query: z.string({ error: '`query` must be a string' }).trim().min(1, '`query` must describe the action you need'),
+  limit: z
+    .number({ error: '`limit` must be a number' })
+    .int('`limit` must be a whole number')
+    .min(1, '`limit` must be at least 1')
+    .max(MAX_SEARCH_LIMIT, `\`limit\` must be at most ${MAX_SEARCH_LIMIT}`)
+    .default(DEFAULT_SEARCH_LIMIT),
+});
+
+const callArguments = z.object({
+  name: z.string({ error: '`name` must be the exact tool name from search_tools results' }).min(1),
+  // Some models send the arguments as a JSON string; a string holding a JSON object is accepted as that object.
+  arguments: z
+    .preprocess(
+      (value) => (typeof value === 'string' ? parseJsonObject(value) : value),
+      z.record(z.string(), z.unknown(), { error: "`arguments` must be an object matching the tool's input schema" }),
+    )
+    .default({}),
+});
+
+const foundToolSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', description: 'Exact name to pass to call_tool' },
+    description: { type: 'string' },
+    server: { type: 'string' },
+    score: { type: 'number', description: 'Relevance; higher is better' },
+    inputSchema: { type: 'object', description: 'JSON Schema of the arguments' },
+  },
+  required: ['name', 'description', 'server', 'score', 'inputSchema'],
+} as const;
+
+/** `search_tools`: ranks the catalog for a described action and returns the best tools with their schemas. */
+export function searchToolsTool(options: SearchToolsOptions): MetaTool {
+  return {
+    get definition(): Tool {
+      return {
+        name: SEARCH_TOOLS,
+        title: 'Search tools',
+        description: searchDescription(options.servers()),
+        inputSchema: {
+          type: 'object',
+          properties: {
+            query: {
+              type: 'string',
+              description:
+                'The action you need, in plain words: a verb and its object, e.g. "write text to a file", ' +
+                '"create a calendar event", "look up a customer by email".',
+            },
+            limit: {
+              type: 'integer',
+              minimum: 1,
+              maximum: MAX_SEARCH_LIMIT,
+              default: DEFAULT_SEARCH_LIMIT,
+              description: `How many tools to return (default ${DEFAULT_SEARCH_LIMIT}).`,
+            },
+          },
+          required: ['query'],
+        },
+        outputSchema: {
+          type: 'object',
+          properties: { tools: { type: 'array', items: foundToolSchema } },
+          required: ['tools'],
+        },
+        annotations: { readOnlyHint: true, openWorldHint: false },
+      };
+    },
+    async run(args) {
+      const parsed = searchArguments.safeParse(args);
+      if (!parsed.success) return toolError(`search_tools: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+      const { query, limit } = parsed.data;
+      const found = await options.search.search(query, { limit, filter: options.mayCall });
+      options.onFound?.(found);
+      const tools = found.map(({ tool, score }) => ({
+        name: tool.exposedName,
+        description: tool.description,
+        server: tool.server,
+        score: Math.round(score * 10_000) / 10_000,
+        inputSchema: tool.inputSchema,
+      }));
+      return { content: [{ type: 'text', text: compactResults(query, found) }], structuredContent: { tools } };
+    },
+  };
+}
+
+export interface CallToolOptions {
+  readonly exists: (name: string) => boolean;
+}
+
+/** `call_tool`: runs a catalog tool by its exact name through the same call pipeline as a direct call. */
+export function callToolTool(options: CallToolOptions): MetaTool {
+  return {
+    definition: {
+      name: CALL_TOOL,
+      title: 'Call a tool',
+      description:
+        'Run a tool found with search_tools. `name` is the exact tool name from the search results (names look ' +
+        'like "server__tool"); `arguments` is an object matching that tool\'s input schema. Returns the tool\'s own ' +
+        'result. If you do not have the exact name yet, call search_tools first.',
+      inputSchema: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', description: 'Exact tool name from search_tools results.' },
+          arguments: {
+            type: 'object',
+            description: "The tool's arguments, matching its input schema.",
+            additionalProperties: true,
+          },
+        },
+        required: ['name'],
+      },
+    },
+    async run(args, scope) {
+      const parsed = callArguments.safeParse(args);
+      if (!parsed.success) return toolError(`call_tool: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+      const { name, arguments: toolArguments } = parsed.data;
+      if (!options.exists(name)) {
+        return toolError(
+          `call_tool: no tool is named "${name}". Use the exact name from search_tools results (call search_tools first).`,
+        );
+      }
+      return scope.callTool(name, toolArguments);
+    },
+  };
+}
+
+function searchDescription(servers: readonly SearchableServer[]): string {
+  const total = servers.reduce((sum, server) => sum + server.tools, 0);
+  const listed = servers
+    .map((server) => (server.description ? `${server.name} (${firstSentence(server.description)})` : server.name))
+    .join(', ');
+  return (
+    `Find the right tool for a task among the ${total} tools of the connected servers${listed ? `: ${listed}` : ''}. ` +
+    'They are not in your tool list: search whenever a task needs an action you have no tool for, before saying it ' +
+    'cannot be done. Describe one action in plain words (e.g. "write text to a file"); for a task with several ' +
+    'steps, search once per step. Results give each tool\'s exact name, description, input schema and server, best ' +
+    'first. Then run the tool with call_tool, passing that exact name and arguments matching its input schema.'
+  );
+}
+
+function compactResults(query: string, found: readonly FoundTool[]): string {
+  if (found.length === 0) return `No tool matches "${query}". Try other words for the action.`;
+  const lines = found.map(({ tool, score }, i) =>
+    [
+      `${i + 1}. ${tool.exposedName} (server ${tool.server}, score ${score.toFixed(3)})`,
+      `   ${truncate(tool.description, 300)}`,
+      `   arguments: ${summarizeParameters(tool.inputSchema)}`,
+    ].join('\n'),
+  );
+  return [
+    `Tools for "${query}", best first:`,
+    ...lines,
+    'Run one with call_tool: {"name": "<exact name above>", "arguments": {…}}.',
+  ].join('\n');
+}
+
+function toolError(text: string): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text }] };
+}
+
+function truncate(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
+function firstSentence(text: string): string {
+  return truncate(text.split(/(?<=[.!?])\s/)[0] ?? text, 100);
+}
+
+function parseJsonObject(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

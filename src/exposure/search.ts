@@ -1,0 +1,80 @@
+import type { Catalog } from '../catalog/catalog.js';
+import { callToolTool, searchToolsTool, type SearchableServer } from './meta-tools.js';
+import type { ExposureDeps } from './modes.js';
+import { RecentTools } from './recent-tools.js';
+import { toolDefinition } from './tool-definition.js';
+import type { ExposureMode, MetaTool, ToolResolution } from './types.js';
+
+export interface SearchExposureOptions {
+  /** `dynamic`: tools a search returns are also added to the session's own tool list. */
+  readonly mode: 'search' | 'dynamic';
+  /** Exposed names listed in every session besides the meta tools. */
+  readonly pinned: readonly string[];
+  /** Dynamic mode: most found tools a session's list holds; the least recently used leave first. */
+  readonly maxSessionTools: number;
+}
+
+/**
+ * Modes `search` and `dynamic`: clients see `search_tools` and `call_tool` (plus pinned tools) instead of the
+ * whole catalog. Any catalog tool may still be called directly by its exact name; the pipeline decides as always.
+ */
+export function searchExposure(deps: ExposureDeps, options: SearchExposureOptions): ExposureMode {
+  return {
+    name: options.mode,
+    openSession(peer) {
+      const mayCall = (tool: Parameters<ExposureDeps['access']['mayCall']>[1]) => deps.access.mayCall(peer.principal, tool);
+      const recent = options.mode === 'dynamic' ? new RecentTools(options.maxSessionTools) : undefined;
+      const metaTools: ReadonlyMap<string, MetaTool> = new Map(
+        [
+          searchToolsTool({
+            search: deps.search,
+            mayCall,
+            servers: () => searchableServers(deps.catalog, deps.serverDescriptions),
+            ...(recent && {
+              onFound: (found) => {
+                if (recent.add(found.map(({ tool }) => tool.exposedName))) peer.notifyToolsChanged();
+              },
+            }),
+          }),
+          callToolTool({ exists: (name) => deps.catalog.get(name) !== undefined }),
+        ].map((tool) => [tool.definition.name, tool]),
+      );
+      // The server list in search_tools, pinned tools and found tools all follow the catalog and quarantine.
+      const announce = () => peer.notifyToolsChanged();
+      deps.catalog.on('change', announce);
+      const stopWatchingAccess = deps.access.onChange(announce);
+
+      return {
+        async listTools() {
+          const names = new Set([...options.pinned, ...(recent?.list() ?? [])]);
+          const tools = [...names].flatMap((name) => {
+            const tool = deps.catalog.get(name);
+            return tool && mayCall(tool) ? [toolDefinition(tool)] : [];
+          });
+          return [...[...metaTools.values()].map((tool) => tool.definition), ...tools];
+        },
+        resolveCall(name): ToolResolution | undefined {
+          const meta = metaTools.get(name);
+          if (meta) return { kind: 'meta', tool: meta };
+          const tool = deps.catalog.get(name);
+          if (!tool) return undefined;
+          recent?.touch(name);
+          return { kind: 'catalog', tool };
+        },
+        close() {
+          deps.catalog.off('change', announce);
+          stopWatchingAccess();
+        },
+      };
+    },
+  };
+}
+
+function searchableServers(catalog: Catalog, describe?: (server: string) => string | undefined): SearchableServer[] {
+  const counts = new Map<string, number>();
+  for (const tool of catalog.all()) counts.set(tool.server, (counts.get(tool.server) ?? 0) + 1);
+  return [...counts].map(([name, tools]) => {
+    const description = describe?.(name);
+    return { name, tools, ...(description !== undefined && { description }) };
+  });
+}

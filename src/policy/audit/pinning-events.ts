@@ -1,0 +1,16 @@
+import type { Logger } from '../../log.js';
+import type { ToolPinning } from '../pinning/tool-pinning.js';
+import type { AuditTrail } from './audit-trail.js';
+
+/** Records every quarantine and release in the audit log, next to the calls. */
+export function auditPinningEvents(pinning: ToolPinning, audit: AuditTrail, logger: Logger): void {
+  const record = (event: string, fields: Record<string, unknown>) =>
+    audit.recordEvent(event, fields).catch((error: unknown) => logger.error({ err: error }, 'cannot write the audit log'));
+  pinning.on('change', ({ quarantined, released }) => {
+    for (const tool of quarantined) {
+      const entry = pinning.quarantined(tool);
+      void record('tool-quarantined', { tool, kind: entry?.kind, reasons: entry?.reasons });
+    }
+    for (const tool of released) void record('tool-released', { tool });
+  });
+}

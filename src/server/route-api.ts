@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { Gateway } from '../gateway.js';
+import { MAX_SEARCH_LIMIT } from '../exposure/meta-tools.js';
+import { toolDefinition } from '../exposure/tool-definition.js';
+import { DEFAULT_ROUTE_LIMIT } from '../retrieval/router.js';
+import { formatTool, TOOL_FORMATS } from '../retrieval/tool-formats.js';
+import { authenticateRequest } from './http-auth.js';
+import type { HttpRoute } from './http.js';
+import { HttpError, readJsonBody, sendJson } from './http-util.js';
+
+const routeRequest = z.object({
+  query: z.string({ error: '`query` must be a string' }).trim().min(1, '`query` must describe the task'),
+  limit: z.number().int().min(1).max(MAX_SEARCH_LIMIT).default(DEFAULT_ROUTE_LIMIT),
+  format: z.enum(TOOL_FORMATS).default('mcp'),
+});
+
+/**
+ * `POST /v1/route` with `{"query": "...", "limit": 5, "format": "mcp" | "openai" | "anthropic"}`: the tools most
+ * relevant to the query, among those the authenticated caller may call, as definitions for that API. For client
+ * applications that choose tools before calling their LLM; calls still go through MCP and the pipeline.
+ */
+export function routeApi(gateway: Gateway): HttpRoute {
+  return {
+    method: 'POST',
+    path: '/v1/route',
+    async handle(req, res) {
+      const principal = await authenticateRequest(gateway, req, res);
+      const parsed = routeRequest.safeParse(await readJsonBody(req));
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+        throw new HttpError(400, -32602, `invalid route request: ${problems.join('; ')}`);
+      }
+      const { query, limit, format } = parsed.data;
+      await gateway.catalogNeeded();
+      const found = await gateway.toolSearch.search(query, {
+        limit,
+        filter: (tool) => gateway.policy.access.mayCall(principal, tool),
+      });
+      sendJson(res, 200, {
+        tools: found.map(({ tool }) => formatTool(toolDefinition(tool), format)),
+        matches: found.map(({ tool, score }) => ({ name: tool.exposedName, server: tool.server, score })),
+      });
+    },
+  };
+}

@@ -1,0 +1,186 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBench } from '../eval/bench/bench.js';
+import { SHARED_ROOT } from '../eval/bench/paths.js';
+import { FORWARDING_TRANSPORTS, type BenchPlan } from '../eval/bench/plan.js';
+import type { BenchReport } from '../eval/bench/report.js';
+import { benchMarkdown } from '../eval/bench/report-markdown.js';
+import type { LatencySpread, Spread } from '../eval/bench/stats.js';
+
+/**
+ * The quick bench's building blocks end to end on a 20-tool catalog (our own dataset only): real embedders, real
+ * child processes, real MCP sessions over every transport. Checks the report's shape and that its values make sense;
+ * speed targets belong to `npm run bench`, not to this test.
+ */
+const TOOLS = 20;
+const QUERIES = 6;
+const SMOKE_PLAN: BenchPlan = {
+  name: 'smoke',
+  deadlineMs: 400_000,
+  datasets: new Set(['mcp-catalog']),
+  queries: QUERIES,
+  stateCache: { embedders: ['transformers', 'use-lite'], allowanceMs: 120_000 },
+  routing: { sizes: [TOOLS], embedders: ['lexical', 'use-lite', 'transformers'], runs: 2, warmupQueries: 2, allowanceMs: 60_000 },
+  forwarding: { transports: FORWARDING_TRANSPORTS, auditOff: ['in-memory'], calls: 10, runs: 2, warmupCalls: 2, allowanceMs: 60_000 },
+  throughput: { clients: [1, 32], durationMs: 1_000, warmupMs: 200, runs: 1, allowanceMs: 60_000 },
+  memory: { size: TOOLS, embedders: ['lexical', 'transformers'], servedQueries: 3, runs: 1, allowanceMs: 60_000 },
+  contextCost: { catalogSize: TOOLS, queries: 2, allowanceMs: 60_000 },
+  indexBuild: { sizes: [TOOLS], embedder: 'transformers', firstStartRuns: 1, warmRuns: 1, firstStartLimitMs: 60_000, allowanceMs: 60_000 },
+};
+
+function expectSpread(value: Spread, runs: number): void {
+  expect(value.runs).toBe(runs);
+  expect(Number.isFinite(value.median)).toBe(true);
+  expect(value.min).toBeLessThanOrEqual(value.median);
+  expect(value.median).toBeLessThanOrEqual(value.max);
+}
+
+function expectLatency(latency: LatencySpread, runs: number, samples: number): void {
+  expect(latency.samples).toBe(samples);
+  for (const percentile of [latency.p50, latency.p95, latency.p99]) {
+    expectSpread(percentile, runs);
+    expect(percentile.min).toBeGreaterThan(0);
+  }
+  expect(latency.p50.median).toBeLessThanOrEqual(latency.p95.median);
+  expect(latency.p95.median).toBeLessThanOrEqual(latency.p99.median);
+}
+
+describe('npm run bench building blocks (smoke)', () => {
+  let dir: string;
+  let report: BenchReport;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'toolscope-bench-smoke-'));
+    const run = await runBench({
+      plan: SMOKE_PLAN,
+      datasetsRoot: join(SHARED_ROOT, 'datasets'),
+      stateRoot: join(dir, 'state'),
+      workDir: dir,
+      command: 'bench smoke test',
+    });
+    // What run.ts writes: the report must survive JSON.
+    report = JSON.parse(JSON.stringify(run)) as BenchReport;
+  }, 400_000);
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('finishes every section within its allowance', () => {
+    const sections = report.sections;
+    for (const name of ['stateCache', 'routing', 'forwarding', 'throughput', 'memory', 'contextCost', 'indexBuild'] as const) {
+      expect({ name, status: sections[name]?.status, note: sections[name]?.note }).toEqual({ name, status: 'done', note: undefined });
+    }
+    expect(report.elapsedMs).toBeLessThan(SMOKE_PLAN.deadlineMs);
+    expect(report.machine.cpus).toBeGreaterThan(0);
+    expect(report.catalog).toMatchObject({ largest: TOOLS, datasets: ['mcp-catalog'], queries: QUERIES });
+  });
+
+  it('fills the warm state folders once, embedding each tool for each embedder', () => {
+    const fills = report.sections.stateCache!.result.fills;
+    expect(fills.map(({ embedder, size, status, embeddedTools }) => ({ embedder, size, status, embeddedTools }))).toEqual([
+      { embedder: 'transformers', size: TOOLS, status: 'filled', embeddedTools: TOOLS },
+      { embedder: 'use-lite', size: TOOLS, status: 'filled', embeddedTools: TOOLS },
+    ]);
+  });
+
+  it('routes every query with each embedder and reports p50 <= p95 <= p99', () => {
+    const routing = report.sections.routing!.result;
+    expect(routing.skipped).toEqual([]);
+    expect(routing.rows.map((row) => [row.embedder, row.retriever, row.tools])).toEqual([
+      ['lexical', 'bm25', TOOLS],
+      ['use-lite', 'hybrid', TOOLS],
+      ['transformers', 'hybrid', TOOLS],
+    ]);
+    expect(routing.rows.map((row) => row.embedderId)).toEqual(['none', 'use-lite', 'transformers:minilm-l6-random:fp32']);
+    for (const row of routing.rows) expectLatency(row.latencyMs, 2, QUERIES);
+    expect(routing.queryEmbedding.map((entry) => entry.embedder)).toEqual(['use-lite', 'transformers']);
+    for (const entry of routing.queryEmbedding) expectLatency(entry.latencyMs, 1, QUERIES);
+  });
+
+  it('compares direct and through-toolscope calls on every transport, with the full pipeline read from the gateway', () => {
+    const forwarding = report.sections.forwarding!.result;
+    expect(forwarding.rows.map((row) => [row.transport, row.pipeline])).toEqual([
+      ['in-memory', 'full'],
+      ['stdio', 'full'],
+      ['streamable-http', 'full'],
+      ['in-memory', 'audit off'],
+    ]);
+    expect(forwarding.stages).toEqual(['audit', 'authenticate', 'scope', 'validate', 'approve', 'rate-limit', 'forward']);
+    for (const row of forwarding.rows) {
+      expectLatency(row.directMs, 2, 10);
+      expectLatency(row.throughToolscopeMs, 2, 10);
+      expectSpread(row.addedP50Ms, 2);
+      expectSpread(row.ratioP50, 2);
+      expect(row.ratioP50.min).toBeGreaterThan(0);
+    }
+  });
+
+  it('measures throughput over Streamable HTTP at each client count without errors', () => {
+    const throughput = report.sections.throughput!.result;
+    expect(throughput.stages).toContain('audit');
+    expect(throughput.rows.map((row) => row.clients)).toEqual([1, 32]);
+    for (const row of throughput.rows) {
+      expect(row.errors).toBe(0);
+      expect(row.firstErrors).toEqual([]);
+      expectSpread(row.callsPerSecond, 1);
+      expect(row.callsPerSecond.median).toBeGreaterThan(0);
+      expect(row.cpuCores.toolscope).toBeGreaterThan(0);
+    }
+  });
+
+  it('embeds every tool on a first start and none on the warm restart', () => {
+    const [row] = report.sections.indexBuild!.result.rows;
+    expect(row).toMatchObject({ tools: TOOLS, embedder: 'transformers:minilm-l6-random:fp32', warmFrom: 'this first start' });
+    expect(row!.firstStart!.embeddedTools).toBe(TOOLS);
+    expect(row!.warmRestart!.embeddedTools).toBe(0);
+    expect(row!.firstStartCut).toBeUndefined();
+    for (const times of [row!.firstStart!, row!.warmRestart!]) {
+      expect(times.timeToServingMs.median).toBeCloseTo(times.embedderLoadMs.median + times.indexBuildMs.median, 6);
+      expect(times.processStartToReadyMs.median).toBeGreaterThan(times.timeToServingMs.median);
+    }
+  });
+
+  it('reads the peak RSS of a serving gateway, higher with a model loaded', () => {
+    const memory = report.sections.memory!.result;
+    expect(memory.skipped).toEqual([]);
+    const [lexical, transformers] = memory.rows;
+    expect([lexical?.embedder, transformers?.embedder]).toEqual(['lexical', 'transformers']);
+    expect(lexical!.peakRssMb.median).toBeGreaterThan(20);
+    expect(transformers!.peakRssMb.median).toBeGreaterThan(lexical!.peakRssMb.median);
+    expect(transformers!.embedderId).toBe('transformers:minilm-l6-random:fp32');
+    for (const row of memory.rows) expect(row.startToServingMs.median).toBeGreaterThan(0);
+  });
+
+  it('counts the tokens a client receives for the demo config and the pooled catalog', () => {
+    const [demo, pooled] = report.sections.contextCost!.result.rows;
+    // everything, filesystem and memory list dozens of tools, each far above 20 tokens.
+    expect(demo!.tools).toBeGreaterThan(20);
+    expect(demo!.allModeTokens).toBeGreaterThan(20 * demo!.tools);
+    expect(pooled!.tools).toBe(TOOLS);
+    expect(pooled!.allModeTokens).toBeGreaterThan(20 * TOOLS);
+    for (const row of [demo!, pooled!]) {
+      if (!row.search) continue;
+      expect(row.search.listingTokens).toBeGreaterThan(0);
+      expect(row.search.perRequestTokens).toBeCloseTo(row.search.listingTokens + row.search.resultTokens.mean, 6);
+    }
+  });
+
+  it('checks every target, leaving the 10,000-tool ones unmeasured at this size', () => {
+    expect(report.targets).toHaveLength(9);
+    for (const target of report.targets) {
+      const atTargetSize = /10,000 tools/.test(target.target);
+      expect({ target: target.target, status: atTargetSize ? target.status : 'measured' }).toEqual({
+        target: target.target,
+        status: atTargetSize ? 'not measured' : 'measured',
+      });
+      if (!atTargetSize) expect(['met', 'missed']).toContain(target.status);
+    }
+    const markdown = benchMarkdown(report);
+    for (const heading of ['## Targets', '## 1. Routing', '## 2. Forwarding', '## 3. Throughput', '## 4. Index build', '## 5. Memory', '## 6. Context cost']) {
+      expect(markdown).toContain(heading);
+    }
+  });
+});

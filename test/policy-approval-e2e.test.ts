@@ -1,0 +1,163 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ElicitRequestSchema, type CallToolResult, type ElicitRequest } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateToken, hashToken } from '../src/policy/auth/token.js';
+import { runCli, servers, tempDir, waitFor, waitForTools } from './support/foundation.js';
+import { auditRecords, httpClient, refusalOf, startHttpGateway } from './support/policy.js';
+
+const opsToken = generateToken();
+const adminToken = generateToken();
+
+async function setup(timeoutSeconds: number) {
+  const dir = await tempDir();
+  const files = join(dir.path, 'files');
+  await mkdir(files);
+  const gateway = await startHttpGateway(dir.path, {
+    servers: { filesystem: servers.filesystem(files) },
+    principals: {
+      ops: { allow: ['filesystem:*'], tokenHashes: [hashToken(opsToken)] },
+      admin: { allow: ['read'], admin: true, tokenHashes: [hashToken(adminToken)] },
+    },
+    exposure: { mode: 'all' },
+    approval: { timeoutSeconds },
+  });
+  return { dir, files, gateway, configPath: join(dir.path, 'toolscope.json') };
+}
+
+const write = (client: Client, path: string) =>
+  client.callTool({ name: 'filesystem__write_file', arguments: { path, content: 'approved content' } }) as Promise<CallToolResult>;
+
+const exists = (path: string) => readFile(path, 'utf8').then(() => true, () => false);
+
+describe('destructive calls wait for a human', () => {
+  let env: Awaited<ReturnType<typeof setup>>;
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    env = await setup(60);
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    await env?.gateway.close();
+    await env?.dir.remove();
+  });
+
+  async function elicitingClient(answer: (request: ElicitRequest) => { action: 'accept' | 'decline'; content?: { approve: boolean } }) {
+    const asked: ElicitRequest[] = [];
+    const client = new Client({ name: 'eliciting', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(request);
+      return answer(request);
+    });
+    await client.connect(new StreamableHTTPClientTransport(new URL(env.gateway.url), { requestInit: { headers: { authorization: `Bearer ${opsToken}` } } }));
+    clients.push(client);
+    await waitForTools(client, ['filesystem__write_file']);
+    return { client, asked };
+  }
+
+  it('asks a client that supports elicitation, showing the tool and its arguments', async () => {
+    const { client, asked } = await elicitingClient(() => ({ action: 'accept', content: { approve: true } }));
+    const target = join(env.files, 'elicited.txt');
+    const result = await write(client, target);
+    expect(result.isError).toBeFalsy();
+    expect(await exists(target)).toBe(true);
+    expect(asked).toHaveLength(1);
+    const message = (asked[0]!.params as { message: string }).message;
+    expect(message).toMatch(/ops wants to call write_file on server "filesystem"/);
+    expect(message).toContain(target);
+  });
+
+  it('refuses when the person at the client declines', async () => {
+    const { client } = await elicitingClient(() => ({ action: 'decline' }));
+    const target = join(env.files, 'declined.txt');
+    const result = await write(client, target);
+    expect(refusalOf(result)).toMatchObject({ stage: 'approve', rule: 'approval.required[0]: destructive' });
+    expect(refusalOf(result)!.reason).toMatch(/denied by client \(decline\) via elicitation/);
+    expect(await exists(target)).toBe(false);
+  });
+
+  it('queues the call for a client without elicitation; `toolscope approvals approve` in another process releases it', async () => {
+    const client = await httpClient(env.gateway.url, opsToken);
+    clients.push(client);
+    await waitForTools(client, ['filesystem__write_file']);
+    const target = join(env.files, 'queued.txt');
+    const pending = write(client, target);
+    const listing = await waitFor(async () => {
+      const cli = await runCli(['--config', env.configPath, 'approvals', 'list', '--json']);
+      const requests = JSON.parse(cli.stdout) as Array<{ id: string; tool: string; arguments: { path: string } }>;
+      return requests.find((r) => r.arguments.path === target);
+    }, 'the queued request');
+    expect(listing.tool).toBe('filesystem__write_file');
+    expect(await exists(target)).toBe(false);
+    const approved = await runCli(['--config', env.configPath, 'approvals', 'approve', listing.id]);
+    expect(approved.stdout).toContain(`approved ${listing.id}`);
+    expect((await pending).isError).toBeFalsy();
+    expect(await exists(target)).toBe(true);
+  });
+
+  it('lets an admin principal deny over HTTP; other principals may not use the endpoint', async () => {
+    const client = await httpClient(env.gateway.url, opsToken);
+    clients.push(client);
+    await waitForTools(client, ['filesystem__write_file']);
+    const target = join(env.files, 'denied.txt');
+    const pending = write(client, target);
+    const endpoint = env.gateway.url.replace(/\/mcp$/, '/v1/approvals');
+    const asOps = await fetch(endpoint, { headers: { authorization: `Bearer ${opsToken}` } });
+    expect(asOps.status).toBe(403);
+    const id = await waitFor(async () => {
+      const response = await fetch(endpoint, { headers: { authorization: `Bearer ${adminToken}` } });
+      const { approvals } = (await response.json()) as { approvals: Array<{ id: string; arguments: { path: string } }> };
+      return approvals.find((a) => a.arguments.path === target)?.id;
+    }, 'the queued request over HTTP');
+    const denied = await fetch(endpoint, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id, decision: 'deny' }),
+    });
+    expect(denied.status).toBe(200);
+    const result = await pending;
+    expect(refusalOf(result)!.reason).toMatch(/denied by http:admin via queue/);
+    expect(await exists(target)).toBe(false);
+    const again = await fetch(endpoint, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id, decision: 'approve' }),
+    });
+    expect(again.status).toBe(404);
+  });
+
+  it('audits every approval decision', async () => {
+    const reasons = (await auditRecords(env.dir.path))
+      .filter((r) => r.tool === 'filesystem__write_file')
+      .map((r) => (r.decisions as Array<{ stage: string; reason?: string }>).find((d) => d.stage === 'approve')?.reason);
+    expect(reasons).toEqual([
+      'approved by client (accept) via elicitation',
+      'denied by client (decline) via elicitation',
+      expect.stringMatching(/^approved by cli:\S+ via queue [0-9a-f]{10}$/),
+      expect.stringMatching(/^denied by http:admin via queue [0-9a-f]{10}$/),
+    ]);
+  });
+});
+
+describe('an unanswered approval', () => {
+  it('is denied when the timeout passes', async () => {
+    const env = await setup(1);
+    const client = await httpClient(env.gateway.url, opsToken);
+    try {
+      await waitForTools(client, ['filesystem__write_file']);
+      const target = join(env.files, 'late.txt');
+      const result = await write(client, target);
+      expect(refusalOf(result)!.reason).toMatch(/denied by timeout via queue/);
+      expect(await exists(target)).toBe(false);
+      const cli = await runCli(['--config', env.configPath, 'approvals', 'list']);
+      expect(cli.stdout).toContain('no calls are waiting for approval');
+    } finally {
+      await client.close();
+      await env.gateway.close();
+      await env.dir.remove();
+    }
+  });
+});

@@ -1,0 +1,309 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  ListToolsResultSchema,
+  ToolListChangedNotificationSchema,
+  type CallToolResult,
+} from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/load.js';
+import { createGateway, type Gateway } from '../src/gateway.js';
+import { createLogger } from '../src/log.js';
+import { parseListenAddress } from '../src/server/loopback.js';
+import { serveHttp, type RunningHttpServer } from '../src/server/http.js';
+import { connectStdio, servers, tempDir, textOf, waitFor, writeConfig } from './support/foundation.js';
+
+/** What the memory server is for: its tools alone never mention remembering (see docs/retrieval.md). */
+const MEMORY_DESCRIPTION =
+  'Knowledge graph memory: remembers people, organisations, facts about them and how they relate, across conversations.';
+const READER_TOKEN = 'reader-token-for-tests-only';
+const FULL_TOKEN = 'full-token-for-tests-only';
+const sha256 = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+
+interface FoundTool {
+  name: string;
+  description: string;
+  server: string;
+  score: number;
+  inputSchema: { type: string };
+}
+
+function config(dir: string, exposure: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  return {
+    stateDir: join(dir, 'state'),
+    servers: {
+      filesystem: servers.filesystem(join(dir, 'files')),
+      memory: { ...servers.memory(), description: MEMORY_DESCRIPTION },
+      everything: servers.everything(),
+    },
+    exposure,
+    retrieval: { embedder: { backend: 'use-lite' } },
+    // Writes would otherwise wait for a human (destructive tools need approval by default).
+    approval: { required: [] },
+    ...extra,
+  };
+}
+
+async function search(client: Client, query: string, limit?: number): Promise<FoundTool[]> {
+  const result = (await client.callTool({
+    name: 'search_tools',
+    arguments: { query, ...(limit !== undefined && { limit }) },
+  })) as CallToolResult;
+  expect(result.isError ?? false).toBe(false);
+  return (result.structuredContent as { tools: FoundTool[] }).tools;
+}
+
+async function startGateway(configPath: string): Promise<{ gateway: Gateway; http: RunningHttpServer }> {
+  const gateway = createGateway(await loadConfig(configPath), { logger: createLogger('warn') });
+  await gateway.start();
+  const http = await serveHttp(gateway, parseListenAddress('127.0.0.1:0'));
+  // Every server connected and every tool embedded: rankings do not depend on timing.
+  await waitFor(() => {
+    const status = gateway.status();
+    const ready = status.servers.every((server) => server.state === 'ready');
+    return ready && status.retrieval.state === 'ready' && !status.retrieval.indexing && status.retrieval.tools === status.tools;
+  }, 'servers connected and tools indexed', 90_000);
+  return { gateway, http };
+}
+
+async function connectHttp(url: string, token?: string): Promise<Client> {
+  const client = new Client({ name: 'retrieval-test', version: '1.0.0' });
+  const requestInit = token ? { headers: { authorization: `Bearer ${token}` } } : undefined;
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), requestInit ? { requestInit } : {}));
+  return client;
+}
+
+let dir: Awaited<ReturnType<typeof tempDir>>;
+beforeAll(async () => {
+  dir = await tempDir();
+  await mkdir(join(dir.path, 'files'));
+});
+afterAll(() => dir.remove());
+
+describe('exposure mode search over stdio', () => {
+  let client: Client;
+
+  beforeAll(async () => {
+    const path = await writeConfig(dir.path, config(dir.path, { mode: 'search', pinned: ['everything__echo'] }), 'stdio.json');
+    client = await connectStdio(path);
+  });
+  afterAll(() => client?.close());
+
+  it('lists search_tools, call_tool and the pinned tools only', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name)).toEqual(['search_tools', 'call_tool', 'everything__echo']);
+    const searchTools = tools[0]!;
+    expect(searchTools.description).toMatch(/filesystem, memory \(Knowledge graph memory: .*\), everything/);
+    expect(searchTools.description).toContain('call_tool');
+    expect(searchTools.inputSchema.required).toEqual(['query']);
+  });
+
+  it('search_tools ranks filesystem__write_file first for "write text to a file"', async () => {
+    const result = (await client.callTool({ name: 'search_tools', arguments: { query: 'write text to a file' } })) as CallToolResult;
+    const found = (result.structuredContent as { tools: FoundTool[] }).tools;
+    expect(found).toHaveLength(5);
+    expect(found[0]).toMatchObject({ name: 'filesystem__write_file', server: 'filesystem' });
+    expect(found[0]!.inputSchema).toMatchObject({ type: 'object', properties: { path: {}, content: {} } });
+    expect(found[0]!.score).toBeGreaterThan(found[4]!.score);
+    // The same results as compact text for clients that only show text to the model.
+    expect(textOf(result)).toMatch(/^1\. filesystem__write_file \(server filesystem, score [\d.]+\)$/m);
+    expect(textOf(result)).toMatch(/arguments: path: string \(required\); content: string \(required\)/);
+  });
+
+  it('finds the memory tools for "remember that Alice works at Acme"', async () => {
+    const found = await search(client, 'remember that Alice works at Acme');
+    expect(found[0]!.server).toBe('memory');
+    expect(found.filter((tool) => tool.server === 'memory').length).toBeGreaterThanOrEqual(3);
+    expect(found.map((tool) => tool.name)).toContain('memory__create_entities');
+  });
+
+  it('call_tool runs a found tool end to end', async () => {
+    const path = join(dir.path, 'files', 'stdio.txt');
+    const written = (await client.callTool({
+      name: 'call_tool',
+      arguments: { name: 'filesystem__write_file', arguments: { path, content: 'written through call_tool' } },
+    })) as CallToolResult;
+    expect(written.isError ?? false).toBe(false);
+    expect(await readFile(path, 'utf8')).toBe('written through call_tool');
+    const read = await client.callTool({
+      name: 'call_tool',
+      arguments: { name: 'filesystem__read_text_file', arguments: JSON.stringify({ path }) },
+    });
+    expect(textOf(read)).toContain('written through call_tool');
+  });
+
+  it('call_tool and search_tools explain bad arguments as tool errors', async () => {
+    const unknown = (await client.callTool({ name: 'call_tool', arguments: { name: 'write_file', arguments: {} } })) as CallToolResult;
+    expect(unknown.isError).toBe(true);
+    expect(textOf(unknown)).toContain('no tool is named "write_file"');
+    const badLimit = (await client.callTool({ name: 'search_tools', arguments: { query: 'x', limit: 50 } })) as CallToolResult;
+    expect(badLimit.isError).toBe(true);
+    expect(textOf(badLimit)).toContain('`limit` must be at most 20');
+  });
+
+  it('answers tools/list with a query with the top tools for it', async () => {
+    const { tools } = await client.request(
+      { method: 'tools/list', params: { query: 'write text to a file' } },
+      ListToolsResultSchema,
+    );
+    expect(tools.length).toBeLessThanOrEqual(5);
+    expect(tools[0]!.name).toBe('filesystem__write_file');
+  });
+});
+
+describe('exposure over Streamable HTTP', () => {
+  let gateway: Gateway;
+  let http: RunningHttpServer;
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    const path = await writeConfig(
+      dir.path,
+      config(
+        dir.path,
+        { mode: 'search' },
+        {
+          principals: {
+            reader: { allow: ['memory:*'], tokenHashes: [sha256(READER_TOKEN)] },
+            full: { allow: ['*:*'], tokenHashes: [sha256(FULL_TOKEN)] },
+          },
+        },
+      ),
+      'http.json',
+    );
+    ({ gateway, http } = await startGateway(path));
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    await http?.close();
+    await gateway?.stop();
+  });
+
+  it('reports the active embedder and index in status', () => {
+    expect(gateway.status().retrieval).toMatchObject({ state: 'ready', embedder: 'use-lite', retriever: 'hybrid', tools: gateway.catalog.size });
+  });
+
+  it('search_tools and call_tool work end to end', async () => {
+    const client = await connectHttp(http.url, FULL_TOKEN);
+    clients.push(client);
+    const found = await search(client, 'remember that Alice works at Acme', 3);
+    const create = found.find((tool) => tool.name === 'memory__create_entities');
+    expect(create).toBeDefined();
+    const result = (await client.callTool({
+      name: 'call_tool',
+      arguments: {
+        name: 'memory__create_entities',
+        arguments: { entities: [{ name: 'Alice', entityType: 'person', observations: ['works at Acme'] }] },
+      },
+    })) as CallToolResult;
+    expect(result.isError ?? false).toBe(false);
+    const graph = await client.callTool({ name: 'call_tool', arguments: { name: 'memory__read_graph' } });
+    expect(textOf(graph)).toContain('works at Acme');
+  });
+
+  it('ranks only the tools the caller may call, before the top-k cut', async () => {
+    const reader = await connectHttp(http.url, READER_TOKEN);
+    clients.push(reader);
+    const found = await search(reader, 'write text to a file', 5);
+    expect(found).toHaveLength(5);
+    expect(found.every((tool) => tool.server === 'memory')).toBe(true);
+  });
+
+  it('POST /v1/route returns tool definitions in the requested format', async () => {
+    const route = (body: unknown, token = FULL_TOKEN) =>
+      fetch(http.url.replace(/\/mcp$/, '/v1/route'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
+    const openai = await route({ query: 'write text to a file', limit: 3, format: 'openai' });
+    expect(openai.status).toBe(200);
+    const openaiBody = (await openai.json()) as { tools: Array<{ type: string; function: { name: string; parameters: unknown } }> };
+    expect(openaiBody.tools).toHaveLength(3);
+    expect(openaiBody.tools[0]).toMatchObject({ type: 'function', function: { name: 'filesystem__write_file' } });
+
+    const anthropic = (await (await route({ query: 'write text to a file', format: 'anthropic' })).json()) as {
+      tools: Array<{ name: string; input_schema: unknown }>;
+    };
+    expect(anthropic.tools[0]).toMatchObject({ name: 'filesystem__write_file', input_schema: { type: 'object' } });
+
+    const mcp = (await (await route({ query: 'write text to a file', limit: 1 })).json()) as { tools: Array<{ name: string; inputSchema: unknown }> };
+    expect(mcp.tools).toEqual([expect.objectContaining({ name: 'filesystem__write_file', inputSchema: expect.any(Object) })]);
+
+    const filtered = (await (await route({ query: 'write text to a file' }, READER_TOKEN)).json()) as { tools: Array<{ name: string }> };
+    expect(filtered.tools.length).toBeGreaterThan(0);
+    expect(filtered.tools.every((tool) => tool.name.startsWith('memory__'))).toBe(true);
+
+    const bad = await route({ query: '', format: 'gemini' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/query.*format|format.*query/s);
+    expect((await route({ query: 'x' }, 'wrong-token')).status).toBe(401);
+  });
+});
+
+describe('exposure mode dynamic', () => {
+  let gateway: Gateway;
+  let http: RunningHttpServer;
+  let client: Client;
+
+  beforeAll(async () => {
+    const path = await writeConfig(dir.path, config(dir.path, { mode: 'dynamic', maxSessionTools: 4 }), 'dynamic.json');
+    ({ gateway, http } = await startGateway(path));
+    client = await connectHttp(http.url);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await http?.close();
+    await gateway?.stop();
+  });
+
+  it('adds found tools to the session list, announces it, and drops the least recently used', async () => {
+    const names = async () => (await client.listTools()).tools.map((tool) => tool.name);
+    expect(await names()).toEqual(['search_tools', 'call_tool']);
+    let notifications = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      notifications++;
+    });
+
+    const files = await search(client, 'write text to a file', 3);
+    await waitFor(() => notifications >= 1, 'tools/list_changed after the search');
+    expect(await names()).toEqual(['search_tools', 'call_tool', ...files.map((tool) => tool.name)]);
+
+    // A found tool is callable under its own name, which also makes it the most recently used.
+    const oldest = files[2]!.name;
+    await client.callTool({ name: files[2]!.name, arguments: { path: join(dir.path, 'files', 'missing.txt') } });
+
+    const memory = await search(client, 'remember that Alice works at Acme', 2);
+    await waitFor(() => notifications >= 2, 'a second tools/list_changed');
+    const listed = await names();
+    expect(listed).toHaveLength(2 + 4);
+    expect(listed.slice(2, 4)).toEqual(memory.map((tool) => tool.name));
+    expect(listed).toContain(oldest);
+    // files[1] was least recently used: it left to keep the session at four tools.
+    expect(listed).not.toContain(files[1]!.name);
+  });
+});
+
+describe('exposure mode all', () => {
+  it('lists every tool, and only the top ones for a tools/list query', async () => {
+    const path = await writeConfig(dir.path, config(dir.path, { mode: 'all' }), 'all.json');
+    const { gateway, http } = await startGateway(path);
+    const client = await connectHttp(http.url);
+    try {
+      expect((await client.listTools()).tools).toHaveLength(gateway.catalog.size);
+      const { tools } = await client.request(
+        { method: 'tools/list', params: { query: 'remember that Alice works at Acme' } },
+        ListToolsResultSchema,
+      );
+      expect(tools.length).toBeLessThanOrEqual(5);
+      expect(tools[0]!.name).toMatch(/^memory__/);
+    } finally {
+      await client.close();
+      await http.close();
+      await gateway.stop();
+    }
+  });
+});
