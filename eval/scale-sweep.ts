@@ -1,9 +1,9 @@
 /**
  * `npm run eval:scale`: recall@5 and latency as the catalog grows from 100 to 10,000 tools. The queries (and their
  * relevant tools) stay those of one dataset; the other benchmarks' tools are pooled as distractors.
- * Writes eval/reports/scale-sweep.{md,json,svg}.
+ * Writes eval/reports/scale-sweep-<dataset>.{md,json,svg} for each query dataset.
  *
- * Options: --queries-from NAME (default mcp-catalog)   --sizes 100,300,1000,3000,10000   --max-queries 200
+ * Options: --queries-from NAME,... (default mcp-catalog,metatool-single)   --sizes 100,300,1000,3000,10000   --max-queries 200
  *          --gold-budget 50 (relevant tools of the kept queries, at most)   --datasets-root DIR   --state-dir DIR
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadEmbedder } from '../src/embedding/index.js';
+import type { EvalDataset } from '../src/eval/dataset-format.js';
 import { loadEvalDataset } from '../src/eval/load-dataset.js';
 import { toolscopeVersion } from '../src/eval/package-version.js';
 import { createProgress } from '../src/eval/progress.js';
@@ -27,7 +28,7 @@ const reportsDir = join(repoRoot, 'eval', 'reports');
 
 const { values } = parseArgs({
   options: {
-    'queries-from': { type: 'string', default: OWN_CATALOG },
+    'queries-from': { type: 'string', default: `${OWN_CATALOG},metatool-single` },
     sizes: { type: 'string', default: '100,300,1000,3000,10000' },
     'max-queries': { type: 'string', default: '200' },
     'gold-budget': { type: 'string', default: '50' },
@@ -54,102 +55,112 @@ const prepared = await prepareSuiteDatasets({
 const datasets = await Promise.all(
   prepared.map(async (entry) => (await loadEvalDataset(entry.catalogFile, entry.queriesFile, { name: entry.name })).dataset),
 );
-const base = datasets.find((dataset) => dataset.name === values['queries-from']);
-if (!base) throw new Error(`--queries-from: no dataset '${values['queries-from']}' (have ${datasets.map((d) => d.name).join(', ')})`);
-const setup = scaleSetup(
-  base,
-  datasets.filter((dataset) => dataset !== base),
-  { maxQueries, goldBudget },
-);
-const available = setup.gold.length + setup.distractors.length;
-
 const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? 'warn');
 const embedder = await loadEmbedder({ backend: 'use-lite' }, logger);
-const rows: Array<{ size: number; indexBuildMs: number; embeddedTools: number; points: ScalePoint[] }> = [];
-for (const requested of sizes) {
-  const tools = catalogOfSize(setup, requested);
-  if (rows.some((row) => row.size === tools.length)) continue;
-  const progress = createProgress(`${tools.length} tools`);
-  const run = await runEvaluation(
-    { name: `${base.name}@${tools.length}`, tools, queries: setup.queries },
-    {
-      retrievers: RETRIEVER_KINDS,
-      ks: [1, 5, 10],
-      embedder,
-      // Sizes grow by adding tools, so one cache serves them all: each size embeds only its new tools.
-      stateDir: values['state-dir'],
-      onProgress: (done, total) => progress.update(done, total),
-    },
+await mkdir(reportsDir, { recursive: true });
+
+/** Runs the sweep with the queries of `base` and writes eval/reports/scale-sweep-<base>.{md,json,svg}. */
+async function sweep(base: EvalDataset): Promise<void> {
+  const setup = scaleSetup(
+    base,
+    datasets.filter((dataset) => dataset !== base),
+    { maxQueries, goldBudget },
   );
-  progress.stop();
-  const points = run.results.map((result) => ({
-    size: tools.length,
-    retriever: result.retriever,
-    recallAt5: result.metrics['recall@5'] ?? Number.NaN,
-    p50Ms: result.latencyMs.p50,
-    p95Ms: result.latencyMs.p95,
-  }));
-  rows.push({ size: tools.length, indexBuildMs: run.indexBuildMs, embeddedTools: run.embeddedTools, points });
-  process.stderr.write(`${tools.length} tools: ${points.map((p) => `${p.retriever} R@5 ${percent(p.recallAt5)}`).join(', ')}\n`);
+  const available = setup.gold.length + setup.distractors.length;
+  const rows: Array<{ size: number; indexBuildMs: number; embeddedTools: number; points: ScalePoint[] }> = [];
+  for (const requested of sizes) {
+    const tools = catalogOfSize(setup, requested);
+    if (rows.some((row) => row.size === tools.length)) continue;
+    const progress = createProgress(`${base.name} @ ${tools.length} tools`);
+    const run = await runEvaluation(
+      { name: `${base.name}@${tools.length}`, tools, queries: setup.queries },
+      {
+        retrievers: RETRIEVER_KINDS,
+        ks: [1, 5, 10],
+        embedder,
+        // Sizes grow by adding tools, so one cache serves them all: each size embeds only its new tools.
+        stateDir: values['state-dir'],
+        onProgress: (done, total) => progress.update(done, total),
+      },
+    );
+    progress.stop();
+    const points = run.results.map((result) => ({
+      size: tools.length,
+      retriever: result.retriever,
+      recallAt5: result.metrics['recall@5'] ?? Number.NaN,
+      p50Ms: result.latencyMs.p50,
+      p95Ms: result.latencyMs.p95,
+    }));
+    rows.push({ size: tools.length, indexBuildMs: run.indexBuildMs, embeddedTools: run.embeddedTools, points });
+    process.stderr.write(`${base.name} @ ${tools.length} tools: ${points.map((p) => `${p.retriever} R@5 ${percent(p.recallAt5)}`).join(', ')}\n`);
+  }
+
+  const largest = sizes[sizes.length - 1] as number;
+  const shortfall =
+    largest > available
+      ? ` The pooled datasets hold ${available} distinct tools, so the largest catalog has ${available}, not ${largest}.`
+      : '';
+  const others = datasets.filter((d) => d !== base).map((d) => d.name).join(', ');
+  const description =
+    `Queries: ${setup.queries.length} of ${base.name} (a deterministic selection whose relevant tools, ${setup.gold.length} in all, ` +
+    `are in every catalog). Distractors: the rest of ${base.name} first, then the tools of ${others} in a fixed ` +
+    `shuffled order (identical tools counted once).${shortfall} Embedder: ${embedder.id}; query decomposition on ` +
+    `(as served); toolscope ${toolscopeVersion()}.`;
+  const table = markdownTable(
+    ['tools', 'retriever', 'recall@5', 'p50 ms', 'p95 ms', 'index build s (tools embedded)'],
+    rows.flatMap((row) =>
+      row.points.map((point) => [
+        String(row.size),
+        point.retriever,
+        percent(point.recallAt5),
+        point.p50Ms.toFixed(2),
+        point.p95Ms.toFixed(2),
+        `${(row.indexBuildMs / 1000).toFixed(1)} (${row.embeddedTools})`,
+      ]),
+    ),
+  );
+  const file = `scale-sweep-${base.name}`;
+  await writeFile(
+    join(reportsDir, `${file}.md`),
+    [
+      `# Scale sweep (${base.name} queries): recall@5 and latency against catalog size`,
+      description,
+      'Index build time includes embedding only the tools not embedded before (vectors are cached by content); ' +
+        'latency is per query on this machine, including the query embedding for dense and hybrid.',
+      table,
+      `![recall@5 and latency against catalog size](${file}.svg)`,
+      '',
+    ].join('\n\n'),
+  );
+  await writeFile(
+    join(reportsDir, `${file}.json`),
+    `${JSON.stringify(
+      {
+        toolscopeVersion: toolscopeVersion(),
+        queriesFrom: base.name,
+        queryCount: setup.queries.length,
+        goldTools: setup.gold.length,
+        availableTools: available,
+        embedder: embedder.id,
+        generatedAt: new Date().toISOString(),
+        sizes: rows,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  await writeFile(
+    join(reportsDir, `${file}.svg`),
+    scaleChartSvg(
+      rows.flatMap((row) => row.points),
+      `${setup.queries.length} ${base.name} queries; distractors from the other benchmarks; embedder ${embedder.id}`,
+    ),
+  );
+  process.stderr.write(`written eval/reports/${file}.{md,json,svg}\n`);
 }
 
-const shortfall =
-  sizes[sizes.length - 1]! > available
-    ? ` The pooled datasets hold ${available} distinct tools, so the largest catalog has ${available}, not ${sizes[sizes.length - 1]}.`
-    : '';
-const description =
-  `Queries: ${setup.queries.length} of ${base.name} (a deterministic selection whose relevant tools, ${setup.gold.length} in all, ` +
-  `are in every catalog). Distractors: the rest of ${base.name} first, then the tools of ` +
-  `${datasets.filter((d) => d !== base).map((d) => d.name).join(', ')} in a fixed shuffled order (identical tools counted once).` +
-  `${shortfall} Embedder: ${embedder.id}; query decomposition on (as served); toolscope ${toolscopeVersion()}.`;
-const table = markdownTable(
-  ['tools', 'retriever', 'recall@5', 'p50 ms', 'p95 ms', 'index build s (tools embedded)'],
-  rows.flatMap((row) =>
-    row.points.map((point) => [
-      String(row.size),
-      point.retriever,
-      percent(point.recallAt5),
-      point.p50Ms.toFixed(2),
-      point.p95Ms.toFixed(2),
-      `${(row.indexBuildMs / 1000).toFixed(1)} (${row.embeddedTools})`,
-    ]),
-  ),
-);
-await mkdir(reportsDir, { recursive: true });
-await writeFile(
-  join(reportsDir, 'scale-sweep.md'),
-  [
-    '# Scale sweep: recall@5 and latency against catalog size',
-    description,
-    'Index build time includes embedding only the tools new at that size (earlier sizes\' vectors are cached); ' +
-      'latency is per query on this machine, including the query embedding for dense and hybrid.',
-    table,
-    '![recall@5 and latency against catalog size](scale-sweep.svg)',
-    '',
-  ].join('\n\n'),
-);
-await writeFile(
-  join(reportsDir, 'scale-sweep.json'),
-  `${JSON.stringify(
-    {
-      toolscopeVersion: toolscopeVersion(),
-      queriesFrom: base.name,
-      queryCount: setup.queries.length,
-      goldTools: setup.gold.length,
-      availableTools: available,
-      embedder: embedder.id,
-      generatedAt: new Date().toISOString(),
-      sizes: rows,
-    },
-    null,
-    2,
-  )}\n`,
-);
-await writeFile(
-  join(reportsDir, 'scale-sweep.svg'),
-  scaleChartSvg(
-    rows.flatMap((row) => row.points),
-    `${setup.queries.length} ${base.name} queries; distractors from the other benchmarks; embedder ${embedder.id}`,
-  ),
-);
-process.stderr.write('scale sweep written to eval/reports/scale-sweep.{md,json,svg}\n');
+for (const name of values['queries-from'].split(',').map((part) => part.trim())) {
+  const base = datasets.find((dataset) => dataset.name === name);
+  if (!base) throw new Error(`--queries-from: no dataset '${name}' (have ${datasets.map((d) => d.name).join(', ')})`);
+  await sweep(base);
+}

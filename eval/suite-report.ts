@@ -1,5 +1,5 @@
 import type { EvalReport } from '../src/eval/eval-report.js';
-import { markdownTable, percent, type ReportSection } from '../src/eval/report-markdown.js';
+import { markdownTable, percent, summaryTable, type ReportSection } from '../src/eval/report-markdown.js';
 import { baselinesFor, NO_PUBLISHED_BASELINE, type PublishedBaseline } from './baselines.js';
 
 /** The retriever toolscope serves by default: the one held against BM25 and the published baselines. */
@@ -26,7 +26,7 @@ export function baselineSection(report: EvalReport): ReportSection {
     return { title: 'Published baselines', body: NO_PUBLISHED_BASELINE[report.dataset] ?? 'None listed in NOTES.md.' };
   }
   const rows = baselines.map((baseline) => [
-    baseline.system,
+    `${baseline.system}${baseline.sameCorpus === false ? ' (different corpus)' : ''}`,
     baseline.zeroShot ? 'yes' : 'no (trained)',
     baseline.metric,
     percent(baseline.value),
@@ -41,6 +41,14 @@ export function baselineSection(report: EvalReport): ReportSection {
     (caveat) => `- Caveat: ${caveat}`,
   );
   return { title: 'Published baselines', body: [table, '', ...sources, ...caveats].join('\n') };
+}
+
+/** The same queries through the bare retrievers: shows what query decomposition adds or costs. */
+export function ablationSection(bare: EvalReport): ReportSection {
+  return {
+    title: 'Without query decomposition (bare retrievers)',
+    body: `Same queries, each searched as one piece.\n\n${summaryTable(bare, 5)}`,
+  };
 }
 
 export function datasetSection(notes: readonly string[]): ReportSection {

@@ -22,13 +22,27 @@ function baselineVerdicts(report: EvalReport): string {
     .map((baseline) => {
       const ours = metricOf(report, DEFAULT_RETRIEVER, baseline.metric);
       const verdict = ours !== undefined && ours > baseline.value ? 'beaten' : 'NOT beaten';
-      return `${baseline.metric} ${percent(baseline.value)} (${baseline.system}) vs ${percent(ours)}: ${verdict}`;
+      const corpus = baseline.sameCorpus === false ? ', different corpus' : '';
+      return `${baseline.metric} ${percent(baseline.value)} (${baseline.system}) vs ${percent(ours)}: ${verdict}${corpus}`;
     })
     .join('; ');
 }
 
-/** One row per dataset at k=5, then how each stated goal fares. */
-export function renderSuiteSummary(reports: readonly EvalReport[]): string {
+function ablationTable(reports: readonly EvalReport[], bare: readonly EvalReport[]): string {
+  const rows = bare.map((report) => {
+    const served = reports.find((candidate) => candidate.dataset === report.dataset);
+    const cells = ['bm25', 'dense', 'hybrid'].map((retriever) => {
+      const without = metricOf(report, retriever, 'recall@5') ?? Number.NaN;
+      const withDecomposition = served ? metricOf(served, retriever, 'recall@5') : undefined;
+      return withDecomposition === undefined ? percent(without) : `${percent(without)} (${signedPoints(withDecomposition - without)})`;
+    });
+    return [report.dataset, ...cells];
+  });
+  return markdownTable(['dataset', 'BM25 R@5', 'dense R@5', 'hybrid R@5'], rows);
+}
+
+/** One row per dataset at k=5, then how each stated goal fares; with `bare`, the no-decomposition ablation too. */
+export function renderSuiteSummary(reports: readonly EvalReport[], bare: readonly EvalReport[] = []): string {
   const rows = reports.map((report) => {
     const bm25 = metricOf(report, 'bm25', 'recall@5') ?? Number.NaN;
     const hybrid = metricOf(report, DEFAULT_RETRIEVER, 'recall@5') ?? Number.NaN;
@@ -74,6 +88,13 @@ export function renderSuiteSummary(reports: readonly EvalReport[]): string {
     table,
     '## Goals',
     goals.join('\n'),
+    ...(bare.length > 0
+      ? [
+          '## Without query decomposition',
+          'recall@5 of the bare retrievers on the same queries; in brackets what decomposition (as served) adds.',
+          ablationTable(reports, bare),
+        ]
+      : []),
     '',
   ].join('\n\n');
 }

@@ -22,12 +22,12 @@ const SMOKE_PLAN: BenchPlan = {
   datasets: new Set(['mcp-catalog']),
   queries: QUERIES,
   stateCache: { embedders: ['transformers', 'use-lite'], allowanceMs: 120_000 },
-  routing: { sizes: [TOOLS], embedders: ['lexical', 'use-lite', 'transformers'], runs: 2, warmupQueries: 2, allowanceMs: 60_000 },
+  routing: { sizes: [TOOLS], gatewaySizes: [TOOLS], embedders: ['lexical', 'use-lite', 'transformers'], runs: 2, warmupQueries: 2, allowanceMs: 60_000 },
   forwarding: { transports: FORWARDING_TRANSPORTS, auditOff: ['in-memory'], calls: 10, runs: 2, warmupCalls: 2, allowanceMs: 60_000 },
   throughput: { clients: [1, 32], durationMs: 1_000, warmupMs: 200, runs: 1, allowanceMs: 60_000 },
-  memory: { size: TOOLS, embedders: ['lexical', 'transformers'], servedQueries: 3, runs: 1, allowanceMs: 60_000 },
+  memory: { size: TOOLS, gatewaySize: TOOLS, embedders: ['lexical', 'transformers'], servedQueries: 3, runs: 1, allowanceMs: 60_000 },
   contextCost: { catalogSize: TOOLS, queries: 2, allowanceMs: 60_000 },
-  indexBuild: { sizes: [TOOLS], embedder: 'transformers', firstStartRuns: 1, warmRuns: 1, firstStartLimitMs: 60_000, allowanceMs: 60_000 },
+  indexBuild: { sizes: [TOOLS], embedder: 'transformers', firstStartRuns: 1, warmRuns: 1, firstStartLimitMs: 60_000, gatewayStartLimitMs: 60_000, allowanceMs: 60_000 },
 };
 
 function expectSpread(value: Spread, runs: number): void {
@@ -86,15 +86,19 @@ describe('npm run bench building blocks (smoke)', () => {
     ]);
   });
 
-  it('routes every query with each embedder and reports p50 <= p95 <= p99', () => {
+  it('routes every query with each embedder, through the route API and search_tools, with p50 <= p95 <= p99', () => {
     const routing = report.sections.routing!.result;
     expect(routing.skipped).toEqual([]);
-    expect(routing.rows.map((row) => [row.embedder, row.retriever, row.tools])).toEqual([
-      ['lexical', 'bm25', TOOLS],
-      ['use-lite', 'hybrid', TOOLS],
-      ['transformers', 'hybrid', TOOLS],
+    expect(routing.rows.map((row) => [row.path, row.embedder, row.retriever, row.tools])).toEqual([
+      ['route API', 'lexical', 'bm25', TOOLS],
+      ['search_tools', 'lexical', 'bm25', TOOLS],
+      ['route API', 'use-lite', 'hybrid', TOOLS],
+      ['search_tools', 'use-lite', 'hybrid', TOOLS],
+      ['route API', 'transformers', 'hybrid', TOOLS],
+      ['search_tools', 'transformers', 'hybrid', TOOLS],
     ]);
-    expect(routing.rows.map((row) => row.embedderId)).toEqual(['none', 'use-lite', 'transformers:minilm-l6-random:fp32']);
+    const transformersId = 'transformers:minilm-l6-random:fp32';
+    expect(routing.rows.map((row) => row.embedderId)).toEqual(['none', 'none', 'use-lite', 'use-lite', transformersId, transformersId]);
     for (const row of routing.rows) expectLatency(row.latencyMs, 2, QUERIES);
     expect(routing.queryEmbedding.map((entry) => entry.embedder)).toEqual(['use-lite', 'transformers']);
     for (const entry of routing.queryEmbedding) expectLatency(entry.latencyMs, 1, QUERIES);
@@ -131,7 +135,7 @@ describe('npm run bench building blocks (smoke)', () => {
     }
   });
 
-  it('embeds every tool on a first start and none on the warm restart', () => {
+  it('embeds every tool on a first start and none on the warm restart, and times a whole gateway warm start', () => {
     const [row] = report.sections.indexBuild!.result.rows;
     expect(row).toMatchObject({ tools: TOOLS, embedder: 'transformers:minilm-l6-random:fp32', warmFrom: 'this first start' });
     expect(row!.firstStart!.embeddedTools).toBe(TOOLS);
@@ -141,17 +145,27 @@ describe('npm run bench building blocks (smoke)', () => {
       expect(times.timeToServingMs.median).toBeCloseTo(times.embedderLoadMs.median + times.indexBuildMs.median, 6);
       expect(times.processStartToReadyMs.median).toBeGreaterThan(times.timeToServingMs.median);
     }
+    const gateway = row!.gatewayWarmStart as { startToServingMs: number; processStartToReadyMs: number };
+    expect(gateway.startToServingMs).toBeGreaterThan(0);
+    expect(gateway.processStartToReadyMs).toBeGreaterThan(gateway.startToServingMs);
   });
 
-  it('reads the peak RSS of a serving gateway, higher with a model loaded', () => {
+  it('reads the peak RSS of a serving router and gateway, higher with a model loaded', () => {
     const memory = report.sections.memory!.result;
     expect(memory.skipped).toEqual([]);
-    const [lexical, transformers] = memory.rows;
-    expect([lexical?.embedder, transformers?.embedder]).toEqual(['lexical', 'transformers']);
-    expect(lexical!.peakRssMb.median).toBeGreaterThan(20);
-    expect(transformers!.peakRssMb.median).toBeGreaterThan(lexical!.peakRssMb.median);
-    expect(transformers!.embedderId).toBe('transformers:minilm-l6-random:fp32');
-    for (const row of memory.rows) expect(row.startToServingMs.median).toBeGreaterThan(0);
+    expect(memory.rows.map((row) => [row.process, row.embedder, row.tools])).toEqual([
+      ['router', 'lexical', TOOLS],
+      ['router', 'transformers', TOOLS],
+      ['gateway', 'lexical', TOOLS],
+      ['gateway', 'transformers', TOOLS],
+    ]);
+    const [router, routerWithModel, gateway, gatewayWithModel] = memory.rows;
+    expect(routerWithModel!.embedderId).toBe('transformers:minilm-l6-random:fp32');
+    expect(gatewayWithModel!.embedderId).toBe('transformers:minilm-l6-random:fp32');
+    for (const row of memory.rows) expectSpread(row.peakRssMb, 1);
+    expect(router!.peakRssMb.median).toBeGreaterThan(20);
+    expect(routerWithModel!.peakRssMb.median).toBeGreaterThan(router!.peakRssMb.median);
+    expect(gatewayWithModel!.peakRssMb.median).toBeGreaterThan(gateway!.peakRssMb.median);
   });
 
   it('counts the tokens a client receives for the demo config and the pooled catalog', () => {

@@ -59,7 +59,7 @@ describe('downstream faults (real child processes behind toolscope serve)', () =
     expect(textOf(await call('faulty__echo', { text: 'back' }))).toBe('back');
   });
 
-  it('a server that hangs: the call times out, the child is killed (it ignores SIGTERM) and replaced', async () => {
+  it('a server that hangs: the call times out, the unresponsive child is killed (it ignores SIGTERM) and replaced', async () => {
     const before = await waitForReady(stateDir, 'faulty');
     const hung = call('faulty__hang');
     // The other server answers while the call hangs.
@@ -68,13 +68,24 @@ describe('downstream faults (real child processes behind toolscope serve)', () =
     expect(result.isError).toBe(true);
     expect(textOf(result)).toBe(
       `server "faulty" failed: no answer within ${TIMEOUT_MS} ms (timeoutMs); the call was cancelled; ` +
-        'the server was presumed hung and is being restarted (restartOnTimeout)',
+        'the server did not answer a ping either and is being restarted (restartWhenHung)',
     );
     await waitFor(() => !isAlive(before.pid!), `the hung child ${before.pid} to be killed`, 15_000);
     const after = await waitForReady(stateDir, 'faulty', (status) => status.pid !== before.pid);
     expect(after.restarts).toBe(before.restarts + 1);
     expect(after.lastError).toMatch(/no answer within/);
     expect(textOf(await call('faulty__echo', { text: 'fresh' }))).toBe('fresh');
+  });
+
+  it('a call that times out on a server still answering pings fails alone: the server is kept', async () => {
+    const before = await waitForReady(stateDir, 'faulty');
+    const result = await call('faulty__stall');
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe(`server "faulty" failed: no answer within ${TIMEOUT_MS} ms (timeoutMs); the call was cancelled`);
+    expect(textOf(await call('faulty__echo', { text: 'same child' }))).toBe('same child');
+    const after = await waitForReady(stateDir, 'faulty');
+    expect(after.pid).toBe(before.pid);
+    expect(after.restarts).toBe(before.restarts);
   });
 
   it('garbage on stdout is skipped: the call is answered on the same connection', async () => {
@@ -128,6 +139,7 @@ describe('downstream faults (real child processes behind toolscope serve)', () =
     const outcomes = (tool: string) => callRecords.filter((record) => record.tool === tool).map((record) => record.outcome);
     expect(outcomes('faulty__crash')).toEqual(['tool-error']);
     expect(outcomes('faulty__hang')).toEqual(['tool-error']);
+    expect(outcomes('faulty__stall')).toEqual(['tool-error']);
     expect(outcomes('faulty__garbage')).toEqual(['ok']);
   });
 });

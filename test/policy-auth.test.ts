@@ -1,12 +1,16 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Principals } from '../src/policy/auth/principals.js';
-import { generateToken, hashToken, looksLikeToken } from '../src/policy/auth/token.js';
+import { generateToken, hashToken } from '../src/policy/auth/token.js';
 import { TokenStore } from '../src/policy/auth/token-store.js';
+import { networkGuard } from '../src/server/http.js';
 import { runCli, tempDir } from './support/foundation.js';
 import { policyConfig, startHttpGateway } from './support/policy.js';
+
+const TOKEN_SHAPE = /^tsk_[A-Za-z0-9_-]{43}$/;
 
 let stateDir: string;
 beforeEach(async () => {
@@ -17,7 +21,7 @@ afterEach(() => rm(stateDir, { recursive: true, force: true }));
 describe('bearer tokens', () => {
   it('are random, prefixed and stored only as sha-256 hashes', async () => {
     const a = generateToken();
-    expect(looksLikeToken(a)).toBe(true);
+    expect(a).toMatch(TOKEN_SHAPE);
     expect(a).not.toBe(generateToken());
     expect(hashToken(a)).toMatch(/^sha256:[0-9a-f]{64}$/);
 
@@ -78,16 +82,19 @@ describe('tokens from `toolscope token` against a running gateway', () => {
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } }),
       });
     try {
-      // No principal anywhere: open (loopback) mode.
+      // No principal anywhere: open (loopback) mode; a network-bound endpoint would serve nobody.
       expect((await initialize()).status).toBe(200);
+      const request = {} as IncomingMessage;
+      await expect(networkGuard(gateway.gateway)(request)).rejects.toThrow(/no principals exist/);
 
       const created = await runCli(['--config', configPath, 'token', 'create', 'ci', '--scopes', 'read']);
       expect(created.code).toBe(0);
       const token = created.stdout.trim();
-      expect(looksLikeToken(token)).toBe(true);
+      expect(token).toMatch(TOKEN_SHAPE);
       expect(created.stderr).toMatch(/keeps only its hash/);
       expect((await initialize()).status).toBe(401);
       expect((await initialize(token)).status).toBe(200);
+      await expect(networkGuard(gateway.gateway)(request)).resolves.toBeUndefined();
 
       const list = await runCli(['--config', configPath, 'token', 'list']);
       const id = /^([0-9a-f]{8})\s+ci\s/m.exec(list.stdout)?.[1];

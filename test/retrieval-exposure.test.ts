@@ -89,6 +89,11 @@ describe('exposure mode search over stdio', () => {
   beforeAll(async () => {
     const path = await writeConfig(dir.path, config(dir.path, { mode: 'search', pinned: ['everything__echo'] }), 'stdio.json');
     client = await connectStdio(path);
+    // search_tools names the servers whose tools are in the catalog: wait until all three are there.
+    await waitFor(async () => {
+      const description = (await client.listTools()).tools[0]?.description ?? '';
+      return ['filesystem', 'memory (', 'everything'].every((server) => description.includes(server));
+    }, 'all three servers in the catalog', 90_000);
   });
   afterAll(() => client?.close());
 
@@ -96,7 +101,8 @@ describe('exposure mode search over stdio', () => {
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name)).toEqual(['search_tools', 'call_tool', 'everything__echo']);
     const searchTools = tools[0]!;
-    expect(searchTools.description).toMatch(/filesystem, memory \(Knowledge graph memory: .*\), everything/);
+    expect(searchTools.description).toMatch(/among the 36 tools of the connected servers: /);
+    expect(searchTools.description).toContain('memory (Knowledge graph memory: remembers people');
     expect(searchTools.description).toContain('call_tool');
     expect(searchTools.inputSchema.required).toEqual(['query']);
   });
@@ -189,9 +195,8 @@ describe('exposure over Streamable HTTP', () => {
   it('search_tools and call_tool work end to end', async () => {
     const client = await connectHttp(http.url, FULL_TOKEN);
     clients.push(client);
-    const found = await search(client, 'remember that Alice works at Acme', 3);
-    const create = found.find((tool) => tool.name === 'memory__create_entities');
-    expect(create).toBeDefined();
+    const found = await search(client, 'remember that Alice works at Acme');
+    expect(found.map((tool) => tool.name)).toContain('memory__create_entities');
     const result = (await client.callTool({
       name: 'call_tool',
       arguments: {

@@ -1,6 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toJsonl } from '../../src/eval/jsonl.js';
+import { writeFileAtomic } from '../../src/fs/atomic-write.js';
 import type { DatasetAdapter } from './adapter.js';
 
 export interface MaterializedDataset {
@@ -24,7 +25,8 @@ export async function materializeDataset(
   await mkdir(dir, { recursive: true });
   const catalogFile = join(dir, 'catalog.jsonl');
   const queriesFile = join(dir, 'queries.jsonl');
-  await writeFile(catalogFile, toJsonl(converted.tools));
-  await writeFile(queriesFile, toJsonl(converted.queries));
+  // Atomic: another eval or bench run may be reading the same cache while this one rewrites it.
+  await writeFileAtomic(catalogFile, toJsonl(converted.tools));
+  await writeFileAtomic(queriesFile, toJsonl(converted.queries));
   return { name: adapter.name, catalogFile, queriesFile, notes: [adapter.description, ...converted.notes] };
 }

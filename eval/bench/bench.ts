@@ -80,7 +80,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   );
   // Last: first starts embed for as long as they are allowed, so this section takes whatever time is left.
   await section('indexBuild', plan.indexBuild.allowanceMs, { rows: [] }, (signal, result) =>
-    indexBuildBench(plan.indexBuild, catalogFile, states, signal, result),
+    indexBuildBench(plan.indexBuild, catalogFile, queriesFile, states, signal, result),
   );
   return report();
 }

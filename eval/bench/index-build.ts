@@ -37,6 +37,11 @@ export interface IndexBuildRow {
   readonly warmRestart?: StartTimes;
   /** Where the warm restart's state folder came from. */
   readonly warmFrom?: 'this first start' | 'the bench state cache';
+  /**
+   * A whole gateway's warm start from the same state folder: policy (pinning checks every tool) and tool search
+   * included, catalog in hand to search ready. One run; `cutAtMs` when it hit its limit.
+   */
+  readonly gatewayWarmStart?: { readonly startToServingMs: number; readonly processStartToReadyMs: number } | { readonly cutAtMs: number };
   readonly notes: string[];
 }
 
@@ -51,6 +56,7 @@ export interface IndexBuildResult {
 export async function indexBuildBench(
   plan: BenchPlan['indexBuild'],
   catalogFile: string,
+  queriesFile: string,
   states: StateCache,
   signal: AbortSignal,
   result: IndexBuildResult,
@@ -94,12 +100,14 @@ export async function indexBuildBench(
         const started = await startOnce(catalogFile, size, plan.embedder, warmState, signal);
         if ('ready' in started) warm.push(started.ready);
       }
+      const gatewayWarmStart = warmState && (await gatewayStart(catalogFile, queriesFile, size, plan, warmState, signal));
       result.rows.push({
         tools: size,
         embedder: String((first[0] ?? warm[0])?.embedder ?? plan.embedder),
         ...(first.length > 0 && { firstStart: startTimes(first) }),
         ...(cut && { firstStartCut: cut }),
         ...(warm.length > 0 && { warmRestart: startTimes(warm), warmFrom }),
+        ...(gatewayWarmStart && { gatewayWarmStart }),
         notes,
       });
     } finally {
@@ -128,6 +136,29 @@ async function startOnce(
     if (!limit.aborted) throw error;
     const last = child.take('progress').pop();
     return { progress: { embeddedTools: Number(last?.embedded ?? 0), embeddingMs: Number(last?.elapsedMs ?? limitMs) } };
+  } finally {
+    await child.close();
+  }
+}
+
+async function gatewayStart(
+  catalogFile: string,
+  queriesFile: string,
+  size: number,
+  plan: BenchPlan['indexBuild'],
+  stateDir: string,
+  signal: AbortSignal,
+): Promise<IndexBuildRow['gatewayWarmStart']> {
+  throwIfCut(signal);
+  const limit = AbortSignal.any([signal, AbortSignal.timeout(plan.gatewayStartLimitMs)]);
+  const child = new BenchChild('search-child.ts', [catalogFile, String(size), plan.embedder, stateDir, queriesFile, '0'], { signal: limit });
+  try {
+    const ready = await child.next('ready');
+    return { startToServingMs: Number(ready.startToServingMs), processStartToReadyMs: Number(ready.processStartToReadyMs) };
+  } catch (error) {
+    throwIfCut(signal);
+    if (!limit.aborted) throw error;
+    return { cutAtMs: plan.gatewayStartLimitMs };
   } finally {
     await child.close();
   }

@@ -8,14 +8,16 @@ import type { BenchPlan } from './plan.js';
 import type { StateCache } from './state-cache.js';
 import { spread, type Spread } from './stats.js';
 
+/** `router`: createRouter with the embedder (retrieval alone); `gateway`: a whole toolscope gateway in search mode. */
+export type ServingProcess = 'router' | 'gateway';
+
 export interface MemoryRow {
+  readonly process: ServingProcess;
   readonly embedder: EmbedderChoice;
   readonly embedderId: string;
   readonly tools: number;
   /** VmHWM of the serving process: peak resident set size, MB. */
   readonly peakRssMb: Spread;
-  /** The gateway's warm start in that process: catalog in hand to search ready (embedder load and index build). */
-  readonly startToServingMs: Spread;
   readonly servedQueries: number;
 }
 
@@ -25,8 +27,8 @@ export interface MemoryResult {
 }
 
 /**
- * Peak RSS of a toolscope gateway serving the catalog in `search` mode: a fresh process per run starts warm (as a
- * restart would), answers `search_tools` for real queries, then reads its own VmHWM.
+ * Peak RSS while serving: a fresh process per run starts warm over the catalog (state folder in place, as a restart
+ * would), routes real queries (route API, or `search_tools` for a gateway), then reads its own VmHWM.
  */
 export async function memoryBench(
   plan: BenchPlan['memory'],
@@ -36,42 +38,39 @@ export async function memoryBench(
   signal: AbortSignal,
   result: MemoryResult,
 ): Promise<void> {
-  for (const choice of plan.embedders) {
-    if (choice !== 'lexical' && !(await states.isComplete(choice, plan.size))) {
-      result.skipped.push(`${choice} at ${plan.size} tools: its embedding cache is not complete yet (run \`npm run bench -- --prepare\`)`);
-      continue;
-    }
-    const peaks: number[] = [];
-    const starts: number[] = [];
-    let embedderId = 'none';
-    for (let run = 0; run < plan.runs; run++) {
-      throwIfCut(signal);
-      const stateDir = await mkdtemp(join(tmpdir(), 'toolscope-bench-memory-'));
-      let child: BenchChild | undefined;
-      try {
-        if (choice !== 'lexical') await states.seed(choice, plan.size, stateDir);
-        child = new BenchChild(
-          'search-child.ts',
-          [catalogFile, String(plan.size), choice, stateDir, queriesFile, String(plan.servedQueries)],
-          { signal },
-        );
-        const ready = await child.next('ready');
-        embedderId = String((ready.stats as { embedder?: string | null }).embedder ?? 'none');
-        starts.push(Number(ready.startToServingMs));
-        const served = await child.next('served');
-        peaks.push(Number(served.vmHwmKb) / 1024);
-      } finally {
-        await child?.close();
-        await rm(stateDir, { recursive: true, force: true });
+  const cases: Array<{ process: ServingProcess; size: number }> = [
+    { process: 'router', size: plan.size },
+    { process: 'gateway', size: plan.gatewaySize },
+  ];
+  for (const { process, size } of cases) {
+    for (const choice of plan.embedders) {
+      if (choice !== 'lexical' && !(await states.isComplete(choice, size))) {
+        result.skipped.push(`${choice} ${process} at ${size} tools: its embedding cache is not complete yet (run \`npm run bench -- --prepare\`)`);
+        continue;
       }
+      const peaks: number[] = [];
+      let embedderId = 'none';
+      for (let run = 0; run < plan.runs; run++) {
+        throwIfCut(signal);
+        const stateDir = await mkdtemp(join(tmpdir(), 'toolscope-bench-memory-'));
+        let child: BenchChild | undefined;
+        try {
+          if (choice !== 'lexical') await states.seed(choice, size, stateDir);
+          const serve = String(plan.servedQueries);
+          child =
+            process === 'router'
+              ? new BenchChild('index-child.ts', [catalogFile, String(size), choice, stateDir, '--queries', queriesFile, '--serve', serve], { signal })
+              : new BenchChild('search-child.ts', [catalogFile, String(size), choice, stateDir, queriesFile, serve], { signal });
+          const ready = await child.next('ready');
+          embedderId = String((ready.stats as { embedder?: string | null }).embedder ?? 'none');
+          const served = await child.next('served');
+          peaks.push(Number(served.vmHwmKb) / 1024);
+        } finally {
+          await child?.close();
+          await rm(stateDir, { recursive: true, force: true });
+        }
+      }
+      result.rows.push({ process, embedder: choice, embedderId, tools: size, peakRssMb: spread(peaks), servedQueries: plan.servedQueries });
     }
-    result.rows.push({
-      embedder: choice,
-      embedderId,
-      tools: plan.size,
-      peakRssMb: spread(peaks),
-      startToServingMs: spread(starts),
-      servedQueries: plan.servedQueries,
-    });
   }
 }

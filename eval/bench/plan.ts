@@ -15,7 +15,10 @@ export interface BenchPlan {
   /** Warm state folders (embeddings) for every size the dense sections use, filled across runs. */
   readonly stateCache: { readonly embedders: readonly DenseChoice[]; readonly allowanceMs: number };
   readonly routing: {
+    /** Route API (`createRouter`) at each size. */
     readonly sizes: readonly number[];
+    /** `search_tools` through a gateway at these sizes too (a gateway start costs more: see index build). */
+    readonly gatewaySizes: readonly number[];
     readonly embedders: readonly EmbedderChoice[];
     readonly runs: number;
     readonly warmupQueries: number;
@@ -44,10 +47,15 @@ export interface BenchPlan {
     readonly warmRuns: number;
     /** Longest a single first start may embed before it is cut (and projected from its progress). */
     readonly firstStartLimitMs: number;
+    /** Longest a whole gateway's warm start may take before it is cut. */
+    readonly gatewayStartLimitMs: number;
     readonly allowanceMs: number;
   };
   readonly memory: {
+    /** A router process (createRouter) at this size. */
     readonly size: number;
+    /** A whole gateway serving `search_tools` at this size. */
+    readonly gatewaySize: number;
     readonly embedders: readonly EmbedderChoice[];
     readonly servedQueries: number;
     readonly runs: number;
@@ -69,7 +77,7 @@ export const FULL_PLAN: BenchPlan = {
   deadlineMs: 600_000,
   queries: 200,
   stateCache: { embedders: DENSE, allowanceMs: 30_000 },
-  routing: { sizes: [100, 1_000, 10_000], embedders: ALL_EMBEDDERS, runs: 3, warmupQueries: 20, allowanceMs: 150_000 },
+  routing: { sizes: [100, 1_000, 10_000], gatewaySizes: [1_000], embedders: ALL_EMBEDDERS, runs: 3, warmupQueries: 20, allowanceMs: 170_000 },
   forwarding: {
     transports: ['in-memory', 'stdio', 'streamable-http'],
     auditOff: ['in-memory', 'streamable-http'],
@@ -79,9 +87,17 @@ export const FULL_PLAN: BenchPlan = {
     allowanceMs: 50_000,
   },
   throughput: { clients: [1, 8, 32, 128], durationMs: 4_000, warmupMs: 1_000, runs: 3, allowanceMs: 70_000 },
-  memory: { size: 10_000, embedders: ALL_EMBEDDERS, servedQueries: 50, runs: 2, allowanceMs: 45_000 },
+  memory: { size: 10_000, gatewaySize: 1_000, embedders: ALL_EMBEDDERS, servedQueries: 50, runs: 2, allowanceMs: 60_000 },
   contextCost: { catalogSize: 1_000, queries: 50, allowanceMs: 35_000 },
-  indexBuild: { sizes: [1_000, 10_000], embedder: 'transformers', firstStartRuns: 2, warmRuns: 3, firstStartLimitMs: 45_000, allowanceMs: 150_000 },
+  indexBuild: {
+    sizes: [1_000, 10_000],
+    embedder: 'transformers',
+    firstStartRuns: 2,
+    warmRuns: 3,
+    firstStartLimitMs: 45_000,
+    gatewayStartLimitMs: 60_000,
+    allowanceMs: 200_000,
+  },
 };
 
 /** `npm run bench -- --quick`: the same measurements, smaller, in about a minute once the embedding caches are warm. */
@@ -90,17 +106,26 @@ export const QUICK_PLAN: BenchPlan = {
   deadlineMs: 120_000,
   queries: 40,
   stateCache: { embedders: DENSE, allowanceMs: 15_000 },
-  routing: { sizes: [100, 1_000], embedders: ALL_EMBEDDERS, runs: 2, warmupQueries: 5, allowanceMs: 15_000 },
+  routing: { sizes: [100, 1_000], gatewaySizes: [100], embedders: ALL_EMBEDDERS, runs: 2, warmupQueries: 5, allowanceMs: 20_000 },
   forwarding: { transports: ['in-memory', 'stdio', 'streamable-http'], auditOff: [], calls: 100, runs: 2, warmupCalls: 20, allowanceMs: 15_000 },
   throughput: { clients: [1, 8, 32, 128], durationMs: 1_000, warmupMs: 300, runs: 1, allowanceMs: 15_000 },
-  memory: { size: 1_000, embedders: ALL_EMBEDDERS, servedQueries: 10, runs: 1, allowanceMs: 15_000 },
+  memory: { size: 1_000, gatewaySize: 100, embedders: ALL_EMBEDDERS, servedQueries: 10, runs: 1, allowanceMs: 15_000 },
   contextCost: { catalogSize: 100, queries: 10, allowanceMs: 10_000 },
-  indexBuild: { sizes: [100, 1_000], embedder: 'transformers', firstStartRuns: 1, warmRuns: 2, firstStartLimitMs: 10_000, allowanceMs: 20_000 },
+  indexBuild: {
+    sizes: [100, 1_000],
+    embedder: 'transformers',
+    firstStartRuns: 1,
+    warmRuns: 2,
+    firstStartLimitMs: 10_000,
+    gatewayStartLimitMs: 10_000,
+    allowanceMs: 25_000,
+  },
 };
 
 /** Catalog sizes that need a warm state folder: routed with an embedder, restarted warm, or served for memory. */
 export function stateSizes(plan: BenchPlan): number[] {
-  return [...new Set([...plan.routing.sizes, ...plan.indexBuild.sizes, plan.memory.size])].sort((a, b) => a - b);
+  const sizes = [...plan.routing.sizes, ...plan.routing.gatewaySizes, ...plan.indexBuild.sizes, plan.memory.size, plan.memory.gatewaySize];
+  return [...new Set(sizes)].sort((a, b) => a - b);
 }
 
 /** The largest catalog any section of `plan` needs. */

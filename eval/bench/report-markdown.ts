@@ -1,6 +1,6 @@
 import { markdownTable } from '../../src/eval/report-markdown.js';
 import type { SectionOutcome } from './deadline.js';
-import type { CutFirstStart } from './index-build.js';
+import type { CutFirstStart, IndexBuildRow } from './index-build.js';
 import type { BenchReport, BenchSections } from './report.js';
 import type { Spread } from './stats.js';
 
@@ -69,15 +69,17 @@ function routingSection({ routing, stateCache }: Partial<BenchSections>): string
   const result = routing?.result;
   const fills = stateCache?.result.fills ?? [];
   return [
-    '## 1. Routing latency (`search_tools`, in process)',
+    '## 1. Routing latency (in process)',
     sectionStatus(routing),
-    'Each query once per run as a `search_tools` call (limit 5) over an in-memory MCP session with a gateway in `search` ' +
-      'mode, started warm over the catalog: the policy filter, retrieval with query decomposition, and the result as text ' +
-      'and structured content. No principals configured (open mode). ms.',
+    'Each query once per run, limit 5, on a warm index (state folder from the bench cache). `route API`: ' +
+      '`createRouter().route()`, retrieval with query decomposition as served, then the MCP tool definitions. ' +
+      '`search_tools`: the meta tool over an in-memory MCP session with a gateway in `search` mode (adds the policy ' +
+      'filter, MCP framing and the result text); no principals configured. ms.',
     result
       ? markdownTable(
-          ['embedder', 'tools', 'retriever', 'vector search', 'p50', 'p95', 'p99'],
+          ['path', 'embedder', 'tools', 'retriever', 'vector search', 'p50', 'p95', 'p99'],
           result.rows.map((row) => [
+            row.path,
             row.embedderId === 'none' ? 'lexical (BM25)' : row.embedderId,
             row.tools.toLocaleString('en'),
             row.retriever,
@@ -161,11 +163,22 @@ function indexBuildSection({ indexBuild }: Partial<BenchSections>): string[] {
   return [
     '## 4. Index build: first start and warm restart',
     sectionStatus(indexBuild),
-    'Each start is a fresh process: load the embedder, build the tool index (BM25 + vectors). Time to serving = embedder ' +
-      'load + index build; "from process start" adds Node/tsx startup and reading the catalog file. s.',
+    'Each start is a fresh process: load the embedder, build the tool index (BM25 + vectors) with createRouter. Time to ' +
+      'serving = embedder load + index build; "from process start" adds Node/tsx startup and reading the catalog file. ' +
+      'The whole gateway\'s warm start (one run, same state folder) adds the policy (pinning checks every tool as its ' +
+      'server arrives) and the gateway itself: catalog in hand to search ready. s.',
     result
       ? markdownTable(
-          ['tools', 'embedder', 'first start to serving', 'embedded', 'warm restart to serving', 'from process start', 'embedded on restart'],
+          [
+            'tools',
+            'embedder',
+            'first start to serving',
+            'embedded',
+            'warm restart to serving',
+            'from process start',
+            'embedded on restart',
+            'whole gateway warm start',
+          ],
           result.rows.map((row) => [
             row.tools.toLocaleString('en'),
             row.embedder,
@@ -178,6 +191,7 @@ function indexBuildSection({ indexBuild }: Partial<BenchSections>): string[] {
             row.warmRestart ? figure(row.warmRestart.timeToServingMs, 2, 1 / 1000) : 'n/a',
             row.warmRestart ? figure(row.warmRestart.processStartToReadyMs, 2, 1 / 1000) : 'n/a',
             row.warmRestart ? String(row.warmRestart.embeddedTools) : '',
+            gatewayStart(row.gatewayWarmStart),
           ]),
         )
       : '',
@@ -190,6 +204,12 @@ function indexBuildSection({ indexBuild }: Partial<BenchSections>): string[] {
   ];
 }
 
+function gatewayStart(start: IndexBuildRow['gatewayWarmStart']): string {
+  if (!start) return 'n/a';
+  if ('cutAtMs' in start) return `cut at its ${start.cutAtMs / 1000} s limit`;
+  return (start.startToServingMs / 1000).toFixed(2);
+}
+
 function cutFirstStart(cut: CutFirstStart): string {
   const projection = cut.projectedEmbeddingMs === undefined ? 'no embedding batch finished' : `embedding alone projected at ~${(cut.projectedEmbeddingMs / 1000).toFixed(0)} s`;
   return `cut at its ${cut.limitMs / 1000} s limit; ${projection}`;
@@ -200,18 +220,17 @@ function memorySection({ memory }: Partial<BenchSections>): string[] {
   return [
     '## 5. Memory: peak RSS while serving',
     sectionStatus(memory),
-    'A toolscope gateway in `search` mode, in a fresh process, starts warm over the catalog (state folder in place), ' +
-      'answers `search_tools` for real queries, then reads its VmHWM. Its warm start (catalog in hand to search ready) is ' +
-      'shown too.',
+    'A fresh process per run starts warm over the catalog with the embedder loaded, routes real queries, then reads its ' +
+      'VmHWM. `router`: createRouter (retrieval alone); `gateway`: a whole toolscope gateway answering `search_tools`.',
     result
       ? markdownTable(
-          ['embedder', 'tools', 'queries served', 'peak RSS MB', 'gateway warm start to serving s'],
+          ['process', 'embedder', 'tools', 'queries served', 'peak RSS MB'],
           result.rows.map((row) => [
+            row.process,
             row.embedderId === 'none' ? 'lexical (no model)' : row.embedderId,
             row.tools.toLocaleString('en'),
             String(row.servedQueries),
             figure(row.peakRssMb, 0),
-            figure(row.startToServingMs, 2, 1 / 1000),
           ]),
         )
       : '',

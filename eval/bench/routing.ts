@@ -3,16 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Embedder } from '../../src/embedding/index.js';
 import { LOCAL_PRINCIPAL } from '../../src/gateway.js';
+import { createLogger } from '../../src/log.js';
+import { createRouter } from '../../src/retrieval/router.js';
 import { toBenchCatalogTool, type BenchCatalog } from './bench-catalog.js';
 import { throwIfCut } from './deadline.js';
 import { loadBenchEmbedder, type EmbedderChoice } from './embedders.js';
 import { connectInMemory } from './mcp-clients.js';
 import type { BenchPlan } from './plan.js';
-import { searchTools, startSearchGateway } from './search-gateway.js';
+import { SEARCH_LIMIT, searchTools, startSearchGateway } from './search-gateway.js';
 import type { StateCache } from './state-cache.js';
 import { latencySpread, type LatencySpread } from './stats.js';
 
+/** `route API`: `createRouter().route()`; `search_tools`: the meta tool over an in-memory MCP session with a gateway. */
+export type RoutingPath = 'route API' | 'search_tools';
+
 export interface RoutingRow {
+  readonly path: RoutingPath;
   readonly embedder: EmbedderChoice;
   /** The loaded embedder's exact id (`none` for lexical). */
   readonly embedderId: string;
@@ -30,10 +36,22 @@ export interface RoutingResult {
   readonly skipped: string[];
 }
 
+/** Routes one query; what is timed. */
+type Route = (query: string) => Promise<unknown>;
+
+interface OpenRoute {
+  readonly route: Route;
+  readonly embedderId: string;
+  readonly retriever: string;
+  readonly vectorSearch: string;
+  readonly embeddedTools: number;
+  close(): Promise<void>;
+}
+
 /**
- * Routing latency as a client sees it, minus the network: `search_tools` (limit 5) over an in-memory MCP session with a
- * gateway in `search` mode (policy filter, retrieval with query decomposition, result text and structured content).
- * One gateway per embedder and catalog size, started warm; every query timed once per run.
+ * Routing latency in process, on warm indexes (state folders from the bench cache): the route API at every size, and
+ * `search_tools` through a gateway (policy filter, MCP framing, result text) at the gateway sizes. Every query is
+ * timed once per run; each run's percentiles are its own.
  */
 export async function routingBench(
   plan: BenchPlan['routing'],
@@ -42,79 +60,102 @@ export async function routingBench(
   signal: AbortSignal,
   result: RoutingResult,
 ): Promise<void> {
+  const cases = [
+    ...plan.sizes.map((size) => ({ path: 'route API' as const, size })),
+    ...plan.gatewaySizes.map((size) => ({ path: 'search_tools' as const, size })),
+  ];
   for (const choice of plan.embedders) {
     throwIfCut(signal);
-    if (choice !== 'lexical') {
-      const embedder = await loadBenchEmbedder(choice);
+    const embedder = choice === 'lexical' ? undefined : await loadBenchEmbedder(choice);
+    if (embedder) {
       result.queryEmbedding.push({ embedder: choice, embedderId: embedder.id, latencyMs: await embeddingLatency(embedder, catalog, plan, signal) });
     }
-    for (const size of plan.sizes) {
+    for (const { path, size } of cases) {
       throwIfCut(signal);
       if (choice !== 'lexical' && !(await states.isComplete(choice, size))) {
         result.skipped.push(`${choice} at ${size} tools: its embedding cache is not complete yet (run \`npm run bench -- --prepare\`)`);
         continue;
       }
-      result.rows.push(await routeOverCatalog(plan, catalog, states, choice, size, signal));
+      const stateDir = await mkdtemp(join(tmpdir(), 'toolscope-bench-routing-'));
+      try {
+        if (choice !== 'lexical') await states.seed(choice, size, stateDir);
+        const tools = catalog.tools.slice(0, size);
+        const open = path === 'route API' ? await openRouter(tools, embedder, stateDir) : await openSearchTools(tools, choice, stateDir);
+        try {
+          if (open.embeddedTools > 0) throw new Error(`${choice} at ${size} tools embedded ${open.embeddedTools} tools on a warm start`);
+          result.rows.push({
+            path,
+            embedder: choice,
+            embedderId: open.embedderId,
+            tools: size,
+            retriever: open.retriever,
+            vectorSearch: open.vectorSearch,
+            latencyMs: await timeQueries(open.route, catalog, plan, signal),
+          });
+        } finally {
+          await open.close();
+        }
+      } finally {
+        await rm(stateDir, { recursive: true, force: true });
+      }
     }
   }
 }
 
-async function routeOverCatalog(
-  plan: BenchPlan['routing'],
-  catalog: BenchCatalog,
-  states: StateCache,
-  choice: EmbedderChoice,
-  size: number,
-  signal: AbortSignal,
-): Promise<RoutingRow> {
-  const stateDir = await mkdtemp(join(tmpdir(), 'toolscope-bench-routing-'));
-  try {
-    if (choice !== 'lexical') await states.seed(choice, size, stateDir);
-    const gateway = await startSearchGateway(catalog.tools.slice(0, size).map(toBenchCatalogTool), stateDir, choice);
-    try {
-      const stats = gateway.status().retrieval;
-      if ((stats.embeddedTools ?? 0) > 0) throw new Error(`${choice} at ${size} tools embedded ${stats.embeddedTools} tools on a warm start`);
-      const session = await connectInMemory(gateway, LOCAL_PRINCIPAL);
-      try {
-        for (const query of catalog.queries.slice(0, plan.warmupQueries)) await searchTools(session.client, query);
-        const runs: number[][] = [];
-        for (let run = 0; run < plan.runs; run++) {
-          const samples: number[] = [];
-          for (const query of catalog.queries) {
-            throwIfCut(signal);
-            const started = performance.now();
-            await searchTools(session.client, query);
-            samples.push(performance.now() - started);
-          }
-          runs.push(samples);
-        }
-        return {
-          embedder: choice,
-          embedderId: stats.embedder ?? 'none',
-          tools: size,
-          retriever: stats.retriever,
-          vectorSearch: stats.vectorSearch ?? 'none',
-          latencyMs: latencySpread(runs),
-        };
-      } finally {
-        await session.close();
-      }
-    } finally {
+async function openRouter(tools: BenchCatalog['tools'], embedder: Embedder | undefined, stateDir: string): Promise<OpenRoute> {
+  const router = await createRouter({ tools: tools.map(toBenchCatalogTool), embedder: embedder ?? false, stateDir, logger: createLogger('warn') });
+  const stats = router.index.stats();
+  return {
+    route: (query) => router.route(query, { limit: SEARCH_LIMIT }),
+    embedderId: stats.embedder ?? 'none',
+    retriever: embedder ? 'hybrid' : 'bm25',
+    vectorSearch: stats.vectorSearch,
+    embeddedTools: stats.embeddedTools,
+    close: async () => router.close(),
+  };
+}
+
+async function openSearchTools(tools: BenchCatalog['tools'], choice: EmbedderChoice, stateDir: string): Promise<OpenRoute> {
+  const gateway = await startSearchGateway(tools.map(toBenchCatalogTool), stateDir, choice);
+  const stats = gateway.status().retrieval;
+  const session = await connectInMemory(gateway, LOCAL_PRINCIPAL).catch(async (error: unknown) => {
+    await gateway.stop();
+    throw error;
+  });
+  return {
+    route: (query) => searchTools(session.client, query),
+    embedderId: stats.embedder ?? 'none',
+    retriever: stats.retriever,
+    vectorSearch: stats.vectorSearch ?? 'none',
+    embeddedTools: stats.embeddedTools ?? 0,
+    close: async () => {
+      await session.close();
       await gateway.stop();
+    },
+  };
+}
+
+async function timeQueries(route: Route, catalog: BenchCatalog, plan: BenchPlan['routing'], signal: AbortSignal): Promise<LatencySpread> {
+  for (const query of catalog.queries.slice(0, plan.warmupQueries)) await route(query);
+  const runs: number[][] = [];
+  for (let run = 0; run < plan.runs; run++) {
+    const samples: number[] = [];
+    for (const query of catalog.queries) {
+      throwIfCut(signal);
+      const started = performance.now();
+      await route(query);
+      samples.push(performance.now() - started);
     }
-  } finally {
-    await rm(stateDir, { recursive: true, force: true });
+    runs.push(samples);
   }
+  return latencySpread(runs);
 }
 
 async function embeddingLatency(embedder: Embedder, catalog: BenchCatalog, plan: BenchPlan['routing'], signal: AbortSignal): Promise<LatencySpread> {
-  for (const query of catalog.queries.slice(0, plan.warmupQueries)) await embedder.embed([query]);
-  const samples: number[] = [];
-  for (const query of catalog.queries) {
-    throwIfCut(signal);
-    const started = performance.now();
-    await embedder.embed([query]);
-    samples.push(performance.now() - started);
-  }
-  return latencySpread([samples]);
+  return timeQueries(
+    (query) => embedder.embed([query]),
+    catalog,
+    { ...plan, runs: 1 },
+    signal,
+  );
 }

@@ -52,34 +52,78 @@ export class StateCache {
   async fill(embedder: DenseChoice, sizes: readonly number[], signal: AbortSignal, filled: StateFill[]): Promise<void> {
     let previous: string | undefined;
     for (const size of [...sizes].sort((a, b) => a - b)) {
-      const dir = this.dir(embedder, size);
-      const started = Date.now();
-      if (await this.isComplete(embedder, size)) {
-        filled.push({ embedder, size, status: 'cached', embeddedTools: 0, elapsedMs: 0 });
-        previous = dir;
-        continue;
-      }
-      throwIfCut(signal);
-      if (!(await exists(dir))) {
-        if (previous) await cp(previous, dir, { recursive: true });
-        else await mkdir(dir, { recursive: true });
-        await rm(join(dir, COMPLETE_MARKER), { force: true });
-      }
-      const child = new BenchChild('index-child.ts', [this.catalogFile, String(size), embedder, dir], { signal });
-      try {
-        const ready = await child.next('ready');
-        const embeddedTools = (ready.stats as { embeddedTools: number }).embeddedTools;
-        await writeFile(join(dir, COMPLETE_MARKER), JSON.stringify({ digest: this.digest(size), embedder: ready.embedder, tools: size }));
-        filled.push({ embedder, size, status: 'filled', embeddedTools, elapsedMs: Date.now() - started });
-      } catch (error) {
-        const embedded = child.take('progress').pop()?.embedded;
-        filled.push({ embedder, size, status: 'incomplete', embeddedTools: Number(embedded ?? 0), elapsedMs: Date.now() - started });
+      if (!(await this.isComplete(embedder, size))) {
         throwIfCut(signal);
-        throw error;
-      } finally {
-        await child.close();
+        const release = await this.lock(embedder, size);
+        // Another process is filling it; the larger sizes start from it, so they wait for a later run too.
+        if (!release) {
+          filled.push({ embedder, size, status: 'incomplete', embeddedTools: 0, elapsedMs: 0 });
+          return;
+        }
+        try {
+          await this.fillOne(embedder, size, previous, signal, filled);
+        } finally {
+          await release();
+        }
+      } else {
+        filled.push({ embedder, size, status: 'cached', embeddedTools: 0, elapsedMs: 0 });
       }
-      previous = dir;
+      previous = this.dir(embedder, size);
+    }
+  }
+
+  /** Brings one folder to complete: a copy of the next smaller one to start from, then a start over its catalog. */
+  private async fillOne(
+    embedder: DenseChoice,
+    size: number,
+    previous: string | undefined,
+    signal: AbortSignal,
+    filled: StateFill[],
+  ): Promise<void> {
+    const dir = this.dir(embedder, size);
+    const started = Date.now();
+    if (await this.isComplete(embedder, size)) {
+      filled.push({ embedder, size, status: 'cached', embeddedTools: 0, elapsedMs: 0 });
+      return;
+    }
+    if (!(await exists(dir))) {
+      if (previous) await cp(previous, dir, { recursive: true });
+      else await mkdir(dir, { recursive: true });
+      await rm(join(dir, COMPLETE_MARKER), { force: true });
+    }
+    const child = new BenchChild('index-child.ts', [this.catalogFile, String(size), embedder, dir], { signal });
+    try {
+      const ready = await child.next('ready');
+      const embeddedTools = (ready.stats as { embeddedTools: number }).embeddedTools;
+      await writeFile(join(dir, COMPLETE_MARKER), JSON.stringify({ digest: this.digest(size), embedder: ready.embedder, tools: size }));
+      filled.push({ embedder, size, status: 'filled', embeddedTools, elapsedMs: Date.now() - started });
+    } catch (error) {
+      const embedded = child.take('progress').pop()?.embedded;
+      filled.push({ embedder, size, status: 'incomplete', embeddedTools: Number(embedded ?? 0), elapsedMs: Date.now() - started });
+      throwIfCut(signal);
+      throw error;
+    } finally {
+      await child.close();
+    }
+  }
+
+  /**
+   * Another bench process (a `--prepare` in the background, say) may be filling the same folder: one at a time.
+   * Returns the release function, or undefined when a live process holds the folder.
+   */
+  private async lock(embedder: DenseChoice, size: number): Promise<(() => Promise<void>) | undefined> {
+    const file = `${this.dir(embedder, size)}.lock`;
+    await mkdir(join(this.root, embedder), { recursive: true });
+    for (;;) {
+      try {
+        await writeFile(file, String(process.pid), { flag: 'wx' });
+        return () => rm(file, { force: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const holder = Number(await readFile(file, 'utf8').catch(() => ''));
+        if (isAlive(holder)) return undefined;
+        await rm(file, { force: true });
+      }
     }
   }
 
@@ -99,6 +143,16 @@ export class StateCache {
       this.digests.set(size, digest);
     }
     return digest;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -8,8 +8,8 @@ const common = {
   enabled: z.boolean().default(true),
   startup: z.enum(['eager', 'lazy']).default('eager'),
   timeoutMs: z.number().int().positive().max(3_600_000).default(60_000),
-  /** A call left unanswered past `timeoutMs` means the server is hung: restart it (its other calls fail). */
-  restartOnTimeout: z.boolean().default(true),
+  /** After a call times out, ping the server; if that goes unanswered too, it is hung: restart it (its other calls fail). */
+  restartWhenHung: z.boolean().default(true),
   limits: serverLimitsSchema.optional(),
   /** What the server is for, in the admin's words: tool search indexes it with each of the server's tools. */
   description: z.string().trim().min(1).max(1_000).optional(),

@@ -134,6 +134,16 @@ export class DownstreamConnection {
     return checkResultSize(result, options.maxResultBytes);
   }
 
+  /** Whether the server answers a ping within `timeoutMs`: a server that does not is hung, not merely slow. */
+  async responds(timeoutMs: number): Promise<boolean> {
+    try {
+      await this.client.ping({ timeout: timeoutMs });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     await this.client.close();

@@ -42,6 +42,9 @@ export interface SupervisorDeps {
   readonly limits: DownstreamLimits;
 }
 
+/** How long a server whose call timed out has to answer a ping before it is taken for hung. */
+const HUNG_PING_TIMEOUT_MS = 5_000;
+
 /** A call reached a server that cannot take it right now; the message says why. */
 export class ServerUnavailable extends Error {
   constructor(message: string) {
@@ -111,7 +114,8 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
 
   /**
    * Forwards a call with the server's timeout and result limit; waits for a connection in progress, starts a
-   * lazy server. A call that times out takes the server down with it unless `restartOnTimeout` is false.
+   * lazy server. When a call times out and the server does not answer a ping either, it is hung: it is restarted
+   * (unless `restartWhenHung` is false).
    */
   async callTool(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
     const connection = await this.usableConnection();
@@ -119,9 +123,11 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
     try {
       return await connection.callTool(tool, args, options);
     } catch (error) {
-      if (!(error instanceof CallTimedOut) || !this.config.restartOnTimeout) throw error;
+      if (!(error instanceof CallTimedOut) || !this.config.restartWhenHung) throw error;
+      // Only this call was slow.
+      if (await connection.responds(Math.min(this.config.timeoutMs, HUNG_PING_TIMEOUT_MS))) throw error;
       this.recycle(connection, error.message);
-      throw new Error(`${error.message}; the server was presumed hung and is being restarted (restartOnTimeout)`);
+      throw new Error(`${error.message}; the server did not answer a ping either and is being restarted (restartWhenHung)`);
     }
   }
 
@@ -237,7 +243,7 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
     this.failed(reason, true);
   }
 
-  /** Replaces a connection whose call went unanswered: its child is killed (SIGKILL if need be), a new one started. */
+  /** Replaces a hung connection: its child is killed (SIGKILL if need be), a new one started. */
   private recycle(connection: DownstreamConnection, reason: string): void {
     if (connection !== this.connection) return;
     const closing = connection

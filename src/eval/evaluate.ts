@@ -1,10 +1,10 @@
 import type { Embedder } from '../embedding/index.js';
+import type { RetrieverKind } from '../retrieval/tool-index.js';
 import type { EvalReport } from './eval-report.js';
 import type { BadLine } from './input-error.js';
 import { loadEvalDataset } from './load-dataset.js';
 import { toolscopeVersion } from './package-version.js';
 import { createProgress } from './progress.js';
-import type { RetrieverKind } from '../retrieval/tool-index.js';
 import { runEvaluation } from './run-eval.js';
 import { deterministicSample } from './sample.js';
 

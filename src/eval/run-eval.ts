@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { Embedder } from '../embedding/index.js';
 import { toolContentHash } from '../catalog/tool-hash.js';
+import type { Embedder } from '../embedding/index.js';
 import { ToolIndex, type RetrieverKind } from '../retrieval/tool-index.js';
 import type { IndexableTool } from '../retrieval/types.js';
 import type { EvalDataset, EvalTool } from './dataset-format.js';

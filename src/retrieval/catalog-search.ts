@@ -5,7 +5,7 @@ import type { CatalogTool } from '../catalog/tool.js';
 import type { RetrievalConfig } from '../config/retrieval.js';
 import { loadEmbedder, type Embedder } from '../embedding/index.js';
 import type { Logger } from '../log.js';
-import { indexableCatalog, syncToolIndex, type ServerDescriptions } from './catalog-sync.js';
+import { syncToolIndex, type ServerDescriptions } from './catalog-sync.js';
 import { ToolIndex, type RetrieverKind, type ToolIndexStats } from './tool-index.js';
 
 export interface FoundTool {
@@ -108,11 +108,8 @@ export class CatalogSearch extends EventEmitter<{ change: [] }> implements ToolS
   private async build(): Promise<ToolIndex> {
     const { logger, serverDescriptions, stateDir } = this.options;
     const embedder = await this.loadEmbedder();
-    const index = await ToolIndex.build(indexableCatalog(this.catalog, serverDescriptions), {
-      ...(embedder && { embedder }),
-      stateDir,
-      logger,
-    });
+    // Empty at first: the sync below indexes the catalog as it is by then, and follows it from there.
+    const index = await ToolIndex.build([], { ...(embedder && { embedder }), stateDir, logger });
     const stopIndexing = syncToolIndex(index, this.catalog, {
       logger,
       ...(serverDescriptions && { serverDescriptions }),

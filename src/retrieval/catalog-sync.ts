@@ -32,20 +32,25 @@ export function indexableCatalog(catalog: Catalog, serverDescriptions?: ServerDe
 }
 
 /**
- * Keeps `index` in step with `catalog`: each change re-indexes only the tools it added or changed and drops the
- * removed ones. Returns the function that stops listening. `index.idle()` resolves once a change is applied.
+ * Keeps `index` in step with `catalog`: first brings it level with the catalog as it is now (whatever changed
+ * between building the index and this call), then re-indexes only what each change adds or alters and drops what it
+ * removes. Returns the function that stops listening. `index.idle()` resolves once the updates are applied.
  */
 export function syncToolIndex(index: ToolIndex, catalog: Catalog, options: CatalogSyncOptions = {}): () => void {
+  const report = (server: string | undefined) => (error: unknown) =>
+    options.logger?.error({ server, err: error }, 'tool index update failed');
   const apply = (change: CatalogChange) => {
     const description = options.serverDescriptions?.(change.server);
     const updated = [...change.added, ...change.changed.map(([, after]) => after)].map((tool) =>
       toIndexableTool(tool, description),
     );
     const removed = change.removed.map((tool) => tool.exposedName);
-    Promise.all([index.remove(removed), index.upsert(updated)]).catch((error: unknown) =>
-      options.logger?.error({ server: change.server, err: error }, 'tool index update failed'),
-    );
+    Promise.all([index.remove(removed), index.upsert(updated)]).catch(report(change.server));
   };
   catalog.on('change', apply);
+  const gone = index.ids().filter((id) => catalog.get(id) === undefined);
+  Promise.all([index.remove(gone), index.upsert(indexableCatalog(catalog, options.serverDescriptions))]).catch(
+    report(undefined),
+  );
   return () => catalog.off('change', apply);
 }

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Embedder } from '../embedding/index.js';
 
@@ -13,8 +13,6 @@ const KEYS_FILE = 'keys.txt';
 const META_FILE = 'meta.json';
 /** Texts per embed call (and per append to the files). */
 const EMBED_CHUNK = 256;
-/** Stale vectors tolerated before a compaction (about 20 MB at 512 dimensions). */
-const COMPACT_ABOVE_STALE = 10_000;
 
 interface CacheMeta {
   readonly embedder: string;
@@ -29,7 +27,9 @@ export function embedderStateDir(stateDir: string, embedder: Embedder): string {
 /**
  * Vectors by content key for one embedder, persisted as raw float32 rows (`vectors.f32`) beside their keys, one per
  * line (`keys.txt`, same order). New vectors are appended, so a restart or a catalog change embeds only the texts
- * it has never seen. Without a folder it is a memory-only cache.
+ * it has never seen. Nothing is ever dropped: a vector costs 1.5-2 KB, and one for a tool version that went away
+ * is ready when it comes back (servers reconnect, configs sharing a state folder); deleting the folder resets it.
+ * Without a folder it is a memory-only cache.
  */
 export class EmbeddingCache {
   private readonly vectors = new Map<string, Float32Array>();
@@ -78,24 +78,6 @@ export class EmbeddingCache {
       if (this.dir) await this.append(this.dir, chunk.map(([key]) => key), fresh);
     }
     return requests.map(({ key }) => this.vectors.get(key)!);
-  }
-
-  /**
-   * Drops vectors of content no longer in use, rewriting the files, once they are many: a few stale vectors cost
-   * little disk and spare a re-embed when a server comes back or two configs share a state folder.
-   */
-  async compact(liveKeys: ReadonlySet<string>): Promise<void> {
-    const stale = [...this.vectors.keys()].filter((key) => !liveKeys.has(key));
-    if (stale.length <= Math.max(2 * liveKeys.size, COMPACT_ABOVE_STALE)) return;
-    for (const key of stale) this.vectors.delete(key);
-    if (!this.dir) return;
-    const keys = [...this.vectors.keys()];
-    const vectorsTemp = join(this.dir, `${VECTORS_FILE}.tmp`);
-    const keysTemp = join(this.dir, `${KEYS_FILE}.tmp`);
-    await writeFile(vectorsTemp, rowsBuffer(keys.map((key) => this.vectors.get(key)!)));
-    await writeFile(keysTemp, keys.map((key) => `${key}\n`).join(''));
-    await rename(vectorsTemp, join(this.dir, VECTORS_FILE));
-    await rename(keysTemp, join(this.dir, KEYS_FILE));
   }
 
   private async load(dir: string): Promise<void> {

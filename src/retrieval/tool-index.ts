@@ -82,7 +82,6 @@ export class ToolIndex {
     }
     const index = new ToolIndex(dense, options.logger);
     await index.upsert(tools);
-    if (dense) await dense.cache.compact(new Set([...index.entries.values()].map((entry) => entry.key)));
     return index;
   }
 
@@ -96,6 +95,10 @@ export class ToolIndex {
 
   get(id: string): IndexableTool | undefined {
     return this.entries.get(id)?.tool;
+  }
+
+  ids(): string[] {
+    return [...this.entries.keys()];
   }
 
   /** Adds new tools and re-indexes changed ones; unchanged tools cost nothing (no embedding). */

@@ -35,8 +35,9 @@ function routes(gateway: Gateway, mcp: McpEndpoint): HttpRoute[] {
 export async function serveHttp(gateway: Gateway, address: ListenAddress): Promise<RunningHttpServer> {
   const mcp = new McpEndpoint(gateway);
   const table = routes(gateway, mcp);
+  const guard = isLoopbackHost(address.host) ? loopbackGuard : networkGuard(gateway);
   const server = createServer((req, res) => {
-    dispatch(table, req, res, isLoopbackHost(address.host)).catch((error: unknown) => {
+    dispatch(table, req, res, guard).catch((error: unknown) => {
       // Refused before its body was read (too big, unauthenticated): the rest of it must not be read as the next request.
       if (!req.complete && !res.headersSent) res.setHeader('connection', 'close');
       if (error instanceof HttpError) {
@@ -66,13 +67,29 @@ export async function serveHttp(gateway: Gateway, address: ListenAddress): Promi
   };
 }
 
-/**
- * On a loopback bind, the DNS-rebinding check applies. On a network bind (only allowed with authentication) clients
- * use real host names, and the bearer token, which a foreign web page cannot supply, is the defence.
- */
-async function dispatch(table: readonly HttpRoute[], req: IncomingMessage, res: ServerResponse, loopback: boolean): Promise<void> {
-  const refusal = loopback ? rebindingRefusal({ host: req.headers.host, origin: req.headers.origin }) : undefined;
+type RequestGuard = (req: IncomingMessage) => Promise<void>;
+
+/** On a loopback bind: the DNS-rebinding check (Host and Origin must be loopback). */
+const loopbackGuard: RequestGuard = async (req) => {
+  const refusal = rebindingRefusal({ host: req.headers.host, origin: req.headers.origin });
   if (refusal) throw new HttpError(403, -32000, `forbidden: ${refusal}`);
+};
+
+/**
+ * On a network bind (allowed only with authentication) clients use real host names and the bearer token, which a
+ * foreign web page cannot supply, is the defence. Should the last principal and token go while serving, nobody is
+ * served rather than everybody.
+ */
+export function networkGuard(gateway: Gateway): RequestGuard {
+  return async () => {
+    if (!(await gateway.policy.principals.enforced())) {
+      throw new HttpError(403, -32001, 'forbidden: bound to a network address, but no principals exist to authenticate callers');
+    }
+  };
+}
+
+async function dispatch(table: readonly HttpRoute[], req: IncomingMessage, res: ServerResponse, guard: RequestGuard): Promise<void> {
+  await guard(req);
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   const atPath = table.filter((route) => route.path === path);
   if (atPath.length === 0) throw new HttpError(404, -32601, `no route for ${path}`);

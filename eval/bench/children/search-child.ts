@@ -1,6 +1,7 @@
 /**
- * A toolscope gateway in `search` mode serving a catalog, in a fresh process, for the memory benchmark: starts warm
- * over the catalog, answers `search_tools` for real queries over an in-memory session, then reports its peak RSS.
+ * A toolscope gateway in `search` mode over a catalog, in a fresh process: starts (warm when the state folder holds
+ * the catalog's embeddings), then answers SERVE `search_tools` calls for real queries over an in-memory session and
+ * reports its peak RSS. For the memory benchmark, and (SERVE 0) for the gateway's warm start in the index build.
  *
  * Usage: search-child.ts CATALOG SIZE EMBEDDER STATE_DIR QUERIES_FILE SERVE
  * Sends `ready` {startToServingMs, processStartToReadyMs, stats}, then `served` {queries, vmHwmKb, vmRssKb}.
@@ -20,7 +21,7 @@ const argsSchema = z.tuple([
   z.enum(EMBEDDER_CHOICES),
   z.string().min(1),
   z.string().min(1),
-  z.coerce.number().int().positive(),
+  z.coerce.number().int().nonnegative(),
 ]);
 
 runChild(async () => {

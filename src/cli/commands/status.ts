@@ -3,6 +3,7 @@ import { configPaths } from '../../config/path-reference.js';
 import { Bubblewrap, describeSandboxSupport } from '../../downstream/sandbox.js';
 import { createLogger } from '../../log.js';
 import { readRunRecords, type RunRecord } from '../../server/run-record.js';
+import type { RetrievalStatus } from '../../retrieval/catalog-search.js';
 import { loadCommandConfig } from '../options.js';
 import { serverTable } from '../server-table.js';
 
@@ -34,5 +35,18 @@ function describe(record: RunRecord): string {
   const head =
     `toolscope serve (pid ${record.pid}) on ${where}, up since ${record.startedAt}: ` +
     `${record.status.tools} tools, exposure ${record.status.exposure}`;
-  return `${head}\nsandbox: ${describeSandboxSupport(record.status.sandbox)}\n${serverTable(record.status.servers)}`;
+  return [
+    head,
+    `sandbox: ${describeSandboxSupport(record.status.sandbox)}`,
+    `retrieval: ${describeRetrieval(record.status.retrieval)}`,
+    serverTable(record.status.servers),
+  ].join('\n');
+}
+
+function describeRetrieval(retrieval: RetrievalStatus | undefined): string {
+  if (!retrieval || retrieval.state === 'starting') return 'starting (loading the embedder)';
+  const embedder = retrieval.embedder ? `embedder ${retrieval.embedder} (${retrieval.dimensions}-d)` : 'no embedder (BM25 only)';
+  const vectors = retrieval.vectorSearch && retrieval.vectorSearch !== 'none' ? `, ${retrieval.vectorSearch} vector search` : '';
+  const indexing = retrieval.indexing ? ', embedding new tools' : '';
+  return `${retrieval.retriever}, ${embedder}, ${retrieval.tools ?? 0} tools indexed${vectors}${indexing}`;
 }

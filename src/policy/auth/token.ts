@@ -1,8 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Prefix of toolscope bearer tokens: recognisable to people and to secret scanners. */
-export const TOKEN_PREFIX = 'tsk_';
-const TOKEN_SHAPE = /^tsk_[A-Za-z0-9_-]{43}$/;
+const TOKEN_PREFIX = 'tsk_';
 
 /** A new bearer token: 256 random bits. Shown once; only its hash is kept. */
 export function generateToken(): string {
@@ -12,10 +11,6 @@ export function generateToken(): string {
 /** How tokens are stored: `sha256:<hex>`. */
 export function hashToken(token: string): string {
   return `sha256:${createHash('sha256').update(token, 'utf8').digest('hex')}`;
-}
-
-export function looksLikeToken(value: string): boolean {
-  return TOKEN_SHAPE.test(value);
 }
 
 /** Compares two stored hashes in constant time (both are fixed-length hex after the prefix). */

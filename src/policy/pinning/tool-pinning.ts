@@ -27,6 +27,7 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
   private writes: Promise<void> = Promise.resolve();
   private catalog: Catalog | undefined;
   private watcher: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
 
   constructor(
     private readonly store: PinStore,
@@ -68,7 +69,10 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
   /** Picks up `approve-tool` run by another process: polls the quarantine folder. */
   watch(intervalMs = 1000): void {
     this.watcher ??= setInterval(() => {
-      this.reload().catch((error: unknown) => this.logger.warn({ err: error }, 'cannot reload the quarantine folder'));
+      // One reload at a time: a slow disk must not pile them up.
+      this.polling ??= this.reload()
+        .catch(() => undefined)
+        .finally(() => (this.polling = undefined));
     }, intervalMs).unref();
   }
 
@@ -81,15 +85,23 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
   /**
    * Re-reads pins and quarantine from disk; releases tools whose quarantine entry an admin resolved. A tool that
    * changed again after the admin looked stays quarantined: the release covers only the definition approved.
+   * Runs in the write queue, so every entry it compares against disk has been written.
    */
-  async reload(): Promise<void> {
-    await this.writes;
-    await this.absorbApproved();
+  reload(): Promise<void> {
+    const reloaded = this.writes.then(() => this.reloadNow());
+    this.writes = reloaded.catch((error: unknown) => this.logger.warn({ err: error }, 'cannot reload the quarantine folder'));
+    return reloaded;
+  }
+
+  private async reloadNow(): Promise<void> {
+    const before = new Map(this.quarantine);
+    // Quarantine first, approvals second: `approve-tool` writes the approval before it removes the entry.
     const onDisk = new Set((await this.store.quarantined()).map((entry) => entry.tool));
-    const resolved = [...this.quarantine.keys()].filter((tool) => !onDisk.has(tool));
-    if (resolved.length === 0) return;
+    await this.absorbApproved();
     const released: string[] = [];
-    for (const name of resolved) {
+    for (const [name, entry] of before) {
+      // Still on disk, or replaced while we read (the tool changed again): not resolved.
+      if (onDisk.has(name) || this.quarantine.get(name) !== entry) continue;
       const current = this.catalog?.get(name);
       const pin = this.pins.get(name);
       if (current && pin && pin.hash !== current.hash) {

@@ -1,0 +1,240 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/load.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../src/gateway.js';
+import { createLogger } from '../src/log.js';
+import { ROOT, servers, tempDir, textOf, waitFor, waitForTools } from './support/foundation.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+async function gatewayWith(
+  config: unknown,
+  options: GatewayOptions = {},
+): Promise<{ gateway: Gateway; probeDir: string }> {
+  const dir = await tempDir();
+  cleanups.push(dir.remove);
+  const resolved = typeof config === 'function' ? (config as (dir: string) => unknown)(dir.path) : config;
+  const loaded = { path: join(dir.path, 'toolscope.json'), baseDir: dir.path, config: parseConfig({ exposure: { mode: 'all' }, ...(resolved as object) }, 'test') };
+  const gateway = createGateway(loaded, { logger: createLogger('silent'), ...options });
+  cleanups.push(() => gateway.stop());
+  await gateway.start();
+  return { gateway, probeDir: dir.path };
+}
+
+/** A real SDK client wired to one gateway session through the SDK's in-memory transport pair. */
+async function clientOf(gateway: Gateway): Promise<Client> {
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await gateway.createSession().connect(serverSide);
+  const client = new Client({ name: 'downstream-test', version: '1.0.0' });
+  await client.connect(clientSide);
+  cleanups.push(() => client.close());
+  return client;
+}
+
+describe('downstream supervision and forwarding', () => {
+  it('follows a downstream tools/list_changed and tells the client', async () => {
+    const { gateway } = await gatewayWith((dir: string) => ({ servers: { probe: servers.probe(dir) } }));
+    const client = await clientOf(gateway);
+    await waitForTools(client, ['probe__add_tool']);
+    let notified = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      notified++;
+    });
+
+    await client.callTool({ name: 'probe__add_tool', arguments: { name: 'late_tool' } });
+
+    await waitFor(() => notified > 0, 'tools/list_changed at the client');
+    const tools = (await client.listTools()).tools.map((tool) => tool.name);
+    expect(tools).toContain('probe__late_tool');
+    expect(textOf(await client.callTool({ name: 'probe__late_tool', arguments: {} }))).toBe('late_tool');
+  });
+
+  it('passes a client cancellation through to the downstream server', async () => {
+    const { gateway, probeDir } = await gatewayWith((dir: string) => ({ servers: { probe: servers.probe(dir) } }));
+    const client = await clientOf(gateway);
+    await waitForTools(client, ['probe__wait_for_cancel']);
+
+    const abort = new AbortController();
+    const call = client.callTool({ name: 'probe__wait_for_cancel', arguments: {} }, undefined, {
+      signal: abort.signal,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    abort.abort('user pressed stop');
+
+    await expect(call).rejects.toThrow();
+    await waitFor(() => access(join(probeDir, 'cancelled')).then(() => true), 'the probe to see the cancellation');
+  });
+
+  it('turns a call over the per-server timeout into a tool error naming the server', async () => {
+    const { gateway } = await gatewayWith((dir: string) => ({
+      servers: { probe: servers.probe(dir, { timeoutMs: 2_000 }) },
+    }));
+    const client = await clientOf(gateway);
+    await waitForTools(client, ['probe__sleep']);
+
+    const result = await client.callTool({ name: 'probe__sleep', arguments: { ms: 10_000 } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe('server "probe" failed: no answer within 2000 ms (timeoutMs); the call was cancelled');
+    // The connection itself is fine.
+    expect(textOf(await client.callTool({ name: 'probe__echo', arguments: { text: 'still here' } }))).toBe('still here');
+  });
+
+  it('serves immediately while a server hangs in its handshake, which then times out into backoff', async () => {
+    const hang = { command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'], timeoutMs: 1_500 };
+    const started = Date.now();
+    const { gateway } = await gatewayWith((dir: string) => ({ servers: { hang, probe: servers.probe(dir) } }));
+    expect(Date.now() - started).toBeLessThan(1_000);
+
+    const client = await clientOf(gateway);
+    await waitForTools(client, ['probe__echo']);
+    const hanging = gateway.status().servers.find((server) => server.name === 'hang')!;
+    expect(['starting', 'backoff']).toContain(hanging.state);
+
+    const down = await waitFor(
+      () => gateway.status().servers.find((server) => server.name === 'hang' && server.state === 'backoff'),
+      'the hanging server to give up its handshake',
+    );
+    expect(down.lastError).toMatch(/timed out/i);
+    expect(down.retryAt).toBeDefined();
+  });
+
+  it('refuses a call without a principal at the authenticate stage, forwarding nothing', async () => {
+    const { gateway } = await gatewayWith((dir: string) => ({ servers: { probe: servers.probe(dir) } }));
+    await waitFor(() => gateway.catalog.get('probe__add_tool'), 'the probe tools');
+    const call = (principal: { name: string } | undefined, name: string) =>
+      gateway.pipeline({
+        callId: name,
+        principal,
+        tool: gateway.catalog.get('probe__add_tool')!,
+        arguments: { name },
+        signal: new AbortController().signal,
+        client: {},
+        decisions: [],
+        startedAt: Date.now(),
+      });
+
+    const refused = await call(undefined, 'anonymous_tool');
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toBe(
+      'toolscope refused this call at the authenticate stage: the call carries no authenticated principal',
+    );
+    const allowed = await call({ name: 'local' }, 'local_tool');
+    expect(textOf(allowed)).toBe('added local_tool');
+    await waitFor(() => gateway.catalog.get('probe__local_tool'), 'the forwarded call to take effect');
+    expect(gateway.catalog.get('probe__anonymous_tool')).toBeUndefined();
+  });
+
+  it('restarts a crash-looping server with growing delays, then gives up, keeping its last words', async () => {
+    const crashing = {
+      command: process.execPath,
+      args: ['-e', "console.error('boom: MISSING_API_KEY is not set'); process.exit(3)"],
+    };
+    const backoff = { initialDelayMs: 100, maxDelayMs: 400, maxConsecutiveFailures: 4, stableAfterMs: 60_000 };
+    const { gateway } = await gatewayWith({ servers: { crashing } }, { backoff });
+    const seen: Array<{ state: string; retryInMs?: number }> = [];
+    gateway.downstream.on('state', (status) => {
+      seen.push({
+        state: status.state,
+        ...(status.retryAt && { retryInMs: Date.parse(status.retryAt) - Date.now() }),
+      });
+    });
+
+    const failed = await waitFor(
+      () => gateway.status().servers.find((server) => server.state === 'failed'),
+      'the server to be given up',
+    );
+    expect(failed.restarts).toBe(3);
+    expect(failed.lastError).toContain('the server process exited with code 3 (stderr: boom: MISSING_API_KEY is not set)');
+    const delays = seen.filter((entry) => entry.state === 'backoff').map((entry) => entry.retryInMs!);
+    expect(delays).toHaveLength(3);
+    // 100, 200, 400 ms (minus the few ms between scheduling and the event).
+    expect(delays[0]).toBeLessThanOrEqual(100);
+    expect(delays[1]).toBeGreaterThan(100);
+    expect(delays[2]).toBeGreaterThan(200);
+  });
+
+  it('reports a command that cannot be found', async () => {
+    const { gateway } = await gatewayWith(
+      { servers: { ghost: { command: 'toolscope-no-such-program', args: [] } } },
+      { backoff: { initialDelayMs: 50, maxDelayMs: 50, maxConsecutiveFailures: 1, stableAfterMs: 60_000 } },
+    );
+    const failed = await waitFor(
+      () => gateway.status().servers.find((server) => server.state === 'failed'),
+      'the server to fail',
+    );
+    expect(failed.lastError).toBe('cannot start `toolscope-no-such-program`: spawn toolscope-no-such-program ENOENT');
+  });
+
+  it('starts a lazy server only when a client first needs the catalog, and never a disabled one', async () => {
+    const { gateway } = await gatewayWith((dir: string) => ({
+      servers: {
+        lazy: servers.probe(dir, { startup: 'lazy' }),
+        off: servers.probe(dir, { enabled: false }),
+      },
+    }));
+    const states = () => Object.fromEntries(gateway.status().servers.map((server) => [server.name, server.state]));
+    expect(states()).toEqual({ lazy: 'idle', off: 'disabled' });
+    expect(gateway.catalog.size).toBe(0);
+
+    const client = await clientOf(gateway);
+    await waitForTools(client, ['lazy__echo']);
+    expect(states()).toEqual({ lazy: 'ready', off: 'disabled' });
+    expect((await client.listTools()).tools.some((tool) => tool.name.startsWith('off__'))).toBe(false);
+  });
+
+  it.each([
+    ['http', '--http'],
+    ['sse', '--sse'],
+  ] as const)('reaches a %s server with its configured headers, ${env:…} expanded', async (type, flag) => {
+    const probe = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/fixtures/probe-server.ts'), flag], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    cleanups.push(() => stopChild(probe));
+    const url = await firstLine(probe);
+    process.env.TOOLSCOPE_TEST_API_KEY = 'key-from-env';
+    cleanups.push(() => {
+      delete process.env.TOOLSCOPE_TEST_API_KEY;
+    });
+
+    const { gateway } = await gatewayWith({
+      servers: { remote: { type, url, headers: { 'x-api-key': '${env:TOOLSCOPE_TEST_API_KEY}' } } },
+    });
+    const client = await clientOf(gateway);
+    await waitForTools(client, ['remote__headers']);
+    const headers = JSON.parse(textOf(await client.callTool({ name: 'remote__headers', arguments: {} }))) as Record<
+      string,
+      string
+    >;
+    expect(headers['x-api-key']).toBe('key-from-env');
+    expect(headers.authorization).toBeUndefined();
+    expect(gateway.status().servers[0]).toMatchObject({ name: 'remote', transport: type, state: 'ready' });
+  });
+});
+
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => {
+      lines.close();
+      resolve(line.trim());
+    });
+    child.once('exit', (code) => reject(new Error(`probe exited with ${code}`)));
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
