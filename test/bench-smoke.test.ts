@@ -176,10 +176,14 @@ describe('npm run bench building blocks (smoke)', () => {
     expect(pooled!.tools).toBe(TOOLS);
     expect(pooled!.allModeTokens).toBeGreaterThan(20 * TOOLS);
     for (const row of [demo!, pooled!]) {
-      if (!row.search) continue;
+      expect(row.embedder).toBe('transformers');
+      expect(row.search.queries).toBeGreaterThan(0);
       expect(row.search.listingTokens).toBeGreaterThan(0);
+      expect(row.search.resultTokens.min).toBeGreaterThan(0);
       expect(row.search.perRequestTokens).toBeCloseTo(row.search.listingTokens + row.search.resultTokens.mean, 6);
     }
+    // Two meta tools instead of every tool: the point of search mode.
+    expect(demo!.search.listingTokens).toBeLessThan(demo!.allModeTokens);
   });
 
   it('checks every target, leaving the 10,000-tool ones unmeasured at this size', () => {

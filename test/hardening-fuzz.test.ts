@@ -37,9 +37,11 @@ const MAX_LISTED_PROBLEMS = 30;
 /** A generous ceiling; the measured time is printed (well under a minute per transport on 2 cores). */
 const TEST_TIMEOUT_MS = 110_000;
 
-function fuzzConfig(): Record<string, unknown> {
+/** stdio is fuzzed in the default `search` exposure (meta tools included), HTTP with every tool listed. */
+function fuzzConfig(mode: 'search' | 'all'): Record<string, unknown> {
   return {
     ...HARDENING_BASE_CONFIG,
+    exposure: { mode },
     servers: { everything: servers.everything() },
     ...FUZZ_POLICY,
     principals: { [FUZZ_PRINCIPAL]: { ...FUZZ_POLICY.principals[FUZZ_PRINCIPAL], tokenHashes: [tokenHash(TOKEN)] } },
@@ -272,11 +274,9 @@ const countBy = (codes: readonly number[]) =>
 
 describe(`fuzzing toolscope serve with ${PER_TRANSPORT} hostile JSON-RPC messages per transport (seed ${SEED})`, () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
-  let configPath: string;
 
   beforeAll(async () => {
     dir = await tempDir();
-    configPath = await writeConfig(dir.path, fuzzConfig());
   });
 
   afterAll(async () => {
@@ -284,6 +284,7 @@ describe(`fuzzing toolscope serve with ${PER_TRANSPORT} hostile JSON-RPC message
   });
 
   it('stdio: every malformed or hostile line gets its well-formed answer, the process survives and still serves', async () => {
+    const configPath = await writeConfig(dir.path, fuzzConfig('search'), 'stdio.json');
     const serve = serveStdioProcess(configPath, { args: ['--as', FUZZ_PRINCIPAL] });
     const peer = new StdioPeer(serve);
     try {
@@ -291,9 +292,9 @@ describe(`fuzzing toolscope serve with ${PER_TRANSPORT} hostile JSON-RPC message
       expect(init?.result, serve.stderr()).toBeDefined();
       await peer.write([Buffer.from(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }))]);
       const listed = await peer.call('list-before', 'tools/list');
-      expect((listed?.result?.tools as Array<{ name: string }>).map((t) => t.name)).toContain('everything__echo');
+      expect((listed?.result?.tools as Array<{ name: string }>).map((t) => t.name)).toEqual(['search_tools', 'call_tool']);
 
-      const generator = new FuzzGenerator(SEED, 'stdio');
+      const generator = new FuzzGenerator(SEED, 'stdio', { metaTools: true });
       const owed = new Map<string, { fuzzCase: FuzzCase; outcome: Outcome }>();
       const anonymousOwed: number[] = [];
       const problems: string[] = [];
@@ -337,11 +338,14 @@ describe(`fuzzing toolscope serve with ${PER_TRANSPORT} hostile JSON-RPC message
       expect(problems, report(problems)).toEqual([]);
 
       expect(serve.alive(), `the process died (seed ${SEED}): ${serve.stderr().slice(-2000)}`).toBe(true);
-      const after = await peer.call('list-after', 'tools/list');
+      const after = await peer.call('list-after', 'tools/list', { query: 'echo a message' });
       const names = (after?.result?.tools as Array<{ name: string }>).map((t) => t.name);
       expect(names).toContain('everything__echo');
       expect(names).not.toContain('everything__get-env');
-      const echo = await peer.call('echo-after', 'tools/call', { name: 'everything__echo', arguments: { message: SANITY_MESSAGE } });
+      const echo = await peer.call('echo-after', 'tools/call', {
+        name: 'call_tool',
+        arguments: { name: 'everything__echo', arguments: { message: SANITY_MESSAGE } },
+      });
       expect(textOf(echo?.result)).toBe(`Echo: ${SANITY_MESSAGE}`);
     } finally {
       await serve.stop();
@@ -349,6 +353,7 @@ describe(`fuzzing toolscope serve with ${PER_TRANSPORT} hostile JSON-RPC message
   }, TEST_TIMEOUT_MS);
 
   it('http: every malformed or hostile request gets a documented status with a JSON-RPC body, the server survives and still serves', async () => {
+    const configPath = await writeConfig(dir.path, fuzzConfig('all'), 'http.json');
     const serve: HttpServeProcess = await serveHttpProcess(configPath);
     const url = new URL(serve.url);
     const agent = new Agent({ keepAlive: true, maxSockets: HTTP_CLIENTS });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -14,7 +14,23 @@ import { serveStdio, type ServedToolscope } from './support/hardening.js';
 
 const TSX = import.meta.resolve('tsx');
 const PROBE = join(ROOT, 'test/fixtures/sandbox-probe-server.ts');
-const probeServer = (extra: Record<string, unknown> = {}) => ({ command: process.execPath, args: ['--import', TSX, PROBE], ...extra });
+/** The probe fixture; `marker` is an extra argument (ignored by the probe) to find its processes by. */
+const probeServer = (extra: Record<string, unknown> = {}, marker = 'probe') => ({
+  command: process.execPath,
+  args: ['--import', TSX, PROBE, marker],
+  ...extra,
+});
+
+/** Host pids whose command line holds `marker`. */
+async function processesWith(marker: string): Promise<number[]> {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  const found: number[] = [];
+  for (const pid of pids) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.split('\0').includes(marker)) found.push(Number(pid));
+  }
+  return found;
+}
 
 /** A TCP listener on 127.0.0.1 that counts the connections it gets. */
 async function listen(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
@@ -43,6 +59,7 @@ describe('sandboxed stdio servers (bubblewrap, real children behind toolscope se
   let work: string;
   let served: ServedToolscope;
   let listener: Awaited<ReturnType<typeof listen>>;
+  const marker = `sandbox-test-${randomUUID()}`;
 
   const call = async (name: string, args: Record<string, unknown> = {}) =>
     textOf((await served.client.callTool({ name, arguments: args })) as CallToolResult);
@@ -59,7 +76,7 @@ describe('sandboxed stdio servers (bubblewrap, real children behind toolscope se
     configPath = await writeConfig(dir.path, {
       exposure: { mode: 'all' },
       servers: {
-        boxed: probeServer({ env: { DECLARED: 'yes' }, sandbox: { mode: 'required', writable: ['${configDir}/work'] } }),
+        boxed: probeServer({ env: { DECLARED: 'yes' }, sandbox: { mode: 'required', writable: ['${configDir}/work'] } }, marker),
         netted: probeServer({ sandbox: { mode: 'required', network: true } }),
         // The same probe unsandboxed: proves each check below would see the leak it guards against.
         open: probeServer(),
@@ -133,6 +150,13 @@ describe('sandboxed stdio servers (bubblewrap, real children behind toolscope se
     // bwrap adds PWD for the working directory it enters; nothing else.
     expect(Object.keys(env).sort()).toEqual(['DECLARED', 'HOME', 'LANG', 'PATH', 'PWD'].filter((key) => key in env));
     expect(env.PWD).toBe(dir.path);
+  });
+
+  it('dies with toolscope, even when toolscope is killed with SIGKILL', async () => {
+    // bwrap, its init and the server itself.
+    expect((await processesWith(marker)).length).toBeGreaterThanOrEqual(2);
+    process.kill(served.pid, 'SIGKILL');
+    await waitFor(async () => (await processesWith(marker)).length === 0, 'the sandboxed processes to end', 10_000);
   });
 });
 

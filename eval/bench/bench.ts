@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { toolscopeVersion } from '../../src/eval/package-version.js';
 import { loadBenchCatalog, writeCatalogFile, type BenchCatalog } from './bench-catalog.js';
 import { contextCostBench } from './context-cost.js';
-import { Deadline, runSection, type SectionOutcome } from './deadline.js';
+import { ABANDON_GRACE_MS, Deadline, runSection, type SectionOutcome } from './deadline.js';
 import { forwardingBench } from './forwarding.js';
 import { indexBuildBench } from './index-build.js';
 import { memoryBench } from './memory.js';
@@ -30,15 +30,15 @@ export interface BenchOptions {
   readonly onSection?: (report: BenchReport) => Promise<void>;
 }
 
-/** Keeps this much of the deadline for writing the report. */
-const REPORT_RESERVE_MS = 10_000;
+/** Kept back from the deadline: a section cut at its end may take the abandon grace to stop, then the report is written. */
+const RESERVE_MS = ABANDON_GRACE_MS + 5_000;
 
 /** Runs every section of the plan within its deadline; a section that runs out of time is cut and reported so. */
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const { plan } = options;
   const log = options.log ?? (() => undefined);
   const started = Date.now();
-  const deadline = new Deadline(plan.deadlineMs, REPORT_RESERVE_MS);
+  const deadline = new Deadline(plan.deadlineMs, RESERVE_MS);
   const loadAtStart = loadavg()[0]!;
   const { catalog, catalogFile, queriesFile, states } = await prepareInputs(options);
   log(`catalog: ${catalog.tools.length} tools (${catalog.distinctTools} distinct) from ${catalog.datasets.join(', ')}; ${catalog.queries.length} queries`);
@@ -76,7 +76,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     memoryBench(plan.memory, catalogFile, queriesFile, states, signal, result),
   );
   await section('contextCost', plan.contextCost.allowanceMs, { rows: [] }, (signal, result) =>
-    contextCostBench(plan.contextCost, catalog, signal, result),
+    contextCostBench(plan.contextCost, catalog, states, signal, result),
   );
   // Last: first starts embed for as long as they are allowed, so this section takes whatever time is left.
   await section('indexBuild', plan.indexBuild.allowanceMs, { rows: [] }, (signal, result) =>

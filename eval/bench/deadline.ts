@@ -26,8 +26,8 @@ export function throwIfCut(signal: AbortSignal): void {
 
 /** Below this a section is not started at all. */
 const MIN_ALLOWANCE_MS = 2_000;
-/** A section that ignores its signal is abandoned this long after it. */
-const ABANDON_GRACE_MS = 5_000;
+/** A section still stopping (children exiting, servers closing) this long after its signal is abandoned. */
+export const ABANDON_GRACE_MS = 15_000;
 
 /** The whole run's end; each section gets at most what is left of it. */
 export class Deadline {

@@ -64,49 +64,24 @@ export async function indexBuildBench(
   for (const size of plan.sizes) {
     const dir = await mkdtemp(join(tmpdir(), 'toolscope-bench-index-'));
     try {
+      const starts = { catalogFile, size, embedder: plan.embedder, signal };
       const notes: string[] = [];
-      const first: ChildMessage[] = [];
-      let cut: CutFirstStart | undefined;
-      let warmState: string | undefined;
-      for (let run = 0; run < plan.firstStartRuns && !cut; run++) {
-        const stateDir = join(dir, `first-${run}`);
-        const started = await startOnce(catalogFile, size, plan.embedder, stateDir, signal, plan.firstStartLimitMs);
-        if ('ready' in started) {
-          first.push(started.ready);
-          warmState = stateDir;
-        } else {
-          const { embeddedTools, embeddingMs } = started.progress;
-          cut = {
-            limitMs: plan.firstStartLimitMs,
-            embeddedTools,
-            embeddingMs,
-            ...(embeddedTools > 0 && { projectedEmbeddingMs: (embeddingMs / embeddedTools) * size }),
-          };
-          notes.push(`first start cut at its ${plan.firstStartLimitMs / 1000} s limit after embedding ${embeddedTools} of ${size} tools`);
-        }
+      const first = await firstStarts(plan, starts, dir);
+      if (first.cut) notes.push(`first start cut at its ${plan.firstStartLimitMs / 1000} s limit after embedding ${first.cut.embeddedTools} of ${size} tools`);
+      const warm = await warmSource(first.finishedState, states, plan.embedder, size, dir);
+      if (!warm) notes.push('warm restart not measured: no finished start to restart from (run `npm run bench -- --prepare`)');
+      const restarts: ChildMessage[] = [];
+      for (let run = 0; warm && run < plan.warmRuns; run++) {
+        const started = await startOnce({ ...starts, stateDir: warm.stateDir });
+        if ('ready' in started) restarts.push(started.ready);
       }
-      let warmFrom: IndexBuildRow['warmFrom'];
-      if (warmState) {
-        warmFrom = 'this first start';
-      } else if (await states.isComplete(plan.embedder, size)) {
-        warmState = join(dir, 'warm');
-        await states.seed(plan.embedder, size, warmState);
-        warmFrom = 'the bench state cache';
-      } else {
-        notes.push('warm restart not measured: no finished start to restart from (run `npm run bench -- --prepare`)');
-      }
-      const warm: ChildMessage[] = [];
-      for (let run = 0; warmState && run < plan.warmRuns; run++) {
-        const started = await startOnce(catalogFile, size, plan.embedder, warmState, signal);
-        if ('ready' in started) warm.push(started.ready);
-      }
-      const gatewayWarmStart = warmState && (await gatewayStart(catalogFile, queriesFile, size, plan, warmState, signal));
+      const gatewayWarmStart = warm && (await gatewayStart(catalogFile, queriesFile, size, plan, warm.stateDir, signal));
       result.rows.push({
         tools: size,
-        embedder: String((first[0] ?? warm[0])?.embedder ?? plan.embedder),
-        ...(first.length > 0 && { firstStart: startTimes(first) }),
-        ...(cut && { firstStartCut: cut }),
-        ...(warm.length > 0 && { warmRestart: startTimes(warm), warmFrom }),
+        embedder: String((first.runs[0] ?? restarts[0])?.embedder ?? plan.embedder),
+        ...(first.runs.length > 0 && { firstStart: startTimes(first.runs) }),
+        ...(first.cut && { firstStartCut: first.cut }),
+        ...(warm && restarts.length > 0 && { warmRestart: startTimes(restarts), warmFrom: warm.from }),
         ...(gatewayWarmStart && { gatewayWarmStart }),
         notes,
       });
@@ -116,16 +91,59 @@ export async function indexBuildBench(
   }
 }
 
+interface StartInputs {
+  readonly catalogFile: string;
+  readonly size: number;
+  readonly embedder: DenseChoice;
+  readonly signal: AbortSignal;
+}
+
+/** First starts in empty state folders, until one hits its time limit (the rest would too). */
+async function firstStarts(
+  plan: BenchPlan['indexBuild'],
+  inputs: StartInputs,
+  dir: string,
+): Promise<{ runs: ChildMessage[]; cut?: CutFirstStart; finishedState?: string }> {
+  const runs: ChildMessage[] = [];
+  let finishedState: string | undefined;
+  for (let run = 0; run < plan.firstStartRuns; run++) {
+    const stateDir = join(dir, `first-${run}`);
+    const started = await startOnce({ ...inputs, stateDir }, plan.firstStartLimitMs);
+    if (!('ready' in started)) {
+      const { embeddedTools, embeddingMs } = started.progress;
+      const cut: CutFirstStart = {
+        limitMs: plan.firstStartLimitMs,
+        embeddedTools,
+        embeddingMs,
+        ...(embeddedTools > 0 && { projectedEmbeddingMs: (embeddingMs / embeddedTools) * inputs.size }),
+      };
+      return { runs, cut, ...(finishedState && { finishedState }) };
+    }
+    runs.push(started.ready);
+    finishedState = stateDir;
+  }
+  return { runs, ...(finishedState && { finishedState }) };
+}
+
+/** The folder to restart from: what a first start here left, else a copy of the bench cache's. */
+async function warmSource(
+  finishedState: string | undefined,
+  states: StateCache,
+  embedder: DenseChoice,
+  size: number,
+  dir: string,
+): Promise<{ stateDir: string; from: NonNullable<IndexBuildRow['warmFrom']> } | undefined> {
+  if (finishedState) return { stateDir: finishedState, from: 'this first start' };
+  if (!(await states.isComplete(embedder, size))) return undefined;
+  const stateDir = join(dir, 'warm');
+  await states.seed(embedder, size, stateDir);
+  return { stateDir, from: 'the bench state cache' };
+}
+
 type StartOutcome = { readonly ready: ChildMessage } | { readonly progress: { embeddedTools: number; embeddingMs: number } };
 
-async function startOnce(
-  catalogFile: string,
-  size: number,
-  embedder: DenseChoice,
-  stateDir: string,
-  signal: AbortSignal,
-  limitMs?: number,
-): Promise<StartOutcome> {
+async function startOnce(inputs: StartInputs & { readonly stateDir: string }, limitMs?: number): Promise<StartOutcome> {
+  const { catalogFile, size, embedder, stateDir, signal } = inputs;
   throwIfCut(signal);
   const limit = limitMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(limitMs)]);
   const child = new BenchChild('index-child.ts', [catalogFile, String(size), embedder, stateDir], { signal: limit });

@@ -74,7 +74,8 @@ const DENSE: readonly DenseChoice[] = ['transformers', 'use-lite'];
  */
 export const FULL_PLAN: BenchPlan = {
   name: 'full',
-  deadlineMs: 600_000,
+  // Ten minutes, less the few seconds Node and tsx take to start and the run takes to exit.
+  deadlineMs: 590_000,
   queries: 200,
   stateCache: { embedders: DENSE, allowanceMs: 30_000 },
   routing: { sizes: [100, 1_000, 10_000], gatewaySizes: [1_000], embedders: ALL_EMBEDDERS, runs: 3, warmupQueries: 20, allowanceMs: 170_000 },
@@ -122,9 +123,16 @@ export const QUICK_PLAN: BenchPlan = {
   },
 };
 
-/** Catalog sizes that need a warm state folder: routed with an embedder, restarted warm, or served for memory. */
+/** Catalog sizes that need a warm state folder: routed or searched with an embedder, restarted warm, served for memory. */
 export function stateSizes(plan: BenchPlan): number[] {
-  const sizes = [...plan.routing.sizes, ...plan.routing.gatewaySizes, ...plan.indexBuild.sizes, plan.memory.size, plan.memory.gatewaySize];
+  const sizes = [
+    ...plan.routing.sizes,
+    ...plan.routing.gatewaySizes,
+    ...plan.indexBuild.sizes,
+    plan.memory.size,
+    plan.memory.gatewaySize,
+    plan.contextCost.catalogSize,
+  ];
   return [...new Set(sizes)].sort((a, b) => a - b);
 }
 

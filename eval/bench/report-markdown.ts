@@ -243,21 +243,22 @@ function contextCostSection({ contextCost }: Partial<BenchSections>): string[] {
   return [
     '## 6. Context cost per request (o200k tokens)',
     sectionStatus(contextCost),
-    '`all`: the whole tools/list goes with every request. `search`: the tools/list (meta tools) plus the text of one ' +
-      '`search_tools` result (limit 5), mean (min–max) over real queries.',
+    '`all`: the whole tools/list goes with every request. `search`: the tools/list (search_tools and call_tool, whose ' +
+      'description names the connected servers) plus the text of one `search_tools` result (limit 5), mean (min–max) ' +
+      'over real queries. Through a real gateway session.',
     result
       ? markdownTable(
-          ['catalog', 'tools', 'all: tokens/request', 'search: listing', 'search: result', 'search: tokens/request'],
+          ['catalog', 'tools', 'all: tokens/request', 'search: listing', 'search: result', 'search: tokens/request', 'search retrieval'],
           result.rows.map((row) => [
             row.catalog,
             String(row.tools),
             tokens(row.allModeTokens),
-            row.search ? tokens(row.search.listingTokens) : 'n/a',
-            row.search ? `${tokens(row.search.resultTokens.mean)} (${tokens(row.search.resultTokens.min)}–${tokens(row.search.resultTokens.max)})` : 'n/a',
-            row.search ? tokens(row.search.perRequestTokens) : 'n/a',
+            tokens(row.search.listingTokens),
+            `${tokens(row.search.resultTokens.mean)} (${tokens(row.search.resultTokens.min)}–${tokens(row.search.resultTokens.max)})`,
+            tokens(row.search.perRequestTokens),
+            row.embedder === 'lexical' ? 'BM25' : `hybrid, ${row.embedder}`,
           ]),
         )
       : '',
-    bullets((result?.rows ?? []).flatMap((row) => row.notes.map((note) => `${row.catalog}: ${note}`))),
   ];
 }

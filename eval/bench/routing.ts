@@ -10,7 +10,7 @@ import { throwIfCut } from './deadline.js';
 import { loadBenchEmbedder, type EmbedderChoice } from './embedders.js';
 import { connectInMemory } from './mcp-clients.js';
 import type { BenchPlan } from './plan.js';
-import { SEARCH_LIMIT, searchTools, startSearchGateway } from './search-gateway.js';
+import { SEARCH_LIMIT, searchTools, startCatalogGateway } from './search-gateway.js';
 import type { StateCache } from './state-cache.js';
 import { latencySpread, type LatencySpread } from './stats.js';
 
@@ -73,7 +73,7 @@ export async function routingBench(
     for (const { path, size } of cases) {
       throwIfCut(signal);
       if (choice !== 'lexical' && !(await states.isComplete(choice, size))) {
-        result.skipped.push(`${choice} at ${size} tools: its embedding cache is not complete yet (run \`npm run bench -- --prepare\`)`);
+        result.skipped.push(`${path}, ${choice} at ${size} tools: its embedding cache is not complete yet (run \`npm run bench -- --prepare\`)`);
         continue;
       }
       const stateDir = await mkdtemp(join(tmpdir(), 'toolscope-bench-routing-'));
@@ -116,7 +116,7 @@ async function openRouter(tools: BenchCatalog['tools'], embedder: Embedder | und
 }
 
 async function openSearchTools(tools: BenchCatalog['tools'], choice: EmbedderChoice, stateDir: string): Promise<OpenRoute> {
-  const gateway = await startSearchGateway(tools.map(toBenchCatalogTool), stateDir, choice);
+  const gateway = await startCatalogGateway(tools.map(toBenchCatalogTool), stateDir, choice);
   const stats = gateway.status().retrieval;
   const session = await connectInMemory(gateway, LOCAL_PRINCIPAL).catch(async (error: unknown) => {
     await gateway.stop();

@@ -9,20 +9,43 @@ import { embedderSettings, type EmbedderChoice } from './embedders.js';
 /** Results per search: the `search_tools` default. */
 export const SEARCH_LIMIT = 5;
 
+/** The `retrieval` config section that makes a gateway search with `choice`. */
+export function retrievalConfig(choice: EmbedderChoice): Record<string, unknown> {
+  return choice === 'lexical' ? { retriever: 'bm25' } : { retriever: 'hybrid', embedder: embedderSettings(choice) };
+}
+
 /**
- * A gateway in `search` mode over a fixed catalog, as toolscope serves it: its tool search loads the embedder and
- * indexes the catalog (warm when `stateDir` holds a state folder for it). The catalog is filled directly instead of
- * from downstream servers; no principals (open mode) and pinning off, so every tool is searchable.
+ * A gateway over a fixed catalog (`search` mode unless told otherwise), as toolscope serves it: its tool search loads
+ * the embedder and indexes the catalog (warm when `stateDir` holds a state folder for it). The catalog is filled directly instead of
+ * from downstream servers; no principals (open mode), pinning and the description scan off, so every tool is
+ * searchable (the scan would quarantine a few dataset tools that name others).
  */
-export async function startSearchGateway(tools: readonly CatalogTool[], stateDir: string, choice: EmbedderChoice): Promise<Gateway> {
-  const retrieval = choice === 'lexical' ? { retriever: 'bm25' } : { retriever: 'hybrid', embedder: embedderSettings(choice) };
-  const config = parseConfig({ stateDir, logLevel: 'warn', pinning: 'off', exposure: { mode: 'search' }, retrieval }, 'bench search gateway');
+export async function startCatalogGateway(
+  tools: readonly CatalogTool[],
+  stateDir: string,
+  choice: EmbedderChoice,
+  mode: 'search' | 'all' = 'search',
+): Promise<Gateway> {
+  const config = parseConfig(
+    {
+      stateDir,
+      logLevel: 'warn',
+      pinning: { mode: 'off', scanDescriptions: false },
+      exposure: { mode },
+      retrieval: retrievalConfig(choice),
+    },
+    'bench catalog gateway',
+  );
   const gateway = createGateway({ path: join(stateDir, 'toolscope.json'), baseDir: stateDir, config });
   try {
     // Filled before start: the index is then built over the whole catalog at once, as on a restart.
-    for (const server of new Set(tools.map((tool) => tool.server))) {
-      gateway.catalog.setServerTools(server, tools.filter((tool) => tool.server === server));
+    const byServer = new Map<string, CatalogTool[]>();
+    for (const tool of tools) {
+      const group = byServer.get(tool.server);
+      if (group) group.push(tool);
+      else byServer.set(tool.server, [tool]);
     }
+    for (const [server, serverTools] of byServer) gateway.catalog.setServerTools(server, serverTools);
     await gateway.start();
     const index = await gateway.toolSearch.start();
     await index.idle();

@@ -68,12 +68,13 @@ interface Mount {
  */
 export function bubblewrapArgs(spec: LaunchSpec, policy: SandboxPolicy, home: string = homedir()): string[] {
   const hidden = hiddenFolders(home);
+  const cwd = canonical(spec.cwd);
   const bind = (flag: string) => (path: string) => ({ path, args: [flag, path, path] });
   const mounts: Mount[] = [
     ...hidden.map((path) => ({ path, args: ['--tmpfs', path] })),
     ...existing(home, HOME_SECRET_FOLDERS).map((path) => ({ path, args: ['--tmpfs', path] })),
     ...existing(home, HOME_SECRET_FILES).map((path) => ({ path, args: ['--ro-bind', '/dev/null', path] })),
-    bind('--ro-bind')(spec.cwd),
+    bind('--ro-bind')(cwd),
     ...policy.readable.map(bind('--ro-bind')),
     ...policy.writable.map(bind('--bind')),
   ];
@@ -89,7 +90,7 @@ export function bubblewrapArgs(spec: LaunchSpec, policy: SandboxPolicy, home: st
     ...mounts.flatMap((mount) => mount.args),
     ...ISOLATION_ARGS,
     ...(policy.network ? ['--share-net'] : []),
-    '--chdir', spec.cwd, '--', spec.command, ...spec.args,
+    '--chdir', cwd, '--', spec.command, ...spec.args,
   ];
 }
 
@@ -168,7 +169,9 @@ export class Bubblewrap {
 async function probe(program: string): Promise<SandboxSupport> {
   const version = await run(program, ['--version']);
   if (version.error !== undefined) return { available: false, reason: `cannot run ${program} (${version.error})` };
-  if (version.code !== 0) return { available: false, reason: `${program} --version failed: ${firstLine(version.stderr)}` };
+  if (version.code !== 0) {
+    return { available: false, reason: `${program} --version failed: ${firstLine(version.stderr) ?? `exit code ${version.code}`}` };
+  }
   const trial = await run(program, [
     '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp',
     ...ISOLATION_ARGS, '--', process.execPath, '--version',

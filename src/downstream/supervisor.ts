@@ -124,7 +124,7 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
       return await connection.callTool(tool, args, options);
     } catch (error) {
       if (!(error instanceof CallTimedOut) || !this.config.restartWhenHung) throw error;
-      // Only this call was slow.
+      // A server still answering pings is alive: only this call was slow.
       if (await connection.responds(Math.min(this.config.timeoutMs, HUNG_PING_TIMEOUT_MS))) throw error;
       this.recycle(connection, error.message);
       throw new Error(`${error.message}; the server did not answer a ping either and is being restarted (restartWhenHung)`);

@@ -11,8 +11,10 @@ export interface TransformersModelSettings {
 /** Texts per ONNX run; texts are sorted by length first so each batch pads little. */
 const BATCH_SIZE = 32;
 
-/** transformers.js keeps `localModelPath` in a process-wide `env`: loads run one at a time so settings never mix. */
+/** transformers.js keeps these settings in a process-wide `env`: loads run one at a time so they never mix. */
 let loading: Promise<unknown> = Promise.resolve();
+/** transformers.js's own `localModelPath`, restored for loads that do not name a folder. */
+let defaultLocalModelPath: string | undefined;
 
 /**
  * A sentence-transformers model through transformers.js `feature-extraction` (mean pooling, L2 normalised).
@@ -26,7 +28,11 @@ export function loadTransformersEmbedder(settings: TransformersModelSettings): P
 
 async function load(settings: TransformersModelSettings): Promise<Embedder> {
   const { pipeline, env } = await import('@huggingface/transformers');
-  if (settings.localModelPath !== undefined) env.localModelPath = withTrailingSlash(settings.localModelPath);
+  defaultLocalModelPath ??= env.localModelPath;
+  env.localModelPath =
+    settings.localModelPath === undefined ? defaultLocalModelPath : withTrailingSlash(settings.localModelPath);
+  // The pipeline option `local_files_only` alone still lets some files be fetched from the hub.
+  env.allowRemoteModels = settings.allowRemoteModels;
   const extractor = await pipeline('feature-extraction', settings.model, {
     dtype: settings.dtype,
     local_files_only: !settings.allowRemoteModels,

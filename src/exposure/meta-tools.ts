@@ -1,7 +1,7 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { CatalogTool } from '../catalog/tool.js';
-import type { FoundTool, ToolSearch } from '../retrieval/catalog-search.js';
+import { MAX_QUERY_LENGTH, type FoundTool, type ToolSearch } from '../retrieval/catalog-search.js';
 import { summarizeParameters } from './schema-summary.js';
 import type { MetaTool } from './types.js';
 
@@ -28,7 +28,11 @@ export interface SearchToolsOptions {
 }
 
 const searchArguments = z.object({
-  query: z.string({ error: '`query` must be a string' }).trim().min(1, '`query` must describe the action you need'),
+  query: z
+    .string({ error: '`query` must be a string' })
+    .trim()
+    .min(1, '`query` must describe the action you need')
+    .max(MAX_QUERY_LENGTH, `\`query\` must be at most ${MAX_QUERY_LENGTH} characters: describe one action`),
   limit: z
     .number({ error: '`limit` must be a number' })
     .int('`limit` must be a whole number')

@@ -49,6 +49,12 @@ export interface CatalogSearchOptions {
 const INDEX_WAIT_MS = 15_000;
 
 /**
+ * The longest query a client may send (search_tools, `tools/list` with a query, the route API): embedding and
+ * decomposing cost grows with length and blocks the event loop, so one huge query would stall every session.
+ */
+export const MAX_QUERY_LENGTH = 2_000;
+
+/**
  * The gateway's tool search: loads the configured embedder, indexes the catalog (embeddings cached in the state
  * folder) and follows its changes. Emits `change` when its status changes.
  */
@@ -123,6 +129,7 @@ export class CatalogSearch extends EventEmitter<{ change: [] }> implements ToolS
     this.index = index;
     if (this.closed) this.stopSync();
     this.emit('change');
+    announce();
     return index;
   }
 

@@ -20,6 +20,8 @@ const ACTION_VERBS = new Set(
     'translate tweet update upload validate verify write').split(' '),
 );
 const AND_ACTION = /,?\s+and\s+(?=(?:please\s+)?([A-Za-z]+))/gi;
+/** Each step is a search of its own: past this many, the remaining steps are searched together as the last one. */
+const MAX_QUERY_STEPS = 8;
 
 /**
  * Splits a request that mentions several actions into one sub-query per action:
@@ -27,11 +29,13 @@ const AND_ACTION = /,?\s+and\s+(?=(?:please\s+)?([A-Za-z]+))/gi;
  * sequencing words ("then", "after that", …) always split; `and` splits only before an action verb.
  */
 export function decomposeQuery(query: string): string[] {
-  return query
+  const steps = query
     .split(STEP_BOUNDARY)
     .flatMap(splitBeforeActions)
     .map((step) => step.replace(/^[\s,.;:!?]+|[\s,.;:!?]+$/g, '').replace(LEADING_CONNECTIVE, ''))
     .filter((step) => searchTerms(step).length > 0);
+  if (steps.length <= MAX_QUERY_STEPS) return steps;
+  return [...steps.slice(0, MAX_QUERY_STEPS - 1), steps.slice(MAX_QUERY_STEPS - 1).join(' ')];
 }
 
 function splitBeforeActions(part: string): string[] {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Gateway } from '../gateway.js';
 import { MAX_SEARCH_LIMIT } from '../exposure/meta-tools.js';
 import { toolDefinition } from '../exposure/tool-definition.js';
+import { MAX_QUERY_LENGTH } from '../retrieval/catalog-search.js';
 import { DEFAULT_ROUTE_LIMIT } from '../retrieval/router.js';
 import { formatTool, TOOL_FORMATS } from '../retrieval/tool-formats.js';
 import { authenticateRequest } from './http-auth.js';
@@ -9,7 +10,11 @@ import type { HttpRoute } from './http.js';
 import { HttpError, readJsonBody, sendJson } from './http-util.js';
 
 const routeRequest = z.object({
-  query: z.string({ error: '`query` must be a string' }).trim().min(1, '`query` must describe the task'),
+  query: z
+    .string({ error: '`query` must be a string' })
+    .trim()
+    .min(1, '`query` must describe the task')
+    .max(MAX_QUERY_LENGTH, `\`query\` must be at most ${MAX_QUERY_LENGTH} characters`),
   limit: z.number().int().min(1).max(MAX_SEARCH_LIMIT).default(DEFAULT_ROUTE_LIMIT),
   format: z.enum(TOOL_FORMATS).default('mcp'),
 });

@@ -17,6 +17,7 @@ import type { ExposureMode, ExposureSession } from '../exposure/types.js';
 import type { Logger } from '../log.js';
 import type { CallContext, ClientChannel, Principal } from '../pipeline/call-context.js';
 import type { CallHandler } from '../pipeline/compose.js';
+import { MAX_QUERY_LENGTH } from '../retrieval/catalog-search.js';
 import { MAX_ARGUMENT_DEPTH, methodOnly, nestsDeeperThan, parseRequest } from './request-params.js';
 
 const SERVER_INFO = { name: 'toolscope', version: '0.1.0' };
@@ -24,7 +25,7 @@ const SERVER_INFO = { name: 'toolscope', version: '0.1.0' };
 /** `tools/list` as the SDK parses it, plus the draft SEP-1821 `query` (the SDK schema would strip it). */
 const ListToolsWithQuerySchema = ListToolsRequestSchema.extend({
   params: z
-    .looseObject({ cursor: z.string().optional(), query: z.string().optional() })
+    .looseObject({ cursor: z.string().optional(), query: z.string().max(MAX_QUERY_LENGTH).optional() })
     .optional(),
 });
 
@@ -70,14 +71,16 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
     const request = parseRequest(CallToolRequestSchema, raw);
     await deps.catalogNeeded();
     const { name, arguments: args = {} } = request.params;
-    if (nestsDeeperThan(args, MAX_ARGUMENT_DEPTH)) {
-      throw new McpError(ErrorCode.InvalidParams, `arguments nest more than ${MAX_ARGUMENT_DEPTH} levels deep`);
-    }
     const resolution = exposure.resolveCall(name);
     if (!resolution) throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"`);
     const client = clientChannel(server, extra);
-    const runCatalogTool = (tool: CatalogTool, toolArgs: Record<string, unknown>) =>
-      deps.pipeline(callContext(tool, toolArgs, principal, extra.signal, client));
+    // Checked here, where direct calls and meta tools (whose arguments may arrive as a JSON string) meet.
+    const runCatalogTool = async (tool: CatalogTool, toolArgs: Record<string, unknown>) => {
+      if (nestsDeeperThan(toolArgs, MAX_ARGUMENT_DEPTH)) {
+        throw new McpError(ErrorCode.InvalidParams, `arguments nest more than ${MAX_ARGUMENT_DEPTH} levels deep`);
+      }
+      return deps.pipeline(callContext(tool, toolArgs, principal, extra.signal, client));
+    };
     if (resolution.kind === 'catalog') return runCatalogTool(resolution.tool, args);
     return resolution.tool.run(args, {
       principal,

@@ -1,3 +1,4 @@
+import { MAX_QUERY_LENGTH } from '../../src/retrieval/catalog-search.js';
 import { MAX_ARGUMENT_DEPTH } from '../../src/server/request-params.js';
 
 /**
@@ -15,6 +16,8 @@ export type Outcome =
   | { readonly type: 'result'; readonly text?: string }
   /** A tool error from toolscope's pipeline, refused at `stage`. */
   | { readonly type: 'refusal'; readonly stage: string }
+  /** A tool error that is not a pipeline refusal (a meta tool turning down its own arguments). */
+  | { readonly type: 'tool-error' }
   /** Either, as long as it is well-formed (e.g. deep nesting that may or may not be accepted). */
   | { readonly type: 'any' };
 
@@ -126,14 +129,25 @@ export class FuzzGenerator {
   private readonly rng: Rng;
   private counter = 0;
   private bigCases = 0;
+  private readonly bigCaseBudget: number;
+
+  private readonly families: ReadonlyArray<readonly [number, Family]>;
+  private readonly totalWeight: number;
 
   constructor(
     readonly seed: number,
     private readonly tag: string,
-    /** How many cases above 1 MiB (some past the size limit) one run may hold: they dominate its time. */
-    private readonly bigCaseBudget = 8,
+    options: {
+      /** The session exposes `search_tools` and `call_tool` (exposure mode search or dynamic): fuzz them too. */
+      readonly metaTools?: boolean;
+      /** How many cases above 1 MiB (some past the size limit) one run may hold: they dominate its time. */
+      readonly bigCaseBudget?: number;
+    } = {},
   ) {
     this.rng = new Rng(seed);
+    this.bigCaseBudget = options.bigCaseBudget ?? 8;
+    this.families = options.metaTools ? [...FAMILIES, [8, metaTools]] : FAMILIES;
+    this.totalWeight = this.families.reduce((sum, [weight]) => sum + weight, 0);
   }
 
   /** A fresh id, alternating strings and numbers. */
@@ -157,12 +171,12 @@ export class FuzzGenerator {
       this.bigCases += 1;
       return this.bigCase();
     }
-    let roll = this.rng.float() * TOTAL_WEIGHT;
-    for (const [weight, family] of FAMILIES) {
+    let roll = this.rng.float() * this.totalWeight;
+    for (const [weight, family] of this.families) {
       roll -= weight;
       if (roll < 0) return family(this);
     }
-    return FAMILIES[0]![1](this);
+    return this.families[0]![1](this);
   }
 
   get random(): Rng {
@@ -483,9 +497,41 @@ const listAndPing: Family = (gen) => {
     () => reply('tools-list', { jsonrpc: '2.0', id, method: 'tools/list', params: { [rng.text(10, [...'abc']) || 'k']: rng.text(10) } }, id, { type: 'result' }),
     () => reply('tools-list', { jsonrpc: '2.0', id, method: 'tools/list', params: { cursor: rng.pick([5, true, {}]) } }, id, { type: 'error', code: INVALID_PARAMS }),
     () => reply('tools-list', { jsonrpc: '2.0', id, method: 'tools/list', params: { query: rng.pick([5, [], null]) } }, id, { type: 'error', code: INVALID_PARAMS }),
+    () => reply('tools-list', { jsonrpc: '2.0', id, method: 'tools/list', params: { query: rng.pick(['echo a message', 'add numbers then echo']) } }, id, { type: 'result' }),
+    () => reply('tools-list', { jsonrpc: '2.0', id, method: 'tools/list', params: { query: 'x'.repeat(MAX_QUERY_LENGTH + rng.int(1, 10_000)) } }, id, { type: 'error', code: INVALID_PARAMS }),
     () => reply('ping', { jsonrpc: '2.0', id, method: 'ping', params: { [rng.text(8, [...'xyz']) || 'k']: rng.text(50) } }, id, { type: 'result' }),
     () => reply('ping', { jsonrpc: '2.0', id, method: 'ping', params: { _meta: { progressToken: rng.pick([1, 'p']) } } }, id, { type: 'result' }),
   ])();
+};
+
+/** search_tools and call_tool, with hostile arguments; call_tool runs the real pipeline underneath. */
+const metaTools: Family = (gen) => {
+  const rng = gen.random;
+  const id = gen.id();
+  const call = (name: string, args: unknown) => callTool(id, name, args);
+  const message = rng.text(16);
+  const cases: Array<() => [unknown, Outcome]> = [
+    () => [call('search_tools', { query: rng.pick(['echo a message', 'add two numbers', 'weather in Chicago then sum 2 and 3']) }), { type: 'result' }],
+    () => [call('search_tools', { query: rng.pick(['', '   ', 42, null, ['echo']]) }), { type: 'tool-error' }],
+    () => [call('search_tools', { query: 'echo', limit: rng.pick([0, 21, -1, 2.5, 'five']) }), { type: 'tool-error' }],
+    () => [call('search_tools', { query: 'find '.repeat(MAX_QUERY_LENGTH / 5 + rng.int(1, 50_000)) }), { type: 'tool-error' }],
+    () => [call('call_tool', { name: 'everything__echo', arguments: { message } }), { type: 'result', text: `Echo: ${message}` }],
+    // Some models send the arguments as a JSON string; it counts as the object it holds.
+    () => [call('call_tool', { name: 'everything__echo', arguments: JSON.stringify({ message }) }), { type: 'result', text: `Echo: ${message}` }],
+    () => {
+      const depth = rng.pick([MAX_ARGUMENT_DEPTH - 1, MAX_ARGUMENT_DEPTH, 50_000]);
+      const args = `{"message":"deep","extra":${nested(depth, 'array')}}`;
+      const outcome: Outcome = depth + 1 > MAX_ARGUMENT_DEPTH ? { type: 'error', code: INVALID_PARAMS } : { type: 'result', text: 'Echo: deep' };
+      return [call('call_tool', { name: 'everything__echo', arguments: args }), outcome];
+    },
+    () => [call('call_tool', { name: rng.pick(['nope', 'call_tool', 'search_tools', '', 42, null]), arguments: {} }), { type: 'tool-error' }],
+    () => [call('call_tool', { name: 'everything__echo', arguments: rng.pick(['{"message":', '[1]', 'null', 42]) }), { type: 'tool-error' }],
+    () => [call('call_tool', { name: 'everything__echo', arguments: { message: rng.pick(NOT_STRINGS) } }), { type: 'refusal', stage: 'validate' }],
+    () => [call('call_tool', { name: 'everything__echo', arguments: { message: `a<IMPORTANT>${message}` } }), { type: 'refusal', stage: 'validate' }],
+    () => [call('call_tool', { name: rng.pick(['everything__get-env', 'everything__toggle-simulated-logging']), arguments: {} }), { type: 'refusal', stage: 'scope' }],
+  ];
+  const [request, outcome] = rng.pick(cases)();
+  return reply('meta-tools', request, id, outcome);
 };
 
 /** Families with their relative weights. */
@@ -508,7 +554,6 @@ const FAMILIES: ReadonlyArray<readonly [number, Family]> = [
   [2, prototypeKeys],
   [4, listAndPing],
 ];
-const TOTAL_WEIGHT = FAMILIES.reduce((sum, [weight]) => sum + weight, 0);
 
 /** How an HTTP fuzz request deviates from a well-behaved one, and the status that deviation must get. */
 export interface HostileEnvelope {

@@ -69,6 +69,10 @@ export function outcomeProblem(reply: RpcReply, outcome: Outcome): string | unde
       }
       return undefined;
     }
+    case 'tool-error': {
+      const refused = (reply.result?._meta as Record<string, unknown> | undefined)?.[REFUSAL_META_KEY];
+      return reply.result?.isError === true && refused === undefined ? undefined : `expected a tool error, got ${got}`;
+    }
     case 'refusal': {
       const refused = (reply.result?._meta as Record<string, { stage?: string }> | undefined)?.[REFUSAL_META_KEY];
       if (reply.result?.isError === true && refused?.stage === outcome.stage) return undefined;

@@ -12,7 +12,7 @@ import { LOCAL_PRINCIPAL } from '../../../src/gateway.js';
 import { readCatalogFile } from '../bench-catalog.js';
 import { EMBEDDER_CHOICES } from '../embedders.js';
 import { connectInMemory } from '../mcp-clients.js';
-import { searchTools, startSearchGateway } from '../search-gateway.js';
+import { searchTools, startCatalogGateway } from '../search-gateway.js';
 import { memoryStatus, onParentGone, runChild, send } from './protocol.js';
 
 const argsSchema = z.tuple([
@@ -30,7 +30,7 @@ runChild(async () => {
   const tools = await readCatalogFile(catalogFile, size);
   const queries = z.array(z.string()).min(1).parse(JSON.parse(await readFile(queriesFile, 'utf8')));
   const startedAt = performance.now();
-  const gateway = await startSearchGateway(tools, stateDir, choice);
+  const gateway = await startCatalogGateway(tools, stateDir, choice);
   const readyAt = performance.now();
   send('ready', { startToServingMs: readyAt - startedAt, processStartToReadyMs: readyAt, stats: gateway.status().retrieval });
   const session = await connectInMemory(gateway, LOCAL_PRINCIPAL);
