@@ -17,6 +17,8 @@ describe('a downstream server crashing mid-session', () => {
   beforeAll(async () => {
     dir = await tempDir();
     configPath = await writeConfig(dir.path, {
+      // The foundation's exposure: every namespaced tool in tools/list.
+      exposure: { mode: 'all' },
       servers: { everything: servers.everything(), memory: servers.memory() },
     });
     client = await connectStdio(configPath);

@@ -23,7 +23,9 @@ async function gatewayWith(
   const dir = await tempDir();
   cleanups.push(dir.remove);
   const resolved = typeof config === 'function' ? (config as (dir: string) => unknown)(dir.path) : config;
-  const loaded = { path: join(dir.path, 'toolscope.json'), baseDir: dir.path, config: parseConfig(resolved, 'test') };
+  // The foundation's exposure: every namespaced tool in tools/list.
+  const parsed = parseConfig({ exposure: { mode: 'all' }, ...(resolved as object) }, 'test');
+  const loaded = { path: join(dir.path, 'toolscope.json'), baseDir: dir.path, config: parsed };
   const gateway = createGateway(loaded, { logger: createLogger('silent'), ...options });
   cleanups.push(() => gateway.stop());
   await gateway.start();

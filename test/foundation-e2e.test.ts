@@ -16,6 +16,8 @@ describe('toolscope serve over stdio with the real npm servers', () => {
     await mkdir(files);
     await writeFile(join(files, 'notes.txt'), 'ship the foundation on friday\n');
     const configPath = await writeConfig(dir.path, {
+      // The foundation's exposure: every namespaced tool in tools/list.
+      exposure: { mode: 'all' },
       servers: {
         everything: servers.everything(),
         // The same server a second time: its tools must not collide with the first entry's.

@@ -46,6 +46,8 @@ describe('toolscope serve --http', () => {
   beforeAll(async () => {
     dir = await tempDir();
     configPath = await writeConfig(dir.path, {
+      // The foundation's exposure: every namespaced tool in tools/list.
+      exposure: { mode: 'all' },
       servers: { everything: servers.everything(), probe: servers.probe(dir.path) },
     });
     serve = spawn(process.execPath, ['--import', 'tsx', CLI, '--config', configPath, 'serve', '--http', '127.0.0.1:0'], {

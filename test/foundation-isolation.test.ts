@@ -75,6 +75,8 @@ describe('environment isolation', () => {
     const dir = await tempDir();
     cleanups.push(dir.remove);
     const configPath = await writeConfig(dir.path, {
+      // The foundation's exposure: every namespaced tool in tools/list.
+      exposure: { mode: 'all' },
       servers: {
         everything: servers.everything({
           env: { DECLARED_TOKEN: '${env:TOOLSCOPE_TEST_DECLARED}', PLAIN_SETTING: 'literal' },

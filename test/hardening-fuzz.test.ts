@@ -157,11 +157,17 @@ interface HttpFuzzRequest {
   readonly body: Buffer;
 }
 
+/**
+ * Sends one request and reads the answer. An answer that arrives counts even if writing the body then failed:
+ * toolscope answers an oversized body at once and closes the connection while the client is still sending.
+ */
 function sendHttp(url: URL, agent: Agent, fuzz: HttpFuzzRequest): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
+    let answered = false;
     const req = request(
       { host: url.hostname, port: url.port, path: fuzz.path, method: fuzz.method, headers: fuzz.headers, agent },
       (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () =>
@@ -170,7 +176,9 @@ function sendHttp(url: URL, agent: Agent, fuzz: HttpFuzzRequest): Promise<HttpAn
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
     req.end(fuzz.body);
   });
 }
@@ -397,6 +405,7 @@ describe(`fuzzing toolscope serve with ${PER_TRANSPORT} hostile JSON-RPC message
       });
       const problems: string[] = [];
       const statuses = new Map<number, number>();
+      let resetOversize = 0;
       let next = 0;
       const worker = async (session: string) => {
         while (next < plan.length && serve.alive()) {
@@ -410,7 +419,10 @@ describe(`fuzzing toolscope serve with ${PER_TRANSPORT} hostile JSON-RPC message
           try {
             answer = await sendHttp(url, agent, fuzz);
           } catch (error) {
-            problems.push(`request failed (${(error as Error).message}) for ${what}`);
+            // Refusing an oversized body unread, toolscope closes the connection; the 413 sent first can then be lost
+            // to the reset (no lingering close). Anything else failing at the connection level is a problem.
+            if ('fuzzCase' in planned && planned.fuzzCase.expected.kind === 'oversize') resetOversize += 1;
+            else problems.push(`request failed (${(error as Error).message}) for ${what}`);
             continue;
           }
           statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
@@ -423,7 +435,7 @@ describe(`fuzzing toolscope serve with ${PER_TRANSPORT} hostile JSON-RPC message
       await Promise.all(sessions.map(worker));
       const seconds = (performance.now() - started) / 1000;
       console.log(
-        `http fuzz: ${PER_TRANSPORT} requests in ${seconds.toFixed(1)} s over ${HTTP_CLIENTS} clients (seed ${SEED}); statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+        `http fuzz: ${PER_TRANSPORT} requests in ${seconds.toFixed(1)} s over ${HTTP_CLIENTS} clients (seed ${SEED}); statuses ${JSON.stringify(Object.fromEntries(statuses))}, oversize bodies answered by a reset: ${resetOversize}`,
       );
       expect(problems, report(problems)).toEqual([]);
       expect(serve.alive(), `the process died (seed ${SEED}): ${serve.stderr().slice(-2000)}`).toBe(true);

@@ -3,6 +3,8 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { toolscopeVersion } from '../../src/eval/package-version.js';
 import { loadBenchCatalog, writeCatalogFile, type BenchCatalog } from './bench-catalog.js';
+import { buildChildren } from './child-build.js';
+import { runChildrenFrom } from './child-process.js';
 import { contextCostBench } from './context-cost.js';
 import { ABANDON_GRACE_MS, Deadline, runSection, type SectionOutcome } from './deadline.js';
 import { forwardingBench } from './forwarding.js';
@@ -35,6 +37,17 @@ const RESERVE_MS = ABANDON_GRACE_MS + 5_000;
 
 /** Runs every section of the plan within its deadline; a section that runs out of time is cut and reported so. */
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const build = await buildChildren();
+  runChildrenFrom(build);
+  try {
+    return await runSections(options);
+  } finally {
+    runChildrenFrom(undefined);
+    await build.remove();
+  }
+}
+
+async function runSections(options: BenchOptions): Promise<BenchReport> {
   const { plan } = options;
   const log = options.log ?? (() => undefined);
   const started = Date.now();
@@ -90,6 +103,17 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
  * 10,000 tools takes minutes per embedder on two cores). Interrupting it keeps what was embedded.
  */
 export async function prepareStateCache(options: Omit<BenchOptions, 'command' | 'onSection'>): Promise<StateFill[]> {
+  const build = await buildChildren();
+  runChildrenFrom(build);
+  try {
+    return await fillStateCache(options);
+  } finally {
+    runChildrenFrom(undefined);
+    await build.remove();
+  }
+}
+
+async function fillStateCache(options: Omit<BenchOptions, 'command' | 'onSection'>): Promise<StateFill[]> {
   const { plan } = options;
   const { states } = await prepareInputs(options);
   const fills: StateFill[] = [];

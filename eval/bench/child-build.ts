@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { CHILD_BUILD_ROOT, CHILDREN_DIR, REPO_ROOT } from './paths.js';
 
 /** Every process the bench starts, by the name it is launched under. */
-const ENTRY_POINTS = {
+export const CHILD_SOURCES = {
   'echo-server': join(CHILDREN_DIR, 'echo-server.ts'),
   'gateway-http': join(CHILDREN_DIR, 'gateway-http.ts'),
   'load-client': join(CHILDREN_DIR, 'load-client.ts'),
@@ -13,7 +13,7 @@ const ENTRY_POINTS = {
   toolscope: join(REPO_ROOT, 'src', 'cli', 'main.ts'),
 } as const;
 
-export type ChildScript = keyof typeof ENTRY_POINTS;
+export type ChildScript = keyof typeof CHILD_SOURCES;
 
 export interface ChildBuild {
   /** Folder holding `<script>.mjs` for every child. */
@@ -29,9 +29,10 @@ export interface ChildBuild {
  */
 export async function buildChildren(): Promise<ChildBuild> {
   await mkdir(CHILD_BUILD_ROOT, { recursive: true });
+  await removeStaleBuilds();
   const dir = await mkdtemp(join(CHILD_BUILD_ROOT, 'run-'));
   await build({
-    entryPoints: ENTRY_POINTS,
+    entryPoints: CHILD_SOURCES,
     outdir: dir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -46,4 +47,13 @@ export async function buildChildren(): Promise<ChildBuild> {
 
 export function childEntryPoint(build: ChildBuild, script: ChildScript): string {
   return join(build.dir, `${script}.mjs`);
+}
+
+/** Builds a day old were left by runs stopped from outside (the deadline backstop exits at once). */
+async function removeStaleBuilds(): Promise<void> {
+  const dayAgo = Date.now() - 24 * 3_600_000;
+  for (const entry of await readdir(CHILD_BUILD_ROOT)) {
+    const path = join(CHILD_BUILD_ROOT, entry);
+    if ((await stat(path)).mtimeMs < dayAgo) await rm(path, { recursive: true, force: true });
+  }
 }

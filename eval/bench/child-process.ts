@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { CHILDREN_DIR, REPO_ROOT } from './paths.js';
+import { CHILD_SOURCES, childEntryPoint, type ChildBuild, type ChildScript } from './child-build.js';
+import { REPO_ROOT } from './paths.js';
 
 /** The only parent variables a bench child gets. */
 const PASSED_ENV = ['PATH', 'HOME', 'LANG'] as const;
@@ -16,9 +16,17 @@ export function childEnv(extra: Readonly<Record<string, string>> = {}): Record<s
   return { ...env, ...extra };
 }
 
-/** argv (after the node binary) that runs a TypeScript file of `eval/bench/children` through tsx. */
-export function childArgs(script: string, args: readonly string[] = [], nodeArgs: readonly string[] = []): string[] {
-  return [...nodeArgs, '--import', 'tsx', resolve(CHILDREN_DIR, script), ...args];
+let childBuild: ChildBuild | undefined;
+
+/** Children start from `build` (bundled JavaScript on bare node); without one, from their TypeScript through tsx. */
+export function runChildrenFrom(build: ChildBuild | undefined): void {
+  childBuild = build;
+}
+
+/** How to start one of the bench's processes: the node binary and its argv. */
+export function childLaunch(script: ChildScript, args: readonly string[] = [], nodeArgs: readonly string[] = []): { command: string; args: string[] } {
+  const entry = childBuild ? [childEntryPoint(childBuild, script)] : ['--import', 'tsx', CHILD_SOURCES[script]];
+  return { command: process.execPath, args: [...nodeArgs, ...entry, ...args] };
 }
 
 export interface BenchChildOptions {
@@ -43,11 +51,12 @@ export class BenchChild {
   readonly exit: Promise<number | null>;
 
   constructor(
-    private readonly script: string,
+    private readonly script: ChildScript,
     args: readonly string[],
     options: BenchChildOptions = {},
   ) {
-    this.process = spawn(process.execPath, childArgs(script, args, options.nodeArgs), {
+    const launch = childLaunch(script, args, options.nodeArgs);
+    this.process = spawn(launch.command, launch.args, {
       cwd: REPO_ROOT,
       env: childEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],

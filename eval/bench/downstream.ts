@@ -1,4 +1,4 @@
-import { BenchChild, childArgs } from './child-process.js';
+import { BenchChild, childLaunch } from './child-process.js';
 import { REPO_ROOT } from './paths.js';
 
 /** The trivial downstream server's only tool (see children/echo-server.ts). */
@@ -7,12 +7,12 @@ export const ECHO_TOOL = 'echo';
 
 /** How to start the echo server on stdio: for toolscope's config and for a direct client alike. */
 export function echoStdioLaunch(): { command: string; args: string[]; cwd: string } {
-  return { command: process.execPath, args: childArgs('echo-server.ts'), cwd: REPO_ROOT };
+  return { ...childLaunch('echo-server'), cwd: REPO_ROOT };
 }
 
 /** Starts the echo server over Streamable HTTP on 127.0.0.1; stops with `child.close()`. */
 export async function startEchoHttp(signal: AbortSignal): Promise<{ child: BenchChild; url: string }> {
-  const child = new BenchChild('echo-server.ts', ['--http'], { signal });
+  const child = new BenchChild('echo-server', ['--http'], { signal });
   const ready = await child.next('ready');
   return { child, url: String(ready.url) };
 }

@@ -5,7 +5,7 @@ import { exposedToolName } from '../../src/catalog/naming.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createGateway } from '../../src/gateway.js';
 import { BENCH_PRINCIPAL, writeBenchConfig } from './bench-config.js';
-import { BenchChild } from './child-process.js';
+import { BenchChild, childLaunch } from './child-process.js';
 import { abortable, throwIfCut } from './deadline.js';
 import { ECHO_SERVER, ECHO_TOOL, echoStdioLaunch, startEchoHttp } from './downstream.js';
 import { activeStages, waitForTool } from './gateway-stages.js';
@@ -161,8 +161,7 @@ async function stdioPair(dir: string, audit: boolean): Promise<Pair> {
   let through: BenchClient;
   try {
     through = await connectStdio({
-      command: process.execPath,
-      args: ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts'), '--config', config.file, 'serve', '--as', BENCH_PRINCIPAL.name],
+      ...childLaunch('toolscope', ['--config', config.file, 'serve', '--as', BENCH_PRINCIPAL.name]),
       cwd: REPO_ROOT,
     });
     await waitForListing(through, THROUGH_TOOL, 60_000);
@@ -196,7 +195,7 @@ async function httpPair(dir: string, audit: boolean, signal: AbortSignal): Promi
   const clients: BenchClient[] = [];
   try {
     const config = await writeBenchConfig(dir, { transport: 'http', url: echo.url }, { audit });
-    const gateway = new BenchChild('gateway-http.ts', [config.file], { signal });
+    const gateway = new BenchChild('gateway-http', [config.file], { signal });
     children.push(gateway);
     const ready = await gateway.next('ready');
     clients.push(await connectHttp(echo.url));

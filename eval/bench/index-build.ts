@@ -146,7 +146,7 @@ async function startOnce(inputs: StartInputs & { readonly stateDir: string }, li
   const { catalogFile, size, embedder, stateDir, signal } = inputs;
   throwIfCut(signal);
   const limit = limitMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(limitMs)]);
-  const child = new BenchChild('index-child.ts', [catalogFile, String(size), embedder, stateDir], { signal: limit });
+  const child = new BenchChild('index-child', [catalogFile, String(size), embedder, stateDir], { signal: limit });
   try {
     return { ready: await child.next('ready') };
   } catch (error) {
@@ -169,7 +169,7 @@ async function gatewayStart(
 ): Promise<IndexBuildRow['gatewayWarmStart']> {
   throwIfCut(signal);
   const limit = AbortSignal.any([signal, AbortSignal.timeout(plan.gatewayStartLimitMs)]);
-  const child = new BenchChild('search-child.ts', [catalogFile, String(size), plan.embedder, stateDir, queriesFile, '0'], { signal: limit });
+  const child = new BenchChild('search-child', [catalogFile, String(size), plan.embedder, stateDir, queriesFile, '0'], { signal: limit });
   try {
     const ready = await child.next('ready');
     return { startToServingMs: Number(ready.startToServingMs), processStartToReadyMs: Number(ready.processStartToReadyMs) };

@@ -59,8 +59,8 @@ export async function memoryBench(
           const serve = String(plan.servedQueries);
           child =
             process === 'router'
-              ? new BenchChild('index-child.ts', [catalogFile, String(size), choice, stateDir, '--queries', queriesFile, '--serve', serve], { signal })
-              : new BenchChild('search-child.ts', [catalogFile, String(size), choice, stateDir, queriesFile, serve], { signal });
+              ? new BenchChild('index-child', [catalogFile, String(size), choice, stateDir, '--queries', queriesFile, '--serve', serve], { signal })
+              : new BenchChild('search-child', [catalogFile, String(size), choice, stateDir, queriesFile, serve], { signal });
           const ready = await child.next('ready');
           embedderId = String((ready.stats as { embedder?: string | null }).embedder ?? 'none');
           const served = await child.next('served');

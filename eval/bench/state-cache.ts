@@ -91,7 +91,7 @@ export class StateCache {
       else await mkdir(dir, { recursive: true });
       await rm(join(dir, COMPLETE_MARKER), { force: true });
     }
-    const child = new BenchChild('index-child.ts', [this.catalogFile, String(size), embedder, dir], { signal });
+    const child = new BenchChild('index-child', [this.catalogFile, String(size), embedder, dir], { signal });
     try {
       const ready = await child.next('ready');
       const embeddedTools = (ready.stats as { embeddedTools: number }).embeddedTools;

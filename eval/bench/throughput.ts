@@ -35,7 +35,7 @@ const TOOL = exposedToolName(ECHO_SERVER, ECHO_TOOL);
 export async function throughputBench(plan: BenchPlan['throughput'], signal: AbortSignal, result: ThroughputResult): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'toolscope-bench-throughput-'));
   const config = await writeBenchConfig(dir, { transport: 'stdio' });
-  const gateway = new BenchChild('gateway-http.ts', [config.file], { signal });
+  const gateway = new BenchChild('gateway-http', [config.file], { signal });
   try {
     const ready = await gateway.next('ready');
     const pids = ready.pids as { gateway: number; downstream: number[] };
@@ -51,7 +51,7 @@ export async function throughputBench(plan: BenchPlan['throughput'], signal: Abo
       for (let run = 0; run < plan.runs; run++) {
         throwIfCut(signal);
         const load = new BenchChild(
-          'load-client.ts',
+          'load-client',
           [String(ready.url), config.token, String(clients), String(plan.warmupMs), String(plan.durationMs), TOOL],
           { signal },
         );
