@@ -110,6 +110,7 @@ describe('npm run bench building blocks (smoke)', () => {
       ['in-memory', 'full'],
       ['stdio', 'full'],
       ['streamable-http', 'full'],
+      ['streamable-http, stdio downstream', 'full'],
       ['in-memory', 'audit off'],
     ]);
     expect(forwarding.stages).toEqual(['audit', 'authenticate', 'scope', 'validate', 'approve', 'rate-limit', 'forward']);

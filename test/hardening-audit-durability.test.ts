@@ -120,6 +120,10 @@ describe('audit durability across a crash', () => {
     const lost = [...burst.acknowledged].filter((message) => !recorded.has(message));
     expect(lost, `${lost.length} acknowledged calls have no audit record`).toEqual([]);
 
+    console.log(
+      `audit durability: SIGKILL after ${burst.acknowledged.size} acknowledged calls with ${burst.inFlightAtKill} in flight; ` +
+        `${afterCrash.records.length} records on disk, torn tail ${afterCrash.tornTail.length} bytes, 0 acknowledged lost`,
+    );
     // The admin's reader agrees.
     const tail = await runCli(['--config', configPath, 'audit', 'tail', '-n', '100000', '--json']);
     expect(tail.code, tail.stderr).toBe(0);

@@ -42,13 +42,13 @@ describe('interleave', () => {
 });
 
 describe('decomposingRetriever', () => {
-  it('retrieves per action, passing the filter and limit through', async () => {
+  it('retrieves for the whole request and per action, so each action gets a place', async () => {
     const seen: string[] = [];
     const byWord: Retriever = {
       name: 'words',
       async search(query, options) {
         seen.push(query);
-        const tools = ['find_file', 'send_email', 'find_email', 'delete_file'].filter((id) => options.filter?.(id) ?? true);
+        const tools = ['find_file', 'find_folder', 'send_email', 'delete_file'].filter((id) => options.filter?.(id) ?? true);
         const words = query.toLowerCase().split(/\W+/);
         return tools
           .map((id) => ({ id, score: id.split('_').filter((part) => words.includes(part)).length }))
@@ -57,12 +57,14 @@ describe('decomposingRetriever', () => {
           .slice(0, options.limit);
       },
     };
-    const retriever = decomposingRetriever(byWord);
-    const hits = await retriever.search('find the file, then send an email to Bob', {
-      limit: 2,
-      filter: (id) => id !== 'delete_file',
-    });
-    expect(seen).toEqual(['find the file', 'send an email to Bob']);
+    const query = 'find the file and folder, then send it to Bob';
+    const options = { limit: 2, filter: (id: string) => id !== 'delete_file' };
+    // The whole request alone fills both places with the first action's tools.
+    expect((await byWord.search(query, options)).map((hit) => hit.id)).toEqual(['find_file', 'find_folder']);
+    seen.length = 0;
+
+    const hits = await decomposingRetriever(byWord).search(query, options);
+    expect(seen).toEqual([query, 'find the file and folder', 'send it to Bob']);
     expect(hits.map((hit) => hit.id)).toEqual(['find_file', 'send_email']);
   });
 });

@@ -278,4 +278,28 @@ describe('security scenarios', () => {
       expect(await readFile(auditPath, 'utf8')).not.toContain(secret);
     }
   });
+
+  it("8. a compromised downstream cannot move laterally: no channel to call or list other servers' tools, no view of their credentials", async () => {
+    const log = join(dir.path, 'shipping-calls.jsonl');
+    const shippingKey = `shipping-key-${Date.now()}`;
+    await config({
+      servers: {
+        shipping: fixtureServer('shipping-server', { CALL_LOG: log, SHIPPING_API_KEY: '${env:SHIPPING_KEY}' }),
+        pivot: fixtureServer('lateral-pivot-server'),
+      },
+    });
+    const { client } = await stdioAs(undefined, { ...process.env, SHIPPING_KEY: shippingKey });
+    await waitForTools(client, ['pivot__pivot', 'shipping__cancel_shipment']);
+
+    const report = JSON.parse(textOf(await client.callTool({ name: 'pivot__pivot', arguments: {} }))) as {
+      callOtherServer: string;
+      listAllTools: string;
+      env: Record<string, string>;
+    };
+    expect(report.callOtherServer).toMatch(/^refused: .*Method not found/);
+    expect(report.listAllTools).toMatch(/^refused: .*Method not found/);
+    expect(report.env.SHIPPING_API_KEY).toBeUndefined();
+    expect(JSON.stringify(report)).not.toContain(shippingKey);
+    expect(await callLog(log)).toEqual([]);
+  });
 });

@@ -122,7 +122,9 @@ async function openPair(transport: ForwardingTransport, dir: string, audit: bool
     case 'stdio':
       return stdioPair(dir, audit);
     case 'streamable-http':
-      return httpPair(dir, audit, signal);
+      return httpPair(dir, audit, 'http', signal);
+    case 'streamable-http, stdio downstream':
+      return httpPair(dir, audit, 'stdio', signal);
   }
 }
 
@@ -188,13 +190,17 @@ async function waitForListing(session: BenchClient, name: string, timeoutMs: num
   }
 }
 
-/** The echo server on Streamable HTTP, and toolscope on Streamable HTTP in front of it: three processes. */
-async function httpPair(dir: string, audit: boolean, signal: AbortSignal): Promise<Pair> {
+/**
+ * The echo server on Streamable HTTP (the direct client's), and toolscope on Streamable HTTP in its own process,
+ * reaching the same echo server over HTTP, or its own echo child over stdio.
+ */
+async function httpPair(dir: string, audit: boolean, downstream: 'http' | 'stdio', signal: AbortSignal): Promise<Pair> {
   const echo = await startEchoHttp(signal);
   const children: BenchChild[] = [echo.child];
   const clients: BenchClient[] = [];
   try {
-    const config = await writeBenchConfig(dir, { transport: 'http', url: echo.url }, { audit });
+    const to = downstream === 'http' ? ({ transport: 'http', url: echo.url } as const) : ({ transport: 'stdio' } as const);
+    const config = await writeBenchConfig(dir, to, { audit });
     const gateway = new BenchChild('gateway-http', [config.file], { signal });
     children.push(gateway);
     const ready = await gateway.next('ready');
@@ -207,7 +213,10 @@ async function httpPair(dir: string, audit: boolean, signal: AbortSignal): Promi
   }
   const [direct, through] = clients as [BenchClient, BenchClient];
   return {
-    hops: 'client -(HTTP)-> toolscope -(HTTP)-> echo, each its own process; direct: client -(HTTP)-> echo',
+    hops:
+      downstream === 'http'
+        ? 'client -(HTTP)-> toolscope -(HTTP)-> echo, each its own process; direct: client -(HTTP)-> echo'
+        : 'client -(HTTP)-> toolscope -(stdio)-> echo; direct: client -(HTTP)-> echo (its HTTP server)',
     direct,
     through,
     close: async () => {

@@ -1,6 +1,10 @@
 import type { DenseChoice, EmbedderChoice } from './embedders.js';
 
-export const FORWARDING_TRANSPORTS = ['in-memory', 'stdio', 'streamable-http'] as const;
+/**
+ * The client's transport to toolscope (and to the echo server when direct). toolscope reaches the echo server the same
+ * way, except in `streamable-http, stdio downstream`: the client side is HTTP as before, toolscope's downstream is stdio.
+ */
+export const FORWARDING_TRANSPORTS = ['in-memory', 'stdio', 'streamable-http', 'streamable-http, stdio downstream'] as const;
 export type ForwardingTransport = (typeof FORWARDING_TRANSPORTS)[number];
 
 /** What one bench run measures and how often; `full` and `quick` are the two shipped plans. */
@@ -80,7 +84,7 @@ export const FULL_PLAN: BenchPlan = {
   stateCache: { embedders: DENSE, allowanceMs: 30_000 },
   routing: { sizes: [100, 1_000, 10_000], gatewaySizes: [1_000], embedders: ALL_EMBEDDERS, runs: 3, warmupQueries: 20, allowanceMs: 170_000 },
   forwarding: {
-    transports: ['in-memory', 'stdio', 'streamable-http'],
+    transports: FORWARDING_TRANSPORTS,
     auditOff: ['in-memory', 'streamable-http'],
     calls: 400,
     runs: 3,
@@ -108,7 +112,7 @@ export const QUICK_PLAN: BenchPlan = {
   queries: 40,
   stateCache: { embedders: DENSE, allowanceMs: 15_000 },
   routing: { sizes: [100, 1_000], gatewaySizes: [100], embedders: ALL_EMBEDDERS, runs: 2, warmupQueries: 5, allowanceMs: 20_000 },
-  forwarding: { transports: ['in-memory', 'stdio', 'streamable-http'], auditOff: [], calls: 100, runs: 2, warmupCalls: 20, allowanceMs: 15_000 },
+  forwarding: { transports: FORWARDING_TRANSPORTS, auditOff: [], calls: 100, runs: 2, warmupCalls: 20, allowanceMs: 15_000 },
   throughput: { clients: [1, 8, 32, 128], durationMs: 1_000, warmupMs: 300, runs: 1, allowanceMs: 15_000 },
   memory: { size: 1_000, gatewaySize: 100, embedders: ALL_EMBEDDERS, servedQueries: 10, runs: 1, allowanceMs: 15_000 },
   contextCost: { catalogSize: 100, queries: 10, allowanceMs: 10_000 },

@@ -164,7 +164,7 @@ function indexBuildSection({ indexBuild }: Partial<BenchSections>): string[] {
     '## 4. Index build: first start and warm restart',
     sectionStatus(indexBuild),
     'Each start is a fresh process: load the embedder, build the tool index (BM25 + vectors) with createRouter. Time to ' +
-      'serving = embedder load + index build; "from process start" adds Node/tsx startup and reading the catalog file. ' +
+      'serving = embedder load + index build; "from process start" adds Node startup and reading the catalog file. ' +
       'The whole gateway\'s warm start (one run, same state folder) adds the policy (pinning checks every tool as its ' +
       'server arrives) and the gateway itself: catalog in hand to search ready. s.',
     result

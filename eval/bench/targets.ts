@@ -16,7 +16,7 @@ interface Target {
   readonly needs: string;
 }
 
-const AT_TARGET_SIZE = `the ${TARGET_TOOLS.toLocaleString('en')}-tool figure`;
+const AT_TARGET_SIZE = `${TARGET_TOOLS.toLocaleString('en')}-tool figure`;
 
 function check({ target, measured, met, format, context, needs }: Target): TargetCheck {
   if (measured === undefined || Number.isNaN(measured)) {
@@ -36,9 +36,16 @@ export function checkTargets(sections: Partial<BenchSections>): TargetCheck[] {
   const forwarding = sections.forwarding?.result.rows ?? [];
   const http = forwarding.find((row) => row.transport === 'streamable-http' && row.pipeline === 'full');
   const httpNoAudit = forwarding.find((row) => row.transport === 'streamable-http' && row.pipeline === 'audit off');
-  const auditShare =
+  const httpToStdio = forwarding.find((row) => row.transport === 'streamable-http, stdio downstream' && row.pipeline === 'full');
+  const auditShare = [
+    'the through path has two HTTP exchanges (client to toolscope, toolscope to echo), the direct path one',
     httpNoAudit &&
-    `with the audit stage off: added p50 ${ms(httpNoAudit.addedP50Ms.median)}, ${percent(httpNoAudit.ratioP50.median - 1)} of the direct call`;
+      `with the audit stage off: added p50 ${ms(httpNoAudit.addedP50Ms.median)}, ${percent(httpNoAudit.ratioP50.median - 1)} of the direct call`,
+    httpToStdio &&
+      `with the echo server on stdio behind toolscope: added p50 ${ms(httpToStdio.addedP50Ms.median)}, ${percent(httpToStdio.ratioP50.median - 1)}`,
+  ]
+    .filter(Boolean)
+    .join('; ');
 
   const throughput = sections.throughput?.result.rows;
   const at32 = throughput?.find((row) => row.clients === 32);

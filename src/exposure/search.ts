@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog/catalog.js';
+import type { CatalogTool } from '../catalog/tool.js';
 import { callToolTool, searchToolsTool, type SearchableServer } from './meta-tools.js';
 import type { ExposureDeps } from './modes.js';
 import { RecentTools } from './recent-tools.js';
@@ -22,7 +23,7 @@ export function searchExposure(deps: ExposureDeps, options: SearchExposureOption
   return {
     name: options.mode,
     openSession(peer) {
-      const mayCall = (tool: Parameters<ExposureDeps['access']['mayCall']>[1]) => deps.access.mayCall(peer.principal, tool);
+      const mayCall = (tool: CatalogTool) => deps.access.mayCall(peer.principal, tool);
       const recent = options.mode === 'dynamic' ? new RecentTools(options.maxSessionTools) : undefined;
       const metaTools: ReadonlyMap<string, MetaTool> = new Map(
         [
