@@ -20,6 +20,7 @@ import { runEvaluation } from '../src/eval/run-eval.js';
 import { createLogger } from '../src/log.js';
 import { RETRIEVER_KINDS } from '../src/retrieval/tool-index.js';
 import { scaleChartSvg, type ScalePoint } from './charts/scale-chart.js';
+import { gorillaDocumentTools, gorillaTorchHub } from './adapters/gorilla-apibench.js';
 import { catalogOfSize, scaleSetup } from './scale-catalog.js';
 import { OWN_CATALOG, prepareSuiteDatasets } from './suite-datasets.js';
 
@@ -55,6 +56,12 @@ const prepared = await prepareSuiteDatasets({
 const datasets = await Promise.all(
   prepared.map(async (entry) => (await loadEvalDataset(entry.catalogFile, entry.queriesFile, { name: entry.name })).dataset),
 );
+// The converted Gorilla datasets merge documents that share an api_call; as distractors every document counts.
+const gorillaDocuments: EvalDataset = {
+  name: 'gorilla-documents',
+  tools: await gorillaDocumentTools(join(values['datasets-root'], gorillaTorchHub.source)),
+  queries: [],
+};
 const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? 'warn');
 const embedder = await loadEmbedder({ backend: 'use-lite' }, logger);
 await mkdir(reportsDir, { recursive: true });
@@ -63,7 +70,7 @@ await mkdir(reportsDir, { recursive: true });
 async function sweep(base: EvalDataset): Promise<void> {
   const setup = scaleSetup(
     base,
-    datasets.filter((dataset) => dataset !== base),
+    [...datasets.filter((dataset) => dataset !== base), gorillaDocuments],
     { maxQueries, goldBudget },
   );
   const available = setup.gold.length + setup.distractors.length;
@@ -101,9 +108,10 @@ async function sweep(base: EvalDataset): Promise<void> {
       ? ` The pooled datasets hold ${available} distinct tools, so the largest catalog has ${available}, not ${largest}.`
       : '';
   const others = datasets.filter((d) => d !== base).map((d) => d.name).join(', ');
+  const pool = `${others} and every Gorilla API document (documents sharing an api_call included)`;
   const description =
     `Queries: ${setup.queries.length} of ${base.name} (a deterministic selection whose relevant tools, ${setup.gold.length} in all, ` +
-    `are in every catalog). Distractors: the rest of ${base.name} first, then the tools of ${others} in a fixed ` +
+    `are in every catalog). Distractors: the rest of ${base.name} first, then the tools of ${pool}, in a fixed ` +
     `shuffled order (identical tools counted once).${shortfall} Embedder: ${embedder.id}; query decomposition on ` +
     `(as served); toolscope ${toolscopeVersion()}.`;
   const table = markdownTable(

@@ -105,23 +105,39 @@ function gorillaAdapter(hub: Hub): DatasetAdapter {
   };
 }
 
-export const gorillaTorchHub = gorillaAdapter({
+const TORCH_HUB: Hub = {
   name: 'gorilla-torchhub',
   title: 'TorchHub',
   apiFile: 'api/torchhub_api.jsonl',
   evalFile: 'apibench/torchhub_eval.json',
-});
-
-export const gorillaTensorFlowHub = gorillaAdapter({
+};
+const TENSORFLOW_HUB: Hub = {
   name: 'gorilla-tfhub',
   title: 'TensorFlow Hub',
   apiFile: 'api/tensorflowhub_api.jsonl',
   evalFile: 'apibench/tensorflow_eval.json',
-});
-
-export const gorillaHuggingFace = gorillaAdapter({
+};
+const HUGGING_FACE: Hub = {
   name: 'gorilla-huggingface',
   title: 'HuggingFace',
   apiFile: 'api/huggingface_api.jsonl',
   evalFile: 'apibench/huggingface_eval.json',
-});
+};
+const HUBS = [TORCH_HUB, TENSORFLOW_HUB, HUGGING_FACE];
+
+export const gorillaTorchHub = gorillaAdapter(TORCH_HUB);
+export const gorillaTensorFlowHub = gorillaAdapter(TENSORFLOW_HUB);
+export const gorillaHuggingFace = gorillaAdapter(HUGGING_FACE);
+
+/**
+ * Every API document of the three hubs as a tool of its own, without merging shared api_calls: the scale sweep
+ * draws distractors from them (documents with the same api_call still differ in their text).
+ */
+export async function gorillaDocumentTools(dir: string): Promise<EvalTool[]> {
+  const tools: EvalTool[] = [];
+  for (const hub of HUBS) {
+    const docs = await readJsonLinesSource(dir, hub.apiFile, apiDocument);
+    docs.forEach((doc, index) => tools.push({ ...toTool(hub, doc), id: `${hub.name}-document-${index + 1}` }));
+  }
+  return tools;
+}

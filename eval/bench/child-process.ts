@@ -7,13 +7,13 @@ import { REPO_ROOT } from './paths.js';
 /** The only parent variables a bench child gets. */
 const PASSED_ENV = ['PATH', 'HOME', 'LANG'] as const;
 
-export function childEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+export function childEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of PASSED_ENV) {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
-  return { ...env, ...extra };
+  return env;
 }
 
 let childBuild: ChildBuild | undefined;
@@ -24,16 +24,14 @@ export function runChildrenFrom(build: ChildBuild | undefined): void {
 }
 
 /** How to start one of the bench's processes: the node binary and its argv. */
-export function childLaunch(script: ChildScript, args: readonly string[] = [], nodeArgs: readonly string[] = []): { command: string; args: string[] } {
+export function childLaunch(script: ChildScript, args: readonly string[] = []): { command: string; args: string[] } {
   const entry = childBuild ? [childEntryPoint(childBuild, script)] : ['--import', 'tsx', CHILD_SOURCES[script]];
-  return { command: process.execPath, args: [...nodeArgs, ...entry, ...args] };
+  return { command: process.execPath, args: [...entry, ...args] };
 }
 
 export interface BenchChildOptions {
+  /** Kills the child when it aborts. */
   readonly signal?: AbortSignal;
-  readonly env?: Record<string, string>;
-  /** Node flags for this child (e.g. `--cpu-prof`). */
-  readonly nodeArgs?: readonly string[];
 }
 
 export type ChildMessage = { readonly type: string } & Record<string, unknown>;
@@ -43,22 +41,22 @@ export type ChildMessage = { readonly type: string } & Record<string, unknown>;
  * when `signal` aborts. Its stderr is kept (last lines) to explain failures.
  */
 export class BenchChild {
-  readonly process: ChildProcess;
+  private readonly process: ChildProcess;
   private readonly messages: ChildMessage[] = [];
   private readonly waiters: Array<() => void> = [];
   private readonly stderrTail: string[] = [];
   private exited = false;
-  readonly exit: Promise<number | null>;
+  private readonly exit: Promise<number | null>;
 
   constructor(
     private readonly script: ChildScript,
     args: readonly string[],
     options: BenchChildOptions = {},
   ) {
-    const launch = childLaunch(script, args, options.nodeArgs);
+    const launch = childLaunch(script, args);
     this.process = spawn(launch.command, launch.args, {
       cwd: REPO_ROOT,
-      env: childEnv(options.env),
+      env: childEnv(),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     createInterface({ input: this.process.stdout! }).on('line', (line) => {
@@ -78,10 +76,6 @@ export class BenchChild {
     const kill = () => this.kill();
     options.signal?.addEventListener('abort', kill, { once: true });
     void this.exit.then(() => options.signal?.removeEventListener('abort', kill));
-  }
-
-  get pid(): number {
-    return this.process.pid!;
   }
 
   /** The next message of `type` (earlier ones of other types are dropped); rejects if the child exits first. */

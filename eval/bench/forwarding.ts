@@ -70,21 +70,21 @@ export async function forwardingBench(plan: BenchPlan['forwarding'], signal: Abo
       const directRuns: number[][] = [];
       const throughRuns: number[][] = [];
       for (let run = 0; run < plan.runs; run++) {
-        const directMs: number[] = [];
-        const throughMs: number[] = [];
+        const sides = [
+          { samples: [] as number[], call: () => callEcho(direct.client, ECHO_TOOL) },
+          { samples: [] as number[], call: () => callEcho(through.client, THROUGH_TOOL) },
+        ];
         for (let call = 0; call < plan.calls; call++) {
           throwIfCut(signal);
           // Alternate which goes first, so neither always runs right after the other's garbage.
-          const order = call % 2 === 0 ? ['direct', 'through'] : ['through', 'direct'];
-          for (const side of order) {
+          for (const side of call % 2 === 0 ? sides : [...sides].reverse()) {
             const started = performance.now();
-            if (side === 'direct') await callEcho(direct.client, ECHO_TOOL);
-            else await callEcho(through.client, THROUGH_TOOL);
-            (side === 'direct' ? directMs : throughMs).push(performance.now() - started);
+            await side.call();
+            side.samples.push(performance.now() - started);
           }
         }
-        directRuns.push(directMs);
-        throughRuns.push(throughMs);
+        directRuns.push(sides[0]!.samples);
+        throughRuns.push(sides[1]!.samples);
       }
       result.rows.push(forwardingRow(transport, audit ? 'full' : 'audit off', pair.hops, directRuns, throughRuns));
     } finally {

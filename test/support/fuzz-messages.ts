@@ -45,10 +45,10 @@ export interface FuzzCase {
 }
 
 /** The default `limits.maxRequestBytes`: the bound on one client message (stdio line or HTTP body) oversize cases pass. */
-export const MESSAGE_LIMIT_BYTES = 4 * 1024 * 1024;
+const MESSAGE_LIMIT_BYTES = 4 * 1024 * 1024;
 
 export const FUZZ_PRINCIPAL = 'fuzzer';
-export const ECHO_MAX_LENGTH = 200;
+const ECHO_MAX_LENGTH = 200;
 
 /** The policy the tools/call expectations assume: read-only scopes without get-env, and rules on echo. */
 export const FUZZ_POLICY = {
@@ -61,8 +61,9 @@ export const FUZZ_POLICY = {
   rateLimits: { principal: { capacity: 1_000_000, refillPerSecond: 1_000_000 } },
 } as const;
 
-const INVALID_REQUEST = -32600;
 const METHOD_NOT_FOUND = -32601;
+/** How many cases above 1 MiB (some past the size limit) one run may hold: they dominate its time. */
+const BIG_CASE_BUDGET = 8;
 const INVALID_PARAMS = -32602;
 
 /** mulberry32: a tiny, well-mixed 32-bit PRNG; the same seed gives the same cases on every machine. */
@@ -129,23 +130,17 @@ export class FuzzGenerator {
   private readonly rng: Rng;
   private counter = 0;
   private bigCases = 0;
-  private readonly bigCaseBudget: number;
 
   private readonly families: ReadonlyArray<readonly [number, Family]>;
   private readonly totalWeight: number;
 
   constructor(
-    readonly seed: number,
+    seed: number,
     private readonly tag: string,
-    options: {
-      /** The session exposes `search_tools` and `call_tool` (exposure mode search or dynamic): fuzz them too. */
-      readonly metaTools?: boolean;
-      /** How many cases above 1 MiB (some past the size limit) one run may hold: they dominate its time. */
-      readonly bigCaseBudget?: number;
-    } = {},
+    /** The session exposes `search_tools` and `call_tool` (exposure mode search or dynamic): fuzz them too. */
+    options: { readonly metaTools?: boolean } = {},
   ) {
     this.rng = new Rng(seed);
-    this.bigCaseBudget = options.bigCaseBudget ?? 8;
     this.families = options.metaTools ? [...FAMILIES, [8, metaTools]] : FAMILIES;
     this.totalWeight = this.families.reduce((sum, [weight]) => sum + weight, 0);
   }
@@ -167,7 +162,7 @@ export class FuzzGenerator {
   }
 
   next(): FuzzCase {
-    if (this.bigCases < this.bigCaseBudget && this.rng.chance(0.002)) {
+    if (this.bigCases < BIG_CASE_BUDGET && this.rng.chance(0.002)) {
       this.bigCases += 1;
       return this.bigCase();
     }

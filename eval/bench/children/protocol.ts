@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+
 /**
  * The child side of `BenchChild`: JSON lines on stdout, stdin closing means "finish". Logs and noise go to stderr,
  * so nothing but these messages ever reaches stdout.
@@ -24,7 +26,6 @@ export function runChild(main: () => Promise<void>): void {
 
 /** Peak and current resident set size of this process, from /proc (Linux). */
 export async function memoryStatus(): Promise<{ vmHwmKb: number; vmRssKb: number }> {
-  const { readFile } = await import('node:fs/promises');
   const status = await readFile('/proc/self/status', 'utf8');
   const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
   return { vmHwmKb: field('VmHWM'), vmRssKb: field('VmRSS') };
