@@ -27,24 +27,48 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(JSON.stringify(body));
 }
 
+/** How long an oversized body is still read (and dropped) after the 413, so the client gets it rather than a reset. */
+const OVERSIZED_BODY_DRAIN_MS = 2_000;
+
 /**
  * Reads and parses a JSON body, refusing one over `maxBytes` (413) as soon as it is known to be too big: from its
  * Content-Length, or while it streams in, so it is never buffered whole.
  */
-export async function readJsonBody(req: IncomingMessage, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
+export function readJsonBody(req: IncomingMessage, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
   const tooLarge = () => new HttpError(413, -32600, `request body over ${maxBytes} bytes`);
-  const declared = Number(req.headers['content-length']);
-  if (declared > maxBytes) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw tooLarge();
-    chunks.push(chunk);
+  if (Number(req.headers['content-length']) > maxBytes) {
+    drainThenClose(req);
+    return Promise.reject(tooLarge());
   }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-  } catch (error) {
-    throw new HttpError(400, -32700, `parse error: ${(error as Error).message}`);
-  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData).off('end', onEnd);
+      drainThenClose(req);
+      reject(tooLarge());
+    };
+    const onEnd = () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
+      } catch (error) {
+        reject(new HttpError(400, -32700, `parse error: ${(error as Error).message}`));
+      }
+    };
+    req.on('data', onData).once('end', onEnd).once('error', reject);
+  });
+}
+
+/**
+ * Closing a socket with unread bytes makes the kernel send a reset, which can destroy our 413 before the client
+ * reads it. So the rest of the body is read and dropped for a bounded moment, then the connection is closed.
+ */
+function drainThenClose(req: IncomingMessage): void {
+  req.resume();
+  setTimeout(() => req.destroy(), OVERSIZED_BODY_DRAIN_MS).unref();
 }
