@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -37,10 +36,7 @@ export const servers = {
   }),
 };
 
-export async function tempDir(): Promise<{ path: string; remove: () => Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), 'toolscope-test-'));
-  return { path, remove: () => rm(path, { recursive: true, force: true }) };
-}
+export { tempDir } from './temp-dir.js';
 
 export async function writeConfig(dir: string, config: unknown, name = 'toolscope.json'): Promise<string> {
   const path = join(dir, name);

@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -7,6 +5,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { toCatalogTool } from '../../src/catalog/catalog.js';
 import type { CatalogTool } from '../../src/catalog/tool.js';
 import type { Embedder, EmbedderLogger } from '../../src/embedding/index.js';
+import { tempDir } from './temp-dir.js';
 
 /** Shared helpers for the retrieval and embedding tests: real servers' tool lists, real embedders. */
 
@@ -15,10 +14,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SHARED_MODELS = fileURLToPath(new URL('../../../shared/models/', import.meta.url));
 export const RANDOM_MINILM = { backend: 'transformers', model: 'minilm-l6-random', dtype: 'fp32', localModelPath: SHARED_MODELS, allowRemoteModels: false } as const;
 
-export async function tempDir(prefix = 'toolscope-retrieval-'): Promise<{ path: string; remove: () => Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), prefix));
-  return { path, remove: () => rm(path, { recursive: true, force: true }) };
-}
+export { tempDir };
 
 /** The tools the real npm servers list, as catalog entries under the given server names. */
 export async function realServerTools(
