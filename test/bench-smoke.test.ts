@@ -24,7 +24,7 @@ const SMOKE_PLAN: BenchPlan = {
   stateCache: { embedders: ['transformers', 'use-lite'], allowanceMs: 120_000 },
   routing: { sizes: [TOOLS], gatewaySizes: [TOOLS], embedders: ['lexical', 'use-lite', 'transformers'], runs: 2, warmupQueries: 2, allowanceMs: 60_000 },
   forwarding: { transports: FORWARDING_TRANSPORTS, auditOff: ['in-memory'], calls: 10, runs: 2, warmupCalls: 2, allowanceMs: 60_000 },
-  throughput: { clients: [1, 32], durationMs: 1_000, warmupMs: 200, runs: 1, allowanceMs: 60_000 },
+  throughput: { clients: [1, 32], auditOffClients: [32], durationMs: 1_000, warmupMs: 200, runs: 1, allowanceMs: 60_000 },
   memory: { size: TOOLS, gatewaySize: TOOLS, embedders: ['lexical', 'transformers'], servedQueries: 3, runs: 1, allowanceMs: 60_000 },
   contextCost: { catalogSize: TOOLS, queries: 2, allowanceMs: 60_000 },
   indexBuild: { sizes: [TOOLS], embedder: 'transformers', firstStartRuns: 1, warmRuns: 1, firstStartLimitMs: 60_000, gatewayStartLimitMs: 60_000, allowanceMs: 60_000 },
@@ -99,7 +99,12 @@ describe('npm run bench building blocks (smoke)', () => {
     ]);
     const transformersId = 'transformers:minilm-l6-random:fp32';
     expect(routing.rows.map((row) => row.embedderId)).toEqual(['none', 'none', 'use-lite', 'use-lite', transformersId, transformersId]);
-    for (const row of routing.rows) expectLatency(row.latencyMs, 2, QUERIES);
+    for (const row of routing.rows) {
+      expectLatency(row.latencyMs, 2, QUERIES);
+      const { singleAction, multiAction } = row.byRequest;
+      expect(singleAction.queries + multiAction.queries).toBe(QUERIES);
+      if (singleAction.queries > 0) expect(singleAction.p50Ms).toBeGreaterThan(0);
+    }
     expect(routing.queryEmbedding.map((entry) => entry.embedder)).toEqual(['use-lite', 'transformers']);
     for (const entry of routing.queryEmbedding) expectLatency(entry.latencyMs, 1, QUERIES);
   });
@@ -126,13 +131,18 @@ describe('npm run bench building blocks (smoke)', () => {
   it('measures throughput over Streamable HTTP at each client count without errors', () => {
     const throughput = report.sections.throughput!.result;
     expect(throughput.stages).toContain('audit');
-    expect(throughput.rows.map((row) => row.clients)).toEqual([1, 32]);
+    expect(throughput.rows.map((row) => [row.clients, row.pipeline])).toEqual([
+      [1, 'full'],
+      [32, 'full'],
+      [32, 'audit off'],
+    ]);
     for (const row of throughput.rows) {
       expect(row.errors).toBe(0);
       expect(row.firstErrors).toEqual([]);
       expectSpread(row.callsPerSecond, 1);
       expect(row.callsPerSecond.median).toBeGreaterThan(0);
       expect(row.cpuCores.toolscope).toBeGreaterThan(0);
+      expect(row.toolscopeCpuMsPerCall).toBeGreaterThan(0);
     }
   });
 

@@ -39,6 +39,8 @@ export interface BenchPlan {
   };
   readonly throughput: {
     readonly clients: readonly number[];
+    /** Client counts measured a second time with the audit stage off. */
+    readonly auditOffClients: readonly number[];
     readonly durationMs: number;
     readonly warmupMs: number;
     readonly runs: number;
@@ -84,7 +86,7 @@ export const FULL_PLAN: BenchPlan = {
   stateCache: { embedders: DENSE, allowanceMs: 20_000 },
   routing: { sizes: [100, 1_000, 10_000], gatewaySizes: [1_000], embedders: ALL_EMBEDDERS, runs: 3, warmupQueries: 20, allowanceMs: 150_000 },
   forwarding: { transports: FORWARDING_TRANSPORTS, auditOff: ['in-memory', 'streamable-http'], calls: 300, runs: 3, warmupCalls: 50, allowanceMs: 55_000 },
-  throughput: { clients: [1, 8, 32, 128], durationMs: 3_000, warmupMs: 1_000, runs: 3, allowanceMs: 80_000 },
+  throughput: { clients: [1, 8, 32, 128], auditOffClients: [32], durationMs: 3_000, warmupMs: 1_000, runs: 3, allowanceMs: 90_000 },
   memory: { size: 10_000, gatewaySize: 1_000, embedders: ALL_EMBEDDERS, servedQueries: 50, runs: 2, allowanceMs: 75_000 },
   contextCost: { catalogSize: 1_000, queries: 50, allowanceMs: 35_000 },
   indexBuild: {
@@ -106,7 +108,7 @@ export const QUICK_PLAN: BenchPlan = {
   stateCache: { embedders: DENSE, allowanceMs: 15_000 },
   routing: { sizes: [100, 1_000], gatewaySizes: [100], embedders: ALL_EMBEDDERS, runs: 2, warmupQueries: 5, allowanceMs: 20_000 },
   forwarding: { transports: FORWARDING_TRANSPORTS, auditOff: [], calls: 100, runs: 2, warmupCalls: 20, allowanceMs: 15_000 },
-  throughput: { clients: [1, 8, 32, 128], durationMs: 1_000, warmupMs: 300, runs: 1, allowanceMs: 15_000 },
+  throughput: { clients: [1, 8, 32, 128], auditOffClients: [], durationMs: 1_000, warmupMs: 300, runs: 1, allowanceMs: 15_000 },
   memory: { size: 1_000, gatewaySize: 100, embedders: ALL_EMBEDDERS, servedQueries: 10, runs: 1, allowanceMs: 15_000 },
   contextCost: { catalogSize: 100, queries: 10, allowanceMs: 10_000 },
   indexBuild: {

@@ -74,10 +74,11 @@ function routingSection({ routing, stateCache }: Partial<BenchSections>): string
     'Each query once per run, limit 5, on a warm index (state folder from the bench cache). `route API`: ' +
       '`createRouter().route()`, retrieval with query decomposition as served, then the MCP tool definitions. ' +
       '`search_tools`: the meta tool over an in-memory MCP session with a gateway in `search` mode (adds the policy ' +
-      'filter, MCP framing and the result text); no principals configured. ms.',
+      'filter, MCP framing and the result text); no principals configured. The last column splits the queries by ' +
+      'whether toolscope decomposes them into several actions (each searched on its own, plus the whole request). ms.',
     result
       ? markdownTable(
-          ['path', 'embedder', 'tools', 'retriever', 'vector search', 'p50', 'p95', 'p99'],
+          ['path', 'embedder', 'tools', 'retriever', 'vector search', 'p50', 'p95', 'p99', 'p50 one action / several'],
           result.rows.map((row) => [
             row.path,
             row.embedderId === 'none' ? 'lexical (BM25)' : row.embedderId,
@@ -87,8 +88,13 @@ function routingSection({ routing, stateCache }: Partial<BenchSections>): string
             figure(row.latencyMs.p50),
             figure(row.latencyMs.p95),
             figure(row.latencyMs.p99),
+            `${row.byRequest.singleAction.p50Ms.toFixed(2)} / ${row.byRequest.multiAction.p50Ms.toFixed(2)}`,
           ]),
         )
+      : '',
+    result && result.rows[0]
+      ? `Of the ${result.rows[0].byRequest.singleAction.queries + result.rows[0].byRequest.multiAction.queries} queries, ` +
+        `${result.rows[0].byRequest.multiAction.queries} name several actions.`
       : '',
     result && result.queryEmbedding.length > 0
       ? 'Embedding one query alone: ' +
@@ -140,21 +146,28 @@ function throughputSection({ throughput }: Partial<BenchSections>): string[] {
   return [
     '## 3. Throughput over Streamable HTTP',
     sectionStatus(throughput),
-    result?.setup ?? '',
+    'toolscope (the library, as `serve --http` runs it) on 127.0.0.1 in one process with the echo server as its stdio ' +
+      'child; the load generator in a separate process: one session per client, each calling back to back, as plain ' +
+      'HTTP requests over a keep-alive pool (the SDK client costs ~2 ms of CPU per call, which would cap the rate it ' +
+      'can drive on two cores). CPU from /proc: cores = CPU seconds per second of the measured window. toolscope\'s CPU ' +
+      'per call does not depend on how much of the machine it got: 1000 / it bounds the calls one core can serve.',
     result?.stages ? `Call stages active (read from the gateway): ${result.stages.join(' → ')}; rate limits set far above the load.` : '',
     result
       ? markdownTable(
-          ['clients', 'calls/s', 'errors', 'CPU cores: toolscope', 'echo server', 'load generator'],
+          ['clients', 'pipeline', 'calls/s', 'errors', 'toolscope CPU ms per call', 'CPU cores: toolscope', 'echo server', 'load generator'],
           result.rows.map((row) => [
             String(row.clients),
+            row.pipeline,
             figure(row.callsPerSecond, 0),
             String(row.errors),
+            row.toolscopeCpuMsPerCall.toFixed(2),
             row.cpuCores.toolscope.toFixed(2),
             row.cpuCores.echo.toFixed(2),
             row.cpuCores.loadGenerator.toFixed(2),
           ]),
         )
       : '',
+    bullets((result?.rows ?? []).flatMap((row) => row.firstErrors.map((error) => `${row.clients} clients: ${error}`))),
   ];
 }
 

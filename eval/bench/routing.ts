@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Embedder } from '../../src/embedding/index.js';
 import { LOCAL_PRINCIPAL } from '../../src/gateway.js';
 import { createLogger } from '../../src/log.js';
+import { decomposeQuery } from '../../src/retrieval/query-decomposition.js';
 import { createRouter } from '../../src/retrieval/router.js';
 import { toBenchCatalogTool, type BenchCatalog } from './bench-catalog.js';
 import { throwIfCut } from './deadline.js';
@@ -12,7 +13,8 @@ import { connectInMemory } from './mcp-clients.js';
 import type { BenchPlan } from './plan.js';
 import { SEARCH_LIMIT, searchTools, startCatalogGateway } from './search-gateway.js';
 import type { StateCache } from './state-cache.js';
-import { latencySpread, type LatencySpread } from './stats.js';
+import { percentile } from '../../src/eval/metrics.js';
+import { latencySpread, median, type LatencySpread } from './stats.js';
 
 /** `route API`: `createRouter().route()`; `search_tools`: the meta tool over an in-memory MCP session with a gateway. */
 export type RoutingPath = 'route API' | 'search_tools';
@@ -26,6 +28,16 @@ export interface RoutingRow {
   readonly retriever: string;
   readonly vectorSearch: string;
   readonly latencyMs: LatencySpread;
+  /**
+   * p50 (ms) of each query's median over the runs, for requests naming one action and for those split into several
+   * (each action is searched on its own, and the whole request too: steps + 1 searches, each embedding its text).
+   */
+  readonly byRequest: { readonly singleAction: QueryGroup; readonly multiAction: QueryGroup };
+}
+
+export interface QueryGroup {
+  readonly queries: number;
+  readonly p50Ms: number;
 }
 
 export interface RoutingResult {
@@ -83,6 +95,7 @@ export async function routingBench(
         const open = path === 'route API' ? await openRouter(tools, embedder, stateDir) : await openSearchTools(tools, choice, stateDir);
         try {
           if (open.embeddedTools > 0) throw new Error(`${choice} at ${size} tools embedded ${open.embeddedTools} tools on a warm start`);
+          const runs = await timeQueries(open.route, catalog, plan, signal);
           result.rows.push({
             path,
             embedder: choice,
@@ -90,7 +103,8 @@ export async function routingBench(
             tools: size,
             retriever: open.retriever,
             vectorSearch: open.vectorSearch,
-            latencyMs: await timeQueries(open.route, catalog, plan, signal),
+            latencyMs: latencySpread(runs),
+            byRequest: byRequestShape(catalog.queries, runs),
           });
         } finally {
           await open.close();
@@ -135,7 +149,8 @@ async function openSearchTools(tools: BenchCatalog['tools'], choice: EmbedderCho
   };
 }
 
-async function timeQueries(route: Route, catalog: BenchCatalog, plan: BenchPlan['routing'], signal: AbortSignal): Promise<LatencySpread> {
+/** Every query's time (ms), run by run, in query order. */
+async function timeQueries(route: Route, catalog: BenchCatalog, plan: BenchPlan['routing'], signal: AbortSignal): Promise<number[][]> {
   for (const query of catalog.queries.slice(0, plan.warmupQueries)) await route(query);
   const runs: number[][] = [];
   for (let run = 0; run < plan.runs; run++) {
@@ -148,14 +163,18 @@ async function timeQueries(route: Route, catalog: BenchCatalog, plan: BenchPlan[
     }
     runs.push(samples);
   }
-  return latencySpread(runs);
+  return runs;
+}
+
+function byRequestShape(queries: readonly string[], runs: readonly number[][]): RoutingRow['byRequest'] {
+  const perQuery = queries.map((query, i) => ({ multi: decomposeQuery(query).length > 1, ms: median(runs.map((run) => run[i]!)) }));
+  const group = (multi: boolean): QueryGroup => {
+    const times = perQuery.filter((entry) => entry.multi === multi).map((entry) => entry.ms);
+    return { queries: times.length, p50Ms: percentile(times, 50) };
+  };
+  return { singleAction: group(false), multiAction: group(true) };
 }
 
 async function embeddingLatency(embedder: Embedder, catalog: BenchCatalog, plan: BenchPlan['routing'], signal: AbortSignal): Promise<LatencySpread> {
-  return timeQueries(
-    (query) => embedder.embed([query]),
-    catalog,
-    { ...plan, runs: 1 },
-    signal,
-  );
+  return latencySpread(await timeQueries((query) => embedder.embed([query]), catalog, { ...plan, runs: 1 }, signal));
 }

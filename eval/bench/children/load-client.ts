@@ -1,12 +1,15 @@
 /**
  * The throughput load generator, in its own process so toolscope and the load each get a core of the two.
- * Usage: load-client.ts URL TOKEN CLIENTS WARMUP_MS DURATION_MS TOOL. Opens CLIENTS Streamable HTTP sessions, each
- * calling TOOL back to back (closed loop); warms up, then counts the calls started and completed within DURATION_MS.
- * Sends `connected`, `measuring`, then `result` {calls, errors, firstErrors, elapsedMs, cpuMs}.
+ * Usage: load-client.ts URL TOKEN CLIENTS WARMUP_MS DURATION_MS TOOL. Opens CLIENTS Streamable HTTP sessions (plain
+ * HTTP requests over a keep-alive pool, one connection per session: see RawMcpSession), each calling TOOL back to
+ * back (closed loop); warms up, then counts the calls started and completed within DURATION_MS.
+ * Sends `connected`, `measuring`, `result` {calls, errors, firstErrors, elapsedMs, cpuMs}, then `closed` once every
+ * session is ended on the server (DELETE), and exits. It needs no cue to stop: it runs warm-up plus DURATION_MS.
  */
+import { Pool } from 'undici';
 import { z } from 'zod';
-import { callEcho, connectHttp, type BenchClient } from '../mcp-clients.js';
-import { onParentGone, runChild, send } from './protocol.js';
+import { RawMcpSession } from '../raw-mcp-session.js';
+import { runChild, send } from './protocol.js';
 
 const argsSchema = z.tuple([
   z.url(),
@@ -17,12 +20,15 @@ const argsSchema = z.tuple([
   z.string().min(1),
 ]);
 
+const ARGUMENTS = { text: 'ping' };
+
 runChild(async () => {
-  onParentGone(() => process.exit(1));
   const [url, token, clientCount, warmupMs, durationMs, tool] = argsSchema.parse(process.argv.slice(2));
-  const clients: BenchClient[] = [];
-  for (let i = 0; i < clientCount; i++) clients.push(await connectHttp(url, token));
-  send('connected', { clients: clients.length });
+  const endpoint = new URL(url);
+  const pool = new Pool(endpoint.origin, { connections: clientCount });
+  const sessions: RawMcpSession[] = [];
+  for (let i = 0; i < clientCount; i++) sessions.push(await RawMcpSession.open(pool, endpoint, token));
+  send('connected', { clients: sessions.length });
 
   let phase: 'warmup' | 'measure' | 'stop' = 'warmup';
   let calls = 0;
@@ -31,12 +37,12 @@ runChild(async () => {
   let warmedUp = 0;
   let allWarm: () => void;
   const everyClientCalled = new Promise<void>((resolve) => (allWarm = resolve));
-  const loop = async (client: BenchClient): Promise<void> => {
+  const loop = async (session: RawMcpSession): Promise<void> => {
     let first = true;
     while (phase !== 'stop') {
       const counted = phase === 'measure';
       try {
-        await callEcho(client.client, tool);
+        await session.callTool(tool, ARGUMENTS);
         if (counted && phase === 'measure') calls++;
       } catch (error) {
         if (counted) {
@@ -44,11 +50,11 @@ runChild(async () => {
           if (firstErrors.length < 5) firstErrors.push((error as Error).message);
         }
       }
-      if (first && ++warmedUp === clients.length) allWarm();
+      if (first && ++warmedUp === sessions.length) allWarm();
       first = false;
     }
   };
-  const loops = clients.map(loop);
+  const loops = sessions.map(loop);
   // Warm-up: at least WARMUP_MS, and until every session has made a call (first calls take the cold paths).
   await Promise.all([everyClientCalled, new Promise((resolve) => setTimeout(resolve, warmupMs))]);
   const cpuBefore = process.cpuUsage();
@@ -61,6 +67,9 @@ runChild(async () => {
   const cpu = process.cpuUsage(cpuBefore);
   send('result', { calls, errors, firstErrors, elapsedMs, cpuMs: (cpu.user + cpu.system) / 1000 });
   await Promise.all(loops);
-  await Promise.all(clients.map((client) => client.close()));
+  // Ended here, not left to the server's idle timeout: the next run's sessions must fit under its session limit.
+  await Promise.all(sessions.map((session) => session.close()));
+  await pool.close();
+  send('closed');
   process.exit(0);
 });

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { loadEmbedder, type EmbedderSettings } from '../../embedding/index.js';
+import { loadEmbedder, TRANSFORMERS_DTYPES, type EmbedderSettings, type TransformersDtype } from '../../embedding/index.js';
 import { evaluateDataset } from '../../eval/evaluate.js';
 import { describeBadLine, EvalInputError } from '../../eval/input-error.js';
 import { renderEvalMarkdown, summaryTable } from '../../eval/report-markdown.js';
@@ -16,6 +16,7 @@ interface EvalCommandOptions {
   embedder: 'use-lite' | 'transformers';
   model?: string;
   modelDir?: string;
+  dtype?: TransformersDtype;
   k: number[];
   json?: string;
   report?: string;
@@ -41,6 +42,7 @@ function embedderSettings(options: EvalCommandOptions): EmbedderSettings {
   return {
     backend: 'transformers',
     ...(options.model !== undefined && { model: options.model }),
+    ...(options.dtype !== undefined && { dtype: options.dtype }),
     // A local model folder means: use what is there, never download.
     ...(options.modelDir !== undefined && { localModelPath: options.modelDir, allowRemoteModels: false }),
   };
@@ -90,6 +92,7 @@ export function register(program: Command): void {
     .addOption(new Option('--embedder <backend>', 'embedding backend').choices(['use-lite', 'transformers']).default('use-lite'))
     .option('--model <id>', 'transformers model (hub id, or folder name under --model-dir)')
     .option('--model-dir <dir>', 'folder of local transformers models; forbids hub downloads')
+    .addOption(new Option('--dtype <dtype>', 'transformers weights variant (default q8)').choices(TRANSFORMERS_DTYPES))
     .option('--k <list>', 'comma-separated cut-offs', cutOffs, [1, 3, 5, 10])
     .option('--json <file>', 'write the full results as JSON')
     .option('--report <file>', 'write a markdown report')

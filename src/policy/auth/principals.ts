@@ -15,20 +15,24 @@ interface KnownHash {
 export class Principals implements PrincipalDirectory {
   private stateRules = new Map<string, PrincipalRules>();
   private stateRulesFrom: unknown;
+  /** Built once: the scope policy caches compiled rules per rules object, so `get` must return the same one. */
+  private readonly configRules: ReadonlyMap<string, PrincipalRules>;
 
   constructor(
     private readonly config: Readonly<Record<string, PrincipalConfig>>,
     private readonly store: TokenStore,
-  ) {}
+  ) {
+    this.configRules = new Map(
+      Object.entries(config).map(([name, p]) => [name, { allow: p.allow, deny: p.deny, admin: p.admin, source: `principals.${name}` }]),
+    );
+  }
 
   get hasPrincipals(): boolean {
     return Object.keys(this.config).length > 0 || Object.keys(this.store.current.principals).length > 0 || this.store.current.tokens.length > 0;
   }
 
   get(name: string): PrincipalRules | undefined {
-    const configured = this.config[name];
-    if (configured) return { allow: configured.allow, deny: configured.deny, admin: configured.admin, source: `principals.${name}` };
-    return this.fromStore().get(name);
+    return this.configRules.get(name) ?? this.fromStore().get(name);
   }
 
   /** Whether callers must authenticate: true once any principal exists (re-reads the token store first). */
