@@ -14,7 +14,7 @@ export interface StartTimes {
   readonly indexBuildMs: Spread;
   /** Embedder load plus index build: what a start spends before it can route. */
   readonly timeToServingMs: Spread;
-  /** The same from process start (Node and tsx startup and reading the catalog file included). */
+  /** The same from process start (Node startup and reading the catalog file included). */
   readonly processStartToReadyMs: Spread;
   /** Most tools any of the runs embedded. */
   readonly embeddedTools: number;
@@ -29,66 +29,26 @@ export interface CutFirstStart {
   readonly projectedEmbeddingMs?: number;
 }
 
+export type GatewayWarmStart = { readonly startToServingMs: number; readonly processStartToReadyMs: number } | { readonly cutAtMs: number };
+
+/** Filled in phase by phase, so a section cut during the first starts keeps the restarts already measured. */
 export interface IndexBuildRow {
   readonly tools: number;
-  readonly embedder: string;
-  readonly firstStart?: StartTimes;
-  readonly firstStartCut?: CutFirstStart;
-  readonly warmRestart?: StartTimes;
-  /** Where the warm restart's state folder came from. */
-  readonly warmFrom?: 'this first start' | 'the bench state cache';
+  embedder: string;
+  /** Restarts over the state folder a finished start over this catalog left (a copy of the bench cache's). */
+  warmRestart?: StartTimes;
   /**
-   * A whole gateway's warm start from the same state folder: policy (pinning checks every tool) and tool search
-   * included, catalog in hand to search ready. One run; `cutAtMs` when it hit its limit.
+   * A whole gateway's warm start from the same folder: policy (pinning checks every tool as its server arrives) and
+   * tool search included, catalog in hand to search ready. One run; `cutAtMs` when it hit its limit.
    */
-  readonly gatewayWarmStart?: { readonly startToServingMs: number; readonly processStartToReadyMs: number } | { readonly cutAtMs: number };
+  gatewayWarmStart?: GatewayWarmStart;
+  firstStart?: StartTimes;
+  firstStartCut?: CutFirstStart;
   readonly notes: string[];
 }
 
 export interface IndexBuildResult {
   readonly rows: IndexBuildRow[];
-}
-
-/**
- * First start (empty state folder: every tool embedded) and warm restart (the folder a finished start left: nothing
- * embedded) for each catalog size, each a fresh process.
- */
-export async function indexBuildBench(
-  plan: BenchPlan['indexBuild'],
-  catalogFile: string,
-  queriesFile: string,
-  states: StateCache,
-  signal: AbortSignal,
-  result: IndexBuildResult,
-): Promise<void> {
-  for (const size of plan.sizes) {
-    const dir = await mkdtemp(join(tmpdir(), 'toolscope-bench-index-'));
-    try {
-      const starts = { catalogFile, size, embedder: plan.embedder, signal };
-      const notes: string[] = [];
-      const first = await firstStarts(plan, starts, dir);
-      if (first.cut) notes.push(`first start cut at its ${plan.firstStartLimitMs / 1000} s limit after embedding ${first.cut.embeddedTools} of ${size} tools`);
-      const warm = await warmSource(first.finishedState, states, plan.embedder, size, dir);
-      if (!warm) notes.push('warm restart not measured: no finished start to restart from (run `npm run bench -- --prepare`)');
-      const restarts: ChildMessage[] = [];
-      for (let run = 0; warm && run < plan.warmRuns; run++) {
-        const started = await startOnce({ ...starts, stateDir: warm.stateDir });
-        if ('ready' in started) restarts.push(started.ready);
-      }
-      const gatewayWarmStart = warm && (await gatewayStart(catalogFile, queriesFile, size, plan, warm.stateDir, signal));
-      result.rows.push({
-        tools: size,
-        embedder: String((first.runs[0] ?? restarts[0])?.embedder ?? plan.embedder),
-        ...(first.runs.length > 0 && { firstStart: startTimes(first.runs) }),
-        ...(first.cut && { firstStartCut: first.cut }),
-        ...(warm && restarts.length > 0 && { warmRestart: startTimes(restarts), warmFrom: warm.from }),
-        ...(gatewayWarmStart && { gatewayWarmStart }),
-        notes,
-      });
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
 }
 
 interface StartInputs {
@@ -98,46 +58,57 @@ interface StartInputs {
   readonly signal: AbortSignal;
 }
 
-/** First starts in empty state folders, until one hits its time limit (the rest would too). */
-async function firstStarts(
+/**
+ * Warm restarts first (the folder a finished start leaves: nothing to embed), with a whole gateway's warm start, for
+ * every size; then first starts (empty folder: every tool embedded), each within its time limit, since embedding a
+ * large catalog takes longer than a run may. Every start is a fresh process.
+ */
+export async function indexBuildBench(
   plan: BenchPlan['indexBuild'],
-  inputs: StartInputs,
-  dir: string,
-): Promise<{ runs: ChildMessage[]; cut?: CutFirstStart; finishedState?: string }> {
-  const runs: ChildMessage[] = [];
-  let finishedState: string | undefined;
-  for (let run = 0; run < plan.firstStartRuns; run++) {
-    const stateDir = join(dir, `first-${run}`);
-    const started = await startOnce({ ...inputs, stateDir }, plan.firstStartLimitMs);
-    if (!('ready' in started)) {
-      const { embeddedTools, embeddingMs } = started.progress;
-      const cut: CutFirstStart = {
-        limitMs: plan.firstStartLimitMs,
-        embeddedTools,
-        embeddingMs,
-        ...(embeddedTools > 0 && { projectedEmbeddingMs: (embeddingMs / embeddedTools) * inputs.size }),
-      };
-      return { runs, cut, ...(finishedState && { finishedState }) };
-    }
-    runs.push(started.ready);
-    finishedState = stateDir;
-  }
-  return { runs, ...(finishedState && { finishedState }) };
-}
-
-/** The folder to restart from: what a first start here left, else a copy of the bench cache's. */
-async function warmSource(
-  finishedState: string | undefined,
+  catalogFile: string,
+  queriesFile: string,
   states: StateCache,
-  embedder: DenseChoice,
-  size: number,
-  dir: string,
-): Promise<{ stateDir: string; from: NonNullable<IndexBuildRow['warmFrom']> } | undefined> {
-  if (finishedState) return { stateDir: finishedState, from: 'this first start' };
-  if (!(await states.isComplete(embedder, size))) return undefined;
-  const stateDir = join(dir, 'warm');
-  await states.seed(embedder, size, stateDir);
-  return { stateDir, from: 'the bench state cache' };
+  signal: AbortSignal,
+  result: IndexBuildResult,
+): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'toolscope-bench-index-'));
+  try {
+    for (const size of plan.sizes) {
+      const row: IndexBuildRow = { tools: size, embedder: plan.embedder, notes: [] };
+      result.rows.push(row);
+      const inputs: StartInputs = { catalogFile, size, embedder: plan.embedder, signal };
+      if (!(await states.isComplete(plan.embedder, size))) {
+        row.notes.push('warm restart not measured: the bench cache holds no finished start yet (run `npm run bench -- --prepare`)');
+        continue;
+      }
+      const stateDir = join(dir, `warm-${size}`);
+      await states.seed(plan.embedder, size, stateDir);
+      const restarts: ChildMessage[] = [];
+      for (let run = 0; run < plan.warmRuns; run++) {
+        const started = await startOnce({ ...inputs, stateDir });
+        if ('ready' in started) restarts.push(started.ready);
+      }
+      row.warmRestart = startTimes(restarts);
+      row.embedder = String(restarts[0]?.embedder ?? plan.embedder);
+      row.gatewayWarmStart = await gatewayStart(inputs, queriesFile, stateDir, plan.gatewayStartLimitMs);
+    }
+    for (const row of result.rows) {
+      const inputs: StartInputs = { catalogFile, size: row.tools, embedder: plan.embedder, signal };
+      const runs: ChildMessage[] = [];
+      for (let run = 0; run < plan.firstStartRuns && !row.firstStartCut; run++) {
+        const started = await startOnce({ ...inputs, stateDir: join(dir, `first-${row.tools}-${run}`) }, plan.firstStartLimitMs);
+        if ('ready' in started) {
+          runs.push(started.ready);
+          row.firstStart = startTimes(runs);
+        } else {
+          row.firstStartCut = cutFirstStart(started.progress, plan.firstStartLimitMs, row.tools);
+          row.notes.push(`first start cut at its ${plan.firstStartLimitMs / 1000} s limit after embedding ${started.progress.embeddedTools} of ${row.tools} tools`);
+        }
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 type StartOutcome = { readonly ready: ChildMessage } | { readonly progress: { embeddedTools: number; embeddingMs: number } };
@@ -159,24 +130,28 @@ async function startOnce(inputs: StartInputs & { readonly stateDir: string }, li
   }
 }
 
-async function gatewayStart(
-  catalogFile: string,
-  queriesFile: string,
-  size: number,
-  plan: BenchPlan['indexBuild'],
-  stateDir: string,
-  signal: AbortSignal,
-): Promise<IndexBuildRow['gatewayWarmStart']> {
+function cutFirstStart(progress: { embeddedTools: number; embeddingMs: number }, limitMs: number, size: number): CutFirstStart {
+  const { embeddedTools, embeddingMs } = progress;
+  return {
+    limitMs,
+    embeddedTools,
+    embeddingMs,
+    ...(embeddedTools > 0 && { projectedEmbeddingMs: (embeddingMs / embeddedTools) * size }),
+  };
+}
+
+async function gatewayStart(inputs: StartInputs, queriesFile: string, stateDir: string, limitMs: number): Promise<GatewayWarmStart> {
+  const { catalogFile, size, embedder, signal } = inputs;
   throwIfCut(signal);
-  const limit = AbortSignal.any([signal, AbortSignal.timeout(plan.gatewayStartLimitMs)]);
-  const child = new BenchChild('search-child', [catalogFile, String(size), plan.embedder, stateDir, queriesFile, '0'], { signal: limit });
+  const limit = AbortSignal.any([signal, AbortSignal.timeout(limitMs)]);
+  const child = new BenchChild('search-child', [catalogFile, String(size), embedder, stateDir, queriesFile, '0'], { signal: limit });
   try {
     const ready = await child.next('ready');
     return { startToServingMs: Number(ready.startToServingMs), processStartToReadyMs: Number(ready.processStartToReadyMs) };
   } catch (error) {
     throwIfCut(signal);
     if (!limit.aborted) throw error;
-    return { cutAtMs: plan.gatewayStartLimitMs };
+    return { cutAtMs: limitMs };
   } finally {
     await child.close();
   }

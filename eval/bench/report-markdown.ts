@@ -1,6 +1,6 @@
 import { markdownTable } from '../../src/eval/report-markdown.js';
 import type { SectionOutcome } from './deadline.js';
-import type { CutFirstStart, IndexBuildRow } from './index-build.js';
+import type { CutFirstStart, GatewayWarmStart } from './index-build.js';
 import type { BenchReport, BenchSections } from './report.js';
 import type { Spread } from './stats.js';
 
@@ -174,50 +174,47 @@ function throughputSection({ throughput }: Partial<BenchSections>): string[] {
 function indexBuildSection({ indexBuild }: Partial<BenchSections>): string[] {
   const result = indexBuild?.result;
   return [
-    '## 4. Index build: first start and warm restart',
+    '## 4. Index build: warm restart and first start',
     sectionStatus(indexBuild),
-    'Each start is a fresh process: load the embedder, build the tool index (BM25 + vectors) with createRouter. Time to ' +
-      'serving = embedder load + index build; "from process start" adds Node startup and reading the catalog file. ' +
-      'The whole gateway\'s warm start (one run, same state folder) adds the policy (pinning checks every tool as its ' +
-      'server arrives) and the gateway itself: catalog in hand to search ready. s.',
+    'Each start is a fresh process that loads the embedder and builds the tool index (BM25 + vectors) with createRouter. ' +
+      'Warm restart: over the state folder a finished start over the same catalog left (copied from the bench cache). ' +
+      'First start: empty state folder, every tool embedded. Time to serving = embedder load + index build; "from ' +
+      'process start" adds Node startup and reading the catalog file. The whole gateway\'s warm start (one run, same ' +
+      'folder) adds the policy (pinning checks every tool as its server arrives) and the gateway itself: catalog in hand ' +
+      'to search ready. s.',
     result
       ? markdownTable(
           [
             'tools',
             'embedder',
-            'first start to serving',
-            'embedded',
             'warm restart to serving',
             'from process start',
             'embedded on restart',
             'whole gateway warm start',
+            'first start to serving',
+            'embedded on first start',
           ],
           result.rows.map((row) => [
             row.tools.toLocaleString('en'),
             row.embedder,
-            row.firstStart
-              ? figure(row.firstStart.timeToServingMs, 1, 1 / 1000)
-              : row.firstStartCut
-                ? cutFirstStart(row.firstStartCut)
-                : 'n/a',
-            row.firstStart ? String(row.firstStart.embeddedTools) : row.firstStartCut ? `${row.firstStartCut.embeddedTools} before the cut` : '',
             row.warmRestart ? figure(row.warmRestart.timeToServingMs, 2, 1 / 1000) : 'n/a',
             row.warmRestart ? figure(row.warmRestart.processStartToReadyMs, 2, 1 / 1000) : 'n/a',
             row.warmRestart ? String(row.warmRestart.embeddedTools) : '',
             gatewayStart(row.gatewayWarmStart),
+            row.firstStartCut ? cutFirstStart(row.firstStartCut) : row.firstStart ? figure(row.firstStart.timeToServingMs, 1, 1 / 1000) : 'n/a',
+            row.firstStartCut
+              ? `${row.firstStartCut.embeddedTools} before the cut`
+              : row.firstStart
+                ? String(row.firstStart.embeddedTools)
+                : '',
           ]),
         )
       : '',
-    bullets(
-      (result?.rows ?? []).flatMap((row) => [
-        ...row.notes.map((note) => `${row.tools.toLocaleString('en')} tools: ${note}`),
-        ...(row.warmFrom ? [`${row.tools.toLocaleString('en')} tools: warm restart from ${row.warmFrom}`] : []),
-      ]),
-    ),
+    bullets((result?.rows ?? []).flatMap((row) => row.notes.map((note) => `${row.tools.toLocaleString('en')} tools: ${note}`))),
   ];
 }
 
-function gatewayStart(start: IndexBuildRow['gatewayWarmStart']): string {
+function gatewayStart(start: GatewayWarmStart | undefined): string {
   if (!start) return 'n/a';
   if ('cutAtMs' in start) return `cut at its ${start.cutAtMs / 1000} s limit`;
   return (start.startToServingMs / 1000).toFixed(2);

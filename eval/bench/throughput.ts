@@ -36,31 +36,52 @@ const TOOL = exposedToolName(ECHO_SERVER, ECHO_TOOL);
 
 /**
  * Calls per second through toolscope over Streamable HTTP: toolscope in one process with the echo server as its stdio
- * child, the load generator in another (a fresh one per run, closed loop). The full pipeline at every client count,
- * then with the audit stage off at the `auditOffClients` counts.
+ * child, the load generator in another (a fresh one per run, closed loop). The full pipeline at every client count;
+ * at the `auditOffClients` counts a second gateway without the audit stage takes its runs in turn with the first, so
+ * both see the same machine.
  */
 export async function throughputBench(plan: BenchPlan['throughput'], signal: AbortSignal, result: ThroughputResult): Promise<void> {
-  for (const audit of [true, false]) {
-    const clientCounts = audit ? plan.clients : plan.auditOffClients;
-    if (clientCounts.length === 0) continue;
-    const dir = await mkdtemp(join(tmpdir(), 'toolscope-bench-throughput-'));
-    const config = await writeBenchConfig(dir, { transport: 'stdio' }, { audit });
-    const gateway = new BenchChild('gateway-http', [config.file], { signal });
-    try {
-      const ready = await gateway.next('ready');
-      if (audit) result.stages = ready.stages as string[];
-      for (const clients of clientCounts) {
-        const runs: RunFigures[] = [];
-        for (let run = 0; run < plan.runs; run++) {
+  const dir = await mkdtemp(join(tmpdir(), 'toolscope-bench-throughput-'));
+  const gateways: Gateway[] = [];
+  try {
+    const full = await startGateway(join(dir, 'full'), true, signal, gateways);
+    result.stages = full.ready.stages as string[];
+    const withoutAudit = plan.auditOffClients.length > 0 ? await startGateway(join(dir, 'audit-off'), false, signal, gateways) : undefined;
+    for (const clients of plan.clients) {
+      const compared = withoutAudit && plan.auditOffClients.includes(clients) ? [full, withoutAudit] : [full];
+      const runs = compared.map(() => [] as RunFigures[]);
+      for (let run = 0; run < plan.runs; run++) {
+        for (const [i, gateway] of compared.entries()) {
           throwIfCut(signal);
-          runs.push(await loadRun(plan, ready, config.token, clients, signal));
+          runs[i]!.push(await loadRun(plan, gateway, clients, signal));
         }
-        result.rows.push(throughputRow(clients, audit ? 'full' : 'audit off', runs));
       }
-    } finally {
-      await gateway.close();
-      await rm(dir, { recursive: true, force: true });
+      compared.forEach((gateway, i) => result.rows.push(throughputRow(clients, gateway.audit ? 'full' : 'audit off', runs[i]!)));
     }
+  } finally {
+    await Promise.all(gateways.map((gateway) => gateway.child.close()));
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+interface Gateway {
+  readonly child: BenchChild;
+  readonly ready: ChildMessage;
+  readonly token: string;
+  readonly audit: boolean;
+}
+
+/** A toolscope gateway process in front of its own echo server, added to `started` once it serves. */
+async function startGateway(dir: string, audit: boolean, signal: AbortSignal, started: Gateway[]): Promise<Gateway> {
+  const config = await writeBenchConfig(dir, { transport: 'stdio' }, { audit });
+  const child = new BenchChild('gateway-http', [config.file], { signal });
+  try {
+    const gateway: Gateway = { child, token: config.token, audit, ready: await child.next('ready') };
+    started.push(gateway);
+    return gateway;
+  } catch (error) {
+    await child.close();
+    throw error;
   }
 }
 
@@ -72,12 +93,11 @@ interface RunFigures {
   readonly toolscopeCpuMsPerCall: number;
 }
 
-/** One load generator run against the gateway that sent `ready`, with the CPU each process used meanwhile. */
-async function loadRun(plan: BenchPlan['throughput'], ready: ChildMessage, token: string, clients: number, signal: AbortSignal): Promise<RunFigures> {
-  const pids = ready.pids as { gateway: number; downstream: number[] };
-  const load = new BenchChild('load-client', [String(ready.url), token, String(clients), String(plan.warmupMs), String(plan.durationMs), TOOL], {
-    signal,
-  });
+/** One load generator run against `gateway`, with the CPU each process used meanwhile. */
+async function loadRun(plan: BenchPlan['throughput'], gateway: Gateway, clients: number, signal: AbortSignal): Promise<RunFigures> {
+  const pids = gateway.ready.pids as { gateway: number; downstream: number[] };
+  const args = [String(gateway.ready.url), gateway.token, String(clients), String(plan.warmupMs), String(plan.durationMs), TOOL];
+  const load = new BenchChild('load-client', args, { signal });
   try {
     await load.next('measuring');
     const stop = await cpuMeter([pids.gateway, ...pids.downstream]);
