@@ -98,6 +98,54 @@ describe('VectorIndex', () => {
     }
   });
 
+  it('after a restart, finds a stored tool only once it is indexed again, and revives its point instead of inserting it', async () => {
+    const dir = await tempDir();
+    try {
+      const graphFile = join(dir.path, 'hnsw.bin');
+      const first = await filledIndex(200, { exactSearchBelow: 10, dir: dir.path });
+      const before = first.search(vector(5000), 10);
+      const written = (await stat(graphFile, { bigint: true })).mtimeNs;
+
+      // Servers report their tools one by one: half of them first.
+      const reopened = await VectorIndex.open({ dimensions: DIMENSIONS, exactSearchBelow: 10, dir: dir.path });
+      for (let i = 0; i < 100; i++) reopened.upsert(`t${i}`, `k${i}`, vector(i));
+      await reopened.commit();
+      expect(reopened.search(vector(150), 1)[0]!.id).not.toBe('t150');
+      expect(reopened.search(vector(150), 200).map((hit) => Number(hit.id.slice(1)))).toSatisfy((ids: number[]) => ids.every((id) => id < 100));
+
+      for (let i = 100; i < 200; i++) reopened.upsert(`t${i}`, `k${i}`, vector(i));
+      await reopened.commit();
+      // Every point was revived: no insertion, so the stored graph is still the one on disk.
+      expect((await stat(graphFile, { bigint: true })).mtimeNs).toBe(written);
+      expect(reopened.search(vector(5000), 10)).toEqual(before);
+      expect(reopened.search(vector(150), 1)[0]!.id).toBe('t150');
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it('revives a removed tool that comes back unchanged, across a restart too', async () => {
+    const dir = await tempDir();
+    try {
+      const graphFile = join(dir.path, 'hnsw.bin');
+      const index = await filledIndex(150, { exactSearchBelow: 10, dir: dir.path });
+      index.remove('t7');
+      await index.commit();
+      expect(index.search(vector(7), 150).map((hit) => hit.id)).not.toContain('t7');
+      const parkedWritten = (await stat(graphFile, { bigint: true })).mtimeNs;
+
+      const reopened = await VectorIndex.open({ dimensions: DIMENSIONS, exactSearchBelow: 10, dir: dir.path });
+      for (let i = 0; i < 150; i++) if (i !== 7) reopened.upsert(`t${i}`, `k${i}`, vector(i));
+      await reopened.commit();
+      expect((await stat(graphFile, { bigint: true })).mtimeNs).toBe(parkedWritten);
+      reopened.upsert('t7', 'k7', vector(7));
+      await reopened.commit();
+      expect(reopened.search(vector(7), 1)[0]!.id).toBe('t7');
+    } finally {
+      await dir.remove();
+    }
+  });
+
   it('refuses a vector of the wrong length', async () => {
     const index = await VectorIndex.open({ dimensions: DIMENSIONS });
     expect(() => index.upsert('x', 'k', new Float32Array(3))).toThrow(/3 dimensions, the index has 32/);

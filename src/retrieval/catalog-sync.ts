@@ -49,7 +49,7 @@ export function syncToolIndex(index: ToolIndex, catalog: Catalog, options: Catal
   };
   catalog.on('change', apply);
   const gone = index.ids().filter((id) => catalog.get(id) === undefined);
-  Promise.all([index.remove(gone), index.upsert(indexableCatalog(catalog, options.serverDescriptions))]).catch(
+  Promise.all([index.upsert(indexableCatalog(catalog, options.serverDescriptions)), index.remove(gone)]).catch(
     report(undefined),
   );
   return () => catalog.off('change', apply);

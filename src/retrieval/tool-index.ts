@@ -131,8 +131,9 @@ export class ToolIndex {
 
   remove(ids: readonly string[]): Promise<void> {
     return this.enqueue(async () => {
-      for (const id of ids) {
-        if (!this.entries.delete(id)) continue;
+      const removed = ids.filter((id) => this.entries.delete(id));
+      if (removed.length === 0) return;
+      for (const id of removed) {
         this.lexical.remove(id);
         this.dense?.vectors.remove(id);
       }

@@ -19,11 +19,15 @@ const HNSW_EF_SEARCH = 64;
 const HNSW_FILE = 'hnsw.bin';
 const LABELS_FILE = 'hnsw-labels.json';
 
+type LabelledPoint = readonly [label: number, id: string, contentKey: string];
+
 interface LabelFile {
   readonly dimensions: number;
   readonly nextLabel: number;
-  /** `[label, id, content key]` of every live point in the graph. */
-  readonly entries: ReadonlyArray<readonly [number, string, string]>;
+  /** Every live point in the graph. */
+  readonly entries: readonly LabelledPoint[];
+  /** Points marked deleted whose tool may come back with the same vector: revived instead of inserted again. */
+  readonly parked?: readonly LabelledPoint[];
 }
 
 interface GraphEntry {
@@ -39,29 +43,44 @@ export interface VectorIndexOptions {
 }
 
 /**
- * Cosine nearest neighbours over L2-normalised vectors. A dense matrix holds every vector and answers exactly
- * while the index is small; above `exactSearchBelow` an hnswlib graph answers. The matrix is the truth: `commit()`
- * brings the graph in line with it (incrementally: markDelete and add) and persists it, so a restart reads the
- * graph instead of rebuilding it.
+ * Cosine nearest neighbours over L2-normalised vectors. The rows (every id's vector) answer exactly while the index
+ * is small; above `exactSearchBelow` an hnswlib graph answers. The rows are the truth: `commit()` brings the graph
+ * in line with them and persists it, so a restart reads the graph instead of rebuilding it.
+ *
+ * Inserting a point into the graph is the expensive step (about a millisecond), so a point whose tool goes away is
+ * parked (marked deleted) rather than forgotten, and revived when the tool comes back with the same vector. A restart
+ * parks every stored point and revives each as its server reports the tool again: servers connect one by one, and a
+ * tool not reported yet must not be found, nor be inserted again once it is. A commit only looks at the ids changed
+ * since the last one.
  */
 export class VectorIndex {
   readonly dimensions: number;
   readonly exactSearchBelow: number;
   private readonly dir: string | undefined;
-  private matrix: Float32Array;
   private readonly rowIds: string[] = [];
+  /** The vector of `rowIds[row]`: the caller's array itself, see `upsert`. */
+  private readonly rowVectors: Float32Array[] = [];
   private readonly rows = new Map<string, { row: number; key: string }>();
   private graph: HierarchicalNSW | undefined;
+  /** Live graph points, by id. */
   private readonly graphEntries = new Map<string, GraphEntry>();
+  /** Graph points marked deleted that can be revived, by id. */
+  private readonly parked = new Map<string, GraphEntry>();
   private readonly labelIds = new Map<number, string>();
   private nextLabel = 0;
-  private deletedLabels = 0;
+  /** Ids whose vector was set or removed since the last commit. */
+  private readonly unsynced = new Set<string>();
+  /** Labels live in the graph file as last written; the graph needs writing while `unsaved` > 0. */
+  private savedLive = new Set<number>();
+  /** How many labels are live in memory but not in the file, or the other way round (`restored` aside). */
+  private unsaved = 0;
+  /** Labels live in the file, parked since it was read and not revived yet: no reason to rewrite the file. */
+  private readonly restored = new Set<number>();
 
   private constructor(options: VectorIndexOptions) {
     this.dimensions = options.dimensions;
     this.dir = options.dir;
     this.exactSearchBelow = options.exactSearchBelow ?? EXACT_SEARCH_BELOW;
-    this.matrix = new Float32Array(64 * this.dimensions);
   }
 
   /** An empty index, with the graph a previous run persisted in `dir` when there is one for these dimensions. */
@@ -85,6 +104,11 @@ export class VectorIndex {
     return this.rows.get(id)?.key;
   }
 
+  /**
+   * Keeps `vector` itself, not a copy, so the caller must not modify it afterwards: the vectors come from the
+   * embedding cache, which holds them anyway, and a second copy of every vector cost 24 MB resident at 10,000 tools
+   * (384-d) in a router process.
+   */
   upsert(id: string, key: string, vector: Float32Array): void {
     if (vector.length !== this.dimensions) {
       throw new Error(`vector for "${id}" has ${vector.length} dimensions, the index has ${this.dimensions}`);
@@ -92,11 +116,11 @@ export class VectorIndex {
     let row = this.rows.get(id)?.row;
     if (row === undefined) {
       row = this.rowIds.length;
-      this.ensureCapacity(row + 1);
       this.rowIds.push(id);
     }
     this.rows.set(id, { row, key });
-    this.matrix.set(vector, row * this.dimensions);
+    this.rowVectors[row] = vector;
+    this.unsynced.add(id);
   }
 
   remove(id: string): void {
@@ -105,19 +129,22 @@ export class VectorIndex {
     const last = this.rowIds.length - 1;
     const lastId = this.rowIds[last]!;
     if (entry.row !== last) {
-      this.matrix.copyWithin(entry.row * this.dimensions, last * this.dimensions, (last + 1) * this.dimensions);
+      this.rowVectors[entry.row] = this.rowVectors[last]!;
       this.rowIds[entry.row] = lastId;
       this.rows.set(lastId, { row: entry.row, key: this.rows.get(lastId)!.key });
     }
     this.rowIds.pop();
+    this.rowVectors.pop();
     this.rows.delete(id);
+    this.unsynced.add(id);
   }
 
   /** Brings the HNSW graph in line with the vectors (building it once the index is large enough) and saves it. */
   async commit(): Promise<void> {
     if (!this.graph && this.size < this.exactSearchBelow) return;
-    const changed = this.graph ? this.reconcileGraph() : await this.buildGraph();
-    if (changed && this.dir) await this.writeGraph(this.dir);
+    if (!this.graph) await this.buildGraph();
+    this.reconcileGraph();
+    if (this.unsaved > 0 && this.dir) await this.writeGraph(this.dir);
   }
 
   /** The `limit` nearest vectors to `query` (L2-normalised) among the ids `filter` admits; score = cosine. */
@@ -139,13 +166,13 @@ export class VectorIndex {
 
   private exactSearch(query: Float32Array, limit: number, filter?: (id: string) => boolean): ScoredTool[] {
     const top = new TopK(limit);
-    const { dimensions, matrix } = this;
+    const { dimensions } = this;
     for (let row = 0; row < this.rowIds.length; row++) {
       const id = this.rowIds[row]!;
       if (filter && !filter(id)) continue;
+      const vector = this.rowVectors[row]!;
       let dot = 0;
-      const offset = row * dimensions;
-      for (let i = 0; i < dimensions; i++) dot += matrix[offset + i]! * query[i]!;
+      for (let i = 0; i < dimensions; i++) dot += vector[i]! * query[i]!;
       top.offer(id, dot);
     }
     return top.result();
@@ -160,56 +187,58 @@ export class VectorIndex {
     return neighbors.map((label, i) => ({ id: this.labelIds.get(label)!, score: 1 - distances[i]! }));
   }
 
-  private async buildGraph(): Promise<boolean> {
+  private async buildGraph(): Promise<void> {
     const { default: hnswlib } = await import('hnswlib-node');
     this.graph = new hnswlib.HierarchicalNSW('cosine', this.dimensions);
-    this.graph.initIndex({
-      maxElements: Math.max(this.size, 64),
-      m: HNSW_M,
-      efConstruction: HNSW_EF_CONSTRUCTION,
-      allowReplaceDeleted: true,
-    });
+    this.graph.initIndex({ maxElements: Math.max(this.size, 64), m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION });
     this.graphEntries.clear();
+    this.parked.clear();
     this.labelIds.clear();
     this.nextLabel = 0;
-    this.deletedLabels = 0;
-    this.reconcileGraph();
-    return true;
+    this.savedLive = new Set();
+    this.unsaved = 0;
+    this.restored.clear();
+    for (const id of this.rowIds) this.unsynced.add(id);
   }
 
-  /** Deletes graph points whose vector is gone or changed, adds the missing ones; true when anything changed. */
-  private reconcileGraph(): boolean {
+  /** Parks the points of changed or removed ids, then revives or inserts a point for every id that has none. */
+  private reconcileGraph(): void {
     const graph = this.graph!;
-    let changed = false;
-    for (const [id, entry] of this.graphEntries) {
-      if (this.rows.get(id)?.key === entry.key) continue;
+    for (const id of this.unsynced) {
+      const entry = this.graphEntries.get(id);
+      if (!entry || this.rows.get(id)?.key === entry.key) continue;
       graph.markDelete(entry.label);
       this.graphEntries.delete(id);
       this.labelIds.delete(entry.label);
-      this.deletedLabels++;
-      changed = true;
+      this.parked.set(id, entry);
+      this.countLiveness(entry.label);
     }
-    for (const [id, { row, key }] of this.rows) {
-      if (this.graphEntries.has(id)) continue;
-      const reuse = this.deletedLabels > 0;
-      if (!reuse && graph.getCurrentCount() >= graph.getMaxElements()) {
-        graph.resizeIndex(Math.max(64, graph.getMaxElements() * 2));
+    for (const id of this.unsynced) {
+      const row = this.rows.get(id);
+      if (!row || this.graphEntries.has(id)) continue;
+      const parked = this.parked.get(id);
+      this.parked.delete(id);
+      let entry: GraphEntry;
+      if (parked?.key === row.key) {
+        graph.unmarkDelete(parked.label);
+        entry = parked;
+      } else {
+        if (graph.getCurrentCount() >= graph.getMaxElements()) graph.resizeIndex(graph.getMaxElements() * 2);
+        entry = { label: this.nextLabel++, key: row.key };
+        graph.addPoint(Array.from(this.rowVectors[row.row]!), entry.label);
       }
-      const label = this.nextLabel++;
-      graph.addPoint(Array.from(this.matrix.subarray(row * this.dimensions, (row + 1) * this.dimensions)), label, reuse);
-      if (reuse) this.deletedLabels--;
-      this.graphEntries.set(id, { label, key });
-      this.labelIds.set(label, id);
-      changed = true;
+      this.graphEntries.set(id, entry);
+      this.labelIds.set(entry.label, id);
+      this.countLiveness(entry.label);
     }
-    return changed;
+    this.unsynced.clear();
   }
 
-  private ensureCapacity(rows: number): void {
-    if (rows * this.dimensions <= this.matrix.length) return;
-    const grown = new Float32Array(Math.max(rows, (this.matrix.length / this.dimensions) * 2) * this.dimensions);
-    grown.set(this.matrix);
-    this.matrix = grown;
+  /** Called when `label` turned live or deleted: keeps `unsaved` counting the labels that differ from the file. */
+  private countLiveness(label: number): void {
+    if (this.restored.delete(label)) return;
+    const matchesFile = this.labelIds.has(label) === this.savedLive.has(label);
+    this.unsaved += matchesFile ? -1 : 1;
   }
 
   private async readGraph(dir: string): Promise<void> {
@@ -223,25 +252,34 @@ export class VectorIndex {
     const { default: hnswlib } = await import('hnswlib-node');
     const graph = new hnswlib.HierarchicalNSW('cosine', this.dimensions);
     try {
-      await graph.readIndex(join(dir, HNSW_FILE), true);
+      await graph.readIndex(join(dir, HNSW_FILE));
     } catch {
       return;
     }
+    const parked = labels.parked ?? [];
+    const dead = graph.getCurrentCount() - labels.entries.length - parked.length;
+    // Mostly dead points (tools that changed): a fresh graph is smaller and searches faster.
+    if (dead > labels.entries.length + parked.length) return;
     this.graph = graph;
     this.nextLabel = labels.nextLabel;
+    // Parked until the tool is indexed again in this run (see the class comment).
     for (const [label, id, key] of labels.entries) {
-      this.graphEntries.set(id, { label, key });
-      this.labelIds.set(label, id);
+      graph.markDelete(label);
+      this.parked.set(id, { label, key });
+      this.savedLive.add(label);
+      this.restored.add(label);
     }
-    this.deletedLabels = graph.getCurrentCount() - labels.entries.length;
+    for (const [label, id, key] of parked) this.parked.set(id, { label, key });
   }
 
   private async writeGraph(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
+    const points = (entries: Map<string, GraphEntry>) => [...entries].map(([id, { label, key }]) => [label, id, key] as const);
     const labels: LabelFile = {
       dimensions: this.dimensions,
       nextLabel: this.nextLabel,
-      entries: [...this.graphEntries].map(([id, { label, key }]) => [label, id, key] as const),
+      entries: points(this.graphEntries),
+      parked: points(this.parked),
     };
     // Write both under temporary names, then rename: a crash never leaves a graph paired with the wrong labels.
     const graphTemp = join(dir, `${HNSW_FILE}.tmp`);
@@ -251,5 +289,8 @@ export class VectorIndex {
     await rm(join(dir, LABELS_FILE), { force: true });
     await rename(graphTemp, join(dir, HNSW_FILE));
     await rename(labelsTemp, join(dir, LABELS_FILE));
+    this.savedLive = new Set(this.labelIds.keys());
+    this.unsaved = 0;
+    this.restored.clear();
   }
 }

@@ -2,6 +2,11 @@ import type { CatalogTool } from '../../catalog/tool.js';
 
 export type PoisoningRule = 'hidden-characters' | 'model-instructions' | 'markup' | 'secret-file' | 'tool-shadowing';
 
+/** Tool names to look for in a description: only `has` is needed, so callers can answer from an index. */
+export interface NameLookup {
+  has(name: string): boolean;
+}
+
 export interface PoisoningFinding {
   readonly rule: PoisoningRule;
   /** Where in the tool: `description`, `inputSchema.properties.path.description`, ... */
@@ -32,7 +37,7 @@ const SECRET_FILES =
   /~\/\.ssh\b|\.ssh\/|\bid_(rsa|dsa|ecdsa|ed25519)\b|(^|[\s"'`(/])\.env\b|\/etc\/(shadow|passwd|sudoers)\b|\.aws\/credentials|\bcredentials\.json\b|\bcredentials? files?\b|\.git-credentials|\.npmrc\b|\.netrc\b|\.pgpass\b|\.docker\/config\.json|\.kube\/config|\bmcp\.json\b/i;
 
 /** Every string a model reads about a tool: its description, title, and every string value inside its inputSchema. */
-function texts(tool: CatalogTool): Array<{ where: string; text: string; }> {
+function texts(tool: CatalogTool): Array<{ where: string; text: string }> {
   const found: Array<{ where: string; text: string }> = [{ where: 'description', text: tool.description }];
   if (tool.title) found.push({ where: 'title', text: tool.title });
   const walk = (value: unknown, where: string): void => {
@@ -53,7 +58,7 @@ function texts(tool: CatalogTool): Array<{ where: string; text: string; }> {
  * Looks for signs of a poisoned tool definition. `otherToolNames` are names of tools on OTHER servers
  * (see `shadowableNames`): a description that talks about them is trying to steer how those tools are used.
  */
-export function scanTool(tool: CatalogTool, otherToolNames: ReadonlySet<string> = new Set()): PoisoningFinding[] {
+export function scanTool(tool: CatalogTool, otherToolNames?: NameLookup): PoisoningFinding[] {
   const findings: PoisoningFinding[] = [];
   for (const { where, text } of texts(tool)) {
     const hidden = [...new Set(text.match(HIDDEN) ?? [])];
@@ -65,7 +70,7 @@ export function scanTool(tool: CatalogTool, otherToolNames: ReadonlySet<string> 
     if (markup) findings.push({ rule: 'markup', where, detail: excerpt(markup) });
     const secret = text.match(SECRET_FILES);
     if (secret) findings.push({ rule: 'secret-file', where, detail: excerpt(secret[0].trim()) });
-    const mention = otherToolNames.size > 0 ? text.match(IDENTIFIER)?.find((word) => otherToolNames.has(word)) : undefined;
+    const mention = otherToolNames && text.match(IDENTIFIER)?.find((word) => otherToolNames.has(word));
     if (mention) findings.push({ rule: 'tool-shadowing', where, detail: `mentions another server's tool "${mention}"` });
   }
   return findings;
@@ -73,6 +78,19 @@ export function scanTool(tool: CatalogTool, otherToolNames: ReadonlySet<string> 
 
 /** Identifier-like words; tool names are looked up among them (a set lookup per word, whatever the catalog size). */
 const IDENTIFIER = /[A-Za-z0-9_-]+/g;
+
+/**
+ * The words of a tool's texts that could be another tool's shadowable name: those with a `_` or `-` in them, as every
+ * namespaced name and every distinctive plain name has.
+ */
+export function mentionedNames(tool: CatalogTool): Set<string> {
+  const names = new Set<string>();
+  for (const { where, text } of texts(tool)) {
+    if (where.endsWith('(key)')) continue;
+    for (const word of text.match(IDENTIFIER) ?? []) if (/[_-]/.test(word)) names.add(word);
+  }
+  return names;
+}
 
 /**
  * The names by which a description could refer to `tool` from another server: its namespaced name always, and its

@@ -4,7 +4,8 @@ import type { Catalog, CatalogChange } from '../../catalog/catalog.js';
 import type { CatalogTool } from '../../catalog/tool.js';
 import type { Logger } from '../../log.js';
 import type { Pin, PinStore, QuarantineEntry } from './pin-store.js';
-import { describeFinding, scanTool, shadowableNames, type PoisoningFinding } from './poisoning-scan.js';
+import { describeFinding, scanTool, shadowableNames, type NameLookup, type PoisoningFinding } from './poisoning-scan.js';
+import { ShadowingIndex } from './shadowing-index.js';
 import { definitionDiff, definitionOf } from './tool-definition.js';
 
 export interface PinningEvents {
@@ -22,6 +23,8 @@ export interface PinningEvents {
  */
 export class ToolPinning extends EventEmitter<PinningEvents> {
   private readonly pins = new Map<string, Pin>();
+  private readonly pinnedServers = new Set<string>();
+  private readonly shadowing = new ShadowingIndex();
   private readonly quarantine = new Map<string, QuarantineEntry>();
   private readonly unsavedServers = new Set<string>();
   private writes: Promise<void> = Promise.resolve();
@@ -41,7 +44,7 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
 
   /** Reads the pins, approvals and quarantine entries kept in the state folder; call before `attach`. */
   async load(): Promise<void> {
-    for (const pin of await this.store.serverPins()) this.pins.set(pin.tool, pin);
+    for (const pin of await this.store.serverPins()) this.pin(pin);
     await this.absorbApproved();
     for (const entry of await this.store.quarantined()) this.quarantine.set(entry.tool, entry);
   }
@@ -49,8 +52,13 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
   /** Checks what the catalog holds now, then every change to it. */
   attach(catalog: Catalog): void {
     this.catalog = catalog;
-    for (const [server, tools] of groupByServer(catalog.all())) this.onChange({ server, added: tools, removed: [], changed: [] });
-    catalog.on('change', (change) => this.onChange(change));
+    const tools = catalog.all();
+    for (const tool of tools) this.shadowing.add(tool);
+    for (const [server, serverTools] of groupByServer(tools)) this.review({ server, added: serverTools, removed: [], changed: [] });
+    catalog.on('change', (change) => {
+      this.shadowing.apply(change);
+      this.review(change);
+    });
   }
 
   quarantined(tool: string): QuarantineEntry | undefined {
@@ -118,18 +126,18 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
   /** Takes over definitions approved with `approve-tool` into the server's pin file. */
   private async absorbApproved(): Promise<void> {
     for (const pin of await this.store.approvedPins()) {
-      this.pins.set(pin.tool, pin);
+      this.pin(pin);
       this.savePins(pin.server);
       this.persist(() => this.store.removeApproved(pin.tool));
     }
   }
 
-  private onChange(change: CatalogChange): void {
+  /** Decides on the tools `change` brought; the shadowing index already holds the catalog after it. */
+  private review(change: CatalogChange): void {
     const quarantined: string[] = [];
     const released: string[] = [];
-    const knownServer = [...this.pins.values()].some((pin) => pin.server === change.server);
-    const catalogTools = this.catalog?.all() ?? [...change.added, ...change.changed.map(([, after]) => after)];
-    const foreignNames = foreignToolNames(change.server, catalogTools, catalogTools.filter((t) => t.server === change.server));
+    const knownServer = this.pinnedServers.has(change.server);
+    const foreignNames = this.shadowing.foreignTo(change.server);
 
     for (const tool of [...change.added, ...change.changed.map(([, after]) => after)]) {
       const outcome = this.check(tool, knownServer, foreignNames);
@@ -139,22 +147,19 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     // Tools pinned automatically on other servers may mention the tools that just arrived: shadowing goes both ways.
     const arrived = change.added.filter((t) => !this.quarantine.has(t.exposedName));
     if (this.config.scanDescriptions && arrived.length > 0) {
-      const others = catalogTools.filter((t) => t.server !== change.server && !this.quarantine.has(t.exposedName));
-      for (const [server, tools] of groupByServer(others)) {
-        const arrivedNames = foreignToolNames(server, arrived, tools);
-        for (const tool of tools) {
-          if (this.pins.get(tool.exposedName)?.pinnedBy !== 'first-sight') continue;
-          const findings = scanTool(tool, arrivedNames).filter((f) => f.rule === 'tool-shadowing');
-          if (findings.length === 0) continue;
-          this.putInQuarantine(tool, 'poisoned', findings);
-          quarantined.push(tool.exposedName);
-        }
+      const arrivedNames = new Set(arrived.flatMap(shadowableNames));
+      for (const tool of this.shadowing.mentioning(arrivedNames, change.server)) {
+        if (this.quarantine.has(tool.exposedName) || this.pins.get(tool.exposedName)?.pinnedBy !== 'first-sight') continue;
+        const findings = scanTool(tool, this.shadowing.foreignTo(tool.server, arrivedNames)).filter((f) => f.rule === 'tool-shadowing');
+        if (findings.length === 0) continue;
+        this.putInQuarantine(tool, 'poisoned', findings);
+        quarantined.push(tool.exposedName);
       }
     }
     if (quarantined.length + released.length > 0) this.emit('change', { quarantined, released });
   }
 
-  private check(tool: CatalogTool, knownServer: boolean, foreignNames: ReadonlySet<string>): 'pinned' | 'quarantined' | 'released' | 'unchanged' {
+  private check(tool: CatalogTool, knownServer: boolean, foreignNames: NameLookup): 'pinned' | 'quarantined' | 'released' | 'unchanged' {
     const pin = this.pins.get(tool.exposedName);
     if (pin?.hash === tool.hash) {
       if (!this.quarantine.has(tool.exposedName)) return 'unchanged';
@@ -185,9 +190,14 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
       pinnedAt: new Date().toISOString(),
       pinnedBy: 'first-sight',
     };
-    this.pins.set(tool.exposedName, newPin);
+    this.pin(newPin);
     this.savePins(tool.server);
     return 'pinned';
+  }
+
+  private pin(pin: Pin): void {
+    this.pins.set(pin.tool, pin);
+    this.pinnedServers.add(pin.server);
   }
 
   private putInQuarantine(tool: CatalogTool, kind: QuarantineEntry['kind'], findings: PoisoningFinding[], diff?: string): void {
@@ -219,9 +229,8 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     this.persist(async () => {
       const servers = [...this.unsavedServers];
       this.unsavedServers.clear();
-      for (const name of servers) {
-        await this.store.saveServerPins(name, [...this.pins.values()].filter((pin) => pin.server === name));
-      }
+      const pinsByServer = groupByServer([...this.pins.values()]);
+      for (const name of servers) await this.store.saveServerPins(name, pinsByServer.get(name) ?? []);
     });
   }
 
@@ -232,17 +241,8 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
   }
 }
 
-/**
- * Names of `candidates` on servers other than `server` that a description on `server` could use to steer them.
- * A name one of `ownTools` (the server's own) also has is left out: the description may be about its own tool.
- */
-function foreignToolNames(server: string, candidates: readonly CatalogTool[], ownTools: readonly CatalogTool[]): Set<string> {
-  const own = new Set(ownTools.map((t) => t.name));
-  return new Set(candidates.filter((t) => t.server !== server).flatMap(shadowableNames).filter((name) => !own.has(name)));
-}
-
-function groupByServer(tools: readonly CatalogTool[]): Map<string, CatalogTool[]> {
-  const groups = new Map<string, CatalogTool[]>();
+function groupByServer<T extends { readonly server: string }>(tools: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
   for (const tool of tools) {
     const group = groups.get(tool.server);
     if (group) group.push(tool);
