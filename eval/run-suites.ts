@@ -1,15 +1,13 @@
 /**
  * `npm run eval`: converts the public benchmarks, evaluates BM25, dense and hybrid retrieval (use-lite embedder)
  * on each of them and on our own catalog, and writes eval/reports/<dataset>.{md,json,svg} plus summary.md.
- *
- * Options: --only a,b (dataset names)   --max-queries N (deterministic sample per dataset, default 500)
- *          --datasets-root DIR (default ../shared/datasets)   --state-dir DIR (embedding cache, default .cache/eval-state)
- *          --ablation: also measure the bare retrievers (no query decomposition): <dataset>.no-decompose.json
+ * `npm run eval -- --help` lists the options.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
+import { positiveInteger } from '../src/cli/options.js';
 import { loadEmbedder } from '../src/embedding/index.js';
 import type { EvalReport } from '../src/eval/eval-report.js';
 import { evaluateDataset } from '../src/eval/evaluate.js';
@@ -28,25 +26,23 @@ const DEFAULT_MAX_QUERIES = 500;
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const reportsDir = join(repoRoot, 'eval', 'reports');
 
-const { values } = parseArgs({
-  options: {
-    only: { type: 'string' },
-    'max-queries': { type: 'string', default: String(DEFAULT_MAX_QUERIES) },
-    'datasets-root': { type: 'string', default: resolve(repoRoot, '..', 'shared', 'datasets') },
-    'state-dir': { type: 'string', default: join(repoRoot, '.cache', 'eval-state') },
-    ablation: { type: 'boolean', default: false },
-  },
-});
-const maxQueries = Number(values['max-queries']);
-if (!Number.isInteger(maxQueries) || maxQueries < 1) throw new Error(`--max-queries: '${values['max-queries']}' is not a positive integer`);
+const options = new Command('npm run eval --')
+  .description('BM25, dense and hybrid retrieval on every public benchmark and our own catalog; reports in eval/reports')
+  .option('--only <names>', 'comma-separated dataset names')
+  .option('--max-queries <n>', 'deterministic sample of queries per dataset', positiveInteger, DEFAULT_MAX_QUERIES)
+  .option('--datasets-root <dir>', 'the shared public benchmarks', resolve(repoRoot, '..', 'shared', 'datasets'))
+  .option('--state-dir <dir>', 'embedding caches kept between runs', join(repoRoot, '.cache', 'eval-state'))
+  .option('--ablation', 'also measure the bare retrievers (no query decomposition): <dataset>.no-decompose.json', false)
+  .parse()
+  .opts<{ only?: string; maxQueries: number; datasetsRoot: string; stateDir: string; ablation: boolean }>();
 
 const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? 'warn');
 const started = Date.now();
 const datasets = await prepareSuiteDatasets({
   repoRoot,
-  sourceRoot: values['datasets-root'],
+  sourceRoot: options.datasetsRoot,
   cacheRoot: join(repoRoot, '.cache', 'datasets'),
-  ...(values.only !== undefined && { only: new Set(values.only.split(',').map((name) => name.trim())) }),
+  ...(options.only !== undefined && { only: new Set(options.only.split(',').map((name) => name.trim())) }),
 });
 const embedder = await loadEmbedder({ backend: 'use-lite' }, logger);
 await mkdir(reportsDir, { recursive: true });
@@ -60,9 +56,9 @@ async function evaluate(dataset: MaterializedDataset, decompose: boolean): Promi
     ks: KS,
     embedder,
     // One state folder per dataset: it holds the dataset's persisted vector index beside the embedding cache.
-    stateDir: join(values['state-dir'], dataset.name),
+    stateDir: join(options.stateDir, dataset.name),
     decompose,
-    maxQueries,
+    maxQueries: options.maxQueries,
   });
   // Committed reports name their inputs relative to the repository.
   return { ...report, catalogFile: relative(repoRoot, dataset.catalogFile), queriesFile: relative(repoRoot, dataset.queriesFile) };
@@ -79,7 +75,7 @@ for (const dataset of datasets) {
   const report = await evaluate(dataset, true);
   reports.push(report);
   const sections = [baselineSection(report)];
-  if (values.ablation) {
+  if (options.ablation) {
     const bare = await evaluate(dataset, false);
     ablations.push(bare);
     await writeJson(`${dataset.name}.no-decompose.json`, bare);

@@ -1,15 +1,14 @@
 /**
  * `npm run eval:scale`: recall@5 and latency as the catalog grows from 100 to 10,000 tools. The queries (and their
  * relevant tools) stay those of one dataset; the other benchmarks' tools are pooled as distractors.
- * Writes eval/reports/scale-sweep-<dataset>.{md,json,svg} for each query dataset.
- *
- * Options: --queries-from NAME,... (default mcp-catalog,metatool-single)   --sizes 100,300,1000,3000,10000   --max-queries 200
- *          --gold-budget 50 (relevant tools of the kept queries, at most)   --datasets-root DIR   --state-dir DIR
+ * Writes eval/reports/scale-sweep-<dataset>.{md,json,svg} for each query dataset. `npm run eval:scale -- --help`
+ * lists the options.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
+import { positiveInteger, positiveIntegerList } from '../src/cli/options.js';
 import { loadEmbedder } from '../src/embedding/index.js';
 import type { EvalDataset } from '../src/eval/dataset-format.js';
 import { loadEvalDataset } from '../src/eval/load-dataset.js';
@@ -27,30 +26,21 @@ import { OWN_CATALOG, prepareSuiteDatasets } from './suite-datasets.js';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const reportsDir = join(repoRoot, 'eval', 'reports');
 
-const { values } = parseArgs({
-  options: {
-    'queries-from': { type: 'string', default: `${OWN_CATALOG},metatool-single` },
-    sizes: { type: 'string', default: '100,300,1000,3000,10000' },
-    'max-queries': { type: 'string', default: '200' },
-    'gold-budget': { type: 'string', default: '50' },
-    'datasets-root': { type: 'string', default: resolve(repoRoot, '..', 'shared', 'datasets') },
-    'state-dir': { type: 'string', default: join(repoRoot, '.cache', 'eval-state', 'scale-sweep') },
-  },
-});
-
-function positiveInteger(name: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name}: '${text}' is not a positive integer`);
-  return value;
-}
-
-const sizes = values.sizes.split(',').map((part) => positiveInteger('sizes', part.trim())).sort((a, b) => a - b);
-const maxQueries = positiveInteger('max-queries', values['max-queries']);
-const goldBudget = positiveInteger('gold-budget', values['gold-budget']);
+const options = new Command('npm run eval:scale --')
+  .description('recall@5 and latency as the catalog grows; the other benchmarks\' tools are pooled as distractors')
+  .option('--queries-from <names>', 'comma-separated datasets whose queries are asked', `${OWN_CATALOG},metatool-single`)
+  .option('--sizes <list>', 'comma-separated catalog sizes', positiveIntegerList, [100, 300, 1000, 3000, 10000])
+  .option('--max-queries <n>', 'deterministic sample of queries per dataset', positiveInteger, 200)
+  .option('--gold-budget <n>', 'relevant tools of the kept queries, at most', positiveInteger, 50)
+  .option('--datasets-root <dir>', 'the shared public benchmarks', resolve(repoRoot, '..', 'shared', 'datasets'))
+  .option('--state-dir <dir>', 'embedding caches kept between runs', join(repoRoot, '.cache', 'eval-state', 'scale-sweep'))
+  .parse()
+  .opts<{ queriesFrom: string; sizes: number[]; maxQueries: number; goldBudget: number; datasetsRoot: string; stateDir: string }>();
+const { sizes, maxQueries, goldBudget } = options;
 
 const prepared = await prepareSuiteDatasets({
   repoRoot,
-  sourceRoot: values['datasets-root'],
+  sourceRoot: options.datasetsRoot,
   cacheRoot: join(repoRoot, '.cache', 'datasets'),
 });
 const datasets = await Promise.all(
@@ -59,7 +49,7 @@ const datasets = await Promise.all(
 // The converted Gorilla datasets merge documents that share an api_call; as distractors every document counts.
 const gorillaDocuments: EvalDataset = {
   name: 'gorilla-documents',
-  tools: await gorillaDocumentTools(join(values['datasets-root'], gorillaTorchHub.source)),
+  tools: await gorillaDocumentTools(join(options.datasetsRoot, gorillaTorchHub.source)),
   queries: [],
 };
 const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? 'warn');
@@ -86,7 +76,7 @@ async function sweep(base: EvalDataset): Promise<void> {
         ks: [1, 5, 10],
         embedder,
         // Sizes grow by adding tools, so one cache serves them all: each size embeds only its new tools.
-        stateDir: values['state-dir'],
+        stateDir: options.stateDir,
         onProgress: (done, total) => progress.update(done, total),
       },
     );
@@ -167,7 +157,7 @@ async function sweep(base: EvalDataset): Promise<void> {
   process.stderr.write(`written eval/reports/${file}.{md,json,svg}\n`);
 }
 
-for (const name of values['queries-from'].split(',').map((part) => part.trim())) {
+for (const name of options.queriesFrom.split(',').map((part) => part.trim())) {
   const base = datasets.find((dataset) => dataset.name === name);
   if (!base) throw new Error(`--queries-from: no dataset '${name}' (have ${datasets.map((d) => d.name).join(', ')})`);
   await sweep(base);

@@ -42,8 +42,12 @@ afterAll(async () => {
 });
 
 async function toolscope(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return script(MAIN, args);
+}
+
+async function script(file: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, timeout: 120_000 });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', file, ...args], { cwd: ROOT, timeout: 120_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -109,5 +113,27 @@ describe('toolscope eval', () => {
     expect(skipped.code).toBe(0);
     expect(skipped.stderr).toContain('skipped 1 malformed line(s)');
     expect((await readReport(json)).skippedLines).toBe(1);
+  });
+});
+
+describe('the eval and bench scripts', () => {
+  const scripts = ['eval/run-suites.ts', 'eval/scale-sweep.ts', 'eval/bench/run.ts'].map((file) => join(ROOT, file));
+
+  it('list their options on --help', async () => {
+    for (const file of scripts) {
+      const help = await script(file, ['--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: npm run [a-z:]+ -- \[options\]/);
+      expect(help.stdout).toContain('--datasets-root <dir>');
+    }
+  });
+
+  it('refuse a bad option value or an unknown option with a one-line error, before doing any work', async () => {
+    const badSize = await script(scripts[1]!, ['--sizes', '100,lots']);
+    expect(badSize.code).toBe(1);
+    expect(badSize.stderr.trim()).toBe("error: option '--sizes <list>' argument '100,lots' is invalid. 'lots' is not a positive integer.");
+    const unknown = await script(scripts[0]!, ['--max-query', '5']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("error: unknown option '--max-query'");
   });
 });

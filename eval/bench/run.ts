@@ -1,17 +1,12 @@
 /**
  * `npm run bench`: routing latency, forwarding overhead, throughput, index build, memory and context cost on this
  * machine, within 10 minutes, written to eval/reports/bench.{json,md}. Traffic stays on 127.0.0.1.
- *
- *   --quick               the same measurements, smaller (about a minute); writes to .cache/bench-quick/ unless --out
- *   --prepare             only fill the warm embedding caches the bench needs (no deadline; resumable)
- *   --out DIR             where bench.json and bench.md go
- *   --datasets-root DIR   the shared datasets (default ../shared/datasets)
- *   --state-dir DIR       embedding caches kept between runs (default .cache/bench-state)
+ * `npm run bench -- --help` lists the options.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { prepareStateCache, runBench } from './bench.js';
 import { DEFAULT_BENCH_STATE, REPO_ROOT, REPORTS_DIR, SHARED_ROOT } from './paths.js';
 import { FULL_PLAN, QUICK_PLAN } from './plan.js';
@@ -19,21 +14,20 @@ import type { BenchReport } from './report.js';
 import { benchMarkdown } from './report-markdown.js';
 
 const argv = process.argv.slice(2);
-const { values } = parseArgs({
-  args: argv,
-  options: {
-    quick: { type: 'boolean', default: false },
-    prepare: { type: 'boolean', default: false },
-    out: { type: 'string' },
-    'datasets-root': { type: 'string', default: join(SHARED_ROOT, 'datasets') },
-    'state-dir': { type: 'string', default: DEFAULT_BENCH_STATE },
-  },
-});
-const plan = values.quick ? QUICK_PLAN : FULL_PLAN;
-const outDir = values.out ?? (values.quick ? join(REPO_ROOT, '.cache', 'bench-quick') : REPORTS_DIR);
+const options = new Command('npm run bench --')
+  .description('routing, forwarding, throughput, index build, memory and context cost on this machine, within 10 minutes')
+  .option('--quick', 'the same measurements, smaller (about a minute); written to .cache/bench-quick/ unless --out', false)
+  .option('--prepare', 'only fill the warm embedding caches the bench needs (no deadline; resumable)', false)
+  .option('--out <dir>', 'where bench.json and bench.md go (default: eval/reports)')
+  .option('--datasets-root <dir>', 'the shared public benchmarks', join(SHARED_ROOT, 'datasets'))
+  .option('--state-dir <dir>', 'embedding caches kept between runs', DEFAULT_BENCH_STATE)
+  .parse(argv, { from: 'user' })
+  .opts<{ quick: boolean; prepare: boolean; out?: string; datasetsRoot: string; stateDir: string }>();
+const plan = options.quick ? QUICK_PLAN : FULL_PLAN;
+const outDir = options.out ?? (options.quick ? join(REPO_ROOT, '.cache', 'bench-quick') : REPORTS_DIR);
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const workDir = await mkdtemp(join(tmpdir(), 'toolscope-bench-'));
-const common = { plan, datasetsRoot: values['datasets-root'], stateRoot: values['state-dir'], workDir, log };
+const common = { plan, datasetsRoot: options.datasetsRoot, stateRoot: options.stateDir, workDir, log };
 
 async function writeReport(report: BenchReport): Promise<void> {
   await mkdir(outDir, { recursive: true });
@@ -42,7 +36,7 @@ async function writeReport(report: BenchReport): Promise<void> {
 }
 
 try {
-  if (values.prepare) {
+  if (options.prepare) {
     await prepareStateCache(common);
   } else {
     // The sections keep to their allowances; this is the backstop if one does not. Reports are written after every

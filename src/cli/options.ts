@@ -12,6 +12,18 @@ export function loadCommandConfig(command: Command): Promise<LoadedConfig> {
   return loadConfig(configPath(command));
 }
 
+/** Parses an option value that must be a whole number above zero. */
+export function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(`'${text}' is not a positive integer.`);
+  return value;
+}
+
+/** Parses `1,5,10`: distinct positive integers, ascending. */
+export function positiveIntegerList(text: string): number[] {
+  return [...new Set(text.split(',').map((part) => positiveInteger(part.trim())))].sort((a, b) => a - b);
+}
+
 /** Collects a repeatable `KEY=VALUE` option into a record. */
 export function keyValue(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const separator = value.indexOf('=');

@@ -1,13 +1,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { loadEmbedder, TRANSFORMERS_DTYPES, type EmbedderSettings, type TransformersDtype } from '../../embedding/index.js';
 import { evaluateDataset } from '../../eval/evaluate.js';
 import { describeBadLine, EvalInputError } from '../../eval/input-error.js';
 import { renderEvalMarkdown, summaryTable } from '../../eval/report-markdown.js';
 import { createLogger } from '../../log.js';
 import { RETRIEVER_KINDS, type RetrieverKind } from '../../retrieval/tool-index.js';
+import { positiveInteger, positiveIntegerList } from '../options.js';
 
 interface EvalCommandOptions {
   catalog: string;
@@ -24,17 +25,6 @@ interface EvalCommandOptions {
   maxQueries?: number;
   stateDir?: string;
   decompose: boolean;
-}
-
-function positiveInteger(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(`'${text}' is not a positive integer`);
-  return value;
-}
-
-function cutOffs(text: string): number[] {
-  const values = text.split(',').map((part) => positiveInteger(part.trim()));
-  return [...new Set(values)].sort((a, b) => a - b);
 }
 
 function embedderSettings(options: EvalCommandOptions): EmbedderSettings {
@@ -93,7 +83,7 @@ export function register(program: Command): void {
     .option('--model <id>', 'transformers model (hub id, or folder name under --model-dir)')
     .option('--model-dir <dir>', 'folder of local transformers models; forbids hub downloads')
     .addOption(new Option('--dtype <dtype>', 'transformers weights variant (default q8)').choices(TRANSFORMERS_DTYPES))
-    .option('--k <list>', 'comma-separated cut-offs', cutOffs, [1, 3, 5, 10])
+    .option('--k <list>', 'comma-separated cut-offs', positiveIntegerList, [1, 3, 5, 10])
     .option('--json <file>', 'write the full results as JSON')
     .option('--report <file>', 'write a markdown report')
     .option('--skip-bad', 'skip malformed input lines (and report them) instead of stopping')

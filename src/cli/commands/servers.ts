@@ -1,7 +1,7 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { editConfig, rawServer, rawServers } from '../../config/edit.js';
 import { describeSimilarName, typosquatInArgv } from '../../policy/supply-chain/typosquat.js';
-import { configPath, keyValue } from '../options.js';
+import { configPath, keyValue, positiveInteger } from '../options.js';
 
 interface AddOptions {
   url?: string;
@@ -102,10 +102,4 @@ function newEntry(command: readonly string[], options: AddOptions): Record<strin
     ...(options.cwd !== undefined && { cwd: options.cwd }),
     ...common,
   };
-}
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive integer.');
-  return parsed;
 }
