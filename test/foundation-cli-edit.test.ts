@@ -1,6 +1,7 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { editConfig, rawServers } from '../src/config/edit.js';
 import { runCli, tempDir, writeConfig } from './support/foundation.js';
 
 describe('config editing from the CLI', () => {
@@ -80,6 +81,23 @@ describe('config editing from the CLI', () => {
     expect(neither.stderr).toContain('missing the server to run');
 
     expect(await readFile(configPath, 'utf8')).toBe(before);
+  });
+
+  it('lets concurrent edits take turns, so none is lost, and takes over a lock a killed editor left behind', async () => {
+    const names = Array.from({ length: 20 }, (_, i) => `s${i}`);
+    await Promise.all(
+      names.map((name) => editConfig(configPath, (raw) => void (rawServers(raw, configPath)[name] = { command: 'node', args: [`${name}.js`] }))),
+    );
+    expect(Object.keys((await read()).servers).sort()).toEqual(['existing', ...names].sort());
+
+    // A lock folder whose holder died long ago (no mtime refresh for a minute) does not block edits for good.
+    const lockDir = `${configPath}.lock`;
+    await mkdir(lockDir);
+    const longAgo = new Date(Date.now() - 60_000);
+    await utimes(lockDir, longAgo, longAgo);
+    expect((await cli('disable', 's3')).code).toBe(0);
+    expect((await read()).servers.s3.enabled).toBe(false);
+    expect(await readdir(dir.path)).not.toContain('toolscope.json.lock');
   });
 
   it('creates the config on the first add', async () => {

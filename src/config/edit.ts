@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { lock } from 'proper-lockfile';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { ConfigError, parseConfig, readConfigJson } from './load.js';
 
@@ -12,8 +13,15 @@ export interface EditOptions {
 }
 
 /**
+ * How long an edit waits for another one to finish, and when a lock left by a killed process counts as abandoned.
+ * An edit holds the lock for milliseconds.
+ */
+const EDIT_LOCK = { retries: { retries: 100, minTimeout: 10, maxTimeout: 100 }, stale: 10_000, realpath: false } as const;
+
+/**
  * Applies `edit` to the raw JSON of the config, validates the result with the schema (refusing it, file
- * untouched, if invalid) and writes it atomically. Returns what `edit` returned.
+ * untouched, if invalid) and writes it atomically. Returns what `edit` returned. Edits of the same file take turns
+ * (a lock beside it, `<file>.lock`), so two `toolscope add` run at once both land.
  */
 export async function editConfig<T>(
   path: string,
@@ -21,6 +29,17 @@ export async function editConfig<T>(
   options: EditOptions = {},
 ): Promise<T> {
   const file = resolve(path);
+  const release = await lock(file, EDIT_LOCK).catch((error: unknown) => {
+    throw new Error(`${file} is being edited by another toolscope command (${(error as Error).message}); try again`);
+  });
+  try {
+    return await editUnlocked(file, edit, options);
+  } finally {
+    await release();
+  }
+}
+
+async function editUnlocked<T>(file: string, edit: (raw: RawConfig) => T, options: EditOptions): Promise<T> {
   const raw = options.createIfMissing && !(await exists(file)) ? {} : await readConfigJson(file);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(file, ['(root): must be a JSON object']);
