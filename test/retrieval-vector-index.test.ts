@@ -146,6 +146,17 @@ describe('VectorIndex', () => {
     }
   });
 
+  it('answers exactly after a removal moved the last tool into the freed row', async () => {
+    const index = await filledIndex(20, { exactSearchBelow: 100 });
+    index.remove('t3');
+    expect(index.mode).toBe('exact');
+    const [best] = index.search(vector(19), 1);
+    expect(best!.id).toBe('t19');
+    expect(best!.score).toBeCloseTo(1, 5);
+    expect(index.search(vector(3), 20).map((hit) => hit.id)).not.toContain('t3');
+    expect(index.size).toBe(19);
+  });
+
   it('refuses a vector of the wrong length', async () => {
     const index = await VectorIndex.open({ dimensions: DIMENSIONS });
     expect(() => index.upsert('x', 'k', new Float32Array(3))).toThrow(/3 dimensions, the index has 32/);

@@ -106,8 +106,8 @@ export class VectorIndex {
 
   /**
    * Keeps `vector` itself, not a copy, so the caller must not modify it afterwards: the vectors come from the
-   * embedding cache, which holds them anyway, and a second copy of every vector cost 24 MB resident at 10,000 tools
-   * (384-d) in a router process.
+   * embedding cache, which holds them anyway, and a second copy of all of them (a growing matrix) took 24 MB at
+   * 10,000 tools (384-d).
    */
   upsert(id: string, key: string, vector: Float32Array): void {
     if (vector.length !== this.dimensions) {
