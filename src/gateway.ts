@@ -95,6 +95,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       catalog: this.catalog,
       access: this.policy.access,
       search: this.toolSearch,
+      searchLimit: this.policy.searchLimit,
       serverDescriptions,
     });
   }

@@ -11,7 +11,8 @@ import { connectHttpClient, serveHttpProcess, type HttpServeProcess } from './su
 
 /**
  * The audit log after toolscope dies without warning. A call is acknowledged (its answer sent) only once its audit
- * line is written and fsynced, so a SIGKILL can lose no acknowledged record. Readers take whole lines only: a line
+ * line is written and fsynced (or, with `audit.durability: "write"`, written to the kernel, which a crash of the
+ * process does not lose either), so a SIGKILL can lose no acknowledged record. Readers take whole lines only: a line
  * torn by a crash mid-write is ignored by `toolscope audit tail`, and the next toolscope to write cuts it off before
  * appending, so the file is clean JSONL again.
  */
@@ -90,14 +91,18 @@ describe('audit durability across a crash', () => {
     return connected;
   }
 
-  beforeEach(async () => {
-    dir = await tempDir();
+  async function writeBurstConfig(durability: 'fsync' | 'write'): Promise<void> {
     configPath = await writeConfig(dir.path, {
       ...HARDENING_BASE_CONFIG,
       servers: { everything: servers.everything() },
       principals: { [PRINCIPAL]: { allow: ['everything:echo'], tokenHashes: [tokenHash(TOKEN)] } },
-      audit: { enabled: true },
+      audit: { enabled: true, durability },
     });
+  }
+
+  beforeEach(async () => {
+    dir = await tempDir();
+    await writeBurstConfig('fsync');
     auditPath = join(dir.path, '.toolscope', 'audit.jsonl');
   });
 
@@ -107,7 +112,8 @@ describe('audit durability across a crash', () => {
     await dir?.remove();
   });
 
-  it('SIGKILL during a burst of calls: after restart the audit log parses cleanly and holds every acknowledged call', async () => {
+  it.each(['fsync', 'write'] as const)('SIGKILL during a burst of calls (durability %s): after restart the audit log parses cleanly and holds every acknowledged call', async (durability) => {
+    await writeBurstConfig(durability);
     const first = await start();
     const burst = await burstThenKill(first, await connect(first, CLIENTS));
     expect(burst.wrong).toEqual([]);
@@ -121,7 +127,7 @@ describe('audit durability across a crash', () => {
     expect(lost, `${lost.length} acknowledged calls have no audit record`).toEqual([]);
 
     console.log(
-      `audit durability: SIGKILL after ${burst.acknowledged.size} acknowledged calls with ${burst.inFlightAtKill} in flight; ` +
+      `audit durability ${durability}: SIGKILL after ${burst.acknowledged.size} acknowledged calls with ${burst.inFlightAtKill} in flight; ` +
         `${afterCrash.records.length} records on disk, torn tail ${afterCrash.tornTail.length} bytes, 0 acknowledged lost`,
     );
     // The admin's reader agrees.

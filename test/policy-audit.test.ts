@@ -62,6 +62,16 @@ describe('audit log', () => {
     await expect(log.append({ late: true })).rejects.toThrow(/closed/);
   });
 
+  it('with write durability, acknowledges a record once it is in the file and fsyncs it right after', async () => {
+    const path = join(dir, 'audit.jsonl');
+    const log = await AuditLog.open(path, 'write');
+    await Promise.all(Array.from({ length: 100 }, (_, i) => log.append({ i })));
+    expect((await readLines(path)).map((line) => line.i)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    await log.close();
+    expect(log.stats.records).toBe(100);
+    expect(log.stats.syncs).toBeGreaterThan(0);
+  });
+
   it('cuts a torn last line (a crash mid-write) so the log parses cleanly, and appends after it', async () => {
     const path = join(dir, 'audit.jsonl');
     await writeFile(path, '{"a":1}\n{"b":2}\n{"c":');

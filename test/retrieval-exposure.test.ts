@@ -101,7 +101,8 @@ describe('exposure mode search over stdio', () => {
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name)).toEqual(['search_tools', 'call_tool', 'everything__echo']);
     const searchTools = tools[0]!;
-    expect(searchTools.description).toMatch(/among the 36 tools of the connected servers: /);
+    // 36, plus the two server-everything offers because toolscope relays sampling and elicitation to it.
+    expect(searchTools.description).toMatch(/among the 38 tools of the connected servers: /);
     expect(searchTools.description).toContain('memory (Knowledge graph memory: remembers people');
     expect(searchTools.description).toContain('call_tool');
     expect(searchTools.inputSchema.required).toEqual(['query']);

@@ -15,6 +15,6 @@ export interface CatalogTool {
   readonly inputSchema: JsonSchema;
   readonly outputSchema?: JsonSchema;
   readonly annotations?: ToolAnnotations;
-  /** sha-256 of name, description, inputSchema and annotations in canonical JSON. */
+  /** sha-256 of name, title, description, inputSchema, outputSchema and annotations in canonical JSON (tool-hash.ts). */
   readonly hash: string;
 }

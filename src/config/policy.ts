@@ -99,10 +99,23 @@ const limitPairSchema = z.object({
   tool: bucketSchema.optional(),
 });
 
+/** A search bucket, or `"off"` for unlimited searches. */
+const searchLimitSchema = z.union([bucketSchema, z.literal('off')], {
+  error: 'must be {"capacity": <searches in a burst>, "refillPerSecond": <searches per second>} or "off"',
+});
+
+/** Generous for agents (a search per step), yet one principal cannot keep the embedder busy. */
+const DEFAULT_SEARCH_BUCKET = { capacity: 60, refillPerSecond: 1 };
+
 export const rateLimitsSchema = limitPairSchema.extend({
-  principals: z.record(z.string(), limitPairSchema).default({}),
+  principals: z.record(z.string(), limitPairSchema.extend({ search: searchLimitSchema.optional() })).default({}),
   /** The per-tool bucket for tools matching a `server:tool` glob; first match, ahead of `principals.X.tool` and `tool`. */
   tools: z.record(toolPattern, bucketSchema).default({}),
+  /**
+   * One bucket per principal over its searches (`search_tools`, `tools/list` with a query, `POST /v1/route`): each
+   * runs retrieval outside the call pipeline, an embedding per query.
+   */
+  search: searchLimitSchema.default(DEFAULT_SEARCH_BUCKET),
 });
 
 export const approvalSchema = z.object({
@@ -123,8 +136,17 @@ export const pinningSchema = z.preprocess(
   }),
 );
 
+/**
+ * When a call's answer may go, as to its audit line. `fsync`: once the line is on disk (it survives a power loss).
+ * `write`: once the kernel holds it (it survives a crash of toolscope, not of the machine), which spares each call
+ * the wait for an fsync; the fsync follows at once, shared by every line written meanwhile.
+ */
+export const AUDIT_DURABILITY = ['fsync', 'write'] as const;
+export type AuditDurability = (typeof AUDIT_DURABILITY)[number];
+
 export const auditSchema = z.object({
   enabled: z.boolean().default(true),
+  durability: z.enum(AUDIT_DURABILITY).default('fsync'),
   /** Relative to the state folder. */
   file: z.string().min(1).default('audit.jsonl'),
   /** Extra regular expressions whose matches are redacted from recorded arguments. */

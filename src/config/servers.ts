@@ -4,6 +4,11 @@ import { programSchema } from './program.js';
 import { serverSandboxSchema } from './sandbox.js';
 
 const envValue = z.string();
+
+/** Requests a downstream server may make of its client mid-call, relayed to the client whose call is in flight. */
+export const RELAYABLE_REQUESTS = ['sampling', 'elicitation', 'roots'] as const;
+export type RelayableRequest = (typeof RELAYABLE_REQUESTS)[number];
+
 const common = {
   enabled: z.boolean().default(true),
   startup: z.enum(['eager', 'lazy']).default('eager'),
@@ -13,6 +18,12 @@ const common = {
   limits: serverLimitsSchema.optional(),
   /** What the server is for, in the admin's words: tool search indexes it with each of the server's tools. */
   description: z.string().trim().min(1).max(1_000).optional(),
+  /**
+   * What toolscope declares to this server as its client, each request relayed to the calling client. Roots only on
+   * request: they are folders on the client's machine, which is not the one the server runs on when the client
+   * connects over HTTP, and a server such as filesystem would replace its configured folders with them.
+   */
+  relay: z.array(z.enum(RELAYABLE_REQUESTS)).default(['sampling', 'elicitation']),
 };
 
 export const stdioServerSchema = z.object({

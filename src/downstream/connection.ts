@@ -14,7 +14,9 @@ import type { DownstreamLimits } from '../config/limits.js';
 import type { ConfigPaths } from '../config/path-reference.js';
 import type { ServerConfig } from '../config/servers.js';
 import type { Logger } from '../log.js';
+import type { ClientChannel } from '../pipeline/call-context.js';
 import { boundedFetch } from './bounded-fetch.js';
+import { ClientRelay, relayedCapabilities } from './client-relay.js';
 import { httpHeaders, stdioLaunch } from './launch.js';
 import { checkResultSize } from './result-limit.js';
 import type { Bubblewrap } from './sandbox.js';
@@ -26,6 +28,8 @@ const CLIENT_INFO = { name: 'toolscope', version: '0.1.0' };
 
 export interface CallOptions {
   readonly signal?: AbortSignal;
+  /** The client the call is made for: gets the server's progress and what the server asks mid-call. */
+  readonly client: ClientChannel;
   readonly timeoutMs: number;
   readonly maxResultBytes: number;
 }
@@ -64,6 +68,7 @@ export class DownstreamConnection {
   private constructor(
     private readonly client: Client,
     private readonly transport: Transport,
+    private readonly relay: ClientRelay,
   ) {}
 
   /** Starts the transport, runs the MCP handshake within `timeoutMs`, and wires the hooks. */
@@ -73,8 +78,10 @@ export class DownstreamConnection {
     // Stopping the gateway mid-handshake must not wait for a slow server's timeout.
     const abandon = () => void transport.close().catch(() => undefined);
     context.signal.addEventListener('abort', abandon, { once: true });
-    const client = new Client(CLIENT_INFO, { capabilities: {} });
-    connection = new DownstreamConnection(client, transport);
+    const client = new Client(CLIENT_INFO, { capabilities: relayedCapabilities(config.relay) });
+    const relay = new ClientRelay(server, config.timeoutMs);
+    relay.install(client, config.relay);
+    connection = new DownstreamConnection(client, transport, relay);
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => context.hooks.onToolsChanged());
     // Protocol noise (a response to a forgotten request, a progress token it never got) must not flood the log.
     const log = context.logger.child({ server });
@@ -117,16 +124,22 @@ export class DownstreamConnection {
   }
 
   /**
-   * Aborting `signal` makes the SDK send `notifications/cancelled` downstream. A result over `maxResultBytes`
-   * throws ResultTooLarge; no answer within `timeoutMs` throws CallTimedOut.
+   * Aborting `signal` makes the SDK send `notifications/cancelled` downstream. When the client wants progress, the
+   * SDK asks the server for it under a token of this connection's own and hands each report to `client.progress`.
+   * Progress does not extend `timeoutMs`. A result over `maxResultBytes` throws ResultTooLarge; no answer within
+   * `timeoutMs` throws CallTimedOut.
    */
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallToolResult> {
+    const { client } = options;
     let result: CallToolResult;
     try {
-      result = (await this.client.callTool({ name, arguments: args }, undefined, {
-        timeout: options.timeoutMs,
-        ...(options.signal && { signal: options.signal }),
-      })) as CallToolResult;
+      result = (await this.relay.during(client, () =>
+        this.client.callTool({ name, arguments: args }, undefined, {
+          timeout: options.timeoutMs,
+          ...(options.signal && { signal: options.signal }),
+          ...(client.progress && { onprogress: client.progress }),
+        }),
+      )) as CallToolResult;
     } catch (error) {
       if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) throw new CallTimedOut(options.timeoutMs);
       throw new Error(this.explain(error));

@@ -5,6 +5,7 @@ import type { DownstreamLimits } from '../config/limits.js';
 import type { ConfigPaths } from '../config/path-reference.js';
 import type { ServerConfig } from '../config/servers.js';
 import type { Logger } from '../log.js';
+import type { ClientChannel } from '../pipeline/call-context.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import type { Bubblewrap } from './sandbox.js';
 import { ServerSupervisor, ServerUnavailable, type ServerStatus } from './supervisor.js';
@@ -62,15 +63,17 @@ export class DownstreamManager extends EventEmitter<{ state: [ServerStatus] }> {
     });
   }
 
+  /** `client`: who the call is for; a caller without a client session offers the server nothing to ask. */
   async callTool(
     server: string,
     tool: string,
     args: Record<string, unknown>,
     signal: AbortSignal,
+    client: ClientChannel = {},
   ): Promise<CallToolResult> {
     const supervisor = this.supervisors.get(server);
     if (!supervisor) throw new ServerUnavailable('not in the config');
-    return supervisor.callTool(tool, args, signal);
+    return supervisor.callTool(tool, args, signal, client);
   }
 
   status(): ServerStatus[] {

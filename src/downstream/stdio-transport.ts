@@ -32,6 +32,8 @@ export class ChildProcessTransport implements Transport {
   private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private resetCause: string | undefined;
   private closeReported = false;
+  /** The last message handed to `onmessage`; the next one waits for it (see `deliver`). */
+  private delivered: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly spec: LaunchSpec,
@@ -39,7 +41,7 @@ export class ChildProcessTransport implements Transport {
     options: ChildProcessTransportOptions,
   ) {
     this.reader = new MessageReader(options.maxMessageBytes);
-    this.sink = { message: (message) => this.onmessage?.(message), invalid: options.onInvalidLine };
+    this.sink = { message: (message) => this.deliver(message), invalid: options.onInvalidLine };
   }
 
   get pid(): number | undefined {
@@ -120,12 +122,26 @@ export class ChildProcessTransport implements Transport {
     try {
       this.reader.push(chunk, this.sink);
     } catch (error) {
-      // Past the size limit the rest of the stream cannot be framed: fail what is pending now, then end the child.
+      // Past the size limit the rest of the stream cannot be framed: fail what is pending once the messages read
+      // before it are handed over, then end the child.
       this.resetCause = `${(error as Error).message}; toolscope reset the connection`;
-      this.onerror?.(error as Error);
-      this.reportClose();
+      void this.delivered.then(() => {
+        this.onerror?.(error as Error);
+        this.reportClose();
+      });
       void this.close();
     }
+  }
+
+  /**
+   * Hands messages over one microtask apart, in order. The SDK (1.x) handles a notification a microtask after it
+   * arrives but a response at once, so the progress a server sends just before its result, read from the same chunk,
+   * would find its handler already gone and be dropped (typescript-sdk#2580).
+   */
+  private deliver(message: JSONRPCMessage): void {
+    this.delivered = this.delivered
+      .then(() => this.onmessage?.(message))
+      .catch((error: unknown) => this.onerror?.(error as Error));
   }
 
   private reportClose(): void {

@@ -6,6 +6,7 @@ import { serverLimits, type DownstreamLimits } from '../config/limits.js';
 import type { ConfigPaths } from '../config/path-reference.js';
 import type { ServerConfig } from '../config/servers.js';
 import type { Logger } from '../log.js';
+import type { ClientChannel } from '../pipeline/call-context.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import { CallTimedOut, DownstreamConnection, type CallOptions } from './connection.js';
 import { SandboxUnavailable, type Bubblewrap } from './sandbox.js';
@@ -117,9 +118,14 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
    * lazy server. When a call times out and the server does not answer a ping either, it is hung: it is restarted
    * (unless `restartWhenHung` is false).
    */
-  async callTool(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
+  async callTool(
+    tool: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+    client: ClientChannel,
+  ): Promise<CallToolResult> {
     const connection = await this.usableConnection();
-    const options: CallOptions = { signal, timeoutMs: this.config.timeoutMs, maxResultBytes: this.limits.maxResultBytes };
+    const options: CallOptions = { signal, client, timeoutMs: this.config.timeoutMs, maxResultBytes: this.limits.maxResultBytes };
     try {
       return await connection.callTool(tool, args, options);
     } catch (error) {

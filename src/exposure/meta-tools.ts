@@ -1,6 +1,7 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { CatalogTool } from '../catalog/tool.js';
+import { CallRefused, refusalResult } from '../pipeline/refusal.js';
 import { MAX_QUERY_LENGTH, type FoundTool, type ToolSearch } from '../retrieval/catalog-search.js';
 import { summarizeParameters } from './schema-summary.js';
 import type { MetaTool } from './types.js';
@@ -21,6 +22,8 @@ export interface SearchToolsOptions {
   readonly search: ToolSearch;
   /** The session principal's filter: only tools it may call are ranked (before the top-k cut). */
   readonly mayCall: (tool: CatalogTool) => boolean;
+  /** Takes the session principal's search token; throws `CallRefused` when it is over its search limit. */
+  readonly admit: () => Promise<void>;
   /** What the tool description says is searchable, read each time the tool list is built. */
   readonly servers: () => SearchableServer[];
   /** Told what a search found (dynamic mode adds it to the session's tool list). */
@@ -103,6 +106,12 @@ export function searchToolsTool(options: SearchToolsOptions): MetaTool {
       const parsed = searchArguments.safeParse(args);
       if (!parsed.success) return toolError(`search_tools: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
       const { query, limit } = parsed.data;
+      try {
+        await options.admit();
+      } catch (error) {
+        if (error instanceof CallRefused) return refusalResult(error);
+        throw error;
+      }
       const found = await options.search.search(query, { limit, filter: options.mayCall });
       options.onFound?.(found);
       const tools = found.map(({ tool, score }) => ({

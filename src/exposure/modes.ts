@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog/catalog.js';
+import type { SearchLimit } from '../policy/ratelimit/search-limit.js';
 import type { CallableTools } from '../policy/tool-access.js';
 import type { ToolSearch } from '../retrieval/catalog-search.js';
 import { allToolsExposure } from './all.js';
@@ -14,6 +15,8 @@ export interface ExposureDeps {
   readonly access: CallableTools;
   /** Ranks catalog tools for a request (search_tools, `tools/list` with a query). */
   readonly search: ToolSearch;
+  /** Each principal's search budget, taken before every search. */
+  readonly searchLimit: Pick<SearchLimit, 'admit'>;
   /** The admin's description of a server (`servers.<name>.description`), shown in search_tools' description. */
   readonly serverDescriptions?: (server: string) => string | undefined;
 }

@@ -30,6 +30,7 @@ export function searchExposure(deps: ExposureDeps, options: SearchExposureOption
           searchToolsTool({
             search: deps.search,
             mayCall,
+            admit: () => deps.searchLimit.admit(peer.principal, 'search_tools'),
             servers: () => searchableServers(deps.catalog, deps.serverDescriptions),
             ...(recent && {
               onFound: (found) => {

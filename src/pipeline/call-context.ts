@@ -1,4 +1,13 @@
-import type { CallToolResult, ElicitRequest, ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  CallToolResult,
+  CreateMessageRequest,
+  CreateMessageResult,
+  CreateMessageResultWithTools,
+  ElicitRequest,
+  ElicitResult,
+  ListRootsResult,
+  Progress,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { CatalogTool } from '../catalog/tool.js';
 
 /** Who is calling. Policy (scopes, limits) is looked up by `name` in the stages that need it. */
@@ -15,10 +24,28 @@ export interface StageDecision {
   readonly reason?: string;
 }
 
-/** What the calling MCP client can do for us mid-call (elicitation when it advertised the capability). */
+export interface ClientRequestOptions {
+  /** How long the client may take (the SDK's own request timeout would otherwise cut in at 60 s). */
+  readonly timeoutMs?: number;
+  /** Cancels the request at the client; the call's own cancellation always does. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * What the calling MCP client can do for us mid-call. Each request is present only when the client declared the
+ * capability; `progress` only when the call carried a progress token. All of it rides on the call's own stream.
+ */
 export interface ClientChannel {
-  /** `timeoutMs`: how long the client may take (the SDK's own request timeout would otherwise cut in at 60 s). */
-  readonly elicit?: (params: ElicitRequest['params'], options?: { readonly timeoutMs?: number }) => Promise<ElicitResult>;
+  /** The client session the call came from: what a downstream server asks mid-call goes back to this session only. */
+  readonly session?: string;
+  /** Reports progress to the client under the client's own progress token. */
+  readonly progress?: (progress: Progress) => void;
+  readonly elicit?: (params: ElicitRequest['params'], options?: ClientRequestOptions) => Promise<ElicitResult>;
+  readonly createMessage?: (
+    params: CreateMessageRequest['params'],
+    options?: ClientRequestOptions,
+  ) => Promise<CreateMessageResult | CreateMessageResultWithTools>;
+  readonly listRoots?: (options?: ClientRequestOptions) => Promise<ListRootsResult>;
 }
 
 /** One forwarded `tools/call`, as it travels the pipeline. */

@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
 export interface RefusalDetails {
   /** The config rule that decided, e.g. `principals.reader.deny[0]: filesystem:write_*`. */
@@ -26,16 +26,31 @@ export const REFUSAL_META_KEY = 'toolscope/refusal';
  * Not as `structuredContent`: a tool with an outputSchema would then fail the client's output validation.
  */
 export function refusalResult(refusal: CallRefused): CallToolResult {
-  const retry = refusal.details.retryAfterSeconds;
-  const text =
-    `toolscope refused this call at the ${refusal.stage} stage: ${refusal.reason}` +
-    (refusal.details.rule ? ` (rule ${refusal.details.rule})` : '') +
-    (retry !== undefined ? `. Retry after ${retry} s.` : '');
   return {
     isError: true,
-    content: [{ type: 'text', text }],
-    _meta: {
-      [REFUSAL_META_KEY]: { stage: refusal.stage, reason: refusal.reason, ...refusal.details },
-    },
+    content: [{ type: 'text', text: refusalText(refusal, 'call') }],
+    _meta: refusalMeta(refusal),
   };
+}
+
+/** JSON-RPC error code of a refused request that is not a tool call (e.g. a rate-limited `tools/list` search). */
+export const REFUSED_REQUEST_CODE = -32000;
+
+/** A refused request that is not a tool call, as a JSON-RPC error: the same text, the same facts under `data`. */
+export function refusalError(refusal: CallRefused, request: string): McpError {
+  return new McpError(REFUSED_REQUEST_CODE, refusalText(refusal, request), refusalMeta(refusal));
+}
+
+/** "toolscope refused this call at the rate-limit stage: … (rule …). Retry after 3 s." */
+export function refusalText(refusal: CallRefused, request: string): string {
+  const retry = refusal.details.retryAfterSeconds;
+  return (
+    `toolscope refused this ${request} at the ${refusal.stage} stage: ${refusal.reason}` +
+    (refusal.details.rule ? ` (rule ${refusal.details.rule})` : '') +
+    (retry !== undefined ? `. Retry after ${retry} s.` : '')
+  );
+}
+
+function refusalMeta(refusal: CallRefused): Record<string, unknown> {
+  return { [REFUSAL_META_KEY]: { stage: refusal.stage, reason: refusal.reason, ...refusal.details } };
 }

@@ -13,6 +13,7 @@ import { TokenStore } from './auth/token-store.js';
 import { PinStore } from './pinning/pin-store.js';
 import { ToolPinning } from './pinning/tool-pinning.js';
 import { RateLimiter } from './ratelimit/rate-limiter.js';
+import { SearchLimit } from './ratelimit/search-limit.js';
 import { ArgumentRules } from './rules/argument-rules.js';
 import { SchemaValidator } from './rules/schema-validator.js';
 import { ScopePolicy } from './scopes/scope-policy.js';
@@ -45,6 +46,8 @@ export class Policy {
   readonly approvals: Approvals;
   readonly approvalQueue: ApprovalQueue;
   readonly rateLimiter: RateLimiter;
+  /** Searches (search_tools, `tools/list` with a query, the route API) per principal. */
+  readonly searchLimit: SearchLimit;
   readonly pinning: ToolPinning;
   readonly redactor: Redactor;
   /** Undefined when `audit.enabled` is false. */
@@ -66,7 +69,8 @@ export class Policy {
     this.approvalQueue = new ApprovalQueue(paths.approvals);
     this.approvals = new Approvals(config.approval, config.capabilities, this.approvalQueue, this.redactor);
     this.rateLimiter = new RateLimiter(config.rateLimits);
-    this.audit = config.audit.enabled ? new AuditTrail(paths.audit, this.redactor) : undefined;
+    this.audit = config.audit.enabled ? new AuditTrail(paths.audit, this.redactor, config.audit.durability) : undefined;
+    this.searchLimit = new SearchLimit(this.rateLimiter, this.audit, logger);
   }
 
   /** Reads tokens and pins, and starts checking every tool the catalog receives. */

@@ -1,5 +1,6 @@
 import { sha256Hex } from '../catalog/canonical-json.js';
 import type { Embedder } from '../embedding/index.js';
+import { batchingEmbedder } from '../embedding/batching-embedder.js';
 import type { Logger } from '../log.js';
 import { denseText, toSearchDocument } from './document.js';
 import { EmbeddingCache, embedderStateDir } from './embedding-cache.js';
@@ -46,6 +47,8 @@ interface Entry {
 
 interface DenseParts {
   readonly embedder: Embedder;
+  /** The embedder for search queries: concurrent queries (the lanes of one request) share model runs. */
+  readonly queries: Embedder;
   readonly cache: EmbeddingCache;
   readonly vectors: VectorIndex;
 }
@@ -78,7 +81,7 @@ export class ToolIndex {
           ...(options.exactSearchBelow !== undefined && { exactSearchBelow: options.exactSearchBelow }),
         }),
       ]);
-      dense = { embedder, cache, vectors };
+      dense = { embedder, queries: batchingEmbedder(embedder), cache, vectors };
     }
     const index = new ToolIndex(dense, options.logger);
     await index.upsert(tools);
@@ -179,7 +182,7 @@ export class ToolIndex {
       name: 'dense',
       search: async (query: string, options: SearchOptions): Promise<ScoredTool[]> => {
         if (query.trim() === '') return [];
-        const [vector] = await dense.embedder.embed([query]);
+        const [vector] = await dense.queries.embed([query]);
         return dense.vectors.search(vector!, options.limit, options.filter);
       },
     };

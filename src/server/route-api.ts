@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Gateway } from '../gateway.js';
 import { MAX_SEARCH_LIMIT } from '../exposure/meta-tools.js';
 import { toolDefinition } from '../exposure/tool-definition.js';
+import { CallRefused, REFUSED_REQUEST_CODE, refusalText } from '../pipeline/refusal.js';
 import { MAX_QUERY_LENGTH } from '../retrieval/catalog-search.js';
 import { DEFAULT_ROUTE_LIMIT } from '../retrieval/router.js';
 import { formatTool, TOOL_FORMATS } from '../retrieval/tool-formats.js';
@@ -23,6 +24,7 @@ const routeRequest = z.object({
  * `POST /v1/route` with `{"query": "...", "limit": 5, "format": "mcp" | "openai" | "anthropic"}`: the tools most
  * relevant to the query, among those the authenticated caller may call, as definitions for that API. For client
  * applications that choose tools before calling their LLM; calls still go through MCP and the pipeline.
+ * Over the caller's search limit: 429 with `Retry-After`.
  */
 export function routeApi(gateway: Gateway): HttpRoute {
   return {
@@ -36,6 +38,14 @@ export function routeApi(gateway: Gateway): HttpRoute {
         throw new HttpError(400, -32602, `invalid route request: ${problems.join('; ')}`);
       }
       const { query, limit, format } = parsed.data;
+      try {
+        await gateway.policy.searchLimit.admit(principal, 'route');
+      } catch (error) {
+        if (!(error instanceof CallRefused)) throw error;
+        const retryAfter = error.details.retryAfterSeconds;
+        if (retryAfter !== undefined) res.setHeader('retry-after', String(retryAfter));
+        throw new HttpError(429, REFUSED_REQUEST_CODE, refusalText(error, 'search'));
+      }
       await gateway.catalogNeeded();
       const found = await gateway.toolSearch.search(query, {
         limit,

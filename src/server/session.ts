@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { RequestHandlerExtra, RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   CallToolRequestSchema,
   ErrorCode,
@@ -15,7 +15,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { CatalogTool } from '../catalog/tool.js';
 import type { ExposureMode, ExposureSession } from '../exposure/types.js';
 import type { Logger } from '../log.js';
-import type { CallContext, ClientChannel, Principal } from '../pipeline/call-context.js';
+import type { CallContext, ClientChannel, ClientRequestOptions, Principal } from '../pipeline/call-context.js';
 import type { CallHandler } from '../pipeline/compose.js';
 import { MAX_QUERY_LENGTH } from '../retrieval/catalog-search.js';
 import { MAX_ARGUMENT_DEPTH, methodOnly, nestsDeeperThan, parseRequest } from './request-params.js';
@@ -73,7 +73,7 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
     const { name, arguments: args = {} } = request.params;
     const resolution = exposure.resolveCall(name);
     if (!resolution) throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"`);
-    const client = clientChannel(server, extra);
+    const client = clientChannel(server, id, extra, log);
     // Checked here, where direct calls and meta tools (whose arguments may arrive as a JSON string) meet.
     const runCatalogTool = async (tool: CatalogTool, toolArgs: Record<string, unknown>) => {
       if (nestsDeeperThan(toolArgs, MAX_ARGUMENT_DEPTH)) {
@@ -117,15 +117,30 @@ function callContext(
   };
 }
 
-/** Elicitation is offered only when the client advertised it; requests ride on the call's own stream. */
-function clientChannel(server: Server, extra: Extra): ClientChannel {
-  if (!server.getClientCapabilities()?.elicitation) return {};
+/**
+ * What this call may ask of its client: only what the client declared, and progress only under a token it sent.
+ * Everything rides on the call's own stream (its HTTP response) and is cancelled with the call.
+ */
+function clientChannel(server: Server, session: string, extra: Extra, log: Logger): ClientChannel {
+  const declared = server.getClientCapabilities() ?? {};
+  const progressToken = extra._meta?.progressToken;
+  const requestOptions = (options: ClientRequestOptions = {}): RequestOptions => ({
+    relatedRequestId: extra.requestId,
+    signal: options.signal ? AbortSignal.any([extra.signal, options.signal]) : extra.signal,
+    ...(options.timeoutMs !== undefined && { timeout: options.timeoutMs }),
+  });
   return {
-    elicit: (params, options) =>
-      server.elicitInput(params, {
-        relatedRequestId: extra.requestId,
-        signal: extra.signal,
-        ...(options?.timeoutMs !== undefined && { timeout: options.timeoutMs }),
-      }),
+    session,
+    ...(progressToken !== undefined && {
+      progress: (progress) =>
+        void extra
+          .sendNotification({ method: 'notifications/progress', params: { ...progress, progressToken } })
+          .catch((error: unknown) => log.debug({ err: error }, 'progress not sent')),
+    }),
+    ...(declared.elicitation && { elicit: (params, options) => server.elicitInput(params, requestOptions(options)) }),
+    ...(declared.sampling && {
+      createMessage: (params, options) => server.createMessage(params, requestOptions(options)),
+    }),
+    ...(declared.roots && { listRoots: (options) => server.listRoots(undefined, requestOptions(options)) }),
   };
 }

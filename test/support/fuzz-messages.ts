@@ -58,7 +58,7 @@ export const FUZZ_POLICY = {
   argumentRules: {
     'everything:echo': { message: { maxLength: ECHO_MAX_LENGTH, pattern: '^[^<>]*$' } },
   },
-  rateLimits: { principal: { capacity: 1_000_000, refillPerSecond: 1_000_000 } },
+  rateLimits: { principal: { capacity: 1_000_000, refillPerSecond: 1_000_000 }, search: 'off' },
 } as const;
 
 const METHOD_NOT_FOUND = -32601;

@@ -1,6 +1,7 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { AuditDurability } from '../../config/policy.js';
 import { syncFolder } from '../state/json-file.js';
 
 interface Pending {
@@ -10,7 +11,8 @@ interface Pending {
 }
 
 /**
- * Append-only JSONL, durable on acknowledgement: `append` resolves only once the line is written and fsynced.
+ * Append-only JSONL, durable on acknowledgement: `append` resolves once the line is fsynced, or with `write`
+ * durability once the kernel holds it (the fsync follows at once).
  * Group commit: lines arriving while an fsync runs are written and synced together by the next one, so many
  * concurrent calls share each fsync instead of queueing one each.
  */
@@ -23,9 +25,10 @@ export class AuditLog {
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
+    private readonly durability: AuditDurability,
   ) {}
 
-  static async open(path: string): Promise<AuditLog> {
+  static async open(path: string, durability: AuditDurability = 'fsync'): Promise<AuditLog> {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     const handle = await open(path, 'a+', 0o600);
     try {
@@ -36,7 +39,7 @@ export class AuditLog {
       await handle.close();
       throw error;
     }
-    return new AuditLog(path, handle);
+    return new AuditLog(path, handle, durability);
   }
 
   append(entry: object): Promise<void> {
@@ -66,6 +69,7 @@ export class AuditLog {
       this.pending = [];
       try {
         await writeAll(this.handle, Buffer.concat(batch.map((p) => p.line)));
+        if (this.durability === 'write') for (const p of batch) p.resolve();
         await this.handle.datasync();
         this.written = { records: this.written.records + batch.length, syncs: this.written.syncs + 1 };
         for (const p of batch) p.resolve();

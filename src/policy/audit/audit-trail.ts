@@ -1,4 +1,5 @@
 import { canonicalJson, sha256Hex } from '../../catalog/canonical-json.js';
+import type { AuditDurability } from '../../config/policy.js';
 import type { CallContext } from '../../pipeline/call-context.js';
 import { AuditLog } from './audit-log.js';
 import type { AuditRecord, CallOutcome } from './audit-record.js';
@@ -11,7 +12,7 @@ export interface CallEnd {
 }
 
 /**
- * Turns calls and events into redacted audit lines; resolves once the line is durable.
+ * Turns calls and events into redacted audit lines; resolves once the line is durable (as `durability` says).
  * The log file is opened at the first record, so commands that make no calls (`toolscope tools`) never touch it.
  */
 export class AuditTrail {
@@ -20,6 +21,7 @@ export class AuditTrail {
   constructor(
     private readonly path: string,
     private readonly redactor: Redactor,
+    private readonly durability: AuditDurability = 'fsync',
   ) {}
 
   recordCall(ctx: CallContext, receivedArguments: Record<string, unknown>, end: CallEnd): Promise<void> {
@@ -53,7 +55,7 @@ export class AuditTrail {
 
   private async append(entry: object): Promise<void> {
     // A failed open is not remembered: the next record tries again (and fails its call again if it must).
-    this.log ??= AuditLog.open(this.path).catch((error: unknown) => {
+    this.log ??= AuditLog.open(this.path, this.durability).catch((error: unknown) => {
       this.log = undefined;
       throw error;
     });

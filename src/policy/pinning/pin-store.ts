@@ -1,19 +1,31 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { TOOL_HASH_VERSION } from '../../catalog/tool-hash.js';
 import { readJsonFile, writeJsonFileAtomic } from '../state/json-file.js';
 
 const definitionSchema = z.object({
   name: z.string(),
+  title: z.string().optional(),
   description: z.string(),
   inputSchema: z.record(z.string(), z.unknown()),
+  outputSchema: z.record(z.string(), z.unknown()).optional(),
   annotations: z.record(z.string(), z.unknown()).optional(),
 });
+
+/** Which `toolContentHash` version `hash` was computed with; files from before versions were recorded hold 1. */
+const hashVersionSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(TOOL_HASH_VERSION, `must be at most ${TOOL_HASH_VERSION}: written by a newer toolscope`)
+  .default(1);
 
 const pinSchema = z.object({
   tool: z.string(),
   server: z.string(),
   hash: z.string(),
+  hashVersion: hashVersionSchema,
   definition: definitionSchema,
   pinnedAt: z.string(),
   /** `first-sight` (recorded automatically) or `admin:<who>` (released from quarantine by `approve-tool`). */
@@ -26,6 +38,7 @@ const quarantineSchema = z.object({
   tool: z.string(),
   server: z.string(),
   hash: z.string(),
+  hashVersion: hashVersionSchema,
   definition: definitionSchema,
   kind: z.enum(QUARANTINE_KINDS),
   reasons: z.array(z.string()),
@@ -105,6 +118,7 @@ export class PinStore {
       tool: entry.tool,
       server: entry.server,
       hash: entry.hash,
+      hashVersion: entry.hashVersion,
       definition: entry.definition,
       pinnedAt: new Date().toISOString(),
       pinnedBy: `admin:${by}`,

@@ -3,19 +3,23 @@ import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { canonicalJson } from '../../catalog/canonical-json.js';
 import type { CatalogTool } from '../../catalog/tool.js';
 
-/** The parts of a tool the content hash covers: what pinning records and compares. */
+/** The parts of a tool the content hash covers (catalog/tool-hash.ts): what pinning records and shows in diffs. */
 export interface ToolDefinition {
   readonly name: string;
+  readonly title?: string;
   readonly description: string;
   readonly inputSchema: Record<string, unknown>;
+  readonly outputSchema?: Record<string, unknown>;
   readonly annotations?: ToolAnnotations;
 }
 
 export function definitionOf(tool: CatalogTool): ToolDefinition {
   return {
     name: tool.name,
+    ...(tool.title !== undefined && { title: tool.title }),
     description: tool.description,
     inputSchema: tool.inputSchema,
+    ...(tool.outputSchema !== undefined && { outputSchema: tool.outputSchema }),
     ...(tool.annotations !== undefined && { annotations: tool.annotations }),
   };
 }
@@ -31,10 +35,12 @@ function readable(definition: ToolDefinition): string {
   const pretty = (value: unknown) => JSON.stringify(JSON.parse(canonicalJson(value ?? {})), null, 2);
   return [
     `name: ${definition.name}`,
+    ...(definition.title !== undefined ? [`title: ${definition.title}`] : []),
     'description:',
     definition.description,
     'inputSchema:',
     pretty(definition.inputSchema),
+    ...(definition.outputSchema !== undefined ? ['outputSchema:', pretty(definition.outputSchema)] : []),
     'annotations:',
     pretty(definition.annotations),
     '',

@@ -2,7 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { PinningConfig } from '../../config/policy.js';
 import type { Catalog, CatalogChange } from '../../catalog/catalog.js';
 import type { CatalogTool } from '../../catalog/tool.js';
+import { TOOL_HASH_VERSION } from '../../catalog/tool-hash.js';
 import type { Logger } from '../../log.js';
+import { migratedPin } from './pin-migration.js';
 import type { Pin, PinStore, QuarantineEntry } from './pin-store.js';
 import { describeFinding, scanTool, shadowableNames, type NameLookup, type PoisoningFinding } from './poisoning-scan.js';
 import { ShadowingIndex } from './shadowing-index.js';
@@ -111,7 +113,7 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
       // Still on disk, or replaced while we read (the tool changed again): not resolved.
       if (onDisk.has(name) || this.quarantine.get(name) !== entry) continue;
       const current = this.catalog?.get(name);
-      const pin = this.pins.get(name);
+      const pin = current && this.pinOf(current);
       if (current && pin && pin.hash !== current.hash) {
         this.putInQuarantine(current, 'changed', [], definitionDiff(pin.definition, definitionOf(current), name));
         continue;
@@ -160,7 +162,7 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
   }
 
   private check(tool: CatalogTool, knownServer: boolean, foreignNames: NameLookup): 'pinned' | 'quarantined' | 'released' | 'unchanged' {
-    const pin = this.pins.get(tool.exposedName);
+    const pin = this.pinOf(tool);
     if (pin?.hash === tool.hash) {
       if (!this.quarantine.has(tool.exposedName)) return 'unchanged';
       // Changed back to what was approved.
@@ -186,6 +188,7 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
       tool: tool.exposedName,
       server: tool.server,
       hash: tool.hash,
+      hashVersion: TOOL_HASH_VERSION,
       definition: definitionOf(tool),
       pinnedAt: new Date().toISOString(),
       pinnedBy: 'first-sight',
@@ -193,6 +196,17 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     this.pin(newPin);
     this.savePins(tool.server);
     return 'pinned';
+  }
+
+  /** The tool's pin; one recorded with an older content hash is carried over (and saved) when the tool still matches it. */
+  private pinOf(tool: CatalogTool): Pin | undefined {
+    const pin = this.pins.get(tool.exposedName);
+    const migrated = pin && migratedPin(pin, tool);
+    if (!migrated) return pin;
+    this.pin(migrated);
+    this.savePins(tool.server);
+    this.logger.debug({ tool: tool.exposedName }, 'pin carried over to the current content hash');
+    return migrated;
   }
 
   private pin(pin: Pin): void {
@@ -210,6 +224,7 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
       tool: tool.exposedName,
       server: tool.server,
       hash: tool.hash,
+      hashVersion: TOOL_HASH_VERSION,
       definition: definitionOf(tool),
       kind,
       reasons,

@@ -15,6 +15,7 @@ interface ResolvedLimit {
 /**
  * Token buckets per principal (all its calls) and per principal and tool, from `rateLimits`.
  * A call takes a token from both or from neither, so a refused call does not use up the other bucket.
+ * Searches have a bucket per principal of their own (`rateLimits.search`), apart from calls.
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
@@ -36,7 +37,16 @@ export class RateLimiter {
     if (overall) candidates.push({ key: `principal\0${principal}`, limit: overall });
     const perTool = this.toolLimit(principal, tool);
     if (perTool) candidates.push({ key: `tool\0${principal}\0${tool.exposedName}`, limit: perTool });
+    return this.takeFrom(candidates);
+  }
 
+  /** One search (`search_tools`, `tools/list` with a query, the route API) by `principal`. */
+  takeSearch(principal: string): RateDecision {
+    const limit = this.searchLimit(principal);
+    return this.takeFrom(limit ? [{ key: `search\0${principal}`, limit }] : []);
+  }
+
+  private takeFrom(candidates: ReadonlyArray<{ key: string; limit: ResolvedLimit }>): RateDecision {
     const buckets = candidates.map(({ key, limit }) => ({ bucket: this.bucket(key, limit.bucket), rule: limit.rule }));
     const waits = buckets.map(({ bucket, rule }) => ({ rule, seconds: bucket.waitSeconds() })).filter((w) => w.seconds > 0);
     if (waits.length > 0) {
@@ -59,6 +69,13 @@ export class RateLimiter {
     const own = this.config.principals[principal]?.tool;
     if (own) return { bucket: own, rule: `rateLimits.principals.${principal}.tool` };
     return this.config.tool && { bucket: this.config.tool, rule: 'rateLimits.tool' };
+  }
+
+  private searchLimit(principal: string): ResolvedLimit | undefined {
+    const own = this.config.principals[principal]?.search;
+    const limit = own ?? this.config.search;
+    if (limit === 'off') return undefined;
+    return { bucket: limit, rule: own ? `rateLimits.principals.${principal}.search` : 'rateLimits.search' };
   }
 
   private bucket(key: string, limit: Bucket): TokenBucket {

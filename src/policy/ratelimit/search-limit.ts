@@ -1,0 +1,34 @@
+import type { Logger } from '../../log.js';
+import type { Principal } from '../../pipeline/call-context.js';
+import { CallRefused } from '../../pipeline/refusal.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
+import type { RateLimiter } from './rate-limiter.js';
+
+/** Where a search came in; named in the audit record of a refused one. */
+export type SearchEntry = 'search_tools' | 'tools/list' | 'route';
+
+/**
+ * Searches run retrieval (an embedding per query) without passing the call pipeline, so the call buckets never see
+ * them: each principal's searches draw on a bucket of their own (`rateLimits.search`). A refused search is audited
+ * like a refused call, then thrown as `CallRefused` from the rate-limit stage, for each entry to present its way.
+ */
+export class SearchLimit {
+  constructor(
+    private readonly limiter: RateLimiter,
+    private readonly audit: AuditTrail | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Takes a search token for `principal`, or throws `CallRefused` naming the rule and when to retry. */
+  async admit(principal: Principal | undefined, via: SearchEntry): Promise<void> {
+    const decision = this.limiter.takeSearch(principal?.name ?? '');
+    if (decision.allowed) return;
+    const { rule, retryAfterSeconds } = decision;
+    const reason = `search rate limit reached for ${principal?.name ?? 'this caller'}`;
+    // The refusal stands whether or not its record could be written; a failed write is logged, as for pinning events.
+    await this.audit
+      ?.recordEvent('search-refused', { principal: principal?.name ?? null, via, stage: 'rate-limit', reason, rule, retryAfterSeconds })
+      .catch((error: unknown) => this.logger.error({ err: error }, 'cannot write the audit log'));
+    throw new CallRefused('rate-limit', reason, { rule, retryAfterSeconds });
+  }
+}
