@@ -8,9 +8,12 @@ import {
   ToolListChangedNotificationSchema,
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/load.js';
-import { createGateway, type Gateway } from '../src/gateway.js';
+import { toCatalogTool } from '../src/catalog/catalog.js';
+import { loadConfig, parseConfig } from '../src/config/load.js';
+import { MAX_LISTED_SERVERS } from '../src/exposure/meta-tools.js';
+import { createGateway, LOCAL_PRINCIPAL, type Gateway } from '../src/gateway.js';
 import { createLogger } from '../src/log.js';
 import { parseListenAddress } from '../src/server/loopback.js';
 import { serveHttp, type RunningHttpServer } from '../src/server/http.js';
@@ -309,6 +312,34 @@ describe('exposure mode all', () => {
     } finally {
       await client.close();
       await http.close();
+      await gateway.stop();
+    }
+  });
+});
+
+describe('search_tools description on a catalog of many servers', () => {
+  it('names the servers with the most tools, up to the cap, and counts the others', async () => {
+    const stateDir = join(dir.path, 'many-servers');
+    const config = parseConfig({ stateDir, exposure: { mode: 'search' }, retrieval: { retriever: 'bm25' }, pinning: 'off' }, 'test');
+    const gateway = createGateway({ path: join(stateDir, 'toolscope.json'), baseDir: stateDir, config }, { logger: createLogger('warn') });
+    // Server sN offers N + 1 tools: the largest are s29 down to s10.
+    const serverCount = MAX_LISTED_SERVERS + 10;
+    for (let n = 0; n < serverCount; n++) {
+      const tools = Array.from({ length: n + 1 }, (_, i) => ({ name: `tool_${i}`, description: `Tool ${i} of s${n}.`, inputSchema: { type: 'object' as const } }));
+      gateway.catalog.setServerTools(`s${n}`, tools.map((tool) => toCatalogTool(`s${n}`, tool)));
+    }
+    await gateway.start();
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await gateway.createSession(LOCAL_PRINCIPAL).connect(serverSide);
+    const client = new Client({ name: 'many-servers-test', version: '1.0.0' });
+    await client.connect(clientSide);
+    try {
+      const description = (await client.listTools()).tools.find((tool) => tool.name === 'search_tools')!.description!;
+      const listed = Array.from({ length: MAX_LISTED_SERVERS }, (_, i) => `s${i + 10}`).join(', ');
+      expect(description).toContain(`among the ${(serverCount * (serverCount + 1)) / 2} tools of the connected servers: ${listed}, and 10 more. `);
+      expect(description).not.toMatch(/\bs9\b/);
+    } finally {
+      await client.close();
       await gateway.stop();
     }
   });
