@@ -2,8 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/load.js';
+import { writeBenchConfig } from '../eval/bench/bench-config.js';
 import { runBench } from '../eval/bench/bench.js';
 import { SHARED_ROOT } from '../eval/bench/paths.js';
+import { PIPELINES, pipelineAudit } from '../eval/bench/pipelines.js';
 import { FORWARDING_TRANSPORTS, type BenchPlan } from '../eval/bench/plan.js';
 import type { BenchReport } from '../eval/bench/report.js';
 import { benchMarkdown } from '../eval/bench/report-markdown.js';
@@ -23,8 +26,22 @@ const SMOKE_PLAN: BenchPlan = {
   queries: QUERIES,
   stateCache: { embedders: ['transformers', 'use-lite'], allowanceMs: 120_000 },
   routing: { sizes: [TOOLS], gatewaySizes: [TOOLS], embedders: ['lexical', 'use-lite', 'transformers'], runs: 2, warmupQueries: 2, allowanceMs: 60_000 },
-  forwarding: { transports: FORWARDING_TRANSPORTS, auditOff: ['in-memory'], calls: 10, runs: 2, warmupCalls: 2, allowanceMs: 60_000 },
-  throughput: { clients: [1, 32], auditOffClients: [32], durationMs: 1_000, warmupMs: 200, runs: 1, allowanceMs: 60_000 },
+  forwarding: {
+    transports: FORWARDING_TRANSPORTS,
+    auditVariants: { 'audit write': ['in-memory', 'streamable-http'], 'audit off': ['in-memory'] },
+    calls: 10,
+    runs: 2,
+    warmupCalls: 2,
+    allowanceMs: 60_000,
+  },
+  throughput: {
+    clients: [1, 32],
+    auditVariants: { 'audit write': [32], 'audit off': [32] },
+    durationMs: 1_000,
+    warmupMs: 200,
+    runs: 1,
+    allowanceMs: 60_000,
+  },
   memory: { size: TOOLS, gatewaySize: TOOLS, embedders: ['lexical', 'transformers'], servedQueries: 3, runs: 1, allowanceMs: 60_000 },
   contextCost: { catalogSize: TOOLS, queries: 2, allowanceMs: 60_000 },
   indexBuild: { sizes: [TOOLS], embedder: 'transformers', firstStartRuns: 1, warmRuns: 1, firstStartLimitMs: 60_000, gatewayStartLimitMs: 60_000, allowanceMs: 60_000 },
@@ -111,12 +128,15 @@ describe('npm run bench building blocks (smoke)', () => {
 
   it('compares direct and through-toolscope calls on every transport, with the full pipeline read from the gateway', () => {
     const forwarding = report.sections.forwarding!.result;
+    // Each transport's pipelines side by side.
     expect(forwarding.rows.map((row) => [row.transport, row.pipeline])).toEqual([
       ['in-memory', 'full'],
+      ['in-memory', 'audit write'],
+      ['in-memory', 'audit off'],
       ['stdio', 'full'],
       ['streamable-http', 'full'],
+      ['streamable-http', 'audit write'],
       ['streamable-http, stdio downstream', 'full'],
-      ['in-memory', 'audit off'],
     ]);
     expect(forwarding.stages).toEqual(['audit', 'authenticate', 'scope', 'validate', 'approve', 'rate-limit', 'forward']);
     for (const row of forwarding.rows) {
@@ -134,6 +154,7 @@ describe('npm run bench building blocks (smoke)', () => {
     expect(throughput.rows.map((row) => [row.clients, row.pipeline])).toEqual([
       [1, 'full'],
       [32, 'full'],
+      [32, 'audit write'],
       [32, 'audit off'],
     ]);
     for (const row of throughput.rows) {
@@ -210,6 +231,39 @@ describe('npm run bench building blocks (smoke)', () => {
     const markdown = benchMarkdown(report);
     for (const heading of ['## Targets', '## 1. Routing', '## 2. Forwarding', '## 3. Throughput', '## 4. Index build', '## 5. Memory', '## 6. Context cost']) {
       expect(markdown).toContain(heading);
+    }
+    expect(markdown).toContain('| streamable-http | audit write |');
+    expect(markdown).toContain('| 32 | audit write |');
+  });
+
+  it('names the audit variants measured over Streamable HTTP in the forwarding targets\' context when missed', () => {
+    const httpWrite = report.sections.forwarding!.result.rows.find((row) => row.transport === 'streamable-http' && row.pipeline === 'audit write')!;
+    for (const target of report.targets.filter((t) => t.target.startsWith('forwarding over Streamable HTTP') && t.status === 'missed')) {
+      const added = /with audit durability `write` \(answered before the fsync\): added p50 (-?[\d.]+) ms/.exec(target.context ?? '');
+      expect(Number(added?.[1])).toBeCloseTo(httpWrite.addedP50Ms.median, 0);
+      // Only what was measured: the audit stage was not turned off over HTTP in this plan.
+      expect(target.context).not.toContain('audit stage off');
+    }
+  });
+});
+
+describe('bench gateway config', () => {
+  it('writes each pipeline\'s audit setting into a config toolscope loads', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'toolscope-bench-config-'));
+    try {
+      const audits = [];
+      for (const pipeline of PIPELINES) {
+        const config = await writeBenchConfig(join(dir, pipeline.replaceAll(' ', '-')), { transport: 'stdio' }, { audit: pipelineAudit(pipeline) });
+        const { audit } = (await loadConfig(config.file)).config;
+        audits.push([pipeline, audit.enabled, audit.enabled && audit.durability]);
+      }
+      expect(audits).toEqual([
+        ['full', true, 'fsync'],
+        ['audit write', true, 'write'],
+        ['audit off', false, false],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Principal } from '../../src/pipeline/call-context.js';
 import { generateToken, hashToken } from '../../src/policy/auth/token.js';
 import { ECHO_SERVER, ECHO_TOOL, echoStdioLaunch } from './downstream.js';
+import type { BenchAudit } from './pipelines.js';
 
 /** The principal every bench client acts as. */
 export const BENCH_PRINCIPAL: Principal = { name: 'bench' };
@@ -20,16 +21,17 @@ export type EchoDownstream = { readonly transport: 'stdio' } | { readonly transp
 
 /**
  * A toolscope config in front of the echo server with every call stage doing real work: a principal with scopes and a
- * token, an argument rule for validation, rate limits set far above the load, audit on (unless turned off to measure
- * its share), pinning on.
+ * token, an argument rule for validation, rate limits set far above the load, audit on with `fsync` durability (unless
+ * `audit` says otherwise, to measure its share), pinning on.
  */
 export async function writeBenchConfig(
   dir: string,
   downstream: EchoDownstream,
-  options: { readonly audit?: boolean } = {},
+  options: { readonly audit?: BenchAudit } = {},
 ): Promise<BenchGatewayConfig> {
   await mkdir(dir, { recursive: true });
   const token = generateToken();
+  const audit = options.audit ?? 'fsync';
   const server = downstream.transport === 'stdio' ? { type: 'stdio', ...echoStdioLaunch() } : { type: 'http', url: downstream.url };
   const config = {
     stateDir: join(dir, 'state'),
@@ -38,7 +40,7 @@ export async function writeBenchConfig(
     principals: { [BENCH_PRINCIPAL.name]: { allow: [`${ECHO_SERVER}:*`], tokenHashes: [hashToken(token)] } },
     argumentRules: { [`${ECHO_SERVER}:${ECHO_TOOL}`]: { text: { maxLength: 10_000 } } },
     rateLimits: { principal: UNREACHABLE_RATE, tool: UNREACHABLE_RATE },
-    audit: { enabled: options.audit ?? true },
+    audit: audit === 'off' ? { enabled: false } : { enabled: true, durability: audit },
     pinning: { mode: 'on' },
     // A direct tools/call of the echo tool is what is measured: list it, and load no embedder for a search nobody makes.
     exposure: { mode: 'all' },

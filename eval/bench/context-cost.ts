@@ -78,10 +78,13 @@ export async function contextCostBench(
   );
 }
 
-/** The demo config as shipped, its servers started for real; state in a temporary folder. */
+/** The demo config as shipped, its servers started for real; state in a temporary folder; searches not limited. */
 async function demoGateway(mode: Mode, stateDir: string): Promise<Gateway> {
   const raw = (await readConfigJson(DEMO_CONFIG)) as Record<string, unknown>;
-  const config = parseConfig({ ...raw, stateDir, logLevel: 'warn', exposure: { mode }, retrieval: retrievalConfig(SEARCH_EMBEDDER) }, DEMO_CONFIG);
+  const config = parseConfig(
+    { ...raw, stateDir, logLevel: 'warn', exposure: { mode }, retrieval: retrievalConfig(SEARCH_EMBEDDER), rateLimits: { search: 'off' } },
+    DEMO_CONFIG,
+  );
   const gateway = createGateway({ path: DEMO_CONFIG, baseDir: dirname(DEMO_CONFIG), config });
   try {
     await gateway.start();

@@ -11,13 +11,14 @@ import { ECHO_SERVER, ECHO_TOOL, echoStdioLaunch, startEchoHttp } from './downst
 import { activeStages, waitForTool } from './gateway-stages.js';
 import { callEcho, connectHttp, connectInMemory, connectStdio, type BenchClient } from './mcp-clients.js';
 import { REPO_ROOT } from './paths.js';
-import type { BenchPlan, ForwardingTransport } from './plan.js';
+import { measuredAt, PIPELINES, pipelineAudit, type BenchAudit, type Pipeline } from './pipelines.js';
+import { FORWARDING_TRANSPORTS, type BenchPlan, type ForwardingTransport } from './plan.js';
 import { latencyPercentiles, latencySpread, spread, type LatencySpread, type Spread } from './stats.js';
 
 export interface ForwardingRow {
   readonly transport: ForwardingTransport;
-  /** `full`: every call stage; `audit off`: the same without the audit stage, to show its share. */
-  readonly pipeline: 'full' | 'audit off';
+  /** `full`: every call stage; `audit write`: answered before the audit line's fsync; `audit off`: no audit stage. */
+  readonly pipeline: Pipeline;
   /** Client to toolscope, and toolscope to the echo server. */
   readonly hops: string;
   readonly directMs: LatencySpread;
@@ -48,20 +49,21 @@ interface Pair {
 const THROUGH_TOOL = exposedToolName(ECHO_SERVER, ECHO_TOOL);
 
 /**
- * The same echo call, direct and through toolscope (full call pipeline), alternating call by call so both see the
- * same machine load. Added latency is taken per run from the two runs' percentiles, then spread over the runs.
+ * The same echo call, direct and through toolscope (full call pipeline, and the audit variants the plan lists),
+ * alternating call by call so both see the same machine load. Added latency is taken per run from the two runs'
+ * percentiles, then spread over the runs. A transport's pipelines are measured one right after the other, so the
+ * machine load they see differs least.
  */
 export async function forwardingBench(plan: BenchPlan['forwarding'], signal: AbortSignal, result: ForwardingResult): Promise<void> {
-  const cases = [
-    ...plan.transports.map((transport) => ({ transport, audit: true })),
-    ...plan.auditOff.map((transport) => ({ transport, audit: false })),
-  ];
-  for (const { transport, audit } of cases) {
+  const pipelinesOver = (transport: ForwardingTransport) =>
+    PIPELINES.filter((pipeline) => measuredAt(pipeline, plan.transports, plan.auditVariants).includes(transport));
+  const cases = FORWARDING_TRANSPORTS.flatMap((transport) => pipelinesOver(transport).map((pipeline) => ({ transport, pipeline })));
+  for (const { transport, pipeline } of cases) {
     const dir = await mkdtemp(join(tmpdir(), 'toolscope-bench-forward-'));
     let pair: Pair | undefined;
     try {
-      pair = await abortable(openPair(transport, dir, audit, signal), signal, (late) => late.close());
-      if (pair.stages && audit) result.stages = pair.stages;
+      pair = await abortable(openPair(transport, dir, pipelineAudit(pipeline), signal), signal, (late) => late.close());
+      if (pair.stages && pipeline === 'full') result.stages = pair.stages;
       const { direct, through } = pair;
       for (let i = 0; i < plan.warmupCalls; i++) {
         await callEcho(direct.client, ECHO_TOOL);
@@ -86,7 +88,7 @@ export async function forwardingBench(plan: BenchPlan['forwarding'], signal: Abo
         directRuns.push(sides[0]!.samples);
         throughRuns.push(sides[1]!.samples);
       }
-      result.rows.push(forwardingRow(transport, audit ? 'full' : 'audit off', pair.hops, directRuns, throughRuns));
+      result.rows.push(forwardingRow(transport, pipeline, pair.hops, directRuns, throughRuns));
     } finally {
       await pair?.close();
       await rm(dir, { recursive: true, force: true });
@@ -96,7 +98,7 @@ export async function forwardingBench(plan: BenchPlan['forwarding'], signal: Abo
 
 function forwardingRow(
   transport: ForwardingTransport,
-  pipeline: ForwardingRow['pipeline'],
+  pipeline: Pipeline,
   hops: string,
   directRuns: number[][],
   throughRuns: number[][],
@@ -115,7 +117,7 @@ function forwardingRow(
   };
 }
 
-async function openPair(transport: ForwardingTransport, dir: string, audit: boolean, signal: AbortSignal): Promise<Pair> {
+async function openPair(transport: ForwardingTransport, dir: string, audit: BenchAudit, signal: AbortSignal): Promise<Pair> {
   switch (transport) {
     case 'in-memory':
       return inMemoryPair(dir, audit);
@@ -129,7 +131,7 @@ async function openPair(transport: ForwardingTransport, dir: string, audit: bool
 }
 
 /** Client and gateway in this process (in-memory); the gateway and the direct client each reach an echo child on stdio. */
-async function inMemoryPair(dir: string, audit: boolean): Promise<Pair> {
+async function inMemoryPair(dir: string, audit: BenchAudit): Promise<Pair> {
   const config = await writeBenchConfig(dir, { transport: 'stdio' }, { audit });
   const gateway = createGateway(await loadConfig(config.file));
   await gateway.start();
@@ -157,7 +159,7 @@ async function inMemoryPair(dir: string, audit: boolean): Promise<Pair> {
 }
 
 /** `toolscope serve` (the CLI) as a stdio child, with the echo server as its stdio child. */
-async function stdioPair(dir: string, audit: boolean): Promise<Pair> {
+async function stdioPair(dir: string, audit: BenchAudit): Promise<Pair> {
   const config = await writeBenchConfig(dir, { transport: 'stdio' }, { audit });
   const direct = await connectStdio(echoStdioLaunch());
   let through: BenchClient;
@@ -194,7 +196,7 @@ async function waitForListing(session: BenchClient, name: string, timeoutMs: num
  * The echo server on Streamable HTTP (the direct client's), and toolscope on Streamable HTTP in its own process,
  * reaching the same echo server over HTTP, or its own echo child over stdio.
  */
-async function httpPair(dir: string, audit: boolean, downstream: 'http' | 'stdio', signal: AbortSignal): Promise<Pair> {
+async function httpPair(dir: string, audit: BenchAudit, downstream: 'http' | 'stdio', signal: AbortSignal): Promise<Pair> {
   const echo = await startEchoHttp(signal);
   const children: BenchChild[] = [echo.child];
   const clients: BenchClient[] = [];

@@ -1,4 +1,5 @@
 import type { DenseChoice, EmbedderChoice } from './embedders.js';
+import type { AuditVariants } from './pipelines.js';
 
 /**
  * The client's transport to toolscope (and to the echo server when direct). toolscope reaches the echo server the same
@@ -29,18 +30,20 @@ export interface BenchPlan {
     readonly allowanceMs: number;
   };
   readonly forwarding: {
+    /** Transports measured with the full pipeline. */
     readonly transports: readonly ForwardingTransport[];
-    /** Transports measured a second time with the audit stage off, to show its share of the overhead. */
-    readonly auditOff: readonly ForwardingTransport[];
+    /** Transports measured again with the audit answering before its fsync, or off, to show its share of the overhead. */
+    readonly auditVariants: AuditVariants<ForwardingTransport>;
     readonly calls: number;
     readonly runs: number;
     readonly warmupCalls: number;
     readonly allowanceMs: number;
   };
   readonly throughput: {
+    /** Client counts measured with the full pipeline. */
     readonly clients: readonly number[];
-    /** Client counts measured a second time with the audit stage off. */
-    readonly auditOffClients: readonly number[];
+    /** Client counts measured again with the audit answering before its fsync, or off (each its own gateway). */
+    readonly auditVariants: AuditVariants<number>;
     readonly durationMs: number;
     readonly warmupMs: number;
     readonly runs: number;
@@ -85,8 +88,24 @@ export const FULL_PLAN: BenchPlan = {
   queries: 120,
   stateCache: { embedders: DENSE, allowanceMs: 20_000 },
   routing: { sizes: [100, 1_000, 10_000], gatewaySizes: [1_000], embedders: ALL_EMBEDDERS, runs: 3, warmupQueries: 20, allowanceMs: 150_000 },
-  forwarding: { transports: FORWARDING_TRANSPORTS, auditOff: ['in-memory', 'streamable-http'], calls: 300, runs: 3, warmupCalls: 50, allowanceMs: 55_000 },
-  throughput: { clients: [1, 8, 32, 128], auditOffClients: [32], durationMs: 3_000, warmupMs: 1_000, runs: 3, allowanceMs: 90_000 },
+  forwarding: {
+    transports: FORWARDING_TRANSPORTS,
+    auditVariants: { 'audit write': ['in-memory', 'streamable-http', 'streamable-http, stdio downstream'], 'audit off': ['in-memory', 'streamable-http'] },
+    calls: 300,
+    runs: 3,
+    warmupCalls: 50,
+    // ~29 s without the three audit write cases, which add about half of that.
+    allowanceMs: 65_000,
+  },
+  throughput: {
+    clients: [1, 8, 32, 128],
+    auditVariants: { 'audit write': [32], 'audit off': [32] },
+    durationMs: 3_000,
+    warmupMs: 1_000,
+    runs: 3,
+    // ~67 s without the audit write gateway, which adds a start and three runs of ~4.5 s.
+    allowanceMs: 105_000,
+  },
   memory: { size: 10_000, gatewaySize: 1_000, embedders: ALL_EMBEDDERS, servedQueries: 50, runs: 2, allowanceMs: 75_000 },
   contextCost: { catalogSize: 1_000, queries: 50, allowanceMs: 35_000 },
   indexBuild: {
@@ -107,8 +126,23 @@ export const QUICK_PLAN: BenchPlan = {
   queries: 40,
   stateCache: { embedders: DENSE, allowanceMs: 15_000 },
   routing: { sizes: [100, 1_000], gatewaySizes: [100], embedders: ALL_EMBEDDERS, runs: 2, warmupQueries: 5, allowanceMs: 20_000 },
-  forwarding: { transports: FORWARDING_TRANSPORTS, auditOff: [], calls: 100, runs: 2, warmupCalls: 20, allowanceMs: 15_000 },
-  throughput: { clients: [1, 8, 32, 128], auditOffClients: [], durationMs: 1_000, warmupMs: 300, runs: 1, allowanceMs: 15_000 },
+  forwarding: {
+    transports: FORWARDING_TRANSPORTS,
+    // In process, the cheapest: a second or two.
+    auditVariants: { 'audit write': ['in-memory'], 'audit off': [] },
+    calls: 100,
+    runs: 2,
+    warmupCalls: 20,
+    allowanceMs: 15_000,
+  },
+  throughput: {
+    clients: [1, 8, 32, 128],
+    auditVariants: { 'audit write': [32], 'audit off': [] },
+    durationMs: 1_000,
+    warmupMs: 300,
+    runs: 1,
+    allowanceMs: 15_000,
+  },
   memory: { size: 1_000, gatewaySize: 100, embedders: ALL_EMBEDDERS, servedQueries: 10, runs: 1, allowanceMs: 15_000 },
   contextCost: { catalogSize: 100, queries: 10, allowanceMs: 10_000 },
   indexBuild: {

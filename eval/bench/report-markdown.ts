@@ -117,7 +117,9 @@ function forwardingSection({ forwarding }: Partial<BenchSections>): string[] {
     '## 2. Forwarding overhead',
     sectionStatus(forwarding),
     'The same `echo` call on the same trivial downstream, direct and through toolscope, alternating call by call. ' +
-      'Added = through minus direct, per run (p99: difference of the p99s). ms.',
+      'Added = through minus direct, per run (p99: difference of the p99s). ms. Pipeline `full`: every call stage as ' +
+      'configured by default, a call answered once its audit line is fsynced; `audit write`: the same with audit ' +
+      'durability `write`, answered once the kernel holds the line (the fsync follows at once); `audit off`: no audit stage.',
     result
       ? markdownTable(
           ['transport', 'pipeline', 'direct p50', 'through p50', 'added p50', 'added p99', 'through / direct (p50)'],
@@ -150,7 +152,8 @@ function throughputSection({ throughput }: Partial<BenchSections>): string[] {
       'child; the load generator in a separate process: one session per client, each calling back to back, as plain ' +
       'HTTP requests over a keep-alive pool (the SDK client costs ~2 ms of CPU per call, which would cap the rate it ' +
       'can drive on two cores). CPU from /proc: cores = CPU seconds per second of the measured window. toolscope\'s CPU ' +
-      'per call does not depend on how much of the machine it got: 1000 / it bounds the calls one core can serve.',
+      'per call does not depend on how much of the machine it got: 1000 / it bounds the calls one core can serve. ' +
+      'Pipelines as in section 2, each its own gateway; at a client count measured with several, they take their runs in turn.',
     result?.stages ? `Call stages active (read from the gateway): ${result.stages.join(' → ')}; rate limits set far above the load.` : '',
     result
       ? markdownTable(

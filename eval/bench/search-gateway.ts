@@ -18,7 +18,8 @@ export function retrievalConfig(choice: EmbedderChoice): Record<string, unknown>
  * A gateway over a fixed catalog (`search` mode unless told otherwise), as toolscope serves it: its tool search loads
  * the embedder and indexes the catalog (warm when `stateDir` holds a state folder for it). The catalog is filled directly instead of
  * from downstream servers; no principals (open mode), pinning and the description scan off, so every tool is
- * searchable (the scan would quarantine a few dataset tools that name others).
+ * searchable (the scan would quarantine a few dataset tools that name others), and no search rate limit: the bench
+ * makes hundreds of searches as one principal.
  */
 export async function startCatalogGateway(
   tools: readonly CatalogTool[],
@@ -31,6 +32,7 @@ export async function startCatalogGateway(
       stateDir,
       logLevel: 'warn',
       pinning: { mode: 'off', scanDescriptions: false },
+      rateLimits: { search: 'off' },
       exposure: { mode },
       retrieval: retrievalConfig(choice),
     },

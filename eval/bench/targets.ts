@@ -1,4 +1,7 @@
 import type { SectionOutcome } from './deadline.js';
+import type { ForwardingRow } from './forwarding.js';
+import { AUDIT_VARIANTS, type AuditVariant } from './pipelines.js';
+import type { ForwardingTransport } from './plan.js';
 import type { BenchSections, TargetCheck } from './report.js';
 
 /** The catalog size the issue's targets are stated at. */
@@ -21,6 +24,12 @@ interface Target {
 }
 
 const AT_TARGET_SIZE = `${TARGET_TOOLS.toLocaleString('en')}-tool figure`;
+
+/** How a target's context names each audit variant: "with …". */
+const AUDIT_VARIANT_SETTING: Readonly<Record<AuditVariant, string>> = {
+  'audit write': 'audit durability `write` (answered before the fsync)',
+  'audit off': 'the audit stage off',
+};
 
 function check({ target, measured, met, format, context, needs, section, failureIsMiss }: Target): TargetCheck {
   if (section?.status === 'failed') {
@@ -51,21 +60,22 @@ export function checkTargets(sections: Partial<BenchSections>): TargetCheck[] {
 
   const forwarding = sections.forwarding?.result.rows ?? [];
   const http = forwarding.find((row) => row.transport === 'streamable-http' && row.pipeline === 'full');
-  const httpNoAudit = forwarding.find((row) => row.transport === 'streamable-http' && row.pipeline === 'audit off');
   const httpToStdio = forwarding.find((row) => row.transport === 'streamable-http, stdio downstream' && row.pipeline === 'full');
   const auditShare = [
     'the through path has two HTTP exchanges (client to toolscope, toolscope to echo), the direct path one',
-    httpNoAudit &&
-      `with the audit stage off: added p50 ${ms(httpNoAudit.addedP50Ms.median)}, ${percent(httpNoAudit.ratioP50.median - 1)} of the direct call`,
-    httpToStdio &&
-      `with the echo server on stdio behind toolscope: added p50 ${ms(httpToStdio.addedP50Ms.median)}, ${percent(httpToStdio.ratioP50.median - 1)}`,
+    ...auditVariantsAdded(forwarding, 'streamable-http', 'with'),
+    httpToStdio && `with the echo server on stdio behind toolscope: ${addedP50(httpToStdio)}`,
+    ...auditVariantsAdded(forwarding, 'streamable-http, stdio downstream', 'with the echo server on stdio behind toolscope and'),
   ]
     .filter(Boolean)
     .join('; ');
 
   const throughput = sections.throughput?.result.rows;
   const at32 = throughput?.find((row) => row.clients === 32 && row.pipeline === 'full');
-  const at32NoAudit = throughput?.find((row) => row.clients === 32 && row.pipeline === 'audit off');
+  const at32Variants = AUDIT_VARIANTS.flatMap((variant) => {
+    const row = throughput?.find((other) => other.clients === 32 && other.pipeline === variant);
+    return row ? [`with ${AUDIT_VARIANT_SETTING[variant]}: ${row.callsPerSecond.median.toFixed(0)} calls/s`] : [];
+  });
   const restart = sections.indexBuild?.result.rows.find((row) => row.tools === TARGET_TOOLS);
   const warm = restart?.warmRestart;
   const gatewayStart = restart?.gatewayWarmStart;
@@ -125,7 +135,7 @@ export function checkTargets(sections: Partial<BenchSections>): TargetCheck[] {
         `toolscope spends ${at32.toolscopeCpuMsPerCall.toFixed(2)} ms of CPU per call (at most ` +
           `${(1000 / at32.toolscopeCpuMsPerCall).toFixed(0)} calls/s per core); CPU in use: toolscope ${at32.cpuCores.toolscope.toFixed(2)} ` +
           `cores, echo server ${at32.cpuCores.echo.toFixed(2)}, load generator ${at32.cpuCores.loadGenerator.toFixed(2)} (of 2)` +
-          (at32NoAudit ? `; with the audit stage off: ${at32NoAudit.callsPerSecond.median.toFixed(0)} calls/s` : ''),
+          at32Variants.map((figure) => `; ${figure}`).join(''),
     }),
     check({
       target: 'throughput: zero errors at every client count',
@@ -172,6 +182,18 @@ export function checkTargets(sections: Partial<BenchSections>): TargetCheck[] {
       section: sections.memory,
     }),
   ];
+}
+
+function addedP50(row: ForwardingRow): string {
+  return `added p50 ${ms(row.addedP50Ms.median)}, ${percent(row.ratioP50.median - 1)} of the direct call`;
+}
+
+/** The added p50 over `transport` with each audit variant this run measured there, each introduced by `lead`. */
+function auditVariantsAdded(rows: readonly ForwardingRow[], transport: ForwardingTransport, lead: string): string[] {
+  return AUDIT_VARIANTS.flatMap((variant) => {
+    const row = rows.find((other) => other.transport === transport && other.pipeline === variant);
+    return row ? [`${lead} ${AUDIT_VARIANT_SETTING[variant]}: ${addedP50(row)}`] : [];
+  });
 }
 
 function percent(fraction: number): string {

@@ -6,14 +6,15 @@ import { writeBenchConfig } from './bench-config.js';
 import { BenchChild, type ChildMessage } from './child-process.js';
 import { throwIfCut } from './deadline.js';
 import { ECHO_SERVER, ECHO_TOOL } from './downstream.js';
+import { measuredAt, PIPELINES, pipelineAudit, type Pipeline } from './pipelines.js';
 import type { BenchPlan } from './plan.js';
 import { cpuMeter } from './proc-stats.js';
 import { spread, type Spread } from './stats.js';
 
 export interface ThroughputRow {
   readonly clients: number;
-  /** `full`: every call stage; `audit off`: the same without the audit stage, to show its share. */
-  readonly pipeline: 'full' | 'audit off';
+  /** `full`: every call stage; `audit write`: answered before the audit line's fsync; `audit off`: no audit stage. */
+  readonly pipeline: Pipeline;
   readonly callsPerSecond: Spread;
   /** Failed calls over all runs (transport errors and tool errors alike). */
   readonly errors: number;
@@ -37,18 +38,22 @@ const TOOL = exposedToolName(ECHO_SERVER, ECHO_TOOL);
 /**
  * Calls per second through toolscope over Streamable HTTP: toolscope in one process with the echo server as its stdio
  * child, the load generator in another (a fresh one per run, closed loop). The full pipeline at every client count;
- * at the `auditOffClients` counts a second gateway without the audit stage takes its runs in turn with the first, so
- * both see the same machine.
+ * each audit variant the plan lists runs its own gateway, which at the listed counts takes its runs in turn with the
+ * others, so all see the same machine.
  */
 export async function throughputBench(plan: BenchPlan['throughput'], signal: AbortSignal, result: ThroughputResult): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'toolscope-bench-throughput-'));
   const gateways: Gateway[] = [];
   try {
-    const full = await startGateway(join(dir, 'full'), true, signal, gateways);
-    result.stages = full.ready.stages as string[];
-    const withoutAudit = plan.auditOffClients.length > 0 ? await startGateway(join(dir, 'audit-off'), false, signal, gateways) : undefined;
-    for (const clients of plan.clients) {
-      const compared = withoutAudit && plan.auditOffClients.includes(clients) ? [full, withoutAudit] : [full];
+    const measured = (pipeline: Pipeline) => measuredAt(pipeline, plan.clients, plan.auditVariants);
+    // Every gateway starts up front, in `PIPELINES` order (the rows' order at a client count): each serves all its
+    // runs, and none starts while another is measured.
+    for (const pipeline of PIPELINES.filter((pipeline) => measured(pipeline).length > 0)) {
+      const gateway = await startGateway(join(dir, pipeline.replaceAll(' ', '-')), pipeline, signal, gateways);
+      if (pipeline === 'full') result.stages = gateway.ready.stages as string[];
+    }
+    for (const clients of [...new Set(PIPELINES.flatMap(measured))].sort((a, b) => a - b)) {
+      const compared = gateways.filter((gateway) => measured(gateway.pipeline).includes(clients));
       const runs = compared.map(() => [] as RunFigures[]);
       for (let run = 0; run < plan.runs; run++) {
         for (const [i, gateway] of compared.entries()) {
@@ -56,7 +61,7 @@ export async function throughputBench(plan: BenchPlan['throughput'], signal: Abo
           runs[i]!.push(await loadRun(plan, gateway, clients, signal));
         }
       }
-      compared.forEach((gateway, i) => result.rows.push(throughputRow(clients, gateway.audit ? 'full' : 'audit off', runs[i]!)));
+      compared.forEach((gateway, i) => result.rows.push(throughputRow(clients, gateway.pipeline, runs[i]!)));
     }
   } finally {
     await Promise.all(gateways.map((gateway) => gateway.child.close()));
@@ -68,15 +73,15 @@ interface Gateway {
   readonly child: BenchChild;
   readonly ready: ChildMessage;
   readonly token: string;
-  readonly audit: boolean;
+  readonly pipeline: Pipeline;
 }
 
 /** A toolscope gateway process in front of its own echo server, added to `started` once it serves. */
-async function startGateway(dir: string, audit: boolean, signal: AbortSignal, started: Gateway[]): Promise<Gateway> {
-  const config = await writeBenchConfig(dir, { transport: 'stdio' }, { audit });
+async function startGateway(dir: string, pipeline: Pipeline, signal: AbortSignal, started: Gateway[]): Promise<Gateway> {
+  const config = await writeBenchConfig(dir, { transport: 'stdio' }, { audit: pipelineAudit(pipeline) });
   const child = new BenchChild('gateway-http', [config.file], { signal });
   try {
-    const gateway: Gateway = { child, token: config.token, audit, ready: await child.next('ready') };
+    const gateway: Gateway = { child, token: config.token, pipeline, ready: await child.next('ready') };
     started.push(gateway);
     return gateway;
   } catch (error) {
@@ -122,7 +127,7 @@ async function loadRun(plan: BenchPlan['throughput'], gateway: Gateway, clients:
   }
 }
 
-function throughputRow(clients: number, pipeline: ThroughputRow['pipeline'], runs: readonly RunFigures[]): ThroughputRow {
+function throughputRow(clients: number, pipeline: Pipeline, runs: readonly RunFigures[]): ThroughputRow {
   const median = (pick: (run: RunFigures) => number) => spread(runs.map(pick)).median;
   return {
     clients,
