@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { createGateway, type Gateway } from '../src/gateway.js';
 import { serveHttp, type RunningHttpServer } from '../src/server/http.js';
+import { readAuditFile } from './support/audit-file.js';
 import { servers, tempDir, textOf, waitFor } from './support/foundation.js';
 import type { TempDir } from './support/temp-dir.js';
 
@@ -231,6 +232,24 @@ describe('relaying downstream progress and server requests to the calling client
 
     await expect(call).rejects.toThrow('user pressed stop');
     await waitFor(() => cancelled, 'the relayed sampling request to be cancelled at the client');
+  });
+
+  it('ends the call downstream when its client closes the session mid-call', async () => {
+    const client = await connect();
+    const progress = recordProgress(client);
+    // Twenty seconds of work, reporting each second.
+    void longRunning(client, 'closing', 20, 20).catch(() => undefined);
+    await waitFor(() => progress.length >= 1, 'the long operation to be under way downstream');
+    await client.close();
+
+    // The call's audit line is written when the call ends: within seconds, not when the operation would have finished.
+    const auditPath = join(dir.path, '.toolscope', 'audit.jsonl');
+    const record = await waitFor(
+      async () => (await readAuditFile(auditPath)).records.find((line) => line.arguments?.steps === 20),
+      'the audit record of the call whose session closed',
+      5_000,
+    );
+    expect(record.outcome).not.toBe('ok');
   });
 
   it('relays progress and sampling over Streamable HTTP on the call’s own stream', async () => {
