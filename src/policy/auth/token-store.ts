@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { scopeRuleSchema } from '../../config/policy.js';
@@ -41,7 +41,7 @@ export class TokenStore {
 
   /** Re-reads the file when another process (the CLI) changed it since the last load. Returns whether it did. */
   async refresh(): Promise<boolean> {
-    const version = await this.version();
+    const version = this.version();
     if (version === this.loadedVersion) return false;
     this.data = (await readJsonFile(this.path, tokenFileSchema)) ?? { principals: {}, tokens: [] };
     this.loadedVersion = version;
@@ -71,13 +71,15 @@ export class TokenStore {
   private async save(data: TokenFile): Promise<void> {
     await writeJsonFileAtomic(this.path, data);
     this.data = data;
-    this.loadedVersion = await this.version();
+    this.loadedVersion = this.version();
   }
 
-  private version(): Promise<string> {
-    return stat(this.path).then(
-      (s) => `${s.ino}:${s.mtimeMs}:${s.size}`,
-      () => 'absent',
-    );
+  /**
+   * Synchronous on purpose: it runs on every authenticated request, and the async stat's thread-pool round trip (plus
+   * an error object when the file is absent) cost several times the stat itself (~0.15 ms of CPU per request).
+   */
+  private version(): string {
+    const found = statSync(this.path, { throwIfNoEntry: false });
+    return found ? `${found.ino}:${found.mtimeMs}:${found.size}` : 'absent';
   }
 }
