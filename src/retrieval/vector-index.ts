@@ -70,10 +70,8 @@ export class VectorIndex {
   private nextLabel = 0;
   /** Ids whose vector was set or removed since the last commit. */
   private readonly unsynced = new Set<string>();
-  /** Labels live in the graph file as last written; the graph needs writing while `unsaved` > 0. */
-  private savedLive = new Set<number>();
-  /** How many labels are live in memory but not in the file, or the other way round (`restored` aside). */
-  private unsaved = 0;
+  /** The graph differs from its file: a point was inserted, parked, or revived other than from `restored`. */
+  private unsaved = false;
   /** Labels live in the file, parked since it was read and not revived yet: no reason to rewrite the file. */
   private readonly restored = new Set<number>();
 
@@ -144,7 +142,7 @@ export class VectorIndex {
     if (!this.graph && this.size < this.exactSearchBelow) return;
     if (!this.graph) await this.buildGraph();
     this.reconcileGraph();
-    if (this.unsaved > 0 && this.dir) await this.writeGraph(this.dir);
+    if (this.unsaved && this.dir) await this.writeGraph(this.dir);
   }
 
   /** The `limit` nearest vectors to `query` (L2-normalised) among the ids `filter` admits; score = cosine. */
@@ -195,8 +193,7 @@ export class VectorIndex {
     this.parked.clear();
     this.labelIds.clear();
     this.nextLabel = 0;
-    this.savedLive = new Set();
-    this.unsaved = 0;
+    this.unsaved = false;
     this.restored.clear();
     for (const id of this.rowIds) this.unsynced.add(id);
   }
@@ -211,7 +208,7 @@ export class VectorIndex {
       this.graphEntries.delete(id);
       this.labelIds.delete(entry.label);
       this.parked.set(id, entry);
-      this.countLiveness(entry.label);
+      this.noteChange(entry.label);
     }
     for (const id of this.unsynced) {
       const row = this.rows.get(id);
@@ -229,16 +226,14 @@ export class VectorIndex {
       }
       this.graphEntries.set(id, entry);
       this.labelIds.set(entry.label, id);
-      this.countLiveness(entry.label);
+      this.noteChange(entry.label);
     }
     this.unsynced.clear();
   }
 
-  /** Called when `label` turned live or deleted: keeps `unsaved` counting the labels that differ from the file. */
-  private countLiveness(label: number): void {
-    if (this.restored.delete(label)) return;
-    const matchesFile = this.labelIds.has(label) === this.savedLive.has(label);
-    this.unsaved += matchesFile ? -1 : 1;
+  /** Called when `label` turned live or was parked: only reviving a point the file already has live changes nothing. */
+  private noteChange(label: number): void {
+    if (!this.restored.delete(label)) this.unsaved = true;
   }
 
   private async readGraph(dir: string): Promise<void> {
@@ -266,7 +261,6 @@ export class VectorIndex {
     for (const [label, id, key] of labels.entries) {
       graph.markDelete(label);
       this.parked.set(id, { label, key });
-      this.savedLive.add(label);
       this.restored.add(label);
     }
     for (const [label, id, key] of parked) this.parked.set(id, { label, key });
@@ -289,8 +283,7 @@ export class VectorIndex {
     await rm(join(dir, LABELS_FILE), { force: true });
     await rename(graphTemp, join(dir, HNSW_FILE));
     await rename(labelsTemp, join(dir, LABELS_FILE));
-    this.savedLive = new Set(this.labelIds.keys());
-    this.unsaved = 0;
+    this.unsaved = false;
     this.restored.clear();
   }
 }

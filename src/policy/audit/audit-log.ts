@@ -68,11 +68,12 @@ export class AuditLog {
       const batch = this.pending;
       this.pending = [];
       try {
+        const acknowledge = () => batch.forEach((p) => p.resolve());
         await writeAll(this.handle, Buffer.concat(batch.map((p) => p.line)));
-        if (this.durability === 'write') for (const p of batch) p.resolve();
+        if (this.durability === 'write') acknowledge();
         await this.handle.datasync();
         this.written = { records: this.written.records + batch.length, syncs: this.written.syncs + 1 };
-        for (const p of batch) p.resolve();
+        if (this.durability === 'fsync') acknowledge();
       } catch (error) {
         for (const p of batch) p.reject(error as Error);
       }
