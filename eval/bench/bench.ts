@@ -3,8 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { toolscopeVersion } from '../../src/eval/package-version.js';
 import { loadBenchCatalog, writeCatalogFile, type BenchCatalog } from './bench-catalog.js';
-import { buildChildren } from './child-build.js';
-import { runChildrenFrom } from './child-process.js';
+import { withBundledChildren } from './child-process.js';
 import { contextCostBench } from './context-cost.js';
 import { ABANDON_GRACE_MS, Deadline, runSection, type SectionOutcome } from './deadline.js';
 import { forwardingBench } from './forwarding.js';
@@ -36,15 +35,8 @@ export interface BenchOptions {
 const RESERVE_MS = ABANDON_GRACE_MS + 5_000;
 
 /** Runs every section of the plan within its deadline; a section that runs out of time is cut and reported so. */
-export async function runBench(options: BenchOptions): Promise<BenchReport> {
-  const build = await buildChildren();
-  runChildrenFrom(build);
-  try {
-    return await runSections(options);
-  } finally {
-    runChildrenFrom(undefined);
-    await build.remove();
-  }
+export function runBench(options: BenchOptions): Promise<BenchReport> {
+  return withBundledChildren(() => runSections(options));
 }
 
 async function runSections(options: BenchOptions): Promise<BenchReport> {
@@ -102,15 +94,8 @@ async function runSections(options: BenchOptions): Promise<BenchReport> {
  * `--prepare`: fills the warm state folders of every size and embedder the plan uses, without a deadline (embedding
  * 10,000 tools takes minutes per embedder on two cores). Interrupting it keeps what was embedded.
  */
-export async function prepareStateCache(options: Omit<BenchOptions, 'command' | 'onSection'>): Promise<StateFill[]> {
-  const build = await buildChildren();
-  runChildrenFrom(build);
-  try {
-    return await fillStateCache(options);
-  } finally {
-    runChildrenFrom(undefined);
-    await build.remove();
-  }
+export function prepareStateCache(options: Omit<BenchOptions, 'command' | 'onSection'>): Promise<StateFill[]> {
+  return withBundledChildren(() => fillStateCache(options));
 }
 
 async function fillStateCache(options: Omit<BenchOptions, 'command' | 'onSection'>): Promise<StateFill[]> {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { CHILD_SOURCES, childEntryPoint, type ChildBuild, type ChildScript } from './child-build.js';
+import { buildChildren, CHILD_SOURCES, childEntryPoint, type ChildBuild, type ChildScript } from './child-build.js';
 import { REPO_ROOT } from './paths.js';
 
 /** The only parent variables a bench child gets. */
@@ -18,9 +18,19 @@ export function childEnv(): Record<string, string> {
 
 let childBuild: ChildBuild | undefined;
 
-/** Children start from `build` (bundled JavaScript on bare node); without one, from their TypeScript through tsx. */
-export function runChildrenFrom(build: ChildBuild | undefined): void {
+/**
+ * Runs `work` with the children bundled for it (plain JavaScript on bare node, which starts faster than tsx), and
+ * removes the bundle afterwards. Outside it, children start from their TypeScript through tsx.
+ */
+export async function withBundledChildren<T>(work: () => Promise<T>): Promise<T> {
+  const build = await buildChildren();
   childBuild = build;
+  try {
+    return await work();
+  } finally {
+    childBuild = undefined;
+    await build.remove();
+  }
 }
 
 /** How to start one of the bench's processes: the node binary and its argv. */
