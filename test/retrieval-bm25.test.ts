@@ -4,7 +4,7 @@ import { BM25_PARAMETERS, FIELD_BOOSTS, LexicalIndex } from '../src/retrieval/le
 import { searchTerms } from '../src/retrieval/terms.js';
 
 /**
- * Checks minisearch's ranking (through LexicalIndex) against textbook BM25 computed here, on a corpus whose
+ * Checks the BM25 index's ranking (LexicalIndex) against textbook BM25 computed here, on a corpus whose
  * text sits in one field (description) so field weighting cannot blur the comparison.
  */
 const CORPUS: Record<string, string> = {
@@ -23,7 +23,7 @@ const N = Object.keys(tokens).length;
 
 /** Document length as the textbook defines it: the number of tokens. */
 const tokenCount = (words: string[]) => words.length;
-/** Document length as minisearch measures it: the number of distinct terms. */
+/** Document length as the index measures it: the number of distinct terms. */
 const distinctTerms = (words: string[]) => new Set(words).size;
 type Length = (words: string[]) => number;
 const averageLength = (length: Length) => Object.values(tokens).reduce((sum, words) => sum + length(words), 0) / N;
@@ -46,8 +46,8 @@ function bm25(id: string, query: string, idf: (term: string) => number, length: 
   }, 0);
 }
 
-/** What minisearch computes, per the deviations listed in src/retrieval/lexical-index.ts. */
-const minisearchBm25 = (id: string, query: string) => bm25(id, query, luceneIdf, distinctTerms);
+/** What the index computes, per the deviations listed in src/retrieval/lexical-index.ts. */
+const documentedBm25 = (id: string, query: string) => bm25(id, query, luceneIdf, distinctTerms);
 
 function textbookRanking(query: string): string[] {
   return Object.keys(CORPUS)
@@ -66,7 +66,7 @@ function buildIndex(): LexicalIndex {
   return index;
 }
 
-describe('BM25 ranking (minisearch) against textbook BM25', () => {
+describe('BM25 ranking against textbook BM25', () => {
   const index = buildIndex();
   const search = (query: string) => index.query(query, { limit: 10 });
 
@@ -87,7 +87,7 @@ describe('BM25 ranking (minisearch) against textbook BM25', () => {
       const hits = search(term);
       expect(hits.map((hit) => hit.id), term).toEqual(textbookRanking(term));
       for (const hit of hits) {
-        expect(hit.score, `${term} ${hit.id}`).toBeCloseTo(FIELD_BOOSTS.description * minisearchBm25(hit.id, term), 10);
+        expect(hit.score, `${term} ${hit.id}`).toBeCloseTo(FIELD_BOOSTS.description * documentedBm25(hit.id, term), 10);
       }
     }
   });
@@ -102,7 +102,7 @@ describe('BM25 ranking (minisearch) against textbook BM25', () => {
     const query = 'email message recipient';
     for (const hit of search(query)) {
       const matched = searchTerms(query).filter((term) => tokens[hit.id]!.includes(term)).length;
-      expect(hit.score).toBeCloseTo(FIELD_BOOSTS.description * matched * minisearchBm25(hit.id, query), 10);
+      expect(hit.score).toBeCloseTo(FIELD_BOOSTS.description * matched * documentedBm25(hit.id, query), 10);
     }
   });
 
