@@ -2,7 +2,7 @@ import { stemmer } from 'stemmer';
 import { identifierWords } from './document.js';
 
 /**
- * Words too common to tell tools apart. BM25 already gives them a low IDF, but minisearch multiplies a
+ * Words too common to tell tools apart. BM25 already gives them a low IDF, but the index multiplies a
  * document's score by how many distinct query terms it matched, so a stop word matching would still count.
  * The second line is the filler of requests and tool descriptions ("I want to use ...", "Use this tool to ..."):
  * dropping it raised BM25 recall@5 on eight of the nine eval suites and left Seal-Tools level (mean 0.584 to
