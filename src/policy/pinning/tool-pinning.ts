@@ -55,10 +55,12 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
   attach(catalog: Catalog): void {
     this.catalog = catalog;
     const tools = catalog.all();
-    for (const tool of tools) this.shadowing.add(tool);
+    // Only the description scan asks the shadowing index; without it, keeping the index up to date is wasted work.
+    const scanning = this.config.scanDescriptions;
+    if (scanning) for (const tool of tools) this.shadowing.add(tool);
     for (const [server, serverTools] of groupByServer(tools)) this.review({ server, added: serverTools, removed: [], changed: [] });
     catalog.on('change', (change) => {
-      this.shadowing.apply(change);
+      if (scanning) this.shadowing.apply(change);
       this.review(change);
     });
   }
