@@ -124,6 +124,25 @@ describe('VectorIndex', () => {
     }
   });
 
+  it('links tools that arrive during a warm start to the whole graph, not only to the part already revived', async () => {
+    const dir = await tempDir();
+    try {
+      await filledIndex(2_000, { exactSearchBelow: 10, dir: dir.path });
+      const restarted = await VectorIndex.open({ dimensions: DIMENSIONS, exactSearchBelow: 10, dir: dir.path });
+      // The first server to reconnect brings 20 known tools and 50 new ones; the other servers' 1,980 come later.
+      for (let i = 0; i < 20; i++) restarted.upsert(`t${i}`, `k${i}`, vector(i));
+      for (let i = 0; i < 50; i++) restarted.upsert(`new${i}`, `n${i}`, vector(100_000 + i));
+      await restarted.commit();
+      for (let i = 20; i < 2_000; i++) restarted.upsert(`t${i}`, `k${i}`, vector(i));
+      await restarted.commit();
+      expect(restarted.mode).toBe('hnsw');
+      const found = Array.from({ length: 50 }, (_, i) => restarted.search(vector(100_000 + i), 1)[0]?.id);
+      expect(found).toEqual(Array.from({ length: 50 }, (_, i) => `new${i}`));
+    } finally {
+      await dir.remove();
+    }
+  });
+
   it('revives a removed tool that comes back unchanged, across a restart too', async () => {
     const dir = await tempDir();
     try {

@@ -210,25 +210,43 @@ export class VectorIndex {
       this.parked.set(id, entry);
       this.noteChange(entry.label);
     }
+    const inserts: Array<{ id: string; row: number; key: string }> = [];
     for (const id of this.unsynced) {
       const row = this.rows.get(id);
       if (!row || this.graphEntries.has(id)) continue;
       const parked = this.parked.get(id);
-      this.parked.delete(id);
-      let entry: GraphEntry;
-      if (parked?.key === row.key) {
-        graph.unmarkDelete(parked.label);
-        entry = parked;
-      } else {
-        if (graph.getCurrentCount() >= graph.getMaxElements()) graph.resizeIndex(graph.getMaxElements() * 2);
-        entry = { label: this.nextLabel++, key: row.key };
-        graph.addPoint(Array.from(this.rowVectors[row.row]!), entry.label);
+      if (parked?.key !== row.key) {
+        inserts.push({ id, ...row });
+        continue;
       }
-      this.graphEntries.set(id, entry);
-      this.labelIds.set(entry.label, id);
-      this.noteChange(entry.label);
+      this.parked.delete(id);
+      graph.unmarkDelete(parked.label);
+      this.goLive(id, parked);
     }
     this.unsynced.clear();
+    if (inserts.length === 0) return;
+    // hnswlib links a new point only to points not marked deleted. Parked points are part of the graph's geometry
+    // (searches walk through them, and they come back when their tool does): a point inserted while most of the graph
+    // is parked, as during a warm start, would link to the few live ones only and then be all but unreachable.
+    const parked = [...this.parked.values()];
+    for (const { label } of parked) graph.unmarkDelete(label);
+    try {
+      for (const { id, row, key } of inserts) {
+        this.parked.delete(id);
+        if (graph.getCurrentCount() >= graph.getMaxElements()) graph.resizeIndex(graph.getMaxElements() * 2);
+        const entry: GraphEntry = { label: this.nextLabel++, key };
+        graph.addPoint(Array.from(this.rowVectors[row]!), entry.label);
+        this.goLive(id, entry);
+      }
+    } finally {
+      for (const { label } of parked) graph.markDelete(label);
+    }
+  }
+
+  private goLive(id: string, entry: GraphEntry): void {
+    this.graphEntries.set(id, entry);
+    this.labelIds.set(entry.label, id);
+    this.noteChange(entry.label);
   }
 
   /** Called when `label` turned live or was parked: only reviving a point the file already has live changes nothing. */
