@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeInPlace } from '../src/embedding/normalize.js';
@@ -138,6 +138,35 @@ describe('VectorIndex', () => {
       expect(restarted.mode).toBe('hnsw');
       const found = Array.from({ length: 50 }, (_, i) => restarted.search(vector(100_000 + i), 1)[0]?.id);
       expect(found).toEqual(Array.from({ length: 50 }, (_, i) => `new${i}`));
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it('rebuilds, once, a graph written in an older format', async () => {
+    const dir = await tempDir();
+    try {
+      const graphFile = join(dir.path, 'hnsw.bin');
+      const labelsFile = join(dir.path, 'hnsw-labels.json');
+      await filledIndex(200, { exactSearchBelow: 10, dir: dir.path });
+      const { format, ...olderLabels } = JSON.parse(await readFile(labelsFile, 'utf8')) as { format: number };
+      expect(format).toBe(2);
+      await writeFile(labelsFile, JSON.stringify(olderLabels));
+      const written = (await stat(graphFile, { bigint: true })).mtimeNs;
+
+      const reopen = async () => {
+        const index = await VectorIndex.open({ dimensions: DIMENSIONS, exactSearchBelow: 10, dir: dir.path });
+        for (let i = 0; i < 200; i++) index.upsert(`t${i}`, `k${i}`, vector(i));
+        await index.commit();
+        return index;
+      };
+      const rebuilt = await reopen();
+      const rewritten = (await stat(graphFile, { bigint: true })).mtimeNs;
+      expect(rewritten).not.toBe(written);
+      expect(JSON.parse(await readFile(labelsFile, 'utf8'))).toMatchObject({ format: 2 });
+      expect(rebuilt.search(vector(42), 1)[0]!.id).toBe('t42');
+      await reopen();
+      expect((await stat(graphFile, { bigint: true })).mtimeNs).toBe(rewritten);
     } finally {
       await dir.remove();
     }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { sha256Hex } from '../../src/catalog/canonical-json.js';
 import type { EvalTool } from '../../src/eval/dataset-format.js';
 import { toJsonl } from '../../src/eval/jsonl.js';
+import { GRAPH_FORMAT } from '../../src/retrieval/vector-index.js';
 import { BenchChild } from './child-process.js';
 import { throwIfCut } from './deadline.js';
 import type { DenseChoice } from './embedders.js';
@@ -135,11 +136,14 @@ export class StateCache {
     await cp(this.dir(embedder, size), target, { recursive: true });
   }
 
-  /** Identifies the catalog of `size`: a changed dataset or conversion makes its folder incomplete again. */
+  /**
+   * Identifies the catalog of `size` and the graph format: a changed dataset or conversion, or a graph toolscope would
+   * rebuild on start, makes its folder incomplete again.
+   */
   private digest(size: number): string {
     let digest = this.digests.get(size);
     if (digest === undefined) {
-      digest = sha256Hex(toJsonl(this.tools.slice(0, size)));
+      digest = sha256Hex(`graph format ${GRAPH_FORMAT}\n${toJsonl(this.tools.slice(0, size))}`);
       this.digests.set(size, digest);
     }
     return digest;

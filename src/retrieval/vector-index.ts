@@ -21,7 +21,15 @@ const LABELS_FILE = 'hnsw-labels.json';
 
 type LabelledPoint = readonly [label: number, id: string, contentKey: string];
 
+/**
+ * Bumped when graphs written before cannot be trusted: a graph of an older format is rebuilt from the vectors once.
+ * 2: points inserted while others were parked are linked to the whole graph (see `insert`); format 1 graphs may hold
+ * points all but unreachable.
+ */
+export const GRAPH_FORMAT = 2;
+
 interface LabelFile {
+  readonly format?: number;
   readonly dimensions: number;
   readonly nextLabel: number;
   /** Every live point in the graph. */
@@ -223,15 +231,24 @@ export class VectorIndex {
       graph.unmarkDelete(parked.label);
       this.goLive(id, parked);
     }
+    this.insert(inserts);
     this.unsynced.clear();
-    if (inserts.length === 0) return;
-    // hnswlib links a new point only to points not marked deleted. Parked points are part of the graph's geometry
-    // (searches walk through them, and they come back when their tool does): a point inserted while most of the graph
-    // is parked, as during a warm start, would link to the few live ones only and then be all but unreachable.
+  }
+
+  /**
+   * hnswlib links a new point only to points not marked deleted. Parked points are part of the graph's geometry
+   * (searches walk through them, and they come back when their tool does): a point inserted while most of the graph
+   * is parked, as during a warm start, would link to the few live ones only and then be all but unreachable. So the
+   * parked points are unmarked for the length of the inserts.
+   */
+  private insert(points: ReadonlyArray<{ id: string; row: number; key: string }>): void {
+    if (points.length === 0) return;
+    const graph = this.graph!;
     const parked = [...this.parked.values()];
     for (const { label } of parked) graph.unmarkDelete(label);
     try {
-      for (const { id, row, key } of inserts) {
+      for (const { id, row, key } of points) {
+        // A parked point of an older version of this tool stays deleted: it is dead now.
         this.parked.delete(id);
         if (graph.getCurrentCount() >= graph.getMaxElements()) graph.resizeIndex(graph.getMaxElements() * 2);
         const entry: GraphEntry = { label: this.nextLabel++, key };
@@ -261,7 +278,7 @@ export class VectorIndex {
     } catch {
       return; // no graph saved yet (or unreadable): it is rebuilt from the vectors when needed
     }
-    if (labels.dimensions !== this.dimensions) return;
+    if (labels.format !== GRAPH_FORMAT || labels.dimensions !== this.dimensions) return;
     const { default: hnswlib } = await import('hnswlib-node');
     const graph = new hnswlib.HierarchicalNSW('cosine', this.dimensions);
     try {
@@ -288,6 +305,7 @@ export class VectorIndex {
     await mkdir(dir, { recursive: true });
     const points = (entries: Map<string, GraphEntry>) => [...entries].map(([id, { label, key }]) => [label, id, key] as const);
     const labels: LabelFile = {
+      format: GRAPH_FORMAT,
       dimensions: this.dimensions,
       nextLabel: this.nextLabel,
       entries: points(this.graphEntries),
