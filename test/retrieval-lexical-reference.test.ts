@@ -66,6 +66,14 @@ describe('BM25 index against minisearch', () => {
     }
   });
 
+  it('answers as a fresh index after growing between queries', () => {
+    const growing = lexicalIndex(documents.slice(0, 10));
+    growing.query(queries[0]!, { limit: LIMIT });
+    for (const document of documents.slice(10, 300)) growing.upsert(document);
+    const fresh = lexicalIndex(documents.slice(0, 300));
+    for (const query of queries.slice(0, 50)) expectSameRanking(growing.query(query, { limit: LIMIT }), fresh.query(query, { limit: LIMIT }), query);
+  });
+
   it('forgets a removed tool entirely: its terms match nothing', () => {
     const index = lexicalIndex(documents.slice(0, 3));
     index.upsert({ id: 'only', server: 'zz', name: 'quux frobnicate', title: '', description: 'frobnicates quux', params: '' });

@@ -49,12 +49,13 @@ export class ScoreBoard {
     return this.sums[slot]! * this.matchedTerms[slot]!;
   }
 
+  /** Only between queries: zeroed stamps belong to no query yet, so nothing needs copying. */
   private grow(slots: number): void {
     const capacity = Math.max(slots, this.sums.length * 2, 64);
-    this.sums = enlarged(this.sums, capacity);
-    this.matchedTerms = enlarged(this.matchedTerms, capacity);
-    this.queryStamps = enlarged(this.queryStamps, capacity);
-    this.termStamps = enlarged(this.termStamps, capacity);
+    this.sums = new Float64Array(capacity);
+    this.matchedTerms = new Uint32Array(capacity);
+    this.queryStamps = new Uint32Array(capacity);
+    this.termStamps = new Uint32Array(capacity);
     this.order = new Int32Array(capacity);
   }
 
@@ -68,9 +69,3 @@ export class ScoreBoard {
 
 /** Stamps restart from 0 well before they would overflow 32 bits (a query has far fewer than 2^31 terms). */
 const STAMP_LIMIT = 2 ** 31;
-
-function enlarged<T extends Float64Array | Uint32Array>(array: T, capacity: number): T {
-  const larger = new (array.constructor as new (size: number) => T)(capacity);
-  larger.set(array);
-  return larger;
-}
