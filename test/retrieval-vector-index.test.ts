@@ -80,9 +80,7 @@ describe('VectorIndex', () => {
       const written = (await stat(graphFile, { bigint: true })).mtimeNs;
 
       // Same vectors again: the stored graph already holds them, so nothing is rebuilt or rewritten.
-      const reopened = await VectorIndex.open({ dimensions: DIMENSIONS, exactSearchBelow: 10, dir: dir.path });
-      for (let i = 0; i < 200; i++) reopened.upsert(`t${i}`, `k${i}`, vector(i));
-      await reopened.commit();
+      const reopened = await filledIndex(200, { exactSearchBelow: 10, dir: dir.path });
       expect((await stat(graphFile, { bigint: true })).mtimeNs).toBe(written);
       expect(reopened.mode).toBe('hnsw');
       expect(reopened.search(vector(5000), 10)).toEqual(before);
@@ -154,12 +152,7 @@ describe('VectorIndex', () => {
       await writeFile(labelsFile, JSON.stringify(olderLabels));
       const written = (await stat(graphFile, { bigint: true })).mtimeNs;
 
-      const reopen = async () => {
-        const index = await VectorIndex.open({ dimensions: DIMENSIONS, exactSearchBelow: 10, dir: dir.path });
-        for (let i = 0; i < 200; i++) index.upsert(`t${i}`, `k${i}`, vector(i));
-        await index.commit();
-        return index;
-      };
+      const reopen = () => filledIndex(200, { exactSearchBelow: 10, dir: dir.path });
       const rebuilt = await reopen();
       const rewritten = (await stat(graphFile, { bigint: true })).mtimeNs;
       expect(rewritten).not.toBe(written);

@@ -43,6 +43,13 @@ interface GraphEntry {
   readonly key: string;
 }
 
+/** An id whose vector needs a new graph point: its row and content key. */
+interface PendingPoint {
+  readonly id: string;
+  readonly row: number;
+  readonly key: string;
+}
+
 export interface VectorIndexOptions {
   readonly dimensions: number;
   /** Folder the HNSW graph is persisted in; without it the graph lives in memory only. */
@@ -218,7 +225,7 @@ export class VectorIndex {
       this.parked.set(id, entry);
       this.noteChange(entry.label);
     }
-    const inserts: Array<{ id: string; row: number; key: string }> = [];
+    const inserts: PendingPoint[] = [];
     for (const id of this.unsynced) {
       const row = this.rows.get(id);
       if (!row || this.graphEntries.has(id)) continue;
@@ -241,7 +248,7 @@ export class VectorIndex {
    * is parked, as during a warm start, would link to the few live ones only and then be all but unreachable. So the
    * parked points are unmarked for the length of the inserts.
    */
-  private insert(points: ReadonlyArray<{ id: string; row: number; key: string }>): void {
+  private insert(points: readonly PendingPoint[]): void {
     if (points.length === 0) return;
     const graph = this.graph!;
     const parked = [...this.parked.values()];
