@@ -1,0 +1,76 @@
+import type { PrincipalConfig } from '../../config/policy.js';
+import { scopeRuleSchema } from '../../config/policy.js';
+import type { TokenStore } from './token-store.js';
+
+/** A request for a new token: a config principal, or a new principal with its own rules. */
+export interface TokenGrant {
+  readonly principal: string;
+  readonly allow?: readonly string[];
+  readonly deny?: readonly string[];
+}
+
+/** How the caller names the allow and deny rules in its messages: `--scopes`/`--deny` on the CLI. */
+export interface GrantFieldNames {
+  readonly allow: string;
+  readonly deny: string;
+}
+
+export interface TokenListing {
+  readonly id: string;
+  readonly principal: string;
+  readonly createdAt: string;
+  /** The principal's rules (`!` before deny rules), or where they come from. */
+  readonly scopes: string;
+}
+
+/** A grant that cannot be issued as asked; the message says what to change. */
+export class TokenGrantError extends Error {
+  override readonly name = 'TokenGrantError';
+}
+
+const PRINCIPAL_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/**
+ * Checks `grant` and stores a new token for it; returns the token (the only time it exists outside the caller).
+ * The one path for `toolscope token create` and the console: a config principal keeps the config's rules, any other
+ * name needs rules of its own.
+ */
+export async function issueToken(
+  store: TokenStore,
+  grant: TokenGrant,
+  config: { readonly path: string; readonly principals: Readonly<Record<string, PrincipalConfig>> },
+  fields: GrantFieldNames,
+): Promise<{ token: string; id: string }> {
+  const { principal, allow, deny } = grant;
+  const inConfig = principal in config.principals;
+  if (inConfig && (allow || deny)) {
+    throw new TokenGrantError(`${principal}'s scopes are set in ${config.path} (principals.${principal}); leave out ${fields.allow}/${fields.deny}`);
+  }
+  if (!inConfig && !allow) {
+    throw new TokenGrantError(`"${principal}" is not a principal in ${config.path}; give its scopes with ${fields.allow} (e.g. ${fields.allow} read)`);
+  }
+  if (!PRINCIPAL_NAME.test(principal)) throw new TokenGrantError('principal names use letters, digits, "_" and "-"');
+  const scopes = allow && { allow: checkRules(allow, fields.allow), deny: checkRules(deny ?? [], fields.deny) };
+  return store.create(principal, scopes);
+}
+
+/** Every stored token with its principal's rules; the tokens themselves are not stored. */
+export async function listTokens(store: TokenStore, configPrincipals: Readonly<Record<string, PrincipalConfig>>): Promise<TokenListing[]> {
+  await store.refresh();
+  const { tokens, principals } = store.current;
+  const scopesOf = (name: string) => {
+    const own = principals[name];
+    if (own) return [...own.allow, ...own.deny.map((rule) => `!${rule}`)].join(' ');
+    return name in configPrincipals ? `(config principals.${name})` : '(principal no longer exists)';
+  };
+  return tokens.map((t) => ({ id: t.id, principal: t.principal, createdAt: t.createdAt, scopes: scopesOf(t.principal) }));
+}
+
+function checkRules(rules: readonly string[], field: string): string[] {
+  for (const rule of rules) {
+    if (!scopeRuleSchema.safeParse(rule).success) {
+      throw new TokenGrantError(`${field} ${rule}: must be a capability class (read, write, destructive, open-world) or a server:tool glob`);
+    }
+  }
+  return [...rules];
+}
