@@ -3,29 +3,65 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const NEWLINE = 0x0a;
 
-/** The last `count` complete lines of a file and the offset just past them (where `followLines` continues). */
-export async function readLastLines(path: string, count: number): Promise<{ lines: string[]; end: number }> {
+/** A complete line of a file and the offset just past its newline. */
+export interface LineAt {
+  readonly line: string;
+  readonly end: number;
+}
+
+/**
+ * The complete lines of a file, last first, read in chunks from the end, so the newest records of a large log cost
+ * only what is read of them. A last line without its newline (being written) is not yet a line.
+ */
+export async function* linesFromEnd(path: string, chunkSize = 64 * 1024): AsyncGenerator<LineAt> {
   const handle = await open(path, 'r');
   try {
-    const { size } = await handle.stat();
-    if (count === 0) return { lines: [], end: size };
-    const chunkSize = 64 * 1024;
-    let start = size;
-    let bytes: Buffer = Buffer.alloc(0);
-    // Read backwards until enough newlines are seen (one extra: the first line read may be partial).
-    while (start > 0 && countNewlines(bytes) <= count) {
+    let start = (await handle.stat()).size;
+    // file[start, start + pending.length), ending in a newline once the torn tail is cut; its first line may
+    // begin in the chunk before it.
+    let pending: Buffer = Buffer.alloc(0);
+    let tailCut = false;
+    while (start > 0) {
       const from = Math.max(0, start - chunkSize);
       const chunk = Buffer.alloc(start - from);
       await handle.read(chunk, 0, chunk.length, from);
-      bytes = Buffer.concat([chunk, bytes]);
+      pending = Buffer.concat([chunk, pending]);
       start = from;
+      if (!tailCut) {
+        const last = pending.lastIndexOf(NEWLINE);
+        if (last < 0) continue;
+        pending = pending.subarray(0, last + 1);
+        tailCut = true;
+      }
+      let lineEnd = pending.length - 1;
+      for (let newline = previousNewline(pending, lineEnd); newline >= 0; newline = previousNewline(pending, lineEnd)) {
+        yield { line: pending.subarray(newline + 1, lineEnd).toString('utf8'), end: start + lineEnd + 1 };
+        lineEnd = newline;
+      }
+      pending = pending.subarray(0, lineEnd + 1);
     }
-    const complete = bytes.subarray(0, bytes.lastIndexOf(NEWLINE) + 1);
-    const lines = complete.toString('utf8').split('\n').slice(0, -1);
-    return { lines: (start > 0 ? lines.slice(1) : lines).slice(-count), end: start + complete.length };
+    if (tailCut) yield { line: pending.subarray(0, pending.length - 1).toString('utf8'), end: pending.length };
   } finally {
     await handle.close();
   }
+}
+
+/** The newline before index `before` (a negative offset would count from the buffer's end). */
+function previousNewline(bytes: Buffer, before: number): number {
+  return before > 0 ? bytes.lastIndexOf(NEWLINE, before - 1) : -1;
+}
+
+/** The last `count` complete lines of a file and the offset just past them (where `followLines` continues). */
+export async function readLastLines(path: string, count: number): Promise<{ lines: string[]; end: number }> {
+  const lines: string[] = [];
+  let end: number | undefined;
+  if (count === 0) return { lines, end: (await stat(path)).size };
+  for await (const found of linesFromEnd(path)) {
+    end ??= found.end;
+    lines.unshift(found.line);
+    if (lines.length === count) break;
+  }
+  return { lines, end: end ?? 0 };
 }
 
 /** Calls `onLine` for each complete line appended after `offset`, until `signal` aborts. Polls: works on any filesystem. */
@@ -58,10 +94,4 @@ export async function followLines(
     }
     await sleep(intervalMs, undefined, { signal }).catch(() => undefined);
   }
-}
-
-function countNewlines(bytes: Buffer): number {
-  let count = 0;
-  for (let i = bytes.indexOf(NEWLINE); i >= 0; i = bytes.indexOf(NEWLINE, i + 1)) count += 1;
-  return count;
 }
