@@ -4,14 +4,14 @@ import { configPaths } from '../../config/path-reference.js';
 import { PinStore } from '../../policy/pinning/pin-store.js';
 import { loadCommandConfig } from '../options.js';
 
-/** `quarantine` and `approve-tool`: tools held back because they changed or look poisoned, and releasing them. */
+/** `quarantine`, `approve-tool` and `reject-tool`: tools held back because they changed or look poisoned, and deciding on them. */
 export function register(program: Command): void {
   program
     .command('quarantine')
     .description('list quarantined tools with the reason and, for changed tools, a diff against the pinned definition')
     .option('--json', 'full entries as JSON')
     .action(async (options: { json?: boolean }, cmd: Command) => {
-      const entries = await (await storeOf(cmd)).quarantined();
+      const entries = await (await storeOf(cmd)).reviewedQuarantine();
       entries.sort((a, b) => a.tool.localeCompare(b.tool));
       if (options.json) {
         console.log(JSON.stringify(entries, null, 2));
@@ -26,7 +26,9 @@ export function register(program: Command): void {
           `${entry.tool} (${entry.kind}, since ${entry.since})`,
           ...entry.reasons.map((reason) => `  - ${reason}`),
           ...(entry.diff ? [entry.diff.trimEnd()] : []),
-          `  release with: toolscope approve-tool ${entry.tool}`,
+          entry.rejected
+            ? `  rejected by ${entry.rejected.by} at ${entry.rejected.at}; release anyway with: toolscope approve-tool ${entry.tool}`
+            : `  release with: toolscope approve-tool ${entry.tool}`,
         ].join('\n'),
       );
       console.log(blocks.join('\n\n'));
@@ -39,6 +41,15 @@ export function register(program: Command): void {
       const entry = await (await storeOf(cmd)).approve(name, `cli:${userInfo().username}`);
       if (!entry) throw new Error(`"${name}" is not quarantined (\`toolscope quarantine\` lists the tools that are)`);
       console.log(`released ${name} (${entry.kind}); its current definition is now pinned`);
+    });
+
+  program
+    .command('reject-tool <name>')
+    .description('record that you refuse the quarantined definition of a tool; it stays quarantined')
+    .action(async (name: string, _options: unknown, cmd: Command) => {
+      const entry = await (await storeOf(cmd)).reject(name, `cli:${userInfo().username}`);
+      if (!entry) throw new Error(`"${name}" is not quarantined (\`toolscope quarantine\` lists the tools that are)`);
+      console.log(`rejected ${name} (${entry.kind}); it stays quarantined until its server goes back to the pinned definition`);
     });
 }
 

@@ -47,8 +47,21 @@ const quarantineSchema = z.object({
   since: z.string(),
 });
 
+/** An admin looked at a quarantined definition and refused it (`reject-tool`): it stays quarantined, on record. */
+const rejectionSchema = z.object({
+  tool: z.string(),
+  /** The definition refused: a later change of the tool needs a decision of its own. */
+  hash: z.string(),
+  by: z.string(),
+  at: z.string(),
+});
+
 export type Pin = z.infer<typeof pinSchema>;
 export type QuarantineEntry = z.infer<typeof quarantineSchema>;
+export type Rejection = z.infer<typeof rejectionSchema>;
+
+/** A quarantine entry as people review it: with the rejection of its current definition, if there is one. */
+export type ReviewedQuarantineEntry = QuarantineEntry & { readonly rejected?: { readonly by: string; readonly at: string } };
 
 /** Exposed and server names are `[A-Za-z0-9_-]` (see catalog/naming.ts, config/servers.ts): safe file names as they are. */
 const SAFE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -60,18 +73,21 @@ const serverPinsSchema = z.object({ server: z.string(), pins: z.array(pinSchema)
  * - `pins/<server>.json`: every pin of a server, written only by the serving process (one write per change burst);
  * - `pins/approved/<tool>.json`: a definition an admin approved (`toolscope approve-tool`), folded into the server's
  *   file by the serving process;
- * - `quarantine/<tool>.json`: one entry per quarantined tool, removed by `approve-tool`.
+ * - `quarantine/<tool>.json`: one entry per quarantined tool, removed by `approve-tool`;
+ * - `quarantine/rejected/<tool>.json`: the definition an admin refused (`reject-tool`), kept for the record.
  * Each file has one writer at a time and is replaced atomically, so `serve` and the CLI need no lock.
  */
 export class PinStore {
   readonly pinFolder: string;
   readonly approvedFolder: string;
   readonly quarantineFolder: string;
+  readonly rejectedFolder: string;
 
   constructor(stateDir: string) {
     this.pinFolder = join(stateDir, 'pins');
     this.approvedFolder = join(this.pinFolder, 'approved');
     this.quarantineFolder = join(stateDir, 'quarantine');
+    this.rejectedFolder = join(this.quarantineFolder, 'rejected');
   }
 
   async serverPins(): Promise<Pin[]> {
@@ -124,7 +140,29 @@ export class PinStore {
       pinnedBy: `admin:${by}`,
     });
     await this.removeQuarantine(tool);
+    await rm(this.file(this.rejectedFolder, tool), { force: true });
     return entry;
+  }
+
+  /**
+   * `reject-tool`: records that an admin refused the quarantined definition. The tool stays quarantined (only
+   * `approve-tool`, or its server going back to the pinned definition, releases it); the record covers this
+   * definition only.
+   */
+  async reject(tool: string, by: string): Promise<QuarantineEntry | undefined> {
+    const entry = await this.quarantineEntry(tool);
+    if (!entry) return undefined;
+    await writeJsonFileAtomic(this.file(this.rejectedFolder, tool), { tool, hash: entry.hash, by, at: new Date().toISOString() });
+    return entry;
+  }
+
+  /** Quarantined tools, each with the rejection of the definition it is held for, if an admin refused it. */
+  async reviewedQuarantine(): Promise<ReviewedQuarantineEntry[]> {
+    const rejections = new Map((await this.readAll(this.rejectedFolder, rejectionSchema)).map((r) => [r.tool, r]));
+    return (await this.quarantined()).map((entry) => {
+      const rejection = rejections.get(entry.tool);
+      return rejection?.hash === entry.hash ? { ...entry, rejected: { by: rejection.by, at: rejection.at } } : entry;
+    });
   }
 
   private file(folder: string, name: string): string {
