@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Gateway } from '../gateway.js';
+import type { ApprovalQueue } from '../policy/approval/approval-queue.js';
 import { authenticateAdmin } from './http-auth.js';
 import type { HttpRoute } from './http.js';
 import { HttpError, readJsonBody, sendJson } from './http-util.js';
@@ -8,6 +9,8 @@ const decisionBody = z.object({
   id: z.string().min(1),
   decision: z.enum(['approve', 'deny']),
 });
+
+export type ApprovalAnswer = z.infer<typeof decisionBody>;
 
 /**
  * The admin side of the approval queue over HTTP, for admin principals only:
@@ -30,16 +33,22 @@ export function approvalRoutes(gateway: Gateway): HttpRoute[] {
       path: '/v1/approvals',
       async handle(req, res) {
         const admin = await authenticateAdmin(gateway, req, res);
-        const parsed = decisionBody.safeParse(await readJsonBody(req));
-        if (!parsed.success) {
-          throw new HttpError(400, -32602, 'expected {"id": "<approval id>", "decision": "approve" | "deny"}');
-        }
-        const { id, decision } = parsed.data;
-        const result = await queue.decide(id, decision === 'approve', `http:${admin.name}`);
-        if (result === 'unknown') throw new HttpError(404, -32602, `no waiting call with id ${id}`);
-        if (result !== 'decided') throw new HttpError(409, -32602, `call ${id} was already answered or timed out`);
-        sendJson(res, 200, { id, decision });
+        const answer = await answerApproval(queue, await readJsonBody(req), `http:${admin.name}`);
+        sendJson(res, 200, answer);
       },
     },
   ];
+}
+
+/** Answers a waiting call from an HTTP body (the admin endpoint's, the console's); refusals as HTTP errors. */
+export async function answerApproval(queue: ApprovalQueue, body: unknown, by: string): Promise<ApprovalAnswer> {
+  const parsed = decisionBody.safeParse(body);
+  if (!parsed.success) {
+    throw new HttpError(400, -32602, 'expected {"id": "<approval id>", "decision": "approve" | "deny"}');
+  }
+  const { id, decision } = parsed.data;
+  const result = await queue.decide(id, decision === 'approve', by);
+  if (result === 'unknown') throw new HttpError(404, -32602, `no waiting call with id ${id}`);
+  if (result !== 'decided') throw new HttpError(409, -32602, `call ${id} was already answered or timed out`);
+  return { id, decision };
 }

@@ -1,8 +1,11 @@
+import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Gateway } from '../gateway.js';
 import { MAX_SEARCH_LIMIT } from '../exposure/meta-tools.js';
 import { toolDefinition } from '../exposure/tool-definition.js';
+import type { Principal } from '../pipeline/call-context.js';
 import { CallRefused, REFUSED_REQUEST_CODE, refusalText } from '../pipeline/refusal.js';
+import type { SearchEntry } from '../policy/ratelimit/search-limit.js';
 import { MAX_QUERY_LENGTH } from '../retrieval/catalog-search.js';
 import { DEFAULT_ROUTE_LIMIT } from '../retrieval/router.js';
 import { formatTool, TOOL_FORMATS } from '../retrieval/tool-formats.js';
@@ -38,14 +41,7 @@ export function routeApi(gateway: Gateway): HttpRoute {
         throw new HttpError(400, -32602, `invalid route request: ${problems.join('; ')}`);
       }
       const { query, limit, format } = parsed.data;
-      try {
-        await gateway.policy.searchLimit.admit(principal, 'route');
-      } catch (error) {
-        if (!(error instanceof CallRefused)) throw error;
-        const retryAfter = error.details.retryAfterSeconds;
-        if (retryAfter !== undefined) res.setHeader('retry-after', String(retryAfter));
-        throw new HttpError(429, REFUSED_REQUEST_CODE, refusalText(error, 'search'));
-      }
+      await admitSearch(gateway, principal, 'route', res);
       await gateway.catalogNeeded();
       const found = await gateway.toolSearch.search(query, {
         limit,
@@ -57,4 +53,16 @@ export function routeApi(gateway: Gateway): HttpRoute {
       });
     },
   };
+}
+
+/** Takes a search from `principal`'s search limit; over it, a 429 with `Retry-After`. */
+export async function admitSearch(gateway: Gateway, principal: Principal, via: SearchEntry, res: ServerResponse): Promise<void> {
+  try {
+    await gateway.policy.searchLimit.admit(principal, via);
+  } catch (error) {
+    if (!(error instanceof CallRefused)) throw error;
+    const retryAfter = error.details.retryAfterSeconds;
+    if (retryAfter !== undefined) res.setHeader('retry-after', String(retryAfter));
+    throw new HttpError(429, REFUSED_REQUEST_CODE, refusalText(error, 'search'));
+  }
 }

@@ -31,6 +31,11 @@ export class Principals implements PrincipalDirectory {
     return Object.keys(this.config).length > 0 || Object.keys(this.store.current.principals).length > 0 || this.store.current.tokens.length > 0;
   }
 
+  /** Every principal's name: the config's first, then those `token create --scopes` made. */
+  names(): string[] {
+    return [...new Set([...this.configRules.keys(), ...this.fromStore().keys()])];
+  }
+
   get(name: string): PrincipalRules | undefined {
     return this.configRules.get(name) ?? this.fromStore().get(name);
   }

@@ -5,7 +5,7 @@ import type { AuditTrail } from '../audit/audit-trail.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 /** Where a search came in; named in the audit record of a refused one. */
-export type SearchEntry = 'search_tools' | 'tools/list' | 'route';
+export type SearchEntry = 'search_tools' | 'tools/list' | 'route' | 'console';
 
 /**
  * Searches run retrieval (an embedding per query) without passing the call pipeline, so the call buckets never see
