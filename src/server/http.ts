@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { consoleRoutes } from '../console/routes.js';
 import type { Gateway } from '../gateway.js';
 import { approvalRoutes } from './approval-routes.js';
 import { HttpError, sendJsonRpcError } from './http-util.js';
@@ -28,6 +29,7 @@ function routes(gateway: Gateway, mcp: McpEndpoint): HttpRoute[] {
     { method: 'DELETE', path: '/mcp', handle },
     ...approvalRoutes(gateway),
     routeApi(gateway),
+    ...consoleRoutes(gateway),
   ];
 }
 

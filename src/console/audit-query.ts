@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { linesFromEnd } from '../policy/audit/tail.js';
+
+const OUTCOMES = ['ok', 'tool-error', 'refused', 'error', 'event'] as const;
+
+const isoTime = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'must be a date and time (ISO 8601, e.g. 2026-12-05T10:00:00Z)')
+  .transform((value) => Date.parse(value));
+
+/** Filters over the audit log, from a query string; every one optional. */
+export const auditFilterSchema = z.object({
+  principal: z.string().min(1).optional(),
+  /** Part of the exposed tool name, any case. */
+  tool: z.string().min(1).optional(),
+  server: z.string().min(1).optional(),
+  /** A call's outcome, or `event` for everything else the log records (quarantines, console actions, ...). */
+  outcome: z.enum(OUTCOMES).optional(),
+  since: isoTime.optional(),
+  until: isoTime.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
+export interface AuditPage {
+  /** Matching records, newest first. */
+  readonly records: Array<Record<string, unknown>>;
+  /** Lines read to find them. */
+  readonly scanned: number;
+  /** False when the scan stopped at `MAX_SCANNED_LINES` before the start of the log (or of `since`). */
+  readonly complete: boolean;
+}
+
+/** How many lines one query reads at most: a filter that matches nothing must not read a huge log whole. */
+export const MAX_SCANNED_LINES = 200_000;
+
+/**
+ * Records appended in close succession can land slightly out of time order (each is stamped when its call ends);
+ * the scan goes on this far past `since` before it stops.
+ */
+const ORDER_SLACK_MS = 60_000;
+
+/** The newest records of the audit log at `path` that pass `filter`; the log is read from its end. */
+export async function queryAudit(path: string, filter: AuditFilter): Promise<AuditPage> {
+  const records: Array<Record<string, unknown>> = [];
+  let scanned = 0;
+  try {
+    for await (const { line } of linesFromEnd(path)) {
+      if (scanned === MAX_SCANNED_LINES) return { records, scanned, complete: false };
+      scanned += 1;
+      let record: Record<string, unknown>;
+      try {
+        record = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        continue;
+      }
+      const time = typeof record.time === 'string' ? Date.parse(record.time) : Number.NaN;
+      if (filter.since !== undefined && time < filter.since - ORDER_SLACK_MS) break;
+      if (!matches(record, time, filter)) continue;
+      records.push(record);
+      if (records.length === filter.limit) break;
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return { records, scanned, complete: true };
+}
+
+function matches(record: Record<string, unknown>, time: number, filter: AuditFilter): boolean {
+  if (filter.since !== undefined && !(time >= filter.since)) return false;
+  if (filter.until !== undefined && !(time <= filter.until)) return false;
+  if (filter.principal !== undefined && record.principal !== filter.principal) return false;
+  if (filter.server !== undefined && record.server !== filter.server) return false;
+  if (filter.tool !== undefined && !(typeof record.tool === 'string' && record.tool.toLowerCase().includes(filter.tool.toLowerCase()))) {
+    return false;
+  }
+  if (filter.outcome !== undefined) {
+    const outcome = typeof record.event === 'string' ? 'event' : record.outcome;
+    if (outcome !== filter.outcome) return false;
+  }
+  return true;
+}
