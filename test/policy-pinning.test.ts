@@ -99,6 +99,31 @@ describe('pinning and rug pulls', () => {
     expect(entry?.diff).toContain('+v3');
   });
 
+  it('a rejection covers the definition it refused: the tool stays quarantined, and a later change needs a new decision', async () => {
+    const { pinning, set } = await setup();
+    set('weather', [weather('v1')]);
+    set('weather', [weather('v2')]);
+    await pinning.settled();
+    const store = new PinStore(stateDir);
+    expect((await store.reject('weather__get_forecast', 'console:admin'))?.kind).toBe('changed');
+    const [held] = await store.reviewedQuarantine();
+    expect(held).toMatchObject({ tool: 'weather__get_forecast', rejected: { by: 'console:admin', at: expect.any(String) } });
+    await pinning.reload();
+    expect(pinning.quarantined('weather__get_forecast')?.diff).toContain('+v2');
+
+    set('weather', [weather('v3')]);
+    await pinning.settled();
+    const [changedAgain] = await store.reviewedQuarantine();
+    expect(changedAgain?.diff).toContain('+v3');
+    expect(changedAgain?.rejected).toBeUndefined();
+
+    // Approving after all clears the record with the quarantine entry.
+    await store.reject('weather__get_forecast', 'console:admin');
+    await store.approve('weather__get_forecast', 'console:admin');
+    expect(await readdir(store.rejectedFolder)).toEqual([]);
+    expect(await store.reject('weather__get_forecast', 'console:admin')).toBeUndefined();
+  });
+
   it('does not release a tool quarantined while a reload is reading the folder', async () => {
     const { pinning, set } = await setup();
     const reloading = pinning.reload();

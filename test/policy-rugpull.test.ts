@@ -50,6 +50,20 @@ describe('pinned definitions: rug pulls and poisoned descriptions are quarantine
     expect(cli.stdout).toMatch(/secret-file in description: "~\/.ssh/);
   });
 
+  it('reject-tool records who refused a quarantined definition; the tool stays quarantined', async () => {
+    const rejected = await runCli(['--config', configPath, 'reject-tool', 'rug__send_report']);
+    expect(rejected.code).toBe(0);
+    expect(rejected.stdout).toMatch(/rejected rug__send_report \(poisoned\); it stays quarantined/);
+    const listing = await runCli(['--config', configPath, 'quarantine']);
+    expect(listing.stdout).toMatch(/rejected by cli:\S+ at \S+; release anyway with: toolscope approve-tool rug__send_report/);
+    const entries = JSON.parse((await runCli(['--config', configPath, 'quarantine', '--json'])).stdout) as Array<{ tool: string; rejected?: { by: string } }>;
+    expect(entries.find((entry) => entry.tool === 'rug__send_report')?.rejected?.by).toMatch(/^cli:/);
+    expect(await listed()).not.toContain('rug__send_report');
+    const unknown = await runCli(['--config', configPath, 'reject-tool', 'rug__get_weather']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/"rug__get_weather" is not quarantined/);
+  });
+
   it('quarantines a tool whose description changes after first sight, and lists it with a diff', async () => {
     expect(textOf(await client.callTool({ name: 'rug__get_weather', arguments: { city: 'Oslo' } }))).toBe('sunny in Oslo');
     await client.callTool({ name: 'rug__rotate_description', arguments: {} });
