@@ -100,13 +100,15 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
    * Runs in the write queue, so every entry it compares against disk has been written.
    */
   reload(): Promise<void> {
-    const reloaded = this.writes.then(() => this.reloadNow());
+    // Only entries decided by now: their files are queued ahead of this reload. One decided while it waits is
+    // written after it, and must not be taken for resolved because its file is not there yet.
+    const before = new Map(this.quarantine);
+    const reloaded = this.writes.then(() => this.reloadNow(before));
     this.writes = reloaded.catch((error: unknown) => this.logger.warn({ err: error }, 'cannot reload the quarantine folder'));
     return reloaded;
   }
 
-  private async reloadNow(): Promise<void> {
-    const before = new Map(this.quarantine);
+  private async reloadNow(before: ReadonlyMap<string, QuarantineEntry>): Promise<void> {
     // Quarantine first, approvals second: `approve-tool` writes the approval before it removes the entry.
     const onDisk = new Set((await this.store.quarantined()).map((entry) => entry.tool));
     await this.absorbApproved();
