@@ -43,6 +43,7 @@ function App() {
   const [quarantineError, setQuarantineError] = useState<string | null>(null);
 
   const connect = useCallback(async () => {
+    const tokenGiven = token.get() !== null;
     try {
       setSession(await get<ConsoleSession>('session'));
       setSignIn(null);
@@ -50,7 +51,7 @@ function App() {
       const status = error instanceof ApiError ? error.status : 0;
       if (status === 401 || status === 403) token.clear();
       setSession(null);
-      setSignIn(status === 401 && !token.get() ? 'This toolscope has principals: sign in with an admin principal’s token.' : (error as Error).message);
+      setSignIn(status === 401 && !tokenGiven ? 'This toolscope has principals: sign in with an admin principal’s token.' : (error as Error).message);
     }
   }, []);
 

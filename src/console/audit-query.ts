@@ -28,7 +28,7 @@ export interface AuditPage {
   readonly records: Array<Record<string, unknown>>;
   /** Lines read to find them. */
   readonly scanned: number;
-  /** False when the scan stopped at `MAX_SCANNED_LINES` before the start of the log (or of `since`). */
+  /** False when the scan stopped at its line cap before the start of the log (or of `since`). */
   readonly complete: boolean;
 }
 
@@ -42,12 +42,12 @@ export const MAX_SCANNED_LINES = 200_000;
 const ORDER_SLACK_MS = 60_000;
 
 /** The newest records of the audit log at `path` that pass `filter`; the log is read from its end. */
-export async function queryAudit(path: string, filter: AuditFilter): Promise<AuditPage> {
+export async function queryAudit(path: string, filter: AuditFilter, maxScanned = MAX_SCANNED_LINES): Promise<AuditPage> {
   const records: Array<Record<string, unknown>> = [];
   let scanned = 0;
   try {
     for await (const { line } of linesFromEnd(path)) {
-      if (scanned === MAX_SCANNED_LINES) return { records, scanned, complete: false };
+      if (scanned === maxScanned) return { records, scanned, complete: false };
       scanned += 1;
       let record: Record<string, unknown>;
       try {

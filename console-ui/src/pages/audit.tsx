@@ -28,7 +28,7 @@ const isoOf = (local: string) => (local === '' ? '' : new Date(local).toISOStrin
 export function AuditPage({ session, status }: { session: ConsoleSession; status: GatewayStatus | null }) {
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
-  const { data, error, reload } = useLoad(
+  const { data, error } = useLoad(
     () => get<AuditView>('audit', { ...applied, since: isoOf(applied.since), until: isoOf(applied.until) }),
     [applied],
   );
@@ -38,8 +38,8 @@ export function AuditPage({ session, status }: { session: ConsoleSession; status
   });
   const apply = (event: Event) => {
     event.preventDefault();
-    setApplied(draft);
-    reload();
+    // A new object, so applying the same filters again reads the log again.
+    setApplied({ ...draft });
   };
   return (
     <section>
@@ -76,7 +76,7 @@ export function AuditPage({ session, status }: { session: ConsoleSession; status
             <option value="tool-error">tool-error</option>
             <option value="refused">refused</option>
             <option value="error">error</option>
-            <option value="event">events (quarantine, console, …)</option>
+            <option value="event">event</option>
           </select>
         </label>
         <label>
@@ -155,7 +155,7 @@ function AuditTable({ records }: { records: Array<Record<string, unknown>> }) {
                 </td>
                 <td data-field="principal">{String(raw.principal ?? '-')}</td>
                 <td class="mono" data-field="tool">
-                  {call ? call.tool : `${event!.event}${typeof raw.tool === 'string' ? ` ${raw.tool}` : ''}`}
+                  {call ? call.tool : eventLabel(event!)}
                 </td>
                 <td>{call?.server ?? '-'}</td>
                 <td>{call ? <Badge tone={OUTCOME_TONES[call.outcome] ?? 'muted'}>{call.outcome}</Badge> : <Badge tone="info">event</Badge>}</td>
@@ -177,10 +177,17 @@ function AuditTable({ records }: { records: Array<Record<string, unknown>> }) {
   );
 }
 
+/** An event by name, with the console action and the tool it concerns when it has them. */
+function eventLabel(event: AuditEvent): string {
+  return [event.event, event.action, event.tool].filter((part) => typeof part === 'string').join(' ');
+}
+
 function detail(raw: Record<string, unknown>, call: AuditRecord | undefined): string {
   if (!call) {
-    const { time: _time, event: _event, principal: _principal, tool: _tool, ...rest } = raw;
-    return JSON.stringify(rest);
+    const { time: _time, event: _event, principal: _principal, tool: _tool, action: _action, ...rest } = raw;
+    return Object.entries(rest)
+      .map(([key, value]) => `${key} ${Array.isArray(value) ? value.join('; ') : typeof value === 'string' ? value : JSON.stringify(value)}`)
+      .join(' · ');
   }
   if (call.refusal) return `${call.refusal.stage}: ${call.refusal.reason}${call.refusal.rule ? ` (${call.refusal.rule})` : ''}`;
   if (call.error) return call.error;

@@ -7,6 +7,13 @@ import { Badge, Empty, ErrorNote } from '../components.js';
 /** Typing pauses this long before the search runs: one search per pause, not one per key. */
 const DEBOUNCE_MS = 150;
 
+/** What a score is, by the retriever that gave it: scores rank the tools of one search, not across searches. */
+const SCORE_MEANINGS: Record<string, string> = {
+  hybrid: 'Scores blend BM25 and embedding similarity (each side as z-scores over its candidates, 0.7 / 0.3).',
+  bm25: 'Scores are BM25 relevance (no embedder: lexical search only).',
+  dense: 'Scores are cosine similarities of the query and tool embeddings.',
+};
+
 const CLASS_TONES: Record<string, string> = { read: 'good', write: 'warn', destructive: 'bad', 'open-world': 'info' };
 
 /**
@@ -80,12 +87,12 @@ export function CatalogPage({ session }: { session: ConsoleSession }) {
         <p class="muted small" data-testid="search-summary">
           {result.query === ''
             ? `${result.callableTools} of ${result.catalogTools} tools callable by ${result.principal}, by name`
-            : `${result.matches.length} best of the ${result.callableTools} tools ${result.principal} may call (catalog: ${result.catalogTools}) · ${result.retriever} · ${result.latencyMs} ms`}
+            : `${result.matches.length} best of the ${result.callableTools} tools ${result.principal} may call (catalog: ${result.catalogTools}) · ${result.retriever} · ${result.latencyMs} ms. ${SCORE_MEANINGS[result.retriever ?? ''] ?? ''}`}
         </p>
       )}
       {result && result.matches.length === 0 && <Empty>No tool matches{result.callableTools === 0 ? `: ${result.principal} may call none` : ''}.</Empty>}
       {result && result.matches.length > 0 && (
-        <table class="grid results" data-testid="search-results">
+        <table class="grid results" data-testid="search-results" data-query={result.query} data-principal={result.principal}>
           <thead>
             <tr>
               <th class="num">#</th>

@@ -47,6 +47,12 @@ export function TokensPage({ session }: { session: ConsoleSession }) {
           </tbody>
         </table>
       )}
+      {data && data.configPrincipals.length > 0 && (
+        <p class="muted small">
+          Principals in the config: {data.configPrincipals.map((p) => `${p.name}${p.admin ? ' (admin)' : ''}`).join(', ')}. Tokens made here for them
+          are listed above; the tokenHashes written in the config are not.
+        </p>
+      )}
     </section>
   );
 }

@@ -17,6 +17,8 @@ export function quarantineRoutes(gateway: Gateway): HttpRoute[] {
   const store = () => new PinStore(configPaths(gateway.loaded).stateDir);
   return [
     consoleApi(gateway, 'GET', 'quarantine', async () => {
+      // The pinning decides at once and writes its files after: read them once what it decided is on disk.
+      await gateway.policy.pinning.settled();
       const entries = await store().reviewedQuarantine();
       return { tools: entries.sort((a, b) => a.tool.localeCompare(b.tool)) };
     }),
