@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 
 const TOOLSCOPE_BIN = fileURLToPath(new URL('../../bin/toolscope.js', import.meta.url));
 
-/** What `serve --http` prints: where it listens and how to point Claude Desktop and the MCP Inspector at it. */
+/** What `serve --http` prints: where it listens, where its web console is, and how to point Claude Desktop and the MCP Inspector at it. */
 export function connectHelp(url: string, configFile: string): string {
   const viaBridge = { mcpServers: { toolscope: { command: 'npx', args: ['-y', 'mcp-remote', url] } } };
   const viaStdio = {
@@ -10,6 +10,7 @@ export function connectHelp(url: string, configFile: string): string {
   };
   return [
     `toolscope: serving MCP (Streamable HTTP) at ${url}`,
+    `web console: ${url.replace(/\/mcp$/, '/console/')}`,
     '',
     'MCP Inspector:',
     `  npx @modelcontextprotocol/inspector   then choose "Streamable HTTP" and enter ${url}`,
