@@ -28,7 +28,7 @@ export const principalSchema = z.object({
   deny: z.array(scopeRuleSchema).default([]),
   /** Bearer tokens as `sha256:<hex>`; tokens made by `toolscope token create` live in the state folder instead. */
   tokenHashes: z.array(tokenHash).default([]),
-  /** May answer approvals over the admin HTTP endpoints. */
+  /** May answer approvals over the admin HTTP endpoints and use the web console. */
   admin: z.boolean().default(false),
 });
 
