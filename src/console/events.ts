@@ -48,7 +48,7 @@ class ConsoleFeed {
     this.statusTimer ??= setTimeout(() => {
       this.statusTimer = undefined;
       this.broadcast('servers', this.gateway.status());
-    }, STATUS_THROTTLE_MS);
+    }, STATUS_THROTTLE_MS).unref();
   };
   private readonly onQuarantine = () => this.broadcast('quarantine', {});
 
@@ -69,9 +69,10 @@ class ConsoleFeed {
   private watch(): void {
     this.gateway.on('status', this.onStatus);
     this.gateway.policy.pinning.on('change', this.onQuarantine);
+    // The open streams keep the server alive, not these.
     this.timers = [
-      setInterval(() => void this.pollApprovals(), APPROVAL_POLL_MS),
-      setInterval(() => this.listeners.forEach((res) => !res.destroyed && res.write(': keep-alive\n\n')), KEEPALIVE_MS),
+      setInterval(() => void this.pollApprovals(), APPROVAL_POLL_MS).unref(),
+      setInterval(() => this.listeners.forEach((res) => !res.destroyed && res.write(': keep-alive\n\n')), KEEPALIVE_MS).unref(),
     ];
   }
 
