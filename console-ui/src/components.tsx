@@ -40,7 +40,7 @@ export function useLoad<T>(load: () => Promise<T>, inputs: readonly unknown[]): 
     return () => {
       current = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `load` is a new closure each render; `inputs` say when its result changes.
   }, [...inputs, round]);
   return { data, error, reload: useCallback(() => setRound((n) => n + 1), []) };
 }
