@@ -126,6 +126,47 @@ describe('audit stage', () => {
     },
   };
 
+  it('keeps no secret in clear on disk: numbers, arrays and objects under secret keys, plural and snake_case key names, connection-string passwords, Basic credentials', async () => {
+    await withTrail(async (trail, path) => {
+      const args = {
+        pin: 7,
+        config: {
+          password: 481516,
+          apiKeys: ['key-one-value', 'key-two-value'],
+          access_key: 'AccessKeyValue1',
+          secrets: { db: 'nested-db-secret', cache: 'nested-cache-secret' },
+          credentials: { user: 'svc', pass: 'creds-object-pass' },
+          client_secret: 99887766,
+        },
+        dsn: 'postgresql://admin:dsn-pass-123@db.internal:5432/app',
+        mongo: 'mongodb+srv://root:mongo-pass-456@cluster0.example.net/test?retryWrites=true',
+        headers: { 'X-Upstream': 'Basic dXNlcjpiYXNpYy1wYXNz' },
+        command: 'curl -u deploy:curl-pass-789 https://example.com && export API_KEY=env-style-key-000',
+        body: '{"user": "x", "password": "json-string-pass"}',
+        max_tokens: 512,
+        path: '/srv/public/report.txt',
+      };
+      await run([auditStage(trail)], callContext(echo, args, { name: 'alice' }));
+      const written = await readFile(path, 'utf8');
+      for (const secret of [
+        '481516', 'key-one-value', 'key-two-value', 'AccessKeyValue1', 'nested-db-secret', 'nested-cache-secret',
+        'creds-object-pass', '99887766', 'dsn-pass-123', 'mongo-pass-456', 'dXNlcjpiYXNpYy1wYXNz', 'curl-pass-789',
+        'env-style-key-000', 'json-string-pass',
+      ]) {
+        expect(written, `${secret} must not be in the audit file`).not.toContain(secret);
+      }
+      const [record] = await readLines(path);
+      // What is no secret stays readable: the approver and the auditor need to see what was done.
+      expect(record!.arguments).toMatchObject({
+        pin: 7,
+        max_tokens: 512,
+        path: '/srv/public/report.txt',
+        dsn: `postgresql://admin:${REDACTED}@db.internal:5432/app`,
+        config: { password: REDACTED, apiKeys: REDACTED, secrets: REDACTED, client_secret: REDACTED },
+      });
+    });
+  });
+
   it('writes one redacted record per call for every outcome, before the caller gets the answer', async () => {
     await withTrail(async (trail, path) => {
       const stage = auditStage(trail);

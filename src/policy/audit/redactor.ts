@@ -13,10 +13,20 @@ const KEY_PATTERNS: readonly RegExp[] = [
   /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, // Slack
   /\bAIza[0-9A-Za-z_-]{35}\b/g, // Google API keys
   /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, // JWTs
+  /(?<=\bBasic\s+)[A-Za-z0-9+/]{8,}={0,2}/gi, // HTTP Basic credentials
+  /(?<=\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]*:)[^\s@/?#]+(?=@)/gi, // the password of user:password@host in a URL
+  /(?<=\s-u\s+[^\s:]+:)\S+/g, // curl -u user:password
+  // KEY=value and "key": "value" where the key names a secret (env assignments, query strings, JSON inside a string)
+  /(?<=\b[A-Za-z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY)["']?\s*[=:]\s*["']?)[^\s"'&,;}]+/gi,
 ];
 
-/** Object keys (compared without case, digits and separators) whose string values are credentials whatever they look like. */
-const SECRET_KEY_NAME = /(password|passwd|passphrase|secret|token|apikey|authori[sz]ation|credentials?|privatekey|cookie)$|^(pass|pwd)$/;
+/**
+ * Object keys (compared without case, digits and separators) whose values, whatever their type, are credentials:
+ * `password`, `apiKeys`, `access_key`, `secrets`, `client_secret`, ... Plural forms count, except for `token`,
+ * whose plural is a count (`max_tokens`).
+ */
+const SECRET_KEY_NAME =
+  /(password|passwd|passphrase|secret|apikey|accesskey|secretkey|privatekey|credential|cookie)s?$|(token|authori[sz]ation)$|^(pass|pwd|auth)$/;
 
 const isSecretKeyName = (key: string) => SECRET_KEY_NAME.test(key.toLowerCase().replace(/[^a-z]/g, ''));
 
@@ -54,7 +64,7 @@ export class Redactor {
       return Object.fromEntries(
         Object.entries(value).map(([key, item]) => [
           this.redactString(key),
-          typeof item === 'string' && isSecretKeyName(key) ? REDACTED : this.redact(item),
+          isSecretKeyName(key) && item !== null && item !== undefined && item !== '' ? REDACTED : this.redact(item),
         ]),
       );
     }
