@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageFromArgv } from '../src/policy/supply-chain/package-from-argv.js';
 import { isTyposquat, typosquatInArgv } from '../src/policy/supply-chain/typosquat.js';
+import { ConfigError, parseConfig } from '../src/config/load.js';
 import { runCli, tempDir } from './support/foundation.js';
 
 describe('package names from launcher command lines', () => {
@@ -72,6 +73,98 @@ describe('registration refuses typosquats', () => {
       const imported = await runCli(['--config', config, 'import', desktop]);
       expect(imported.stdout).toContain('imported "fs"');
       expect(imported.stdout).toMatch(/refused "fetch":\n {2}- mcpServers.fetch: package "mcp-server-fetc" is one edit away from .*"mcp-server-fetch"/);
+    } finally {
+      await dir.remove();
+    }
+  });
+});
+
+describe('every package-runner form and wrapper is checked', () => {
+  it.each([
+    ['npm', ['exec', '-y', 'mcp-server-postgress']],
+    ['npm', ['--yes', 'exec', '--', 'mcp-server-postgress', 'postgres://x']],
+    ['npm', ['x', 'mcp-server-postgress']],
+    ['npm', ['exec', '--package=mcp-server-postgress', '--', 'serve']],
+    ['pnpm', ['--silent', 'dlx', 'mcp-server-postgress']],
+    ['pnpm', ['exec', 'mcp-server-postgress']],
+    ['yarn', ['dlx', 'mcp-server-postgress@1.0.0']],
+    ['bun', ['x', 'mcp-server-postgress']],
+    ['bunx', ['mcp-server-postgress']],
+    ['npx', ['--package=mcp-server-postgress', 'serve']],
+    ['/usr/local/bin/NPX.cmd', ['-y', 'mcp-server-postgress']],
+    ['env', ['npx', '-y', 'mcp-server-postgress']],
+    ['env', ['-i', 'PATH=/usr/bin', 'NODE_ENV=production', 'npx', 'mcp-server-postgress']],
+    ['env', ['-S', 'npx -y mcp-server-postgress']],
+    ['nice', ['-n', '5', 'timeout', '60', 'npx', '-y', 'mcp-server-postgress']],
+    ['uv', ['tool', 'run', 'mcp-server-fetc']],
+    ['uv', ['tool', 'run', '--from', 'mcp-server-fetc==1.0', 'mcp-server-fetch']],
+    ['uvx', ['--python', '3.12', 'mcp-server-fetc']],
+    ['pipx', ['run', 'mcp-server-fetc']],
+  ])('%s %j is refused as a typosquat', (command, args) => {
+    expect(typosquatInArgv(command, args)).toMatchObject({ similarTo: expect.stringMatching(/^mcp-server-(postgres|fetch)$/) });
+  });
+
+  it('`toolscope add` refuses a typosquat behind `env` and `npm exec`', async () => {
+    const dir = await tempDir();
+    try {
+      const config = join(dir.path, 'toolscope.json');
+      for (const command of [['env', 'npx', '-y', 'mcp-server-postgress'], ['npm', 'exec', '-y', 'mcp-server-postgress']]) {
+        const refused = await runCli(['--config', config, 'add', 'db', '--', ...command]);
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toMatch(/package "mcp-server-postgress" is one edit away from the known MCP server package "mcp-server-postgres"/);
+      }
+      await expect(readFile(config, 'utf8')).rejects.toThrow(/ENOENT/);
+    } finally {
+      await dir.remove();
+    }
+  });
+});
+
+describe('shells as a server command', () => {
+  const configWith = (command: string, args: string[], extra: Record<string, unknown> = {}) => ({
+    servers: { tools: { command, args, ...extra } },
+  });
+
+  it.each([
+    ['sh', ['-c', 'npx -y mcp-server-postgres']],
+    ['bash', ['-lc', 'node server.js']],
+    ['/bin/zsh', ['server.zsh']],
+    ['dash', []],
+    ['busybox', ['sh', '-c', 'node server.js']],
+    ['cmd.exe', ['/c', 'node server.js']],
+    ['powershell', ['-Command', 'node server.js']],
+    ['pwsh', ['-c', 'node server.js']],
+    ['env', ['sh', '-c', 'node server.js']],
+    ['env', ['-S', 'bash -c node']],
+    ['nohup', ['bash', 'run.sh']],
+  ])('%s %j is refused when the config is loaded, naming the server and the way out', (command, args) => {
+    let error: unknown;
+    try {
+      parseConfig(configWith(command, args), 'toolscope.json');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/servers\.tools\.command: runs the shell "[a-z.]+".*"allowShell": true/);
+  });
+
+  it('accepts a shell the admin allows explicitly, and ordinary programs', () => {
+    expect(parseConfig(configWith('sh', ['-c', 'node server.js'], { allowShell: true }), 'toolscope.json').servers.tools).toMatchObject({ command: 'sh' });
+    expect(parseConfig(configWith('node', ['server.js']), 'toolscope.json').servers.tools).toMatchObject({ command: 'node' });
+    expect(parseConfig(configWith('env', ['node', 'sh.js']), 'toolscope.json').servers.tools).toMatchObject({ command: 'env' });
+  });
+
+  it('`toolscope add` and `import` refuse a shell command line', async () => {
+    const dir = await tempDir();
+    try {
+      const config = join(dir.path, 'toolscope.json');
+      const refused = await runCli(['--config', config, 'add', 'wrapped', '--', 'sh', '-c', 'npx -y mcp-server-postgres']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/runs the shell "sh"/);
+      const desktop = join(dir.path, 'claude_desktop_config.json');
+      await writeFile(desktop, JSON.stringify({ mcpServers: { wrapped: { command: 'bash', args: ['-c', 'npx -y x'] } } }));
+      const imported = await runCli(['--config', config, 'import', desktop]);
+      expect(imported.stdout).toMatch(/refused "wrapped":\n {2}- mcpServers\.wrapped\.command: runs the shell "bash"/);
     } finally {
       await dir.remove();
     }

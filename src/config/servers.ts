@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { serverLimitsSchema } from './limits.js';
+import { shellIn } from '../policy/supply-chain/command-line.js';
 import { programSchema } from './program.js';
 import { serverSandboxSchema } from './sandbox.js';
 
@@ -34,7 +35,20 @@ export const stdioServerSchema = z.object({
   /** The only variables the child gets beyond PATH/HOME/LANG; values may use `${env:NAME}`. */
   env: z.record(z.string(), envValue).default({}),
   sandbox: serverSandboxSchema.prefault({}),
+  /** The admin means it: the command is a shell (`sh -c …`), which reads commands from text. */
+  allowShell: z.boolean().default(false),
   ...common,
+}).superRefine((server, context) => {
+  const shell = server.allowShell ? undefined : shellIn(server.command, server.args);
+  if (shell) {
+    context.addIssue({
+      code: 'custom',
+      path: ['command'],
+      message:
+        `runs the shell "${shell}", which would read its commands from text and undo "never through a shell": ` +
+        'give the server\'s own program and arguments, or set "allowShell": true if you mean it',
+    });
+  }
 });
 
 export const httpServerSchema = z.object({
