@@ -95,47 +95,51 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
   }
 
   /**
-   * Re-reads pins and quarantine from disk; releases tools whose quarantine entry an admin resolved. A tool that
-   * changed again after the admin looked stays quarantined: the release covers only the definition approved.
-   * Runs in the write queue, so every entry it compares against disk has been written.
+   * Picks up what an admin did in another process: releases the tools whose definition `approve-tool` approved
+   * (an approval record in the state folder, the only way out of quarantine). A quarantine file that is merely
+   * missing releases nothing: it may not be written yet (quarantined a moment ago) or have been deleted by hand,
+   * and is written again. A tool that changed again after the admin looked stays quarantined: the release covers
+   * only the definition approved. Runs in the write queue, after every write decided before it.
    */
   reload(): Promise<void> {
-    // Only entries decided by now: their files are queued ahead of this reload. One decided while it waits is
-    // written after it, and must not be taken for resolved because its file is not there yet.
-    const before = new Map(this.quarantine);
-    const reloaded = this.writes.then(() => this.reloadNow(before));
+    const reloaded = this.writes.then(() => this.reloadNow());
     this.writes = reloaded.catch((error: unknown) => this.logger.warn({ err: error }, 'cannot reload the quarantine folder'));
     return reloaded;
   }
 
-  private async reloadNow(before: ReadonlyMap<string, QuarantineEntry>): Promise<void> {
-    // Quarantine first, approvals second: `approve-tool` writes the approval before it removes the entry.
+  private async reloadNow(): Promise<void> {
+    // Approvals first: `approve-tool` writes its approval before it removes the quarantine file.
+    const approved = await this.absorbApproved();
     const onDisk = new Set((await this.store.quarantined()).map((entry) => entry.tool));
-    await this.absorbApproved();
     const released: string[] = [];
-    for (const [name, entry] of before) {
-      // Still on disk, or replaced while we read (the tool changed again): not resolved.
-      if (onDisk.has(name) || this.quarantine.get(name) !== entry) continue;
-      const current = this.catalog?.get(name);
-      const pin = current && this.pinOf(current);
-      if (current && pin && pin.hash !== current.hash) {
-        this.putInQuarantine(current, 'changed', [], definitionDiff(pin.definition, definitionOf(current), name));
+    for (const pin of approved) {
+      const entry = this.quarantine.get(pin.tool);
+      if (!entry) continue;
+      const current = this.catalog?.get(pin.tool);
+      if (current && current.hash !== pin.hash) {
+        this.putInQuarantine(current, 'changed', [], definitionDiff(pin.definition, definitionOf(current), pin.tool));
         continue;
       }
-      this.quarantine.delete(name);
-      released.push(name);
-      this.logger.info({ tool: name }, 'tool released from quarantine');
+      this.quarantine.delete(pin.tool);
+      this.persist(() => this.store.removeQuarantine(pin.tool));
+      released.push(pin.tool);
+      this.logger.info({ tool: pin.tool, by: pin.pinnedBy }, 'tool released from quarantine');
+    }
+    for (const [name, entry] of this.quarantine) {
+      if (!onDisk.has(name)) this.persist(() => this.store.saveQuarantine(entry));
     }
     if (released.length > 0) this.emit('change', { quarantined: [], released });
   }
 
-  /** Takes over definitions approved with `approve-tool` into the server's pin file. */
-  private async absorbApproved(): Promise<void> {
-    for (const pin of await this.store.approvedPins()) {
+  /** Takes over definitions approved with `approve-tool` into the server's pin file; returns them. */
+  private async absorbApproved(): Promise<Pin[]> {
+    const approved = await this.store.approvedPins();
+    for (const pin of approved) {
       this.pin(pin);
       this.savePins(pin.server);
       this.persist(() => this.store.removeApproved(pin.tool));
     }
+    return approved;
   }
 
   /** Decides on the tools `change` brought; the shadowing index already holds the catalog after it. */
