@@ -1,7 +1,14 @@
 import type { CatalogTool } from '../catalog/tool.js';
 import type { Principal } from '../pipeline/call-context.js';
+import type { QuarantineEntry } from './pinning/pin-store.js';
 import type { ToolPinning } from './pinning/tool-pinning.js';
 import type { ScopeDecision, ScopePolicy } from './scopes/scope-policy.js';
+
+const QUARANTINE_KIND: Readonly<Record<QuarantineEntry['kind'], string>> = {
+  changed: 'its definition changed since it was pinned',
+  'new-tool': 'a new tool on a known server, pinning: strict',
+  poisoned: 'its definition looks poisoned',
+};
 
 /** What listings and search need of the policy: a per-principal filter, and word when its answers change. */
 export interface CallableTools {
@@ -27,7 +34,10 @@ export class ToolAccess implements CallableTools {
       return {
         allowed: false,
         rule: `quarantine (${quarantine.kind})`,
-        reason: `${tool.exposedName} is quarantined: ${quarantine.reasons.join('; ')}. An admin can release it with \`toolscope approve-tool ${tool.exposedName}\``,
+        // The reasons quote the tool's own text, which is what was flagged: they are for the admin, not the client.
+        reason:
+          `${tool.exposedName} is quarantined (${QUARANTINE_KIND[quarantine.kind]}); \`toolscope quarantine\` shows the admin why. ` +
+          `An admin can release it with \`toolscope approve-tool ${tool.exposedName}\``,
       };
     }
     return this.scopes.decide(principal, tool);

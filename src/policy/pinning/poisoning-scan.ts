@@ -1,3 +1,4 @@
+import unhomoglyph from 'unhomoglyph';
 import type { CatalogTool } from '../../catalog/tool.js';
 
 export type PoisoningRule = 'hidden-characters' | 'model-instructions' | 'markup' | 'secret-file' | 'tool-shadowing';
@@ -5,6 +6,17 @@ export type PoisoningRule = 'hidden-characters' | 'model-instructions' | 'markup
 /** Tool names to look for in a description: only `has` is needed, so callers can answer from an index. */
 export interface NameLookup {
   has(name: string): boolean;
+}
+
+/** The names a tool's texts are checked against for shadowing. */
+export interface ShadowingNames {
+  /** Names of other servers' tools that the tool's own server does not use: any mention is suspect. */
+  readonly foreign: NameLookup;
+  /**
+   * Names other servers' tools go by, the tool's own server's included: steering away from one of them
+   * ("use this instead of send_email") is suspect even when the tool's own server has a tool of that name.
+   */
+  readonly elsewhere?: NameLookup;
 }
 
 export interface PoisoningFinding {
@@ -36,7 +48,30 @@ const MARKUP: readonly RegExp[] = [
 const SECRET_FILES =
   /~\/\.ssh\b|\.ssh\/|\bid_(rsa|dsa|ecdsa|ed25519)\b|(^|[\s"'`(/])\.env\b|\/etc\/(shadow|passwd|sudoers)\b|\.aws\/credentials|\bcredentials\.json\b|\bcredentials? files?\b|\.git-credentials|\.npmrc\b|\.netrc\b|\.pgpass\b|\.docker\/config\.json|\.kube\/config|\bmcp\.json\b/i;
 
-/** Every string a model reads about a tool: its description, title, and every string value inside its inputSchema. */
+/** Characters that render as nothing: stripped before the patterns are matched (they are findings themselves). */
+const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u{1D173}-\u{1D17A}\u{E0000}-\u{E0FFF}]/gu;
+
+/**
+ * The text as the patterns should see it: compatibility forms folded (NFKC: fullwidth and mathematical letters),
+ * invisible characters removed, accents dropped, and every other non-ASCII letter replaced by the ASCII letter it
+ * is confusable with (Unicode TR39 confusables, via unhomoglyph), case kept: Cyrillic "Іgnоrе" reads "Ignore".
+ */
+export function normaliseForScan(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(INVISIBLE, '')
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\x00-\x7F]/gu, (char) => {
+      const lower = char.toLowerCase();
+      return lower === char ? unhomoglyph(char) : unhomoglyph(lower).toUpperCase();
+    });
+}
+
+/**
+ * Every string a client sees about a tool: description, title, and every string (keys included) in its
+ * annotations, inputSchema and outputSchema.
+ */
 function texts(tool: CatalogTool): Array<{ where: string; text: string }> {
   const found: Array<{ where: string; text: string }> = [{ where: 'description', text: tool.description }];
   if (tool.title) found.push({ where: 'title', text: tool.title });
@@ -50,28 +85,42 @@ function texts(tool: CatalogTool): Array<{ where: string; text: string }> {
       }
     }
   };
+  walk(tool.annotations, 'annotations');
   walk(tool.inputSchema, 'inputSchema');
+  walk(tool.outputSchema, 'outputSchema');
   return found;
 }
 
+/** "Use this instead of X": a name the text steers the model away from. */
+const STEERING_AWAY =
+  /\b(?:instead of|rather than|in place of|in preference to|replaces|supersedes|better than|not|never|avoid|(?:do not|don't|never) (?:use|call))\s+(?:using\s+|calling\s+)?(?:the\s+)?[`"'“‘]?([A-Za-z0-9_-]+)/gi;
+
 /**
- * Looks for signs of a poisoned tool definition. `otherToolNames` are names of tools on OTHER servers
- * (see `shadowableNames`): a description that talks about them is trying to steer how those tools are used.
+ * Looks for signs of a poisoned tool definition, in the text as written (hidden characters) and normalised
+ * (everything else). `names` are other servers' tool names (see `shadowableNames`): a text that talks about them,
+ * or steers the model away from them, is trying to change how those tools are used.
  */
-export function scanTool(tool: CatalogTool, otherToolNames?: NameLookup): PoisoningFinding[] {
+export function scanTool(tool: CatalogTool, otherNames?: ShadowingNames | NameLookup): PoisoningFinding[] {
+  // A bare lookup is the foreign names alone.
+  const names = otherNames && ('foreign' in otherNames ? otherNames : { foreign: otherNames });
   const findings: PoisoningFinding[] = [];
-  for (const { where, text } of texts(tool)) {
-    const hidden = [...new Set(text.match(HIDDEN) ?? [])];
+  for (const { where, text: raw } of texts(tool)) {
+    const hidden = [...new Set(raw.match(HIDDEN) ?? [])];
     if (hidden.length > 0) findings.push({ rule: 'hidden-characters', where, detail: hidden.map(codePoint).join(' ') });
     if (where.endsWith('(key)')) continue;
+    const text = normaliseForScan(raw);
     const instruction = firstMatch(INSTRUCTIONS, text);
     if (instruction) findings.push({ rule: 'model-instructions', where, detail: excerpt(instruction) });
     const markup = firstMatch(MARKUP, text);
     if (markup) findings.push({ rule: 'markup', where, detail: excerpt(markup) });
     const secret = text.match(SECRET_FILES);
     if (secret) findings.push({ rule: 'secret-file', where, detail: excerpt(secret[0].trim()) });
-    const mention = otherToolNames && text.match(IDENTIFIER)?.find((word) => otherToolNames.has(word));
+    const mention = names && text.match(IDENTIFIER)?.find((word) => names.foreign.has(word));
     if (mention) findings.push({ rule: 'tool-shadowing', where, detail: `mentions another server's tool "${mention}"` });
+    const avoided = names?.elsewhere && [...text.matchAll(STEERING_AWAY)].map((match) => match[1]!).find((word) => names.elsewhere!.has(word));
+    if (avoided && avoided !== mention) {
+      findings.push({ rule: 'tool-shadowing', where, detail: `steers the model away from another server's tool "${avoided}"` });
+    }
   }
   return findings;
 }
@@ -87,7 +136,7 @@ export function mentionedNames(tool: CatalogTool): Set<string> {
   const names = new Set<string>();
   for (const { where, text } of texts(tool)) {
     if (where.endsWith('(key)')) continue;
-    for (const word of text.match(IDENTIFIER) ?? []) if (/[_-]/.test(word)) names.add(word);
+    for (const word of normaliseForScan(text).match(IDENTIFIER) ?? []) if (/[_-]/.test(word)) names.add(word);
   }
   return names;
 }

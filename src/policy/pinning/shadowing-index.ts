@@ -1,6 +1,6 @@
 import type { CatalogChange } from '../../catalog/catalog.js';
 import type { CatalogTool } from '../../catalog/tool.js';
-import { mentionedNames, shadowableNames, type NameLookup } from './poisoning-scan.js';
+import { mentionedNames, shadowableNames, type ShadowingNames } from './poisoning-scan.js';
 
 /**
  * Which servers go by each shadowable tool name, and which tools' texts mention which names, kept in step with the
@@ -63,26 +63,28 @@ export class ShadowingIndex {
 
   /**
    * Names a description on `server` could use to steer tools of other servers (restricted to `among` when given).
-   * Names of the server's own tools are left out: the description may be about its own tool.
+   * `foreign` leaves out the names of the server's own tools (the description may be about its own tool);
+   * `elsewhere` keeps them, for texts that steer the model away from a name ("instead of send_email").
    */
-  foreignTo(server: string, among?: ReadonlySet<string>): NameLookup {
+  namesFor(server: string, among?: ReadonlySet<string>): ShadowingNames {
     const own = this.ownNames.get(server);
+    const offeredElsewhere = (name: string) => {
+      if (among && !among.has(name)) return false;
+      const servers = this.offeredBy.get(name);
+      return servers !== undefined && (servers.size > 1 || !servers.has(server));
+    };
     return {
-      has: (name) => {
-        if (own?.has(name)) return false;
-        if (among) return among.has(name);
-        const servers = this.offeredBy.get(name);
-        return servers !== undefined && (servers.size > 1 || !servers.has(server));
-      },
+      foreign: { has: (name) => !own?.has(name) && (among ? among.has(name) : offeredElsewhere(name)) },
+      elsewhere: { has: offeredElsewhere },
     };
   }
 
-  /** Tools on servers other than `server` whose texts mention one of `names` as a foreign name. */
+  /** Tools on servers other than `server` whose texts mention one of `names` (the scan decides whether as a foreign name). */
   mentioning(names: ReadonlySet<string>, server: string): CatalogTool[] {
     const found = new Map<string, CatalogTool>();
     for (const name of names) {
       for (const tool of this.mentions.get(name)?.values() ?? []) {
-        if (tool.server !== server && !this.ownNames.get(tool.server)?.has(name)) found.set(tool.exposedName, tool);
+        if (tool.server !== server) found.set(tool.exposedName, tool);
       }
     }
     return [...found.values()];

@@ -6,7 +6,7 @@ import { TOOL_HASH_VERSION } from '../../catalog/tool-hash.js';
 import type { Logger } from '../../log.js';
 import { migratedPin } from './pin-migration.js';
 import type { Pin, PinStore, QuarantineEntry } from './pin-store.js';
-import { describeFinding, scanTool, shadowableNames, type NameLookup, type PoisoningFinding } from './poisoning-scan.js';
+import { describeFinding, scanTool, shadowableNames, type PoisoningFinding, type ShadowingNames } from './poisoning-scan.js';
 import { ShadowingIndex } from './shadowing-index.js';
 import { definitionDiff, definitionOf } from './tool-definition.js';
 
@@ -147,10 +147,10 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     const quarantined: string[] = [];
     const released: string[] = [];
     const knownServer = this.pinnedServers.has(change.server);
-    const foreignNames = this.shadowing.foreignTo(change.server);
+    const names = this.shadowing.namesFor(change.server);
 
     for (const tool of [...change.added, ...change.changed.map(([, after]) => after)]) {
-      const outcome = this.check(tool, knownServer, foreignNames);
+      const outcome = this.check(tool, knownServer, names);
       if (outcome === 'quarantined') quarantined.push(tool.exposedName);
       if (outcome === 'released') released.push(tool.exposedName);
     }
@@ -160,7 +160,7 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
       const arrivedNames = new Set(arrived.flatMap(shadowableNames));
       for (const tool of this.shadowing.mentioning(arrivedNames, change.server)) {
         if (this.quarantine.has(tool.exposedName) || this.pins.get(tool.exposedName)?.pinnedBy !== 'first-sight') continue;
-        const findings = scanTool(tool, this.shadowing.foreignTo(tool.server, arrivedNames)).filter((f) => f.rule === 'tool-shadowing');
+        const findings = scanTool(tool, this.shadowing.namesFor(tool.server, arrivedNames)).filter((f) => f.rule === 'tool-shadowing');
         if (findings.length === 0) continue;
         this.putInQuarantine(tool, 'poisoned', findings);
         quarantined.push(tool.exposedName);
@@ -169,7 +169,7 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     if (quarantined.length + released.length > 0) this.emit('change', { quarantined, released });
   }
 
-  private check(tool: CatalogTool, knownServer: boolean, foreignNames: NameLookup): 'pinned' | 'quarantined' | 'released' | 'unchanged' {
+  private check(tool: CatalogTool, knownServer: boolean, names: ShadowingNames): 'pinned' | 'quarantined' | 'released' | 'unchanged' {
     const pin = this.pinOf(tool);
     if (pin?.hash === tool.hash) {
       if (!this.quarantine.has(tool.exposedName)) return 'unchanged';
@@ -178,7 +178,7 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
       this.persist(() => this.store.removeQuarantine(tool.exposedName));
       return 'released';
     }
-    const findings = this.config.scanDescriptions ? scanTool(tool, foreignNames) : [];
+    const findings = this.config.scanDescriptions ? scanTool(tool, names) : [];
     if (pin && this.config.mode !== 'off') {
       this.putInQuarantine(tool, 'changed', findings, definitionDiff(pin.definition, definitionOf(tool), tool.exposedName));
       return 'quarantined';
