@@ -73,8 +73,11 @@ export const argumentRuleSchema = z
     maxLength: z.number().int().positive().optional(),
     /** The value must be an absolute path that stays under one of these roots after normalisation. */
     pathUnder: z.union([absolutePath, z.array(absolutePath).min(1)]).optional(),
-    /** Also resolve symlinks of the existing part of the path (only meaningful when the server shares our filesystem). */
-    resolveSymlinks: z.boolean().default(false),
+    /**
+     * Also resolve symlinks of the existing part of the path. Default: yes for stdio servers (they share toolscope's
+     * filesystem), no for HTTP servers (their files are elsewhere).
+     */
+    resolveSymlinks: z.boolean().optional(),
     /** A single read-only SQL statement (PostgreSQL grammar). */
     sqlReadOnly: z.literal(true).optional(),
   })

@@ -64,7 +64,8 @@ export class Policy {
     this.redactor = new Redactor(configuredSecrets(config), config.audit.redactPatterns);
     this.pinning = new ToolPinning(new PinStore(stateDir), config.pinning, logger);
     this.access = new ToolAccess(new ScopePolicy(this.principals, config.capabilities), this.pinning);
-    this.argumentRules = new ArgumentRules(config.argumentRules);
+    const localServers = Object.entries(config.servers).filter(([, server]) => server.type === 'stdio').map(([name]) => name);
+    this.argumentRules = new ArgumentRules(config.argumentRules, new Set(localServers));
     const paths = policyPaths(stateDir, config);
     this.approvalQueue = new ApprovalQueue(paths.approvals);
     this.approvals = new Approvals(config.approval, config.capabilities, this.approvalQueue, this.redactor);

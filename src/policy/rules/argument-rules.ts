@@ -2,6 +2,7 @@ import type { ArgumentRule, ArgumentRulesConfig } from '../../config/policy.js';
 import { canonicalJson } from '../../catalog/canonical-json.js';
 import type { CatalogTool } from '../../catalog/tool.js';
 import { compileToolPattern } from '../scopes/scope-rule.js';
+import { pathValues, withValueAt } from './path-arguments.js';
 import { checkPathUnder } from './path-rule.js';
 import { sqlReadOnlyViolation } from './sql-read-only.js';
 
@@ -27,11 +28,20 @@ interface ToolRules {
  * The admin's constraints per tool (`argumentRules`). Every glob that matches a tool applies.
  * Rules check top-level arguments; for an array value each element is checked. An absent argument is only
  * affected by `fixed`; whether it must be present is the inputSchema's `required`.
+ *
+ * A glob's `pathUnder` rules hold every path argument of the tool, not only the ones they name: any other value the
+ * tool's schema or its key marks as a path (`source`, `destination`, nested `output_dir`, …; see path-arguments.ts)
+ * must lie under one of the glob's roots too. Symlinks are resolved before the check for servers on this host
+ * (stdio), unless a rule says `resolveSymlinks: false`.
  */
 export class ArgumentRules {
   private readonly tools: ToolRules[];
 
-  constructor(config: ArgumentRulesConfig) {
+  constructor(
+    config: ArgumentRulesConfig,
+    /** Servers that share toolscope's filesystem (stdio): their path arguments are resolved through symlinks. */
+    private readonly localServers: ReadonlySet<string> = new Set(),
+  ) {
     this.tools = Object.entries(config).map(([pattern, byArgument]) => ({
       where: `argumentRules["${pattern}"]`,
       matches: compileToolPattern(pattern),
@@ -40,23 +50,41 @@ export class ArgumentRules {
   }
 
   async check(tool: CatalogTool, args: Record<string, unknown>): Promise<RuleResult> {
-    const result = { ...args };
+    let result = { ...args };
     const violations: RuleViolation[] = [];
+    const local = this.localServers.has(tool.server);
     for (const rules of this.tools.filter((r) => r.matches(tool))) {
       for (const [name, rule] of rules.byArgument) {
         const where = `${rules.where}.${name}`;
         if (rule.fixed !== undefined) result[name] = structuredClone(rule.fixed);
         if (!(name in result)) continue;
-        const checked = await checkValue(result[name], rule, where);
+        const checked = await checkValue(result[name], rule, where, rule.resolveSymlinks ?? local);
         violations.push(...checked.violations.map((v) => ({ rule: v.rule, message: `${name}: ${v.message}` })));
         result[name] = checked.value;
+      }
+      const pathRules = rules.byArgument.filter(([, rule]) => rule.pathUnder !== undefined);
+      if (pathRules.length === 0) continue;
+      // Every other path argument is held to the roots of this glob's path rules.
+      const roots = [...new Set(pathRules.flatMap(([, rule]) => (typeof rule.pathUnder === 'string' ? [rule.pathUnder] : rule.pathUnder!)))];
+      const resolve = pathRules.some(([, rule]) => rule.resolveSymlinks ?? local);
+      const named = new Set(pathRules.map(([name]) => name));
+      for (const { at, value } of pathValues(tool.inputSchema, result, named)) {
+        const path = await checkPathUnder(value, roots, resolve);
+        const shown = at.map((step) => (typeof step === 'number' ? `[${step}]` : `.${step}`)).join('').slice(1);
+        if ('violation' in path) violations.push({ rule: `${rules.where}.*.pathUnder`, message: `${shown}: ${path.violation}` });
+        else result = withValueAt(result, at, path.path);
       }
     }
     return { arguments: result, violations };
   }
 }
 
-async function checkValue(value: unknown, rule: ArgumentRule, where: string): Promise<{ value: unknown; violations: RuleViolation[] }> {
+async function checkValue(
+  value: unknown,
+  rule: ArgumentRule,
+  where: string,
+  resolveSymlinks: boolean,
+): Promise<{ value: unknown; violations: RuleViolation[] }> {
   const violations: RuleViolation[] = [];
   const fail = (key: string, message: string) => violations.push({ rule: `${where}.${key}`, message });
   const elements = Array.isArray(value) ? value : [value];
@@ -75,7 +103,7 @@ async function checkValue(value: unknown, rule: ArgumentRule, where: string): Pr
     }
     if (rule.pathUnder !== undefined) {
       const roots = typeof rule.pathUnder === 'string' ? [rule.pathUnder] : rule.pathUnder;
-      const path = await checkPathUnder(element, roots, rule.resolveSymlinks);
+      const path = await checkPathUnder(element, roots, resolveSymlinks);
       if ('violation' in path) fail('pathUnder', path.violation);
       else next = path.path;
     }
