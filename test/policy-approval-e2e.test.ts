@@ -22,7 +22,7 @@ async function setup(timeoutSeconds: number) {
       admin: { allow: ['read'], admin: true, tokenHashes: [hashToken(adminToken)] },
     },
     exposure: { mode: 'all' },
-    approval: { timeoutSeconds },
+    approval: { timeoutSeconds, humanApprovers: ['ops'] },
   });
   return { dir, files, gateway, configPath: join(dir.path, 'toolscope.json') };
 }
@@ -75,7 +75,7 @@ describe('destructive calls wait for a human', () => {
     const target = join(env.files, 'declined.txt');
     const result = await write(client, target);
     expect(refusalOf(result)).toMatchObject({ stage: 'approve', rule: 'approval.required[0]: destructive' });
-    expect(refusalOf(result)!.reason).toMatch(/denied by client \(decline\) via elicitation/);
+    expect(refusalOf(result)!.reason).toMatch(/denied by client:ops \(decline\) via elicitation/);
     expect(await exists(target)).toBe(false);
   });
 
@@ -134,8 +134,8 @@ describe('destructive calls wait for a human', () => {
       .filter((r) => r.tool === 'filesystem__write_file')
       .map((r) => (r.decisions as Array<{ stage: string; reason?: string }>).find((d) => d.stage === 'approve')?.reason);
     expect(reasons).toEqual([
-      'approved by client (accept) via elicitation',
-      'denied by client (decline) via elicitation',
+      'approved by client:ops (accept) via elicitation',
+      'denied by client:ops (decline) via elicitation',
       expect.stringMatching(/^approved by cli:\S+ via queue [0-9a-f]{10}$/),
       expect.stringMatching(/^denied by http:admin via queue [0-9a-f]{10}$/),
     ]);
@@ -159,5 +159,101 @@ describe('an unanswered approval', () => {
       await env.gateway.close();
       await env.dir.remove();
     }
+  });
+});
+
+describe('approval comes from someone other than the caller', () => {
+  const botToken = generateToken();
+  const reviewerToken = generateToken();
+  const aliceToken = generateToken();
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let files: string;
+  let gateway: Awaited<ReturnType<typeof startHttpGateway>>;
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    files = join(dir.path, 'files');
+    await mkdir(files);
+    gateway = await startHttpGateway(dir.path, {
+      servers: { filesystem: servers.filesystem(files) },
+      principals: {
+        // A script holding a token: even as an admin and approver it may not approve its own calls.
+        bot: { allow: ['filesystem:*'], admin: true, approver: true, tokenHashes: [hashToken(botToken)] },
+        reviewer: { allow: ['read'], approver: true, tokenHashes: [hashToken(reviewerToken)] },
+        alice: { allow: ['filesystem:*'], tokenHashes: [hashToken(aliceToken)] },
+      },
+      exposure: { mode: 'all' },
+      approval: { timeoutSeconds: 60, humanApprovers: ['alice'] },
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    await gateway?.close();
+    await dir?.remove();
+  });
+
+  async function autoApprovingClient(token: string) {
+    const asked: ElicitRequest[] = [];
+    const client = new Client({ name: 'auto-approver', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(request);
+      return { action: 'accept', content: { approve: true } };
+    });
+    await client.connect(new StreamableHTTPClientTransport(new URL(gateway.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    clients.push(client);
+    await waitForTools(client, ['filesystem__write_file']);
+    return { client, asked };
+  }
+
+  const answer = (token: string, id: string, decision: 'approve' | 'deny') =>
+    fetch(gateway.url.replace(/\/mcp$/, '/v1/approvals'), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id, decision }),
+    });
+
+  it('a script cannot approve its own call: its client is not asked, its token cannot answer; another approver can, and the audit names them', async () => {
+    const { client, asked } = await autoApprovingClient(botToken);
+    const target = join(files, 'bot.txt');
+    const pending = write(client, target);
+    const id = await waitFor(async () => {
+      const response = await fetch(gateway.url.replace(/\/mcp$/, '/v1/approvals'), { headers: { authorization: `Bearer ${reviewerToken}` } });
+      const { approvals } = (await response.json()) as { approvals: Array<{ id: string; principal: string }> };
+      return approvals.find((a) => a.principal === 'bot')?.id;
+    }, 'the queued call of bot');
+    expect(asked).toHaveLength(0);
+    expect(await exists(target)).toBe(false);
+    const own = await answer(botToken, id, 'approve');
+    expect(own.status).toBe(403);
+    expect(await own.text()).toMatch(/made by bot, which may not answer its own call/);
+    expect(await exists(target)).toBe(false);
+    expect((await answer(reviewerToken, id, 'approve')).status).toBe(200);
+    expect((await pending).isError).toBeFalsy();
+    expect(await exists(target)).toBe(true);
+    const record = (await auditRecords(dir.path)).find((r) => (r.arguments as { path?: string }).path === target)!;
+    expect(record.principal).toBe('bot');
+    expect((record.decisions as Array<{ stage: string; reason?: string }>).find((d) => d.stage === 'approve')?.reason).toMatch(
+      /^approved by http:reviewer via queue [0-9a-f]{10}$/,
+    );
+  });
+
+  it('a human approver\'s client is asked with every argument in full (no path hidden after padding, secret-looking values shown); the audit keeps them masked', async () => {
+    const { client, asked } = await autoApprovingClient(aliceToken);
+    const target = join(files, 'padded.txt');
+    const content = `${' '.repeat(6000)}password=hunter2-live-credential`;
+    const result = (await client.callTool({ name: 'filesystem__write_file', arguments: { content, path: target } })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    expect(asked).toHaveLength(1);
+    const message = (asked[0]!.params as { message: string }).message;
+    expect(message).toContain(target);
+    expect(message).toContain('password=hunter2-live-credential');
+    expect(message.indexOf(target)).toBeLessThan(message.indexOf('password='));
+    const text = await readFile(join(dir.path, '.toolscope', 'audit.jsonl'), 'utf8');
+    expect(text).not.toContain('hunter2-live-credential');
+    const record = (await auditRecords(dir.path)).find((r) => (r.arguments as { path?: string }).path === target)!;
+    expect((record.decisions as Array<{ stage: string; reason?: string }>).find((d) => d.stage === 'approve')?.reason).toBe(
+      'approved by client:alice (accept) via elicitation',
+    );
   });
 });

@@ -22,8 +22,10 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
+/** `ops` is a human approver (its client may be asked by elicitation) unless `raw.approval` says otherwise. */
 function approvalsFor(raw: Record<string, unknown>, queue = new ApprovalQueue(join(dir, 'approvals'), 20)) {
-  const config: PolicyConfig = policyConfig(raw);
+  const approval = { humanApprovers: ['ops'], ...(raw.approval as Record<string, unknown> | undefined) };
+  const config: PolicyConfig = policyConfig({ ...raw, approval });
   return { approvals: new Approvals(config.approval, config.capabilities, queue, new Redactor(['s3cr3t-value'])), queue };
 }
 
@@ -65,7 +67,7 @@ describe('approval by elicitation', () => {
     expect(yes.asked[0]!.message).toMatch(/ops wants to call delete_entities on server "memory"/);
     expect(yes.asked[0]!.message).toContain('"Alice"');
     expect(yes.asked[0]!.message).not.toContain('s3cr3t-value');
-    expect(ctx.decisions).toEqual([{ stage: 'approve', outcome: 'pass', reason: 'approved by client (accept) via elicitation' }]);
+    expect(ctx.decisions).toEqual([{ stage: 'approve', outcome: 'pass', reason: 'approved by client:ops (accept) via elicitation' }]);
 
     for (const answer of [
       { action: 'accept', content: { approve: false } },

@@ -30,6 +30,8 @@ export const principalSchema = z.object({
   tokenHashes: z.array(tokenHash).default([]),
   /** May answer approvals over the admin HTTP endpoints and use the web console. */
   admin: z.boolean().default(false),
+  /** May answer other principals' approvals over `/v1/approvals`, never its own calls' (unless a human approver). */
+  approver: z.boolean().default(false),
 });
 
 /** A class override: exactly one of read/write/destructive, optionally with open-world. */
@@ -125,6 +127,12 @@ export const approvalSchema = z.object({
   /** Capability classes or `server:tool` globs whose calls wait for a human. */
   required: z.array(scopeRuleSchema).default(['destructive']),
   timeoutSeconds: z.number().positive().max(86_400).default(120),
+  /**
+   * Principals whose clients a person answers: their own calls are put to their client by elicitation, and they may
+   * answer their own queued calls. Anyone else's calls wait for another principal, an approver or the CLI: a script
+   * holding a token must not approve what it asked for.
+   */
+  humanApprovers: z.array(z.string().regex(SERVER_NAME, 'principal names use letters, digits, "_" and "-"')).default([]),
 });
 
 export const PINNING_MODES = ['off', 'on', 'strict'] as const;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Gateway } from '../gateway.js';
-import type { ApprovalQueue } from '../policy/approval/approval-queue.js';
-import { authenticateAdmin } from './http-auth.js';
+import { authenticateApprover } from './http-auth.js';
 import type { HttpRoute } from './http.js';
 import { HttpError, readJsonBody, sendJson } from './http-util.js';
 
@@ -13,7 +12,8 @@ const decisionBody = z.object({
 export type ApprovalAnswer = z.infer<typeof decisionBody>;
 
 /**
- * The admin side of the approval queue over HTTP, for admin principals only:
+ * The approver's side of the approval queue over HTTP, for approver and admin principals only (never for the
+ * principal whose call it is, unless `approval.humanApprovers` names it):
  * `GET /v1/approvals` lists waiting calls; `POST /v1/approvals` with `{"id": "...", "decision": "approve"|"deny"}`
  * answers one. Same queue as `toolscope approvals`, so either may answer.
  */
@@ -24,7 +24,7 @@ export function approvalRoutes(gateway: Gateway): HttpRoute[] {
       method: 'GET',
       path: '/v1/approvals',
       async handle(req, res) {
-        await authenticateAdmin(gateway, req, res);
+        await authenticateApprover(gateway, req, res);
         sendJson(res, 200, { approvals: await queue.pending() });
       },
     },
@@ -32,21 +32,31 @@ export function approvalRoutes(gateway: Gateway): HttpRoute[] {
       method: 'POST',
       path: '/v1/approvals',
       async handle(req, res) {
-        const admin = await authenticateAdmin(gateway, req, res);
-        const answer = await answerApproval(queue, await readJsonBody(req), `http:${admin.name}`);
+        const approver = await authenticateApprover(gateway, req, res);
+        const answer = await answerApproval(gateway, await readJsonBody(req), approver.name, `http:${approver.name}`);
         sendJson(res, 200, answer);
       },
     },
   ];
 }
 
-/** Answers a waiting call from an HTTP body (the admin endpoint's, the console's); refusals as HTTP errors. */
-export async function answerApproval(queue: ApprovalQueue, body: unknown, by: string): Promise<ApprovalAnswer> {
+/**
+ * Answers a waiting call from an HTTP body (the approval endpoint's, the console's) for principal `answerer`;
+ * refusals as HTTP errors. Once principals exist, nobody answers a call of their own principal (unless
+ * `approval.humanApprovers` names it): a script holding a token must not approve what it asked for.
+ */
+export async function answerApproval(gateway: Gateway, body: unknown, answerer: string, by: string): Promise<ApprovalAnswer> {
+  const queue = gateway.policy.approvalQueue;
   const parsed = decisionBody.safeParse(body);
   if (!parsed.success) {
     throw new HttpError(400, -32602, 'expected {"id": "<approval id>", "decision": "approve" | "deny"}');
   }
   const { id, decision } = parsed.data;
+  const request = await queue.request(id);
+  const ownCall = request?.principal === answerer && !gateway.policy.approvals.isHumanApprover(answerer);
+  if (ownCall && (await gateway.policy.principals.enforced())) {
+    throw new HttpError(403, -32001, `forbidden: call ${id} was made by ${answerer}, which may not answer its own call`);
+  }
   const result = await queue.decide(id, decision === 'approve', by);
   if (result === 'unknown') throw new HttpError(404, -32602, `no waiting call with id ${id}`);
   if (result !== 'decided') throw new HttpError(409, -32602, `call ${id} was already answered or timed out`);

@@ -33,6 +33,19 @@ export async function authenticateAdmin(gateway: Gateway, req: IncomingMessage, 
   return principal;
 }
 
+/** Like `authenticateRequest`, and the principal must be marked `admin` or `approver` in the config. */
+export async function authenticateApprover(gateway: Gateway, req: IncomingMessage, res: ServerResponse): Promise<Principal> {
+  if (!(await gateway.policy.principals.enforced())) {
+    throw new HttpError(403, -32001, 'forbidden: the approval endpoints need principals, one of them with "approver": true or "admin": true');
+  }
+  const principal = await authenticateRequest(gateway, req, res);
+  const rules = gateway.policy.principals.get(principal.name);
+  if (!rules?.admin && !rules?.approver) {
+    throw new HttpError(403, -32001, `forbidden: principal ${principal.name} is neither an approver nor an admin`);
+  }
+  return principal;
+}
+
 function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1];

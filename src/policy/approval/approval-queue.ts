@@ -11,7 +11,10 @@ const requestSchema = z.object({
   principal: z.string().nullable(),
   tool: z.string(),
   server: z.string(),
-  /** Secrets masked: this file is read by people. */
+  /**
+   * As the caller sent them, only toolscope's own configured secrets masked: the approver must see what they approve.
+   * The file is private to toolscope's user (0600 in a 0700 folder) and removed once the call is answered.
+   */
   arguments: z.unknown(),
   /** The rule that asked for approval. */
   rule: z.string(),

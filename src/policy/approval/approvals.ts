@@ -10,7 +10,7 @@ import { askByElicitation } from './elicitation.js';
 export interface ApprovalOutcome {
   readonly approved: boolean;
   readonly via: 'elicitation' | 'queue';
-  /** Who answered: the client, `cli:…`/`http:…` for the queue, `timeout`, `cancelled`. */
+  /** Who answered: `client:<principal>` (a human approver's client), `cli:…`/`http:…` for the queue, `timeout`, `cancelled`. */
   readonly by: string;
   /** The queue id, when the queue was used. */
   readonly id?: string;
@@ -21,6 +21,7 @@ export interface ApprovalOutcome {
 /** Which calls wait for a human (`approval.required`) and how the human is asked. */
 export class Approvals {
   private readonly rules: CompiledRule[];
+  private readonly humanApprovers: ReadonlySet<string>;
 
   constructor(
     private readonly config: ApprovalConfig,
@@ -29,6 +30,7 @@ export class Approvals {
     private readonly redactor: Redactor,
   ) {
     this.rules = compileRules(config.required, 'approval.required');
+    this.humanApprovers = new Set(config.humanApprovers);
   }
 
   /** The rule that requires approval for `tool`, or undefined. */
@@ -37,22 +39,30 @@ export class Approvals {
     return this.rules.find((rule) => rule.matches(tool, classes))?.label;
   }
 
+  /** Whether a person answers for `principal` (`approval.humanApprovers`): only then may it approve its own calls. */
+  isHumanApprover(principal: string | null | undefined): boolean {
+    return principal !== null && principal !== undefined && this.humanApprovers.has(principal);
+  }
+
   /**
-   * Asks the client by elicitation when it can; otherwise (or when elicitation fails) queues the request for
-   * `toolscope approvals` / the admin endpoint. Whatever is left of the timeout applies to the queue.
+   * Asks the caller's client by elicitation when a person answers it (`approval.humanApprovers`); otherwise, or
+   * when elicitation fails, queues the request for someone else: `toolscope approvals`, or an approver principal
+   * over `/v1/approvals`. Whatever is left of the timeout applies to the queue.
    */
   async obtain(ctx: CallContext, rule: string): Promise<ApprovalOutcome> {
     const deadline = Date.now() + this.config.timeoutSeconds * 1000;
-    const shownArguments = this.redactor.redact(ctx.arguments);
+    // The approver sees what the caller sent; only toolscope's own secrets stay masked.
+    const shownArguments = this.redactor.maskConfigured(ctx.arguments);
     let note: string | undefined;
-    if (ctx.client.elicit) {
-      const answer = await askByElicitation(ctx.client.elicit, this.message(ctx, shownArguments), deadline - Date.now());
+    const principal = ctx.principal?.name;
+    if (ctx.client.elicit && this.isHumanApprover(principal)) {
+      const answer = await askByElicitation(ctx.client.elicit, this.message(ctx, shownArguments), deadline - Date.now(), `client:${principal}`);
       if (!('failed' in answer)) return { approved: answer.approved, via: 'elicitation', by: answer.by };
       note = `elicitation failed (${answer.failed}); queued instead`;
     }
     const request = await this.queue.submit({
       callId: ctx.callId,
-      principal: ctx.principal?.name ?? null,
+      principal: principal ?? null,
       tool: ctx.tool.exposedName,
       server: ctx.tool.server,
       arguments: shownArguments,
@@ -65,11 +75,29 @@ export class Approvals {
   }
 
   private message(ctx: CallContext, shownArguments: unknown): string {
-    const args = JSON.stringify(shownArguments, null, 2);
     return [
       `toolscope: ${ctx.principal?.name ?? 'a client'} wants to call ${ctx.tool.name} on server "${ctx.tool.server}".`,
-      `Arguments:\n${args.length > 4000 ? `${args.slice(0, 4000)}\n...` : args}`,
+      'Arguments (in full, shortest first):',
+      approvalArgumentsText(shownArguments),
       'Approve this call?',
     ].join('\n');
   }
+}
+
+/** Characters that render as nothing or reorder text: shown as escapes so the approver sees them. */
+const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF\u{E0000}-\u{E007F}]/gu;
+
+/**
+ * Every argument on a line of its own, shortest first, nothing cut: a long value cannot push another out of sight,
+ * and invisible or bidi characters show as `\u{…}` escapes.
+ */
+export function approvalArgumentsText(args: unknown): string {
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) return visible(JSON.stringify(args) ?? 'none');
+  const lines = Object.entries(args).map(([key, value]) => `- ${visible(key)}: ${visible(JSON.stringify(value) ?? 'undefined')}`);
+  if (lines.length === 0) return '(none)';
+  return lines.sort((a, b) => a.length - b.length).join('\n');
+}
+
+function visible(text: string): string {
+  return text.replace(INVISIBLE, (char) => `\\u{${char.codePointAt(0)!.toString(16)}}`);
 }

@@ -18,13 +18,14 @@ export function approvalForm(message: string): ElicitRequest['params'] {
 }
 
 /**
- * Asks the calling client's user. Accept with `approve: true` approves; accept with false, decline and cancel deny;
+ * Asks the person at a client (`who` names them in the decision, e.g. `client:ops`). Accept with `approve: true` approves; accept with false, decline and cancel deny;
  * no answer before `timeoutMs` denies. An elicitation that fails (client error) is reported, not decided.
  */
 export async function askByElicitation(
   elicit: NonNullable<ClientChannel['elicit']>,
   message: string,
   timeoutMs: number,
+  who: string,
 ): Promise<ElicitAnswer> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<ElicitAnswer>((resolve) => {
@@ -34,7 +35,7 @@ export async function askByElicitation(
   const asked = elicit(approvalForm(message), { timeoutMs: timeoutMs + SDK_TIMEOUT_MARGIN_MS }).then(
     (result): ElicitAnswer => ({
       approved: result.action === 'accept' && result.content?.approve === true,
-      by: `client (${result.action})`,
+      by: `${who} (${result.action})`,
     }),
     (error: unknown): ElicitAnswer => ({ failed: error instanceof Error ? error.message : String(error) }),
   );

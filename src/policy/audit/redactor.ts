@@ -39,14 +39,17 @@ const MIN_SECRET_LENGTH = 4;
  */
 export class Redactor {
   private readonly patterns: readonly RegExp[];
+  /** The configured secret values alone: what no client may see, not even an approver's. */
+  private readonly configured: RegExp | undefined;
 
   constructor(secretValues: readonly string[] = [], extraPatterns: readonly string[] = []) {
     const literals = [...new Set(secretValues)]
       .filter((value) => value.length >= MIN_SECRET_LENGTH)
       .sort((a, b) => b.length - a.length)
       .map(escapeRegExp);
+    this.configured = literals.length > 0 ? new RegExp(literals.join('|'), 'g') : undefined;
     this.patterns = [
-      ...(literals.length > 0 ? [new RegExp(literals.join('|'), 'g')] : []),
+      ...(this.configured ? [this.configured] : []),
       ...KEY_PATTERNS,
       ...extraPatterns.map((source) => new RegExp(source, 'gu')),
     ];
@@ -54,6 +57,22 @@ export class Redactor {
 
   redactString(text: string): string {
     return this.patterns.reduce((current, pattern) => current.replace(pattern, REDACTED), text);
+  }
+
+  /**
+   * A deep copy of `value` with only toolscope's own configured secrets masked: for an approver, who must see what
+   * the caller sent (keys, tokens and passwords included) to know what they approve.
+   */
+  maskConfigured(value: unknown): unknown {
+    const configured = this.configured;
+    if (!configured) return value;
+    const mask = (item: unknown): unknown => {
+      if (typeof item === 'string') return item.replace(configured, REDACTED);
+      if (Array.isArray(item)) return item.map(mask);
+      if (item !== null && typeof item === 'object') return Object.fromEntries(Object.entries(item).map(([key, inner]) => [mask(key), mask(inner)]));
+      return item;
+    };
+    return mask(value);
   }
 
   /** A deep copy of `value` with every secret masked. */
