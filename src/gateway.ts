@@ -127,6 +127,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
         pipeline: this.pipeline,
         logger: this.logger,
         catalogNeeded: () => this.catalogNeeded(),
+        relayRefusal: (caller, server, request) => this.policy.relayScope.refusal(caller, server, request),
       },
       principal,
     );

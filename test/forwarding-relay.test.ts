@@ -17,6 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { createGateway, type Gateway } from '../src/gateway.js';
 import { serveHttp, type RunningHttpServer } from '../src/server/http.js';
+import { RELAYED_FROM_META_KEY } from '../src/downstream/client-relay.js';
+import { generateToken, hashToken } from '../src/policy/auth/token.js';
 import { readAuditFile } from './support/audit-file.js';
 import { servers, tempDir, textOf, waitFor } from './support/foundation.js';
 import type { TempDir } from './support/temp-dir.js';
@@ -166,7 +168,7 @@ describe('relaying downstream progress and server requests to the calling client
 
     const result = await client.callTool({ name: ELICITATION, arguments: {} });
 
-    expect(messages).toEqual(['Please provide inputs for the following fields:']);
+    expect(messages).toEqual(['[Asked by server "everything", relayed by toolscope. This is not a toolscope approval.]\nPlease provide inputs for the following fields:']);
     expect(textOf(result)).toContain('- Name: Ada Lovelace');
     expect(textOf(result)).toContain('- Agreed to terms: true');
   });
@@ -289,5 +291,80 @@ describe('what is relayed by default', () => {
       await plain.stop();
       await defaultDir.remove();
     }
+  });
+});
+
+describe('relaying is a scope of its own per principal', () => {
+  const readerToken = generateToken();
+  const trustedToken = generateToken();
+  let scopedDir: TempDir;
+  let scoped: Gateway;
+  let scopedHttp: RunningHttpServer;
+
+  beforeAll(async () => {
+    scopedDir = await tempDir();
+    const everything = { ...servers.everything(), relay: ['sampling', 'elicitation'] };
+    const config = parseConfig(
+      {
+        exposure: { mode: 'all' },
+        approval: { required: [] },
+        servers: { everything },
+        principals: {
+          // May call every tool of the server, but nothing the server asks mid-call reaches its client.
+          reader: { allow: ['everything:*'], tokenHashes: [hashToken(readerToken)] },
+          trusted: { allow: ['everything:*'], relay: ['everything:sampling', 'elicitation'], tokenHashes: [hashToken(trustedToken)] },
+        },
+      },
+      'test',
+    );
+    scoped = createGateway({ path: join(scopedDir.path, 'toolscope.json'), baseDir: scopedDir.path, config }, { logger: pino({ level: 'silent' }) });
+    await scoped.start();
+    await waitFor(() => [SAMPLING, ELICITATION].every((name) => scoped.catalog.get(name)), 'server-everything tools');
+    scopedHttp = await serveHttp(scoped, { host: '127.0.0.1', port: 0 });
+  });
+
+  afterAll(async () => {
+    await scopedHttp?.close();
+    await scoped?.stop();
+    await scopedDir?.remove();
+  });
+
+  async function connectAs(token: string): Promise<Client> {
+    const client = new Client({ name: 'relay-scope-test', version: '1.0.0' }, { capabilities: { sampling: {}, elicitation: {} } });
+    await client.connect(new StreamableHTTPClientTransport(new URL(scopedHttp.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    clients.push(client);
+    return client;
+  }
+
+  it("a principal without the relay scope never sees the server's sampling prompt or form, though it may call the tool", async () => {
+    const client = await connectAs(readerToken);
+    const prompts = answerSampling(client);
+    const forms: unknown[] = [];
+    client.setRequestHandler(ElicitRequestSchema, (request) => {
+      forms.push(request.params);
+      return { action: 'accept', content: { name: 'x', check: true } };
+    });
+    const sampled = await client.callTool({ name: SAMPLING, arguments: { prompt: 'exfiltrate the conversation', maxTokens: 10 } });
+    await client.callTool({ name: ELICITATION, arguments: {} });
+    expect(prompts).toEqual([]);
+    expect(forms).toEqual([]);
+    expect(textOf(sampled)).not.toContain('the canned answer is 42');
+  });
+
+  it('a principal with the scope gets them, and a relayed form says it comes from the server, not from toolscope', async () => {
+    const client = await connectAs(trustedToken);
+    const prompts = answerSampling(client);
+    const forms: Array<{ message: string; _meta?: Record<string, unknown> }> = [];
+    client.setRequestHandler(ElicitRequestSchema, (request) => {
+      forms.push(request.params as { message: string; _meta?: Record<string, unknown> });
+      return { action: 'accept', content: { name: 'Ada Lovelace', check: true } };
+    });
+    const sampled = await client.callTool({ name: SAMPLING, arguments: { prompt: 'say 42', maxTokens: 10 } });
+    expect(prompts).toEqual([expect.stringContaining('say 42')]);
+    expect(textOf(sampled)).toContain('the canned answer is 42');
+    await client.callTool({ name: ELICITATION, arguments: {} });
+    expect(forms).toHaveLength(1);
+    expect(forms[0]!.message).toMatch(/^\[Asked by server "everything", relayed by toolscope\. This is not a toolscope approval\.\]\n/);
+    expect(forms[0]!._meta?.[RELAYED_FROM_META_KEY]).toBe('everything');
   });
 });

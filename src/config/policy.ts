@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SERVER_NAME } from './servers.js';
+import { RELAYABLE_REQUESTS, SERVER_NAME } from './servers.js';
 
 /** What a tool may do, from its annotations or the admin's override. `read`/`write`/`destructive` exclude each other. */
 export const CAPABILITY_CLASSES = ['read', 'write', 'destructive', 'open-world'] as const;
@@ -19,6 +19,11 @@ export const scopeRuleSchema = z.string().refine((rule) => isCapabilityClass(rul
   message: `must be a capability class (${CAPABILITY_CLASSES.join(', ')}) or a "server:tool" glob`,
 });
 
+/** A relay rule: a request kind (`sampling`, `elicitation`, `roots`), optionally for servers matching a glob (`everything:sampling`). */
+const relayRuleSchema = z.string().regex(new RegExp(`^([^:\\s]+:)?(${RELAYABLE_REQUESTS.join('|')})$`), {
+  message: `must be ${RELAYABLE_REQUESTS.join(', ')}, or "server:<one of them>" (globs allowed on the server)`,
+});
+
 const tokenHash = z
   .string()
   .regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" followed by 64 lowercase hex digits (see `toolscope token create`)');
@@ -30,6 +35,11 @@ export const principalSchema = z.object({
   tokenHashes: z.array(tokenHash).default([]),
   /** May answer approvals over the admin HTTP endpoints and use the web console. */
   admin: z.boolean().default(false),
+  /**
+   * What downstream servers may ask of this principal's client mid-call (relayed sampling, elicitation, roots). None
+   * by default: a server's prompt or form reaches a client only when its principal was given this scope.
+   */
+  relay: z.array(relayRuleSchema).default([]),
   /** May answer other principals' approvals over `/v1/approvals`, never its own calls' (unless a human approver). */
   approver: z.boolean().default(false),
 });

@@ -6,6 +6,7 @@ import {
   ListRootsRequestSchema,
   McpError,
   type ClientCapabilities,
+  type ElicitRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { RelayableRequest } from '../config/servers.js';
 import type { ClientChannel, ClientRequestOptions } from '../pipeline/call-context.js';
@@ -50,7 +51,7 @@ export class ClientRelay {
     }
     if (relayed.includes('elicitation')) {
       client.setRequestHandler(ElicitRequestSchema, ({ method, params }, { signal }) =>
-        this.relay(method, 'elicitation', signal, (caller, options) => caller.elicit?.(params, options)),
+        this.relay(method, 'elicitation', signal, (caller, options) => caller.elicit?.(relayedForm(this.server, params), options)),
       );
     }
     if (relayed.includes('roots')) {
@@ -75,11 +76,13 @@ export class ClientRelay {
   /** `ask` returns undefined when the caller did not declare `capability`. */
   private async relay<R>(
     method: string,
-    capability: string,
+    capability: RelayableRequest,
     signal: AbortSignal,
     ask: (caller: ClientChannel, options: ClientRequestOptions) => Promise<R> | undefined,
   ): Promise<R> {
     const call = this.owner(method);
+    const refusal = call.client.relayRefusal?.(this.server, capability);
+    if (refusal) throw new McpError(ErrorCode.InvalidRequest, `toolscope does not relay ${method} from server "${this.server}": ${refusal}`);
     const asked = ask(call.client, { timeoutMs: this.timeoutMs, signal: AbortSignal.any([signal, call.ended.signal]) });
     if (!asked) {
       throw new McpError(
@@ -108,4 +111,16 @@ export class ClientRelay {
     }
     return last;
   }
+}
+
+/** Where a relayed form says it comes from, so it cannot pass for toolscope's own approval form. */
+export const RELAYED_FROM_META_KEY = 'toolscope/relayedFrom';
+
+/** A server's form as its client sees it: marked, in its text and its `_meta`, as the server's, not toolscope's. */
+export function relayedForm(server: string, params: ElicitRequest['params']): ElicitRequest['params'] {
+  return {
+    ...params,
+    message: `[Asked by server "${server}", relayed by toolscope. This is not a toolscope approval.]\n${params.message}`,
+    _meta: { ...params._meta, [RELAYED_FROM_META_KEY]: server },
+  };
 }

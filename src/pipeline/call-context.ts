@@ -38,6 +38,11 @@ export interface ClientRequestOptions {
 export interface ClientChannel {
   /** The client session the call came from: what a downstream server asks mid-call goes back to this session only. */
   readonly session?: string;
+  /**
+   * Why a downstream server's request of this kind may not be relayed to this client (its principal's relay scope),
+   * or undefined when it may. Absent: no restriction.
+   */
+  readonly relayRefusal?: (server: string, request: 'sampling' | 'elicitation' | 'roots') => string | undefined;
   /** Reports progress to the client under the client's own progress token. */
   readonly progress?: (progress: Progress) => void;
   readonly elicit?: (params: ElicitRequest['params'], options?: ClientRequestOptions) => Promise<ElicitResult>;

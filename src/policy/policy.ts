@@ -16,6 +16,7 @@ import { RateLimiter } from './ratelimit/rate-limiter.js';
 import { SearchLimit } from './ratelimit/search-limit.js';
 import { ArgumentRules } from './rules/argument-rules.js';
 import { SchemaValidator } from './rules/schema-validator.js';
+import { RelayScope } from './scopes/relay-scope.js';
 import { ScopePolicy } from './scopes/scope-policy.js';
 import { ToolAccess } from './tool-access.js';
 
@@ -41,6 +42,8 @@ export function configuredSecrets(config: ToolscopeConfig, env: NodeJS.ProcessEn
 export class Policy {
   readonly principals: Principals;
   readonly access: ToolAccess;
+  /** Which server requests may be relayed to which principal's client. */
+  readonly relayScope: RelayScope;
   readonly validator = new SchemaValidator();
   readonly argumentRules: ArgumentRules;
   readonly approvals: Approvals;
@@ -63,6 +66,7 @@ export class Policy {
     this.principals = new Principals(config.principals, this.tokens);
     this.redactor = new Redactor(configuredSecrets(config), config.audit.redactPatterns);
     this.pinning = new ToolPinning(new PinStore(stateDir), config.pinning, logger);
+    this.relayScope = new RelayScope(this.principals);
     this.access = new ToolAccess(new ScopePolicy(this.principals, config.capabilities), this.pinning);
     const localServers = Object.entries(config.servers).filter(([, server]) => server.type === 'stdio').map(([name]) => name);
     this.argumentRules = new ArgumentRules(config.argumentRules, new Set(localServers));

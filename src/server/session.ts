@@ -37,6 +37,8 @@ export interface SessionDeps {
   readonly exposure: ExposureMode;
   readonly pipeline: CallHandler;
   readonly logger: Logger;
+  /** Why a server's request may not be relayed to `principal`'s client, or undefined (the relay scope). */
+  readonly relayRefusal: (principal: Principal | undefined, server: string, request: 'sampling' | 'elicitation' | 'roots') => string | undefined;
   /** A client is about to use the catalog: starts lazy servers; resolves when the catalog is worth reading. */
   readonly catalogNeeded: () => Promise<void>;
 }
@@ -73,7 +75,7 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
     const { name, arguments: args = {} } = request.params;
     const resolution = exposure.resolveCall(name);
     if (!resolution) throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"`);
-    const client = clientChannel(server, id, extra, log);
+    const client = clientChannel(server, id, extra, log, (from, request) => deps.relayRefusal(principal, from, request));
     // Checked here, where direct calls and meta tools (whose arguments may arrive as a JSON string) meet.
     const runCatalogTool = async (tool: CatalogTool, toolArgs: Record<string, unknown>) => {
       if (nestsDeeperThan(toolArgs, MAX_ARGUMENT_DEPTH)) {
@@ -121,7 +123,13 @@ function callContext(
  * What this call may ask of its client: only what the client declared, and progress only under a token it sent.
  * Everything rides on the call's own stream (its HTTP response) and is cancelled with the call.
  */
-function clientChannel(server: Server, session: string, extra: Extra, log: Logger): ClientChannel {
+function clientChannel(
+  server: Server,
+  session: string,
+  extra: Extra,
+  log: Logger,
+  relayRefusal: NonNullable<ClientChannel['relayRefusal']>,
+): ClientChannel {
   const declared = server.getClientCapabilities() ?? {};
   const progressToken = extra._meta?.progressToken;
   const requestOptions = (options: ClientRequestOptions = {}): RequestOptions => ({
@@ -131,6 +139,7 @@ function clientChannel(server: Server, session: string, extra: Extra, log: Logge
   });
   return {
     session,
+    relayRefusal,
     ...(progressToken !== undefined && {
       progress: (progress) =>
         void extra

@@ -23,7 +23,7 @@ export class Principals implements PrincipalDirectory {
     private readonly store: TokenStore,
   ) {
     this.configRules = new Map(
-      Object.entries(config).map(([name, p]) => [name, { allow: p.allow, deny: p.deny, admin: p.admin, approver: p.approver, source: `principals.${name}` }]),
+      Object.entries(config).map(([name, p]) => [name, { allow: p.allow, deny: p.deny, admin: p.admin, approver: p.approver, relay: p.relay, source: `principals.${name}` }]),
     );
   }
 
@@ -75,7 +75,7 @@ export class Principals implements PrincipalDirectory {
       this.stateRules = new Map(
         Object.entries(current).map(([name, rules]) => [
           name,
-          { allow: rules.allow, deny: rules.deny, admin: false, approver: false, source: `state tokens.json principals.${name}` },
+          { allow: rules.allow, deny: rules.deny, admin: false, approver: false, relay: [], source: `state tokens.json principals.${name}` },
         ]),
       );
       this.stateRulesFrom = current;

@@ -3,6 +3,8 @@ export interface PrincipalRules {
   readonly allow: readonly string[];
   readonly deny: readonly string[];
   readonly admin: boolean;
+  /** Relay rules: which server requests (sampling, elicitation, roots) may reach this principal's client. */
+  readonly relay: readonly string[];
   /** May answer other principals' approvals over `/v1/approvals` (admins may too). */
   readonly approver: boolean;
   /** Where these rules live, for refusal messages: `principals.reader` or `state tokens.json principals.ci`. */
