@@ -240,3 +240,51 @@ describe('sandbox configuration', () => {
     expect(config.sandbox).toEqual({ bwrap: 'bwrap' });
   });
 });
+
+describe('sandboxed servers whose programs live under /tmp (a clone under /tmp, an unpacked package)', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let gateway: Gateway;
+
+  beforeAll(async () => {
+    // tempDir() is under the OS temp folder, /tmp here: the folder the sandbox replaces with a private one.
+    dir = await tempDir();
+    const program = join(dir.path, 'program');
+    await mkdir(program);
+    await writeFile(join(program, 'server.mts'), `import ${JSON.stringify(PROBE)};\n`);
+    await writeFile(join(program, 'crash.mjs'), "throw new Error('sandbox-start-marker: cannot open the database');\n");
+    const loaded = await loadConfig(
+      await writeConfig(dir.path, {
+        exposure: { mode: 'all' },
+        servers: {
+          // Its working directory elsewhere: only the program's own path can make its folder visible.
+          fromtmp: { command: process.execPath, args: ['--import', TSX, join(program, 'server.mts')], cwd: ROOT, sandbox: { mode: 'required' } },
+          crashing: { command: process.execPath, args: [join(program, 'crash.mjs')], sandbox: { mode: 'required' } },
+        },
+      }),
+    );
+    gateway = createGateway(loaded, { logger: createLogger('silent') });
+    await gateway.start();
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await dir?.remove();
+  });
+
+  it('starts a program under /tmp inside the sandbox (its folder stays visible, read-only)', async () => {
+    await waitFor(() => gateway.catalog.get('fromtmp__read'), 'the /tmp program to come up sandboxed', 20_000).catch((error: Error) => {
+      throw new Error(`${error.message}: ${JSON.stringify(gateway.status().servers)}`);
+    });
+    const status = gateway.status().servers.find((server) => server.name === 'fromtmp');
+    expect(status).toMatchObject({ state: 'ready', sandboxed: true });
+  });
+
+  it("puts the server's own error in its status, not only the runtime's last line", async () => {
+    const lastError = await waitFor(
+      () => gateway.status().servers.find((server) => server.name === 'crashing')?.lastError,
+      'the crashing server to report its error',
+      20_000,
+    );
+    expect(lastError).toMatch(/exited with code 1 \(stderr: .*sandbox-start-marker: cannot open the database/);
+  });
+});

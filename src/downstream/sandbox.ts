@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expandPathReferences, type ConfigPaths } from '../config/path-reference.js';
 import type { ServerSandboxConfig } from '../config/sandbox.js';
 import type { Logger } from '../log.js';
@@ -39,18 +40,52 @@ const MAX_PROBE_OUTPUT = 4_096;
 /** The namespaces every sandbox gets; `--share-net` is added when the server may use the network. */
 const ISOLATION_ARGS = ['--unshare-all', '--die-with-parent', '--new-session'] as const;
 
+/** The folder made private (an empty tmpfs) inside every sandbox, where programs are often unpacked or cloned. */
+const PRIVATE_TMP = '/tmp';
+
 /**
  * Host folders replaced by an empty tmpfs inside the sandbox: /tmp (a private one), /run (sockets such as
  * docker's or D-Bus reach around the network namespace) and the user's home (SSH keys, cloud credentials,
  * tokens, shell history).
  */
 function hiddenFolders(home: string): string[] {
-  return ['/tmp', '/run', ...(home && home !== '/' ? [home] : [])].filter((folder) => existsSync(folder));
+  return [PRIVATE_TMP, '/run', ...(home && home !== '/' ? [home] : [])].filter((folder) => existsSync(folder));
 }
 
 /** Credentials in a home folder, hidden even when the home itself is made visible (a working directory in it). */
 const HOME_SECRET_FOLDERS = ['.ssh', '.gnupg', '.aws', '.azure', '.kube', '.docker', '.config/gcloud', '.config/gh', '.password-store'];
 const HOME_SECRET_FILES = ['.netrc', '.npmrc', '.pypirc', '.pgpass', '.git-credentials', '.vault-token', '.bash_history', '.zsh_history'];
+
+/**
+ * Files and folders the command line names (the program, scripts, `--import=file:///…` modules), as canonical
+ * paths: those under the private /tmp must stay visible or the server cannot even start.
+ */
+function namedPaths(spec: LaunchSpec): string[] {
+  const words = [spec.command, ...spec.args].flatMap((word) => [word, ...(word.includes('=') ? [word.slice(word.indexOf('=') + 1)] : [])]);
+  const paths = words.flatMap((word) => {
+    if (word.startsWith('file://')) {
+      try {
+        return [fileURLToPath(word)];
+      } catch {
+        return [];
+      }
+    }
+    return word.startsWith('/') ? [word] : [];
+  });
+  return paths.filter((path) => existsSync(path)).map(canonical);
+}
+
+/**
+ * What of the private /tmp the server needs: for each named path under it, the folder right below /tmp that holds
+ * it (a program needs the files beside it: its modules, its package), read-only.
+ */
+function visibleTmpFolders(spec: LaunchSpec): string[] {
+  const tmp = canonical(PRIVATE_TMP);
+  const tops = namedPaths(spec)
+    .filter((path) => path !== tmp && isWithin(path, tmp))
+    .map((path) => join(tmp, path.slice(tmp.length + 1).split(sep)[0]!));
+  return [...new Set(tops)];
+}
 
 interface Mount {
   readonly path: string;
@@ -75,6 +110,7 @@ export function bubblewrapArgs(spec: LaunchSpec, policy: SandboxPolicy, home: st
     ...existing(home, HOME_SECRET_FOLDERS).map((path) => ({ path, args: ['--tmpfs', path] })),
     ...existing(home, HOME_SECRET_FILES).map((path) => ({ path, args: ['--ro-bind', '/dev/null', path] })),
     bind('--ro-bind')(cwd),
+    ...visibleTmpFolders(spec).map(bind('--ro-bind')),
     ...policy.readable.map(bind('--ro-bind')),
     ...policy.writable.map(bind('--bind')),
   ];

@@ -1,4 +1,6 @@
 const MAX_LINE_LENGTH = 2_000;
+/** A line that names a failure: `Error: …`, `TypeError: …`, `ENOENT`, `Permission denied`, `fatal: …`, a panic. */
+const ERROR_HEADLINE = /\b(\w*Error|Exception|ENOENT|EACCES|EPERM|denied|not found|No such file|cannot|Cannot|fatal|Fatal|panic(ked)?)\b/;
 const TAIL_LINES = 20;
 
 /**
@@ -30,9 +32,13 @@ export class StderrCapture {
     this.partial = '';
   }
 
-  /** The last lines written, newest last. */
-  lastLines(): readonly string[] {
-    return this.tail;
+  /**
+   * The line that best says why the child failed: the last error headline among the last lines (Node ends a crash
+   * with its version, Python with the exception, so the very last line is often not it), else the last line.
+   */
+  explanation(): string | undefined {
+    const headline = this.tail.findLast((line) => ERROR_HEADLINE.test(line) && !/^\s+at\s/.test(line));
+    return headline ?? this.tail.at(-1);
   }
 
   private emit(raw: string): void {

@@ -62,8 +62,8 @@ export class ChildProcessTransport implements Transport {
   describeExit(): string | undefined {
     if (!this.exit) return undefined;
     const how = this.exit.signal ? `was killed by ${this.exit.signal}` : `exited with code ${this.exit.code}`;
-    const last = this.stderr.lastLines().at(-1);
-    return last ? `${how} (stderr: ${last})` : how;
+    const why = this.stderr.explanation();
+    return why ? `${how} (stderr: ${why})` : how;
   }
 
   start(): Promise<void> {
