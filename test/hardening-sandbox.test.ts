@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -13,6 +13,9 @@ import { ROOT, runCli, tempDir, textOf, waitFor, waitForTools, writeConfig } fro
 import { serveStdio, type ServedToolscope } from './support/hardening.js';
 
 const TSX = import.meta.resolve('tsx');
+const RUNS_AS_ROOT = process.getuid?.() === 0;
+/** Debian's nobody, whom sandboxed servers run as when toolscope is root. */
+const NOBODY = 65534;
 const PROBE = join(ROOT, 'test/fixtures/sandbox-probe-server.ts');
 /** The probe fixture; `marker` is an extra argument (ignored by the probe) to find its processes by. */
 const probeServer = (extra: Record<string, unknown> = {}, marker = 'probe') => ({
@@ -73,6 +76,12 @@ describe('sandboxed stdio servers (bubblewrap, real children behind toolscope se
     await mkdir(join(home, '.ssh'), { recursive: true });
     await writeFile(join(home, '.ssh', 'id_rsa'), 'PRIVATE KEY');
     await writeFile(join(home, 'notes.txt'), 'home notes');
+    await writeFile(join(dir.path, 'readme.txt'), 'working directory notes');
+    if (RUNS_AS_ROOT) {
+      // The sandboxed servers run as nobody: their working directory must be open to them, their writable folder too.
+      await chmod(dir.path, 0o755);
+      await chmod(work, 0o777);
+    }
     configPath = await writeConfig(dir.path, {
       exposure: { mode: 'all' },
       servers: {
@@ -119,7 +128,7 @@ describe('sandboxed stdio servers (bubblewrap, real children behind toolscope se
     expect(await call('boxed__write', { path: join(work, 'inside.txt'), text: 'allowed' })).toBe('written');
     expect(await readFile(join(work, 'inside.txt'), 'utf8')).toBe('allowed');
     // Its working directory (the config folder) is readable, not writable.
-    expect(await call('boxed__read', { path: configPath })).toContain('"servers"');
+    expect(await call('boxed__read', { path: join(dir.path, 'readme.txt') })).toBe('working directory notes');
     expect(await call('boxed__write', { path: join(dir.path, 'outside.txt'), text: 'no' })).toBe('failed: EROFS');
     expect(existsSync(join(dir.path, 'outside.txt'))).toBe(false);
     // Another folder under the host's /tmp does not even exist inside.
@@ -127,6 +136,21 @@ describe('sandboxed stdio servers (bubblewrap, real children behind toolscope se
     expect(existsSync(join(elsewhere.path, 'outside.txt'))).toBe(false);
     expect(await call('boxed__write', { path: join(ROOT, 'package.json'), text: 'no' })).toBe('failed: EROFS');
     expect(await call('open__write', { path: join(elsewhere.path, 'control.txt'), text: 'yes' })).toBe('written');
+  });
+
+  it("cannot read toolscope's config, audit log or state folder, and runs as an unprivileged user", async () => {
+    const stateDir = join(dir.path, '.toolscope');
+    await waitFor(() => existsSync(join(stateDir, 'audit.jsonl')), 'the audit log to exist');
+    expect(await call('open__read', { path: configPath })).toContain('"servers"');
+    expect(await call('boxed__read', { path: configPath })).not.toContain('"servers"');
+    expect(await call('open__read', { path: join(stateDir, 'audit.jsonl') })).toContain('"callId"');
+    expect(await call('boxed__read', { path: join(stateDir, 'audit.jsonl') })).toBe('failed: ENOENT');
+    expect(await call('boxed__write', { path: join(stateDir, 'planted.json'), text: '{}' })).toMatch(/^(written|failed: \w+)$/);
+    expect(existsSync(join(stateDir, 'planted.json'))).toBe(false);
+    const boxed = JSON.parse(await call('boxed__whoami')) as { uid: number; gid: number };
+    if (RUNS_AS_ROOT) expect(boxed).toEqual({ uid: NOBODY, gid: NOBODY });
+    else expect(boxed.uid).toBe(process.getuid!());
+    expect(JSON.parse(await call('open__whoami'))).toEqual({ uid: process.getuid!(), gid: process.getgid!() });
   });
 
   it('has a private /tmp: what it writes there never appears in the host /tmp', async () => {
@@ -250,6 +274,8 @@ describe('sandboxed servers whose programs live under /tmp (a clone under /tmp, 
     dir = await tempDir();
     const program = join(dir.path, 'program');
     await mkdir(program);
+    // Sandboxed servers run as nobody when the tests run as root: the program's folder must be open to them.
+    if (RUNS_AS_ROOT) await chmod(dir.path, 0o755);
     await writeFile(join(program, 'server.mts'), `import ${JSON.stringify(PROBE)};\n`);
     await writeFile(join(program, 'crash.mjs'), "throw new Error('sandbox-start-marker: cannot open the database');\n");
     const loaded = await loadConfig(

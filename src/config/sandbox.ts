@@ -16,6 +16,11 @@ export const serverSandboxSchema = z.strictObject({
   writable: z.array(z.string().min(1)).default([]),
   /** Folders made readable although the sandbox hides them (anything under $HOME, /tmp or /run). */
   readable: z.array(z.string().min(1)).default([]),
+  /**
+   * The user the server runs as (a name from /etc/passwd or a uid), when toolscope may switch users (it runs as
+   * root). Default `nobody`; `false` keeps toolscope's own user.
+   */
+  user: z.union([z.string().regex(/^[a-z_][a-z0-9_-]*\$?$|^\d+$/, 'must be a user name or a uid'), z.literal(false)]).optional(),
 });
 
 export type ServerSandboxConfig = z.infer<typeof serverSandboxSchema>;

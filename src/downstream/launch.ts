@@ -12,6 +12,9 @@ export interface LaunchSpec {
   readonly env: Readonly<Record<string, string>>;
   /** The command is bubblewrap around the server's own command. */
   readonly sandboxed?: boolean;
+  /** Start the child as this user and group (a sandboxed server, when toolscope runs as root). */
+  readonly uid?: number;
+  readonly gid?: number;
 }
 
 /** The only parent variables every child gets; anything else must be declared in the server's `env`. */

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expandPathReferences, type ConfigPaths } from '../config/path-reference.js';
 import type { ServerSandboxConfig } from '../config/sandbox.js';
@@ -13,11 +13,22 @@ export type SandboxSupport =
   | { readonly available: true; readonly version: string }
   | { readonly available: false; readonly reason: string };
 
+/** A user a sandboxed server runs as. */
+export interface SandboxUser {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+}
+
 /** What a sandboxed server may touch; folders absolute. */
 export interface SandboxPolicy {
   readonly network: boolean;
   readonly writable: readonly string[];
   readonly readable: readonly string[];
+  /** toolscope's own files (state folder, config file): hidden even inside readable or writable folders. */
+  readonly private?: readonly string[];
+  /** Run as this user instead of toolscope's. */
+  readonly user?: SandboxUser;
 }
 
 /** `sandbox.mode: "required"` and bubblewrap does not work here: the server must not start (retrying cannot help). */
@@ -114,6 +125,15 @@ export function bubblewrapArgs(spec: LaunchSpec, policy: SandboxPolicy, home: st
     ...policy.readable.map(bind('--ro-bind')),
     ...policy.writable.map(bind('--bind')),
   ];
+  // Only what would otherwise be seen needs hiding (under a hidden folder, bwrap could not even create the mount point).
+  const granted = [cwd, ...visibleTmpFolders(spec), ...policy.readable, ...policy.writable];
+  const seen = (path: string) =>
+    (granted.some((folder) => isWithin(path, folder)) || !hidden.some((folder) => isWithin(path, folder))) &&
+    (!policy.user || permits(dirname(path), policy.user, 0o1));
+  // Last, so at equal depth the hiding wins; folders granted below them (a server's own state folder) stay granted.
+  for (const path of existingPaths(policy.private ?? []).filter(seen)) {
+    mounts.push(statSync(path).isDirectory() ? { path, args: ['--tmpfs', path] } : { path, args: ['--ro-bind', '/dev/null', path] });
+  }
   if (policy.network) {
     // /etc/resolv.conf often points into /run (systemd-resolved); name resolution needs it.
     const resolver = canonical('/etc/resolv.conf');
@@ -133,6 +153,8 @@ export function bubblewrapArgs(spec: LaunchSpec, policy: SandboxPolicy, home: st
 /**
  * A server's sandbox folders as canonical absolute paths: `${configDir}`/`${stateDir}` expanded, relative ones
  * resolved against the config file's folder. A missing folder is an error: bubblewrap would refuse it less clearly.
+ * toolscope's state folder and config file are hidden; when toolscope runs as root the server runs as `user`
+ * (default `nobody`), and each writable folder must be writable by that user.
  */
 export function sandboxPolicy(server: string, config: ServerSandboxConfig, paths: ConfigPaths): SandboxPolicy {
   const folders = (key: 'writable' | 'readable') =>
@@ -143,7 +165,44 @@ export function sandboxPolicy(server: string, config: ServerSandboxConfig, paths
       }
       return canonical(absolute);
     });
-  return { network: config.network, writable: folders('writable'), readable: folders('readable') };
+  const user = sandboxUser(server, config.user);
+  const writable = folders('writable');
+  if (user) {
+    writable.forEach((folder, index) => {
+      if (!permits(folder, user, 0o2)) {
+        throw new Error(
+          `servers.${server}.sandbox.writable.${index}: ${folder} is not writable by ${user.name} (uid ${user.uid}), ` +
+            `whom the sandboxed server runs as: give it to that user (chown ${user.uid}:${user.gid} ${folder}) or set sandbox.user`,
+        );
+      }
+    });
+  }
+  const privateFiles = [paths.stateDir, ...(paths.configFile ? [paths.configFile] : [])].map(canonical);
+  return { network: config.network, writable, readable: folders('readable'), private: privateFiles, ...(user && { user }) };
+}
+
+/** The user to run as: none unless toolscope is root (only root may switch users) and the config does not say `false`. */
+function sandboxUser(server: string, configured: string | false | undefined): SandboxUser | undefined {
+  if (configured === false || process.getuid?.() !== 0) return undefined;
+  const wanted = configured ?? 'nobody';
+  const entry = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .map((line) => line.split(':'))
+    .find((fields) => fields[0] === wanted || (/^\d+$/.test(wanted) && fields[2] === wanted));
+  if (entry) return { name: entry[0]!, uid: Number(entry[2]), gid: Number(entry[3]) };
+  if (/^\d+$/.test(wanted)) return { name: wanted, uid: Number(wanted), gid: Number(wanted) };
+  throw new Error(`servers.${server}.sandbox.user: no user "${wanted}" in /etc/passwd`);
+}
+
+/**
+ * Whether `user` has the permission `bits` (0o2 write, 0o1 search) on `path` by its owner, group or other bits
+ * (toolscope is root, so access() would always say yes).
+ */
+function permits(path: string, user: SandboxUser, bits: number): boolean {
+  const { uid, gid, mode } = statSync(path);
+  if (uid === user.uid) return (mode & (bits << 6)) !== 0;
+  if (gid === user.gid) return (mode & (bits << 3)) !== 0;
+  return (mode & bits) !== 0;
 }
 
 /**
@@ -198,7 +257,14 @@ export class Bubblewrap {
       }
       return spec;
     }
-    return { ...spec, command: this.program, args: bubblewrapArgs(spec, policy()), sandboxed: true };
+    const confined = policy();
+    return {
+      ...spec,
+      command: this.program,
+      args: bubblewrapArgs(spec, confined),
+      sandboxed: true,
+      ...(confined.user && { uid: confined.user.uid, gid: confined.user.gid }),
+    };
   }
 }
 
@@ -259,6 +325,10 @@ function canonical(path: string): string {
   } catch {
     return path;
   }
+}
+
+function existingPaths(paths: readonly string[]): string[] {
+  return paths.filter((path) => existsSync(path));
 }
 
 function existing(home: string, relative: readonly string[]): string[] {

@@ -71,6 +71,8 @@ export class ChildProcessTransport implements Transport {
     const child = spawn(this.spec.command, [...this.spec.args], {
       cwd: this.spec.cwd,
       env: { ...this.spec.env },
+      ...(this.spec.uid !== undefined && { uid: this.spec.uid }),
+      ...(this.spec.gid !== undefined && { gid: this.spec.gid }),
       shell: false,
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
