@@ -53,6 +53,10 @@ describe('limits configuration', () => {
       maxRequestBytes: 4 * MiB,
       maxSessions: 256,
       sessionIdleMs: 30 * 60_000,
+      maxListPages: 1_000,
+      maxListItems: 20_000,
+      maxItemBytes: MiB,
+      maxCatalogTools: 200_000,
     });
   });
 

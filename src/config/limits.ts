@@ -14,6 +14,12 @@ export const serverLimitsSchema = z.strictObject({
 const downstreamLimitsSchema = z.strictObject({
   maxMessageBytes: bytes.default(16 * MiB),
   maxResultBytes: bytes.default(4 * MiB),
+  /** Pages one listing of a server (tools, resources, prompts) may take. */
+  maxListPages: z.number().int().positive().max(1_000_000).default(1_000),
+  /** Items (tools, resources, prompts) one server may list. */
+  maxListItems: z.number().int().positive().max(10_000_000).default(20_000),
+  /** One listed item (a tool with its schemas) as JSON. */
+  maxItemBytes: bytes.default(1 * MiB),
 });
 
 /** Resource bounds: what downstream servers may send, and what HTTP clients may hold and send. */
@@ -22,6 +28,8 @@ export const limitsSchema = downstreamLimitsSchema.extend({
   maxRequestBytes: bytes.default(4 * MiB),
   /** Live Streamable HTTP sessions; an `initialize` past this is answered 503. */
   maxSessions: z.number().int().positive().max(100_000).default(256),
+  /** Tools in the whole catalog; a server whose listing would pass it is refused. */
+  maxCatalogTools: z.number().int().positive().max(10_000_000).default(200_000),
   /** An HTTP session with no request (and no open stream) for this long is closed. */
   sessionIdleMs: z.number().int().positive().default(30 * 60_000),
 });
@@ -35,5 +43,8 @@ export function serverLimits(global: DownstreamLimits, own: ServerLimits | undef
   return {
     maxMessageBytes: own?.maxMessageBytes ?? global.maxMessageBytes,
     maxResultBytes: own?.maxResultBytes ?? global.maxResultBytes,
+    maxListPages: global.maxListPages,
+    maxListItems: global.maxListItems,
+    maxItemBytes: global.maxItemBytes,
   };
 }

@@ -18,6 +18,7 @@ import type { ClientChannel } from '../pipeline/call-context.js';
 import { boundedFetch } from './bounded-fetch.js';
 import { ClientRelay, relayedCapabilities } from './client-relay.js';
 import { httpHeaders, stdioLaunch } from './launch.js';
+import { collectPages } from './listing-limits.js';
 import { checkResultSize } from './result-limit.js';
 import type { Bubblewrap } from './sandbox.js';
 import { skippedLineReporter } from './skipped-lines.js';
@@ -111,16 +112,12 @@ export class DownstreamConnection {
     return this.transport instanceof ChildProcessTransport ? this.transport.sandboxed : undefined;
   }
 
-  /** Every tool the server lists, following pagination. */
-  async listTools(timeoutMs: number): Promise<Tool[]> {
-    const tools: Tool[] = [];
-    let cursor: string | undefined;
-    do {
+  /** Every tool the server lists, following pagination within `limits` (ListingTooLarge past them). */
+  listTools(timeoutMs: number, limits: DownstreamLimits): Promise<Tool[]> {
+    return collectPages('tools', limits, async (cursor) => {
       const page = await this.client.listTools(cursor === undefined ? {} : { cursor }, { timeout: timeoutMs });
-      tools.push(...page.tools);
-      cursor = page.nextCursor;
-    } while (cursor !== undefined);
-    return tools;
+      return { items: page.tools, nextCursor: page.nextCursor };
+    });
   }
 
   /**

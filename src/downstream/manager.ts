@@ -16,7 +16,8 @@ export interface DownstreamManagerOptions {
   readonly logger: Logger;
   readonly backoff?: BackoffPolicy;
   readonly bubblewrap: Bubblewrap;
-  readonly limits: DownstreamLimits;
+  /** The global downstream limits, and how many tools the whole catalog may hold. */
+  readonly limits: DownstreamLimits & { readonly maxCatalogTools: number };
 }
 
 /** Every configured downstream server, each under its own supervisor. */
@@ -25,7 +26,7 @@ export class DownstreamManager extends EventEmitter<{ state: [ServerStatus] }> {
 
   constructor(servers: Readonly<Record<string, ServerConfig>>, options: DownstreamManagerOptions) {
     super();
-    const deps = { ...options, backoff: options.backoff ?? DEFAULT_BACKOFF };
+    const deps = { ...options, backoff: options.backoff ?? DEFAULT_BACKOFF, maxCatalogTools: options.limits.maxCatalogTools };
     for (const [name, config] of Object.entries(servers)) {
       const supervisor = new ServerSupervisor(name, config, deps);
       supervisor.on('state', (status) => this.emit('state', status));

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { toCatalogTool, type Catalog } from '../catalog/catalog.js';
 import { MissingEnvError } from '../config/env-reference.js';
 import { serverLimits, type DownstreamLimits } from '../config/limits.js';
@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import type { ClientChannel } from '../pipeline/call-context.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import { CallTimedOut, DownstreamConnection, type CallOptions } from './connection.js';
+import { ListingTooLarge } from './listing-limits.js';
 import { SandboxUnavailable, type Bubblewrap } from './sandbox.js';
 
 /**
@@ -41,6 +42,8 @@ export interface SupervisorDeps {
   readonly bubblewrap: Bubblewrap;
   /** The global `limits`; a server's own `limits` override them. */
   readonly limits: DownstreamLimits;
+  /** Tools the whole catalog may hold (`limits.maxCatalogTools`). */
+  readonly maxCatalogTools: number;
 }
 
 /** How long a server whose call timed out has to answer a ping before it is taken for hung. */
@@ -217,12 +220,9 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
     const abandon = () => void connection.close().catch(() => undefined);
     signal.addEventListener('abort', abandon, { once: true });
     try {
-      const tools = await connection.listTools(this.config.timeoutMs);
+      const tools = await connection.listTools(this.config.timeoutMs, this.limits);
       if (signal.aborted) throw new ServerUnavailable('stopped');
-      this.deps.catalog.setServerTools(
-        this.name,
-        tools.map((tool) => toCatalogTool(this.name, tool)),
-      );
+      this.adoptTools(tools);
     } catch (error) {
       await connection.close().catch(() => undefined);
       throw error;
@@ -296,13 +296,10 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
     }
     this.refreshing = true;
     const generation = this.generation;
-    this.connection!.listTools(this.config.timeoutMs)
+    this.connection!.listTools(this.config.timeoutMs, this.limits)
       .then((tools) => {
         if (generation !== this.generation) return;
-        this.deps.catalog.setServerTools(
-          this.name,
-          tools.map((tool) => toCatalogTool(this.name, tool)),
-        );
+        this.adoptTools(tools);
         this.emit('state', this.status());
       })
       .catch((error: unknown) => this.log.warn({ err: error }, 'could not refresh tools after list_changed'))
@@ -312,6 +309,20 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
         this.refreshAgain = false;
         if (again && this.state === 'ready') this.refreshTools();
       });
+  }
+
+  /** Puts the server's tools in the catalog, unless the whole catalog would then pass `limits.maxCatalogTools`. */
+  private adoptTools(tools: readonly Tool[]): void {
+    const others = this.deps.catalog.size - this.deps.catalog.forServer(this.name).length;
+    if (others + tools.length > this.deps.maxCatalogTools) {
+      throw new ListingTooLarge(
+        `its ${tools.length} tools would bring the catalog to ${others + tools.length}, more than limits.maxCatalogTools (${this.deps.maxCatalogTools})`,
+      );
+    }
+    this.deps.catalog.setServerTools(
+      this.name,
+      tools.map((tool) => toCatalogTool(this.name, tool)),
+    );
   }
 
   private setState(state: ServerState): void {
