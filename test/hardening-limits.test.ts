@@ -12,6 +12,7 @@ import { createLogger } from '../src/log.js';
 import { serveHttp, type RunningHttpServer } from '../src/server/http.js';
 import { ROOT, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/foundation.js';
 import { FAULTY, faultyServer } from './support/hardening.js';
+import { newBearerToken, tokenHash } from './support/bearer.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -57,6 +58,7 @@ describe('limits configuration', () => {
       maxListItems: 20_000,
       maxItemBytes: MiB,
       maxCatalogTools: 200_000,
+      maxSessionsPerPrincipal: 64,
     });
   });
 
@@ -347,6 +349,80 @@ describe('HTTP endpoint limits: request size, session count, idle sessions', () 
       expect((await client.listTools()).tools).toEqual([]);
     } finally {
       await client.close();
+    }
+  });
+});
+
+describe('HTTP sessions per principal, and streams nobody answers on', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let toolscope: Awaited<ReturnType<typeof startToolscope>>;
+  let url: string;
+  const IDLE_MS = 1_500;
+  const greedy = newBearerToken();
+  const other = newBearerToken();
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    toolscope = await startToolscope(dir.path, {
+      limits: { maxSessions: 6, maxSessionsPerPrincipal: 2, sessionIdleMs: IDLE_MS },
+      principals: {
+        greedy: { allow: ['*:*'], tokenHashes: [tokenHash(greedy)] },
+        other: { allow: ['*:*'], tokenHashes: [tokenHash(other)] },
+      },
+      servers: {},
+    });
+    url = toolscope.http.url;
+  });
+
+  afterAll(async () => {
+    await toolscope?.http.close();
+    await toolscope?.gateway.stop();
+    await dir?.remove();
+  });
+
+  const headers = (token: string, session?: string) => ({
+    authorization: `Bearer ${token}`,
+    accept: 'application/json, text/event-stream',
+    'content-type': 'application/json',
+    'mcp-protocol-version': '2025-06-18',
+    ...(session && { 'mcp-session-id': session }),
+  });
+  const open = (token: string) => fetch(url, { method: 'POST', headers: headers(token), body: initialize });
+
+  it('caps the sessions of one principal: one token cannot take every place, another principal still gets one', async () => {
+    const sessions: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const response = await open(greedy);
+      expect(response.status).toBe(200);
+      sessions.push(response.headers.get('mcp-session-id')!);
+      await response.text();
+    }
+    for (let i = 0; i < 4; i++) {
+      const refused = await open(greedy);
+      expect(refused.status).toBe(503);
+      expect(await refused.text()).toMatch(/too many sessions of principal greedy \(limits\.maxSessionsPerPrincipal is 2\)/);
+    }
+    const welcome = await open(other);
+    expect(welcome.status).toBe(200);
+    await welcome.text();
+    for (const session of sessions) await fetch(url, { method: 'DELETE', headers: headers(greedy, session) });
+  });
+
+  it('reaps a session whose only sign of life is a GET stream its client never answers on', async () => {
+    const opened = await open(other);
+    const session = opened.headers.get('mcp-session-id')!;
+    await opened.text();
+    await fetch(url, { method: 'POST', headers: headers(other, session), body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+    // A stream held open by a client that reads nothing and answers no heartbeat.
+    const abort = new AbortController();
+    const stream = await fetch(url, { method: 'GET', headers: { ...headers(other, session), accept: 'text/event-stream' }, signal: abort.signal });
+    expect(stream.status).toBe(200);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, IDLE_MS * 3));
+      const after = await fetch(url, { method: 'POST', headers: headers(other, session), body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }) });
+      expect(after.status).toBe(404);
+    } finally {
+      abort.abort();
     }
   });
 });

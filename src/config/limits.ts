@@ -28,6 +28,8 @@ export const limitsSchema = downstreamLimitsSchema.extend({
   maxRequestBytes: bytes.default(4 * MiB),
   /** Live Streamable HTTP sessions; an `initialize` past this is answered 503. */
   maxSessions: z.number().int().positive().max(100_000).default(256),
+  /** Live sessions of one principal (once principals exist), so one token cannot take every place. */
+  maxSessionsPerPrincipal: z.number().int().positive().max(100_000).default(64),
   /** Tools in the whole catalog; a server whose listing would pass it is refused. */
   maxCatalogTools: z.number().int().positive().max(10_000_000).default(200_000),
   /** An HTTP session with no request (and no open stream) for this long is closed. */

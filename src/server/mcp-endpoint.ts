@@ -25,13 +25,18 @@ export class McpEndpoint {
   private readonly maxRequestBytes: number;
 
   constructor(private readonly gateway: Gateway) {
-    const { maxSessions, sessionIdleMs, maxRequestBytes } = gateway.loaded.config.limits;
+    const { maxSessions, maxSessionsPerPrincipal, sessionIdleMs, maxRequestBytes } = gateway.loaded.config.limits;
     this.maxRequestBytes = maxRequestBytes;
-    this.sessions = new SessionRegistry({ maxSessions, idleMs: sessionIdleMs }, (id, session) => {
-      gateway.logger.info({ session: id, idleMs: sessionIdleMs }, 'closing an idle HTTP session');
-      this.sessions.delete(id);
-      void session.server.close();
-    });
+    this.sessions = new SessionRegistry(
+      { maxSessions, maxSessionsPerPrincipal, idleMs: sessionIdleMs },
+      (id, session) => {
+        gateway.logger.info({ session: id, idleMs: sessionIdleMs }, 'closing an idle HTTP session');
+        this.sessions.delete(id);
+        void session.server.close();
+      },
+      // The client's answer arrives as a request and starts a fresh idle period.
+      (id, session) => void session.server.ping().catch((error: unknown) => gateway.logger.debug({ err: error, session: id }, 'heartbeat unanswered')),
+    );
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -42,7 +47,7 @@ export class McpEndpoint {
       const session = this.sessions.get(sessionId);
       if (!session) throw new HttpError(404, -32001, `session ${sessionId} not found (expired or closed)`);
       if (session.principal.name !== principal.name) throw new HttpError(403, -32001, `session ${sessionId} belongs to another principal`);
-      this.sessions.busyUntilClosed(sessionId, res);
+      this.sessions.busyUntilClosed(sessionId, res, req.method === 'GET' ? 'stream' : 'request');
       await session.transport.handleRequest(req, res, body);
       return;
     }
@@ -61,12 +66,13 @@ export class McpEndpoint {
   }
 
   private async open(req: IncomingMessage, res: ServerResponse, body: unknown, principal: Principal): Promise<void> {
-    const release = this.sessions.reserve();
+    // In open mode every caller is the one local principal: only the overall bound applies.
+    const release = this.sessions.reserve(principal.name, await this.gateway.policy.principals.enforced());
     const server = this.gateway.createSession(principal);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.sessions.add(id, { transport, server, principal });
+        this.sessions.add(id, { transport, server, principal }, principal.name);
         this.sessions.busyUntilClosed(id, res);
         release();
       },

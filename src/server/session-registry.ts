@@ -4,29 +4,43 @@ import { HttpError } from './http-util.js';
 export interface SessionLimits {
   /** Live sessions, counting those being opened. */
   readonly maxSessions: number;
-  /** A session without any request in flight (an open stream counts) for this long is expired. */
+  /** Live sessions of one principal, counting those being opened. */
+  readonly maxSessionsPerPrincipal: number;
+  /** A session without a request for this long is expired; an open GET stream alone does not keep it. */
   readonly idleMs: number;
 }
 
+/** What an answered HTTP request is to its session: a request being answered, or the client's standing GET stream. */
+export type Exchange = 'request' | 'stream';
+
 interface Entry<S> {
   readonly session: S;
-  /** Responses still open: requests being answered and streams held by the client. */
-  open: number;
+  readonly principal: string;
+  /** Requests being answered (POST, DELETE): the session is busy. */
+  requests: number;
+  /** GET streams the client holds open: the session is listened to, which alone does not make it alive. */
+  streams: number;
   idleTimer: NodeJS.Timeout | undefined;
+  heartbeat: NodeJS.Timeout | undefined;
 }
 
 /**
- * The live HTTP sessions, bounded in number and in idle time, so clients that vanish without `DELETE` cannot
- * pile sessions up. A client listening on its GET stream is not idle: only a session nobody is connected to expires.
+ * The live HTTP sessions, bounded in number (overall and per principal) and in idle time, so clients that vanish
+ * without `DELETE`, or one principal opening session after session, cannot take every place. A session is idle when
+ * no request has come for `idleMs`; one whose client only holds a GET stream is sent a heartbeat (a ping over the
+ * stream) a few times per idle period, and a client that answers it (as every MCP client does) stays alive. A
+ * stream nobody answers on is reaped.
  */
 export class SessionRegistry<S> {
   private readonly entries = new Map<string, Entry<S>>();
-  private opening = 0;
+  private readonly opening = new Map<string, number>();
 
   constructor(
     private readonly limits: SessionLimits,
     /** Closes an idle session; it must end with `delete(id)`. */
     private readonly expire: (id: string, session: S) => void,
+    /** Asks the client of a session that only listens whether it is still there (a ping on its GET stream). */
+    private readonly heartbeat: (id: string, session: S) => void = () => undefined,
   ) {}
 
   get size(): number {
@@ -34,28 +48,40 @@ export class SessionRegistry<S> {
   }
 
   /**
-   * Holds a place for a session about to open, or refuses with 503 when every place is taken. Call the returned
-   * function once the session is added or has failed to open.
+   * Holds a place for a session `principal` is about to open, or refuses with 503 when every place, or every place
+   * of that principal (`perPrincipal`: false in open mode, where every caller is one principal), is taken. Call the
+   * returned function once the session is added or has failed to open.
    */
-  reserve(): () => void {
-    if (this.entries.size + this.opening >= this.limits.maxSessions) {
+  reserve(principal: string, perPrincipal = true): () => void {
+    const opening = [...this.opening.values()].reduce((sum, count) => sum + count, 0);
+    if (this.entries.size + opening >= this.limits.maxSessions) {
       throw new HttpError(
         503,
         -32000,
         `too many sessions (limits.maxSessions is ${this.limits.maxSessions}): close one (DELETE /mcp) or retry later`,
       );
     }
-    this.opening++;
+    const own = [...this.entries.values()].filter((entry) => entry.principal === principal).length + (this.opening.get(principal) ?? 0);
+    if (perPrincipal && own >= this.limits.maxSessionsPerPrincipal) {
+      throw new HttpError(
+        503,
+        -32000,
+        `too many sessions of principal ${principal} (limits.maxSessionsPerPrincipal is ${this.limits.maxSessionsPerPrincipal}): close one (DELETE /mcp) or retry later`,
+      );
+    }
+    this.opening.set(principal, (this.opening.get(principal) ?? 0) + 1);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.opening--;
+      const left = (this.opening.get(principal) ?? 1) - 1;
+      if (left > 0) this.opening.set(principal, left);
+      else this.opening.delete(principal);
     };
   }
 
-  add(id: string, session: S): void {
-    const entry: Entry<S> = { session, open: 0, idleTimer: undefined };
+  add(id: string, session: S, principal: string): void {
+    const entry: Entry<S> = { session, principal, requests: 0, streams: 0, idleTimer: undefined, heartbeat: undefined };
     this.entries.set(id, entry);
     this.armIdleTimer(id, entry);
   }
@@ -64,37 +90,63 @@ export class SessionRegistry<S> {
     return this.entries.get(id)?.session;
   }
 
-  /** A request of session `id` is answered on `res`: the session is busy until `res` closes. */
-  busyUntilClosed(id: string, res: ServerResponse): void {
+  /** An exchange of session `id` is answered on `res` until it closes: a request keeps the session busy, a stream does not. */
+  busyUntilClosed(id: string, res: ServerResponse, exchange: Exchange = 'request'): void {
     const entry = this.entries.get(id);
     if (!entry) return;
-    entry.open++;
-    clearTimeout(entry.idleTimer);
-    entry.idleTimer = undefined;
+    if (exchange === 'stream') {
+      entry.streams++;
+      this.armIdleTimer(id, entry);
+      res.once('close', () => {
+        entry.streams--;
+        if (entry.streams === 0) this.stopHeartbeat(entry);
+      });
+      return;
+    }
+    entry.requests++;
+    this.disarm(entry);
     res.once('close', () => {
-      entry.open--;
+      entry.requests--;
       if (this.entries.get(id) === entry) this.armIdleTimer(id, entry);
     });
   }
 
   delete(id: string): void {
-    clearTimeout(this.entries.get(id)?.idleTimer);
+    const entry = this.entries.get(id);
+    if (entry) this.disarm(entry);
     this.entries.delete(id);
   }
 
   /** Forgets every session and returns them (to be closed by the caller). */
   clear(): S[] {
     const sessions = [...this.entries.values()].map((entry) => {
-      clearTimeout(entry.idleTimer);
+      this.disarm(entry);
       return entry.session;
     });
     this.entries.clear();
     return sessions;
   }
 
+  /** Starts the idle period (a fresh one) unless a request is being answered; heartbeats while a stream is open. */
   private armIdleTimer(id: string, entry: Entry<S>): void {
-    if (entry.open > 0) return;
+    if (entry.requests > 0) return;
+    this.disarm(entry);
     entry.idleTimer = setTimeout(() => this.expire(id, entry.session), this.limits.idleMs);
     entry.idleTimer.unref();
+    if (entry.streams > 0) {
+      entry.heartbeat = setInterval(() => this.heartbeat(id, entry.session), Math.max(1, Math.floor(this.limits.idleMs / 3)));
+      entry.heartbeat.unref();
+    }
+  }
+
+  private stopHeartbeat(entry: Entry<S>): void {
+    clearInterval(entry.heartbeat);
+    entry.heartbeat = undefined;
+  }
+
+  private disarm(entry: Entry<S>): void {
+    clearTimeout(entry.idleTimer);
+    entry.idleTimer = undefined;
+    this.stopHeartbeat(entry);
   }
 }
