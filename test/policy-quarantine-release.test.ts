@@ -68,7 +68,7 @@ describe('quarantine release', () => {
     expect(await store.quarantined()).toEqual([]);
   });
 
-  it('under load at startup, every poisoned tool quarantined at start stays quarantined, in the gateway and in `toolscope quarantine`', async () => {
+  it('under load at startup, every poisoned tool quarantined at start stays quarantined, in the gateway and in `toolscope quarantine`', { timeout: 150_000 }, async () => {
     const [batch, waves] = [20, 16];
     const tools = batch * (waves + 1);
     // Two busy processes for a few seconds: the fsyncs of the quarantine files then lag behind the watcher.
@@ -80,7 +80,7 @@ describe('quarantine release', () => {
       servers: { records: fixtureServer('poisoned-catalog-server', { POISONED_TOOLS: String(batch), WAVES: String(waves), WAVE_MS: '150' }) },
     });
     try {
-      await waitFor(() => gateway.gateway.catalog.size === tools + 1 || undefined, 'the poisoned catalog to be listed');
+      await waitFor(() => gateway.gateway.catalog.size === tools + 1 || undefined, 'the poisoned catalog to be listed', 90_000);
       // More watcher rounds (one a second) after the last wave.
       await sleep(2_500);
       await gateway.gateway.policy.pinning.settled();
