@@ -18,6 +18,7 @@ import { ArgumentRules } from './rules/argument-rules.js';
 import { SchemaValidator } from './rules/schema-validator.js';
 import { ScopePolicy } from './scopes/scope-policy.js';
 import { ToolAccess } from './tool-access.js';
+import type { StateBackend } from '../state/state-backend.js';
 
 /** The state folder's policy files, for the CLI commands that read them without a running gateway. */
 export function policyPaths(stateDir: string, config: Pick<ToolscopeConfig, 'audit'>) {
@@ -58,6 +59,8 @@ export class Policy {
     config: ToolscopeConfig,
     stateDir: string,
     private readonly logger: Logger,
+    /** Rate buckets (and, with Redis, everything else replicas share) live here. */
+    readonly state: StateBackend,
   ) {
     this.tokens = new TokenStore(stateDir);
     this.principals = new Principals(config.principals, this.tokens);
@@ -68,8 +71,10 @@ export class Policy {
     const paths = policyPaths(stateDir, config);
     this.approvalQueue = new ApprovalQueue(paths.approvals);
     this.approvals = new Approvals(config.approval, config.capabilities, this.approvalQueue, this.redactor);
-    this.rateLimiter = new RateLimiter(config.rateLimits);
-    this.audit = config.audit.enabled ? new AuditTrail(paths.audit, this.redactor, config.audit.durability) : undefined;
+    this.rateLimiter = new RateLimiter(config.rateLimits, state.rateBuckets);
+    this.audit = config.audit.enabled
+      ? new AuditTrail(paths.audit, this.redactor, config.audit.durability, state.kind === 'file' ? undefined : state.replica)
+      : undefined;
     this.searchLimit = new SearchLimit(this.rateLimiter, this.audit, logger);
   }
 

@@ -1,0 +1,20 @@
+import { replicaId } from '../replica.js';
+import type { StateBackend, StateStatus } from '../state-backend.js';
+import { LocalRateBuckets } from './local-rate-buckets.js';
+
+/** One toolscope's state: the state folder, and rate buckets in this process's memory. */
+export class FileState implements StateBackend {
+  readonly kind = 'file';
+  readonly description = 'file (the state folder)';
+  readonly replica = replicaId();
+  readonly rateBuckets = new LocalRateBuckets();
+  readonly sharedVectors = undefined;
+
+  async open(): Promise<void> {}
+
+  async close(): Promise<void> {}
+
+  status(): StateStatus {
+    return { backend: this.kind, description: this.description, available: true, replica: this.replica };
+  }
+}

@@ -1,0 +1,38 @@
+import type { Logger } from '../log.js';
+import type { StateConfig } from './config.js';
+import { FileState } from './file/file-state.js';
+import type { RateBuckets } from './rate-buckets.js';
+import { RedisState } from './redis/redis-state.js';
+import type { EmbedderIdentity, VectorStore } from './vector-store.js';
+
+/** What `status` and health checks show of the state backend. */
+export interface StateStatus {
+  readonly backend: 'file' | 'redis';
+  /** The backend as people may read it (credentials masked). */
+  readonly description: string;
+  /** False while a shared backend cannot be reached: calls are refused meanwhile. */
+  readonly available: boolean;
+  /** This process among the replicas: on every audit record. */
+  readonly replica: string;
+}
+
+/**
+ * Everything several toolscope replicas must agree on, behind one seam: one small interface per kind of state, a
+ * file implementation (the state folder and this process's memory: one toolscope) and a Redis one (shared).
+ */
+export interface StateBackend {
+  readonly kind: StateStatus['backend'];
+  readonly description: string;
+  readonly replica: string;
+  readonly rateBuckets: RateBuckets;
+  /** Where an embedder's vectors are shared with other replicas; undefined: each keeps its own in the state folder. */
+  readonly sharedVectors: ((embedder: EmbedderIdentity) => VectorStore) | undefined;
+  /** Connects (a shared backend); fails with the reason if it cannot be reached. */
+  open(): Promise<void>;
+  close(): Promise<void>;
+  status(): StateStatus;
+}
+
+export function createStateBackend(config: StateConfig, logger: Logger): StateBackend {
+  return config.backend === 'redis' ? new RedisState(config, logger) : new FileState();
+}
