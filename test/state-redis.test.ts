@@ -84,7 +84,7 @@ describe('rate buckets in Redis', () => {
     expect(await limiter.take('agent', echo)).toEqual({ allowed: true });
     expect(await limiter.take('agent', echo)).toEqual({ allowed: false, rule: 'rateLimits.principal', retryAfterSeconds: 1 });
     expect(await limiter.take('other', echo)).toEqual({ allowed: true });
-    await waitFor(async () => (await limiter.take('agent', echo)).allowed || undefined, { timeoutMs: 2000 });
+    await waitFor(async () => (await limiter.take('agent', echo)).allowed || undefined, 'a refilled token', 2000);
   });
 });
 
@@ -94,14 +94,14 @@ describe('Redis out of reach', () => {
     const limiter = new RateLimiter(policyConfig().rateLimits, state.rateBuckets);
     expect(await limiter.take('agent', echo)).toEqual({ allowed: true });
     await redis.kill();
-    await waitFor(() => !state.status().available || undefined);
+    await waitFor(() => !state.status().available || undefined, 'the connection to notice Redis died', 5000);
     const started = Date.now();
     // No limit is configured, and the call is still refused: the state that would say otherwise is unknown.
     await expect(limiter.take('agent', echo)).rejects.toThrow(StateUnavailableError);
     await expect(limiter.take('agent', echo)).rejects.toThrow(/shared state \(redis redis:\/\/127\.0\.0\.1:\d+\) is unavailable/);
     expect(Date.now() - started).toBeLessThan(500);
     await redis.start();
-    await waitFor(() => state.status().available || undefined, { timeoutMs: 10_000 });
+    await waitFor(() => state.status().available || undefined, 'the reconnection', 10_000);
     expect(await limiter.take('agent', echo)).toEqual({ allowed: true });
   });
 });

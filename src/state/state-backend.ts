@@ -2,6 +2,7 @@ import type { Logger } from '../log.js';
 import type { StateConfig } from './config.js';
 import { FileState } from './file/file-state.js';
 import type { RateBuckets } from './rate-buckets.js';
+import type { SessionStore } from './session-store.js';
 import { RedisState } from './redis/redis-state.js';
 import type { EmbedderIdentity, VectorStore } from './vector-store.js';
 
@@ -25,6 +26,8 @@ export interface StateBackend {
   readonly description: string;
   readonly replica: string;
   readonly rateBuckets: RateBuckets;
+  /** HTTP sessions every replica can serve; undefined: a session lives in the process that opened it. */
+  readonly sessions: SessionStore | undefined;
   /** Where an embedder's vectors are shared with other replicas; undefined: each keeps its own in the state folder. */
   readonly sharedVectors: ((embedder: EmbedderIdentity) => VectorStore) | undefined;
   /** Connects (a shared backend); fails with the reason if it cannot be reached. */

@@ -8,6 +8,7 @@ export class FileState implements StateBackend {
   readonly description = 'file (the state folder)';
   readonly replica = replicaId();
   readonly rateBuckets = new LocalRateBuckets();
+  readonly sessions = undefined;
   readonly sharedVectors = undefined;
 
   async open(): Promise<void> {}

@@ -5,6 +5,7 @@ import type { StateBackend, StateStatus } from '../state-backend.js';
 import type { EmbedderIdentity, VectorStore } from '../vector-store.js';
 import { RedisConnection } from './redis-connection.js';
 import { RedisRateBuckets } from './redis-rate-buckets.js';
+import { RedisSessionStore } from './redis-session-store.js';
 import { RedisVectorStore } from './redis-vector-store.js';
 
 /** State shared by replicas in one Redis (`state.backend: "redis"`). */
@@ -13,6 +14,7 @@ export class RedisState implements StateBackend {
   readonly description: string;
   readonly replica = replicaId();
   readonly rateBuckets: RedisRateBuckets;
+  readonly sessions: RedisSessionStore;
   readonly sharedVectors: ((embedder: EmbedderIdentity) => VectorStore) | undefined;
   private readonly redis: RedisConnection;
 
@@ -20,6 +22,7 @@ export class RedisState implements StateBackend {
     this.redis = new RedisConnection(config, logger);
     this.description = this.redis.description;
     this.rateBuckets = new RedisRateBuckets(this.redis);
+    this.sessions = new RedisSessionStore(this.redis);
     this.sharedVectors = config.embeddings === 'shared' ? (embedder) => new RedisVectorStore(this.redis, embedder, logger) : undefined;
   }
 
