@@ -84,7 +84,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       ...(options.backoff && { backoff: options.backoff }),
     });
     this.downstream.on('state', () => this.emit('status'));
-    this.state = createStateBackend(loaded.config.state, this.logger);
+    this.state = createStateBackend(loaded.config.state, configPaths(loaded).stateDir, this.logger);
     this.policy = new Policy(loaded.config, configPaths(loaded).stateDir, this.logger, this.state);
     this.pipeline = buildPipeline({ forwarder: this.downstream, policy: this.policy });
     const serverDescriptions = (server: string) => loaded.config.servers[server]?.description;

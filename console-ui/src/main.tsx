@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ConsoleSession } from '../../src/console/api/servers.js';
 import type { GatewayStatus } from '../../src/gateway.js';
-import type { ApprovalRequest } from '../../src/policy/approval/approval-queue.js';
+import type { ApprovalRequest } from '../../src/state/approval-queue.js';
 import type { ReviewedQuarantineEntry } from '../../src/policy/pinning/pin-store.js';
 import { ApiError, follow, get, token, whenUnauthorized } from './api.js';
 import { ErrorNote } from './components.js';

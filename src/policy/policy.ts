@@ -3,7 +3,6 @@ import type { Catalog } from '../catalog/catalog.js';
 import { referencedSecretValues } from '../config/env-reference.js';
 import type { ToolscopeConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import { ApprovalQueue } from './approval/approval-queue.js';
 import { Approvals } from './approval/approvals.js';
 import { AuditTrail } from './audit/audit-trail.js';
 import { auditPinningEvents } from './audit/pinning-events.js';
@@ -18,14 +17,12 @@ import { ArgumentRules } from './rules/argument-rules.js';
 import { SchemaValidator } from './rules/schema-validator.js';
 import { ScopePolicy } from './scopes/scope-policy.js';
 import { ToolAccess } from './tool-access.js';
+import type { ApprovalQueue } from '../state/approval-queue.js';
 import type { StateBackend } from '../state/state-backend.js';
 
 /** The state folder's policy files, for the CLI commands that read them without a running gateway. */
 export function policyPaths(stateDir: string, config: Pick<ToolscopeConfig, 'audit'>) {
-  return {
-    approvals: join(stateDir, 'approvals'),
-    audit: join(stateDir, config.audit.file),
-  };
+  return { audit: join(stateDir, config.audit.file) };
 }
 
 /** The secret values the config's `${env:…}` references resolve to: never to be logged or audited. */
@@ -69,7 +66,7 @@ export class Policy {
     this.access = new ToolAccess(new ScopePolicy(this.principals, config.capabilities), this.pinning);
     this.argumentRules = new ArgumentRules(config.argumentRules);
     const paths = policyPaths(stateDir, config);
-    this.approvalQueue = new ApprovalQueue(paths.approvals);
+    this.approvalQueue = state.approvals;
     this.approvals = new Approvals(config.approval, config.capabilities, this.approvalQueue, this.redactor);
     this.rateLimiter = new RateLimiter(config.rateLimits, state.rateBuckets);
     this.audit = config.audit.enabled

@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import type { StateConfig } from './config.js';
 import { FileState } from './file/file-state.js';
+import type { ApprovalQueue } from './approval-queue.js';
 import type { RateBuckets } from './rate-buckets.js';
 import type { SessionStore } from './session-store.js';
 import { RedisState } from './redis/redis-state.js';
@@ -26,6 +27,8 @@ export interface StateBackend {
   readonly description: string;
   readonly replica: string;
   readonly rateBuckets: RateBuckets;
+  /** Calls waiting for a human: answerable from the CLI, or the approval endpoint and console of any replica. */
+  readonly approvals: ApprovalQueue;
   /** HTTP sessions every replica can serve; undefined: a session lives in the process that opened it. */
   readonly sessions: SessionStore | undefined;
   /** Where an embedder's vectors are shared with other replicas; undefined: each keeps its own in the state folder. */
@@ -36,6 +39,7 @@ export interface StateBackend {
   status(): StateStatus;
 }
 
-export function createStateBackend(config: StateConfig, logger: Logger): StateBackend {
-  return config.backend === 'redis' ? new RedisState(config, logger) : new FileState();
+/** The configured backend; `stateDir` (absolute) is where the file backend keeps its files. */
+export function createStateBackend(config: StateConfig, stateDir: string, logger: Logger): StateBackend {
+  return config.backend === 'redis' ? new RedisState(config, logger) : new FileState(stateDir);
 }

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { scopeRuleSchema } from '../../config/policy.js';
-import { readJsonFile, writeJsonFileAtomic } from '../state/json-file.js';
+import { readJsonFile, writeJsonFileAtomic } from '../../state/file/json-file.js';
 import { generateToken, hashToken } from './token.js';
 
 const storedTokenSchema = z.object({

@@ -2,7 +2,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { TOOL_HASH_VERSION } from '../../catalog/tool-hash.js';
-import { readJsonFile, writeJsonFileAtomic } from '../state/json-file.js';
+import { readJsonFile, writeJsonFileAtomic } from '../../state/file/json-file.js';
 
 const definitionSchema = z.object({
   name: z.string(),

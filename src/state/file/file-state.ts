@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { replicaId } from '../replica.js';
 import type { StateBackend, StateStatus } from '../state-backend.js';
+import { FileApprovalQueue } from './file-approval-queue.js';
 import { LocalRateBuckets } from './local-rate-buckets.js';
 
 /** One toolscope's state: the state folder, and rate buckets in this process's memory. */
@@ -8,8 +10,13 @@ export class FileState implements StateBackend {
   readonly description = 'file (the state folder)';
   readonly replica = replicaId();
   readonly rateBuckets = new LocalRateBuckets();
+  readonly approvals: FileApprovalQueue;
   readonly sessions = undefined;
   readonly sharedVectors = undefined;
+
+  constructor(stateDir: string) {
+    this.approvals = new FileApprovalQueue(join(stateDir, 'approvals'));
+  }
 
   async open(): Promise<void> {}
 

@@ -3,6 +3,7 @@ import type { RedisStateConfig } from '../config.js';
 import { replicaId } from '../replica.js';
 import type { StateBackend, StateStatus } from '../state-backend.js';
 import type { EmbedderIdentity, VectorStore } from '../vector-store.js';
+import { RedisApprovalQueue } from './redis-approval-queue.js';
 import { RedisConnection } from './redis-connection.js';
 import { RedisRateBuckets } from './redis-rate-buckets.js';
 import { RedisSessionStore } from './redis-session-store.js';
@@ -15,6 +16,7 @@ export class RedisState implements StateBackend {
   readonly replica = replicaId();
   readonly rateBuckets: RedisRateBuckets;
   readonly sessions: RedisSessionStore;
+  readonly approvals: RedisApprovalQueue;
   readonly sharedVectors: ((embedder: EmbedderIdentity) => VectorStore) | undefined;
   private readonly redis: RedisConnection;
 
@@ -23,6 +25,7 @@ export class RedisState implements StateBackend {
     this.description = this.redis.description;
     this.rateBuckets = new RedisRateBuckets(this.redis);
     this.sessions = new RedisSessionStore(this.redis);
+    this.approvals = new RedisApprovalQueue(this.redis);
     this.sharedVectors = config.embeddings === 'shared' ? (embedder) => new RedisVectorStore(this.redis, embedder, logger) : undefined;
   }
 
