@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ConsoleSession } from '../../src/console/api/servers.js';
 import type { GatewayStatus } from '../../src/gateway.js';
 import type { ApprovalRequest } from '../../src/state/approval-queue.js';
-import type { ReviewedQuarantineEntry } from '../../src/policy/pinning/pin-store.js';
+import type { ReviewedQuarantineEntry } from '../../src/state/pin-store.js';
 import { ApiError, follow, get, token, whenUnauthorized } from './api.js';
 import { ErrorNote } from './components.js';
 import { ApprovalsPage } from './pages/approvals.js';

@@ -9,7 +9,6 @@ import { auditPinningEvents } from './audit/pinning-events.js';
 import { Redactor } from './audit/redactor.js';
 import { Principals } from './auth/principals.js';
 import { TokenStore } from './auth/token-store.js';
-import { PinStore } from './pinning/pin-store.js';
 import { ToolPinning } from './pinning/tool-pinning.js';
 import { RateLimiter } from './ratelimit/rate-limiter.js';
 import { SearchLimit } from './ratelimit/search-limit.js';
@@ -62,7 +61,7 @@ export class Policy {
     this.tokens = new TokenStore(stateDir);
     this.principals = new Principals(config.principals, this.tokens);
     this.redactor = new Redactor(configuredSecrets(config), config.audit.redactPatterns);
-    this.pinning = new ToolPinning(new PinStore(stateDir), config.pinning, logger);
+    this.pinning = new ToolPinning(state.pins, config.pinning, logger);
     this.access = new ToolAccess(new ScopePolicy(this.principals, config.capabilities), this.pinning);
     this.argumentRules = new ArgumentRules(config.argumentRules);
     const paths = policyPaths(stateDir, config);

@@ -2,6 +2,7 @@ import type { Logger } from '../log.js';
 import type { StateConfig } from './config.js';
 import { FileState } from './file/file-state.js';
 import type { ApprovalQueue } from './approval-queue.js';
+import type { PinStore } from './pin-store.js';
 import type { RateBuckets } from './rate-buckets.js';
 import type { SessionStore } from './session-store.js';
 import { RedisState } from './redis/redis-state.js';
@@ -27,6 +28,8 @@ export interface StateBackend {
   readonly description: string;
   readonly replica: string;
   readonly rateBuckets: RateBuckets;
+  /** Pins, quarantine and admins' decisions on them. */
+  readonly pins: PinStore;
   /** Calls waiting for a human: answerable from the CLI, or the approval endpoint and console of any replica. */
   readonly approvals: ApprovalQueue;
   /** HTTP sessions every replica can serve; undefined: a session lives in the process that opened it. */

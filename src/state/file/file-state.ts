@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { replicaId } from '../replica.js';
 import type { StateBackend, StateStatus } from '../state-backend.js';
 import { FileApprovalQueue } from './file-approval-queue.js';
+import { FilePinStore } from './file-pin-store.js';
 import { LocalRateBuckets } from './local-rate-buckets.js';
 
 /** One toolscope's state: the state folder, and rate buckets in this process's memory. */
@@ -11,11 +12,13 @@ export class FileState implements StateBackend {
   readonly replica = replicaId();
   readonly rateBuckets = new LocalRateBuckets();
   readonly approvals: FileApprovalQueue;
+  readonly pins: FilePinStore;
   readonly sessions = undefined;
   readonly sharedVectors = undefined;
 
   constructor(stateDir: string) {
     this.approvals = new FileApprovalQueue(join(stateDir, 'approvals'));
+    this.pins = new FilePinStore(stateDir);
   }
 
   async open(): Promise<void> {}

@@ -5,6 +5,7 @@ import type { StateBackend, StateStatus } from '../state-backend.js';
 import type { EmbedderIdentity, VectorStore } from '../vector-store.js';
 import { RedisApprovalQueue } from './redis-approval-queue.js';
 import { RedisConnection } from './redis-connection.js';
+import { RedisPinStore } from './redis-pin-store.js';
 import { RedisRateBuckets } from './redis-rate-buckets.js';
 import { RedisSessionStore } from './redis-session-store.js';
 import { RedisVectorStore } from './redis-vector-store.js';
@@ -17,6 +18,7 @@ export class RedisState implements StateBackend {
   readonly rateBuckets: RedisRateBuckets;
   readonly sessions: RedisSessionStore;
   readonly approvals: RedisApprovalQueue;
+  readonly pins: RedisPinStore;
   readonly sharedVectors: ((embedder: EmbedderIdentity) => VectorStore) | undefined;
   private readonly redis: RedisConnection;
 
@@ -26,6 +28,7 @@ export class RedisState implements StateBackend {
     this.rateBuckets = new RedisRateBuckets(this.redis);
     this.sessions = new RedisSessionStore(this.redis);
     this.approvals = new RedisApprovalQueue(this.redis);
+    this.pins = new RedisPinStore(this.redis);
     this.sharedVectors = config.embeddings === 'shared' ? (embedder) => new RedisVectorStore(this.redis, embedder, logger) : undefined;
   }
 
