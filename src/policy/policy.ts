@@ -8,7 +8,6 @@ import { AuditTrail } from './audit/audit-trail.js';
 import { auditPinningEvents } from './audit/pinning-events.js';
 import { Redactor } from './audit/redactor.js';
 import { Principals } from './auth/principals.js';
-import { TokenStore } from './auth/token-store.js';
 import { ToolPinning } from './pinning/tool-pinning.js';
 import { RateLimiter } from './ratelimit/rate-limiter.js';
 import { SearchLimit } from './ratelimit/search-limit.js';
@@ -18,6 +17,7 @@ import { ScopePolicy } from './scopes/scope-policy.js';
 import { ToolAccess } from './tool-access.js';
 import type { ApprovalQueue } from '../state/approval-queue.js';
 import type { StateBackend } from '../state/state-backend.js';
+import type { TokenStore } from '../state/token-store.js';
 
 /** The state folder's policy files, for the CLI commands that read them without a running gateway. */
 export function policyPaths(stateDir: string, config: Pick<ToolscopeConfig, 'audit'>) {
@@ -58,7 +58,7 @@ export class Policy {
     /** Rate buckets (and, with Redis, everything else replicas share) live here. */
     readonly state: StateBackend,
   ) {
-    this.tokens = new TokenStore(stateDir);
+    this.tokens = state.tokens;
     this.principals = new Principals(config.principals, this.tokens);
     this.redactor = new Redactor(configuredSecrets(config), config.audit.redactPatterns);
     this.pinning = new ToolPinning(state.pins, config.pinning, logger);

@@ -4,6 +4,7 @@ import { FileState } from './file/file-state.js';
 import type { ApprovalQueue } from './approval-queue.js';
 import type { PinStore } from './pin-store.js';
 import type { RateBuckets } from './rate-buckets.js';
+import type { TokenStore } from './token-store.js';
 import type { SessionStore } from './session-store.js';
 import { RedisState } from './redis/redis-state.js';
 import type { EmbedderIdentity, VectorStore } from './vector-store.js';
@@ -30,13 +31,15 @@ export interface StateBackend {
   readonly rateBuckets: RateBuckets;
   /** Pins, quarantine and admins' decisions on them. */
   readonly pins: PinStore;
+  /** Token hashes and the principals `token create --scopes` made. */
+  readonly tokens: TokenStore;
   /** Calls waiting for a human: answerable from the CLI, or the approval endpoint and console of any replica. */
   readonly approvals: ApprovalQueue;
   /** HTTP sessions every replica can serve; undefined: a session lives in the process that opened it. */
   readonly sessions: SessionStore | undefined;
   /** Where an embedder's vectors are shared with other replicas; undefined: each keeps its own in the state folder. */
   readonly sharedVectors: ((embedder: EmbedderIdentity) => VectorStore) | undefined;
-  /** Connects (a shared backend); fails with the reason if it cannot be reached. */
+  /** Connects (a shared backend; again is a no-op); fails with the reason if it cannot be reached. */
   open(): Promise<void>;
   close(): Promise<void>;
   status(): StateStatus;

@@ -3,6 +3,7 @@ import { replicaId } from '../replica.js';
 import type { StateBackend, StateStatus } from '../state-backend.js';
 import { FileApprovalQueue } from './file-approval-queue.js';
 import { FilePinStore } from './file-pin-store.js';
+import { FileTokenStore } from './file-token-store.js';
 import { LocalRateBuckets } from './local-rate-buckets.js';
 
 /** One toolscope's state: the state folder, and rate buckets in this process's memory. */
@@ -13,12 +14,14 @@ export class FileState implements StateBackend {
   readonly rateBuckets = new LocalRateBuckets();
   readonly approvals: FileApprovalQueue;
   readonly pins: FilePinStore;
+  readonly tokens: FileTokenStore;
   readonly sessions = undefined;
   readonly sharedVectors = undefined;
 
   constructor(stateDir: string) {
     this.approvals = new FileApprovalQueue(join(stateDir, 'approvals'));
     this.pins = new FilePinStore(stateDir);
+    this.tokens = new FileTokenStore(stateDir);
   }
 
   async open(): Promise<void> {}

@@ -59,8 +59,9 @@ export class RedisConnection {
     });
   }
 
-  /** Connects both; fails with the reason if Redis cannot be reached within 10 s. */
+  /** Connects both (once; later calls find them connected); fails with the reason if Redis cannot be reached within 10 s. */
   async connect(): Promise<void> {
+    if (this.available) return;
     const ready = (client: Redis) =>
       client.status === 'ready' ? Promise.resolve() : once(client, 'ready', { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) });
     const attempts = [this.commands, this.subscriber].map((client) => {

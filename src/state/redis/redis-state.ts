@@ -8,6 +8,7 @@ import { RedisConnection } from './redis-connection.js';
 import { RedisPinStore } from './redis-pin-store.js';
 import { RedisRateBuckets } from './redis-rate-buckets.js';
 import { RedisSessionStore } from './redis-session-store.js';
+import { RedisTokenStore } from './redis-token-store.js';
 import { RedisVectorStore } from './redis-vector-store.js';
 
 /** State shared by replicas in one Redis (`state.backend: "redis"`). */
@@ -19,6 +20,7 @@ export class RedisState implements StateBackend {
   readonly sessions: RedisSessionStore;
   readonly approvals: RedisApprovalQueue;
   readonly pins: RedisPinStore;
+  readonly tokens: RedisTokenStore;
   readonly sharedVectors: ((embedder: EmbedderIdentity) => VectorStore) | undefined;
   private readonly redis: RedisConnection;
 
@@ -29,6 +31,7 @@ export class RedisState implements StateBackend {
     this.sessions = new RedisSessionStore(this.redis);
     this.approvals = new RedisApprovalQueue(this.redis);
     this.pins = new RedisPinStore(this.redis);
+    this.tokens = new RedisTokenStore(this.redis);
     this.sharedVectors = config.embeddings === 'shared' ? (embedder) => new RedisVectorStore(this.redis, embedder, logger) : undefined;
   }
 
