@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newBearerToken, tokenHash } from './support/bearer.js';
 import { runCli, textOf, waitFor } from './support/foundation.js';
 import { tempDir, type TempDir } from './support/temp-dir.js';
-import { startRedis, type RedisServer } from './support/redis.js';
+import { startRedis, type RedisServer } from '../eval/bench/redis-server.js';
 import { startReplicas, type Replicas } from './support/replicas.js';
 import { connectHttpClient, fixtureServer } from './support/serve-process.js';
 

@@ -8,7 +8,7 @@ import { RedisState } from '../src/state/redis/redis-state.js';
 import { StateUnavailableError } from '../src/state/unavailable.js';
 import { countingEmbedder } from './support/retrieval.js';
 import { policyConfig, tool } from './support/policy.js';
-import { startRedis, type RedisServer } from './support/redis.js';
+import { startRedis, type RedisServer } from '../eval/bench/redis-server.js';
 import { waitFor } from './support/foundation.js';
 import { loadEmbedder } from '../src/embedding/index.js';
 

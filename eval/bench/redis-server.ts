@@ -2,11 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { tempDir, type TempDir } from './temp-dir.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-/** A real `redis-server` (Debian's) on a free loopback port, its data in a temp folder, for the shared-state tests. */
+/** A real `redis-server` (Debian's) on a free loopback port, its data in a temp folder: for the shared-state tests and the scale-out bench. */
 export interface RedisServer {
   readonly port: number;
+  /** Its process id while it runs (for CPU figures). */
+  pid(): number | undefined;
   /** `redis://127.0.0.1:PORT`, for `state.url`. */
   readonly url: string;
   /** SIGKILL: Redis dies as in a crash, mid-run. */
@@ -29,13 +33,13 @@ export async function redisServerInstalled(): Promise<boolean> {
  * should run it: a restart loses nothing that was acknowledged.
  */
 export async function startRedis(): Promise<RedisServer> {
-  const folder: TempDir = await tempDir('toolscope-redis-');
+  const folder = await mkdtemp(join(tmpdir(), 'toolscope-redis-'));
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
     child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', folder.path, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--loglevel', 'warning'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', folder, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--loglevel', 'warning'],
       { stdio: 'ignore' },
     );
     await untilAnswers(port);
@@ -52,11 +56,12 @@ export async function startRedis(): Promise<RedisServer> {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    pid: () => child?.pid,
     kill: () => end('SIGKILL'),
     start,
     async stop() {
       await end('SIGTERM');
-      await folder.remove();
+      await rm(folder, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }
