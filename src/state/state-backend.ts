@@ -1,12 +1,12 @@
 import type { Logger } from '../log.js';
 import type { StateConfig } from './config.js';
-import { FileState } from './file/file-state.js';
 import type { ApprovalQueue } from './approval-queue.js';
+import { FileState } from './file/file-state.js';
 import type { PinStore } from './pin-store.js';
 import type { RateBuckets } from './rate-buckets.js';
-import type { TokenStore } from './token-store.js';
-import type { SessionStore } from './session-store.js';
 import { RedisState } from './redis/redis-state.js';
+import type { SessionStore } from './session-store.js';
+import type { TokenStore } from './token-store.js';
 import type { EmbedderIdentity, VectorStore } from './vector-store.js';
 
 /** What `status` and health checks show of the state backend. */

@@ -29,6 +29,7 @@ export class RedisConnection {
   private readonly readyListeners = new Set<() => void>();
   private wasReady = false;
   private everReady = false;
+  private closing = false;
 
   constructor(
     private readonly config: RedisStateConfig,
@@ -125,12 +126,13 @@ export class RedisConnection {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.readyListeners.clear();
     for (const client of [this.commands, this.subscriber]) client.disconnect();
   }
 
   private lost(reason: string): void {
-    if (!this.wasReady) return;
+    if (!this.wasReady || this.closing) return;
     this.wasReady = false;
     this.logger.error({ state: this.description, reason }, 'shared state lost: calls are refused until it is back');
   }
