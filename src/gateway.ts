@@ -17,6 +17,7 @@ import { buildPipeline } from './pipeline/build.js';
 import { Policy } from './policy/policy.js';
 import { CatalogSearch, type RetrievalStatus } from './retrieval/catalog-search.js';
 import { createSessionServer } from './server/session.js';
+import { createStateBackend, type StateBackend, type StateStatus } from './state/state-backend.js';
 
 export interface GatewayOptions {
   readonly logger?: Logger;
@@ -34,6 +35,8 @@ export interface GatewayStatus {
   readonly servers: ServerStatus[];
   /** Whether bubblewrap works here; undefined until checked at start. */
   readonly sandbox?: SandboxSupport;
+  /** Where shared state lives, and whether it can be reached now. */
+  readonly state: StateStatus;
 }
 
 export const LOCAL_PRINCIPAL: Principal = { name: 'local' };
@@ -58,6 +61,8 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   readonly logger: Logger;
   readonly principal: Principal;
   readonly bubblewrap: Bubblewrap;
+  /** Rate buckets, approvals, pins, tokens, sessions: in the state folder, or shared with other replicas in Redis. */
+  readonly state: StateBackend;
   private warmup: Promise<void> | undefined;
 
   constructor(
@@ -79,7 +84,8 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       ...(options.backoff && { backoff: options.backoff }),
     });
     this.downstream.on('state', () => this.emit('status'));
-    this.policy = new Policy(loaded.config, configPaths(loaded).stateDir, this.logger);
+    this.state = createStateBackend(loaded.config.state, configPaths(loaded).stateDir, this.logger);
+    this.policy = new Policy(loaded.config, configPaths(loaded).stateDir, this.logger, this.state);
     this.pipeline = buildPipeline({ forwarder: this.downstream, policy: this.policy });
     const serverDescriptions = (server: string) => loaded.config.servers[server]?.description;
     const paths = configPaths(loaded);
@@ -89,6 +95,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       configDir: paths.configDir,
       serverDescriptions,
       logger: this.logger,
+      ...(this.state.sharedVectors && { sharedVectors: this.state.sharedVectors }),
     });
     this.toolSearch.on('change', () => this.emit('status'));
     this.exposure = createExposureMode(loaded.config.exposure, {
@@ -103,6 +110,8 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   /** Creates the state folder and starts connecting eager servers; returns without waiting for any of them. */
   async start(): Promise<void> {
     await mkdir(configPaths(this.loaded).stateDir, { recursive: true });
+    // Shared state first: pins, quarantine and tokens are read from it before any server connects.
+    await this.state.open();
     // Pins and tokens are read before any server connects, so no tool is seen unchecked.
     await this.policy.open(this.catalog);
     // Known before any server starts, so `status` can tell whether sandboxes are real.
@@ -116,6 +125,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     this.toolSearch.close();
     await this.downstream.stop();
     await this.policy.close();
+    await this.state.close();
   }
 
   /** A new MCP server for one client session, acting as `principal`. */
@@ -148,6 +158,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       tools: this.catalog.size,
       servers: this.downstream.status(),
       ...(this.bubblewrap.support && { sandbox: this.bubblewrap.support }),
+      state: this.state.status(),
     };
   }
 }

@@ -42,6 +42,7 @@ const SMOKE_PLAN: BenchPlan = {
     runs: 1,
     allowanceMs: 60_000,
   },
+  scaleOut: { replicas: [1, 3], clients: 6, durationMs: 500, warmupMs: 100, runs: 1, allowanceMs: 60_000 },
   memory: { size: TOOLS, gatewaySize: TOOLS, embedders: ['lexical', 'transformers'], servedQueries: 3, runs: 1, allowanceMs: 60_000 },
   contextCost: { catalogSize: TOOLS, queries: 2, allowanceMs: 60_000 },
   indexBuild: { sizes: [TOOLS], embedder: 'transformers', firstStartRuns: 1, warmRuns: 1, firstStartLimitMs: 60_000, gatewayStartLimitMs: 60_000, allowanceMs: 60_000 },
@@ -87,7 +88,7 @@ describe('npm run bench building blocks (smoke)', () => {
 
   it('finishes every section within its allowance', () => {
     const sections = report.sections;
-    for (const name of ['stateCache', 'routing', 'forwarding', 'throughput', 'memory', 'contextCost', 'indexBuild'] as const) {
+    for (const name of ['stateCache', 'routing', 'forwarding', 'throughput', 'scaleOut', 'memory', 'contextCost', 'indexBuild'] as const) {
       expect({ name, status: sections[name]?.status, note: sections[name]?.note }).toEqual({ name, status: 'done', note: undefined });
     }
     expect(report.elapsedMs).toBeLessThan(SMOKE_PLAN.deadlineMs);
@@ -165,6 +166,25 @@ describe('npm run bench building blocks (smoke)', () => {
       expect(row.cpuCores.toolscope).toBeGreaterThan(0);
       expect(row.toolscopeCpuMsPerCall).toBeGreaterThan(0);
     }
+  });
+
+  it('measures 1 and 3 replicas on file state and on a shared Redis without errors, with the CPU Redis spent', () => {
+    const scaleOut = report.sections.scaleOut!.result;
+    expect(scaleOut.skipped).toEqual([]);
+    expect(scaleOut.rows.map((row) => [row.state, row.replicas])).toEqual([
+      ['file', 1],
+      ['file', 3],
+      ['redis', 1],
+      ['redis', 3],
+    ]);
+    for (const row of scaleOut.rows) {
+      expect(row.errors, row.firstErrors.join('; ')).toBe(0);
+      expect(row.callsPerSecond.median).toBeGreaterThan(0);
+      expect(row.toolscopeCpuMsPerCall).toBeGreaterThan(0);
+      if (row.state === 'redis') expect(row.redisCpuMsPerCall).toBeGreaterThan(0);
+      else expect(row.redisCpuMsPerCall).toBe(0);
+    }
+    expect(benchMarkdown(report)).toContain('## 3b. Scale-out: replicas on file state and on Redis');
   });
 
   it('embeds none on a warm restart and every tool on a first start, and times a whole gateway warm start', () => {

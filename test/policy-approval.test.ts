@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ElicitRequest, ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApprovalQueue } from '../src/policy/approval/approval-queue.js';
+import { FileApprovalQueue } from '../src/state/file/file-approval-queue.js';
 import { Approvals } from '../src/policy/approval/approvals.js';
 import { Redactor } from '../src/policy/audit/redactor.js';
 import { approveStage } from '../src/pipeline/stages/approve.js';
@@ -23,7 +23,7 @@ beforeEach(async () => {
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 /** `ops` is a human approver (its client may be asked by elicitation) unless `raw.approval` says otherwise. */
-function approvalsFor(raw: Record<string, unknown>, queue = new ApprovalQueue(join(dir, 'approvals'), 20)) {
+function approvalsFor(raw: Record<string, unknown>, queue = new FileApprovalQueue(join(dir, 'approvals'), 20)) {
   const approval = { humanApprovers: ['ops'], ...(raw.approval as Record<string, unknown> | undefined) };
   const config: PolicyConfig = policyConfig({ ...raw, approval });
   return { approvals: new Approvals(config.approval, config.capabilities, queue, new Redactor(['s3cr3t-value'])), queue };
@@ -31,7 +31,7 @@ function approvalsFor(raw: Record<string, unknown>, queue = new ApprovalQueue(jo
 
 /** Answers the first pending request through a second queue object, as the CLI process would. */
 async function answerWhenQueued(approve: boolean): Promise<string> {
-  const other = new ApprovalQueue(join(dir, 'approvals'));
+  const other = new FileApprovalQueue(join(dir, 'approvals'));
   for (;;) {
     const [request] = await other.pending();
     if (request) {
@@ -127,7 +127,7 @@ describe('approval queue', () => {
   });
 
   it('lets only the first answer count', async () => {
-    const queue = new ApprovalQueue(join(dir, 'approvals'));
+    const queue = new FileApprovalQueue(join(dir, 'approvals'));
     const request = await queue.submit({
       callId: 'c',
       principal: 'ops',

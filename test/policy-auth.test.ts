@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Principals } from '../src/policy/auth/principals.js';
 import { generateToken, hashToken } from '../src/policy/auth/token.js';
-import { TokenStore } from '../src/policy/auth/token-store.js';
+import { FileTokenStore } from '../src/state/file/file-token-store.js';
 import { networkGuard } from '../src/server/http.js';
 import { runCli, tempDir } from './support/foundation.js';
 import { policyConfig, startHttpGateway } from './support/policy.js';
@@ -25,7 +25,7 @@ describe('bearer tokens', () => {
     expect(a).not.toBe(generateToken());
     expect(hashToken(a)).toMatch(/^sha256:[0-9a-f]{64}$/);
 
-    const store = new TokenStore(stateDir);
+    const store = new FileTokenStore(stateDir);
     const { token } = await store.create('ci', { allow: ['read'], deny: [] });
     const file = await readFile(store.path, 'utf8');
     expect(file).not.toContain(token);
@@ -36,7 +36,7 @@ describe('bearer tokens', () => {
   it('resolve to their principal, from the config or the state folder; a wrong token resolves to nobody', async () => {
     const configured = generateToken();
     const config = policyConfig({ principals: { admin: { allow: ['*:*'], tokenHashes: [hashToken(configured)] } } });
-    const store = new TokenStore(stateDir);
+    const store = new FileTokenStore(stateDir);
     await store.refresh();
     const principals = new Principals(config.principals, store);
     expect(await principals.authenticate(configured)).toBe('admin');
@@ -44,19 +44,19 @@ describe('bearer tokens', () => {
     expect(await principals.authenticate('')).toBeUndefined();
 
     // Another process (the CLI) creates a token while this one runs: picked up without a restart.
-    const { token } = await new TokenStore(stateDir).create('ci', { allow: ['read'], deny: [] });
+    const { token } = await new FileTokenStore(stateDir).create('ci', { allow: ['read'], deny: [] });
     expect(await principals.authenticate(token)).toBe('ci');
     expect(principals.get('ci')).toMatchObject({ allow: ['read'], source: 'state tokens.json principals.ci' });
   });
 
   it('stop working once revoked, and a token for a principal that no longer exists resolves to nobody', async () => {
-    const store = new TokenStore(stateDir);
+    const store = new FileTokenStore(stateDir);
     const { token, id } = await store.create('ci', { allow: ['read'], deny: [] });
     const orphan = await store.create('gone');
     const principals = new Principals({}, store);
     expect(await principals.authenticate(token)).toBe('ci');
     expect(await principals.authenticate(orphan.token)).toBeUndefined();
-    expect(await new TokenStore(stateDir).revoke(id)).toBe(true);
+    expect(await new FileTokenStore(stateDir).revoke(id)).toBe(true);
     expect(await principals.authenticate(token)).toBeUndefined();
     expect(await store.revoke('00000000')).toBe(false);
   });

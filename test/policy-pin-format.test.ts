@@ -7,7 +7,7 @@ import { Catalog, toCatalogTool } from '../src/catalog/catalog.js';
 import type { CatalogTool } from '../src/catalog/tool.js';
 import { TOOL_HASH_VERSION, toolContentHashV1 } from '../src/catalog/tool-hash.js';
 import { createLogger } from '../src/log.js';
-import { PinStore } from '../src/policy/pinning/pin-store.js';
+import { FilePinStore } from '../src/state/file/file-pin-store.js';
 import { ToolPinning } from '../src/policy/pinning/tool-pinning.js';
 import { ROOT, servers, tempDir, textOf, waitFor, waitForTools } from './support/foundation.js';
 import { httpClient, policyConfig, refusalOf, realServerTools, startHttpGateway } from './support/policy.js';
@@ -102,7 +102,7 @@ describe('what a pin covers, and pins from before titles and output schemas were
 
   async function setup() {
     const catalog = new Catalog();
-    const pinning = new ToolPinning(new PinStore(dir.path), policyConfig().pinning, logger);
+    const pinning = new ToolPinning(new FilePinStore(dir.path), policyConfig().pinning, logger);
     await pinning.load();
     opened.push(pinning);
     pinning.attach(catalog);
@@ -203,7 +203,7 @@ describe('what a pin covers, and pins from before titles and output schemas were
     const { pinning, set, events } = await setup();
     expect(pinning.quarantined('weather__get_forecast')?.kind).toBe('changed');
 
-    await new PinStore(dir.path).approve('weather__get_forecast', 'admin');
+    await new FilePinStore(dir.path).approve('weather__get_forecast', 'admin');
     await pinning.reload();
     expect(events).toEqual([{ quarantined: [], released: ['weather__get_forecast'] }]);
     set('weather', [changed]);

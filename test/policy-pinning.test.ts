@@ -5,7 +5,7 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Catalog, toCatalogTool } from '../src/catalog/catalog.js';
 import { createLogger } from '../src/log.js';
-import { PinStore } from '../src/policy/pinning/pin-store.js';
+import { FilePinStore } from '../src/state/file/file-pin-store.js';
 import { scanTool } from '../src/policy/pinning/poisoning-scan.js';
 import { ToolPinning } from '../src/policy/pinning/tool-pinning.js';
 import { policyConfig, realServerTools, tool } from './support/policy.js';
@@ -30,7 +30,7 @@ const weather = (description: string, extra: Partial<Tool> = {}): Tool => ({
 
 async function setup(mode: 'on' | 'strict' = 'on', folder = stateDir, scanDescriptions = true) {
   const catalog = new Catalog();
-  const pinning = new ToolPinning(new PinStore(folder), policyConfig({ pinning: { mode, scanDescriptions } }).pinning, logger);
+  const pinning = new ToolPinning(new FilePinStore(folder), policyConfig({ pinning: { mode, scanDescriptions } }).pinning, logger);
   await pinning.load();
   opened.push(pinning);
   pinning.attach(catalog);
@@ -58,7 +58,7 @@ describe('pinning and rug pulls', () => {
 
     // `toolscope approve-tool` runs in another process: it writes the files; the serving process reloads them.
     await pinning.settled();
-    const approved = await new PinStore(stateDir).approve('weather__get_forecast', 'admin');
+    const approved = await new FilePinStore(stateDir).approve('weather__get_forecast', 'admin');
     expect(approved?.kind).toBe('changed');
     await pinning.reload();
     expect(pinning.quarantined('weather__get_forecast')).toBeUndefined();
@@ -86,7 +86,7 @@ describe('pinning and rug pulls', () => {
     set('weather', [weather('v1')]);
     set('weather', [weather('v2')]);
     await pinning.settled();
-    const store = new PinStore(stateDir);
+    const store = new FilePinStore(stateDir);
     const seen = await store.quarantineEntry('weather__get_forecast');
     set('weather', [weather('v3')]);
     await pinning.settled();
@@ -104,7 +104,7 @@ describe('pinning and rug pulls', () => {
     set('weather', [weather('v1')]);
     set('weather', [weather('v2')]);
     await pinning.settled();
-    const store = new PinStore(stateDir);
+    const store = new FilePinStore(stateDir);
     expect((await store.reject('weather__get_forecast', 'console:admin'))?.kind).toBe('changed');
     const [held] = await store.reviewedQuarantine();
     expect(held).toMatchObject({ tool: 'weather__get_forecast', rejected: { by: 'console:admin', at: expect.any(String) } });
@@ -210,7 +210,7 @@ describe('poisoning scan', () => {
     expect(flagged).toEqual([]);
 
     const catalog = new Catalog();
-    const pinning = new ToolPinning(new PinStore(stateDir), policyConfig({ pinning: 'strict' }).pinning, logger);
+    const pinning = new ToolPinning(new FilePinStore(stateDir), policyConfig({ pinning: 'strict' }).pinning, logger);
     await pinning.load();
     opened.push(pinning);
     pinning.attach(catalog);

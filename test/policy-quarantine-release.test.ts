@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Catalog } from '../src/catalog/catalog.js';
 import { createLogger } from '../src/log.js';
-import { PinStore } from '../src/policy/pinning/pin-store.js';
+import { FilePinStore } from '../src/state/file/file-pin-store.js';
 import { ToolPinning } from '../src/policy/pinning/tool-pinning.js';
 import { runCli, tempDir, waitFor } from './support/foundation.js';
 import type { TempDir } from './support/temp-dir.js';
@@ -21,8 +21,8 @@ beforeEach(async () => {
 });
 afterEach(() => dir.remove());
 
-function openPinning(): { pinning: ToolPinning; catalog: Catalog; store: PinStore } {
-  const store = new PinStore(join(dir.path, 'state'));
+function openPinning(): { pinning: ToolPinning; catalog: Catalog; store: FilePinStore } {
+  const store = new FilePinStore(join(dir.path, 'state'));
   const pinning = new ToolPinning(store, { mode: 'on', scanDescriptions: true }, createLogger('silent'));
   const catalog = new Catalog();
   return { pinning, catalog, store };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimiter } from '../src/policy/ratelimit/rate-limiter.js';
+import { LocalRateBuckets } from '../src/state/file/local-rate-buckets.js';
 import { rateLimitStage } from '../src/pipeline/stages/rate-limit.js';
 import { callContext, policyConfig, refusalOf, run, tool } from './support/policy.js';
 
@@ -13,20 +14,20 @@ function manualClock() {
 }
 
 describe('rate limits', () => {
-  it('allows a burst of capacity, then refuses with the seconds until the next token', () => {
+  it('allows a burst of capacity, then refuses with the seconds until the next token', async () => {
     const clock = manualClock();
-    const limiter = new RateLimiter(policyConfig({ rateLimits: { principal: { capacity: 3, refillPerSecond: 0.25 } } }).rateLimits, clock.now);
-    for (let i = 0; i < 3; i += 1) expect(limiter.take('agent', echo)).toEqual({ allowed: true });
-    expect(limiter.take('agent', echo)).toEqual({ allowed: false, rule: 'rateLimits.principal', retryAfterSeconds: 4 });
+    const limiter = new RateLimiter(policyConfig({ rateLimits: { principal: { capacity: 3, refillPerSecond: 0.25 } } }).rateLimits, new LocalRateBuckets(clock.now));
+    for (let i = 0; i < 3; i += 1) expect(await limiter.take('agent', echo)).toEqual({ allowed: true });
+    expect(await limiter.take('agent', echo)).toEqual({ allowed: false, rule: 'rateLimits.principal', retryAfterSeconds: 4 });
     clock.advance(3900);
-    expect(limiter.take('agent', echo)).toMatchObject({ allowed: false, retryAfterSeconds: 1 });
+    expect(await limiter.take('agent', echo)).toMatchObject({ allowed: false, retryAfterSeconds: 1 });
     clock.advance(100);
-    expect(limiter.take('agent', echo)).toEqual({ allowed: true });
+    expect(await limiter.take('agent', echo)).toEqual({ allowed: true });
     // Buckets are per principal.
-    expect(limiter.take('other', echo)).toEqual({ allowed: true });
+    expect(await limiter.take('other', echo)).toEqual({ allowed: true });
   });
 
-  it('keeps a per-tool bucket per principal; a call refused by one bucket takes nothing from the other', () => {
+  it('keeps a per-tool bucket per principal; a call refused by one bucket takes nothing from the other', async () => {
     const clock = manualClock();
     const limiter = new RateLimiter(
       policyConfig({
@@ -36,35 +37,35 @@ describe('rate limits', () => {
           tools: { 'everything:get-sum': { capacity: 2, refillPerSecond: 1 } },
         },
       }).rateLimits,
-      clock.now,
+      new LocalRateBuckets(clock.now),
     );
-    expect(limiter.take('agent', echo).allowed).toBe(true);
-    expect(limiter.take('agent', echo)).toMatchObject({ allowed: false, rule: 'rateLimits.tool' });
-    expect(limiter.take('agent', sum).allowed).toBe(true);
-    expect(limiter.take('agent', sum).allowed).toBe(true);
+    expect((await limiter.take('agent', echo)).allowed).toBe(true);
+    expect(await limiter.take('agent', echo)).toMatchObject({ allowed: false, rule: 'rateLimits.tool' });
+    expect((await limiter.take('agent', sum)).allowed).toBe(true);
+    expect((await limiter.take('agent', sum)).allowed).toBe(true);
     // The refused echo did not use a principal token: two sums and one echo used all three.
-    expect(limiter.take('agent', sum)).toMatchObject({ allowed: false });
+    expect(await limiter.take('agent', sum)).toMatchObject({ allowed: false });
   });
 
-  it('uses a principal\'s own limits over the defaults', () => {
+  it('uses a principal\'s own limits over the defaults', async () => {
     const clock = manualClock();
     const limiter = new RateLimiter(
       policyConfig({
         rateLimits: { principal: { capacity: 1, refillPerSecond: 1 }, principals: { batch: { principal: { capacity: 5, refillPerSecond: 1 } } } },
       }).rateLimits,
-      clock.now,
+      new LocalRateBuckets(clock.now),
     );
-    for (let i = 0; i < 5; i += 1) expect(limiter.take('batch', echo).allowed).toBe(true);
-    expect(limiter.take('batch', echo)).toMatchObject({ allowed: false, rule: 'rateLimits.principals.batch.principal' });
+    for (let i = 0; i < 5; i += 1) expect((await limiter.take('batch', echo)).allowed).toBe(true);
+    expect(await limiter.take('batch', echo)).toMatchObject({ allowed: false, rule: 'rateLimits.principals.batch.principal' });
   });
 
-  it('lets everything through when no limit is configured', () => {
-    const limiter = new RateLimiter(policyConfig().rateLimits);
-    for (let i = 0; i < 1000; i += 1) expect(limiter.take('agent', echo).allowed).toBe(true);
+  it('lets everything through when no limit is configured', async () => {
+    const limiter = new RateLimiter(policyConfig().rateLimits, new LocalRateBuckets());
+    for (let i = 0; i < 1000; i += 1) expect((await limiter.take('agent', echo)).allowed).toBe(true);
   });
 
   it('stage: over the limit the call stops with retry-after and never reaches the terminal', async () => {
-    const stage = rateLimitStage(new RateLimiter(policyConfig({ rateLimits: { tool: { capacity: 1, refillPerSecond: 0.1 } } }).rateLimits));
+    const stage = rateLimitStage(new RateLimiter(policyConfig({ rateLimits: { tool: { capacity: 1, refillPerSecond: 0.1 } } }).rateLimits, new LocalRateBuckets()));
     expect((await run([stage], callContext(echo))).reached).toBe(true);
     const { result, reached } = await run([stage], callContext(echo));
     expect(reached).toBe(false);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Principals } from '../src/policy/auth/principals.js';
-import { TokenStore } from '../src/policy/auth/token-store.js';
+import { FileTokenStore } from '../src/state/file/file-token-store.js';
 import { classifyTool } from '../src/policy/scopes/capability.js';
 import { ScopePolicy } from '../src/policy/scopes/scope-policy.js';
 import { ToolAccess } from '../src/policy/tool-access.js';
@@ -30,7 +30,7 @@ afterAll(() => rm(stateDir, { recursive: true, force: true }));
 
 async function policyFor(raw: Record<string, unknown>): Promise<{ scopes: ScopePolicy; config: ReturnType<typeof policyConfig> }> {
   const config = policyConfig(raw);
-  const store = new TokenStore(stateDir);
+  const store = new FileTokenStore(stateDir);
   await store.refresh();
   return { scopes: new ScopePolicy(new Principals(config.principals, store), config.capabilities), config };
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../src/config/load.js';
 import { generateToken, hashToken } from '../src/policy/auth/token.js';
 import { RateLimiter } from '../src/policy/ratelimit/rate-limiter.js';
+import { LocalRateBuckets } from '../src/state/file/local-rate-buckets.js';
 import { REFUSAL_META_KEY } from '../src/pipeline/refusal.js';
 import { servers, tempDir, textOf, waitFor } from './support/foundation.js';
 import { auditRecords, httpClient, policyConfig, refusalOf, startHttpGateway, tool } from './support/policy.js';
@@ -15,17 +16,17 @@ function manualClock() {
 }
 
 describe('search rate limit: configuration', () => {
-  it('limits searches by default: a burst of 60, then one a second, per principal', () => {
+  it('limits searches by default: a burst of 60, then one a second, per principal', async () => {
     const clock = manualClock();
-    const limiter = new RateLimiter(policyConfig().rateLimits, clock.now);
-    for (let i = 0; i < 60; i += 1) expect(limiter.takeSearch('agent')).toEqual({ allowed: true });
-    expect(limiter.takeSearch('agent')).toEqual({ allowed: false, rule: 'rateLimits.search', retryAfterSeconds: 1 });
-    expect(limiter.takeSearch('other')).toEqual({ allowed: true });
+    const limiter = new RateLimiter(policyConfig().rateLimits, new LocalRateBuckets(clock.now));
+    for (let i = 0; i < 60; i += 1) expect(await limiter.takeSearch('agent')).toEqual({ allowed: true });
+    expect(await limiter.takeSearch('agent')).toEqual({ allowed: false, rule: 'rateLimits.search', retryAfterSeconds: 1 });
+    expect(await limiter.takeSearch('other')).toEqual({ allowed: true });
     clock.advance(1000);
-    expect(limiter.takeSearch('agent')).toEqual({ allowed: true });
+    expect(await limiter.takeSearch('agent')).toEqual({ allowed: true });
   });
 
-  it('takes a principal\'s own search limit, or none with "off", and keeps searches apart from calls', () => {
+  it('takes a principal\'s own search limit, or none with "off", and keeps searches apart from calls', async () => {
     const limiter = new RateLimiter(
       policyConfig({
         rateLimits: {
@@ -34,24 +35,24 @@ describe('search rate limit: configuration', () => {
           principals: { batch: { search: 'off' }, crawler: { search: { capacity: 2, refillPerSecond: 0.5 } } },
         },
       }).rateLimits,
-      manualClock().now,
+      new LocalRateBuckets(manualClock().now),
     );
-    for (let i = 0; i < 500; i += 1) expect(limiter.takeSearch('batch').allowed).toBe(true);
-    expect(limiter.takeSearch('crawler').allowed).toBe(true);
-    expect(limiter.takeSearch('crawler').allowed).toBe(true);
-    expect(limiter.takeSearch('crawler')).toEqual({ allowed: false, rule: 'rateLimits.principals.crawler.search', retryAfterSeconds: 2 });
+    for (let i = 0; i < 500; i += 1) expect((await limiter.takeSearch('batch')).allowed).toBe(true);
+    expect((await limiter.takeSearch('crawler')).allowed).toBe(true);
+    expect((await limiter.takeSearch('crawler')).allowed).toBe(true);
+    expect(await limiter.takeSearch('crawler')).toEqual({ allowed: false, rule: 'rateLimits.principals.crawler.search', retryAfterSeconds: 2 });
     // Calls and searches draw on separate buckets: one of each fits, a second of either does not.
     const readGraph = tool('memory', { name: 'read_graph' });
-    expect(limiter.take('agent', readGraph).allowed).toBe(true);
-    expect(limiter.takeSearch('agent').allowed).toBe(true);
-    expect(limiter.take('agent', readGraph)).toMatchObject({ allowed: false, rule: 'rateLimits.principal' });
-    expect(limiter.takeSearch('agent')).toEqual({ allowed: false, rule: 'rateLimits.search', retryAfterSeconds: 100 });
+    expect((await limiter.take('agent', readGraph)).allowed).toBe(true);
+    expect((await limiter.takeSearch('agent')).allowed).toBe(true);
+    expect(await limiter.take('agent', readGraph)).toMatchObject({ allowed: false, rule: 'rateLimits.principal' });
+    expect(await limiter.takeSearch('agent')).toEqual({ allowed: false, rule: 'rateLimits.search', retryAfterSeconds: 100 });
   });
 
-  it('turns off with "off" and names the field of a wrong value', () => {
+  it('turns off with "off" and names the field of a wrong value', async () => {
     const off = parseConfig({ rateLimits: { search: 'off' } }, 'toolscope.json');
-    const limiter = new RateLimiter(off.rateLimits);
-    for (let i = 0; i < 500; i += 1) expect(limiter.takeSearch('agent').allowed).toBe(true);
+    const limiter = new RateLimiter(off.rateLimits, new LocalRateBuckets());
+    for (let i = 0; i < 500; i += 1) expect((await limiter.takeSearch('agent')).allowed).toBe(true);
     for (const [search, problem] of [
       [0, /rateLimits\.search: must be \{"capacity".*or "off"/],
       [{ capacity: 0, refillPerSecond: 1 }, /rateLimits\.search\.capacity/],

@@ -4,7 +4,7 @@
  * itself).
  */
 import type { GatewayStatus } from '../../src/gateway.js';
-import type { ApprovalRequest } from '../../src/policy/approval/approval-queue.js';
+import type { ApprovalRequest } from '../../src/state/approval-queue.js';
 
 const API = '/console/api';
 const TOKEN_KEY = 'toolscope.console.token';

@@ -4,6 +4,7 @@ import type { Principal } from '../../src/pipeline/call-context.js';
 import { generateToken, hashToken } from '../../src/policy/auth/token.js';
 import { ECHO_SERVER, ECHO_TOOL, echoStdioLaunch } from './downstream.js';
 import type { BenchAudit } from './pipelines.js';
+import type { StateConfig } from '../../src/state/config.js';
 
 /** The principal every bench client acts as. */
 export const BENCH_PRINCIPAL: Principal = { name: 'bench' };
@@ -27,10 +28,16 @@ export type EchoDownstream = { readonly transport: 'stdio' } | { readonly transp
 export async function writeBenchConfig(
   dir: string,
   downstream: EchoDownstream,
-  options: { readonly audit?: BenchAudit } = {},
+  options: {
+    readonly audit?: BenchAudit;
+    /** The `state` section (default: the file backend); replicas of one deployment share the Redis one. */
+    readonly state?: StateConfig;
+    /** The bench principal's token, for replicas that must all accept the same one. */
+    readonly token?: string;
+  } = {},
 ): Promise<BenchGatewayConfig> {
   await mkdir(dir, { recursive: true });
-  const token = generateToken();
+  const token = options.token ?? generateToken();
   const audit = options.audit ?? 'fsync';
   const server = downstream.transport === 'stdio' ? { type: 'stdio', ...echoStdioLaunch() } : { type: 'http', url: downstream.url };
   const config = {
@@ -45,6 +52,7 @@ export async function writeBenchConfig(
     // A direct tools/call of the echo tool is what is measured: list it, and load no embedder for a search nobody makes.
     exposure: { mode: 'all' },
     retrieval: { retriever: 'bm25' },
+    ...(options.state && { state: options.state }),
   };
   const file = join(dir, 'toolscope.json');
   await writeFile(file, `${JSON.stringify(config, null, 2)}\n`);

@@ -12,6 +12,7 @@ import { memoryBench } from './memory.js';
 import { largestCatalog, stateSizes, type BenchPlan } from './plan.js';
 import type { BenchReport, BenchSections, MachineInfo } from './report.js';
 import { routingBench } from './routing.js';
+import { scaleOutBench } from './scale-out.js';
 import { StateCache, type StateFill } from './state-cache.js';
 import { checkTargets } from './targets.js';
 import { throughputBench } from './throughput.js';
@@ -77,6 +78,7 @@ async function runSections(options: BenchOptions): Promise<BenchReport> {
   );
   await section('forwarding', plan.forwarding.allowanceMs, { rows: [] }, (signal, result) => forwardingBench(plan.forwarding, signal, result));
   await section('throughput', plan.throughput.allowanceMs, { rows: [] }, (signal, result) => throughputBench(plan.throughput, signal, result));
+  await section('scaleOut', plan.scaleOut.allowanceMs, { rows: [], skipped: [] }, (signal, result) => scaleOutBench(plan.scaleOut, signal, result));
   await section('memory', plan.memory.allowanceMs, { rows: [], skipped: [] }, (signal, result) =>
     memoryBench(plan.memory, catalogFile, queriesFile, states, signal, result),
   );

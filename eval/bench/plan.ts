@@ -49,6 +49,16 @@ export interface BenchPlan {
     readonly runs: number;
     readonly allowanceMs: number;
   };
+  /** Throughput with 1 and several replicas, file state against Redis (the cost of sharing it). */
+  readonly scaleOut: {
+    readonly replicas: readonly number[];
+    /** Clients over all replicas. */
+    readonly clients: number;
+    readonly durationMs: number;
+    readonly warmupMs: number;
+    readonly runs: number;
+    readonly allowanceMs: number;
+  };
   readonly indexBuild: {
     readonly sizes: readonly number[];
     readonly embedder: DenseChoice;
@@ -106,6 +116,8 @@ export const FULL_PLAN: BenchPlan = {
     // ~67 s without the audit write gateway, which adds a start and three runs of ~4.5 s.
     allowanceMs: 105_000,
   },
+  // Four configurations (file and Redis, 1 and 3 replicas): ~4 s per start of three replicas, 2 runs of ~4 s each.
+  scaleOut: { replicas: [1, 3], clients: 32, durationMs: 3_000, warmupMs: 1_000, runs: 2, allowanceMs: 70_000 },
   memory: { size: 10_000, gatewaySize: 1_000, embedders: ALL_EMBEDDERS, servedQueries: 50, runs: 2, allowanceMs: 75_000 },
   contextCost: { catalogSize: 1_000, queries: 50, allowanceMs: 35_000 },
   indexBuild: {
@@ -115,7 +127,7 @@ export const FULL_PLAN: BenchPlan = {
     warmRuns: 3,
     firstStartLimitMs: 45_000,
     gatewayStartLimitMs: 40_000,
-    allowanceMs: 200_000,
+    allowanceMs: 180_000,
   },
 };
 
@@ -143,6 +155,7 @@ export const QUICK_PLAN: BenchPlan = {
     runs: 1,
     allowanceMs: 15_000,
   },
+  scaleOut: { replicas: [1, 3], clients: 32, durationMs: 1_000, warmupMs: 300, runs: 1, allowanceMs: 25_000 },
   memory: { size: 1_000, gatewaySize: 100, embedders: ALL_EMBEDDERS, servedQueries: 10, runs: 1, allowanceMs: 15_000 },
   contextCost: { catalogSize: 100, queries: 10, allowanceMs: 10_000 },
   indexBuild: {

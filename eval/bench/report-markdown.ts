@@ -47,6 +47,7 @@ export function benchMarkdown(report: BenchReport): string {
     ...routingSection(sections),
     ...forwardingSection(sections),
     ...throughputSection(sections),
+    ...scaleOutSection(sections),
     ...indexBuildSection(sections),
     ...memorySection(sections),
     ...contextCostSection(sections),
@@ -171,6 +172,39 @@ function throughputSection({ throughput }: Partial<BenchSections>): string[] {
         )
       : '',
     bullets((result?.rows ?? []).flatMap((row) => row.firstErrors.map((error) => `${row.clients} clients: ${error}`))),
+  ];
+}
+
+function scaleOutSection({ scaleOut }: Partial<BenchSections>): string[] {
+  const result = scaleOut?.result;
+  const base = (state: string) => result?.rows.find((row) => row.state === state && row.replicas === 1)?.callsPerSecond.median;
+  return [
+    '## 3b. Scale-out: replicas on file state and on Redis',
+    sectionStatus(scaleOut),
+    'The full pipeline of section 3 (rate limits far above the load, so every call draws on its two buckets) with 1 and ' +
+      'with 3 replicas, each a gateway process with its own echo server and its own load generator, the clients split ' +
+      'evenly. `file`: each replica keeps its own state (limits per replica); `redis`: one local redis-server shared by all ' +
+      '(every call runs the bucket script there, one round trip). On this machine all replicas share its cores, so the ' +
+      'figures show what shared state costs per call, not how far more machines would scale.',
+    result
+      ? markdownTable(
+          ['state', 'replicas', 'clients', 'calls/s', 'vs file, 1 replica', 'errors', 'toolscope CPU ms per call', 'Redis CPU ms per call'],
+          result.rows.map((row) => {
+            const file = base('file');
+            return [
+              row.state,
+              String(row.replicas),
+              String(row.clients),
+              figure(row.callsPerSecond, 0),
+              file ? `${((row.callsPerSecond.median / file) * 100).toFixed(0)}%` : '',
+              String(row.errors),
+              row.toolscopeCpuMsPerCall.toFixed(2),
+              row.redisCpuMsPerCall.toFixed(3),
+            ];
+          }),
+        )
+      : '',
+    bullets([...(result?.skipped ?? []), ...(result?.rows ?? []).flatMap((row) => row.firstErrors.map((error) => `${row.state} x${row.replicas}: ${error}`))]),
   ];
 }
 

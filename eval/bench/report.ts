@@ -4,6 +4,7 @@ import type { ForwardingResult } from './forwarding.js';
 import type { IndexBuildResult } from './index-build.js';
 import type { MemoryResult } from './memory.js';
 import type { RoutingResult } from './routing.js';
+import type { ScaleOutResult } from './scale-out.js';
 import type { StateFill } from './state-cache.js';
 import type { ThroughputResult } from './throughput.js';
 
@@ -21,6 +22,7 @@ export interface BenchSections {
   readonly routing: SectionOutcome<RoutingResult>;
   readonly forwarding: SectionOutcome<ForwardingResult>;
   readonly throughput: SectionOutcome<ThroughputResult>;
+  readonly scaleOut: SectionOutcome<ScaleOutResult>;
   readonly indexBuild: SectionOutcome<IndexBuildResult>;
   readonly memory: SectionOutcome<MemoryResult>;
   readonly contextCost: SectionOutcome<ContextCostResult>;

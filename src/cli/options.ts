@@ -1,5 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { configPaths } from '../config/path-reference.js';
+import { createLogger } from '../log.js';
+import { createStateBackend, type StateBackend } from '../state/state-backend.js';
 
 export const DEFAULT_CONFIG = 'toolscope.json';
 
@@ -29,4 +32,19 @@ export function keyValue(value: string, previous: Record<string, string> = {}): 
   const separator = value.indexOf('=');
   if (separator < 1) throw new InvalidArgumentError('expected KEY=VALUE.');
   return { ...previous, [value.slice(0, separator)]: value.slice(separator + 1) };
+}
+
+/**
+ * Runs `use` against the state the config names (the state folder, or the Redis that replicas share), so the
+ * CLI's answers reach every replica; a Redis that cannot be reached fails the command with the reason.
+ */
+export async function withCommandState<T>(command: Command, use: (state: StateBackend, loaded: LoadedConfig) => Promise<T>): Promise<T> {
+  const loaded = await loadCommandConfig(command);
+  const state = createStateBackend(loaded.config.state, configPaths(loaded).stateDir, createLogger('silent'));
+  await state.open();
+  try {
+    return await use(state, loaded);
+  } finally {
+    await state.close();
+  }
 }

@@ -5,6 +5,7 @@ import { policySections } from './policy.js';
 import { retrievalSchema } from './retrieval.js';
 import { sandboxHostSchema } from './sandbox.js';
 import { serversSchema } from './servers.js';
+import { stateSchema } from '../state/config.js';
 
 /** The whole `toolscope.json`. Each section's schema lives beside the code it configures. */
 export const configSchema = z.object({
@@ -16,6 +17,8 @@ export const configSchema = z.object({
   retrieval: retrievalSchema.prefault({}),
   limits: limitsSchema.prefault({}),
   sandbox: sandboxHostSchema.prefault({}),
+  /** Where what replicas must agree on is kept: `file` (one toolscope) or `redis` (several, sharing it). */
+  state: stateSchema.default({ backend: 'file' }),
   ...policySections,
 });
 

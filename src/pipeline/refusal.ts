@@ -1,4 +1,5 @@
 import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { StateUnavailableError } from '../state/unavailable.js';
 
 export interface RefusalDetails {
   /** The config rule that decided, e.g. `principals.reader.deny[0]: filesystem:write_*`. */
@@ -53,4 +54,20 @@ export function refusalText(refusal: CallRefused, request: string): string {
 
 function refusalMeta(refusal: CallRefused): Record<string, unknown> {
   return { [REFUSAL_META_KEY]: { stage: refusal.stage, reason: refusal.reason, ...refusal.details } };
+}
+
+/** The rule named when shared state is unreachable: the `state` section of the config. */
+export const STATE_RULE = 'state';
+
+/**
+ * Runs a step that needs the shared state; if the state cannot be reached, the request is refused at `stage` with
+ * the reason (fail closed: never allowed because the state is unknown), and may be retried shortly.
+ */
+export async function failClosed<T>(stage: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof StateUnavailableError) throw new CallRefused(stage, error.message, { rule: STATE_RULE, retryAfterSeconds: 1 });
+    throw error;
+  }
 }

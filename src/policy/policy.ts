@@ -3,14 +3,11 @@ import type { Catalog } from '../catalog/catalog.js';
 import { referencedSecretValues } from '../config/env-reference.js';
 import type { ToolscopeConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import { ApprovalQueue } from './approval/approval-queue.js';
 import { Approvals } from './approval/approvals.js';
 import { AuditTrail } from './audit/audit-trail.js';
 import { auditPinningEvents } from './audit/pinning-events.js';
 import { Redactor } from './audit/redactor.js';
 import { Principals } from './auth/principals.js';
-import { TokenStore } from './auth/token-store.js';
-import { PinStore } from './pinning/pin-store.js';
 import { ToolPinning } from './pinning/tool-pinning.js';
 import { RateLimiter } from './ratelimit/rate-limiter.js';
 import { SearchLimit } from './ratelimit/search-limit.js';
@@ -19,13 +16,13 @@ import { SchemaValidator } from './rules/schema-validator.js';
 import { RelayScope } from './scopes/relay-scope.js';
 import { ScopePolicy } from './scopes/scope-policy.js';
 import { ToolAccess } from './tool-access.js';
+import type { ApprovalQueue } from '../state/approval-queue.js';
+import type { StateBackend } from '../state/state-backend.js';
+import type { TokenStore } from '../state/token-store.js';
 
 /** The state folder's policy files, for the CLI commands that read them without a running gateway. */
 export function policyPaths(stateDir: string, config: Pick<ToolscopeConfig, 'audit'>) {
-  return {
-    approvals: join(stateDir, 'approvals'),
-    audit: join(stateDir, config.audit.file),
-  };
+  return { audit: join(stateDir, config.audit.file) };
 }
 
 /** The secret values the config's `${env:…}` references resolve to: never to be logged or audited. */
@@ -61,20 +58,24 @@ export class Policy {
     config: ToolscopeConfig,
     stateDir: string,
     private readonly logger: Logger,
+    /** Rate buckets (and, with Redis, everything else replicas share) live here. */
+    readonly state: StateBackend,
   ) {
-    this.tokens = new TokenStore(stateDir);
+    this.tokens = state.tokens;
     this.principals = new Principals(config.principals, this.tokens);
     this.redactor = new Redactor(configuredSecrets(config), config.audit.redactPatterns);
-    this.pinning = new ToolPinning(new PinStore(stateDir), config.pinning, logger);
+    this.pinning = new ToolPinning(state.pins, config.pinning, logger);
     this.relayScope = new RelayScope(this.principals);
     this.access = new ToolAccess(new ScopePolicy(this.principals, config.capabilities), this.pinning);
     const localServers = Object.entries(config.servers).filter(([, server]) => server.type === 'stdio').map(([name]) => name);
     this.argumentRules = new ArgumentRules(config.argumentRules, new Set(localServers));
     const paths = policyPaths(stateDir, config);
-    this.approvalQueue = new ApprovalQueue(paths.approvals);
+    this.approvalQueue = state.approvals;
     this.approvals = new Approvals(config.approval, config.capabilities, this.approvalQueue, this.redactor);
-    this.rateLimiter = new RateLimiter(config.rateLimits);
-    this.audit = config.audit.enabled ? new AuditTrail(paths.audit, this.redactor, config.audit.durability) : undefined;
+    this.rateLimiter = new RateLimiter(config.rateLimits, state.rateBuckets);
+    this.audit = config.audit.enabled
+      ? new AuditTrail(paths.audit, this.redactor, config.audit.durability, state.kind === 'file' ? undefined : state.replica)
+      : undefined;
     this.searchLimit = new SearchLimit(this.rateLimiter, this.audit, logger);
   }
 

@@ -1,6 +1,6 @@
 import type { CatalogTool } from '../catalog/tool.js';
 import type { Principal } from '../pipeline/call-context.js';
-import type { QuarantineEntry } from './pinning/pin-store.js';
+import type { QuarantineEntry } from '../state/pin-store.js';
 import type { ToolPinning } from './pinning/tool-pinning.js';
 import type { ScopeDecision, ScopePolicy } from './scopes/scope-policy.js';
 

@@ -6,7 +6,7 @@ import type { RetrievalConfig } from '../config/retrieval.js';
 import { loadEmbedder, type Embedder } from '../embedding/index.js';
 import type { Logger } from '../log.js';
 import { syncToolIndex, type ServerDescriptions } from './catalog-sync.js';
-import { ToolIndex, type RetrieverKind, type ToolIndexStats } from './tool-index.js';
+import { ToolIndex, type RetrieverKind, type ToolIndexOptions, type ToolIndexStats } from './tool-index.js';
 
 export interface FoundTool {
   readonly tool: CatalogTool;
@@ -40,6 +40,8 @@ export interface CatalogSearchOptions {
   readonly configDir: string;
   readonly serverDescriptions?: ServerDescriptions;
   readonly logger: Logger;
+  /** Where embeddings are shared with other replicas (the state backend's); the state folder without it. */
+  readonly sharedVectors?: ToolIndexOptions['sharedVectors'];
 }
 
 /**
@@ -112,10 +114,10 @@ export class CatalogSearch extends EventEmitter<{ change: [] }> implements ToolS
   }
 
   private async build(): Promise<ToolIndex> {
-    const { logger, serverDescriptions, stateDir } = this.options;
+    const { logger, serverDescriptions, stateDir, sharedVectors } = this.options;
     const embedder = await this.loadEmbedder();
     // Empty at first: the sync below indexes the catalog as it is by then, and follows it from there.
-    const index = await ToolIndex.build([], { ...(embedder && { embedder }), stateDir, logger });
+    const index = await ToolIndex.build([], { ...(embedder && { embedder }), stateDir, logger, ...(sharedVectors && { sharedVectors }) });
     const stopIndexing = syncToolIndex(index, this.catalog, {
       logger,
       ...(serverDescriptions && { serverDescriptions }),

@@ -9,6 +9,7 @@ import { LexicalIndex } from './lexical-index.js';
 import { decomposingRetriever } from './query-decomposition.js';
 import type { IndexableTool, Retriever, ScoredTool, SearchOptions } from './types.js';
 import { VectorIndex } from './vector-index.js';
+import type { VectorStore } from '../state/vector-store.js';
 
 export const RETRIEVER_KINDS = ['bm25', 'dense', 'hybrid'] as const;
 export type RetrieverKind = (typeof RETRIEVER_KINDS)[number];
@@ -18,6 +19,8 @@ export interface ToolIndexOptions {
   readonly embedder?: Embedder;
   /** Where embeddings and the HNSW graph are persisted (e.g. `.toolscope`); memory only without it. */
   readonly stateDir?: string;
+  /** Keeps embeddings in this store instead of the state folder (Redis, shared by replicas); the graph stays local. */
+  readonly sharedVectors?: (embedder: Embedder) => VectorStore;
   readonly logger?: Pick<Logger, 'info' | 'debug'>;
   /** Overrides the measured exact-vs-HNSW threshold (benchmarks and tests). */
   readonly exactSearchBelow?: number;
@@ -74,7 +77,7 @@ export class ToolIndex {
     if (embedder) {
       const dir = stateDir === undefined ? undefined : embedderStateDir(stateDir, embedder);
       const [cache, vectors] = await Promise.all([
-        EmbeddingCache.open(embedder, dir),
+        EmbeddingCache.open(embedder, options.sharedVectors?.(embedder) ?? dir),
         VectorIndex.open({
           dimensions: embedder.dimensions,
           ...(dir !== undefined && { dir }),

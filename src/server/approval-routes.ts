@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Gateway } from '../gateway.js';
+import type { ApprovalQueue } from '../state/approval-queue.js';
 import { authenticateApprover } from './http-auth.js';
 import type { HttpRoute } from './http.js';
 import { HttpError, readJsonBody, sendJson } from './http-util.js';

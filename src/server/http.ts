@@ -7,6 +7,7 @@ import { HttpError, sendJsonRpcError } from './http-util.js';
 import { isLoopbackHost, rebindingRefusal, type ListenAddress } from './loopback.js';
 import { McpEndpoint } from './mcp-endpoint.js';
 import { routeApi } from './route-api.js';
+import { StateUnavailableError } from '../state/unavailable.js';
 
 export interface HttpRoute {
   readonly method: 'GET' | 'POST' | 'DELETE';
@@ -44,6 +45,12 @@ export async function serveHttp(gateway: Gateway, address: ListenAddress): Promi
       if (!req.complete && !res.headersSent) res.setHeader('connection', 'close');
       if (error instanceof HttpError) {
         sendJsonRpcError(res, error.status, error.rpcCode, error.message);
+        return;
+      }
+      // Shared state out of reach: refused (fail closed), saying why; the client may retry shortly.
+      if (error instanceof StateUnavailableError) {
+        if (!res.headersSent) res.setHeader('retry-after', '1');
+        sendJsonRpcError(res, 503, -32000, error.message);
         return;
       }
       gateway.logger.error({ err: error, path: req.url }, 'HTTP request failed');

@@ -8,6 +8,7 @@ import type { Principal } from '../pipeline/call-context.js';
 import { authenticateRequest } from './http-auth.js';
 import { HttpError, readJsonBody } from './http-util.js';
 import { SessionRegistry } from './session-registry.js';
+import type { SessionStore } from '../state/session-store.js';
 
 interface HttpSession {
   readonly transport: StreamableHTTPServerTransport;
@@ -18,25 +19,38 @@ interface HttpSession {
 
 /**
  * Streamable HTTP at `/mcp`: one transport and one MCP `Server` per client session (`mcp-session-id`), within
- * `limits`: request body size, number of sessions, idle time.
+ * `limits`: request body size, number of sessions, idle time. With shared state (Redis) every session is recorded
+ * there too, and a request of a session opened on another replica is served here as a request that needs no
+ * session (see `serveShared`).
  */
 export class McpEndpoint {
   private readonly sessions: SessionRegistry<HttpSession>;
   private readonly maxRequestBytes: number;
+  private readonly idleMs: number;
+  private readonly shared: SessionStore | undefined;
+  /** When each local session's shared record was last kept alive. */
+  private readonly sharedTouched = new Map<string, number>();
 
   constructor(private readonly gateway: Gateway) {
     const { maxSessions, maxSessionsPerPrincipal, sessionIdleMs, maxRequestBytes } = gateway.loaded.config.limits;
     this.maxRequestBytes = maxRequestBytes;
+    this.idleMs = sessionIdleMs;
+    this.shared = gateway.state.sessions;
     this.sessions = new SessionRegistry(
       { maxSessions, maxSessionsPerPrincipal, idleMs: sessionIdleMs },
       (id, session) => {
         gateway.logger.info({ session: id, idleMs: sessionIdleMs }, 'closing an idle HTTP session');
-        this.sessions.delete(id);
+        // Only this replica's copy: the client may be busy on other replicas, which keep the shared record alive.
+        this.forget(id);
         void session.server.close();
       },
       // The client's answer arrives as a request and starts a fresh idle period.
       (id, session) => void session.server.ping().catch((error: unknown) => gateway.logger.debug({ err: error, session: id }, 'heartbeat unanswered')),
     );
+    // A client that ended its session on another replica: its transport here goes too.
+    this.shared?.onRemoved((id) => void this.sessions.get(id)?.server.close()).catch((error: unknown) => {
+      gateway.logger.warn({ err: error }, 'cannot follow sessions closed on other replicas');
+    });
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -45,16 +59,62 @@ export class McpEndpoint {
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId === 'string') {
       const session = this.sessions.get(sessionId);
-      if (!session) throw new HttpError(404, -32001, `session ${sessionId} not found (expired or closed)`);
+      if (!session) {
+        await this.serveShared(req, res, body, sessionId, principal);
+        return;
+      }
       if (session.principal.name !== principal.name) throw new HttpError(403, -32001, `session ${sessionId} belongs to another principal`);
       this.sessions.busyUntilClosed(sessionId, res, req.method === 'GET' ? 'stream' : 'request');
+      this.keepShared(sessionId);
       await session.transport.handleRequest(req, res, body);
+      if (req.method === 'DELETE') await this.shared?.remove(sessionId);
       return;
     }
     if (!isInitializeRequest(body)) {
       throw new HttpError(400, -32000, 'no mcp-session-id header: the first request of a session must be initialize');
     }
     await this.open(req, res, body, principal);
+  }
+
+  /**
+   * A request of a session this replica does not hold: with shared state, one opened on another replica (or here,
+   * before this replica dropped its idle copy). It is served by a fresh MCP server and a transport in stateless
+   * mode: the principal is the session's, nothing else of it is needed for listing, searching and calling tools.
+   * What stays with the replica that opened the session: its GET stream (server notifications) and requests
+   * relayed to the client mid-call (elicitation, sampling, roots), which the client answers on that stream.
+   */
+  private async serveShared(req: IncomingMessage, res: ServerResponse, body: unknown, id: string, principal: Principal): Promise<void> {
+    const record = this.shared && (await this.shared.touch(id, this.idleMs));
+    if (!record) throw new HttpError(404, -32001, `session ${id} not found (expired or closed)`);
+    if (record.principal !== principal.name) throw new HttpError(403, -32001, `session ${id} belongs to another principal`);
+    if (req.method === 'DELETE') {
+      await this.shared!.remove(id);
+      res.writeHead(200).end();
+      return;
+    }
+    if (req.method === 'GET') {
+      res.setHeader('allow', 'POST, DELETE');
+      throw new HttpError(405, -32000, `session ${id} was opened on replica ${record.replica}: its notification stream is served there only`);
+    }
+    const server = this.gateway.createSession(principal);
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    res.once('close', () => void server.close());
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  /** Keeps a local session's shared record from expiring while the client uses this replica (a write per third of the idle time). */
+  private keepShared(id: string): void {
+    if (!this.shared) return;
+    const now = Date.now();
+    if (now - (this.sharedTouched.get(id) ?? 0) < this.idleMs / 3) return;
+    this.sharedTouched.set(id, now);
+    this.shared.touch(id, this.idleMs).catch((error: unknown) => this.gateway.logger.debug({ err: error, session: id }, 'session not kept alive in the shared state'));
+  }
+
+  private forget(id: string): void {
+    this.sessions.delete(id);
+    this.sharedTouched.delete(id);
   }
 
   get sessionCount(): number {
@@ -71,14 +131,16 @@ export class McpEndpoint {
     const server = this.gateway.createSession(principal);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
+      onsessioninitialized: async (id) => {
         this.sessions.add(id, { transport, server, principal }, principal.name);
         this.sessions.busyUntilClosed(id, res);
         release();
+        this.sharedTouched.set(id, Date.now());
+        await this.shared?.save(id, { principal: principal.name, replica: this.gateway.state.replica, openedAt: new Date().toISOString() }, this.idleMs);
       },
     });
     transport.onclose = () => {
-      if (transport.sessionId) this.sessions.delete(transport.sessionId);
+      if (transport.sessionId) this.forget(transport.sessionId);
     };
     try {
       await server.connect(transport);

@@ -1,4 +1,4 @@
-import type { ApprovalRequest } from '../../../src/policy/approval/approval-queue.js';
+import type { ApprovalRequest } from '../../../src/state/approval-queue.js';
 import { post } from '../api.js';
 import { Empty, ErrorNote, Time, useAction, useNow } from '../components.js';
 

@@ -1,4 +1,4 @@
-import type { ReviewedQuarantineEntry } from '../../../src/policy/pinning/pin-store.js';
+import type { ReviewedQuarantineEntry } from '../../../src/state/pin-store.js';
 import { post } from '../api.js';
 import { Badge, Empty, ErrorNote, Time, useAction } from '../components.js';
 

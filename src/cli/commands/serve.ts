@@ -24,6 +24,8 @@ export function register(program: Command): void {
       if (options.http !== undefined && options.as !== undefined) {
         throw new Error('--as is for stdio; HTTP clients authenticate with bearer tokens (`toolscope token create`)');
       }
+      // Who may connect depends on the tokens, which may live in the shared state.
+      await gateway.state.open();
       const address =
         options.http === undefined ? undefined : parseListenAddress(options.http, await gateway.policy.principals.enforced());
       const principal = address ? undefined : await stdioPrincipal(gateway, options.as);

@@ -39,6 +39,7 @@ function describe(record: RunRecord): string {
     head,
     `sandbox: ${describeSandboxSupport(record.status.sandbox)}`,
     `retrieval: ${describeRetrieval(record.status.retrieval)}`,
+    ...(record.status.state ? [`state: ${record.status.state.description}, replica ${record.status.state.replica}`] : []),
     serverTable(record.status.servers),
   ].join('\n');
 }

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { configPaths } from '../../config/path-reference.js';
 import { issueToken, listTokens } from '../../policy/auth/token-grants.js';
-import { TokenStore } from '../../policy/auth/token-store.js';
-import { loadCommandConfig } from '../options.js';
+import { withCommandState } from '../options.js';
 import { formatTable } from '../table.js';
 
 /** `token create|list|revoke`: bearer tokens for HTTP clients; toolscope keeps only their sha-256 hashes. */
@@ -15,13 +13,13 @@ export function register(program: Command): void {
     .option('--scopes <rules...>', 'allow rules for a principal not in the config: classes (read, write, ...) or server:tool globs')
     .option('--deny <rules...>', 'deny rules, with --scopes')
     .action(async (principal: string, options: { scopes?: string[]; deny?: string[] }, cmd: Command) => {
-      const loaded = await loadCommandConfig(cmd);
-      const store = new TokenStore(configPaths(loaded).stateDir);
-      const created = await issueToken(
-        store,
-        { principal, ...(options.scopes && { allow: options.scopes }), ...(options.deny && { deny: options.deny }) },
-        { path: loaded.path, principals: loaded.config.principals },
-        { allow: '--scopes', deny: '--deny' },
+      const created = await withCommandState(cmd, (state, loaded) =>
+        issueToken(
+          state.tokens,
+          { principal, ...(options.scopes && { allow: options.scopes }), ...(options.deny && { deny: options.deny }) },
+          { path: loaded.path, principals: loaded.config.principals },
+          { allow: '--scopes', deny: '--deny' },
+        ),
       );
       process.stderr.write(`token ${created.id} for ${principal}; copy it now, toolscope keeps only its hash:\n`);
       console.log(created.token);
@@ -31,8 +29,7 @@ export function register(program: Command): void {
     .command('list')
     .description('list tokens (ids and principals; the tokens themselves are not stored)')
     .action(async (_options: unknown, cmd: Command) => {
-      const loaded = await loadCommandConfig(cmd);
-      const tokens = await listTokens(new TokenStore(configPaths(loaded).stateDir), loaded.config.principals);
+      const tokens = await withCommandState(cmd, (state, loaded) => listTokens(state.tokens, loaded.config.principals));
       console.log(formatTable(['ID', 'PRINCIPAL', 'CREATED', 'SCOPES'], tokens.map((t) => [t.id, t.principal, t.createdAt, t.scopes])));
     });
 
@@ -40,8 +37,7 @@ export function register(program: Command): void {
     .command('revoke <id>')
     .description('revoke a token; a running serve refuses it from the next request')
     .action(async (id: string, _options: unknown, cmd: Command) => {
-      const loaded = await loadCommandConfig(cmd);
-      if (!(await new TokenStore(configPaths(loaded).stateDir).revoke(id))) throw new Error(`no token with id ${id}`);
+      if (!(await withCommandState(cmd, (state) => state.tokens.revoke(id)))) throw new Error(`no token with id ${id}`);
       console.log(`revoked token ${id}`);
     });
 }

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { configPaths } from '../../config/path-reference.js';
 import type { Gateway } from '../../gateway.js';
-import { PinStore } from '../../policy/pinning/pin-store.js';
 import type { HttpRoute } from '../../server/http.js';
 import { HttpError } from '../../server/http-util.js';
 import { auditAction, badRequest, consoleApi } from '../console-api.js';
@@ -14,7 +12,7 @@ const decisionBody = z.object({ tool: z.string().min(1), decision: z.enum(['appr
  * `reject-tool`, by `console:<user>`, audited.
  */
 export function quarantineRoutes(gateway: Gateway): HttpRoute[] {
-  const store = () => new PinStore(configPaths(gateway.loaded).stateDir);
+  const store = () => gateway.state.pins;
   return [
     consoleApi(gateway, 'GET', 'quarantine', async () => {
       // The pinning decides at once and writes its files after: read them once what it decided is on disk.

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { configPaths } from '../../config/path-reference.js';
 import type { Gateway } from '../../gateway.js';
 import { issueToken, listTokens, TokenGrantError, type TokenListing } from '../../policy/auth/token-grants.js';
-import { TokenStore } from '../../policy/auth/token-store.js';
 import type { HttpRoute } from '../../server/http.js';
 import { HttpError } from '../../server/http-util.js';
 import { auditAction, badRequest, consoleApi } from '../console-api.js';
@@ -34,7 +32,7 @@ export interface CreatedToken {
  * `POST tokens/revoke` with `{"id"}`. The same code as `toolscope token create|list|revoke`, audited.
  */
 export function tokenRoutes(gateway: Gateway): HttpRoute[] {
-  const store = () => new TokenStore(configPaths(gateway.loaded).stateDir);
+  const store = () => gateway.state.tokens;
   return [
     consoleApi(gateway, 'GET', 'tokens', async (): Promise<TokenView> => {
       const { principals } = gateway.loaded.config;

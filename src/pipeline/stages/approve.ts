@@ -1,6 +1,6 @@
 import type { Approvals } from '../../policy/approval/approvals.js';
 import type { CallStage } from '../call-context.js';
-import { CallRefused } from '../refusal.js';
+import { CallRefused, failClosed } from '../refusal.js';
 
 /** Holds calls that `approval.required` names until a person approves them: by elicitation, or the queue. */
 export function approveStage(approvals: Approvals): CallStage {
@@ -12,7 +12,11 @@ export function approveStage(approvals: Approvals): CallStage {
         ctx.decisions.push({ stage: 'approve', outcome: 'pass', reason: 'no approval required' });
         return next();
       }
-      const answer = await approvals.obtain(ctx, rule);
+      // The queue lives in the shared state: out of reach, the call is refused (never approved by default).
+      const answer = await failClosed('approve', () => approvals.obtain(ctx, rule)).catch((error: unknown) => {
+        if (error instanceof CallRefused) ctx.decisions.push({ stage: 'approve', outcome: 'deny', reason: error.reason });
+        throw error;
+      });
       const how = `${answer.approved ? 'approved' : 'denied'} by ${answer.by} via ${answer.via}${answer.id ? ` ${answer.id}` : ''}`;
       const reason = answer.note ? `${how}; ${answer.note}` : how;
       if (!answer.approved) {

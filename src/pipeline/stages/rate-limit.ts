@@ -1,13 +1,16 @@
 import type { RateLimiter } from '../../policy/ratelimit/rate-limiter.js';
 import type { CallStage } from '../call-context.js';
-import { CallRefused } from '../refusal.js';
+import { CallRefused, failClosed } from '../refusal.js';
 
 /** Stops a principal that calls faster than `rateLimits` allows; says when to retry. */
 export function rateLimitStage(limiter: RateLimiter): CallStage {
   return {
     name: 'rate-limit',
     async handle(ctx, next) {
-      const decision = limiter.take(ctx.principal?.name ?? '', ctx.tool);
+      const decision = await failClosed('rate-limit', () => limiter.take(ctx.principal?.name ?? '', ctx.tool)).catch((error: unknown) => {
+        if (error instanceof CallRefused) ctx.decisions.push({ stage: 'rate-limit', outcome: 'deny', reason: error.reason });
+        throw error;
+      });
       if (!decision.allowed) {
         const reason = `rate limit reached for ${ctx.principal?.name ?? 'this caller'} on ${ctx.tool.exposedName}`;
         ctx.decisions.push({ stage: 'rate-limit', outcome: 'deny', reason: `${reason} (${decision.rule})` });

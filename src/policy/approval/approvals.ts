@@ -4,7 +4,7 @@ import type { CallContext } from '../../pipeline/call-context.js';
 import type { Redactor } from '../audit/redactor.js';
 import { classifyTool } from '../scopes/capability.js';
 import { compileRules, type CompiledRule } from '../scopes/scope-rule.js';
-import type { ApprovalQueue } from './approval-queue.js';
+import type { ApprovalQueue } from '../../state/approval-queue.js';
 import { askByElicitation } from './elicitation.js';
 
 export interface ApprovalOutcome {

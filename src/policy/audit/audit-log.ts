@@ -2,7 +2,7 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditDurability } from '../../config/policy.js';
-import { syncFolder } from '../state/json-file.js';
+import { syncFolder } from '../../state/file/json-file.js';
 
 interface Pending {
   readonly line: Buffer;

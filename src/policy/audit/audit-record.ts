@@ -4,6 +4,8 @@ export type CallOutcome = 'ok' | 'tool-error' | 'refused' | 'error';
 
 /** One line of the audit log: one call, every stage's say, and how it ended. */
 export interface AuditRecord {
+  /** The replica that wrote it, when replicas share state (`state.backend: "redis"`). */
+  readonly replica?: string;
   readonly time: string;
   readonly callId: string;
   readonly principal: string | null;
@@ -22,6 +24,7 @@ export interface AuditRecord {
 
 /** Anything else the audit log records, e.g. an approval answered or a tool quarantined. */
 export interface AuditEvent {
+  readonly replica?: string;
   readonly time: string;
   readonly event: string;
   readonly [field: string]: unknown;

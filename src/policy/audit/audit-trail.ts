@@ -22,10 +22,13 @@ export class AuditTrail {
     private readonly path: string,
     private readonly redactor: Redactor,
     private readonly durability: AuditDurability = 'fsync',
+    /** With shared state: which replica wrote the record, first on every line (each replica keeps its own log). */
+    private readonly replica?: string,
   ) {}
 
   recordCall(ctx: CallContext, receivedArguments: Record<string, unknown>, end: CallEnd): Promise<void> {
     const record: AuditRecord = {
+      ...(this.replica !== undefined && { replica: this.replica }),
       time: new Date().toISOString(),
       callId: ctx.callId,
       principal: ctx.principal?.name ?? null,
@@ -44,7 +47,12 @@ export class AuditTrail {
 
   /** Something the policy did outside a call (a tool quarantined or released). */
   recordEvent(event: string, fields: Record<string, unknown>): Promise<void> {
-    return this.append({ time: new Date().toISOString(), event, ...(this.redactor.redact(fields) as object) });
+    return this.append({
+      ...(this.replica !== undefined && { replica: this.replica }),
+      time: new Date().toISOString(),
+      event,
+      ...(this.redactor.redact(fields) as object),
+    });
   }
 
   async close(): Promise<void> {

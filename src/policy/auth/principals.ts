@@ -1,7 +1,7 @@
 import type { PrincipalConfig } from '../../config/policy.js';
 import type { PrincipalDirectory, PrincipalRules } from '../scopes/principal-directory.js';
 import { hashesEqual, hashToken } from './token.js';
-import type { TokenStore } from './token-store.js';
+import type { TokenStore } from '../../state/token-store.js';
 
 interface KnownHash {
   readonly hash: string;

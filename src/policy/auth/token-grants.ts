@@ -1,6 +1,6 @@
 import type { PrincipalConfig } from '../../config/policy.js';
 import { scopeRuleSchema } from '../../config/policy.js';
-import type { TokenStore } from './token-store.js';
+import type { TokenStore } from '../../state/token-store.js';
 
 /** A request for a new token: a config principal, or a new principal with its own rules. */
 export interface TokenGrant {

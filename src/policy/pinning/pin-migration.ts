@@ -1,6 +1,6 @@
 import type { CatalogTool } from '../../catalog/tool.js';
 import { TOOL_HASH_VERSION, toolContentHashV1 } from '../../catalog/tool-hash.js';
-import type { Pin } from './pin-store.js';
+import type { Pin } from '../../state/pin-store.js';
 import { definitionOf } from './tool-definition.js';
 
 /**

@@ -5,7 +5,7 @@ import type { CatalogTool } from '../../catalog/tool.js';
 import { TOOL_HASH_VERSION } from '../../catalog/tool-hash.js';
 import type { Logger } from '../../log.js';
 import { migratedPin } from './pin-migration.js';
-import type { Pin, PinStore, QuarantineEntry } from './pin-store.js';
+import type { Pin, PinStore, QuarantineEntry } from '../../state/pin-store.js';
 import { describeFinding, scanTool, shadowableNames, type PoisoningFinding, type ShadowingNames } from './poisoning-scan.js';
 import { ShadowingIndex } from './shadowing-index.js';
 import { definitionDiff, definitionOf } from './tool-definition.js';
@@ -28,11 +28,14 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
   private readonly pinnedServers = new Set<string>();
   private readonly shadowing = new ShadowingIndex();
   private readonly quarantine = new Map<string, QuarantineEntry>();
+  /** Quarantined by another process sharing the store (a replica whose server changed the tool), not seen here. */
+  private readonly adopted = new Set<string>();
   private readonly unsavedServers = new Set<string>();
   private writes: Promise<void> = Promise.resolve();
   private catalog: Catalog | undefined;
   private watcher: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
+  private pollAgain = false;
 
   constructor(
     private readonly store: PinStore,
@@ -78,14 +81,30 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     return this.writes;
   }
 
-  /** Picks up `approve-tool` run by another process: polls the quarantine folder. */
+  /**
+   * Picks up what other processes sharing the store did (`approve-tool`, a replica's quarantine): polls it every
+   * second, and at once when the store tells of a change (a shared store does).
+   */
   watch(intervalMs = 1000): void {
-    this.watcher ??= setInterval(() => {
-      // One reload at a time: a slow disk must not pile them up.
-      this.polling ??= this.reload()
+    if (this.watcher) return;
+    const poll = () => {
+      // One reload at a time: a slow disk must not pile them up; a change told meanwhile is read by the next one.
+      if (this.polling) {
+        this.pollAgain = true;
+        return;
+      }
+      this.polling = this.reload()
         .catch(() => undefined)
-        .finally(() => (this.polling = undefined));
-    }, intervalMs).unref();
+        .finally(() => {
+          this.polling = undefined;
+          if (this.pollAgain && this.watcher) {
+            this.pollAgain = false;
+            poll();
+          }
+        });
+    };
+    this.watcher = setInterval(poll, intervalMs).unref();
+    this.store.onChange(poll).catch((error: unknown) => this.logger.warn({ err: error }, 'cannot follow pin store changes; reading it every second'));
   }
 
   close(): Promise<void> {
@@ -110,7 +129,8 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
   private async reloadNow(): Promise<void> {
     // Approvals first: `approve-tool` writes its approval before it removes the quarantine file.
     const approved = await this.absorbApproved();
-    const onDisk = new Set((await this.store.quarantined()).map((entry) => entry.tool));
+    const stored = await this.store.quarantined();
+    const onDisk = new Set(stored.map((entry) => entry.tool));
     const released: string[] = [];
     for (const pin of approved) {
       const entry = this.quarantine.get(pin.tool);
@@ -121,6 +141,7 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
         continue;
       }
       this.quarantine.delete(pin.tool);
+      this.adopted.delete(pin.tool);
       this.persist(() => this.store.removeQuarantine(pin.tool));
       released.push(pin.tool);
       this.logger.info({ tool: pin.tool, by: pin.pinnedBy }, 'tool released from quarantine');
@@ -128,13 +149,34 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     for (const [name, entry] of this.quarantine) {
       if (!onDisk.has(name)) this.persist(() => this.store.saveQuarantine(entry));
     }
-    if (released.length > 0) this.emit('change', { quarantined: [], released });
+    const adopted = this.adopt(stored);
+    if (released.length + adopted.length > 0) this.emit('change', { quarantined: adopted, released });
   }
 
-  /** Takes over definitions approved with `approve-tool` into the server's pin file; returns them. */
+  /**
+   * Holds here too what another process sharing the store quarantined (a replica whose server changed the tool, or
+   * which found it poisoned): the same tool is refused on every replica until an admin approves it. An entry for a
+   * definition that is pinned (approved meanwhile) is resolved, not adopted.
+   */
+  private adopt(stored: readonly QuarantineEntry[]): string[] {
+    const adopted: string[] = [];
+    for (const entry of stored) {
+      if (this.quarantine.has(entry.tool) || this.pins.get(entry.tool)?.hash === entry.hash) continue;
+      this.quarantine.set(entry.tool, entry);
+      this.adopted.add(entry.tool);
+      adopted.push(entry.tool);
+      this.logger.warn({ tool: entry.tool, kind: entry.kind, reasons: entry.reasons }, 'tool quarantined by another process sharing the state');
+    }
+    return adopted;
+  }
+
+  /** Takes over definitions approved with `approve-tool` into the server's pin file; returns those new to this process. */
   private async absorbApproved(): Promise<Pin[]> {
-    const approved = await this.store.approvedPins();
-    for (const pin of approved) {
+    const approved: Pin[] = [];
+    for (const pin of await this.store.approvedPins()) {
+      // A shared store keeps approvals for every replica: one taken over already costs nothing.
+      if (samePin(this.pins.get(pin.tool), pin)) continue;
+      approved.push(pin);
       this.pin(pin);
       this.savePins(pin.server);
       this.persist(() => this.store.removeApproved(pin.tool));
@@ -172,7 +214,8 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
   private check(tool: CatalogTool, knownServer: boolean, names: ShadowingNames): 'pinned' | 'quarantined' | 'released' | 'unchanged' {
     const pin = this.pinOf(tool);
     if (pin?.hash === tool.hash) {
-      if (!this.quarantine.has(tool.exposedName)) return 'unchanged';
+      // Quarantined by another replica: its server changed the tool, this one's going back changes nothing.
+      if (!this.quarantine.has(tool.exposedName) || this.adopted.has(tool.exposedName)) return 'unchanged';
       // Changed back to what was approved.
       this.quarantine.delete(tool.exposedName);
       this.persist(() => this.store.removeQuarantine(tool.exposedName));
@@ -240,6 +283,7 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
       since: this.quarantine.get(tool.exposedName)?.since ?? new Date().toISOString(),
     };
     this.quarantine.set(tool.exposedName, entry);
+    this.adopted.delete(tool.exposedName);
     this.logger.warn({ tool: tool.exposedName, kind, reasons }, 'tool quarantined');
     this.persist(() => this.store.saveQuarantine(entry));
   }
@@ -272,4 +316,8 @@ function groupByServer<T extends { readonly server: string }>(tools: readonly T[
     else groups.set(tool.server, [tool]);
   }
   return groups;
+}
+
+function samePin(held: Pin | undefined, pin: Pin): boolean {
+  return held?.hash === pin.hash && held.pinnedAt === pin.pinnedAt && held.pinnedBy === pin.pinnedBy;
 }

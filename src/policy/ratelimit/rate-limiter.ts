@@ -1,7 +1,7 @@
 import type { Bucket, RateLimitsConfig } from '../../config/policy.js';
 import type { CatalogTool } from '../../catalog/tool.js';
+import type { RateBuckets } from '../../state/rate-buckets.js';
 import { compileToolPattern } from '../scopes/scope-rule.js';
-import { monotonicClock, TokenBucket, type Clock } from './token-bucket.js';
 
 export type RateDecision =
   | { readonly allowed: true }
@@ -16,14 +16,15 @@ interface ResolvedLimit {
  * Token buckets per principal (all its calls) and per principal and tool, from `rateLimits`.
  * A call takes a token from both or from neither, so a refused call does not use up the other bucket.
  * Searches have a bucket per principal of their own (`rateLimits.search`), apart from calls.
+ * Which buckets apply is decided here; the buckets themselves live in the state backend (this process, or Redis
+ * shared by every replica), which throws `StateUnavailableError` when it cannot be reached.
  */
 export class RateLimiter {
-  private readonly buckets = new Map<string, TokenBucket>();
   private readonly toolLimits: ReadonlyArray<{ matches: (tool: CatalogTool) => boolean; limit: ResolvedLimit }>;
 
   constructor(
     private readonly config: RateLimitsConfig,
-    private readonly clock: Clock = monotonicClock,
+    private readonly buckets: RateBuckets,
   ) {
     this.toolLimits = Object.entries(config.tools).map(([pattern, bucket]) => ({
       matches: compileToolPattern(pattern),
@@ -31,30 +32,29 @@ export class RateLimiter {
     }));
   }
 
-  take(principal: string, tool: CatalogTool): RateDecision {
+  take(principal: string, tool: CatalogTool): Promise<RateDecision> {
     const candidates: Array<{ key: string; limit: ResolvedLimit }> = [];
     const overall = this.principalLimit(principal);
-    if (overall) candidates.push({ key: `principal\0${principal}`, limit: overall });
+    // Exposed tool names have no ':', so `tool:<principal>:<tool>` is unambiguous whatever the principal's name.
+    if (overall) candidates.push({ key: `principal:${principal}`, limit: overall });
     const perTool = this.toolLimit(principal, tool);
-    if (perTool) candidates.push({ key: `tool\0${principal}\0${tool.exposedName}`, limit: perTool });
+    if (perTool) candidates.push({ key: `tool:${principal}:${tool.exposedName}`, limit: perTool });
     return this.takeFrom(candidates);
   }
 
   /** One search (`search_tools`, `tools/list` with a query, the route API) by `principal`. */
-  takeSearch(principal: string): RateDecision {
+  takeSearch(principal: string): Promise<RateDecision> {
     const limit = this.searchLimit(principal);
-    return this.takeFrom(limit ? [{ key: `search\0${principal}`, limit }] : []);
+    return this.takeFrom(limit ? [{ key: `search:${principal}`, limit }] : []);
   }
 
-  private takeFrom(candidates: ReadonlyArray<{ key: string; limit: ResolvedLimit }>): RateDecision {
-    const buckets = candidates.map(({ key, limit }) => ({ bucket: this.bucket(key, limit.bucket), rule: limit.rule }));
-    const waits = buckets.map(({ bucket, rule }) => ({ rule, seconds: bucket.waitSeconds() })).filter((w) => w.seconds > 0);
-    if (waits.length > 0) {
-      const longest = waits.reduce((a, b) => (b.seconds > a.seconds ? b : a));
-      return { allowed: false, rule: longest.rule, retryAfterSeconds: Math.max(1, Math.ceil(longest.seconds)) };
-    }
-    for (const { bucket } of buckets) bucket.take();
-    return { allowed: true };
+  private async takeFrom(candidates: ReadonlyArray<{ key: string; limit: ResolvedLimit }>): Promise<RateDecision> {
+    // Even with no bucket to draw on, the backend is asked: a shared one that is down refuses every call.
+    const answer = await this.buckets.draw(candidates.map(({ key, limit }) => ({ key, limit: limit.bucket })));
+    if (answer.taken) return { allowed: true };
+    const waits = candidates.map(({ limit }, i) => ({ rule: limit.rule, seconds: answer.waitSeconds[i] ?? 0 })).filter((w) => w.seconds > 0);
+    const longest = waits.reduce((a, b) => (b.seconds > a.seconds ? b : a));
+    return { allowed: false, rule: longest.rule, retryAfterSeconds: Math.max(1, Math.ceil(longest.seconds)) };
   }
 
   private principalLimit(principal: string): ResolvedLimit | undefined {
@@ -76,14 +76,5 @@ export class RateLimiter {
     const limit = own ?? this.config.search;
     if (limit === 'off') return undefined;
     return { bucket: limit, rule: own ? `rateLimits.principals.${principal}.search` : 'rateLimits.search' };
-  }
-
-  private bucket(key: string, limit: Bucket): TokenBucket {
-    let bucket = this.buckets.get(key);
-    if (!bucket || bucket.limit !== limit) {
-      bucket = new TokenBucket(limit, this.clock);
-      this.buckets.set(key, bucket);
-    }
-    return bucket;
   }
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../../log.js';
 import type { Principal } from '../../pipeline/call-context.js';
-import { CallRefused } from '../../pipeline/refusal.js';
+import { CallRefused, failClosed } from '../../pipeline/refusal.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import type { RateLimiter } from './rate-limiter.js';
 
@@ -21,14 +21,25 @@ export class SearchLimit {
 
   /** Takes a search token for `principal`, or throws `CallRefused` naming the rule and when to retry. */
   async admit(principal: Principal | undefined, via: SearchEntry): Promise<void> {
-    const decision = this.limiter.takeSearch(principal?.name ?? '');
-    if (decision.allowed) return;
-    const { rule, retryAfterSeconds } = decision;
-    const reason = `search rate limit reached for ${principal?.name ?? 'this caller'}`;
+    const refusal = await this.refusal(principal);
+    if (!refusal) return;
     // The refusal stands whether or not its record could be written; a failed write is logged, as for pinning events.
     await this.audit
-      ?.recordEvent('search-refused', { principal: principal?.name ?? null, via, stage: 'rate-limit', reason, rule, retryAfterSeconds })
+      ?.recordEvent('search-refused', { principal: principal?.name ?? null, via, stage: 'rate-limit', reason: refusal.reason, ...refusal.details })
       .catch((error: unknown) => this.logger.error({ err: error }, 'cannot write the audit log'));
-    throw new CallRefused('rate-limit', reason, { rule, retryAfterSeconds });
+    throw refusal;
+  }
+
+  private async refusal(principal: Principal | undefined): Promise<CallRefused | undefined> {
+    try {
+      const decision = await failClosed('rate-limit', () => this.limiter.takeSearch(principal?.name ?? ''));
+      if (decision.allowed) return undefined;
+      const { rule, retryAfterSeconds } = decision;
+      return new CallRefused('rate-limit', `search rate limit reached for ${principal?.name ?? 'this caller'}`, { rule, retryAfterSeconds });
+    } catch (error) {
+      // Shared state out of reach: refused as well (fail closed), with that reason.
+      if (error instanceof CallRefused) return error;
+      throw error;
+    }
   }
 }

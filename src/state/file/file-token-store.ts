@@ -1,31 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { scopeRuleSchema } from '../../config/policy.js';
-import { readJsonFile, writeJsonFileAtomic } from '../state/json-file.js';
-import { generateToken, hashToken } from './token.js';
-
-const storedTokenSchema = z.object({
-  id: z.string().regex(/^[0-9a-f]{8}$/),
-  principal: z.string().min(1),
-  hash: z.string().regex(/^sha256:[0-9a-f]{64}$/),
-  createdAt: z.string(),
-});
-
-const tokenFileSchema = z.object({
-  /** Principals made by `token create NAME --scopes ...` (names not in the config). */
-  principals: z.record(z.string(), z.object({ allow: z.array(scopeRuleSchema), deny: z.array(scopeRuleSchema).default([]) })).default({}),
-  tokens: z.array(storedTokenSchema).default([]),
-});
-
-export type StoredToken = z.infer<typeof storedTokenSchema>;
-export type TokenFile = z.infer<typeof tokenFileSchema>;
+import { generateToken, hashToken } from '../../policy/auth/token.js';
+import { tokenFileSchema, type PrincipalScopes, type TokenFile, type TokenStore } from '../token-store.js';
+import { readJsonFile, writeJsonFileAtomic } from './json-file.js';
 
 export const TOKEN_FILE = 'tokens.json';
 
 /** `<stateDir>/tokens.json`: token hashes (never tokens) and the principals `token create --scopes` defined. */
-export class TokenStore {
+export class FileTokenStore implements TokenStore {
   readonly path: string;
   private data: TokenFile = { principals: {}, tokens: [] };
   /** Identity of the file last read: every save is a rename, so a new inode means new content. */
@@ -49,7 +32,7 @@ export class TokenStore {
   }
 
   /** Adds a token for `principal` and returns it: the only time the token itself exists outside the caller. */
-  async create(principal: string, scopes?: { allow: string[]; deny: string[] }): Promise<{ token: string; id: string }> {
+  async create(principal: string, scopes?: PrincipalScopes): Promise<{ token: string; id: string }> {
     await this.refresh();
     const token = generateToken();
     const id = randomBytes(4).toString('hex');

@@ -1,72 +1,22 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { TOOL_HASH_VERSION } from '../../catalog/tool-hash.js';
-import { readJsonFile, writeJsonFileAtomic } from '../state/json-file.js';
-
-const definitionSchema = z.object({
-  name: z.string(),
-  title: z.string().optional(),
-  description: z.string(),
-  inputSchema: z.record(z.string(), z.unknown()),
-  outputSchema: z.record(z.string(), z.unknown()).optional(),
-  annotations: z.record(z.string(), z.unknown()).optional(),
-});
-
-/** Which `toolContentHash` version `hash` was computed with; files from before versions were recorded hold 1. */
-const hashVersionSchema = z
-  .number()
-  .int()
-  .min(1)
-  .max(TOOL_HASH_VERSION, `must be at most ${TOOL_HASH_VERSION}: written by a newer toolscope`)
-  .default(1);
-
-const pinSchema = z.object({
-  tool: z.string(),
-  server: z.string(),
-  hash: z.string(),
-  hashVersion: hashVersionSchema,
-  definition: definitionSchema,
-  pinnedAt: z.string(),
-  /** `first-sight` (recorded automatically) or `admin:<who>` (released from quarantine by `approve-tool`). */
-  pinnedBy: z.string(),
-});
-
-export const QUARANTINE_KINDS = ['changed', 'new-tool', 'poisoned'] as const;
-
-const quarantineSchema = z.object({
-  tool: z.string(),
-  server: z.string(),
-  hash: z.string(),
-  hashVersion: hashVersionSchema,
-  definition: definitionSchema,
-  kind: z.enum(QUARANTINE_KINDS),
-  reasons: z.array(z.string()),
-  /** Against the pinned definition, for `changed`. */
-  diff: z.string().optional(),
-  since: z.string(),
-});
-
-/** An admin looked at a quarantined definition and refused it (`reject-tool`): it stays quarantined, on record. */
-const rejectionSchema = z.object({
-  tool: z.string(),
-  /** The definition refused: a later change of the tool needs a decision of its own. */
-  hash: z.string(),
-  by: z.string(),
-  at: z.string(),
-});
-
-export type Pin = z.infer<typeof pinSchema>;
-export type QuarantineEntry = z.infer<typeof quarantineSchema>;
-export type Rejection = z.infer<typeof rejectionSchema>;
-
-/** A quarantine entry as people review it: with the rejection of its current definition, if there is one. */
-export type ReviewedQuarantineEntry = QuarantineEntry & { readonly rejected?: { readonly by: string; readonly at: string } };
+import type { z } from 'zod';
+import {
+  approvedPin,
+  pinSchema,
+  quarantineSchema,
+  rejectionSchema,
+  reviewed,
+  serverPinsSchema,
+  type Pin,
+  type PinStore,
+  type QuarantineEntry,
+  type ReviewedQuarantineEntry,
+} from '../pin-store.js';
+import { readJsonFile, writeJsonFileAtomic } from './json-file.js';
 
 /** Exposed and server names are `[A-Za-z0-9_-]` (see catalog/naming.ts, config/servers.ts): safe file names as they are. */
 const SAFE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-
-const serverPinsSchema = z.object({ server: z.string(), pins: z.array(pinSchema) });
 
 /**
  * Pins and quarantine entries in the state folder:
@@ -77,7 +27,7 @@ const serverPinsSchema = z.object({ server: z.string(), pins: z.array(pinSchema)
  * - `quarantine/rejected/<tool>.json`: the definition an admin refused (`reject-tool`), kept for the record.
  * Each file has one writer at a time and is replaced atomically, so `serve` and the CLI need no lock.
  */
-export class PinStore {
+export class FilePinStore implements PinStore {
   readonly pinFolder: string;
   readonly approvedFolder: string;
   readonly quarantineFolder: string;
@@ -130,15 +80,7 @@ export class PinStore {
   async approve(tool: string, by: string): Promise<QuarantineEntry | undefined> {
     const entry = await this.quarantineEntry(tool);
     if (!entry) return undefined;
-    await this.saveApproved({
-      tool: entry.tool,
-      server: entry.server,
-      hash: entry.hash,
-      hashVersion: entry.hashVersion,
-      definition: entry.definition,
-      pinnedAt: new Date().toISOString(),
-      pinnedBy: `admin:${by}`,
-    });
+    await this.saveApproved(approvedPin(entry, by));
     await this.removeQuarantine(tool);
     await rm(this.file(this.rejectedFolder, tool), { force: true });
     return entry;
@@ -158,11 +100,12 @@ export class PinStore {
 
   /** Quarantined tools, each with the rejection of the definition it is held for, if an admin refused it. */
   async reviewedQuarantine(): Promise<ReviewedQuarantineEntry[]> {
-    const rejections = new Map((await this.readAll(this.rejectedFolder, rejectionSchema)).map((r) => [r.tool, r]));
-    return (await this.quarantined()).map((entry) => {
-      const rejection = rejections.get(entry.tool);
-      return rejection?.hash === entry.hash ? { ...entry, rejected: { by: rejection.by, at: rejection.at } } : entry;
-    });
+    return reviewed(await this.quarantined(), await this.readAll(this.rejectedFolder, rejectionSchema));
+  }
+
+  /** Another process's changes are found by reading the folders (every second while serving). */
+  async onChange(): Promise<boolean> {
+    return false;
   }
 
   private file(folder: string, name: string): string {

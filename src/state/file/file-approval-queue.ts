@@ -2,45 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
-import { readJsonFile, syncFolder, writeJsonFileAtomic } from '../state/json-file.js';
-
-const requestSchema = z.object({
-  id: z.string(),
-  callId: z.string(),
-  principal: z.string().nullable(),
-  tool: z.string(),
-  server: z.string(),
-  /**
-   * As the caller sent them, only toolscope's own configured secrets masked: the approver must see what they approve.
-   * The file is private to toolscope's user (0600 in a 0700 folder) and removed once the call is answered.
-   */
-  arguments: z.unknown(),
-  /** The rule that asked for approval. */
-  rule: z.string(),
-  requestedAt: z.string(),
-  expiresAt: z.string(),
-});
-
-const decisionSchema = z.object({
-  approved: z.boolean(),
-  /** Who answered: `cli:<user>`, `http:<principal>`, or `timeout` / `cancelled`. */
-  by: z.string(),
-  at: z.string(),
-});
-
-export type ApprovalRequest = z.infer<typeof requestSchema>;
-export type ApprovalDecision = z.infer<typeof decisionSchema>;
-export type DecideResult = 'decided' | 'unknown' | 'expired' | 'already-decided';
-
-const ID = /^[0-9a-f]{10}$/;
+import {
+  APPROVAL_ID,
+  approvalDecisionSchema,
+  approvalRequestSchema,
+  type ApprovalDecision,
+  type ApprovalQueue,
+  type ApprovalRequest,
+  type DecideResult,
+} from '../approval-queue.js';
+import { readJsonFile, syncFolder, writeJsonFileAtomic } from './json-file.js';
 
 /**
  * Calls waiting for a human, as files in `<stateDir>/approvals/` so another process (the CLI, or the HTTP admin
  * endpoint of another toolscope) can answer while `serve` waits. `<id>.request.json` describes the call;
  * `<id>.decision.json` is published exclusively (link fails if it exists), so the first answer wins, whether a person's or the timeout's.
  */
-export class ApprovalQueue {
+export class FileApprovalQueue implements ApprovalQueue {
   constructor(
     readonly folder: string,
     private readonly pollMs = 200,
@@ -64,8 +42,8 @@ export class ApprovalQueue {
   }
 
   async request(id: string): Promise<ApprovalRequest | undefined> {
-    if (!ID.test(id)) return undefined;
-    return readJsonFile(this.requestPath(id), requestSchema);
+    if (!APPROVAL_ID.test(id)) return undefined;
+    return readJsonFile(this.requestPath(id), approvalRequestSchema);
   }
 
   /** Answers a pending request; only the first answer for an id counts. */
@@ -83,7 +61,7 @@ export class ApprovalQueue {
   async wait(id: string, deadline: number, signal: AbortSignal): Promise<ApprovalDecision> {
     try {
       for (;;) {
-        const decision = await readJsonFile(this.decisionPath(id), decisionSchema);
+        const decision = await readJsonFile(this.decisionPath(id), approvalDecisionSchema);
         if (decision) return decision;
         if (signal.aborted || Date.now() >= deadline) {
           const by = signal.aborted ? 'cancelled' : 'timeout';

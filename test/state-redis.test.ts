@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../src/config/load.js';
+import { createLogger } from '../src/log.js';
+import { RateLimiter } from '../src/policy/ratelimit/rate-limiter.js';
+import { EmbeddingCache } from '../src/retrieval/embedding-cache.js';
+import { maskedRedisUrl } from '../src/state/redis/redis-connection.js';
+import { RedisState } from '../src/state/redis/redis-state.js';
+import { StateUnavailableError } from '../src/state/unavailable.js';
+import { countingEmbedder } from './support/retrieval.js';
+import { policyConfig, tool } from './support/policy.js';
+import { startRedis, type RedisServer } from '../eval/bench/redis-server.js';
+import { waitFor } from './support/foundation.js';
+import { loadEmbedder } from '../src/embedding/index.js';
+
+const logger = createLogger('silent');
+const echo = tool('everything', { name: 'echo' });
+let redis: RedisServer;
+const opened: RedisState[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await Promise.all(opened.map((state) => state.close()));
+  await redis.stop();
+});
+
+/** One replica's view of the shared state. */
+async function replicaState(keyPrefix = 'test:'): Promise<RedisState> {
+  const config = parseConfig({ state: { backend: 'redis', url: redis.url, keyPrefix } }, 'toolscope.json').state;
+  if (config.backend !== 'redis') throw new Error('expected the redis backend');
+  const state = new RedisState(config, logger);
+  await state.open();
+  opened.push(state);
+  return state;
+}
+
+describe('state config', () => {
+  it('defaults to the file backend and names what is wrong in a redis entry', () => {
+    expect(parseConfig({}, 'toolscope.json').state).toEqual({ backend: 'file' });
+    expect(parseConfig({ state: { backend: 'redis', url: 'redis://cache:6379' } }, 'toolscope.json').state).toEqual({
+      backend: 'redis',
+      url: 'redis://cache:6379',
+      keyPrefix: 'toolscope:',
+      embeddings: 'shared',
+      commandTimeoutMs: 2000,
+    });
+    for (const [state, problem] of [
+      [{ backend: 'memcached' }, /state\.backend: must be \{"backend": "file"\} or \{"backend": "redis"/],
+      [{ backend: 'redis' }, /state\.url: required/],
+      [{ backend: 'redis', url: 'http://cache' }, /state\.url: must start with redis:\/\//],
+      [{ backend: 'file', url: 'redis://x' }, /state: Unrecognized key: "url"/],
+    ] as const) {
+      expect(() => parseConfig({ state }, 'toolscope.json')).toThrow(ConfigError);
+      expect(() => parseConfig({ state }, 'toolscope.json')).toThrow(problem);
+    }
+  });
+
+  it('never shows a password of the URL', () => {
+    expect(maskedRedisUrl('redis://:s3cret@cache:6379/0')).toBe('redis://***@cache:6379/0');
+    expect(maskedRedisUrl('rediss://user:s3cret@cache:6380')).toBe('rediss://***@cache:6380');
+    expect(maskedRedisUrl('redis://cache:6379')).toBe('redis://cache:6379');
+  });
+});
+
+describe('rate buckets in Redis', () => {
+  it('holds one limit across replicas: N calls in total, not N per replica, and a refused call takes nothing', async () => {
+    const replicas = await Promise.all([replicaState('rate1:'), replicaState('rate1:'), replicaState('rate1:')]);
+    const limits = policyConfig({ rateLimits: { principal: { capacity: 5, refillPerSecond: 0.01 }, tool: { capacity: 100, refillPerSecond: 0.01 } } }).rateLimits;
+    const limiters = replicas.map((state) => new RateLimiter(limits, state.rateBuckets));
+    // 30 concurrent calls, round robin over the three replicas.
+    const decisions = await Promise.all(Array.from({ length: 30 }, (_, i) => limiters[i % 3]!.take('agent', echo)));
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
+    expect(decisions.find((d) => !d.allowed)).toEqual({ allowed: false, rule: 'rateLimits.principal', retryAfterSeconds: 100 });
+    // The 25 refused calls took no token from the per-tool bucket: 95 of its 100 are left.
+    const toolOnly = new RateLimiter(policyConfig({ rateLimits: { tool: { capacity: 100, refillPerSecond: 0.01 } } }).rateLimits, replicas[0]!.rateBuckets);
+    const left = await Promise.all(Array.from({ length: 96 }, () => toolOnly.take('agent', echo)));
+    expect(left.filter((d) => d.allowed)).toHaveLength(95);
+  });
+
+  it('refills by Redis time and keeps principals apart', async () => {
+    const state = await replicaState('rate2:');
+    const limiter = new RateLimiter(policyConfig({ rateLimits: { principal: { capacity: 1, refillPerSecond: 5 } } }).rateLimits, state.rateBuckets);
+    expect(await limiter.take('agent', echo)).toEqual({ allowed: true });
+    expect(await limiter.take('agent', echo)).toEqual({ allowed: false, rule: 'rateLimits.principal', retryAfterSeconds: 1 });
+    expect(await limiter.take('other', echo)).toEqual({ allowed: true });
+    await waitFor(async () => (await limiter.take('agent', echo)).allowed || undefined, 'a refilled token', 2000);
+  });
+});
+
+describe('Redis out of reach', () => {
+  it('fails closed at once while Redis is down, and recovers by itself when it is back', async () => {
+    const state = await replicaState('down:');
+    const limiter = new RateLimiter(policyConfig().rateLimits, state.rateBuckets);
+    expect(await limiter.take('agent', echo)).toEqual({ allowed: true });
+    await redis.kill();
+    await waitFor(() => !state.status().available || undefined, 'the connection to notice Redis died', 5000);
+    const started = Date.now();
+    // No limit is configured, and the call is still refused: the state that would say otherwise is unknown.
+    await expect(limiter.take('agent', echo)).rejects.toThrow(StateUnavailableError);
+    await expect(limiter.take('agent', echo)).rejects.toThrow(/shared state \(redis redis:\/\/127\.0\.0\.1:\d+\) is unavailable/);
+    expect(Date.now() - started).toBeLessThan(500);
+    await redis.start();
+    await waitFor(() => state.status().available || undefined, 'the reconnection', 10_000);
+    expect(await limiter.take('agent', echo)).toEqual({ allowed: true });
+  });
+});
+
+describe('shared embeddings', () => {
+  it('embeds a text once for every replica', async () => {
+    const [first, second] = await Promise.all([replicaState('emb:'), replicaState('emb:')]);
+    const embedder = await loadEmbedder({ backend: 'use-lite' }, logger);
+    const a = countingEmbedder(embedder);
+    const cacheA = await EmbeddingCache.open(a, first.sharedVectors!(a));
+    const [vector] = await cacheA.vectorsFor([{ key: 'k1', text: 'read a file' }]);
+    expect(a.texts).toBe(1);
+    const b = countingEmbedder(embedder);
+    const cacheB = await EmbeddingCache.open(b, second.sharedVectors!(b));
+    const [shared] = await cacheB.vectorsFor([{ key: 'k1', text: 'read a file' }]);
+    expect(b.texts).toBe(0);
+    expect(Array.from(shared!)).toEqual(Array.from(vector!));
+  });
+});
