@@ -96,6 +96,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       serverDescriptions,
       logger: this.logger,
       ...(this.state.sharedVectors && { sharedVectors: this.state.sharedVectors }),
+      redact: (text) => this.policy.redactor.redactString(text),
     });
     this.toolSearch.on('change', () => this.emit('status'));
     this.exposure = createExposureMode(loaded.config.exposure, {

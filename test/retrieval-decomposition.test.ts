@@ -64,7 +64,9 @@ describe('decomposingRetriever', () => {
     seen.length = 0;
 
     const hits = await decomposingRetriever(byWord).search(query, options);
-    expect(seen).toEqual([query, 'find the file and folder', 'send it to Bob']);
+    expect(seen).toEqual(['find the file and folder', 'send it to Bob', query]);
     expect(hits.map((hit) => hit.id)).toEqual(['find_file', 'send_email']);
+    // The documented order: each step's best in step order, then the whole request's; each result names its step.
+    expect(hits.map((hit) => hit.step)).toEqual([1, 2]);
   });
 });

@@ -119,7 +119,7 @@ describe('exposure mode search over stdio', () => {
     expect(found[0]!.inputSchema).toMatchObject({ type: 'object', properties: { path: {}, content: {} } });
     expect(found[0]!.score).toBeGreaterThan(found[4]!.score);
     // The same results as compact text for clients that only show text to the model.
-    expect(textOf(result)).toMatch(/^1\. filesystem__write_file \(server filesystem, score [\d.]+\)$/m);
+    expect(textOf(result)).toMatch(/^1\. filesystem__write_file \(server filesystem, score [\d.]+, confidence [\d.]+\)$/m);
     expect(textOf(result)).toMatch(/arguments: path: string \(required\); content: string \(required\)/);
   });
 

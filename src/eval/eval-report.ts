@@ -19,6 +19,10 @@ export interface EvalReport {
   readonly embeddedTools: number;
   /** Multi-action queries split into one search per action, as toolscope serves them. */
   readonly decompose: boolean;
+  /** The second-stage reranker reordered the results (`--rerank`). */
+  readonly rerank?: boolean;
+  /** `--history`: this fraction of the labelled queries was past use; the queries evaluated are the rest. */
+  readonly history?: { readonly fraction: number; readonly pastQueries: number };
   /** o200k tokens of every tool definition in the catalog: what a client sees without a router. */
   readonly catalogTokens: number;
   readonly results: readonly RetrieverResult[];

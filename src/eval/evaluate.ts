@@ -4,6 +4,7 @@ import type { EvalReport } from './eval-report.js';
 import type { BadLine } from './input-error.js';
 import { loadEvalDataset } from './load-dataset.js';
 import { toolscopeVersion } from './package-version.js';
+import { splitHistory } from './history-split.js';
 import { createProgress } from './progress.js';
 import { runEvaluation } from './run-eval.js';
 import { deterministicSample } from './sample.js';
@@ -22,6 +23,9 @@ export interface EvaluateOptions {
   readonly skipBad?: boolean;
   /** Evaluate a deterministic sample of this many queries. */
   readonly maxQueries?: number;
+  readonly rerank?: boolean;
+  /** This fraction of the labelled queries is past use (`splitHistory`); the sample is drawn from the rest. */
+  readonly historyFraction?: number;
 }
 
 export interface Evaluation {
@@ -35,8 +39,9 @@ export async function evaluateDataset(options: EvaluateOptions): Promise<Evaluat
     skipBad: options.skipBad ?? false,
     ...(options.name !== undefined && { name: options.name }),
   });
-  const queries =
-    options.maxQueries !== undefined ? deterministicSample(loaded.queries, options.maxQueries) : loaded.queries;
+  const split = options.historyFraction !== undefined ? splitHistory(loaded.queries, options.historyFraction) : undefined;
+  const candidates = split?.rest ?? loaded.queries;
+  const queries = options.maxQueries !== undefined ? deterministicSample(candidates, options.maxQueries) : candidates;
   const dataset = { ...loaded, queries };
   const progress = createProgress(dataset.name);
   try {
@@ -46,6 +51,8 @@ export async function evaluateDataset(options: EvaluateOptions): Promise<Evaluat
       stateDir: options.stateDir,
       ...(options.embedder !== undefined && { embedder: options.embedder }),
       decompose: options.decompose ?? true,
+      rerank: options.rerank ?? false,
+      ...(split && { history: split.history }),
       onProgress: (done, total) => progress.update(done, total),
     });
     const report: EvalReport = {
@@ -56,12 +63,14 @@ export async function evaluateDataset(options: EvaluateOptions): Promise<Evaluat
       catalogSize: dataset.tools.length,
       queryCount: queries.length,
       skippedLines: skipped.length,
-      ...(queries.length < loaded.queries.length && { sampledFrom: loaded.queries.length }),
+      ...(queries.length < candidates.length && { sampledFrom: candidates.length }),
       embedder: options.embedder?.id ?? null,
       ks: [...options.ks].sort((a, b) => a - b),
       indexBuildMs: run.indexBuildMs,
       embeddedTools: run.embeddedTools,
       decompose: options.decompose ?? true,
+      rerank: options.rerank ?? false,
+      ...(split && { history: { fraction: options.historyFraction!, pastQueries: split.pastQueries } }),
       catalogTokens: run.catalogTokens,
       results: run.results,
       generatedAt: new Date().toISOString(),

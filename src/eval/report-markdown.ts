@@ -71,7 +71,9 @@ export function renderEvalMarkdown(report: EvalReport, sections: readonly Report
     `${report.catalogSize} tools (${report.catalogTokens} o200k tokens in all), ${report.queryCount} queries${sampled}. ` +
       `Embedder: ${report.embedder ?? 'none (BM25 only)'}. toolscope ${report.toolscopeVersion}, ${report.generatedAt}. ` +
       `Index build: ${(report.indexBuildMs / 1000).toFixed(1)} s (${report.embeddedTools} tools embedded, the rest from the cache). ` +
-      `Query decomposition ${report.decompose ? 'on (as served)' : 'off'}.${skipped}`,
+      `Query decomposition ${report.decompose ? 'on (as served)' : 'off'}.` +
+      `${report.rerank ? ' Second-stage reranker on.' : ''}` +
+      `${report.history ? ` History: ${report.history.pastQueries} labelled queries (${report.history.fraction}) taken as past use, the rest evaluated.` : ''}${skipped}`,
     'Metrics in percent; tokens are the o200k tokens of the exposed tool definitions (name, description, inputSchema).',
     `## Summary at k=${summaryK}`,
     summaryTable(report, summaryK),

@@ -3,6 +3,7 @@ import { toolContentHash } from '../catalog/tool-hash.js';
 import type { Embedder } from '../embedding/index.js';
 import { ToolIndex, type RetrieverKind } from '../retrieval/tool-index.js';
 import type { IndexableTool } from '../retrieval/types.js';
+import type { UsageHistory } from '../retrieval/usage-history.js';
 import type { EvalDataset, EvalTool } from './dataset-format.js';
 import type { RetrieverResult, TokenCost } from './eval-report.js';
 import { completeAtK, mean, ndcgAtK, percentile, recallAtK, reciprocalRank } from './metrics.js';
@@ -18,6 +19,10 @@ export interface EvalRunOptions {
   readonly stateDir: string;
   /** Split multi-action queries as toolscope does when serving (default true); false measures the bare retrievers. */
   readonly decompose?: boolean;
+  /** Reorder with the second-stage reranker (`retrieval.rerank`). */
+  readonly rerank?: boolean;
+  /** Past use the rankings learn from (`--history`). */
+  readonly history?: UsageHistory;
   /** Called after each query of each retriever. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -61,7 +66,11 @@ export async function runEvaluation(dataset: EvalDataset, options: EvalRunOption
   let done = 0;
   const results: RetrieverResult[] = [];
   for (const name of options.retrievers) {
-    const retriever = index.retriever(name, { decompose });
+    const retriever = index.retriever(name, {
+      decompose,
+      rerank: options.rerank ?? false,
+      ...(options.history !== undefined && { history: options.history }),
+    });
     // One untimed query first: the latency percentiles describe steady state, not the model's first-call warm-up.
     await retriever.search(dataset.queries[0]?.query ?? '', { limit });
     const rankings: string[][] = [];

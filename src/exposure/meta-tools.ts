@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CatalogTool } from '../catalog/tool.js';
 import { CallRefused, refusalResult } from '../pipeline/refusal.js';
 import { MAX_QUERY_LENGTH, type FoundTool, type ToolSearch } from '../retrieval/catalog-search.js';
+import { matchQuality } from '../retrieval/confidence.js';
 import { summarizeParameters } from './schema-summary.js';
 import type { MetaTool } from './types.js';
 
@@ -26,8 +27,8 @@ export interface SearchToolsOptions {
   readonly admit: () => Promise<void>;
   /** What the tool description says is searchable, read each time the tool list is built. */
   readonly servers: () => SearchableServer[];
-  /** Told what a search found (dynamic mode adds it to the session's tool list). */
-  readonly onFound?: (found: readonly FoundTool[]) => void;
+  /** Told what a search found (dynamic mode adds it to the session's tool list; learning from use notes it). */
+  readonly onFound?: (query: string, found: readonly FoundTool[]) => void;
 }
 
 const searchArguments = z.object({
@@ -62,9 +63,11 @@ const foundToolSchema = {
     description: { type: 'string' },
     server: { type: 'string' },
     score: { type: 'number', description: 'Relevance; higher is better' },
+    confidence: { type: 'number', description: 'Calibrated probability (0..1) that this tool does what was asked' },
+    step: { type: 'integer', description: 'For a request of several actions: the action (1-based) this tool is for' },
     inputSchema: { type: 'object', description: 'JSON Schema of the arguments' },
   },
-  required: ['name', 'description', 'server', 'score', 'inputSchema'],
+  required: ['name', 'description', 'server', 'score', 'confidence', 'inputSchema'],
 } as const;
 
 /** `search_tools`: ranks the catalog for a described action and returns the best tools with their schemas. */
@@ -96,8 +99,16 @@ export function searchToolsTool(options: SearchToolsOptions): MetaTool {
         },
         outputSchema: {
           type: 'object',
-          properties: { tools: { type: 'array', items: foundToolSchema } },
-          required: ['tools'],
+          properties: {
+            tools: { type: 'array', items: foundToolSchema },
+            match: {
+              type: 'string',
+              enum: ['good', 'none'],
+              description: '"none": no tool matches the request well (best confidence below the calibrated threshold)',
+            },
+            confidence: { type: 'number', description: 'Confidence of the best result (0 when nothing was found)' },
+          },
+          required: ['tools', 'match', 'confidence'],
         },
         annotations: { readOnlyHint: true, openWorldHint: false },
       };
@@ -113,21 +124,29 @@ export function searchToolsTool(options: SearchToolsOptions): MetaTool {
         throw error;
       }
       const found = await options.search.search(query, { limit, filter: options.mayCall });
-      options.onFound?.(found);
-      const tools = found.map(({ tool, score }) => ({
+      options.onFound?.(query, found);
+      const tools = found.map(({ tool, score, confidence, step }) => ({
         name: tool.exposedName,
         description: tool.description,
         server: tool.server,
-        score: Math.round(score * 10_000) / 10_000,
+        score: round(score),
+        confidence: round(confidence),
+        ...(step !== undefined && { step }),
         inputSchema: tool.inputSchema,
       }));
-      return { content: [{ type: 'text', text: compactResults(query, found) }], structuredContent: { tools } };
+      const best = bestConfidence(found);
+      return {
+        content: [{ type: 'text', text: compactResults(query, found) }],
+        structuredContent: { tools, match: matchQuality(best), confidence: round(best ?? 0) },
+      };
     },
   };
 }
 
 export interface CallToolOptions {
   readonly exists: (name: string) => boolean;
+  /** Told which tool is about to be called (learning from use). */
+  readonly onCall?: (name: string) => void;
 }
 
 /** `call_tool`: runs a catalog tool by its exact name through the same call pipeline as a direct call. */
@@ -162,6 +181,7 @@ export function callToolTool(options: CallToolOptions): MetaTool {
           `call_tool: no tool is named "${name}". Use the exact name from search_tools results (call search_tools first).`,
         );
       }
+      options.onCall?.(name);
       return scope.callTool(name, toolArguments);
     },
   };
@@ -192,17 +212,35 @@ function searchDescription(servers: readonly SearchableServer[]): string {
   );
 }
 
+/** The best result's confidence: with several actions, the weakest action's best (each action needs its tool). */
+export function bestConfidence(found: readonly FoundTool[]): number | undefined {
+  if (found.length === 0) return undefined;
+  const byStep = new Map<number, number>();
+  for (const { step = 0, confidence } of found) byStep.set(step, Math.max(byStep.get(step) ?? 0, confidence));
+  if (byStep.size > 1) byStep.delete(0);
+  return Math.min(...byStep.values());
+}
+
+function round(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}
+
 function compactResults(query: string, found: readonly FoundTool[]): string {
   if (found.length === 0) return `No tool matches "${query}". Try other words for the action.`;
-  const lines = found.map(({ tool, score }, i) =>
+  const weak =
+    matchQuality(bestConfidence(found)) === 'none'
+      ? [`No good match for "${query}": these are the closest tools, but none is likely to do it. Try other words, or tell the user no tool fits.`]
+      : [];
+  const lines = found.map(({ tool, score, confidence, step }, i) =>
     [
-      `${i + 1}. ${tool.exposedName} (server ${tool.server}, score ${score.toFixed(3)})`,
+      `${i + 1}. ${tool.exposedName} (server ${tool.server}, score ${score.toFixed(3)}, confidence ${confidence.toFixed(2)}${step ? `, step ${step}` : ''})`,
       `   ${truncate(tool.description, 300)}`,
       `   arguments: ${summarizeParameters(tool.inputSchema)}`,
     ].join('\n'),
   );
   return [
-    `Tools for "${query}", best first:`,
+    ...weak,
+    `Tools for "${query}", best first${found.some(({ step }) => step) ? ' (one per step in turn)' : ''}:`,
     ...lines,
     'Run one with call_tool: {"name": "<exact name above>", "arguments": {…}}.',
   ].join('\n');

@@ -25,6 +25,13 @@ export function searchExposure(deps: ExposureDeps, options: SearchExposureOption
     openSession(peer) {
       const mayCall = (tool: CatalogTool) => deps.access.mayCall(peer.principal, tool);
       const recent = options.mode === 'dynamic' ? new RecentTools(options.maxSessionTools) : undefined;
+      // Learning from use: the last search's request and what it found; a call of one of those is recorded once.
+      let lastSearch: { query: string; found: Set<string> } | undefined;
+      const noteCall = (name: string) => {
+        if (!lastSearch?.found.has(name)) return;
+        deps.search.recordChoice?.(lastSearch.query, name);
+        lastSearch.found.delete(name);
+      };
       const metaTools: ReadonlyMap<string, MetaTool> = new Map(
         [
           searchToolsTool({
@@ -32,13 +39,12 @@ export function searchExposure(deps: ExposureDeps, options: SearchExposureOption
             mayCall,
             admit: () => deps.searchLimit.admit(peer.principal, 'search_tools'),
             servers: () => searchableServers(deps.catalog, deps.serverDescriptions),
-            ...(recent && {
-              onFound: (found) => {
-                if (recent.add(found.map(({ tool }) => tool.exposedName))) peer.notifyToolsChanged();
-              },
-            }),
+            onFound: (query, found) => {
+              lastSearch = { query, found: new Set(found.map(({ tool }) => tool.exposedName)) };
+              if (recent?.add(found.map(({ tool }) => tool.exposedName))) peer.notifyToolsChanged();
+            },
           }),
-          callToolTool({ exists: (name) => deps.catalog.get(name) !== undefined }),
+          callToolTool({ exists: (name) => deps.catalog.get(name) !== undefined, onCall: noteCall }),
         ].map((tool) => [tool.definition.name, tool]),
       );
       // The server list in search_tools, pinned tools and found tools all follow the catalog and quarantine.
@@ -61,6 +67,7 @@ export function searchExposure(deps: ExposureDeps, options: SearchExposureOption
           const tool = deps.catalog.get(name);
           if (!tool) return undefined;
           recent?.touch(name);
+          noteCall(name);
           return { kind: 'catalog', tool };
         },
         close() {

@@ -5,13 +5,30 @@ import type { CatalogTool } from '../catalog/tool.js';
 import type { RetrievalConfig } from '../config/retrieval.js';
 import { loadEmbedder, type Embedder } from '../embedding/index.js';
 import type { Logger } from '../log.js';
+import { UsageHistoryFile } from '../state/file/usage-history-file.js';
 import { syncToolIndex, type ServerDescriptions } from './catalog-sync.js';
+import { confidence, confidenceModel } from './confidence.js';
+import { UsageHistory } from './usage-history.js';
 import { ToolIndex, type RetrieverKind, type ToolIndexOptions, type ToolIndexStats } from './tool-index.js';
 
 export interface FoundTool {
   readonly tool: CatalogTool;
   readonly score: number;
+  /** Calibrated probability (0..1) that the tool is one the request needs (`confidence.ts`). */
+  readonly confidence: number;
+  /** For a request of several actions: the action (1-based) the tool was found for; 0 for the whole request. */
+  readonly step?: number;
 }
+
+/** A search as it was answered: what the hijack check replays. */
+export interface RecentSearch {
+  readonly query: string;
+  /** The best tool found then. */
+  readonly top: string;
+}
+
+/** Recent searches kept (in memory only) for the retrieval hijack check to replay. */
+const RECENT_SEARCHES = 200;
 
 export interface ToolSearchOptions {
   readonly limit: number;
@@ -22,6 +39,8 @@ export interface ToolSearchOptions {
 /** Ranks catalog tools for a request: what search_tools, `tools/list` with a query and the route API ask. */
 export interface ToolSearch {
   search(query: string, options: ToolSearchOptions): Promise<FoundTool[]>;
+  /** A principal called `tool` after a search for `query` found it (learning from use; ignored unless enabled). */
+  recordChoice?(query: string, tool: string): void;
 }
 
 export interface RetrievalStatus extends Partial<ToolIndexStats> {
@@ -42,6 +61,8 @@ export interface CatalogSearchOptions {
   readonly logger: Logger;
   /** Where embeddings are shared with other replicas (the state backend's); the state folder without it. */
   readonly sharedVectors?: ToolIndexOptions['sharedVectors'];
+  /** Masks secrets in queries before learning from use keeps them. */
+  readonly redact?: (text: string) => string;
 }
 
 /**
@@ -65,12 +86,40 @@ export class CatalogSearch extends EventEmitter<{ change: [] }> implements ToolS
   private index: ToolIndex | undefined;
   private stopSync: () => void = () => undefined;
   private closed = false;
+  private readonly recent: RecentSearch[] = [];
+  private readonly history: UsageHistory | undefined;
+  private readonly historyFile: UsageHistoryFile | undefined;
+  private historyLoaded: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly catalog: Catalog,
     private readonly options: CatalogSearchOptions,
   ) {
     super();
+    const { learning } = options.retrieval;
+    if (learning.enabled) {
+      const history = new UsageHistory([], learning.maxRecords);
+      const file = new UsageHistoryFile(options.stateDir);
+      this.history = history;
+      this.historyFile = file;
+      this.historyLoaded = file
+        .load()
+        .then((records) => records.forEach((record) => history.add(record)))
+        .catch((error: unknown) => options.logger.warn({ err: error }, 'cannot read the usage history; starting without it'));
+    }
+  }
+
+  recordChoice(query: string, tool: string): void {
+    const { history, historyFile } = this;
+    if (!history || !historyFile) return;
+    const redacted = this.options.redact?.(query) ?? query;
+    history.add({ query: redacted, tool, at: new Date().toISOString() });
+    historyFile.save(history.all()).catch((error: unknown) => this.options.logger.warn({ err: error }, 'cannot write the usage history'));
+  }
+
+  /** The most recent searches, oldest first (in memory, at most 200). */
+  recentSearches(): readonly RecentSearch[] {
+    return this.recent;
   }
 
   /** Loads the embedder and builds the index; later calls return the same promise. */
@@ -84,17 +133,28 @@ export class CatalogSearch extends EventEmitter<{ change: [] }> implements ToolS
     const settled = await Promise.race([index.idle().then(() => true), delay(INDEX_WAIT_MS).then(() => false)]);
     const kind = settled || !index.embedder ? this.retrieverKind(index) : 'bm25';
     const { filter } = options;
-    const hits = await index.retriever(kind, { decompose: this.options.retrieval.decompose }).search(query, {
+    await this.historyLoaded;
+    const { decompose, rerank } = this.options.retrieval;
+    const retriever = index.retriever(kind, { decompose, rerank, ...(this.history && { history: this.history }) });
+    const hits = await retriever.search(query, {
       limit: options.limit,
       filter: (id) => {
         const tool = this.catalog.get(id);
         return tool !== undefined && (!filter || filter(tool));
       },
     });
-    return hits.flatMap(({ id, score }) => {
+    const model = confidenceModel(kind, index.embedder?.id);
+    const found = hits.flatMap(({ id, score, signals, step }) => {
       const tool = this.catalog.get(id);
-      return tool ? [{ tool, score }] : [];
+      return tool ? [{ tool, score, confidence: confidence(signals, model), ...(step !== undefined && { step }) }] : [];
     });
+    if (found[0]) this.remember({ query, top: found[0].tool.exposedName });
+    return found;
+  }
+
+  private remember(search: RecentSearch): void {
+    this.recent.push({ ...search, query: this.options.redact?.(search.query) ?? search.query });
+    if (this.recent.length > RECENT_SEARCHES) this.recent.shift();
   }
 
   status(): RetrievalStatus {

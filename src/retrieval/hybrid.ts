@@ -17,7 +17,7 @@ export const FUSION_CANDIDATES = 50;
  * (docs/retrieval.md), recall@5 mean over six benchmarks: 63.66 with either scaling, but the worst gain over
  * BM25 rises from 0.0 (min-max) to +0.3 points; on the eval sets from -0.2 to +0.2. Equal scores give all zeros.
  */
-function standardized(ranking: readonly ScoredTool[]): Map<string, number> {
+export function standardized(ranking: readonly ScoredTool[]): Map<string, number> {
   const mean = ranking.reduce((sum, { score }) => sum + score, 0) / ranking.length;
   const spread = Math.sqrt(ranking.reduce((sum, { score }) => sum + (score - mean) ** 2, 0) / ranking.length);
   return new Map(ranking.map(({ id, score }) => [id, spread === 0 ? 0 : (score - mean) / spread]));
@@ -34,8 +34,17 @@ export function blendScores(lexical: readonly ScoredTool[], dense: readonly Scor
     { scores: standardized(dense), weight: 1 - lexicalWeight },
   ].map(({ scores, weight }) => ({ scores, weight, floor: Math.min(0, ...scores.values()) }));
   const ids = new Set([...lexical, ...dense].map(({ id }) => id));
+  const lexicalRaw = new Map(lexical.map(({ id, score }) => [id, score]));
+  const denseRaw = new Map(dense.map(({ id, score }) => [id, score]));
   return [...ids]
-    .map((id) => ({ id, score: sides.reduce((sum, side) => sum + side.weight * (side.scores.get(id) ?? side.floor), 0) }))
+    .map((id) => {
+      const cosine = denseRaw.get(id);
+      return {
+        id,
+        score: sides.reduce((sum, side) => sum + side.weight * (side.scores.get(id) ?? side.floor), 0),
+        signals: { lexical: lexicalRaw.get(id) ?? 0, ...(cosine !== undefined && { dense: cosine }) },
+      };
+    })
     .sort((a, b) => b.score - a.score);
 }
 

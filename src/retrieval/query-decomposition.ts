@@ -51,11 +51,13 @@ function splitBeforeActions(part: string): string[] {
 }
 
 /**
- * Retrieves for the whole request and for each of its actions, and interleaves the rankings (first of each, then
- * second of each, …), so every action gets tools within the limit instead of the wordiest action taking all places.
- * The whole request keeps its own lane: it wins when a "step" was no action of its own ("Please use these details.")
- * and for single-tool requests spread over sentences (docs/retrieval.md: mean recall@5 over five benchmarks 0.742
- * without decomposition, 0.767 with the steps alone, 0.773 with the whole request as a lane too).
+ * Retrieves for each action of the request and for the whole request, and interleaves the rankings, so every action
+ * gets tools within the limit instead of the wordiest action taking all places. The order is documented
+ * (docs/retrieval.md): the best tool of step 1, of step 2, …, then the whole request's best; then the second best of
+ * each in the same order, and so on. Each result says which step it was found for (`step`, 1-based; 0: the whole
+ * request). The whole request keeps its own lane: it wins when a "step" was no action of its own ("Please use these
+ * details.") and for single-tool requests spread over sentences (docs/retrieval.md: mean recall@5 over five
+ * benchmarks 0.742 without decomposition, 0.767 with the steps alone, 0.773 with the whole request as a lane too).
  * A single-action request goes straight to `retriever`.
  */
 export function decomposingRetriever(retriever: Retriever): Retriever {
@@ -64,15 +66,18 @@ export function decomposingRetriever(retriever: Retriever): Retriever {
     async search(query: string, options: SearchOptions): Promise<ScoredTool[]> {
       const steps = decomposeQuery(query);
       if (steps.length < 2) return retriever.search(query, options);
-      const rankings = await Promise.all([query, ...steps].map((text) => retriever.search(text, options)));
-      return interleave(rankings, options.limit);
+      const rankings = await Promise.all([...steps, query].map((text) => retriever.search(text, options)));
+      const lanes = rankings.map((ranking, lane) =>
+        ranking.map((hit) => ({ ...hit, step: lane < steps.length ? lane + 1 : 0 })),
+      );
+      return interleave(lanes, options.limit);
     },
   };
 }
 
 /** Round-robin over the rankings, each tool once (keeping its first score), until `limit` tools are taken. */
-export function interleave(rankings: readonly ScoredTool[][], limit: number): ScoredTool[] {
-  const taken = new Map<string, ScoredTool>();
+export function interleave<T extends ScoredTool>(rankings: readonly T[][], limit: number): T[] {
+  const taken = new Map<string, T>();
   const depth = Math.max(0, ...rankings.map((ranking) => ranking.length));
   for (let rank = 0; rank < depth && taken.size < limit; rank++) {
     for (const ranking of rankings) {

@@ -6,7 +6,10 @@ import { denseText, toSearchDocument } from './document.js';
 import { EmbeddingCache, embedderStateDir } from './embedding-cache.js';
 import { hybridRetriever } from './hybrid.js';
 import { LexicalIndex } from './lexical-index.js';
+import { preferringReplacements } from './deprecation.js';
 import { decomposingRetriever } from './query-decomposition.js';
+import { rerankingRetriever } from './rerank.js';
+import { historyRetriever, type UsageHistory } from './usage-history.js';
 import type { IndexableTool, Retriever, ScoredTool, SearchOptions } from './types.js';
 import { VectorIndex } from './vector-index.js';
 import type { VectorStore } from '../state/vector-store.js';
@@ -29,6 +32,10 @@ export interface ToolIndexOptions {
 export interface RetrieverOptions {
   /** Split multi-action requests and give each action its tools (default true). */
   readonly decompose?: boolean;
+  /** Reorder the first stage's best with the second-stage reranker (`rerank.ts`; default false). */
+  readonly rerank?: boolean;
+  /** Boost tools chosen before for similar requests (learning from use). */
+  readonly history?: UsageHistory;
 }
 
 export interface ToolIndexStats {
@@ -157,9 +164,23 @@ export class ToolIndex {
     return this.pendingUpdates > 0;
   }
 
+  /**
+   * Ranking for one kind of first stage. Each action of a request (`query-decomposition.ts`) is ranked by the first
+   * stage, then the reranker and the usage history if asked for, then deprecated tools yield to their replacements.
+   */
   retriever(kind: RetrieverKind = 'hybrid', options: RetrieverOptions = {}): Retriever {
-    const base = this.baseRetriever(kind);
-    return options.decompose === false ? base : decomposingRetriever(base);
+    const tool = (id: string) => this.get(id);
+    let lane = this.baseRetriever(kind);
+    if (options.rerank) lane = rerankingRetriever({ base: lane, lexical: this.baseRetriever('bm25'), tool });
+    if (options.history) lane = historyRetriever(lane, options.history, (id) => this.entries.has(id));
+    lane = preferringReplacements({ base: lane, tool, idOf: (server, name) => this.idOf(server, name) });
+    return options.decompose === false ? lane : decomposingRetriever(lane);
+  }
+
+  /** The id of the tool `name` of `server`; a linear scan, asked only for deprecated tools' replacements. */
+  private idOf(server: string, name: string): string | undefined {
+    for (const [id, { tool }] of this.entries) if (tool.server === server && tool.name === name) return id;
+    return undefined;
   }
 
   stats(): ToolIndexStats {
@@ -176,7 +197,8 @@ export class ToolIndex {
   private baseRetriever(kind: RetrieverKind): Retriever {
     const lexical: Retriever = {
       name: 'bm25',
-      search: async (query, options) => this.lexical.query(query, options),
+      search: async (query, options) =>
+        this.lexical.query(query, options).map((hit) => ({ ...hit, signals: { lexical: hit.score } })),
     };
     if (kind === 'bm25') return lexical;
     const dense = this.dense;
@@ -186,7 +208,8 @@ export class ToolIndex {
       search: async (query: string, options: SearchOptions): Promise<ScoredTool[]> => {
         if (query.trim() === '') return [];
         const [vector] = await dense.queries.embed([query]);
-        return dense.vectors.search(vector!, options.limit, options.filter);
+        const hits = dense.vectors.search(vector!, options.limit, options.filter);
+        return hits.map((hit) => ({ ...hit, signals: { dense: hit.score } }));
       },
     };
     return kind === 'dense' ? denseRetriever : hybridRetriever(lexical, denseRetriever);

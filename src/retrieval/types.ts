@@ -12,9 +12,20 @@ export interface IndexableTool {
   readonly hash: string;
 }
 
+/** The raw scores behind a ranked tool: what the confidence estimate reads (src/retrieval/confidence.ts). */
+export interface RetrievalSignals {
+  /** BM25 score; 0 when the tool matched no query term. */
+  readonly lexical?: number;
+  /** Cosine similarity of the query and tool embeddings. */
+  readonly dense?: number;
+}
+
 export interface ScoredTool {
   readonly id: string;
   readonly score: number;
+  readonly signals?: RetrievalSignals;
+  /** For a request of several actions: the action (1-based) this tool was found for; 0 for the whole request. */
+  readonly step?: number;
 }
 
 export interface SearchOptions {

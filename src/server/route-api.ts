@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Gateway } from '../gateway.js';
-import { MAX_SEARCH_LIMIT } from '../exposure/meta-tools.js';
+import { bestConfidence, MAX_SEARCH_LIMIT } from '../exposure/meta-tools.js';
+import { matchQuality } from '../retrieval/confidence.js';
 import { toolDefinition } from '../exposure/tool-definition.js';
 import type { Principal } from '../pipeline/call-context.js';
 import { CallRefused, REFUSED_REQUEST_CODE, refusalText } from '../pipeline/refusal.js';
@@ -47,9 +48,18 @@ export function routeApi(gateway: Gateway): HttpRoute {
         limit,
         filter: (tool) => gateway.policy.access.mayCall(principal, tool),
       });
+      const best = bestConfidence(found);
       sendJson(res, 200, {
         tools: found.map(({ tool }) => formatTool(toolDefinition(tool), format)),
-        matches: found.map(({ tool, score }) => ({ name: tool.exposedName, server: tool.server, score })),
+        matches: found.map(({ tool, score, confidence, step }) => ({
+          name: tool.exposedName,
+          server: tool.server,
+          score,
+          confidence,
+          ...(step !== undefined && { step }),
+        })),
+        match: matchQuality(best),
+        confidence: best ?? 0,
       });
     },
   };

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadEmbedder, TRANSFORMERS_DTYPES, type EmbedderSettings, type TransformersDtype } from '../../embedding/index.js';
 import { evaluateDataset } from '../../eval/evaluate.js';
 import { describeBadLine, EvalInputError } from '../../eval/input-error.js';
@@ -25,6 +25,8 @@ interface EvalCommandOptions {
   maxQueries?: number;
   stateDir?: string;
   decompose: boolean;
+  rerank?: boolean;
+  history?: number;
 }
 
 function embedderSettings(options: EvalCommandOptions): EmbedderSettings {
@@ -54,6 +56,8 @@ async function runEvalCommand(options: EvalCommandOptions): Promise<void> {
       stateDir,
       ...(embedder !== undefined && { embedder }),
       decompose: options.decompose,
+      rerank: options.rerank ?? false,
+      ...(options.history !== undefined && { historyFraction: options.history }),
       skipBad: options.skipBad ?? false,
       ...(options.maxQueries !== undefined && { maxQueries: options.maxQueries }),
     });
@@ -70,6 +74,12 @@ async function runEvalCommand(options: EvalCommandOptions): Promise<void> {
   } finally {
     if (options.stateDir === undefined) await rm(stateDir, { recursive: true, force: true });
   }
+}
+
+function historyFraction(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !(value >= 0 && value < 1)) throw new InvalidArgumentError(`'${text}' is not a fraction from 0 up to (not including) 1.`);
+  return value;
 }
 
 export function register(program: Command): void {
@@ -89,6 +99,12 @@ export function register(program: Command): void {
     .option('--skip-bad', 'skip malformed input lines (and report them) instead of stopping')
     .option('--max-queries <n>', 'evaluate a deterministic sample of n queries', positiveInteger)
     .option('--no-decompose', 'measure the bare retrievers, without splitting multi-action queries')
+    .option('--rerank', 'reorder the results with the second-stage reranker (retrieval.rerank)')
+    .option(
+      '--history <fraction>',
+      'treat this deterministic fraction of the queries as past use (search -> call) and evaluate on the rest',
+      historyFraction,
+    )
     .option('--state-dir <dir>', 'reuse this embedding cache (default: a fresh temporary folder, removed after)')
     .action(async (options: EvalCommandOptions) => {
       try {

@@ -1,0 +1,65 @@
+import { identifierWords } from './document.js';
+
+/**
+ * What kind of change an action makes, as far as choosing between sibling tools goes ("create_entities" vs
+ * "delete_entities"). `null` when a word names no known action.
+ */
+export type ActionKind = 'create' | 'read' | 'update' | 'delete';
+
+/** Verbs by the kind of action they ask for; requests' everyday verbs ("remember", "forget") included. */
+const ACTION_VERBS: Readonly<Record<ActionKind, readonly string[]>> = {
+  create: ['add', 'append', 'create', 'insert', 'make', 'new', 'note', 'post', 'put', 'record', 'register', 'remember', 'save', 'store', 'write'],
+  read: ['browse', 'fetch', 'find', 'get', 'list', 'load', 'look', 'lookup', 'open', 'query', 'read', 'recall', 'retrieve', 'search', 'show', 'view'],
+  update: ['change', 'edit', 'modify', 'patch', 'rename', 'replace', 'set', 'update'],
+  delete: ['clear', 'delete', 'destroy', 'drop', 'erase', 'forget', 'purge', 'remove', 'unset', 'wipe'],
+};
+
+const KIND_OF = new Map(
+  (Object.entries(ACTION_VERBS) as Array<[ActionKind, readonly string[]]>).flatMap(([kind, verbs]) =>
+    verbs.map((verb) => [verb, kind] as const),
+  ),
+);
+
+/**
+ * Words a request's verb implies about the tool it wants, added to the lexical query by the reranker: a request
+ * to "remember" something is about a memory, one to "forget" too. Only verbs whose plain meaning names a domain.
+ */
+const IMPLIED_TERMS: Readonly<Record<string, readonly string[]>> = {
+  remember: ['memory', 'store'],
+  recall: ['memory'],
+  forget: ['memory'],
+  note: ['memory'],
+};
+
+/** The kind of action a request asks for: that of its first action verb (a request leads with its verb). */
+export function requestedAction(query: string): ActionKind | null {
+  for (const word of identifierWords(query)) {
+    const kind = KIND_OF.get(word);
+    if (kind) return kind;
+  }
+  return null;
+}
+
+/** The kind of action a tool performs, read from its name's first known verb (`delete_entities` -> delete). */
+export function toolAction(name: string): ActionKind | null {
+  for (const word of identifierWords(name)) {
+    const kind = KIND_OF.get(word);
+    if (kind) return kind;
+  }
+  return null;
+}
+
+/** The domain words a request's verbs imply ("remember ..." -> memory, store); empty for most requests. */
+export function impliedTerms(query: string): string[] {
+  return [...new Set(identifierWords(query).flatMap((word) => IMPLIED_TERMS[word] ?? []))];
+}
+
+/**
+ * +1 when the tool does the kind of action asked for, -1 when it deletes and the request asked for something else
+ * (a destructive tool must not win a request that never asked to destroy), else 0.
+ */
+export function actionAgreement(requested: ActionKind | null, tool: ActionKind | null): number {
+  if (requested === null || tool === null) return 0;
+  if (requested === tool) return 1;
+  return tool === 'delete' ? -1 : 0;
+}

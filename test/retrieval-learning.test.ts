@@ -1,0 +1,93 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectStdio, servers, tempDir, textOf, waitFor, writeConfig } from './support/foundation.js';
+
+/** search_tools as a real client sees it: confidence and "no good match", and learning from search -> call pairs. */
+
+interface Found {
+  name: string;
+  confidence: number;
+}
+interface SearchAnswer {
+  tools: Found[];
+  match: 'good' | 'none';
+  confidence: number;
+}
+
+let dir: Awaited<ReturnType<typeof tempDir>>;
+let client: Client;
+
+async function search(query: string, limit = 5): Promise<{ answer: SearchAnswer; text: string }> {
+  const result = (await client.callTool({ name: 'search_tools', arguments: { query, limit } })) as CallToolResult;
+  expect(result.isError ?? false).toBe(false);
+  return { answer: result.structuredContent as unknown as SearchAnswer, text: textOf(result) };
+}
+
+beforeAll(async () => {
+  dir = await tempDir();
+  await mkdir(join(dir.path, 'files'));
+  const path = await writeConfig(dir.path, {
+    stateDir: join(dir.path, 'state'),
+    servers: { filesystem: servers.filesystem(join(dir.path, 'files')), memory: servers.memory() },
+    exposure: { mode: 'search' },
+    retrieval: { embedder: { backend: 'use-lite' }, learning: { enabled: true } },
+    approval: { required: [] },
+  });
+  client = await connectStdio(path);
+  await waitFor(async () => {
+    const description = (await client.listTools()).tools[0]?.description ?? '';
+    return ['filesystem', 'memory'].every((server) => description.includes(server));
+  }, 'both servers in the catalog', 90_000);
+});
+
+afterAll(async () => {
+  await client?.close();
+  await dir.remove();
+});
+
+describe('search_tools confidence', () => {
+  it('says "no good match" for a request no tool serves, and reports a good one for a plain match', async () => {
+    const unrelated = await search('bake a chocolate cake for the birthday party');
+    expect(unrelated.answer.match).toBe('none');
+    expect(unrelated.answer.confidence).toBeLessThan(0.3);
+    expect(unrelated.text).toMatch(/^No good match for "bake a chocolate cake/);
+
+    const plain = await search('list the files in a directory');
+    expect(plain.answer.match).toBe('good');
+    expect(plain.answer.tools[0]!.name).toBe('filesystem__list_directory');
+    expect(plain.answer.confidence).toBe(plain.answer.tools[0]!.confidence);
+    expect(plain.answer.confidence).toBeGreaterThan(unrelated.answer.confidence);
+    expect(plain.text).not.toMatch(/No good match/);
+  });
+});
+
+describe('learning from use', () => {
+  it('records a search followed by a call of a found tool (redacted) and ranks that tool first for a similar request', async () => {
+    const secret = 'sk-abcdefghijklmnopqrstuvwxyz0123456789';
+    const before = await search(`jot down that the meeting moved to Monday, key ${secret}`, 10);
+    expect(before.answer.tools[0]!.name).not.toBe('memory__add_observations');
+    expect(before.answer.tools.map((tool) => tool.name)).toContain('memory__add_observations');
+    const call = (await client.callTool({
+      name: 'call_tool',
+      arguments: { name: 'memory__add_observations', arguments: { observations: [] } },
+    })) as CallToolResult;
+    expect(call.isError ?? false).toBe(false);
+
+    const file = join(dir.path, 'state', 'usage-history.json');
+    const stored = await waitFor(async () => {
+      const text = await readFile(file, 'utf8').catch(() => '');
+      return text.includes('memory__add_observations') ? text : undefined;
+    }, 'the usage history written');
+    expect(stored).not.toContain(secret);
+    expect(stored).toContain('[redacted]');
+    const { records } = JSON.parse(stored) as { records: Array<{ query: string; tool: string }> };
+    expect(records).toHaveLength(1);
+    expect(records[0]!.query).toMatch(/^jot down that the meeting moved to Monday/);
+
+    const after = await search('jot down that the meeting moved to Friday');
+    expect(after.answer.tools[0]!.name).toBe('memory__add_observations');
+  });
+});

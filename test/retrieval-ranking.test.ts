@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CatalogTool } from '../src/catalog/tool.js';
+import { loadEmbedder, type Embedder } from '../src/embedding/index.js';
+import { toIndexableTool } from '../src/retrieval/catalog-sync.js';
+import { confidence, confidenceModel, GOOD_MATCH } from '../src/retrieval/confidence.js';
+import { replacementName } from '../src/retrieval/deprecation.js';
+import { ToolIndex } from '../src/retrieval/tool-index.js';
+import { UsageHistory } from '../src/retrieval/usage-history.js';
+import { realServerTools, recordingLogger, tempDir } from './support/retrieval.js';
+
+/** The ranking stages over the real filesystem, memory and everything servers' tools (no server descriptions). */
+let tools: CatalogTool[];
+let useLite: Embedder;
+let state: { path: string; remove: () => Promise<void> };
+let index: ToolIndex;
+
+const ids = (hits: Array<{ id: string }>) => hits.map((hit) => hit.id);
+
+beforeAll(async () => {
+  [tools, useLite, state] = await Promise.all([realServerTools(), loadEmbedder({ backend: 'use-lite' }, recordingLogger()), tempDir()]);
+  index = await ToolIndex.build(tools.map((tool) => toIndexableTool(tool)), { embedder: useLite, stateDir: state.path });
+});
+
+afterAll(() => state.remove());
+
+describe('second-stage reranker', () => {
+  it('ranks the memory create/add tools above every delete tool for "remember that Alice works at Acme"', async () => {
+    for (const kind of ['bm25', 'hybrid'] as const) {
+      const ranked = ids(await index.retriever(kind, { rerank: true }).search('remember that Alice works at Acme', { limit: 10 }));
+      const adding = ['memory__create_entities', 'memory__create_relations', 'memory__add_observations'].map((id) => ranked.indexOf(id));
+      expect(Math.min(...adding), `${kind}: ${ranked.join(' ')}`).toBe(0);
+      const firstDelete = ranked.findIndex((id) => id.startsWith('memory__delete'));
+      expect(adding.filter((at) => at >= 0 && (firstDelete < 0 || at < firstDelete)).length, kind).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('without it the same request finds no memory tool in the top 5 (what the reranker fixes)', async () => {
+    const ranked = ids(await index.retriever('hybrid').search('remember that Alice works at Acme', { limit: 5 }));
+    expect(ranked.some((id) => id.startsWith('memory__'))).toBe(false);
+  });
+
+  it('keeps the caller filter: a delete-only filter still answers with delete tools', async () => {
+    const onlyDeletes = (id: string) => id.startsWith('memory__delete');
+    const ranked = ids(await index.retriever('hybrid', { rerank: true }).search('remember that Alice works at Acme', { limit: 5, filter: onlyDeletes }));
+    expect(ranked.length).toBeGreaterThan(0);
+    expect(ranked.every(onlyDeletes)).toBe(true);
+  });
+});
+
+describe('deprecated tools', () => {
+  it('reads the replacement a real deprecated tool names', () => {
+    const readFile = tools.find((tool) => tool.exposedName === 'filesystem__read_file')!;
+    expect(replacementName(toIndexableTool(readFile))).toBe('read_text_file');
+  });
+
+  it('never rank filesystem__read_file above its replacement read_text_file, with every stage', async () => {
+    for (const query of ['read a file', 'read the contents of notes.txt', 'read file']) {
+      for (const kind of ['bm25', 'dense', 'hybrid'] as const) {
+        for (const rerank of [false, true]) {
+          const ranked = ids(await index.retriever(kind, { rerank }).search(query, { limit: 5 }));
+          const replacement = ranked.indexOf('filesystem__read_text_file');
+          const deprecated = ranked.indexOf('filesystem__read_file');
+          if (deprecated >= 0) expect(replacement, `${kind} rerank=${rerank} "${query}": ${ranked.join(' ')}`).toBeGreaterThanOrEqual(0);
+          if (deprecated >= 0) expect(replacement).toBeLessThan(deprecated);
+        }
+      }
+    }
+  });
+
+  it('draws the replacement in only when the caller may use it', async () => {
+    const noReplacement = (id: string) => id !== 'filesystem__read_text_file';
+    const ranked = ids(await index.retriever('bm25').search('read a file', { limit: 5, filter: noReplacement }));
+    expect(ranked).toContain('filesystem__read_file');
+    expect(ranked).not.toContain('filesystem__read_text_file');
+  });
+});
+
+describe('multi-step requests', () => {
+  it('come back step by step: best of step 1, best of step 2, then the whole request, and so on', async () => {
+    const hits = await index.retriever('hybrid').search('search for files named report, then create a directory called archive', { limit: 6 });
+    // Round by round: step 1, step 2, the whole request (a tool already taken by a step is not repeated).
+    const steps = hits.map((hit) => hit.step);
+    expect(steps.slice(0, 2)).toEqual([1, 2]);
+    expect(steps.every((step) => step === 0 || step === 1 || step === 2)).toBe(true);
+    expect(hits[0]!.id).toBe('filesystem__search_files');
+    expect(hits[1]!.id).toBe('filesystem__create_directory');
+  });
+});
+
+describe('learning from use', () => {
+  it('boosts the tool chosen before for a similar request, and leaves unrelated requests alone', async () => {
+    const query = 'jot down that the meeting moved to Friday';
+    const plain = ids(await index.retriever('hybrid').search(query, { limit: 5 }));
+    expect(plain[0]).not.toBe('memory__add_observations');
+    const history = new UsageHistory([{ query: 'jot down that the meeting moved to Monday', tool: 'memory__add_observations', at: '' }]);
+    const learned = ids(await index.retriever('hybrid', { history }).search(query, { limit: 5 }));
+    expect(learned[0]).toBe('memory__add_observations');
+    const unrelated = 'write text to a file';
+    expect(ids(await index.retriever('hybrid', { history }).search(unrelated, { limit: 5 }))).toEqual(
+      ids(await index.retriever('hybrid').search(unrelated, { limit: 5 })),
+    );
+  });
+
+  it('keeps at most maxRecords, the newest', () => {
+    const history = new UsageHistory([], 2);
+    for (const n of [1, 2, 3]) history.add({ query: `request number ${n}`, tool: `t${n}`, at: '' });
+    expect(history.all().map((record) => record.tool)).toEqual(['t2', 't3']);
+  });
+});
+
+describe('confidence', () => {
+  it('is low when nothing in the catalog does what is asked, and high for a plain match', async () => {
+    const model = confidenceModel('hybrid', useLite.id);
+    const retriever = index.retriever('hybrid', { decompose: false });
+    const [unrelated] = await retriever.search('bake a chocolate cake for the birthday party', { limit: 1 });
+    const [plain] = await retriever.search('list the files in a directory', { limit: 1 });
+    expect(confidence(unrelated!.signals, model)).toBeLessThan(GOOD_MATCH);
+    expect(confidence(plain!.signals, model)).toBeGreaterThanOrEqual(GOOD_MATCH);
+    expect(confidence(plain!.signals, model)).toBeGreaterThan(confidence(unrelated!.signals, model));
+  });
+});
