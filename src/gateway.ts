@@ -13,10 +13,11 @@ import type { ExposureMode } from './exposure/types.js';
 import { createLogger, type Logger } from './log.js';
 import type { Principal } from './pipeline/call-context.js';
 import type { CallHandler } from './pipeline/compose.js';
-import { buildPipeline } from './pipeline/build.js';
+import { buildPipeline, buildReadPipeline } from './pipeline/build.js';
 import { Policy } from './policy/policy.js';
 import { CatalogSearch, type RetrievalStatus } from './retrieval/catalog-search.js';
 import { createSessionServer } from './server/session.js';
+import { DownstreamSurface } from './surface/surface.js';
 import { createStateBackend, type StateBackend, type StateStatus } from './state/state-backend.js';
 
 export interface GatewayOptions {
@@ -57,6 +58,8 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   readonly exposure: ExposureMode;
   readonly toolSearch: CatalogSearch;
   readonly pipeline: CallHandler;
+  /** Resources, prompts, logging and completion of the downstream servers, reads through the same pipeline stages. */
+  readonly surface: DownstreamSurface;
   readonly policy: Policy;
   readonly logger: Logger;
   readonly principal: Principal;
@@ -87,6 +90,13 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     this.state = createStateBackend(loaded.config.state, configPaths(loaded).stateDir, this.logger);
     this.policy = new Policy(loaded.config, configPaths(loaded).stateDir, this.logger, this.state);
     this.pipeline = buildPipeline({ forwarder: this.downstream, policy: this.policy });
+    this.surface = new DownstreamSurface({
+      downstream: this.downstream,
+      catalog: this.catalog,
+      access: this.policy.access,
+      read: buildReadPipeline({ forwarder: this.downstream, policy: this.policy }),
+      logger: this.logger,
+    });
     const serverDescriptions = (server: string) => loaded.config.servers[server]?.description;
     const paths = configPaths(loaded);
     this.toolSearch = new CatalogSearch(this.catalog, {
@@ -135,6 +145,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
         catalog: this.catalog,
         exposure: this.exposure,
         pipeline: this.pipeline,
+        surface: this.surface,
         logger: this.logger,
         catalogNeeded: () => this.catalogNeeded(),
         relayRefusal: (caller, server, request) => this.policy.relayScope.refusal(caller, server, request),

@@ -1,6 +1,6 @@
 import type { Policy } from '../policy/policy.js';
 import type { CallStage } from './call-context.js';
-import { composeStages, type CallHandler } from './compose.js';
+import { chainStages, composeStages, type CallHandler, type ReadHandler } from './compose.js';
 import { approveStage } from './stages/approve.js';
 import { auditStage } from './stages/audit.js';
 import { authenticateStage } from './stages/authenticate.js';
@@ -35,4 +35,9 @@ export function pipelineStages(deps: PipelineDeps): CallStage[] {
 
 export function buildPipeline(deps: PipelineDeps): CallHandler {
   return composeStages(pipelineStages(deps));
+}
+
+/** The same stages for resource reads and prompt gets (`CallContext.tool.read`): a refusal is thrown. */
+export function buildReadPipeline(deps: PipelineDeps): ReadHandler {
+  return chainStages(pipelineStages(deps));
 }
