@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { consoleRoutes } from '../console/routes.js';
 import type { Gateway } from '../gateway.js';
 import { approvalRoutes } from './approval-routes.js';
+import { healthRoutes } from './health-routes.js';
 import { HttpError, sendJsonRpcError } from './http-util.js';
 import { isLoopbackHost, rebindingRefusal, type ListenAddress } from './loopback.js';
 import { McpEndpoint } from './mcp-endpoint.js';
+import { metricsRoutes } from './metrics-routes.js';
 import { routeApi } from './route-api.js';
 import { StateUnavailableError } from '../state/unavailable.js';
 
@@ -33,6 +35,8 @@ function routes(gateway: Gateway, mcp: McpEndpoint): HttpRoute[] {
     ...approvalRoutes(gateway),
     routeApi(gateway),
     ...consoleRoutes(gateway),
+    ...healthRoutes(gateway),
+    ...metricsRoutes(gateway),
   ];
 }
 
