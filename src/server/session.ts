@@ -23,8 +23,9 @@ import { passes } from '../surface/log-levels.js';
 import type { DownstreamSurface } from '../surface/surface.js';
 import { MAX_ARGUMENT_DEPTH, methodOnly, nestsDeeperThan, parseRequest } from './request-params.js';
 import { serveSurface, SURFACE_CAPABILITIES } from './surface-handlers.js';
+import { VERSION } from '../version.js';
 
-const SERVER_INFO = { name: 'toolscope', version: '0.1.0' };
+const SERVER_INFO = { name: 'toolscope', version: VERSION };
 
 /** `tools/list` as the SDK parses it, plus the draft SEP-1821 `query` (the SDK schema would strip it). */
 const ListToolsWithQuerySchema = ListToolsRequestSchema.extend({
