@@ -14,6 +14,7 @@ import { createLogger, type Logger } from './log.js';
 import type { Principal } from './pipeline/call-context.js';
 import type { CallHandler } from './pipeline/compose.js';
 import { buildPipeline } from './pipeline/build.js';
+import { Metrics } from './observability/metrics.js';
 import { Policy } from './policy/policy.js';
 import { CatalogSearch, type RetrievalStatus } from './retrieval/catalog-search.js';
 import { createSessionServer } from './server/session.js';
@@ -63,6 +64,8 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   readonly bubblewrap: Bubblewrap;
   /** Rate buckets, approvals, pins, tokens, sessions: in the state folder, or shared with other replicas in Redis. */
   readonly state: StateBackend;
+  /** Prometheus metrics of this gateway (`GET /metrics`). */
+  readonly metrics: Metrics;
   private warmup: Promise<void> | undefined;
 
   constructor(
@@ -86,7 +89,12 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     this.downstream.on('state', () => this.emit('status'));
     this.state = createStateBackend(loaded.config.state, configPaths(loaded).stateDir, this.logger);
     this.policy = new Policy(loaded.config, configPaths(loaded).stateDir, this.logger, this.state);
-    this.pipeline = buildPipeline({ forwarder: this.downstream, policy: this.policy });
+    this.metrics = new Metrics({
+      servers: () => this.downstream.status(),
+      pendingApprovals: async () => (await this.policy.approvalQueue.pending()).length,
+      stateAvailable: () => this.state.status().available,
+    });
+    this.pipeline = buildPipeline({ forwarder: this.downstream, policy: this.policy, metrics: this.metrics });
     const serverDescriptions = (server: string) => loaded.config.servers[server]?.description;
     const paths = configPaths(loaded);
     this.toolSearch = new CatalogSearch(this.catalog, {
@@ -98,6 +106,10 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       ...(this.state.sharedVectors && { sharedVectors: this.state.sharedVectors }),
     });
     this.toolSearch.on('change', () => this.emit('status'));
+    this.toolSearch.on('searched', (seconds, retriever) => {
+      this.metrics.searches.inc({ retriever });
+      this.metrics.searchDuration.observe({ retriever }, seconds);
+    });
     this.exposure = createExposureMode(loaded.config.exposure, {
       catalog: this.catalog,
       access: this.policy.access,
@@ -130,7 +142,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
 
   /** A new MCP server for one client session, acting as `principal`. */
   createSession(principal: Principal | undefined = this.principal): Server {
-    return createSessionServer(
+    const server = createSessionServer(
       {
         catalog: this.catalog,
         exposure: this.exposure,
@@ -141,6 +153,13 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       },
       principal,
     );
+    this.metrics.sessions.inc();
+    const closed = server.onclose;
+    server.onclose = () => {
+      closed?.();
+      this.metrics.sessions.dec();
+    };
+    return server;
   }
 
   /** Starts lazy servers on first need; the first reader waits (bounded) for servers still connecting. */

@@ -24,8 +24,9 @@ import type { Bubblewrap } from './sandbox.js';
 import { skippedLineReporter } from './skipped-lines.js';
 import { ChildProcessTransport } from './stdio-transport.js';
 import { StderrCapture } from './stderr-capture.js';
+import { VERSION } from '../version.js';
 
-const CLIENT_INFO = { name: 'toolscope', version: '0.1.0' };
+const CLIENT_INFO = { name: 'toolscope', version: VERSION };
 
 export interface CallOptions {
   readonly signal?: AbortSignal;

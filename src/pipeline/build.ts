@@ -1,3 +1,5 @@
+import type { Metrics } from '../observability/metrics.js';
+import { observeStages } from '../observability/pipeline-metrics.js';
 import type { Policy } from '../policy/policy.js';
 import type { CallStage } from './call-context.js';
 import { composeStages, type CallHandler } from './compose.js';
@@ -13,6 +15,8 @@ import { validateStage } from './stages/validate.js';
 export interface PipelineDeps {
   readonly forwarder: ToolForwarder;
   readonly policy: Policy;
+  /** When given, every call and stage is counted and timed (`GET /metrics`). */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -34,5 +38,6 @@ export function pipelineStages(deps: PipelineDeps): CallStage[] {
 }
 
 export function buildPipeline(deps: PipelineDeps): CallHandler {
-  return composeStages(pipelineStages(deps));
+  const stages = pipelineStages(deps);
+  return composeStages(deps.metrics ? observeStages(stages, deps.metrics) : stages);
 }

@@ -19,8 +19,9 @@ import type { CallContext, ClientChannel, ClientRequestOptions, Principal } from
 import type { CallHandler } from '../pipeline/compose.js';
 import { MAX_QUERY_LENGTH } from '../retrieval/catalog-search.js';
 import { MAX_ARGUMENT_DEPTH, methodOnly, nestsDeeperThan, parseRequest } from './request-params.js';
+import { VERSION } from '../version.js';
 
-const SERVER_INFO = { name: 'toolscope', version: '0.1.0' };
+const SERVER_INFO = { name: 'toolscope', version: VERSION };
 
 /** `tools/list` as the SDK parses it, plus the draft SEP-1821 `query` (the SDK schema would strip it). */
 const ListToolsWithQuerySchema = ListToolsRequestSchema.extend({

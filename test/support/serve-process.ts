@@ -27,6 +27,8 @@ export interface ServeOptions {
   readonly args?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
   readonly logLevel?: string;
+  /** `--http` address; default `127.0.0.1:0`. */
+  readonly listen?: string;
 }
 
 function spawnServe(configPath: string, args: readonly string[], options: ServeOptions): ServeProcess {
@@ -56,13 +58,16 @@ export function serveStdioProcess(configPath: string, options: ServeOptions = {}
   return spawnServe(configPath, [], options);
 }
 
-/** `serve --http 127.0.0.1:0`; resolves once the endpoint URL is printed. */
+/** `serve --http 127.0.0.1:0` (or `options.listen`); resolves once the endpoint URL is printed. */
 export async function serveHttpProcess(configPath: string, options: ServeOptions = {}): Promise<HttpServeProcess> {
-  const serve = spawnServe(configPath, ['--http', '127.0.0.1:0'], options);
+  const listen = options.listen ?? '127.0.0.1:0';
+  const serve = spawnServe(configPath, ['--http', listen], options);
+  const host = listen.slice(0, listen.lastIndexOf(':')).replace(/[.[\]]/g, '\\$&');
+  const endpoint = new RegExp(`(http://${host}:\\d+/mcp)`);
   const lines = createInterface({ input: serve.child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
     lines.on('line', (line) => {
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(line);
+      const match = endpoint.exec(line);
       if (match) resolve(match[1]!);
     });
     serve.child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${serve.stderr()}`)));
