@@ -6,6 +6,7 @@ import { approvalRoutes } from './approval-routes.js';
 import { HttpError, sendJsonRpcError } from './http-util.js';
 import { isLoopbackHost, rebindingRefusal, type ListenAddress } from './loopback.js';
 import { McpEndpoint } from './mcp-endpoint.js';
+import { protectedResourceRoutes } from './protected-resource.js';
 import { routeApi } from './route-api.js';
 import { StateUnavailableError } from '../state/unavailable.js';
 
@@ -31,6 +32,7 @@ function routes(gateway: Gateway, mcp: McpEndpoint): HttpRoute[] {
     ...approvalRoutes(gateway),
     routeApi(gateway),
     ...consoleRoutes(gateway),
+    ...protectedResourceRoutes(gateway),
   ];
 }
 
