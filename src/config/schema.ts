@@ -7,6 +7,7 @@ import { retrievalSchema } from './retrieval.js';
 import { sandboxHostSchema } from './sandbox.js';
 import { serversSchema } from './servers.js';
 import { stateSchema } from '../state/config.js';
+import { metricsSchema } from '../observability/config.js';
 
 /** The whole `toolscope.json`. Each section's schema lives beside the code it configures. */
 export const configSchema = z.object({
@@ -20,6 +21,8 @@ export const configSchema = z.object({
   sandbox: sandboxHostSchema.prefault({}),
   /** Where what replicas must agree on is kept: `file` (one toolscope) or `redis` (several, sharing it). */
   state: stateSchema.default({ backend: 'file' }),
+  /** Who may read `GET /metrics`. */
+  metrics: metricsSchema.prefault({}),
   ...policySections,
   /** How HTTP callers authenticate besides static bearer tokens: `oauth` (JWTs from an authorization server). */
   auth: authSchema.prefault({}),

@@ -28,7 +28,7 @@ export interface ServeOptions {
   readonly args?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
   readonly logLevel?: string;
-  /** `serve --http` only: the address to listen on; default `127.0.0.1:0` (a free port). */
+  /** `--http` address; default `127.0.0.1:0`. */
   readonly listen?: string;
 }
 
@@ -61,11 +61,14 @@ export function serveStdioProcess(configPath: string, options: ServeOptions = {}
 
 /** `serve --http 127.0.0.1:0` (or `options.listen`); resolves once the endpoint URL is printed. */
 export async function serveHttpProcess(configPath: string, options: ServeOptions = {}): Promise<HttpServeProcess> {
-  const serve = spawnServe(configPath, ['--http', options.listen ?? '127.0.0.1:0'], options);
+  const listen = options.listen ?? '127.0.0.1:0';
+  const serve = spawnServe(configPath, ['--http', listen], options);
+  const host = listen.slice(0, listen.lastIndexOf(':')).replace(/[.[\]]/g, '\\$&');
+  const endpoint = new RegExp(`(http://${host}:\\d+/mcp)`);
   const lines = createInterface({ input: serve.child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
     lines.on('line', (line) => {
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(line);
+      const match = endpoint.exec(line);
       if (match) resolve(match[1]!);
     });
     serve.child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${serve.stderr()}`)));
