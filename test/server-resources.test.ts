@@ -1,13 +1,8 @@
-import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load.js';
-import { createGateway, type Gateway } from '../src/gateway.js';
-import { createLogger } from '../src/log.js';
-import { servers, tempDir, waitFor } from './support/foundation.js';
-import type { TempDir } from './support/temp-dir.js';
+import { waitFor } from './support/foundation.js';
+import { everythingGateway, type EverythingGateway } from './support/surface.js';
 
 /**
  * Resources through toolscope, against the real server-everything over stdio: listed (the server pages them) under
@@ -18,35 +13,17 @@ import type { TempDir } from './support/temp-dir.js';
 const PREFIX = 'toolscope://everything/';
 const ARCHITECTURE = `${PREFIX}demo://resource/static/document/architecture.md`;
 
-let dir: TempDir;
-let gateway: Gateway;
-const clients: Client[] = [];
+let everything: EverythingGateway;
 
 beforeAll(async () => {
-  dir = await tempDir();
-  const config = parseConfig(
-    { exposure: { mode: 'all' }, retrieval: { retriever: 'bm25' }, servers: { everything: servers.everything() } },
-    'test',
-  );
-  gateway = createGateway({ path: join(dir.path, 'toolscope.json'), baseDir: dir.path, config }, { logger: createLogger('silent') });
-  await gateway.start();
-  await waitFor(() => gateway.catalog.size > 0, 'server-everything');
+  everything = await everythingGateway();
 });
 
 afterAll(async () => {
-  for (const client of clients) await client.close();
-  await gateway?.stop();
-  await dir?.remove();
+  await everything?.close();
 });
 
-async function connect(): Promise<Client> {
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await gateway.createSession().connect(serverSide);
-  const client = new Client({ name: 'resources-test', version: '1.0.0' });
-  await client.connect(clientSide);
-  clients.push(client);
-  return client;
-}
+const connect = (): Promise<Client> => everything.connect();
 
 describe('resources through toolscope', () => {
   it('advertises resources (with subscribe and listChanged), prompts, logging and completions at initialize', async () => {
