@@ -4,6 +4,7 @@ import { register as registerAudit } from './commands/audit.js';
 import { register as registerCatalog } from './commands/catalog.js';
 import { register as registerEval } from './commands/eval.js';
 import { register as registerImport } from './commands/import.js';
+import { register as registerModels } from './commands/models.js';
 import { register as registerQuarantine } from './commands/quarantine.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerServers } from './commands/servers.js';
@@ -20,6 +21,7 @@ const COMMAND_GROUPS = [
   registerCatalog,
   registerStatus,
   registerEval,
+  registerModels,
   registerToken,
   registerApprovals,
   registerQuarantine,

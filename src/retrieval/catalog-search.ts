@@ -141,12 +141,12 @@ export class CatalogSearch extends EventEmitter<{ change: []; searched: [seconds
   private async loadEmbedder(): Promise<Embedder | undefined> {
     const { retrieval, stateDir, configDir, logger } = this.options;
     if (retrieval.retriever === 'bm25') return undefined;
-    const { localModelPath, cacheDir, ...settings } = retrieval.embedder;
+    const { modelDir, cacheDir, ...settings } = retrieval.embedder;
     try {
       return await loadEmbedder(
         {
           ...settings,
-          ...(localModelPath !== undefined && { localModelPath: resolve(configDir, localModelPath) }),
+          ...(modelDir !== undefined && { localModelPath: resolve(configDir, modelDir) }),
           cacheDir: cacheDir === undefined ? join(stateDir, 'models') : resolve(configDir, cacheDir),
         },
         logger,
