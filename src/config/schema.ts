@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configObject } from './strict-object.js';
 import { exposureSchema } from '../exposure/config.js';
 import { limitsSchema } from './limits.js';
 import { policySections } from './policy.js';
@@ -8,7 +9,7 @@ import { serversSchema } from './servers.js';
 import { stateSchema } from '../state/config.js';
 
 /** The whole `toolscope.json`. Each section's schema lives beside the code it configures. */
-export const configSchema = z.object({
+export const configSchema = configObject({
   /** Where pins, embeddings, audit log and tokens are kept; relative to the config file. */
   stateDir: z.string().default('.toolscope'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

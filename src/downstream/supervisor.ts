@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { toCatalogTool, type Catalog } from '../catalog/catalog.js';
 import { MissingEnvError } from '../config/env-reference.js';
+import { ProgramNotFound } from '../config/program.js';
 import { serverLimits, type DownstreamLimits } from '../config/limits.js';
 import type { ConfigPaths } from '../config/path-reference.js';
 import type { ServerConfig } from '../config/servers.js';
@@ -263,8 +264,8 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
   private startFailed(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.log.warn({ reason: message }, 'server failed to start');
-    // A missing `${env:…}` variable or a missing sandbox will still be missing next time.
-    this.failed(message, !(error instanceof MissingEnvError || error instanceof SandboxUnavailable));
+    // A missing `${env:…}` variable, program or sandbox will still be missing next time.
+    this.failed(message, !(error instanceof MissingEnvError || error instanceof ProgramNotFound || error instanceof SandboxUnavailable));
   }
 
   private failed(reason: string, retryable: boolean): void {
