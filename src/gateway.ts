@@ -13,10 +13,12 @@ import type { ExposureMode } from './exposure/types.js';
 import { createLogger, type Logger } from './log.js';
 import type { Principal } from './pipeline/call-context.js';
 import type { CallHandler } from './pipeline/compose.js';
-import { buildPipeline } from './pipeline/build.js';
+import { buildPipeline, buildReadPipeline } from './pipeline/build.js';
+import { Metrics } from './observability/metrics.js';
 import { Policy } from './policy/policy.js';
 import { CatalogSearch, type RetrievalStatus } from './retrieval/catalog-search.js';
 import { createSessionServer } from './server/session.js';
+import { DownstreamSurface } from './surface/surface.js';
 import { createStateBackend, type StateBackend, type StateStatus } from './state/state-backend.js';
 
 export interface GatewayOptions {
@@ -57,12 +59,16 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   readonly exposure: ExposureMode;
   readonly toolSearch: CatalogSearch;
   readonly pipeline: CallHandler;
+  /** Resources, prompts, logging and completion of the downstream servers, reads through the same pipeline stages. */
+  readonly surface: DownstreamSurface;
   readonly policy: Policy;
   readonly logger: Logger;
   readonly principal: Principal;
   readonly bubblewrap: Bubblewrap;
   /** Rate buckets, approvals, pins, tokens, sessions: in the state folder, or shared with other replicas in Redis. */
   readonly state: StateBackend;
+  /** Prometheus metrics of this gateway (`GET /metrics`). */
+  readonly metrics: Metrics;
   private warmup: Promise<void> | undefined;
 
   constructor(
@@ -86,7 +92,20 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     this.downstream.on('state', () => this.emit('status'));
     this.state = createStateBackend(loaded.config.state, configPaths(loaded).stateDir, this.logger);
     this.policy = new Policy(loaded.config, configPaths(loaded).stateDir, this.logger, this.state);
-    this.pipeline = buildPipeline({ forwarder: this.downstream, policy: this.policy });
+    this.metrics = new Metrics({
+      servers: () => this.downstream.status(),
+      pendingApprovals: async () => (await this.policy.approvalQueue.pending()).length,
+      stateAvailable: () => this.state.status().available,
+    });
+    const pipelineDeps = { forwarder: this.downstream, policy: this.policy, metrics: this.metrics };
+    this.pipeline = buildPipeline(pipelineDeps);
+    this.surface = new DownstreamSurface({
+      downstream: this.downstream,
+      catalog: this.catalog,
+      access: this.policy.access,
+      read: buildReadPipeline(pipelineDeps),
+      logger: this.logger,
+    });
     const serverDescriptions = (server: string) => loaded.config.servers[server]?.description;
     const paths = configPaths(loaded);
     this.toolSearch = new CatalogSearch(this.catalog, {
@@ -98,6 +117,10 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       ...(this.state.sharedVectors && { sharedVectors: this.state.sharedVectors }),
     });
     this.toolSearch.on('change', () => this.emit('status'));
+    this.toolSearch.on('searched', (seconds, retriever) => {
+      this.metrics.searches.inc({ retriever });
+      this.metrics.searchDuration.observe({ retriever }, seconds);
+    });
     this.exposure = createExposureMode(loaded.config.exposure, {
       catalog: this.catalog,
       access: this.policy.access,
@@ -130,17 +153,25 @@ export class Gateway extends EventEmitter<{ status: [] }> {
 
   /** A new MCP server for one client session, acting as `principal`. */
   createSession(principal: Principal | undefined = this.principal): Server {
-    return createSessionServer(
+    const server = createSessionServer(
       {
         catalog: this.catalog,
         exposure: this.exposure,
         pipeline: this.pipeline,
+        surface: this.surface,
         logger: this.logger,
         catalogNeeded: () => this.catalogNeeded(),
         relayRefusal: (caller, server, request) => this.policy.relayScope.refusal(caller, server, request),
       },
       principal,
     );
+    this.metrics.sessions.inc();
+    const closed = server.onclose;
+    server.onclose = () => {
+      closed?.();
+      this.metrics.sessions.dec();
+    };
+    return server;
   }
 
   /** Starts lazy servers on first need; the first reader waits (bounded) for servers still connecting. */

@@ -5,11 +5,13 @@ export const MAX_EXPOSED_NAME_LENGTH = 64;
 const HASH_SUFFIX_LENGTH = 8;
 
 /**
- * `server__tool`, made safe for every client (letters, digits, `_`, `-`) and at most 64 characters.
+ * `namespace__tool` (the namespace is the server's name unless its config sets another), made safe for every client (letters, digits, `_`, `-`) and at most 64 characters.
  * Longer names keep a readable prefix plus a hash of the full name, so the mapping is stable across restarts.
  */
-export function exposedToolName(server: string, tool: string): string {
-  const full = `${server}${NAME_SEPARATOR}${tool}`;
+export function exposedToolName(namespace: string, tool: string): string {
+  // An empty namespace is the admin asking for the downstream's own names, exactly as it has them.
+  if (namespace === '') return tool;
+  const full = `${namespace}${NAME_SEPARATOR}${tool}`;
   const safe = full.replace(/[^A-Za-z0-9_-]/g, '_');
   if (safe === full && safe.length <= MAX_EXPOSED_NAME_LENGTH) return safe;
   const suffix = sha256Hex(full).slice(0, HASH_SUFFIX_LENGTH);

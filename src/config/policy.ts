@@ -10,14 +10,20 @@ export const EFFECT_CLASSES = ['read', 'write', 'destructive'] as const;
 const isCapabilityClass = (value: string): value is CapabilityClass =>
   (CAPABILITY_CLASSES as readonly string[]).includes(value);
 
-/** `server:tool` with globs on either side (`filesystem:read_*`, `*:*`). */
+/**
+ * `server:tool` with globs on either side (`filesystem:read_*`, `*:*`); a server's resources are `server:resource:URI`
+ * (`everything:resource:demo://static/*`) and its prompts `server:prompt:NAME`.
+ */
 const toolPattern = z
   .string()
-  .regex(/^[^:\s]+:[^:\s]+$/, 'must be "server:tool" (globs allowed on either side, e.g. "filesystem:read_*")');
+  .regex(
+    /^[^:\s]+:(?:resource:\S+|prompt:[^:\s]+|[^:\s]+)$/,
+    'must be "server:tool", "server:resource:URI" or "server:prompt:NAME" (globs allowed, e.g. "filesystem:read_*")',
+  );
 
 /** A scope rule: a capability class or a `server:tool` glob. */
 export const scopeRuleSchema = z.string().refine((rule) => isCapabilityClass(rule) || toolPattern.safeParse(rule).success, {
-  message: `must be a capability class (${CAPABILITY_CLASSES.join(', ')}) or a "server:tool" glob`,
+  message: `must be a capability class (${CAPABILITY_CLASSES.join(', ')}) or a "server:tool" glob (resources "server:resource:URI", prompts "server:prompt:NAME")`,
 });
 
 /** A relay rule: a request kind (`sampling`, `elicitation`, `roots`), optionally for servers matching a glob (`everything:sampling`). */
@@ -59,7 +65,12 @@ export const capabilitiesSchema = configObject({
   /** Classes for every tool of a server, whatever its annotations say. */
   servers: z.record(z.string().regex(SERVER_NAME), classOverride).default({}),
   /** Classes for one tool (`server:tool`, no globs); wins over a server override. */
-  tools: z.record(z.string().regex(/^[^:\s*?]+:[^:\s*?]+$/, 'must be "server:tool" without globs'), classOverride).default({}),
+  tools: z
+    .record(
+      z.string().regex(/^[^:\s*?]+:(?:resource:[^\s*?]+|prompt:[^:\s*?]+|[^:\s*?]+)$/, 'must be "server:tool" (or server:resource:URI, server:prompt:NAME) without globs'),
+      classOverride,
+    )
+    .default({}),
 });
 
 const regexSource = z.string().refine(

@@ -7,11 +7,11 @@ import { RETRIEVER_KINDS } from '../retrieval/tool-index.js';
 export const embedderSchema = configObject({
   /** `auto` / `transformers`: the transformers.js model, or use-lite (offline, shipped in npm) if it cannot load. */
   backend: z.enum(['auto', 'transformers', 'use-lite']).default('auto'),
-  /** Hugging Face hub id, or a folder name under `localModelPath`. */
+  /** Hugging Face hub id, or a folder name under `modelDir`. */
   model: z.string().min(1).default(DEFAULT_TRANSFORMERS_MODEL),
   dtype: z.enum(TRANSFORMERS_DTYPES).default(DEFAULT_TRANSFORMERS_DTYPE),
-  /** Folder holding model folders; relative to the config file. */
-  localModelPath: z.string().min(1).optional(),
+  /** Folder holding model folders (`toolscope models build --out`); relative to the config file. */
+  modelDir: z.string().min(1).optional(),
   /** false: never download a model from the hub. */
   allowRemoteModels: z.boolean().default(true),
   /** Where downloaded models are kept; relative to the config file. Default: `<stateDir>/models`. */

@@ -7,6 +7,7 @@ import { Approvals } from './approval/approvals.js';
 import { AuditTrail } from './audit/audit-trail.js';
 import { auditPinningEvents } from './audit/pinning-events.js';
 import { Redactor } from './audit/redactor.js';
+import { OAuthVerifier } from './auth/oauth-verifier.js';
 import { Principals } from './auth/principals.js';
 import { ToolPinning } from './pinning/tool-pinning.js';
 import { RateLimiter } from './ratelimit/rate-limiter.js';
@@ -38,6 +39,8 @@ export function configuredSecrets(config: ToolscopeConfig, env: NodeJS.ProcessEn
  */
 export class Policy {
   readonly principals: Principals;
+  /** Checks OAuth access tokens when `auth.oauth` is configured. */
+  readonly oauth: OAuthVerifier | undefined;
   readonly access: ToolAccess;
   /** Which server requests may be relayed to which principal's client. */
   readonly relayScope: RelayScope;
@@ -63,6 +66,7 @@ export class Policy {
   ) {
     this.tokens = state.tokens;
     this.principals = new Principals(config.principals, this.tokens);
+    this.oauth = config.auth.oauth && new OAuthVerifier(config.auth.oauth);
     this.redactor = new Redactor(configuredSecrets(config), config.audit.redactPatterns);
     this.pinning = new ToolPinning(state.pins, config.pinning, logger);
     this.relayScope = new RelayScope(this.principals);

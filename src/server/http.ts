@@ -3,9 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { consoleRoutes } from '../console/routes.js';
 import type { Gateway } from '../gateway.js';
 import { approvalRoutes } from './approval-routes.js';
+import { healthRoutes } from './health-routes.js';
 import { HttpError, sendJsonRpcError } from './http-util.js';
 import { isLoopbackHost, rebindingRefusal, type ListenAddress } from './loopback.js';
 import { McpEndpoint } from './mcp-endpoint.js';
+import { metricsRoutes } from './metrics-routes.js';
+import { protectedResourceRoutes } from './protected-resource.js';
 import { routeApi } from './route-api.js';
 import { StateUnavailableError } from '../state/unavailable.js';
 
@@ -21,6 +24,8 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 /** Every HTTP route toolscope serves; later features (router API, admin endpoints) add theirs here. */
 function routes(gateway: Gateway, mcp: McpEndpoint): HttpRoute[] {
   const handle = (req: IncomingMessage, res: ServerResponse) => mcp.handle(req, res);
@@ -31,6 +36,9 @@ function routes(gateway: Gateway, mcp: McpEndpoint): HttpRoute[] {
     ...approvalRoutes(gateway),
     routeApi(gateway),
     ...consoleRoutes(gateway),
+    ...healthRoutes(gateway),
+    ...metricsRoutes(gateway),
+    ...protectedResourceRoutes(gateway),
   ];
 }
 
@@ -66,6 +74,11 @@ export async function serveHttp(gateway: Gateway, address: ListenAddress, option
       sendJsonRpcError(res, 500, -32603, 'internal error');
     });
   });
+  // Node closes an idle keep-alive socket after 5 s by default, racing clients (undici's fetch among them) that reuse
+  // a pooled socket just then: their request dies with ECONNRESET. Keep idle sockets longer than clients keep them
+  // (undici: 4 s; load balancers commonly 60 s), and the header timeout above it, as Node requires.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   await new Promise<void>((resolve, reject) => {
     const refused = (error: NodeJS.ErrnoException) => reject(listenError(error, address));
     server.once('error', refused);

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
+import { collectDefaultMetrics } from 'prom-client';
 import { configPaths } from '../../config/path-reference.js';
 import { createGateway } from '../../gateway.js';
-import { createLogger } from '../../log.js';
 import { serveHttp } from '../../server/http.js';
 import { parseListenAddress } from '../../server/loopback.js';
 import { RunRecorder } from '../../server/run-record.js';
 import { serveStdio } from '../../server/stdio.js';
 import { connectHelp } from '../connect-help.js';
 import { stdioPrincipal } from '../serve-principal.js';
-import { loadCommandConfig } from '../options.js';
+import { commandLogger, loadCommandConfig } from '../options.js';
 
 /** `serve`: one MCP endpoint over stdio (default) or Streamable HTTP (`--http HOST:PORT`). */
 export function register(program: Command): void {
@@ -19,8 +19,10 @@ export function register(program: Command): void {
     .option('--as <principal>', 'on stdio, the principal this session acts as (required once principals are configured)')
     .action(async (options: { http?: string; as?: string }, cmd: Command) => {
       const loaded = await loadCommandConfig(cmd);
-      const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? loaded.config.logLevel);
+      const logger = commandLogger(cmd, process.env.TOOLSCOPE_LOG_LEVEL ?? loaded.config.logLevel);
       const gateway = createGateway(loaded, { logger });
+      // This process's CPU, memory and event loop beside the gateway's own metrics: serve owns the process.
+      collectDefaultMetrics({ register: gateway.metrics.registry });
       if (options.http !== undefined && options.as !== undefined) {
         throw new Error('--as is for stdio; HTTP clients authenticate with bearer tokens (`toolscope token create`)');
       }
