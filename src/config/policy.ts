@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { configObject } from './strict-object.js';
 import { RELAYABLE_REQUESTS, SERVER_NAME } from './servers.js';
+import { approvalWebhookSchema } from '../policy/approval/webhook.js';
 
 /** What a tool may do, from its annotations or the admin's override. `read`/`write`/`destructive` exclude each other. */
 export const CAPABILITY_CLASSES = ['read', 'write', 'destructive', 'open-world'] as const;
@@ -154,6 +155,8 @@ export const approvalSchema = configObject({
    * holding a token must not approve what it asked for.
    */
   humanApprovers: z.array(z.string().regex(SERVER_NAME, 'principal names use letters, digits, "_" and "-"')).default([]),
+  /** Told of every call that starts waiting (see policy/approval/webhook.ts). */
+  webhook: approvalWebhookSchema.optional(),
 });
 
 export const PINNING_MODES = ['off', 'on', 'strict'] as const;

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { CallToolResult, LoggingMessageNotification, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { toCatalogTool, type Catalog } from '../catalog/catalog.js';
+import { exposedContent } from '../catalog/naming.js';
 import { MissingEnvError } from '../config/env-reference.js';
 import { ProgramNotFound } from '../config/program.js';
 import { serverLimits, type DownstreamLimits } from '../config/limits.js';
@@ -166,7 +167,9 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     const connection = await this.usableConnection();
     const options: CallOptions = { signal, client, timeoutMs: this.config.timeoutMs, maxResultBytes: this.limits.maxResultBytes };
     try {
-      return await connection.callTool(tool, args, options);
+      const result = await connection.callTool(tool, args, options);
+      // Resources a result embeds or links are read through toolscope, under their exposed URIs.
+      return this.namespace === '' ? result : { ...result, content: result.content.map((block) => exposedContent(this.namespace, block)) };
     } catch (error) {
       if (!(error instanceof CallTimedOut) || !this.config.restartWhenHung) throw error;
       // A server still answering pings is alive: only this call was slow.
