@@ -71,6 +71,14 @@ describe('resources through toolscope', () => {
     expect(Buffer.from(content.blob, 'base64').toString('utf8')).toMatch(/3/);
   });
 
+  it("puts the resource links of a tool's result under exposed URIs, which read through toolscope", async () => {
+    const client = await connect();
+    const result = await client.callTool({ name: 'everything__get-resource-links', arguments: { count: 2 } });
+    const links = (result.content as Array<{ type: string; uri?: string }>).filter((block) => block.type === 'resource_link');
+    expect(links.map((link) => link.uri)).toEqual([`${PREFIX}demo://resource/dynamic/blob/1`, `${PREFIX}demo://resource/dynamic/text/2`]);
+    for (const link of links) expect((await client.readResource({ uri: link.uri! })).contents[0]).toMatchObject({ uri: link.uri });
+  });
+
   it('answers an unknown URI with an error naming it, and a downstream error as the server sent it', async () => {
     const client = await connect();
     await expect(client.readResource({ uri: 'toolscope://nobody/x://y' })).rejects.toThrow(/no server offers the resource "toolscope:\/\/nobody\/x:\/\/y"/);

@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { CallToolResult, LoggingMessageNotification, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { toCatalogTool, type Catalog } from '../catalog/catalog.js';
+import { exposedContent } from '../catalog/naming.js';
 import { MissingEnvError } from '../config/env-reference.js';
+import { ProgramNotFound } from '../config/program.js';
 import { serverLimits, type DownstreamLimits } from '../config/limits.js';
 import type { ConfigPaths } from '../config/path-reference.js';
 import { serverNamespace, type ServerConfig } from '../config/servers.js';
@@ -165,7 +167,9 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     const connection = await this.usableConnection();
     const options: CallOptions = { signal, client, timeoutMs: this.config.timeoutMs, maxResultBytes: this.limits.maxResultBytes };
     try {
-      return await connection.callTool(tool, args, options);
+      const result = await connection.callTool(tool, args, options);
+      // Resources a result embeds or links are read through toolscope, under their exposed URIs.
+      return this.namespace === '' ? result : { ...result, content: result.content.map((block) => exposedContent(this.namespace, block)) };
     } catch (error) {
       if (!(error instanceof CallTimedOut) || !this.config.restartWhenHung) throw error;
       // A server still answering pings is alive: only this call was slow.
@@ -308,8 +312,8 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
   private startFailed(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.log.warn({ reason: message }, 'server failed to start');
-    // A missing `${env:…}` variable or a missing sandbox will still be missing next time.
-    this.failed(message, !(error instanceof MissingEnvError || error instanceof SandboxUnavailable));
+    // A missing `${env:…}` variable, program or sandbox will still be missing next time.
+    this.failed(message, !(error instanceof MissingEnvError || error instanceof ProgramNotFound || error instanceof SandboxUnavailable));
   }
 
   private failed(reason: string, retryable: boolean): void {

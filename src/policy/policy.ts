@@ -29,6 +29,8 @@ export function policyPaths(stateDir: string, config: Pick<ToolscopeConfig, 'aud
 /** The secret values the config's `${env:…}` references resolve to: never to be logged or audited. */
 export function configuredSecrets(config: ToolscopeConfig, env: NodeJS.ProcessEnv = process.env): string[] {
   const records = Object.values(config.servers).map((server) => (server.type === 'stdio' ? server.env : server.headers));
+  const webhook = config.approval.webhook;
+  if (webhook) records.push({ url: webhook.url, ...webhook.headers });
   return referencedSecretValues(records, env);
 }
 
@@ -75,7 +77,7 @@ export class Policy {
     this.argumentRules = new ArgumentRules(config.argumentRules, new Set(localServers));
     const paths = policyPaths(stateDir, config);
     this.approvalQueue = state.approvals;
-    this.approvals = new Approvals(config.approval, config.capabilities, this.approvalQueue, this.redactor);
+    this.approvals = new Approvals(config.approval, config.capabilities, this.approvalQueue, this.redactor, logger);
     this.rateLimiter = new RateLimiter(config.rateLimits, state.rateBuckets);
     this.audit = config.audit.enabled
       ? new AuditTrail(paths.audit, this.redactor, config.audit.durability, state.kind === 'file' ? undefined : state.replica)

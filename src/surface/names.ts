@@ -1,17 +1,11 @@
-import { exposedToolName, NAME_SEPARATOR } from '../catalog/naming.js';
+import { exposedToolName, NAME_SEPARATOR, URI_PREFIX } from '../catalog/naming.js';
 
-/** How a namespaced server's resource URIs are exposed: `toolscope://NAMESPACE/` then the server's own URI. */
-export const URI_PREFIX = 'toolscope://';
+export { exposedContent, exposedUri } from '../catalog/naming.js';
 
 /** A server and the prefix of its exposed names (`""`: its own names). */
 export interface NamespacedServer {
   readonly name: string;
   readonly namespace: string;
-}
-
-/** A resource URI (or URI template) as clients see it. */
-export function exposedUri(namespace: string, uri: string): string {
-  return namespace === '' ? uri : `${URI_PREFIX}${namespace}/${uri}`;
 }
 
 /** A prompt name as clients see it: namespaced as tool names are. */

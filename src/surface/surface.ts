@@ -9,7 +9,6 @@ import {
   type LoggingLevel,
   type LoggingMessageNotification,
   type Prompt,
-  type PromptMessage,
   type ReadResourceResult,
   type Resource,
   type ResourceTemplate,
@@ -25,7 +24,7 @@ import type { ReadHandler } from '../pipeline/compose.js';
 import { CallRefused, refusalError } from '../pipeline/refusal.js';
 import type { ToolAccess } from '../policy/tool-access.js';
 import { LogLevels } from './log-levels.js';
-import { exposedPromptName, exposedUri, promptOwner, resolveUri } from './names.js';
+import { exposedContent, exposedPromptName, exposedUri, promptOwner, resolveUri } from './names.js';
 import { SubscriptionCounts } from './subscriptions.js';
 import { promptTarget, resourceTarget } from './targets.js';
 
@@ -107,7 +106,7 @@ export class DownstreamSurface extends EventEmitter<SurfaceEvents> {
   async getPrompt(requester: Requester, name: string, args: Record<string, string>): Promise<GetPromptResult> {
     const { supervisor, prompt } = await this.findPrompt(name);
     const result = (await this.run(requester, promptTarget(supervisor.name, supervisor.namespace, prompt), args, 'prompt get')) as GetPromptResult;
-    return { ...result, messages: result.messages.map((message) => exposedMessage(supervisor.namespace, message)) };
+    return { ...result, messages: result.messages.map((message) => ({ ...message, content: exposedContent(supervisor.namespace, message.content) })) };
   }
 
   /** Completion of a prompt's or a resource template's argument: allowed when the prompt or template may be read. */
@@ -298,12 +297,4 @@ export class DownstreamSurface extends EventEmitter<SurfaceEvents> {
       throw new McpError(ErrorCode.InternalError, `server "${target.server}" failed: ${reason}`);
     }
   }
-}
-
-/** A prompt message with its embedded resource or resource link under the exposed URI. */
-function exposedMessage(namespace: string, message: PromptMessage): PromptMessage {
-  const { content } = message;
-  if (content.type === 'resource') return { ...message, content: { ...content, resource: { ...content.resource, uri: exposedUri(namespace, content.resource.uri) } } };
-  if (content.type === 'resource_link') return { ...message, content: { ...content, uri: exposedUri(namespace, content.uri) } };
-  return message;
 }
