@@ -14,7 +14,7 @@ import { loadEvalDataset } from '../src/eval/load-dataset.js';
 import { mean, recallAtK } from '../src/eval/metrics.js';
 import { deterministicSample } from '../src/eval/sample.js';
 import { createLogger } from '../src/log.js';
-import { DEFAULT_FUSION, type FusionSettings } from '../src/retrieval/hybrid.js';
+import { fusionFor, type FusionSettings } from '../src/retrieval/hybrid.js';
 import { ToolIndex, type RetrieverKind } from '../src/retrieval/tool-index.js';
 import { prepareSuiteDatasets } from './suite-datasets.js';
 
@@ -99,7 +99,7 @@ const scored = SETTINGS.map((setting) => {
 }).sort((a, b) => b.suitesAtOrAboveBest - a.suitesAtOrAboveBest || b.worstMargin - a.worstMargin || b.meanRecall5 - a.meanRecall5);
 
 const reportsDir = join(repoRoot, 'eval', 'reports');
-await writeFile(join(reportsDir, 'fusion-sweep.json'), `${JSON.stringify({ embedder: embedder.id, k: K, suites, scored, shipped: label(DEFAULT_FUSION) }, null, 2)}\n`);
+await writeFile(join(reportsDir, 'fusion-sweep.json'), `${JSON.stringify({ embedder: embedder.id, k: K, suites, scored, shipped: label(fusionFor(embedder.id)) }, null, 2)}\n`);
 const cell = (value: number) => value.toFixed(1);
 const lines = [
   '# Hybrid fusion sweep',
@@ -129,7 +129,7 @@ const lines = [
   '| --- | --- | --- | --- |',
   ...scored.map((row) => `| ${row.setting} | ${row.suitesAtOrAboveBest} of ${suites.length} | ${row.worstMargin.toFixed(1)} | ${row.meanRecall5.toFixed(2)} |`),
   '',
-  `Shipped default (src/retrieval/hybrid.ts DEFAULT_FUSION): **${label(DEFAULT_FUSION)}**.`,
+  `Shipped for this embedder (src/retrieval/hybrid.ts fusionFor): **${label(fusionFor(embedder.id))}**.`,
   '',
 ];
 await writeFile(join(reportsDir, 'fusion-sweep.md'), lines.join('\n'));

@@ -9,11 +9,24 @@ export interface FusionSettings {
 }
 
 /**
- * Chosen by measurement with the default model (all-MiniLM-L6-v2 q8), eval/reports/fusion-sweep.md: the setting
- * whose hybrid recall@5 stays at or above the better of BM25 and dense on the most suites, ties broken by mean
- * recall@5 over all suites.
+ * Chosen by measurement with the default model (all-MiniLM-L6-v2 q8), eval/reports/fusion-sweep.md: of z-score and
+ * reciprocal rank fusion at lexical weights 0.3-0.7, z-score 0.4 is the one whose hybrid recall@5 is at or above the
+ * better of BM25 and dense on all nine suites with the largest worst margin (+1.0 points), and the best mean recall@5
+ * (66.4, tied with 0.5). 0.7, the use-lite choice, falls below dense on MetaTool and TF Hub with MiniLM.
  */
-export const DEFAULT_FUSION: FusionSettings = { method: 'zscore', lexicalWeight: 0.7 };
+export const DEFAULT_FUSION: FusionSettings = { method: 'zscore', lexicalWeight: 0.4 };
+
+/**
+ * With use-lite (the offline fallback, weaker than BM25 on half the suites) the lexical side keeps more weight:
+ * 0.6-0.8 stay at or above BM25 on every benchmark and 0.7 has the best mean recall@5; 0.5 falls below BM25 where
+ * dense is weak (Gorilla); docs/retrieval.md.
+ */
+export const USE_LITE_FUSION: FusionSettings = { method: 'zscore', lexicalWeight: 0.7 };
+
+/** The measured fusion for an embedder (by its id). */
+export function fusionFor(embedderId: string): FusionSettings {
+  return embedderId === 'use-lite' ? USE_LITE_FUSION : DEFAULT_FUSION;
+}
 
 /** The constant of reciprocal rank fusion (the usual 60: ranks deep in a list still count a little). */
 const RRF_K = 60;
