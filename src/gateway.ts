@@ -13,11 +13,12 @@ import type { ExposureMode } from './exposure/types.js';
 import { createLogger, type Logger } from './log.js';
 import type { Principal } from './pipeline/call-context.js';
 import type { CallHandler } from './pipeline/compose.js';
-import { buildPipeline } from './pipeline/build.js';
+import { buildPipeline, buildReadPipeline } from './pipeline/build.js';
 import { Metrics } from './observability/metrics.js';
 import { Policy } from './policy/policy.js';
 import { CatalogSearch, type RetrievalStatus } from './retrieval/catalog-search.js';
 import { createSessionServer } from './server/session.js';
+import { DownstreamSurface } from './surface/surface.js';
 import { createStateBackend, type StateBackend, type StateStatus } from './state/state-backend.js';
 
 export interface GatewayOptions {
@@ -58,6 +59,8 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   readonly exposure: ExposureMode;
   readonly toolSearch: CatalogSearch;
   readonly pipeline: CallHandler;
+  /** Resources, prompts, logging and completion of the downstream servers, reads through the same pipeline stages. */
+  readonly surface: DownstreamSurface;
   readonly policy: Policy;
   readonly logger: Logger;
   readonly principal: Principal;
@@ -94,7 +97,15 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       pendingApprovals: async () => (await this.policy.approvalQueue.pending()).length,
       stateAvailable: () => this.state.status().available,
     });
-    this.pipeline = buildPipeline({ forwarder: this.downstream, policy: this.policy, metrics: this.metrics });
+    const pipelineDeps = { forwarder: this.downstream, policy: this.policy, metrics: this.metrics };
+    this.pipeline = buildPipeline(pipelineDeps);
+    this.surface = new DownstreamSurface({
+      downstream: this.downstream,
+      catalog: this.catalog,
+      access: this.policy.access,
+      read: buildReadPipeline(pipelineDeps),
+      logger: this.logger,
+    });
     const serverDescriptions = (server: string) => loaded.config.servers[server]?.description;
     const paths = configPaths(loaded);
     this.toolSearch = new CatalogSearch(this.catalog, {
@@ -147,6 +158,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
         catalog: this.catalog,
         exposure: this.exposure,
         pipeline: this.pipeline,
+        surface: this.surface,
         logger: this.logger,
         catalogNeeded: () => this.catalogNeeded(),
         relayRefusal: (caller, server, request) => this.policy.relayScope.refusal(caller, server, request),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RELAYABLE_REQUESTS, SERVER_NAME } from './servers.js';
+import { approvalWebhookSchema } from '../policy/approval/webhook.js';
 
 /** What a tool may do, from its annotations or the admin's override. `read`/`write`/`destructive` exclude each other. */
 export const CAPABILITY_CLASSES = ['read', 'write', 'destructive', 'open-world'] as const;
@@ -9,14 +10,20 @@ export const EFFECT_CLASSES = ['read', 'write', 'destructive'] as const;
 const isCapabilityClass = (value: string): value is CapabilityClass =>
   (CAPABILITY_CLASSES as readonly string[]).includes(value);
 
-/** `server:tool` with globs on either side (`filesystem:read_*`, `*:*`). */
+/**
+ * `server:tool` with globs on either side (`filesystem:read_*`, `*:*`); a server's resources are `server:resource:URI`
+ * (`everything:resource:demo://static/*`) and its prompts `server:prompt:NAME`.
+ */
 const toolPattern = z
   .string()
-  .regex(/^[^:\s]+:[^:\s]+$/, 'must be "server:tool" (globs allowed on either side, e.g. "filesystem:read_*")');
+  .regex(
+    /^[^:\s]+:(?:resource:\S+|prompt:[^:\s]+|[^:\s]+)$/,
+    'must be "server:tool", "server:resource:URI" or "server:prompt:NAME" (globs allowed, e.g. "filesystem:read_*")',
+  );
 
 /** A scope rule: a capability class or a `server:tool` glob. */
 export const scopeRuleSchema = z.string().refine((rule) => isCapabilityClass(rule) || toolPattern.safeParse(rule).success, {
-  message: `must be a capability class (${CAPABILITY_CLASSES.join(', ')}) or a "server:tool" glob`,
+  message: `must be a capability class (${CAPABILITY_CLASSES.join(', ')}) or a "server:tool" glob (resources "server:resource:URI", prompts "server:prompt:NAME")`,
 });
 
 /** A relay rule: a request kind (`sampling`, `elicitation`, `roots`), optionally for servers matching a glob (`everything:sampling`). */
@@ -58,7 +65,12 @@ export const capabilitiesSchema = z.object({
   /** Classes for every tool of a server, whatever its annotations say. */
   servers: z.record(z.string().regex(SERVER_NAME), classOverride).default({}),
   /** Classes for one tool (`server:tool`, no globs); wins over a server override. */
-  tools: z.record(z.string().regex(/^[^:\s*?]+:[^:\s*?]+$/, 'must be "server:tool" without globs'), classOverride).default({}),
+  tools: z
+    .record(
+      z.string().regex(/^[^:\s*?]+:(?:resource:[^\s*?]+|prompt:[^:\s*?]+|[^:\s*?]+)$/, 'must be "server:tool" (or server:resource:URI, server:prompt:NAME) without globs'),
+      classOverride,
+    )
+    .default({}),
 });
 
 const regexSource = z.string().refine(
@@ -143,6 +155,8 @@ export const approvalSchema = z.object({
    * holding a token must not approve what it asked for.
    */
   humanApprovers: z.array(z.string().regex(SERVER_NAME, 'principal names use letters, digits, "_" and "-"')).default([]),
+  /** Told of every call that starts waiting (see policy/approval/webhook.ts). */
+  webhook: approvalWebhookSchema.optional(),
 });
 
 export const PINNING_MODES = ['off', 'on', 'strict'] as const;

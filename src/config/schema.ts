@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authSchema, mappedPrincipals } from './auth.js';
 import { exposureSchema } from '../exposure/config.js';
 import { limitsSchema } from './limits.js';
 import { policySections } from './policy.js';
@@ -23,6 +24,12 @@ export const configSchema = z.object({
   /** Who may read `GET /metrics`. */
   metrics: metricsSchema.prefault({}),
   ...policySections,
+  /** How HTTP callers authenticate besides static bearer tokens: `oauth` (JWTs from an authorization server). */
+  auth: authSchema.prefault({}),
+}).superRefine((config, ctx) => {
+  for (const { path, principal } of mappedPrincipals(config.auth)) {
+    if (!(principal in config.principals)) ctx.addIssue({ code: 'custom', path, message: `names no principal in "principals" (add principals.${principal})` });
+  }
 });
 
 export type ToolscopeConfig = z.infer<typeof configSchema>;

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import type { DownstreamRead } from '../catalog/tool.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { DownstreamLimits } from '../config/limits.js';
 import type { ConfigPaths } from '../config/path-reference.js';
@@ -75,6 +76,33 @@ export class DownstreamManager extends EventEmitter<{ state: [ServerStatus] }> {
     const supervisor = this.supervisors.get(server);
     if (!supervisor) throw new ServerUnavailable('not in the config');
     return supervisor.callTool(tool, args, signal, client);
+  }
+
+  /** A resource read or prompt get, with the server's timeout and result limit; `args` are a prompt's arguments. */
+  async read(
+    server: string,
+    read: DownstreamRead,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<ReadResourceResult | GetPromptResult> {
+    const supervisor = this.supervisors.get(server);
+    if (!supervisor) throw new ServerUnavailable('not in the config');
+    return supervisor.use<ReadResourceResult | GetPromptResult>((connection, { timeoutMs, limits }) => {
+      const options = { signal, timeoutMs, maxResultBytes: limits.maxResultBytes };
+      return read.kind === 'resource'
+        ? connection.readResource(read.uri, options)
+        : connection.getPrompt(read.name, args as Record<string, string>, options);
+    });
+  }
+
+  /** The supervisor of a configured server, or undefined. */
+  server(name: string): ServerSupervisor | undefined {
+    return this.supervisors.get(name);
+  }
+
+  /** Every configured server's supervisor. */
+  servers(): ServerSupervisor[] {
+    return [...this.supervisors.values()];
   }
 
   status(): ServerStatus[] {

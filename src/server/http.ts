@@ -8,6 +8,7 @@ import { HttpError, sendJsonRpcError } from './http-util.js';
 import { isLoopbackHost, rebindingRefusal, type ListenAddress } from './loopback.js';
 import { McpEndpoint } from './mcp-endpoint.js';
 import { metricsRoutes } from './metrics-routes.js';
+import { protectedResourceRoutes } from './protected-resource.js';
 import { routeApi } from './route-api.js';
 import { StateUnavailableError } from '../state/unavailable.js';
 
@@ -37,6 +38,7 @@ function routes(gateway: Gateway, mcp: McpEndpoint): HttpRoute[] {
     ...consoleRoutes(gateway),
     ...healthRoutes(gateway),
     ...metricsRoutes(gateway),
+    ...protectedResourceRoutes(gateway),
   ];
 }
 

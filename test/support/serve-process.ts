@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -111,4 +112,13 @@ const TSX = import.meta.resolve('tsx');
 /** A config entry running one of the test fixture servers (test/fixtures/NAME.ts) with exactly `env`. */
 export function fixtureServer(name: string, env: Record<string, string> = {}): Record<string, unknown> {
   return { command: process.execPath, args: ['--import', TSX, join(ROOT, 'test/fixtures', `${name}.ts`)], env };
+}
+
+/** A loopback port free right now, for a `serve` whose URL must be known before it starts (an OAuth audience). */
+export async function freeLoopbackPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }

@@ -4,7 +4,9 @@ import { Bubblewrap, describeSandboxSupport } from '../../downstream/sandbox.js'
 import { createLogger } from '../../log.js';
 import { readRunRecords, type RunRecord } from '../../server/run-record.js';
 import type { RetrievalStatus } from '../../retrieval/catalog-search.js';
-import { loadCommandConfig } from '../options.js';
+import type { ApprovalRequest } from '../../state/approval-queue.js';
+import { loadCommandConfig, withCommandState } from '../options.js';
+import { formatTable } from '../table.js';
 import { serverTable } from '../server-table.js';
 
 /** `status`: what the running `toolscope serve` processes of this config report about their servers. */
@@ -27,7 +29,31 @@ export function register(program: Command): void {
         return;
       }
       console.log(records.map(describe).join('\n\n'));
+      console.log(`\n${await describeWaitingCalls(cmd)}`);
     });
+}
+
+/** The calls waiting for approval (of every replica sharing the state), and how to answer them. */
+async function describeWaitingCalls(cmd: Command): Promise<string> {
+  let pending: ApprovalRequest[];
+  try {
+    pending = await withCommandState(cmd, (state) => state.approvals.pending());
+  } catch (error) {
+    return `approvals: cannot read the queue (${error instanceof Error ? error.message : String(error)})`;
+  }
+  if (pending.length === 0) return 'approvals: no calls are waiting';
+  const now = Date.now();
+  const rows = pending.map((request) => [
+    request.id,
+    request.principal ?? '-',
+    request.tool,
+    `${Math.round((now - Date.parse(request.requestedAt)) / 1000)} s`,
+    `${Math.max(0, Math.round((Date.parse(request.expiresAt) - now) / 1000))} s`,
+  ]);
+  return [
+    `approvals: ${pending.length} call${pending.length === 1 ? '' : 's'} waiting (\`toolscope approvals approve|deny ID\`, or the console)`,
+    formatTable(['ID', 'PRINCIPAL', 'TOOL', 'WAITING', 'LEFT'], rows),
+  ].join('\n');
 }
 
 function describe(record: RunRecord): string {
