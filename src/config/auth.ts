@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configObject } from './strict-object.js';
 import { isLoopbackHost } from '../server/loopback.js';
 import { SERVER_NAME } from './servers.js';
 
@@ -21,7 +22,7 @@ const secureUrl = z.string().refine(
 const principalName = z.string().regex(SERVER_NAME, 'principal names use letters, digits, "_" and "-"');
 
 /** One mapping rule: a token whose `claim` equals `value` (or holds it: an array, or the space-separated `scope`) acts as `principal`. */
-const claimRuleSchema = z.strictObject({
+const claimRuleSchema = configObject({
   claim: z.string().min(1),
   value: z.string().min(1),
   principal: principalName,
@@ -31,8 +32,7 @@ const claimRuleSchema = z.strictObject({
  * `auth.oauth`: toolscope as an OAuth 2.1 resource server (MCP authorization). Access tokens are JWTs from
  * `issuer`, checked against its JWKS, issued for `audience` (this endpoint); their claims name a config principal.
  */
-export const oauthSchema = z
-  .strictObject({
+export const oauthSchema = configObject({
     /** The authorization server's issuer identifier, exactly as its tokens' `iss` claim has it. */
     issuer: secureUrl,
     /** This MCP endpoint's public URL (e.g. `https://tools.example.com/mcp`): the resource tokens must be issued for (`aud`). */
@@ -57,7 +57,7 @@ export const oauthSchema = z
     message: 'maps no token to a principal: give "principals" (claim value -> principal) or "rules"',
   });
 
-export const authSchema = z.strictObject({
+export const authSchema = configObject({
   oauth: oauthSchema.optional(),
 });
 

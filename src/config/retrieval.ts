@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { configObject } from './strict-object.js';
 import { DEFAULT_TRANSFORMERS_DTYPE, DEFAULT_TRANSFORMERS_MODEL, TRANSFORMERS_DTYPES } from '../embedding/index.js';
 import { RETRIEVER_KINDS } from '../retrieval/tool-index.js';
 
 /** `retrieval.embedder`: which model embeds tools and queries. */
-export const embedderSchema = z.strictObject({
+export const embedderSchema = configObject({
   /** `auto` / `transformers`: the transformers.js model, or use-lite (offline, shipped in npm) if it cannot load. */
   backend: z.enum(['auto', 'transformers', 'use-lite']).default('auto'),
   /** Hugging Face hub id, or a folder name under `modelDir`. */
@@ -18,7 +19,7 @@ export const embedderSchema = z.strictObject({
 });
 
 /** `retrieval`: how tools are ranked for a request. */
-export const retrievalSchema = z.strictObject({
+export const retrievalSchema = configObject({
   /** `hybrid` (BM25 + dense, fused) unless measuring the parts. */
   retriever: z.enum(RETRIEVER_KINDS).default('hybrid'),
   /** Split requests that name several actions and give each its tools. */

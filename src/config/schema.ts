@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configObject } from './strict-object.js';
 import { authSchema, mappedPrincipals } from './auth.js';
 import { exposureSchema } from '../exposure/config.js';
 import { limitsSchema } from './limits.js';
@@ -10,7 +11,7 @@ import { stateSchema } from '../state/config.js';
 import { metricsSchema } from '../observability/config.js';
 
 /** The whole `toolscope.json`. Each section's schema lives beside the code it configures. */
-export const configSchema = z.object({
+export const configSchema = configObject({
   /** Where pins, embeddings, audit log and tokens are kept; relative to the config file. */
   stateDir: z.string().default('.toolscope'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

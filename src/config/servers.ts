@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configObject } from './strict-object.js';
 import { serverLimitsSchema } from './limits.js';
 import { shellIn } from '../policy/supply-chain/command-line.js';
 import { programSchema } from './program.js';
@@ -40,7 +41,7 @@ const common = {
     .optional(),
 };
 
-export const stdioServerSchema = z.object({
+export const stdioServerSchema = configObject({
   type: z.literal('stdio'),
   command: programSchema,
   args: z.array(z.string()).default([]),
@@ -64,7 +65,7 @@ export const stdioServerSchema = z.object({
   }
 });
 
-export const httpServerSchema = z.object({
+export const httpServerSchema = configObject({
   type: z.enum(['http', 'sse']),
   url: z.url({ protocol: /^https?$/ }),
   headers: z.record(z.string(), envValue).default({}),

@@ -3,6 +3,7 @@ import type { CallToolResult, LoggingMessageNotification, Tool } from '@modelcon
 import { toCatalogTool, type Catalog } from '../catalog/catalog.js';
 import { exposedContent } from '../catalog/naming.js';
 import { MissingEnvError } from '../config/env-reference.js';
+import { ProgramNotFound } from '../config/program.js';
 import { serverLimits, type DownstreamLimits } from '../config/limits.js';
 import type { ConfigPaths } from '../config/path-reference.js';
 import { serverNamespace, type ServerConfig } from '../config/servers.js';
@@ -311,8 +312,8 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
   private startFailed(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.log.warn({ reason: message }, 'server failed to start');
-    // A missing `${env:…}` variable or a missing sandbox will still be missing next time.
-    this.failed(message, !(error instanceof MissingEnvError || error instanceof SandboxUnavailable));
+    // A missing `${env:…}` variable, program or sandbox will still be missing next time.
+    this.failed(message, !(error instanceof MissingEnvError || error instanceof ProgramNotFound || error instanceof SandboxUnavailable));
   }
 
   private failed(reason: string, retryable: boolean): void {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configObject } from '../config/strict-object.js';
 
 /**
  * Who may read `GET /metrics`. `loopback` (default): requests from this machine only (a local Prometheus or agent),
@@ -8,7 +9,7 @@ import { z } from 'zod';
 export const METRICS_ACCESS = ['loopback', 'admin', 'open', 'off'] as const;
 export type MetricsAccess = (typeof METRICS_ACCESS)[number];
 
-export const metricsSchema = z.strictObject({
+export const metricsSchema = configObject({
   access: z.enum(METRICS_ACCESS).default('loopback'),
 });
 

@@ -42,13 +42,22 @@ function routes(gateway: Gateway, mcp: McpEndpoint): HttpRoute[] {
   ];
 }
 
+export interface ServeHttpOptions {
+  /**
+   * Requests wait for this before they are handled: the address is claimed (a port in use fails at once) before the
+   * gateway starts its servers, and nothing is served until it has.
+   */
+  readonly ready?: Promise<void>;
+}
+
 /** Serves the gateway over Streamable HTTP on the address the caller checked (loopback, or any with authentication). */
-export async function serveHttp(gateway: Gateway, address: ListenAddress): Promise<RunningHttpServer> {
+export async function serveHttp(gateway: Gateway, address: ListenAddress, options: ServeHttpOptions = {}): Promise<RunningHttpServer> {
   const mcp = new McpEndpoint(gateway);
   const table = routes(gateway, mcp);
   const guard = isLoopbackHost(address.host) ? loopbackGuard : networkGuard(gateway);
+  const ready = options.ready ?? Promise.resolve();
   const server = createServer((req, res) => {
-    dispatch(table, req, res, guard).catch((error: unknown) => {
+    ready.then(() => dispatch(table, req, res, guard)).catch((error: unknown) => {
       // Refused before its body was read (too big, unauthenticated): the rest of it must not be read as the next request.
       if (!req.complete && !res.headersSent) res.setHeader('connection', 'close');
       if (error instanceof HttpError) {
@@ -71,9 +80,10 @@ export async function serveHttp(gateway: Gateway, address: ListenAddress): Promi
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const refused = (error: NodeJS.ErrnoException) => reject(listenError(error, address));
+    server.once('error', refused);
     server.listen(address.port, address.host, () => {
-      server.off('error', reject);
+      server.off('error', refused);
       resolve();
     });
   });
@@ -87,6 +97,15 @@ export async function serveHttp(gateway: Gateway, address: ListenAddress): Promi
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A bind failure the admin can act on. */
+function listenError(error: NodeJS.ErrnoException, address: ListenAddress): Error {
+  const where = `${address.host}:${address.port}`;
+  if (error.code === 'EADDRINUSE') return new Error(`cannot listen on ${where}: the address is already in use (another toolscope serve?); choose another port with --http HOST:PORT`);
+  if (error.code === 'EACCES') return new Error(`cannot listen on ${where}: permission denied (ports below 1024 need privileges)`);
+  if (error.code === 'EADDRNOTAVAIL') return new Error(`cannot listen on ${where}: no network interface has this address`);
+  return error;
 }
 
 type RequestGuard = (req: IncomingMessage) => Promise<void>;

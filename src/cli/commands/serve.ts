@@ -31,11 +31,15 @@ export function register(program: Command): void {
       const address =
         options.http === undefined ? undefined : parseListenAddress(options.http, await gateway.policy.principals.enforced());
       const principal = address ? undefined : await stdioPrincipal(gateway, options.as);
-      await gateway.start();
+      // The address is claimed before any server is spawned (a port in use fails at once); requests wait for the start.
+      let markStarted = () => {};
+      const started = new Promise<void>((resolve) => (markStarted = resolve));
+      const http = address && (await serveHttp(gateway, address, { ready: started }).catch(closing(() => gateway.state.close())));
+      await gateway.start().catch(closing(() => Promise.all([http?.close(), gateway.stop()])));
+      markStarted();
       const stateDir = configPaths(loaded).stateDir;
 
-      if (address) {
-        const http = await serveHttp(gateway, address);
+      if (http) {
         const recorder = new RunRecorder(stateDir, gateway, { transport: 'http', url: http.url });
         await recorder.start();
         console.log(connectHelp(http.url, loaded.path));
@@ -52,6 +56,14 @@ export function register(program: Command): void {
       // Whatever still holds the event loop (a stdin reader, a keep-alive socket) must not keep us alive.
       process.exit(0);
     });
+}
+
+/** Rethrows a start-up error once `cleanup` is done, so the process can exit with it. */
+function closing(cleanup: () => Promise<unknown>): (error: unknown) => Promise<never> {
+  return async (error) => {
+    await cleanup().catch(() => undefined);
+    throw error;
+  };
 }
 
 /** Resolves on the first SIGINT/SIGTERM; a second one exits at once. */

@@ -28,7 +28,7 @@ const KEY_PATTERNS: readonly RegExp[] = [
 const SECRET_KEY_NAME =
   /(password|passwd|passphrase|secret|apikey|accesskey|secretkey|privatekey|credential|cookie)s?$|(token|authori[sz]ation)$|^(pass|pwd|auth)$/;
 
-const isSecretKeyName = (key: string) => SECRET_KEY_NAME.test(key.toLowerCase().replace(/[^a-z]/g, ''));
+export const isSecretKeyName = (key: string) => SECRET_KEY_NAME.test(key.toLowerCase().replace(/[^a-z]/g, ''));
 
 /** Secret values shorter than this are not searched for: replacing every "ab" in a record would hide the record. */
 const MIN_SECRET_LENGTH = 4;
