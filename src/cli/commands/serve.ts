@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { collectDefaultMetrics } from 'prom-client';
 import { configPaths } from '../../config/path-reference.js';
+import { ConfigWatcher } from '../../config/watch.js';
 import { createGateway } from '../../gateway.js';
 import { serveHttp } from '../../server/http.js';
 import { parseListenAddress } from '../../server/loopback.js';
@@ -38,6 +39,12 @@ export function register(program: Command): void {
       await gateway.start().catch(closing(() => Promise.all([http?.close(), gateway.stop()])));
       markStarted();
       const stateDir = configPaths(loaded).stateDir;
+      // Edits of the config (by hand or by `toolscope add/remove/enable/disable`) apply without a restart.
+      const watcher = new ConfigWatcher(loaded.path, {
+        changed: (next) => gateway.applyConfig(next),
+        refused: (error) => gateway.refuseConfig(error),
+      });
+      await watcher.start();
 
       if (http) {
         const recorder = new RunRecorder(stateDir, gateway, { transport: 'http', url: http.url });
@@ -52,6 +59,7 @@ export function register(program: Command): void {
         await Promise.race([serveStdio(gateway, principal), stopSignal()]);
         await recorder.stop();
       }
+      watcher.close();
       await gateway.stop();
       // Whatever still holds the event loop (a stdin reader, a keep-alive socket) must not keep us alive.
       process.exit(0);
