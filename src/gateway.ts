@@ -215,6 +215,8 @@ export class Gateway extends EventEmitter<{ status: [] }> {
    */
   applyConfig(next: LoadedConfig): Promise<ConfigReload> {
     const apply = async (): Promise<ConfigReload> => {
+      // Secrets of new servers are masked before any of them can answer a call.
+      this.policy.serversChanged({ servers: next.config.servers, approval: this.loaded.config.approval });
       const changes = await this.downstream.reconcile(next.config.servers);
       this.loaded = { ...this.loaded, config: { ...this.loaded.config, servers: next.config.servers } };
       const needsRestart = Object.keys(next.config).filter(

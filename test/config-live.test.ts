@@ -19,7 +19,8 @@ describe('live configuration: serve follows edits of its config file', () => {
     cleanups.push(dir.remove);
     const stateDir = join(dir.path, 'state');
     const configPath = await writeConfig(dir.path, { stateDir: 'state', exposure: { mode: 'all' }, servers: { memory: servers.memory() } });
-    const serve = await serveHttpProcess(configPath, { logLevel: 'info' });
+    const secret = 'live-secret-7c1f09e2b4';
+    const serve = await serveHttpProcess(configPath, { logLevel: 'info', env: { ...process.env, LIVE_SECRET: secret } });
     cleanups.push(() => serve.stop());
 
     const client = new Client({ name: 'live-config-test', version: '1.0.0' });
@@ -45,12 +46,19 @@ describe('live configuration: serve follows edits of its config file', () => {
 
     // Added by the CLI while serving: it starts alone, the session sees its tools and is told so.
     const everything = servers.everything();
-    await cli('add', 'everything', '--', everything.command, ...everything.args);
+    await cli('add', 'everything', '--env', 'TOKEN=${env:LIVE_SECRET}', '--', everything.command, ...everything.args);
     await waitFor(async () => (await listed()).includes('everything__echo'), 'everything tools after `add`');
     expect(listChanged).toBeGreaterThan(0);
     expect((await server('memory'))!.pid).toBe(memoryPid);
-    const echo = await client.callTool({ name: 'everything__echo', arguments: { message: 'live' } });
+    const echo = await client.callTool({ name: 'everything__echo', arguments: { message: `live ${secret}` } });
     expect(textOf(echo)).toContain('live');
+    // The new server's ${env:…} secret is masked in the audit log like those of servers there at start.
+    const audit = await waitFor(async () => {
+      const text = await readFile(join(stateDir, 'audit.jsonl'), 'utf8').catch(() => '');
+      return text.includes('everything__echo') || text.includes('"echo"') ? text : undefined;
+    }, 'the echo call audited');
+    expect(audit).not.toContain(secret);
+    expect(audit).toContain('live [redacted]');
     const everythingPid = await pidOf('everything');
     expect((await status())!.reload).toMatchObject({ outcome: 'applied', added: ['everything'], needsRestart: [] });
 
