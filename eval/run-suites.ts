@@ -8,14 +8,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { positiveInteger } from '../src/cli/options.js';
-import { Command, Option } from 'commander';
-import { loadEmbedder, TRANSFORMERS_DTYPES, type EmbedderSettings, type TransformersDtype } from '../src/embedding/index.js';
+import { Command } from 'commander';
 import type { EvalReport } from '../src/eval/eval-report.js';
 import { evaluateDataset } from '../src/eval/evaluate.js';
 import { renderEvalMarkdown } from '../src/eval/report-markdown.js';
 import { createLogger } from '../src/log.js';
 import { RETRIEVER_KINDS } from '../src/retrieval/tool-index.js';
 import { datasetChartSvg } from './charts/dataset-chart.js';
+import { addEmbedderOptions, loadEvalEmbedder, type EmbedderOptions } from './embedder-options.js';
 import type { MaterializedDataset } from './adapters/materialize.js';
 import { prepareSuiteDatasets } from './suite-datasets.js';
 import { ablationSection, baselineSection, chartSection, datasetSection } from './suite-report.js';
@@ -26,42 +26,25 @@ const DEFAULT_MAX_QUERIES = 500;
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const options = new Command('npm run eval --')
+const options = addEmbedderOptions(new Command('npm run eval --'))
   .description('BM25, dense and hybrid retrieval on every public benchmark and our own catalog; reports in eval/reports')
   .option('--only <names>', 'comma-separated dataset names')
   .option('--max-queries <n>', 'deterministic sample of queries per dataset', positiveInteger, DEFAULT_MAX_QUERIES)
   .option('--datasets-root <dir>', 'the shared public benchmarks', resolve(repoRoot, '..', 'shared', 'datasets'))
   .option('--state-dir <dir>', 'embedding caches kept between runs', join(repoRoot, '.cache', 'eval-state'))
   .option('--ablation', 'also measure the bare retrievers (no query decomposition): <dataset>.no-decompose.json', false)
-  .addOption(new Option('--embedder <backend>', 'embedding backend').choices(['use-lite', 'transformers']).default('transformers'))
-  .option('--model <id>', 'transformers model (hub id, or folder name under --model-dir); default: the shipped default')
-  .option('--model-dir <dir>', 'folder of offline models (npm run models:offline); forbids hub downloads')
-  .addOption(new Option('--dtype <dtype>', 'transformers weights variant (default q8)').choices(TRANSFORMERS_DTYPES))
   .option('--reports-dir <dir>', 'where the reports go', join(repoRoot, 'eval', 'reports'))
   .parse()
-  .opts<{
+  .opts<EmbedderOptions & {
     only?: string;
     maxQueries: number;
     datasetsRoot: string;
     stateDir: string;
     ablation: boolean;
-    embedder: 'use-lite' | 'transformers';
-    model?: string;
-    modelDir?: string;
-    dtype?: TransformersDtype;
     reportsDir: string;
   }>();
 const reportsDir = resolve(options.reportsDir);
 
-function embedderSettings(): EmbedderSettings {
-  if (options.embedder === 'use-lite') return { backend: 'use-lite' };
-  return {
-    backend: 'transformers',
-    ...(options.model !== undefined && { model: options.model }),
-    ...(options.dtype !== undefined && { dtype: options.dtype }),
-    ...(options.modelDir !== undefined && { localModelPath: resolve(options.modelDir), allowRemoteModels: false }),
-  };
-}
 
 const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? 'warn');
 const started = Date.now();
@@ -71,10 +54,7 @@ const datasets = await prepareSuiteDatasets({
   cacheRoot: join(repoRoot, '.cache', 'datasets'),
   ...(options.only !== undefined && { only: new Set(options.only.split(',').map((name) => name.trim())) }),
 });
-const embedder = await loadEmbedder(embedderSettings(), logger);
-if (options.embedder === 'transformers' && !embedder.id.startsWith('transformers:')) {
-  throw new Error(`the transformers model could not be loaded (see the warning above); refusing to report ${embedder.id} as it`);
-}
+const embedder = await loadEvalEmbedder(options, logger);
 await mkdir(reportsDir, { recursive: true });
 
 async function evaluate(dataset: MaterializedDataset, decompose: boolean): Promise<EvalReport> {

@@ -4,7 +4,7 @@ import { batchingEmbedder } from '../embedding/batching-embedder.js';
 import type { Logger } from '../log.js';
 import { denseText, toSearchDocument } from './document.js';
 import { EmbeddingCache, embedderStateDir } from './embedding-cache.js';
-import { hybridRetriever } from './hybrid.js';
+import { fusionFor, hybridRetriever, type FusionSettings } from './hybrid.js';
 import { LexicalIndex } from './lexical-index.js';
 import { decomposingRetriever } from './query-decomposition.js';
 import type { IndexableTool, Retriever, ScoredTool, SearchOptions } from './types.js';
@@ -29,6 +29,8 @@ export interface ToolIndexOptions {
 export interface RetrieverOptions {
   /** Split multi-action requests and give each action its tools (default true). */
   readonly decompose?: boolean;
+  /** How `hybrid` merges its two rankings (default: the measured setting for the embedder, `fusionFor`). */
+  readonly fusion?: FusionSettings;
 }
 
 export interface ToolIndexStats {
@@ -158,7 +160,7 @@ export class ToolIndex {
   }
 
   retriever(kind: RetrieverKind = 'hybrid', options: RetrieverOptions = {}): Retriever {
-    const base = this.baseRetriever(kind);
+    const base = this.baseRetriever(kind, options.fusion);
     return options.decompose === false ? base : decomposingRetriever(base);
   }
 
@@ -173,7 +175,7 @@ export class ToolIndex {
     };
   }
 
-  private baseRetriever(kind: RetrieverKind): Retriever {
+  private baseRetriever(kind: RetrieverKind, fusion?: FusionSettings): Retriever {
     const lexical: Retriever = {
       name: 'bm25',
       search: async (query, options) => this.lexical.query(query, options),
@@ -189,7 +191,7 @@ export class ToolIndex {
         return dense.vectors.search(vector!, options.limit, options.filter);
       },
     };
-    return kind === 'dense' ? denseRetriever : hybridRetriever(lexical, denseRetriever);
+    return kind === 'dense' ? denseRetriever : hybridRetriever(lexical, denseRetriever, fusion ?? fusionFor(dense.embedder.id));
   }
 
   private enqueue(update: () => Promise<void>): Promise<void> {
