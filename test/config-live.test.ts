@@ -77,6 +77,13 @@ describe('live configuration: serve follows edits of its config file', () => {
     await writeFile(configPath, JSON.stringify({ ...valid, servrs: {} }, null, 2));
     await waitFor(async () => (await status())?.reload?.outcome === 'refused' || undefined, 'the invalid edit refused');
     expect((await status())!.reload!.error).toContain('(root): unknown key "servrs" (did you mean "servers"?)');
+    // The console's status says so too.
+    const consoleStatus = await fetch(new URL('/console/api/servers', serve.url), { headers: { 'x-toolscope-console': '1' } });
+    expect(consoleStatus.status).toBe(200);
+    expect(((await consoleStatus.json()) as { reload?: { outcome: string; error: string } }).reload).toMatchObject({
+      outcome: 'refused',
+      error: expect.stringContaining('did you mean "servers"?'),
+    });
     const shown = await runCli(['--config', configPath, 'status']);
     expect(shown.code).toBe(1); // the config file itself is invalid now, which status reports too
     expect(serve.stderr()).toContain('config edit refused; still running the previous config');
