@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { configPaths } from '../../config/path-reference.js';
 import { Bubblewrap, describeSandboxSupport } from '../../downstream/sandbox.js';
+import type { ConfigReload } from '../../gateway.js';
 import { createLogger } from '../../log.js';
 import { readRunRecords, type RunRecord } from '../../server/run-record.js';
 import type { RetrievalStatus } from '../../retrieval/catalog-search.js';
@@ -66,8 +67,20 @@ function describe(record: RunRecord): string {
     `sandbox: ${describeSandboxSupport(record.status.sandbox)}`,
     `retrieval: ${describeRetrieval(record.status.retrieval)}`,
     ...(record.status.state ? [`state: ${record.status.state.description}, replica ${record.status.state.replica}`] : []),
+    ...(record.status.reload ? [describeReload(record.status.reload)] : []),
     serverTable(record.status.servers),
   ].join('\n');
+}
+
+function describeReload(reload: ConfigReload): string {
+  const restart = reload.needsRestart.length > 0 ? `; needs restart: ${reload.needsRestart.join(', ')} changed` : '';
+  if (reload.outcome === 'refused') {
+    return `config: the edit at ${reload.at} was refused, still running the previous config${restart}\n  ${reload.error?.replace(/\n/g, '\n  ')}`;
+  }
+  const changes = (['added', 'removed', 'restarted'] as const)
+    .filter((kind) => (reload[kind]?.length ?? 0) > 0)
+    .map((kind) => `${kind} ${reload[kind]!.join(', ')}`);
+  return `config: reloaded at ${reload.at}${changes.length > 0 ? ` (${changes.join('; ')})` : ''}${restart}`;
 }
 
 function describeRetrieval(retrieval: RetrievalStatus | undefined): string {
