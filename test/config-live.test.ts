@@ -86,6 +86,9 @@ describe('live configuration: serve follows edits of its config file', () => {
     });
     const shown = await runCli(['--config', configPath, 'status']);
     expect(shown.code).toBe(1); // the config file itself is invalid now, which status reports too
+    expect(shown.stdout).toMatch(/config: the edit at \S+ was refused, still running the previous config\n[\s\S]*unknown key "servrs"/);
+    expect(shown.stdout).toMatch(/everything\s+ready\s+stdio/);
+    expect(shown.stderr).toContain('(root): unknown key "servrs" (did you mean "servers"?)');
     expect(serve.stderr()).toContain('config edit refused; still running the previous config');
     expect(textOf(await client.callTool({ name: 'everything__echo', arguments: { message: 'still here' } }))).toContain('still here');
 
