@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { collectDefaultMetrics } from 'prom-client';
 import { configPaths } from '../../config/path-reference.js';
+import { ConfigWatcher } from '../../config/watch.js';
 import { createGateway } from '../../gateway.js';
 import { serveHttp } from '../../server/http.js';
 import { parseListenAddress } from '../../server/loopback.js';
@@ -29,7 +30,7 @@ export function register(program: Command): void {
 async function serve(options: { http?: string; as?: string }, cmd: Command): Promise<void> {
   const loaded = await loadCommandConfig(cmd);
   const logger = commandLogger(cmd, process.env.TOOLSCOPE_LOG_LEVEL ?? loaded.config.logLevel);
-  const gateway = createGateway(loaded, { logger });
+  const gateway = createGateway(loaded, { logger, logLevelFixed: process.env.TOOLSCOPE_LOG_LEVEL !== undefined });
   // This process's CPU, memory and event loop beside the gateway's own metrics: serve owns the process.
   collectDefaultMetrics({ register: gateway.metrics.registry });
   if (options.http !== undefined && options.as !== undefined) {
@@ -47,6 +48,12 @@ async function serve(options: { http?: string; as?: string }, cmd: Command): Pro
   await gateway.start().catch(closing(() => Promise.all([http?.close(), gateway.stop()])));
   markStarted();
   const stateDir = configPaths(loaded).stateDir;
+  // Edits of the config (by hand or by `toolscope add/remove/enable/disable`) apply without a restart.
+  const watcher = new ConfigWatcher(loaded.path, {
+    changed: (next) => gateway.applyConfig(next),
+    refused: (error) => gateway.refuseConfig(error),
+  });
+  await watcher.start();
 
   if (http) {
     const recorder = new RunRecorder(stateDir, gateway, { transport: 'http', url: http.url });
@@ -61,6 +68,7 @@ async function serve(options: { http?: string; as?: string }, cmd: Command): Pro
     await Promise.race([serveStdio(gateway, principal), stopSignal()]);
     await recorder.stop();
   }
+  watcher.close();
   await gateway.stop();
   // Whatever still holds the event loop (a stdin reader, a keep-alive socket) must not keep us alive.
   process.exit(0);
