@@ -1,8 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { Catalog } from './catalog/catalog.js';
 import type { LoadedConfig } from './config/load.js';
+import type { ToolscopeConfig } from './config/schema.js';
 import { configPaths } from './config/path-reference.js';
 import type { BackoffPolicy } from './downstream/backoff.js';
 import { DownstreamManager } from './downstream/manager.js';
@@ -39,7 +41,25 @@ export interface GatewayStatus {
   readonly sandbox?: SandboxSupport;
   /** Where shared state lives, and whether it can be reached now. */
   readonly state: StateStatus;
+  /** The last edit of the config file while serving: applied, or refused with the reason. */
+  readonly reload?: ConfigReload;
 }
+
+/** What became of an edit of the config file while serving. */
+export interface ConfigReload {
+  readonly at: string;
+  readonly outcome: 'applied' | 'refused';
+  /** Why the edit was refused (the running config is kept). */
+  readonly error?: string;
+  readonly added?: readonly string[];
+  readonly removed?: readonly string[];
+  readonly restarted?: readonly string[];
+  /** Top-level sections that changed but take effect only when `toolscope serve` is restarted. */
+  readonly needsRestart: readonly string[];
+}
+
+/** Sections of `toolscope.json` applied while serving; every other changed section waits for a restart. */
+const LIVE_SECTIONS: ReadonlySet<string> = new Set(['servers']);
 
 export const LOCAL_PRINCIPAL: Principal = { name: 'local' };
 
@@ -70,12 +90,19 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   /** Prometheus metrics of this gateway (`GET /metrics`). */
   readonly metrics: Metrics;
   private warmup: Promise<void> | undefined;
+  private lastReload: ConfigReload | undefined;
+  /** The config as started; sections that cannot change live are compared with it. */
+  private readonly initial: LoadedConfig;
+  /** Edits are applied one after the other, in the order they were read. */
+  private applying: Promise<unknown> = Promise.resolve();
 
   constructor(
-    readonly loaded: LoadedConfig,
+    /** The config in effect: as started, with the live sections of later edits applied. */
+    public loaded: LoadedConfig,
     options: GatewayOptions = {},
   ) {
     super();
+    this.initial = loaded;
     this.logger = options.logger ?? createLogger(loaded.config.logLevel);
     this.principal = options.principal ?? LOCAL_PRINCIPAL;
     // One listener per client session.
@@ -106,7 +133,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       read: buildReadPipeline(pipelineDeps),
       logger: this.logger,
     });
-    const serverDescriptions = (server: string) => loaded.config.servers[server]?.description;
+    const serverDescriptions = (server: string) => this.loaded.config.servers[server]?.description;
     const paths = configPaths(loaded);
     this.toolSearch = new CatalogSearch(this.catalog, {
       retrieval: loaded.config.retrieval,
@@ -181,6 +208,43 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     return this.warmup;
   }
 
+  /**
+   * Applies an edited config while serving: servers added, removed, enabled, disabled or changed start, stop or
+   * restart alone (clients get `list_changed` as their tools come and go); other sections that changed are reported
+   * as needing a restart.
+   */
+  applyConfig(next: LoadedConfig): Promise<ConfigReload> {
+    const apply = async (): Promise<ConfigReload> => {
+      // Secrets of new servers are masked before any of them can answer a call.
+      this.policy.serversChanged({ servers: next.config.servers, approval: this.loaded.config.approval });
+      const changes = await this.downstream.reconcile(next.config.servers);
+      this.loaded = { ...this.loaded, config: { ...this.loaded.config, servers: next.config.servers } };
+      const needsRestart = Object.keys(next.config).filter(
+        (section) =>
+          !LIVE_SECTIONS.has(section) &&
+          !isDeepStrictEqual(next.config[section as keyof ToolscopeConfig], this.initial.config[section as keyof ToolscopeConfig]),
+      );
+      const reload: ConfigReload = { at: new Date().toISOString(), outcome: 'applied', ...changes, needsRestart };
+      this.logger.info(reload, needsRestart.length > 0 ? 'config reloaded; some changes need a restart' : 'config reloaded');
+      this.recordReload(reload);
+      return reload;
+    };
+    const applied = this.applying.then(apply);
+    this.applying = applied.catch(() => undefined);
+    return applied;
+  }
+
+  /** An edit of the config file that cannot be used: the running config stays, and `status` says why. */
+  refuseConfig(error: Error): void {
+    this.logger.error({ reason: error.message }, 'config edit refused; still running the previous config');
+    this.recordReload({ at: new Date().toISOString(), outcome: 'refused', error: error.message, needsRestart: this.lastReload?.needsRestart ?? [] });
+  }
+
+  private recordReload(reload: ConfigReload): void {
+    this.lastReload = reload;
+    this.emit('status');
+  }
+
   status(): GatewayStatus {
     return {
       config: this.loaded.path,
@@ -190,6 +254,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       servers: this.downstream.status(),
       ...(this.bubblewrap.support && { sandbox: this.bubblewrap.support }),
       state: this.state.status(),
+      ...(this.lastReload && { reload: this.lastReload }),
     };
   }
 }

@@ -228,7 +228,7 @@ describe('auth.oauth in toolscope.json', () => {
 
   it('names each problem: unknown keys, insecure URLs, no mapping, unknown principals', () => {
     const oauth = valid.auth.oauth;
-    expect(problems({ ...valid, auth: { oauth: { ...oauth, audiance: 'x' } } })).toEqual([expect.stringMatching(/^auth\.oauth: Unrecognized key: "audiance"/)]);
+    expect(problems({ ...valid, auth: { oauth: { ...oauth, audiance: 'x' } } })).toEqual(['auth.oauth: unknown key "audiance" (did you mean "audience"?)']);
     expect(problems({ ...valid, auth: { oauth: { ...oauth, issuer: 'http://idp.example.com' } } })).toEqual([
       'auth.oauth.issuer: must be an https:// URL (http:// only on a loopback host)',
     ]);

@@ -34,6 +34,7 @@ import { ClientRelay, relayedCapabilities } from './client-relay.js';
 import { httpHeaders, stdioLaunch } from './launch.js';
 import { collectPages } from './listing-limits.js';
 import { checkResultSize } from './result-limit.js';
+import { asSent, isServerError } from './server-error.js';
 import type { Bubblewrap } from './sandbox.js';
 import { skippedLineReporter } from './skipped-lines.js';
 import { ChildProcessTransport } from './stdio-transport.js';
@@ -222,7 +223,7 @@ export class DownstreamConnection {
     try {
       return await request();
     } catch (error) {
-      if (error instanceof McpError && error.code !== ErrorCode.ConnectionClosed) throw error;
+      if (error instanceof McpError && error.code !== ErrorCode.ConnectionClosed) throw asSent(error);
       throw new Error(this.explain(error));
     }
   }
@@ -246,6 +247,7 @@ export class DownstreamConnection {
       )) as CallToolResult;
     } catch (error) {
       if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) throw new CallTimedOut(options.timeoutMs);
+      if (isServerError(error)) throw asSent(error);
       throw new Error(this.explain(error));
     }
     return checkResultSize(result, options.maxResultBytes);

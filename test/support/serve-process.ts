@@ -21,6 +21,8 @@ export interface ServeProcess {
 export interface HttpServeProcess extends ServeProcess {
   /** The MCP endpoint, e.g. http://127.0.0.1:PORT/mcp. */
   readonly url: string;
+  /** What it printed so far (the banner with the client snippets). */
+  stdout(): string;
 }
 
 export interface ServeOptions {
@@ -66,16 +68,19 @@ export async function serveHttpProcess(configPath: string, options: ServeOptions
   const host = listen.slice(0, listen.lastIndexOf(':')).replace(/[.[\]]/g, '\\$&');
   const endpoint = new RegExp(`(http://${host}:\\d+/mcp)`);
   const lines = createInterface({ input: serve.child.stdout! });
+  let stdout = '';
+  lines.on('line', (line) => (stdout += `${line}\n`));
+  let findUrl: (line: string) => void = () => undefined;
   const url = await new Promise<string>((resolve, reject) => {
-    lines.on('line', (line) => {
+    findUrl = (line) => {
       const match = endpoint.exec(line);
       if (match) resolve(match[1]!);
-    });
+    };
+    lines.on('line', findUrl);
     serve.child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${serve.stderr()}`)));
   });
-  lines.removeAllListeners('line');
-  serve.child.stdout!.resume();
-  return { ...serve, url };
+  lines.off('line', findUrl);
+  return { ...serve, url, stdout: () => stdout };
 }
 
 /** An SDK MCP client over Streamable HTTP presenting `token` as its bearer token. */

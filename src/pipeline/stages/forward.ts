@@ -1,5 +1,6 @@
 import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import type { DownstreamRead } from '../../catalog/tool.js';
+import { isServerError } from '../../downstream/server-error.js';
 import type { CallStage, ClientChannel } from '../call-context.js';
 
 /** What the forward stage needs of the downstream side (the DownstreamManager in the gateway). */
@@ -17,9 +18,10 @@ export interface ToolForwarder {
 
 /**
  * The last stage: sends the call to the tool's own server under its original name, for the calling client (which
- * gets the server's progress and what it asks mid-call). A downstream failure (crash, timeout, protocol error)
- * becomes a tool error naming the server; a tool's own `isError` result passes as is. A resource read or prompt get
- * has no tool error to carry a failure: it is thrown, for the session to answer as a JSON-RPC error.
+ * gets the server's progress and what it asks mid-call). A downstream failure (crash, timeout, broken connection)
+ * becomes a tool error naming the server; a tool's own `isError` result passes as is, and so does a JSON-RPC error
+ * the server answered with (its code and message, thrown for the session to answer), as a client connected to the
+ * server directly would get it. A resource read or prompt get has no tool error to carry a failure: it is thrown too.
  */
 export function forwardStage(forwarder: ToolForwarder): CallStage {
   return {
@@ -35,7 +37,7 @@ export function forwardStage(forwarder: ToolForwarder): CallStage {
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         ctx.decisions.push({ stage: 'forward', outcome: 'error', reason });
-        if (read) throw error;
+        if (read || isServerError(error)) throw error;
         return { isError: true, content: [{ type: 'text', text: `server "${server}" failed: ${reason}` }] };
       }
     },
