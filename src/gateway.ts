@@ -28,6 +28,8 @@ export interface GatewayOptions {
   /** Who callers are until authentication exists: stdio and loopback HTTP sessions act as this principal. */
   readonly principal?: Principal;
   readonly backoff?: BackoffPolicy;
+  /** The log level was set from outside the config (`TOOLSCOPE_LOG_LEVEL`): an edited `logLevel` does not change it. */
+  readonly logLevelFixed?: boolean;
 }
 
 export interface GatewayStatus {
@@ -59,7 +61,7 @@ export interface ConfigReload {
 }
 
 /** Sections of `toolscope.json` applied while serving; every other changed section waits for a restart. */
-const LIVE_SECTIONS: ReadonlySet<string> = new Set(['servers']);
+const LIVE_SECTIONS: ReadonlySet<string> = new Set(['servers', 'logLevel']);
 
 export const LOCAL_PRINCIPAL: Principal = { name: 'local' };
 
@@ -99,7 +101,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   constructor(
     /** The config in effect: as started, with the live sections of later edits applied. */
     public loaded: LoadedConfig,
-    options: GatewayOptions = {},
+    private readonly options: GatewayOptions = {},
   ) {
     super();
     this.initial = loaded;
@@ -218,7 +220,8 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       // Secrets of new servers are masked before any of them can answer a call.
       this.policy.serversChanged({ servers: next.config.servers, approval: this.loaded.config.approval });
       const changes = await this.downstream.reconcile(next.config.servers);
-      this.loaded = { ...this.loaded, config: { ...this.loaded.config, servers: next.config.servers } };
+      this.loaded = { ...this.loaded, config: { ...this.loaded.config, servers: next.config.servers, logLevel: next.config.logLevel } };
+      if (!this.options.logLevelFixed) this.logger.level = next.config.logLevel;
       const needsRestart = Object.keys(next.config).filter(
         (section) =>
           !LIVE_SECTIONS.has(section) &&

@@ -4,6 +4,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/load.js';
+import { createGateway } from '../src/gateway.js';
+import { createLogger } from '../src/log.js';
 import { readRunRecords } from '../src/server/run-record.js';
 import { runCli, servers, tempDir, textOf, waitFor, writeConfig } from './support/foundation.js';
 import { serveHttpProcess } from './support/serve-process.js';
@@ -111,5 +114,24 @@ describe('live configuration: serve follows edits of its config file', () => {
     await waitFor(async () => (await server('everything')) === undefined || undefined, 'everything gone from status');
     expect((await listed())).toContain('memory__read_graph');
     expect(serve.alive()).toBe(true);
+  });
+
+  it('applies an edited logLevel at once, unless TOOLSCOPE_LOG_LEVEL fixed it, and lists the sections that need a restart', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir.remove);
+    const path = join(dir.path, 'toolscope.json');
+    const loadedWith = (raw: object) => ({ path, baseDir: dir.path, config: parseConfig(raw, path) });
+    const start = { logLevel: 'warn', servers: {} };
+    const edited = { logLevel: 'debug', servers: {}, retrieval: { retriever: 'bm25' }, approval: { timeoutSeconds: 30 } };
+
+    const gateway = createGateway(loadedWith(start), { logger: createLogger('warn') });
+    const reload = await gateway.applyConfig(loadedWith(edited));
+    expect(gateway.logger.level).toBe('debug');
+    expect(reload).toMatchObject({ outcome: 'applied', added: [], removed: [], restarted: [], needsRestart: ['retrieval', 'approval'] });
+    expect(gateway.status().reload).toEqual(reload);
+
+    const fixed = createGateway(loadedWith(start), { logger: createLogger('warn'), logLevelFixed: true });
+    await fixed.applyConfig(loadedWith(edited));
+    expect(fixed.logger.level).toBe('warn');
   });
 });

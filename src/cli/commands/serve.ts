@@ -30,7 +30,7 @@ export function register(program: Command): void {
 async function serve(options: { http?: string; as?: string }, cmd: Command): Promise<void> {
   const loaded = await loadCommandConfig(cmd);
   const logger = commandLogger(cmd, process.env.TOOLSCOPE_LOG_LEVEL ?? loaded.config.logLevel);
-  const gateway = createGateway(loaded, { logger });
+  const gateway = createGateway(loaded, { logger, logLevelFixed: process.env.TOOLSCOPE_LOG_LEVEL !== undefined });
   // This process's CPU, memory and event loop beside the gateway's own metrics: serve owns the process.
   collectDefaultMetrics({ register: gateway.metrics.registry });
   if (options.http !== undefined && options.as !== undefined) {
