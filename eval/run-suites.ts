@@ -1,20 +1,21 @@
 /**
- * `npm run eval`: converts the public benchmarks, evaluates BM25, dense and hybrid retrieval (use-lite embedder)
- * on each of them and on our own catalog, and writes eval/reports/<dataset>.{md,json,svg} plus summary.md.
+ * `npm run eval`: converts the public benchmarks, evaluates BM25, dense and hybrid retrieval on each of them and on
+ * our own catalog, and writes <reports-dir>/<dataset>.{md,json,svg} plus summary.md. The embedder is the shipped
+ * default model (from --model-dir when given, never downloaded then) unless --embedder use-lite.
  * `npm run eval -- --help` lists the options.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
 import { positiveInteger } from '../src/cli/options.js';
-import { loadEmbedder } from '../src/embedding/index.js';
+import { Command } from 'commander';
 import type { EvalReport } from '../src/eval/eval-report.js';
 import { evaluateDataset } from '../src/eval/evaluate.js';
 import { renderEvalMarkdown } from '../src/eval/report-markdown.js';
 import { createLogger } from '../src/log.js';
 import { RETRIEVER_KINDS } from '../src/retrieval/tool-index.js';
 import { datasetChartSvg } from './charts/dataset-chart.js';
+import { addEmbedderOptions, loadEvalEmbedder, type EmbedderOptions } from './embedder-options.js';
 import type { MaterializedDataset } from './adapters/materialize.js';
 import { prepareSuiteDatasets } from './suite-datasets.js';
 import { ablationSection, baselineSection, chartSection, datasetSection } from './suite-report.js';
@@ -24,17 +25,26 @@ const KS = [1, 3, 5, 10];
 const DEFAULT_MAX_QUERIES = 500;
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const reportsDir = join(repoRoot, 'eval', 'reports');
 
-const options = new Command('npm run eval --')
+const options = addEmbedderOptions(new Command('npm run eval --'))
   .description('BM25, dense and hybrid retrieval on every public benchmark and our own catalog; reports in eval/reports')
   .option('--only <names>', 'comma-separated dataset names')
   .option('--max-queries <n>', 'deterministic sample of queries per dataset', positiveInteger, DEFAULT_MAX_QUERIES)
   .option('--datasets-root <dir>', 'the shared public benchmarks', resolve(repoRoot, '..', 'shared', 'datasets'))
   .option('--state-dir <dir>', 'embedding caches kept between runs', join(repoRoot, '.cache', 'eval-state'))
   .option('--ablation', 'also measure the bare retrievers (no query decomposition): <dataset>.no-decompose.json', false)
+  .option('--reports-dir <dir>', 'where the reports go', join(repoRoot, 'eval', 'reports'))
   .parse()
-  .opts<{ only?: string; maxQueries: number; datasetsRoot: string; stateDir: string; ablation: boolean }>();
+  .opts<EmbedderOptions & {
+    only?: string;
+    maxQueries: number;
+    datasetsRoot: string;
+    stateDir: string;
+    ablation: boolean;
+    reportsDir: string;
+  }>();
+const reportsDir = resolve(options.reportsDir);
+
 
 const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? 'warn');
 const started = Date.now();
@@ -44,7 +54,7 @@ const datasets = await prepareSuiteDatasets({
   cacheRoot: join(repoRoot, '.cache', 'datasets'),
   ...(options.only !== undefined && { only: new Set(options.only.split(',').map((name) => name.trim())) }),
 });
-const embedder = await loadEmbedder({ backend: 'use-lite' }, logger);
+const embedder = await loadEvalEmbedder(options, logger);
 await mkdir(reportsDir, { recursive: true });
 
 async function evaluate(dataset: MaterializedDataset, decompose: boolean): Promise<EvalReport> {

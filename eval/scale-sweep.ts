@@ -9,7 +9,6 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { positiveInteger, positiveIntegerList } from '../src/cli/options.js';
-import { loadEmbedder } from '../src/embedding/index.js';
 import type { EvalDataset } from '../src/eval/dataset-format.js';
 import { loadEvalDataset } from '../src/eval/load-dataset.js';
 import { toolscopeVersion } from '../src/eval/package-version.js';
@@ -18,15 +17,14 @@ import { markdownTable, percent } from '../src/eval/report-markdown.js';
 import { runEvaluation } from '../src/eval/run-eval.js';
 import { createLogger } from '../src/log.js';
 import { RETRIEVER_KINDS } from '../src/retrieval/tool-index.js';
+import { addEmbedderOptions, loadEvalEmbedder, type EmbedderOptions } from './embedder-options.js';
 import { scaleChartSvg, type ScalePoint } from './charts/scale-chart.js';
 import { gorillaDocumentTools, gorillaTorchHub } from './adapters/gorilla-apibench.js';
 import { catalogOfSize, scaleSetup } from './scale-catalog.js';
 import { OWN_CATALOG, prepareSuiteDatasets } from './suite-datasets.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const reportsDir = join(repoRoot, 'eval', 'reports');
-
-const options = new Command('npm run eval:scale --')
+const options = addEmbedderOptions(new Command('npm run eval:scale --'))
   .description('recall@5 and latency as the catalog grows; the other benchmarks\' tools are pooled as distractors')
   .option('--queries-from <names>', 'comma-separated datasets whose queries are asked', `${OWN_CATALOG},metatool-single`)
   .option('--sizes <list>', 'comma-separated catalog sizes', positiveIntegerList, [100, 300, 1000, 3000, 10000])
@@ -34,9 +32,11 @@ const options = new Command('npm run eval:scale --')
   .option('--gold-budget <n>', 'relevant tools of the kept queries, at most', positiveInteger, 50)
   .option('--datasets-root <dir>', 'the shared public benchmarks', resolve(repoRoot, '..', 'shared', 'datasets'))
   .option('--state-dir <dir>', 'embedding caches kept between runs', join(repoRoot, '.cache', 'eval-state', 'scale-sweep'))
+  .option('--reports-dir <dir>', 'where the reports go', join(repoRoot, 'eval', 'reports'))
   .parse()
-  .opts<{ queriesFrom: string; sizes: number[]; maxQueries: number; goldBudget: number; datasetsRoot: string; stateDir: string }>();
+  .opts<EmbedderOptions & { reportsDir: string; queriesFrom: string; sizes: number[]; maxQueries: number; goldBudget: number; datasetsRoot: string; stateDir: string }>();
 const { sizes, maxQueries, goldBudget } = options;
+const reportsDir = resolve(options.reportsDir);
 
 const prepared = await prepareSuiteDatasets({
   repoRoot,
@@ -53,7 +53,7 @@ const gorillaDocuments: EvalDataset = {
   queries: [],
 };
 const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? 'warn');
-const embedder = await loadEmbedder({ backend: 'use-lite' }, logger);
+const embedder = await loadEvalEmbedder(options, logger);
 await mkdir(reportsDir, { recursive: true });
 
 /** Runs the sweep with the queries of `base` and writes eval/reports/scale-sweep-<base>.{md,json,svg}. */

@@ -1,8 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { Catalog } from './catalog/catalog.js';
 import type { LoadedConfig } from './config/load.js';
+import type { ToolscopeConfig } from './config/schema.js';
 import { configPaths } from './config/path-reference.js';
 import type { BackoffPolicy } from './downstream/backoff.js';
 import { DownstreamManager } from './downstream/manager.js';
@@ -13,10 +15,12 @@ import type { ExposureMode } from './exposure/types.js';
 import { createLogger, type Logger } from './log.js';
 import type { Principal } from './pipeline/call-context.js';
 import type { CallHandler } from './pipeline/compose.js';
-import { buildPipeline } from './pipeline/build.js';
+import { buildPipeline, buildReadPipeline } from './pipeline/build.js';
+import { Metrics } from './observability/metrics.js';
 import { Policy } from './policy/policy.js';
 import { CatalogSearch, type RetrievalStatus } from './retrieval/catalog-search.js';
 import { createSessionServer } from './server/session.js';
+import { DownstreamSurface } from './surface/surface.js';
 import { createStateBackend, type StateBackend, type StateStatus } from './state/state-backend.js';
 
 export interface GatewayOptions {
@@ -24,6 +28,8 @@ export interface GatewayOptions {
   /** Who callers are until authentication exists: stdio and loopback HTTP sessions act as this principal. */
   readonly principal?: Principal;
   readonly backoff?: BackoffPolicy;
+  /** The log level was set from outside the config (`TOOLSCOPE_LOG_LEVEL`): an edited `logLevel` does not change it. */
+  readonly logLevelFixed?: boolean;
 }
 
 export interface GatewayStatus {
@@ -37,7 +43,25 @@ export interface GatewayStatus {
   readonly sandbox?: SandboxSupport;
   /** Where shared state lives, and whether it can be reached now. */
   readonly state: StateStatus;
+  /** The last edit of the config file while serving: applied, or refused with the reason. */
+  readonly reload?: ConfigReload;
 }
+
+/** What became of an edit of the config file while serving. */
+export interface ConfigReload {
+  readonly at: string;
+  readonly outcome: 'applied' | 'refused';
+  /** Why the edit was refused (the running config is kept). */
+  readonly error?: string;
+  readonly added?: readonly string[];
+  readonly removed?: readonly string[];
+  readonly restarted?: readonly string[];
+  /** Top-level sections that changed but take effect only when `toolscope serve` is restarted. */
+  readonly needsRestart: readonly string[];
+}
+
+/** Sections of `toolscope.json` applied while serving; every other changed section waits for a restart. */
+const LIVE_SECTIONS: ReadonlySet<string> = new Set(['servers', 'logLevel']);
 
 export const LOCAL_PRINCIPAL: Principal = { name: 'local' };
 
@@ -57,19 +81,30 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   readonly exposure: ExposureMode;
   readonly toolSearch: CatalogSearch;
   readonly pipeline: CallHandler;
+  /** Resources, prompts, logging and completion of the downstream servers, reads through the same pipeline stages. */
+  readonly surface: DownstreamSurface;
   readonly policy: Policy;
   readonly logger: Logger;
   readonly principal: Principal;
   readonly bubblewrap: Bubblewrap;
   /** Rate buckets, approvals, pins, tokens, sessions: in the state folder, or shared with other replicas in Redis. */
   readonly state: StateBackend;
+  /** Prometheus metrics of this gateway (`GET /metrics`). */
+  readonly metrics: Metrics;
   private warmup: Promise<void> | undefined;
+  private lastReload: ConfigReload | undefined;
+  /** The config as started; sections that cannot change live are compared with it. */
+  private readonly initial: LoadedConfig;
+  /** Edits are applied one after the other, in the order they were read. */
+  private applying: Promise<unknown> = Promise.resolve();
 
   constructor(
-    readonly loaded: LoadedConfig,
-    options: GatewayOptions = {},
+    /** The config in effect: as started, with the live sections of later edits applied. */
+    public loaded: LoadedConfig,
+    private readonly options: GatewayOptions = {},
   ) {
     super();
+    this.initial = loaded;
     this.logger = options.logger ?? createLogger(loaded.config.logLevel);
     this.principal = options.principal ?? LOCAL_PRINCIPAL;
     // One listener per client session.
@@ -86,8 +121,21 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     this.downstream.on('state', () => this.emit('status'));
     this.state = createStateBackend(loaded.config.state, configPaths(loaded).stateDir, this.logger);
     this.policy = new Policy(loaded.config, configPaths(loaded).stateDir, this.logger, this.state);
-    this.pipeline = buildPipeline({ forwarder: this.downstream, policy: this.policy });
-    const serverDescriptions = (server: string) => loaded.config.servers[server]?.description;
+    this.metrics = new Metrics({
+      servers: () => this.downstream.status(),
+      pendingApprovals: async () => (await this.policy.approvalQueue.pending()).length,
+      stateAvailable: () => this.state.status().available,
+    });
+    const pipelineDeps = { forwarder: this.downstream, policy: this.policy, metrics: this.metrics };
+    this.pipeline = buildPipeline(pipelineDeps);
+    this.surface = new DownstreamSurface({
+      downstream: this.downstream,
+      catalog: this.catalog,
+      access: this.policy.access,
+      read: buildReadPipeline(pipelineDeps),
+      logger: this.logger,
+    });
+    const serverDescriptions = (server: string) => this.loaded.config.servers[server]?.description;
     const paths = configPaths(loaded);
     this.toolSearch = new CatalogSearch(this.catalog, {
       retrieval: loaded.config.retrieval,
@@ -99,6 +147,10 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       redact: (text) => this.policy.redactor.redactString(text),
     });
     this.toolSearch.on('change', () => this.emit('status'));
+    this.toolSearch.on('searched', (seconds, retriever) => {
+      this.metrics.searches.inc({ retriever });
+      this.metrics.searchDuration.observe({ retriever }, seconds);
+    });
     this.exposure = createExposureMode(loaded.config.exposure, {
       catalog: this.catalog,
       access: this.policy.access,
@@ -131,17 +183,25 @@ export class Gateway extends EventEmitter<{ status: [] }> {
 
   /** A new MCP server for one client session, acting as `principal`. */
   createSession(principal: Principal | undefined = this.principal): Server {
-    return createSessionServer(
+    const server = createSessionServer(
       {
         catalog: this.catalog,
         exposure: this.exposure,
         pipeline: this.pipeline,
+        surface: this.surface,
         logger: this.logger,
         catalogNeeded: () => this.catalogNeeded(),
         relayRefusal: (caller, server, request) => this.policy.relayScope.refusal(caller, server, request),
       },
       principal,
     );
+    this.metrics.sessions.inc();
+    const closed = server.onclose;
+    server.onclose = () => {
+      closed?.();
+      this.metrics.sessions.dec();
+    };
+    return server;
   }
 
   /** Starts lazy servers on first need; the first reader waits (bounded) for servers still connecting. */
@@ -149,6 +209,44 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     this.downstream.startLazy();
     this.warmup ??= this.downstream.settled(FIRST_LIST_GRACE_MS);
     return this.warmup;
+  }
+
+  /**
+   * Applies an edited config while serving: servers added, removed, enabled, disabled or changed start, stop or
+   * restart alone (clients get `list_changed` as their tools come and go); other sections that changed are reported
+   * as needing a restart.
+   */
+  applyConfig(next: LoadedConfig): Promise<ConfigReload> {
+    const apply = async (): Promise<ConfigReload> => {
+      // Secrets of new servers are masked before any of them can answer a call.
+      this.policy.serversChanged({ servers: next.config.servers, approval: this.loaded.config.approval });
+      const changes = await this.downstream.reconcile(next.config.servers);
+      this.loaded = { ...this.loaded, config: { ...this.loaded.config, servers: next.config.servers, logLevel: next.config.logLevel } };
+      if (!this.options.logLevelFixed) this.logger.level = next.config.logLevel;
+      const needsRestart = Object.keys(next.config).filter(
+        (section) =>
+          !LIVE_SECTIONS.has(section) &&
+          !isDeepStrictEqual(next.config[section as keyof ToolscopeConfig], this.initial.config[section as keyof ToolscopeConfig]),
+      );
+      const reload: ConfigReload = { at: new Date().toISOString(), outcome: 'applied', ...changes, needsRestart };
+      this.logger.info(reload, needsRestart.length > 0 ? 'config reloaded; some changes need a restart' : 'config reloaded');
+      this.recordReload(reload);
+      return reload;
+    };
+    const applied = this.applying.then(apply);
+    this.applying = applied.catch(() => undefined);
+    return applied;
+  }
+
+  /** An edit of the config file that cannot be used: the running config stays, and `status` says why. */
+  refuseConfig(error: Error): void {
+    this.logger.error({ reason: error.message }, 'config edit refused; still running the previous config');
+    this.recordReload({ at: new Date().toISOString(), outcome: 'refused', error: error.message, needsRestart: this.lastReload?.needsRestart ?? [] });
+  }
+
+  private recordReload(reload: ConfigReload): void {
+    this.lastReload = reload;
+    this.emit('status');
   }
 
   status(): GatewayStatus {
@@ -160,6 +258,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       servers: this.downstream.status(),
       ...(this.bubblewrap.support && { sandbox: this.bubblewrap.support }),
       state: this.state.status(),
+      ...(this.lastReload && { reload: this.lastReload }),
     };
   }
 }

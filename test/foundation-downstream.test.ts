@@ -173,7 +173,8 @@ describe('downstream supervision and forwarding', () => {
       () => gateway.status().servers.find((server) => server.state === 'failed'),
       'the server to fail',
     );
-    expect(failed.lastError).toBe('cannot start `toolscope-no-such-program`: spawn toolscope-no-such-program ENOENT');
+    expect(failed.lastError).toMatch(/^servers\.ghost\.command: "toolscope-no-such-program" not found on PATH \(/);
+    expect(failed.restarts).toBe(0);
   });
 
   it('starts a lazy server only when a client first needs the catalog, and never a disabled one', async () => {

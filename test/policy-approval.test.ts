@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileApprovalQueue } from '../src/state/file/file-approval-queue.js';
 import { Approvals } from '../src/policy/approval/approvals.js';
 import { Redactor } from '../src/policy/audit/redactor.js';
+import { createLogger } from '../src/log.js';
 import { approveStage } from '../src/pipeline/stages/approve.js';
 import { waitFor } from './support/foundation.js';
 import { callContext, policyConfig, refusalOf, run, tool, type PolicyConfig } from './support/policy.js';
@@ -26,7 +27,7 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 function approvalsFor(raw: Record<string, unknown>, queue = new FileApprovalQueue(join(dir, 'approvals'), 20)) {
   const approval = { humanApprovers: ['ops'], ...(raw.approval as Record<string, unknown> | undefined) };
   const config: PolicyConfig = policyConfig({ ...raw, approval });
-  return { approvals: new Approvals(config.approval, config.capabilities, queue, new Redactor(['s3cr3t-value'])), queue };
+  return { approvals: new Approvals(config.approval, config.capabilities, queue, new Redactor(['s3cr3t-value']), createLogger('silent')), queue };
 }
 
 /** Answers the first pending request through a second queue object, as the CLI process would. */

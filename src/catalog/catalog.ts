@@ -10,16 +10,18 @@ export interface CatalogChange {
   removed: CatalogTool[];
   /** Same exposed name, different content hash: `[before, after]`. */
   changed: Array<[CatalogTool, CatalogTool]>;
+  /** Tools left out because another server's tool has their exposed name. */
+  collided?: CatalogTool[];
 }
 
 export interface CatalogEvents {
   change: [CatalogChange];
 }
 
-/** Builds the catalog entry for a tool as a downstream listed it. */
-export function toCatalogTool(server: string, tool: Tool): CatalogTool {
+/** Builds the catalog entry for a tool as a downstream listed it; `namespace` prefixes its name (default the server's). */
+export function toCatalogTool(server: string, tool: Tool, namespace = server): CatalogTool {
   return {
-    exposedName: exposedToolName(server, tool.name),
+    exposedName: exposedToolName(namespace, tool.name),
     server,
     name: tool.name,
     ...(tool.title !== undefined && { title: tool.title }),
@@ -36,11 +38,18 @@ export class Catalog extends EventEmitter<CatalogEvents> {
   private readonly byName = new Map<string, CatalogTool>();
   private readonly byServer = new Map<string, Map<string, CatalogTool>>();
 
-  /** Replaces everything known of `server` with `tools`. */
+  /**
+   * Replaces everything known of `server` with `tools`. A tool whose exposed name another server's tool already has
+   * (possible only under an empty namespace) is left out: the name keeps reaching the server that had it first.
+   */
   setServerTools(server: string, tools: readonly CatalogTool[]): CatalogChange {
     const before = this.byServer.get(server) ?? new Map<string, CatalogTool>();
-    const after = new Map(tools.map((tool) => [tool.exposedName, tool]));
-    const change: CatalogChange = { server, added: [], removed: [], changed: [] };
+    const taken = (name: string) => {
+      const holder = this.byName.get(name);
+      return holder !== undefined && holder.server !== server;
+    };
+    const after = new Map(tools.filter((tool) => !taken(tool.exposedName)).map((tool) => [tool.exposedName, tool]));
+    const change: CatalogChange = { server, added: [], removed: [], changed: [], collided: tools.filter((tool) => taken(tool.exposedName)) };
     for (const [name, tool] of after) {
       const previous = before.get(name);
       if (!previous) change.added.push(tool);

@@ -15,6 +15,14 @@ export interface CatalogTool {
   readonly inputSchema: JsonSchema;
   readonly outputSchema?: JsonSchema;
   readonly annotations?: ToolAnnotations;
+  /**
+   * Absent for a tool. A resource read or a prompt get travels the call pipeline as a target of its own (named
+   * `resource:URI` or `prompt:NAME` on its server for scope rules), carrying what the server is to be asked.
+   */
+  readonly read?: DownstreamRead;
   /** sha-256 of name, title, description, inputSchema, outputSchema and annotations in canonical JSON (tool-hash.ts). */
   readonly hash: string;
 }
+
+/** What a pipeline target that is not a tool asks of its server. */
+export type DownstreamRead = { readonly kind: 'resource'; readonly uri: string } | { readonly kind: 'prompt'; readonly name: string };

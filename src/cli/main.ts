@@ -4,12 +4,14 @@ import { register as registerAudit } from './commands/audit.js';
 import { register as registerCatalog } from './commands/catalog.js';
 import { register as registerEval } from './commands/eval.js';
 import { register as registerImport } from './commands/import.js';
+import { register as registerModels } from './commands/models.js';
 import { register as registerQuarantine } from './commands/quarantine.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerServers } from './commands/servers.js';
 import { register as registerStatus } from './commands/status.js';
 import { register as registerToken } from './commands/token.js';
-import { DEFAULT_CONFIG } from './options.js';
+import { DEFAULT_CONFIG, logFormatOption } from './options.js';
+import { VERSION } from '../version.js';
 
 /** Each command group registers itself; add new groups to this list. */
 const COMMAND_GROUPS = [
@@ -19,6 +21,7 @@ const COMMAND_GROUPS = [
   registerCatalog,
   registerStatus,
   registerEval,
+  registerModels,
   registerToken,
   registerApprovals,
   registerQuarantine,
@@ -28,7 +31,9 @@ const COMMAND_GROUPS = [
 function buildProgram(): Command {
   const program = new Command('toolscope')
     .description('One MCP endpoint in front of many MCP servers')
+    .version(VERSION, '-V, --version', 'print the version')
     .option('-c, --config <file>', 'config file', DEFAULT_CONFIG)
+    .addOption(logFormatOption())
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ outputError: (message, write) => write(`toolscope: ${message.replace(/^error: /, '')}`) });
   for (const register of COMMAND_GROUPS) register(program);

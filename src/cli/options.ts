@@ -1,7 +1,7 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { configPaths } from '../config/path-reference.js';
-import { createLogger } from '../log.js';
+import { createLogger, defaultLogFormat, LOG_FORMATS, type LogFormat, type Logger } from '../log.js';
 import { createStateBackend, type StateBackend } from '../state/state-backend.js';
 
 export const DEFAULT_CONFIG = 'toolscope.json';
@@ -9,6 +9,18 @@ export const DEFAULT_CONFIG = 'toolscope.json';
 /** The global `--config` value, wherever on the command line it was given. */
 export function configPath(command: Command): string {
   return command.optsWithGlobals<{ config: string }>().config;
+}
+
+/** `--log-format json|pretty`: pretty when stderr is a terminal, JSON lines otherwise. */
+export function logFormatOption(): Option {
+  return new Option('--log-format <format>', 'log lines on stderr: json, or pretty for people (default: pretty on a terminal, else json)').choices(
+    LOG_FORMATS,
+  );
+}
+
+/** The logger of a command that logs (serve, eval): `level`, in the format `--log-format` asks for. */
+export function commandLogger(command: Command, level: string): Logger {
+  return createLogger(level, command.optsWithGlobals<{ logFormat?: LogFormat }>().logFormat ?? defaultLogFormat());
 }
 
 export function loadCommandConfig(command: Command): Promise<LoadedConfig> {

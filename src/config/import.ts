@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ConfigError, formatIssues } from './load.js';
 import { describeSimilarName, typosquatInArgv } from '../policy/supply-chain/typosquat.js';
+import { isSecretKeyName, Redactor } from '../policy/audit/redactor.js';
+import { findProgram } from './program.js';
 import { SERVER_NAME, serverSchema } from './servers.js';
 
 /** A Claude Desktop / Cursor style client config: `{"mcpServers": {NAME: {command, args, env} | {url, headers}}}`. */
@@ -40,6 +42,51 @@ export function planImport(raw: unknown, file: string, existing: ReadonlySet<str
     else refused.push({ name, reasons });
   }
   return { accepted, refused };
+}
+
+/**
+ * What an imported entry should not keep as it is: secrets written into the file (they belong in toolscope's
+ * environment, referred to as `${env:NAME}`) and programs that are not on PATH (the server would fail to start).
+ * The secret values themselves are never repeated.
+ */
+export async function importWarnings(name: string, entry: Record<string, unknown>): Promise<string[]> {
+  const parsed = serverSchema.safeParse(entry);
+  if (!parsed.success) return [];
+  const server = parsed.data;
+  const where = `mcpServers.${name}`;
+  const warnings: string[] = [];
+  const values: Record<string, Record<string, string>> = server.type === 'stdio' ? { env: server.env } : { headers: server.headers };
+  for (const [field, record] of Object.entries(values)) {
+    for (const [key, value] of Object.entries(record)) {
+      if (isLiteralSecret(key, value)) {
+        warnings.push(`${where}.${field}.${key} holds a literal secret, now written into the config: set it in toolscope's environment and write "\${env:${key}}" instead`);
+      }
+    }
+  }
+  if (server.type === 'stdio') {
+    server.args.forEach((arg, index) => {
+      if (looksLikeSecret(arg)) warnings.push(`${where}.args[${index}] looks like a literal secret: pass it through "env" as "\${env:NAME}" instead`);
+    });
+    const searchPath = server.env.PATH ?? process.env.PATH;
+    if (!(await findProgram(server.command, searchPath))) {
+      warnings.push(`${where}.command: "${server.command}" not found on PATH; the server will not start until it is installed`);
+    }
+  }
+  return warnings;
+}
+
+const secretShapes = new Redactor();
+
+/** A credential-shaped value (a GitHub token, an API key, `KEY=value` with a secret key name, ...). */
+function looksLikeSecret(value: string): boolean {
+  return secretShapes.redactString(value) !== value;
+}
+
+/** A value under a secret-sounding name, or of a credential shape, that is not an `${env:…}` reference alone. */
+function isLiteralSecret(key: string, value: string): boolean {
+  const literal = value.replace(/\$\{env:[A-Za-z_][A-Za-z0-9_]*\}/g, '').trim();
+  if (literal.length === 0) return false;
+  return looksLikeSecret(value) || (isSecretKeyName(key) && literal.length >= 4);
 }
 
 function nameProblems(name: string, existing: ReadonlySet<string>): string[] {

@@ -1,17 +1,18 @@
 import { z } from 'zod';
+import { configObject } from './strict-object.js';
 
 const MiB = 1024 * 1024;
 const bytes = z.number().int().positive().max(1024 * MiB);
 
 /** Size bounds on what one downstream server sends, overriding the global `limits` of the same names. */
-export const serverLimitsSchema = z.strictObject({
+export const serverLimitsSchema = configObject({
   /** One JSON-RPC message from the server (a stdio line, an HTTP response body, an SSE event). */
   maxMessageBytes: bytes.optional(),
   /** One tool result as JSON; a bigger one becomes a tool error. */
   maxResultBytes: bytes.optional(),
 });
 
-const downstreamLimitsSchema = z.strictObject({
+const downstreamLimitsSchema = configObject({
   maxMessageBytes: bytes.default(16 * MiB),
   maxResultBytes: bytes.default(4 * MiB),
   /** Pages one listing of a server (tools, resources, prompts) may take. */

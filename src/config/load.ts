@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
 import { configSchema, type ToolscopeConfig } from './schema.js';
 
@@ -46,8 +47,19 @@ export async function readConfigJson(path: string): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new ConfigError(path, [`(file): invalid JSON: ${(error as Error).message}`]);
+    throw new ConfigError(path, [`(file): invalid JSON ${locateJsonError(text) ?? `(${(error as Error).message})`}`]);
   }
+}
+
+/** Where the first syntax error of `text` is, as an editor shows it: `at line 4, column 1: property name expected`. */
+export function locateJsonError(text: string): string | undefined {
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false });
+  const first = errors[0];
+  if (!first) return undefined;
+  const before = text.slice(0, first.offset).split('\n');
+  const what = printParseErrorCode(first.error).replace(/(?<=[a-z])(?=[A-Z])/g, ' ').toLowerCase();
+  return `at line ${before.length}, column ${before.at(-1)!.length + 1}: ${what}`;
 }
 
 export async function loadConfig(path: string): Promise<LoadedConfig> {

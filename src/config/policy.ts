@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { configObject } from './strict-object.js';
 import { RELAYABLE_REQUESTS, SERVER_NAME } from './servers.js';
+import { approvalWebhookSchema } from '../policy/approval/webhook.js';
 
 /** What a tool may do, from its annotations or the admin's override. `read`/`write`/`destructive` exclude each other. */
 export const CAPABILITY_CLASSES = ['read', 'write', 'destructive', 'open-world'] as const;
@@ -9,14 +11,20 @@ export const EFFECT_CLASSES = ['read', 'write', 'destructive'] as const;
 const isCapabilityClass = (value: string): value is CapabilityClass =>
   (CAPABILITY_CLASSES as readonly string[]).includes(value);
 
-/** `server:tool` with globs on either side (`filesystem:read_*`, `*:*`). */
+/**
+ * `server:tool` with globs on either side (`filesystem:read_*`, `*:*`); a server's resources are `server:resource:URI`
+ * (`everything:resource:demo://static/*`) and its prompts `server:prompt:NAME`.
+ */
 const toolPattern = z
   .string()
-  .regex(/^[^:\s]+:[^:\s]+$/, 'must be "server:tool" (globs allowed on either side, e.g. "filesystem:read_*")');
+  .regex(
+    /^[^:\s]+:(?:resource:\S+|prompt:[^:\s]+|[^:\s]+)$/,
+    'must be "server:tool", "server:resource:URI" or "server:prompt:NAME" (globs allowed, e.g. "filesystem:read_*")',
+  );
 
 /** A scope rule: a capability class or a `server:tool` glob. */
 export const scopeRuleSchema = z.string().refine((rule) => isCapabilityClass(rule) || toolPattern.safeParse(rule).success, {
-  message: `must be a capability class (${CAPABILITY_CLASSES.join(', ')}) or a "server:tool" glob`,
+  message: `must be a capability class (${CAPABILITY_CLASSES.join(', ')}) or a "server:tool" glob (resources "server:resource:URI", prompts "server:prompt:NAME")`,
 });
 
 /** A relay rule: a request kind (`sampling`, `elicitation`, `roots`), optionally for servers matching a glob (`everything:sampling`). */
@@ -28,7 +36,7 @@ const tokenHash = z
   .string()
   .regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" followed by 64 lowercase hex digits (see `toolscope token create`)');
 
-export const principalSchema = z.object({
+export const principalSchema = configObject({
   allow: z.array(scopeRuleSchema).default([]),
   deny: z.array(scopeRuleSchema).default([]),
   /** Bearer tokens as `sha256:<hex>`; tokens made by `toolscope token create` live in the state folder instead. */
@@ -52,13 +60,18 @@ const classOverride = z
     message: 'must name exactly one of read, write, destructive (plus "open-world" if the tool reaches outside)',
   });
 
-export const capabilitiesSchema = z.object({
+export const capabilitiesSchema = configObject({
   /** Servers whose missing annotation hints take the MCP spec defaults instead of "unannotated means write". */
   trustedServers: z.array(z.string().regex(SERVER_NAME)).default([]),
   /** Classes for every tool of a server, whatever its annotations say. */
   servers: z.record(z.string().regex(SERVER_NAME), classOverride).default({}),
   /** Classes for one tool (`server:tool`, no globs); wins over a server override. */
-  tools: z.record(z.string().regex(/^[^:\s*?]+:[^:\s*?]+$/, 'must be "server:tool" without globs'), classOverride).default({}),
+  tools: z
+    .record(
+      z.string().regex(/^[^:\s*?]+:(?:resource:[^\s*?]+|prompt:[^:\s*?]+|[^:\s*?]+)$/, 'must be "server:tool" (or server:resource:URI, server:prompt:NAME) without globs'),
+      classOverride,
+    )
+    .default({}),
 });
 
 const regexSource = z.string().refine(
@@ -76,8 +89,7 @@ const regexSource = z.string().refine(
 const absolutePath = z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' });
 
 /** Constraints on one argument; for an array value, each element is checked. */
-export const argumentRuleSchema = z
-  .object({
+export const argumentRuleSchema = configObject({
     /** Always sent with this value, whatever the caller passed. */
     fixed: z.unknown().optional(),
     allowed: z.array(z.unknown()).min(1).optional(),
@@ -100,14 +112,14 @@ export const argumentRuleSchema = z
 /** Per `server:tool` glob: argument name -> constraints. */
 export const argumentRulesSchema = z.record(toolPattern, z.record(z.string().min(1), argumentRuleSchema)).default({});
 
-const bucketSchema = z.object({
+const bucketSchema = configObject({
   /** Calls allowed in a burst. */
   capacity: z.number().int().positive(),
   /** Sustained calls per second. */
   refillPerSecond: z.number().positive(),
 });
 
-const limitPairSchema = z.object({
+const limitPairSchema = configObject({
   /** One bucket per principal over all its calls. */
   principal: bucketSchema.optional(),
   /** One bucket per principal and tool. */
@@ -133,7 +145,7 @@ export const rateLimitsSchema = limitPairSchema.extend({
   search: searchLimitSchema.default(DEFAULT_SEARCH_BUCKET),
 });
 
-export const approvalSchema = z.object({
+export const approvalSchema = configObject({
   /** Capability classes or `server:tool` globs whose calls wait for a human. */
   required: z.array(scopeRuleSchema).default(['destructive']),
   timeoutSeconds: z.number().positive().max(86_400).default(120),
@@ -143,13 +155,15 @@ export const approvalSchema = z.object({
    * holding a token must not approve what it asked for.
    */
   humanApprovers: z.array(z.string().regex(SERVER_NAME, 'principal names use letters, digits, "_" and "-"')).default([]),
+  /** Told of every call that starts waiting (see policy/approval/webhook.ts). */
+  webhook: approvalWebhookSchema.optional(),
 });
 
 export const PINNING_MODES = ['off', 'on', 'strict'] as const;
 
 export const pinningSchema = z.preprocess(
   (value) => (typeof value === 'string' ? { mode: value } : value),
-  z.object({
+  configObject({
     /** `on`: quarantine changed tools; `strict`: also new tools on an already known server. */
     mode: z.enum(PINNING_MODES).default('on'),
     /** Quarantine tools whose descriptions look poisoned. */
@@ -165,7 +179,7 @@ export const pinningSchema = z.preprocess(
 export const AUDIT_DURABILITY = ['fsync', 'write'] as const;
 export type AuditDurability = (typeof AUDIT_DURABILITY)[number];
 
-export const auditSchema = z.object({
+export const auditSchema = configObject({
   enabled: z.boolean().default(true),
   durability: z.enum(AUDIT_DURABILITY).default('fsync'),
   /** Relative to the state folder. */

@@ -1,17 +1,18 @@
 import { z } from 'zod';
+import { configObject } from './strict-object.js';
 import { DEFAULT_TRANSFORMERS_DTYPE, DEFAULT_TRANSFORMERS_MODEL, TRANSFORMERS_DTYPES } from '../embedding/index.js';
 import { RETRIEVER_KINDS } from '../retrieval/tool-index.js';
 import { DEFAULT_MAX_USAGE_RECORDS } from '../retrieval/usage-history.js';
 
 /** `retrieval.embedder`: which model embeds tools and queries. */
-export const embedderSchema = z.strictObject({
+export const embedderSchema = configObject({
   /** `auto` / `transformers`: the transformers.js model, or use-lite (offline, shipped in npm) if it cannot load. */
   backend: z.enum(['auto', 'transformers', 'use-lite']).default('auto'),
-  /** Hugging Face hub id, or a folder name under `localModelPath`. */
+  /** Hugging Face hub id, or a folder name under `modelDir`. */
   model: z.string().min(1).default(DEFAULT_TRANSFORMERS_MODEL),
   dtype: z.enum(TRANSFORMERS_DTYPES).default(DEFAULT_TRANSFORMERS_DTYPE),
-  /** Folder holding model folders; relative to the config file. */
-  localModelPath: z.string().min(1).optional(),
+  /** Folder holding model folders (`toolscope models build --out`); relative to the config file. */
+  modelDir: z.string().min(1).optional(),
   /** false: never download a model from the hub. */
   allowRemoteModels: z.boolean().default(true),
   /** Where downloaded models are kept; relative to the config file. Default: `<stateDir>/models`. */
@@ -19,7 +20,7 @@ export const embedderSchema = z.strictObject({
 });
 
 /** `retrieval`: how tools are ranked for a request. */
-export const retrievalSchema = z.strictObject({
+export const retrievalSchema = configObject({
   /** `hybrid` (BM25 + dense, fused) unless measuring the parts. */
   retriever: z.enum(RETRIEVER_KINDS).default('hybrid'),
   /** Split requests that name several actions and give each its tools. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configObject } from './strict-object.js';
 import { programSchema } from './program.js';
 
 export const SANDBOX_MODES = ['off', 'auto', 'required'] as const;
@@ -8,7 +9,7 @@ export const SANDBOX_MODES = ['off', 'auto', 'required'] as const;
  * with a warning. `required`: the server does not start without it. Folders may use `${configDir}` and
  * `${stateDir}`; relative ones are resolved against the config file's folder.
  */
-export const serverSandboxSchema = z.strictObject({
+export const serverSandboxSchema = configObject({
   mode: z.enum(SANDBOX_MODES).default('off'),
   /** Share toolscope's network; without it the server has no network at all (not even loopback). */
   network: z.boolean().default(false),
@@ -26,7 +27,7 @@ export const serverSandboxSchema = z.strictObject({
 export type ServerSandboxConfig = z.infer<typeof serverSandboxSchema>;
 
 /** How this machine sandboxes: the bubblewrap program (checked once at start; see `toolscope status`). */
-export const sandboxHostSchema = z.strictObject({
+export const sandboxHostSchema = configObject({
   bwrap: programSchema.default('bwrap'),
 });
 

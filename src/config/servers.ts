@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configObject } from './strict-object.js';
 import { serverLimitsSchema } from './limits.js';
 import { shellIn } from '../policy/supply-chain/command-line.js';
 import { programSchema } from './program.js';
@@ -25,9 +26,22 @@ const common = {
    * connects over HTTP, and a server such as filesystem would replace its configured folders with them.
    */
   relay: z.array(z.enum(RELAYABLE_REQUESTS)).default(['sampling', 'elicitation']),
+  /**
+   * The prefix of the server's tool and prompt names (`NAMESPACE__tool`) and resource URIs
+   * (`toolscope://NAMESPACE/uri`); default the server's name. `""`: the downstream's own names, unprefixed.
+   */
+  namespace: z
+    .union([
+      z.literal(''),
+      z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a namespace uses letters, digits, "_" and "-", or is "" for none')
+        .refine((n) => !n.includes('__'), { message: 'a namespace must not contain "__" (it separates namespace and name)' }),
+    ])
+    .optional(),
 };
 
-export const stdioServerSchema = z.object({
+export const stdioServerSchema = configObject({
   type: z.literal('stdio'),
   command: programSchema,
   args: z.array(z.string()).default([]),
@@ -51,7 +65,7 @@ export const stdioServerSchema = z.object({
   }
 });
 
-export const httpServerSchema = z.object({
+export const httpServerSchema = configObject({
   type: z.enum(['http', 'sse']),
   url: z.url({ protocol: /^https?$/ }),
   headers: z.record(z.string(), envValue).default({}),
@@ -74,12 +88,36 @@ export const serverSchema = z.preprocess(
 
 export const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
-export const serversSchema = z.record(
-  z.string().regex(SERVER_NAME, 'server names use letters, digits, "_" and "-"').refine((n) => !n.includes('__'), {
-    message: 'server names must not contain "__" (it separates server and tool in exposed names)',
-  }),
-  serverSchema,
-);
+export const serversSchema = z
+  .record(
+    z.string().regex(SERVER_NAME, 'server names use letters, digits, "_" and "-"').refine((n) => !n.includes('__'), {
+      message: 'server names must not contain "__" (it separates server and tool in exposed names)',
+    }),
+    serverSchema,
+  )
+  .superRefine((servers, context) => {
+    // Two servers under one namespace would expose the same names: which server a name reaches would be a guess.
+    const owners = new Map<string, string>();
+    for (const [name, server] of Object.entries(servers)) {
+      const namespace = serverNamespace(name, server);
+      const owner = owners.get(namespace);
+      if (owner === undefined) {
+        owners.set(namespace, name);
+        continue;
+      }
+      const shown = namespace === '' ? '"" (their own names, unprefixed)' : `"${namespace}"`;
+      context.addIssue({
+        code: 'custom',
+        path: [name, 'namespace'],
+        message: `servers "${owner}" and "${name}" both use the namespace ${shown}, so their names would collide: give one of them another "namespace"`,
+      });
+    }
+  });
+
+/** The prefix of a server's exposed names: its `namespace`, by default its name; `""` for none. */
+export function serverNamespace(name: string, server: Pick<ServerConfig, 'namespace'>): string {
+  return server.namespace ?? name;
+}
 
 export type StdioServerConfig = z.infer<typeof stdioServerSchema>;
 export type HttpServerConfig = z.infer<typeof httpServerSchema>;

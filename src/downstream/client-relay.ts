@@ -93,6 +93,12 @@ export class ClientRelay {
     return asked;
   }
 
+  /** The client whose calls alone are in flight on this connection, or undefined when none or several are. */
+  soleCaller(): ClientChannel | undefined {
+    const sessions = new Set([...this.calls].map((call) => call.client.session));
+    return sessions.size === 1 ? [...this.calls].at(-1)?.client : undefined;
+  }
+
   private owner(method: string): InFlightCall {
     const calls = [...this.calls];
     const last = calls.at(-1);

@@ -4,9 +4,23 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   ErrorCode,
+  LoggingMessageNotificationSchema,
   McpError,
+  PromptListChangedNotificationSchema,
+  ResourceListChangedNotificationSchema,
+  ResourceUpdatedNotificationSchema,
   ToolListChangedNotificationSchema,
   type CallToolResult,
+  type CompleteRequest,
+  type CompleteResult,
+  type GetPromptResult,
+  type LoggingLevel,
+  type LoggingMessageNotification,
+  type Prompt,
+  type ReadResourceResult,
+  type Resource,
+  type ResourceTemplate,
+  type ServerCapabilities,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { referencedSecretValues } from '../config/env-reference.js';
@@ -20,12 +34,14 @@ import { ClientRelay, relayedCapabilities } from './client-relay.js';
 import { httpHeaders, stdioLaunch } from './launch.js';
 import { collectPages } from './listing-limits.js';
 import { checkResultSize } from './result-limit.js';
+import { asSent, isServerError } from './server-error.js';
 import type { Bubblewrap } from './sandbox.js';
 import { skippedLineReporter } from './skipped-lines.js';
 import { ChildProcessTransport } from './stdio-transport.js';
 import { StderrCapture } from './stderr-capture.js';
+import { VERSION } from '../version.js';
 
-const CLIENT_INFO = { name: 'toolscope', version: '0.1.0' };
+const CLIENT_INFO = { name: 'toolscope', version: VERSION };
 
 export interface CallOptions {
   readonly signal?: AbortSignal;
@@ -53,9 +69,25 @@ export class CallTimedOut extends Error {
   }
 }
 
+/** What a read (a resource, a prompt) is sent with: the caller's cancellation, the server's timeout and result bound. */
+export interface ReadOptions {
+  readonly signal: AbortSignal;
+  readonly timeoutMs: number;
+  readonly maxResultBytes: number;
+}
+
+/** The lists besides tools a server may announce changes of. */
+export type ListKind = 'resources' | 'prompts';
+
 export interface ConnectionHooks {
   /** The server sent `notifications/tools/list_changed`. */
   readonly onToolsChanged: () => void;
+  /** The server sent `notifications/resources/list_changed` or `notifications/prompts/list_changed`. */
+  readonly onListChanged: (kind: ListKind) => void;
+  /** The server sent `notifications/resources/updated` for a resource someone subscribed to. */
+  readonly onResourceUpdated: (uri: string) => void;
+  /** A log message the server sent while no single client session had a call in flight there. */
+  readonly onLog: (params: LoggingMessageNotification['params']) => void;
   /** The connection ended without `close()` being called (the child exited, the HTTP session broke). */
   readonly onLost: (reason: string) => void;
 }
@@ -84,6 +116,15 @@ export class DownstreamConnection {
     relay.install(client, config.relay);
     connection = new DownstreamConnection(client, transport, relay);
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => context.hooks.onToolsChanged());
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, () => context.hooks.onListChanged('resources'));
+    client.setNotificationHandler(PromptListChangedNotificationSchema, () => context.hooks.onListChanged('prompts'));
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, ({ params }) => context.hooks.onResourceUpdated(params.uri));
+    // A log line sent during a call goes to that call's client, as its progress does; any other to the listeners.
+    client.setNotificationHandler(LoggingMessageNotificationSchema, ({ params }) => {
+      const caller = relay.soleCaller();
+      if (caller?.log) caller.log(params);
+      else context.hooks.onLog(params);
+    });
     // Protocol noise (a response to a forgotten request, a progress token it never got) must not flood the log.
     const log = context.logger.child({ server });
     client.onerror = (error) => log.debug({ err: error }, 'protocol error from the server');
@@ -120,6 +161,73 @@ export class DownstreamConnection {
     });
   }
 
+  /** What the server declared in its handshake (resources, prompts, logging, completions, …). */
+  get capabilities(): ServerCapabilities {
+    return this.client.getServerCapabilities() ?? {};
+  }
+
+  /** Every resource the server lists, following pagination within `limits`. */
+  listResources(timeoutMs: number, limits: DownstreamLimits): Promise<Resource[]> {
+    return collectPages('resources', limits, async (cursor) => {
+      const page = await this.client.listResources(cursor === undefined ? {} : { cursor }, { timeout: timeoutMs });
+      return { items: page.resources, nextCursor: page.nextCursor };
+    });
+  }
+
+  /** Every resource template the server lists, following pagination within `limits`. */
+  listResourceTemplates(timeoutMs: number, limits: DownstreamLimits): Promise<ResourceTemplate[]> {
+    return collectPages('resource templates', limits, async (cursor) => {
+      const page = await this.client.listResourceTemplates(cursor === undefined ? {} : { cursor }, { timeout: timeoutMs });
+      return { items: page.resourceTemplates, nextCursor: page.nextCursor };
+    });
+  }
+
+  /** Every prompt the server lists, following pagination within `limits`. */
+  listPrompts(timeoutMs: number, limits: DownstreamLimits): Promise<Prompt[]> {
+    return collectPages('prompts', limits, async (cursor) => {
+      const page = await this.client.listPrompts(cursor === undefined ? {} : { cursor }, { timeout: timeoutMs });
+      return { items: page.prompts, nextCursor: page.nextCursor };
+    });
+  }
+
+  async readResource(uri: string, options: ReadOptions): Promise<ReadResourceResult> {
+    const result = await this.explained(() => this.client.readResource({ uri }, { timeout: options.timeoutMs, signal: options.signal }));
+    return checkResultSize(result, options.maxResultBytes);
+  }
+
+  async getPrompt(name: string, args: Record<string, string>, options: ReadOptions): Promise<GetPromptResult> {
+    const result = await this.explained(() =>
+      this.client.getPrompt({ name, arguments: args }, { timeout: options.timeoutMs, signal: options.signal }),
+    );
+    return checkResultSize(result, options.maxResultBytes);
+  }
+
+  complete(params: CompleteRequest['params'], timeoutMs: number, signal: AbortSignal): Promise<CompleteResult> {
+    return this.explained(() => this.client.complete(params, { timeout: timeoutMs, signal }));
+  }
+
+  async subscribe(uri: string, timeoutMs: number): Promise<void> {
+    await this.explained(() => this.client.subscribeResource({ uri }, { timeout: timeoutMs }));
+  }
+
+  async unsubscribe(uri: string, timeoutMs: number): Promise<void> {
+    await this.explained(() => this.client.unsubscribeResource({ uri }, { timeout: timeoutMs }));
+  }
+
+  async setLoggingLevel(level: LoggingLevel, timeoutMs: number): Promise<void> {
+    await this.explained(() => this.client.setLoggingLevel(level, { timeout: timeoutMs }));
+  }
+
+  /** Runs a request; a failure caused by the connection's end says how it ended. The server's own errors pass as they are. */
+  private async explained<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      if (error instanceof McpError && error.code !== ErrorCode.ConnectionClosed) throw asSent(error);
+      throw new Error(this.explain(error));
+    }
+  }
+
   /**
    * Aborting `signal` makes the SDK send `notifications/cancelled` downstream. When the client wants progress, the
    * SDK asks the server for it under a token of this connection's own and hands each report to `client.progress`.
@@ -139,6 +247,7 @@ export class DownstreamConnection {
       )) as CallToolResult;
     } catch (error) {
       if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) throw new CallTimedOut(options.timeoutMs);
+      if (isServerError(error)) throw asSent(error);
       throw new Error(this.explain(error));
     }
     return checkResultSize(result, options.maxResultBytes);

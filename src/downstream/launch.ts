@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { expandEnvRecord } from '../config/env-reference.js';
+import { requireProgram } from '../config/program.js';
 import { expandPathReferences, type ConfigPaths } from '../config/path-reference.js';
 import type { StdioServerConfig } from '../config/servers.js';
 import { sandboxPolicy, type Bubblewrap } from './sandbox.js';
@@ -50,14 +51,18 @@ export function stdioLaunchSpec(
   };
 }
 
-/** What to spawn for a stdio server: its own launch spec, wrapped in bubblewrap as its `sandbox` says. */
-export function stdioLaunch(
+/**
+ * What to spawn for a stdio server: its own launch spec, wrapped in bubblewrap as its `sandbox` says. A program not
+ * on the child's PATH is refused here, before anything is spawned.
+ */
+export async function stdioLaunch(
   server: string,
   config: StdioServerConfig,
   paths: ConfigPaths,
   bubblewrap: Bubblewrap,
 ): Promise<LaunchSpec> {
   const spec = stdioLaunchSpec(server, config, paths);
+  await requireProgram(`servers.${server}.command`, spec.command, spec.env.PATH);
   return bubblewrap.confine(server, spec, config.sandbox.mode, () => sandboxPolicy(server, config.sandbox, paths));
 }
 

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { isDeepStrictEqual } from 'node:util';
+import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import type { DownstreamRead } from '../catalog/tool.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { DownstreamLimits } from '../config/limits.js';
 import type { ConfigPaths } from '../config/path-reference.js';
@@ -8,7 +10,7 @@ import type { Logger } from '../log.js';
 import type { ClientChannel } from '../pipeline/call-context.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import type { Bubblewrap } from './sandbox.js';
-import { ServerSupervisor, ServerUnavailable, type ServerStatus } from './supervisor.js';
+import { ServerSupervisor, ServerUnavailable, type ServerStatus, type SupervisorDeps } from './supervisor.js';
 
 export interface DownstreamManagerOptions {
   readonly catalog: Catalog;
@@ -21,21 +23,29 @@ export interface DownstreamManagerOptions {
 }
 
 /** Every configured downstream server, each under its own supervisor. */
+/** What {@link DownstreamManager.reconcile} did, by server name. */
+export interface ServerChanges {
+  readonly added: string[];
+  readonly removed: string[];
+  /** Changed entries (including enabled/disabled): restarted with the new entry. */
+  readonly restarted: string[];
+}
+
 export class DownstreamManager extends EventEmitter<{ state: [ServerStatus] }> {
   private readonly supervisors = new Map<string, ServerSupervisor>();
+  private readonly configs = new Map<string, ServerConfig>();
+  private readonly deps: SupervisorDeps;
+  private started: 'no' | 'eager' | 'all' = 'no';
 
-  constructor(servers: Readonly<Record<string, ServerConfig>>, options: DownstreamManagerOptions) {
+  constructor(servers: Readonly<Record<string, ServerConfig>>, private readonly options: DownstreamManagerOptions) {
     super();
-    const deps = { ...options, backoff: options.backoff ?? DEFAULT_BACKOFF, maxCatalogTools: options.limits.maxCatalogTools };
-    for (const [name, config] of Object.entries(servers)) {
-      const supervisor = new ServerSupervisor(name, config, deps);
-      supervisor.on('state', (status) => this.emit('state', status));
-      this.supervisors.set(name, supervisor);
-    }
+    this.deps = { ...options, backoff: options.backoff ?? DEFAULT_BACKOFF, maxCatalogTools: options.limits.maxCatalogTools };
+    for (const [name, config] of Object.entries(servers)) this.add(name, config);
   }
 
   /** Connects every eager server in parallel, without waiting: tools appear as servers come up. */
   startEager(): void {
+    if (this.started === 'no') this.started = 'eager';
     for (const supervisor of this.supervisors.values()) {
       if (supervisor.startup === 'eager') supervisor.start();
     }
@@ -43,7 +53,32 @@ export class DownstreamManager extends EventEmitter<{ state: [ServerStatus] }> {
 
   /** Connects the lazy servers too: called when a client first needs the catalog. */
   startLazy(): void {
+    this.started = 'all';
     for (const supervisor of this.supervisors.values()) supervisor.start();
+  }
+
+  /**
+   * Brings the running servers in line with an edited `servers` section: removed ones stop (their tools leave the
+   * catalog), added ones start as they would have at start-up, changed ones restart with their new entry. The others,
+   * and the calls in flight to them, are not touched.
+   */
+  async reconcile(servers: Readonly<Record<string, ServerConfig>>): Promise<ServerChanges> {
+    const changes: ServerChanges = { added: [], removed: [], restarted: [] };
+    const stopping: Array<Promise<void>> = [];
+    for (const name of this.supervisors.keys()) {
+      const next = servers[name];
+      if (next !== undefined && isDeepStrictEqual(next, this.configs.get(name))) continue;
+      stopping.push(this.retire(name));
+      (next === undefined ? changes.removed : changes.restarted).push(name);
+    }
+    await Promise.all(stopping);
+    for (const [name, config] of Object.entries(servers)) {
+      if (this.supervisors.has(name)) continue;
+      if (!changes.restarted.includes(name)) changes.added.push(name);
+      const supervisor = this.add(name, config);
+      if (this.started === 'all' || (this.started === 'eager' && supervisor.startup === 'eager')) supervisor.start();
+    }
+    return changes;
   }
 
   /** Resolves once no server is still connecting, or after `timeoutMs`. */
@@ -77,8 +112,53 @@ export class DownstreamManager extends EventEmitter<{ state: [ServerStatus] }> {
     return supervisor.callTool(tool, args, signal, client);
   }
 
+  /** A resource read or prompt get, with the server's timeout and result limit; `args` are a prompt's arguments. */
+  async read(
+    server: string,
+    read: DownstreamRead,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<ReadResourceResult | GetPromptResult> {
+    const supervisor = this.supervisors.get(server);
+    if (!supervisor) throw new ServerUnavailable('not in the config');
+    return supervisor.use<ReadResourceResult | GetPromptResult>((connection, { timeoutMs, limits }) => {
+      const options = { signal, timeoutMs, maxResultBytes: limits.maxResultBytes };
+      return read.kind === 'resource'
+        ? connection.readResource(read.uri, options)
+        : connection.getPrompt(read.name, args as Record<string, string>, options);
+    });
+  }
+
+  /** The supervisor of a configured server, or undefined. */
+  server(name: string): ServerSupervisor | undefined {
+    return this.supervisors.get(name);
+  }
+
+  /** Every configured server's supervisor. */
+  servers(): ServerSupervisor[] {
+    return [...this.supervisors.values()];
+  }
+
   status(): ServerStatus[] {
     return [...this.supervisors.values()].map((supervisor) => supervisor.status());
+  }
+
+  private add(name: string, config: ServerConfig): ServerSupervisor {
+    const supervisor = new ServerSupervisor(name, config, this.deps);
+    supervisor.on('state', (status) => this.emit('state', status));
+    this.supervisors.set(name, supervisor);
+    this.configs.set(name, config);
+    return supervisor;
+  }
+
+  /** Stops a server for good and takes its tools out of the catalog (clients get `list_changed`). */
+  private async retire(name: string): Promise<void> {
+    const supervisor = this.supervisors.get(name)!;
+    this.supervisors.delete(name);
+    this.configs.delete(name);
+    await supervisor.stop();
+    supervisor.removeAllListeners('state');
+    this.options.catalog.removeServer(name);
   }
 
   async stop(): Promise<void> {

@@ -1,15 +1,13 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-
-/** A tool result bigger than `limits.maxResultBytes`: refused rather than handed to the client. */
+/** A result (of a tool call, a resource read, a prompt) bigger than `limits.maxResultBytes`: refused rather than handed to the client. */
 export class ResultTooLarge extends Error {
   constructor(bytes: number, limit: number) {
-    super(`the tool result is ${bytes} bytes, over limits.maxResultBytes (${limit}); it was not forwarded`);
+    super(`the result is ${bytes} bytes, over limits.maxResultBytes (${limit}); it was not forwarded`);
     this.name = 'ResultTooLarge';
   }
 }
 
 /** Throws ResultTooLarge when the result, as JSON, is over `maxBytes`. */
-export function checkResultSize(result: CallToolResult, maxBytes: number): CallToolResult {
+export function checkResultSize<T>(result: T, maxBytes: number): T {
   const bytes = Buffer.byteLength(JSON.stringify(result));
   if (bytes > maxBytes) throw new ResultTooLarge(bytes, maxBytes);
   return result;

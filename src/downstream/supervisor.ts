@@ -1,14 +1,16 @@
 import { EventEmitter } from 'node:events';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, LoggingMessageNotification, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { toCatalogTool, type Catalog } from '../catalog/catalog.js';
+import { exposedContent } from '../catalog/naming.js';
 import { MissingEnvError } from '../config/env-reference.js';
+import { ProgramNotFound } from '../config/program.js';
 import { serverLimits, type DownstreamLimits } from '../config/limits.js';
 import type { ConfigPaths } from '../config/path-reference.js';
-import type { ServerConfig } from '../config/servers.js';
+import { serverNamespace, type ServerConfig } from '../config/servers.js';
 import type { Logger } from '../log.js';
 import type { ClientChannel } from '../pipeline/call-context.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
-import { CallTimedOut, DownstreamConnection, type CallOptions } from './connection.js';
+import { CallTimedOut, DownstreamConnection, type CallOptions, type ListKind } from './connection.js';
 import { ListingTooLarge } from './listing-limits.js';
 import { SandboxUnavailable, type Bubblewrap } from './sandbox.js';
 
@@ -46,6 +48,22 @@ export interface SupervisorDeps {
   readonly maxCatalogTools: number;
 }
 
+/** What a supervisor tells besides its state: what the server announced, and each new connection. */
+export interface SupervisorEvents {
+  state: [ServerStatus];
+  /** A connection is ready: the server's resources, prompts and logging level may need setting up again. */
+  connected: [DownstreamConnection];
+  listChanged: [ListKind];
+  resourceUpdated: [string];
+  log: [LoggingMessageNotification['params']];
+}
+
+/** The server's request settings, for requests made on its connection. */
+export interface RequestSettings {
+  readonly timeoutMs: number;
+  readonly limits: DownstreamLimits;
+}
+
 /** How long a server whose call timed out has to answer a ping before it is taken for hung. */
 const HUNG_PING_TIMEOUT_MS = 5_000;
 
@@ -62,7 +80,7 @@ export class ServerUnavailable extends Error {
  * `tools/list_changed`), restarts it with capped exponential backoff when it dies, gives up after too many
  * consecutive failures. Nothing here blocks other servers.
  */
-export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
+export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
   private state: ServerState;
   private connection: DownstreamConnection | undefined;
   private pending: { promise: Promise<DownstreamConnection>; abort: AbortController } | undefined;
@@ -94,6 +112,25 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
 
   get startup(): ServerConfig['startup'] {
     return this.config.startup;
+  }
+
+  /** The prefix of the server's exposed names (`servers.NAME.namespace`, default its name). */
+  get namespace(): string {
+    return serverNamespace(this.name, this.config);
+  }
+
+  /** The connection if the server is ready now, without starting or waiting for anything. */
+  get readyConnection(): DownstreamConnection | undefined {
+    return this.state === 'ready' ? this.connection : undefined;
+  }
+
+  /**
+   * Runs a request (a resource read, a prompt, a completion…) on the server's connection, waiting for one in
+   * progress and starting a lazy server, with the server's timeout and limits.
+   */
+  async use<T>(request: (connection: DownstreamConnection, settings: RequestSettings) => Promise<T>): Promise<T> {
+    const connection = await this.usableConnection();
+    return request(connection, { timeoutMs: this.config.timeoutMs, limits: this.limits });
   }
 
   /** Begins connecting unless already up, connecting, waiting to retry, disabled or given up. */
@@ -130,7 +167,9 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
     const connection = await this.usableConnection();
     const options: CallOptions = { signal, client, timeoutMs: this.config.timeoutMs, maxResultBytes: this.limits.maxResultBytes };
     try {
-      return await connection.callTool(tool, args, options);
+      const result = await connection.callTool(tool, args, options);
+      // Resources a result embeds or links are read through toolscope, under their exposed URIs.
+      return this.namespace === '' ? result : { ...result, content: result.content.map((block) => exposedContent(this.namespace, block)) };
     } catch (error) {
       if (!(error instanceof CallTimedOut) || !this.config.restartWhenHung) throw error;
       // A server still answering pings is alive: only this call was slow.
@@ -215,6 +254,15 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
         onLost: (reason) => {
           if (current() && this.state === 'ready') this.lost(reason);
         },
+        onListChanged: (kind) => {
+          if (current()) this.emit('listChanged', kind);
+        },
+        onResourceUpdated: (uri) => {
+          if (current()) this.emit('resourceUpdated', uri);
+        },
+        onLog: (params) => {
+          if (current()) this.emit('log', params);
+        },
       },
     });
     const abandon = () => void connection.close().catch(() => undefined);
@@ -234,6 +282,7 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
     this.retryAt = undefined;
     this.log.info({ tools: this.deps.catalog.forServer(this.name).length, childPid: connection.pid }, 'server ready');
     this.setState('ready');
+    this.emit('connected', connection);
     if (this.refreshAgain) {
       this.refreshAgain = false;
       this.refreshTools();
@@ -263,8 +312,8 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
   private startFailed(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.log.warn({ reason: message }, 'server failed to start');
-    // A missing `${env:…}` variable or a missing sandbox will still be missing next time.
-    this.failed(message, !(error instanceof MissingEnvError || error instanceof SandboxUnavailable));
+    // A missing `${env:…}` variable, program or sandbox will still be missing next time.
+    this.failed(message, !(error instanceof MissingEnvError || error instanceof ProgramNotFound || error instanceof SandboxUnavailable));
   }
 
   private failed(reason: string, retryable: boolean): void {
@@ -319,10 +368,13 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
         `its ${tools.length} tools would bring the catalog to ${others + tools.length}, more than limits.maxCatalogTools (${this.deps.maxCatalogTools})`,
       );
     }
-    this.deps.catalog.setServerTools(
+    const change = this.deps.catalog.setServerTools(
       this.name,
-      tools.map((tool) => toCatalogTool(this.name, tool)),
+      tools.map((tool) => toCatalogTool(this.name, tool, this.namespace)),
     );
+    for (const tool of change.collided ?? []) {
+      this.log.warn({ tool: tool.name, exposedName: tool.exposedName }, 'tool left out: another server already exposes a tool of that name');
+    }
   }
 
   private setState(state: ServerState): void {

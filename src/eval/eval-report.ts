@@ -17,6 +17,8 @@ export interface EvalReport {
   readonly indexBuildMs: number;
   /** Tool texts embedded during the build; fewer than catalogSize when vectors came from an earlier run's cache. */
   readonly embeddedTools: number;
+  /** Resident memory of the evaluating process after the run (model, indexes, caches), in MiB. */
+  readonly rssMb?: number;
   /** Multi-action queries split into one search per action, as toolscope serves them. */
   readonly decompose: boolean;
   /** The second-stage reranker reordered the results (`--rerank`). */

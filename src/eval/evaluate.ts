@@ -68,6 +68,7 @@ export async function evaluateDataset(options: EvaluateOptions): Promise<Evaluat
       ks: [...options.ks].sort((a, b) => a - b),
       indexBuildMs: run.indexBuildMs,
       embeddedTools: run.embeddedTools,
+      rssMb: process.memoryUsage().rss / 2 ** 20,
       decompose: options.decompose ?? true,
       rerank: options.rerank ?? false,
       ...(split && { history: { fraction: options.historyFraction!, pastQueries: split.pastQueries } }),

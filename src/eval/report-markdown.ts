@@ -71,6 +71,7 @@ export function renderEvalMarkdown(report: EvalReport, sections: readonly Report
     `${report.catalogSize} tools (${report.catalogTokens} o200k tokens in all), ${report.queryCount} queries${sampled}. ` +
       `Embedder: ${report.embedder ?? 'none (BM25 only)'}. toolscope ${report.toolscopeVersion}, ${report.generatedAt}. ` +
       `Index build: ${(report.indexBuildMs / 1000).toFixed(1)} s (${report.embeddedTools} tools embedded, the rest from the cache). ` +
+      (report.rssMb !== undefined ? `Process memory (RSS) after the run: ${Math.round(report.rssMb)} MB. ` : '') +
       `Query decomposition ${report.decompose ? 'on (as served)' : 'off'}.` +
       `${report.rerank ? ' Second-stage reranker on.' : ''}` +
       `${report.history ? ` History: ${report.history.pastQueries} labelled queries (${report.history.fraction}) taken as past use, the rest evaluated.` : ''}${skipped}`,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { configObject } from '../config/strict-object.js';
 
 /** `exposure` section: how clients see the catalog. */
-export const exposureSchema = z.object({
+export const exposureSchema = configObject({
   /**
    * `search`: clients see `search_tools` and `call_tool`; `dynamic`: the same, and found tools join the session's
    * own list; `all`: every tool.

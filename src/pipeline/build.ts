@@ -1,6 +1,8 @@
+import type { Metrics } from '../observability/metrics.js';
+import { observeStages } from '../observability/pipeline-metrics.js';
 import type { Policy } from '../policy/policy.js';
 import type { CallStage } from './call-context.js';
-import { composeStages, type CallHandler } from './compose.js';
+import { chainStages, composeStages, type CallHandler, type ReadHandler } from './compose.js';
 import { approveStage } from './stages/approve.js';
 import { auditStage } from './stages/audit.js';
 import { authenticateStage } from './stages/authenticate.js';
@@ -13,6 +15,8 @@ import { validateStage } from './stages/validate.js';
 export interface PipelineDeps {
   readonly forwarder: ToolForwarder;
   readonly policy: Policy;
+  /** When given, every call and stage is counted and timed (`GET /metrics`). */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -33,6 +37,17 @@ export function pipelineStages(deps: PipelineDeps): CallStage[] {
   ];
 }
 
+/** The stages, counted and timed when metrics are on. */
+function observedStages(deps: PipelineDeps): CallStage[] {
+  const stages = pipelineStages(deps);
+  return deps.metrics ? observeStages(stages, deps.metrics) : stages;
+}
+
 export function buildPipeline(deps: PipelineDeps): CallHandler {
-  return composeStages(pipelineStages(deps));
+  return composeStages(observedStages(deps));
+}
+
+/** The same stages for resource reads and prompt gets (`CallContext.tool.read`): a refusal is thrown. */
+export function buildReadPipeline(deps: PipelineDeps): ReadHandler {
+  return chainStages(observedStages(deps));
 }

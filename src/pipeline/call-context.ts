@@ -1,11 +1,14 @@
 import type {
   CallToolResult,
+  GetPromptResult,
+  ReadResourceResult,
   CreateMessageRequest,
   CreateMessageResult,
   CreateMessageResultWithTools,
   ElicitRequest,
   ElicitResult,
   ListRootsResult,
+  LoggingMessageNotification,
   Progress,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { CatalogTool } from '../catalog/tool.js';
@@ -45,6 +48,8 @@ export interface ClientChannel {
   readonly relayRefusal?: (server: string, request: 'sampling' | 'elicitation' | 'roots') => string | undefined;
   /** Reports progress to the client under the client's own progress token. */
   readonly progress?: (progress: Progress) => void;
+  /** Sends a server's log message, sent during this call, to the client (within the level the client set). */
+  readonly log?: (params: LoggingMessageNotification['params']) => void;
   readonly elicit?: (params: ElicitRequest['params'], options?: ClientRequestOptions) => Promise<ElicitResult>;
   readonly createMessage?: (
     params: CreateMessageRequest['params'],
@@ -53,7 +58,7 @@ export interface ClientChannel {
   readonly listRoots?: (options?: ClientRequestOptions) => Promise<ListRootsResult>;
 }
 
-/** One forwarded `tools/call`, as it travels the pipeline. */
+/** One forwarded `tools/call`, resource read or prompt get, as it travels the pipeline. */
 export interface CallContext {
   readonly callId: string;
   readonly principal: Principal | undefined;
@@ -66,10 +71,13 @@ export interface CallContext {
   readonly startedAt: number;
 }
 
-export type Next = () => Promise<CallToolResult>;
+/** What the pipeline answers: a tool's result, or what a resource read or prompt get returned (see `CatalogTool.read`). */
+export type DownstreamResult = CallToolResult | ReadResourceResult | GetPromptResult;
+
+export type Next = () => Promise<DownstreamResult>;
 
 /** A unit of the call pipeline, like a Hono middleware: act, then call `next()` or refuse. */
 export interface CallStage {
   readonly name: string;
-  handle(ctx: CallContext, next: Next): Promise<CallToolResult>;
+  handle(ctx: CallContext, next: Next): Promise<DownstreamResult>;
 }

@@ -7,6 +7,7 @@ import { Approvals } from './approval/approvals.js';
 import { AuditTrail } from './audit/audit-trail.js';
 import { auditPinningEvents } from './audit/pinning-events.js';
 import { Redactor } from './audit/redactor.js';
+import { OAuthVerifier } from './auth/oauth-verifier.js';
 import { Principals } from './auth/principals.js';
 import { ToolPinning } from './pinning/tool-pinning.js';
 import { RateLimiter } from './ratelimit/rate-limiter.js';
@@ -26,8 +27,10 @@ export function policyPaths(stateDir: string, config: Pick<ToolscopeConfig, 'aud
 }
 
 /** The secret values the config's `${env:…}` references resolve to: never to be logged or audited. */
-export function configuredSecrets(config: ToolscopeConfig, env: NodeJS.ProcessEnv = process.env): string[] {
+export function configuredSecrets(config: Pick<ToolscopeConfig, 'servers' | 'approval'>, env: NodeJS.ProcessEnv = process.env): string[] {
   const records = Object.values(config.servers).map((server) => (server.type === 'stdio' ? server.env : server.headers));
+  const webhook = config.approval.webhook;
+  if (webhook) records.push({ url: webhook.url, ...webhook.headers });
   return referencedSecretValues(records, env);
 }
 
@@ -38,6 +41,8 @@ export function configuredSecrets(config: ToolscopeConfig, env: NodeJS.ProcessEn
  */
 export class Policy {
   readonly principals: Principals;
+  /** Checks OAuth access tokens when `auth.oauth` is configured. */
+  readonly oauth: OAuthVerifier | undefined;
   readonly access: ToolAccess;
   /** Which server requests may be relayed to which principal's client. */
   readonly relayScope: RelayScope;
@@ -53,6 +58,8 @@ export class Policy {
   /** Undefined when `audit.enabled` is false. */
   readonly audit: AuditTrail | undefined;
   private readonly tokens: TokenStore;
+  /** stdio servers, whose paths are toolscope's own (symlinks resolved by default). */
+  private readonly localServers = new Set<string>();
 
   constructor(
     config: ToolscopeConfig,
@@ -63,15 +70,16 @@ export class Policy {
   ) {
     this.tokens = state.tokens;
     this.principals = new Principals(config.principals, this.tokens);
+    this.oauth = config.auth.oauth && new OAuthVerifier(config.auth.oauth);
     this.redactor = new Redactor(configuredSecrets(config), config.audit.redactPatterns);
     this.pinning = new ToolPinning(state.pins, config.pinning, logger);
     this.relayScope = new RelayScope(this.principals);
     this.access = new ToolAccess(new ScopePolicy(this.principals, config.capabilities), this.pinning);
-    const localServers = Object.entries(config.servers).filter(([, server]) => server.type === 'stdio').map(([name]) => name);
-    this.argumentRules = new ArgumentRules(config.argumentRules, new Set(localServers));
+    this.argumentRules = new ArgumentRules(config.argumentRules, this.localServers);
+    this.serversChanged(config);
     const paths = policyPaths(stateDir, config);
     this.approvalQueue = state.approvals;
-    this.approvals = new Approvals(config.approval, config.capabilities, this.approvalQueue, this.redactor);
+    this.approvals = new Approvals(config.approval, config.capabilities, this.approvalQueue, this.redactor, logger);
     this.rateLimiter = new RateLimiter(config.rateLimits, state.rateBuckets);
     this.audit = config.audit.enabled
       ? new AuditTrail(paths.audit, this.redactor, config.audit.durability, state.kind === 'file' ? undefined : state.replica)
@@ -80,6 +88,13 @@ export class Policy {
   }
 
   /** Reads tokens and pins, and starts checking every tool the catalog receives. */
+  /** Follows a `servers` section edited while serving: their secrets are masked, their kind known to path rules. */
+  serversChanged(config: Pick<ToolscopeConfig, 'servers' | 'approval'>): void {
+    this.redactor.setConfiguredSecrets(configuredSecrets(config));
+    this.localServers.clear();
+    for (const [name, server] of Object.entries(config.servers)) if (server.type === 'stdio') this.localServers.add(name);
+  }
+
   async open(catalog: Catalog): Promise<void> {
     await this.tokens.refresh();
     await this.pinning.load();

@@ -81,7 +81,7 @@ export const MAX_QUERY_LENGTH = 2_000;
  * The gateway's tool search: loads the configured embedder, indexes the catalog (embeddings cached in the state
  * folder) and follows its changes. Emits `change` when its status changes.
  */
-export class CatalogSearch extends EventEmitter<{ change: [] }> implements ToolSearch {
+export class CatalogSearch extends EventEmitter<{ change: []; searched: [seconds: number, retriever: RetrieverKind] }> implements ToolSearch {
   private started: Promise<ToolIndex> | undefined;
   private index: ToolIndex | undefined;
   private stopSync: () => void = () => undefined;
@@ -129,6 +129,7 @@ export class CatalogSearch extends EventEmitter<{ change: [] }> implements ToolS
   }
 
   async search(query: string, options: ToolSearchOptions): Promise<FoundTool[]> {
+    const started = performance.now();
     const index = await this.start();
     const settled = await Promise.race([index.idle().then(() => true), delay(INDEX_WAIT_MS).then(() => false)]);
     const kind = settled || !index.embedder ? this.retrieverKind(index) : 'bm25';
@@ -143,6 +144,7 @@ export class CatalogSearch extends EventEmitter<{ change: [] }> implements ToolS
         return tool !== undefined && (!filter || filter(tool));
       },
     });
+    this.emit('searched', (performance.now() - started) / 1000, kind);
     const model = confidenceModel(kind, index.embedder?.id);
     const found = hits.flatMap(({ id, score, signals, step }) => {
       const tool = this.catalog.get(id);
@@ -199,12 +201,12 @@ export class CatalogSearch extends EventEmitter<{ change: [] }> implements ToolS
   private async loadEmbedder(): Promise<Embedder | undefined> {
     const { retrieval, stateDir, configDir, logger } = this.options;
     if (retrieval.retriever === 'bm25') return undefined;
-    const { localModelPath, cacheDir, ...settings } = retrieval.embedder;
+    const { modelDir, cacheDir, ...settings } = retrieval.embedder;
     try {
       return await loadEmbedder(
         {
           ...settings,
-          ...(localModelPath !== undefined && { localModelPath: resolve(configDir, localModelPath) }),
+          ...(modelDir !== undefined && { localModelPath: resolve(configDir, modelDir) }),
           cacheDir: cacheDir === undefined ? join(stateDir, 'models') : resolve(configDir, cacheDir),
         },
         logger,

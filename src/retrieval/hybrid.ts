@@ -1,11 +1,35 @@
 import type { Retriever, ScoredTool, SearchOptions } from './types.js';
 
+/** How the lexical (BM25) and dense rankings are merged. */
+export interface FusionSettings {
+  /** `zscore`: each side's scores standardized over its candidates, then mixed; `rrf`: weighted reciprocal rank fusion. */
+  readonly method: 'zscore' | 'rrf';
+  /** Weight of the lexical side (the dense side gets the rest). */
+  readonly lexicalWeight: number;
+}
+
 /**
- * Weight of the lexical score in the blend (the dense score gets the rest). With use-lite as the dense embedder
- * (docs/retrieval.md), on queries the eval does not sample: 0.6 / 0.7 / 0.8 all stay at or above BM25 on every
- * benchmark and 0.7 has the best mean recall@5; 0.5 falls below BM25 where dense is weak (Gorilla).
+ * Chosen by measurement with the default model (all-MiniLM-L6-v2 q8), eval/reports/fusion-sweep.md: of z-score and
+ * reciprocal rank fusion at lexical weights 0.3-0.7, z-score 0.4 is the one whose hybrid recall@5 is at or above the
+ * better of BM25 and dense on all nine suites with the largest worst margin (+1.0 points), and the best mean recall@5
+ * (66.4, tied with 0.5). 0.7, the use-lite choice, falls below dense on MetaTool and TF Hub with MiniLM.
  */
-export const LEXICAL_WEIGHT = 0.7;
+export const DEFAULT_FUSION: FusionSettings = { method: 'zscore', lexicalWeight: 0.4 };
+
+/**
+ * With use-lite (the offline fallback, weaker than BM25 on half the suites) the lexical side keeps more weight:
+ * 0.6-0.8 stay at or above BM25 on every benchmark and 0.7 has the best mean recall@5; 0.5 falls below BM25 where
+ * dense is weak (Gorilla); docs/retrieval.md.
+ */
+export const USE_LITE_FUSION: FusionSettings = { method: 'zscore', lexicalWeight: 0.7 };
+
+/** The measured fusion for an embedder (by its id). */
+export function fusionFor(embedderId: string): FusionSettings {
+  return embedderId === 'use-lite' ? USE_LITE_FUSION : DEFAULT_FUSION;
+}
+
+/** The constant of reciprocal rank fusion (the usual 60: ranks deep in a list still count a little). */
+const RRF_K = 60;
 
 /** Each retriever is asked for this many candidates at least, so a tool ranked well by one of them can surface. */
 export const FUSION_CANDIDATES = 50;
@@ -23,16 +47,21 @@ export function standardized(ranking: readonly ScoredTool[]): Map<string, number
   return new Map(ranking.map(({ id, score }) => [id, spread === 0 ? 0 : (score - mean) / spread]));
 }
 
+/** Each tool's rank-based score 1 / (RRF_K + rank), rank from 1. */
+function reciprocalRanks(ranking: readonly ScoredTool[]): Map<string, number> {
+  return new Map(ranking.map(({ id }, index) => [id, 1 / (RRF_K + index + 1)]));
+}
+
 /**
- * Calibrated score blending: each ranking's scores are standardized over its candidates, then mixed with
- * `lexicalWeight`. A tool missing from a ranking gets that ranking's lowest score (it ranked below every candidate
- * there). Best first.
+ * The two rankings merged, best first. A tool missing from a ranking gets that ranking's lowest score (it ranked
+ * below every candidate there: for z-scores at most 0, for reciprocal ranks 0).
  */
-export function blendScores(lexical: readonly ScoredTool[], dense: readonly ScoredTool[], lexicalWeight = LEXICAL_WEIGHT): ScoredTool[] {
+export function fuseRankings(lexical: readonly ScoredTool[], dense: readonly ScoredTool[], fusion: FusionSettings = DEFAULT_FUSION): ScoredTool[] {
+  const scale = fusion.method === 'zscore' ? standardized : reciprocalRanks;
   const sides = [
-    { scores: standardized(lexical), weight: lexicalWeight },
-    { scores: standardized(dense), weight: 1 - lexicalWeight },
-  ].map(({ scores, weight }) => ({ scores, weight, floor: Math.min(0, ...scores.values()) }));
+    { scores: scale(lexical), weight: fusion.lexicalWeight },
+    { scores: scale(dense), weight: 1 - fusion.lexicalWeight },
+  ].map(({ scores, weight }) => ({ scores, weight, floor: fusion.method === 'zscore' ? Math.min(0, ...scores.values()) : 0 }));
   const ids = new Set([...lexical, ...dense].map(({ id }) => id));
   const lexicalRaw = new Map(lexical.map(({ id, score }) => [id, score]));
   const denseRaw = new Map(dense.map(({ id, score }) => [id, score]));
@@ -52,7 +81,7 @@ export function blendScores(lexical: readonly ScoredTool[], dense: readonly Scor
  * Lexical and dense retrieval blended. Both see the caller's filter, so only tools the caller may call are ever
  * ranked and the top-k cut happens after the filter.
  */
-export function hybridRetriever(lexical: Retriever, dense: Retriever): Retriever {
+export function hybridRetriever(lexical: Retriever, dense: Retriever, fusion: FusionSettings = DEFAULT_FUSION): Retriever {
   return {
     name: 'hybrid',
     async search(query: string, options: SearchOptions): Promise<ScoredTool[]> {
@@ -61,7 +90,7 @@ export function hybridRetriever(lexical: Retriever, dense: Retriever): Retriever
         lexical.search(query, candidates),
         dense.search(query, candidates),
       ]);
-      return blendScores(lexicalHits, denseHits).slice(0, options.limit);
+      return fuseRankings(lexicalHits, denseHits, fusion).slice(0, options.limit);
     },
   };
 }

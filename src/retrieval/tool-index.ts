@@ -4,7 +4,7 @@ import { batchingEmbedder } from '../embedding/batching-embedder.js';
 import type { Logger } from '../log.js';
 import { denseText, toSearchDocument } from './document.js';
 import { EmbeddingCache, embedderStateDir } from './embedding-cache.js';
-import { hybridRetriever } from './hybrid.js';
+import { fusionFor, hybridRetriever, type FusionSettings } from './hybrid.js';
 import { LexicalIndex } from './lexical-index.js';
 import { preferringReplacements } from './deprecation.js';
 import { decomposingRetriever } from './query-decomposition.js';
@@ -36,6 +36,8 @@ export interface RetrieverOptions {
   readonly rerank?: boolean;
   /** Boost tools chosen before for similar requests (learning from use). */
   readonly history?: UsageHistory;
+  /** How `hybrid` merges its two rankings (default: the measured setting for the embedder, `fusionFor`). */
+  readonly fusion?: FusionSettings;
 }
 
 export interface ToolIndexStats {
@@ -170,7 +172,7 @@ export class ToolIndex {
    */
   retriever(kind: RetrieverKind = 'hybrid', options: RetrieverOptions = {}): Retriever {
     const tool = (id: string) => this.get(id);
-    let lane = this.baseRetriever(kind);
+    let lane = this.baseRetriever(kind, options.fusion);
     if (options.rerank) lane = rerankingRetriever({ base: lane, lexical: this.baseRetriever('bm25'), tool });
     if (options.history) lane = historyRetriever(lane, options.history, (id) => this.entries.has(id));
     lane = preferringReplacements({ base: lane, tool, idOf: (server, name) => this.idOf(server, name) });
@@ -194,7 +196,7 @@ export class ToolIndex {
     };
   }
 
-  private baseRetriever(kind: RetrieverKind): Retriever {
+  private baseRetriever(kind: RetrieverKind, fusion?: FusionSettings): Retriever {
     const lexical: Retriever = {
       name: 'bm25',
       search: async (query, options) =>
@@ -212,7 +214,7 @@ export class ToolIndex {
         return hits.map((hit) => ({ ...hit, signals: { dense: hit.score } }));
       },
     };
-    return kind === 'dense' ? denseRetriever : hybridRetriever(lexical, denseRetriever);
+    return kind === 'dense' ? denseRetriever : hybridRetriever(lexical, denseRetriever, fusion ?? fusionFor(dense.embedder.id));
   }
 
   private enqueue(update: () => Promise<void>): Promise<void> {

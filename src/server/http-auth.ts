@@ -1,24 +1,46 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Gateway } from '../gateway.js';
 import type { Principal } from '../pipeline/call-context.js';
+import type { OAuthConfig } from '../config/auth.js';
+import { BearerRefusal, looksLikeJwt } from '../policy/auth/oauth-verifier.js';
 import { HttpError } from './http-util.js';
+import { resourceMetadataUrl } from './protected-resource.js';
 
 /**
  * Who is calling over HTTP. With principals configured, the `Authorization: Bearer <token>` header must name one
- * (else 401 with a JSON-RPC error body, and nothing else happens); with none anywhere, toolscope runs open on
- * loopback and every caller is the gateway's local principal. The header is read here and goes nowhere else:
- * downstream servers get only the headers of their own config.
+ * (else 401 with a JSON-RPC error body, and nothing else happens): a toolscope token, or with `auth.oauth` an OAuth
+ * access token (a JWT) whose claims map to a principal. With none anywhere, toolscope runs open on loopback and
+ * every caller is the gateway's local principal. The header is read here and goes nowhere else: downstream servers
+ * get only the headers of their own config.
  */
 export async function authenticateRequest(gateway: Gateway, req: IncomingMessage, res: ServerResponse): Promise<Principal> {
   const principals = gateway.policy.principals;
   if (!(await principals.enforced())) return gateway.principal;
+  const oauth = gateway.policy.oauth;
   const token = bearerToken(req.headers.authorization);
-  const name = token === undefined ? undefined : await principals.authenticate(token);
-  if (name === undefined) {
-    res.setHeader('www-authenticate', 'Bearer realm="toolscope"');
-    throw new HttpError(401, -32001, token === undefined ? 'unauthorized: a bearer token is required' : 'unauthorized: unknown or revoked token');
+  try {
+    if (token === undefined) throw new BearerRefusal(401, 'a bearer token is required');
+    if (oauth && looksLikeJwt(token)) return { name: (await oauth.verify(token)).principal };
+    const name = await principals.authenticate(token);
+    if (name === undefined) throw new BearerRefusal(401, 'unknown or revoked token', 'invalid_token');
+    return { name };
+  } catch (error) {
+    if (!(error instanceof BearerRefusal)) throw error;
+    if (error.status !== 503) res.setHeader('www-authenticate', bearerChallenge(oauth?.config, error));
+    throw new HttpError(error.status, -32001, `${error.status === 503 ? 'unavailable' : error.status === 403 ? 'forbidden' : 'unauthorized'}: ${error.message}`);
   }
-  return { name };
+}
+
+/**
+ * The `WWW-Authenticate` challenge (RFC 6750 section 3). With OAuth it names the protected-resource metadata
+ * (RFC 9728 section 5.1), where MCP clients find the authorization server to get a token from.
+ */
+function bearerChallenge(oauth: OAuthConfig | undefined, refusal: BearerRefusal): string {
+  const params = oauth
+    ? [`resource_metadata="${resourceMetadataUrl(oauth)}"`, ...(oauth.requiredScopes.length > 0 ? [`scope="${oauth.requiredScopes.join(' ')}"`] : [])]
+    : ['realm="toolscope"'];
+  if (refusal.error) params.push(`error="${refusal.error}"`, `error_description="${refusal.message.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, "'")}"`);
+  return `Bearer ${params.join(', ')}`;
 }
 
 /** Like `authenticateRequest`, and the principal must be marked `admin` in the config. */

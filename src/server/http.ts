@@ -3,9 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { consoleRoutes } from '../console/routes.js';
 import type { Gateway } from '../gateway.js';
 import { approvalRoutes } from './approval-routes.js';
+import { healthRoutes } from './health-routes.js';
 import { HttpError, sendJsonRpcError } from './http-util.js';
 import { isLoopbackHost, rebindingRefusal, type ListenAddress } from './loopback.js';
 import { McpEndpoint } from './mcp-endpoint.js';
+import { metricsRoutes } from './metrics-routes.js';
+import { protectedResourceRoutes } from './protected-resource.js';
 import { routeApi } from './route-api.js';
 import { StateUnavailableError } from '../state/unavailable.js';
 
@@ -21,6 +24,8 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 /** Every HTTP route toolscope serves; later features (router API, admin endpoints) add theirs here. */
 function routes(gateway: Gateway, mcp: McpEndpoint): HttpRoute[] {
   const handle = (req: IncomingMessage, res: ServerResponse) => mcp.handle(req, res);
@@ -31,16 +36,28 @@ function routes(gateway: Gateway, mcp: McpEndpoint): HttpRoute[] {
     ...approvalRoutes(gateway),
     routeApi(gateway),
     ...consoleRoutes(gateway),
+    ...healthRoutes(gateway),
+    ...metricsRoutes(gateway),
+    ...protectedResourceRoutes(gateway),
   ];
 }
 
+export interface ServeHttpOptions {
+  /**
+   * Requests wait for this before they are handled: the address is claimed (a port in use fails at once) before the
+   * gateway starts its servers, and nothing is served until it has.
+   */
+  readonly ready?: Promise<void>;
+}
+
 /** Serves the gateway over Streamable HTTP on the address the caller checked (loopback, or any with authentication). */
-export async function serveHttp(gateway: Gateway, address: ListenAddress): Promise<RunningHttpServer> {
+export async function serveHttp(gateway: Gateway, address: ListenAddress, options: ServeHttpOptions = {}): Promise<RunningHttpServer> {
   const mcp = new McpEndpoint(gateway);
   const table = routes(gateway, mcp);
   const guard = isLoopbackHost(address.host) ? loopbackGuard : networkGuard(gateway);
+  const ready = options.ready ?? Promise.resolve();
   const server = createServer((req, res) => {
-    dispatch(table, req, res, guard).catch((error: unknown) => {
+    ready.then(() => dispatch(table, req, res, guard)).catch((error: unknown) => {
       // Refused before its body was read (too big, unauthenticated): the rest of it must not be read as the next request.
       if (!req.complete && !res.headersSent) res.setHeader('connection', 'close');
       if (error instanceof HttpError) {
@@ -57,10 +74,16 @@ export async function serveHttp(gateway: Gateway, address: ListenAddress): Promi
       sendJsonRpcError(res, 500, -32603, 'internal error');
     });
   });
+  // Node closes an idle keep-alive socket after 5 s by default, racing clients (undici's fetch among them) that reuse
+  // a pooled socket just then: their request dies with ECONNRESET. Keep idle sockets longer than clients keep them
+  // (undici: 4 s; load balancers commonly 60 s), and the header timeout above it, as Node requires.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const refused = (error: NodeJS.ErrnoException) => reject(listenError(error, address));
+    server.once('error', refused);
     server.listen(address.port, address.host, () => {
-      server.off('error', reject);
+      server.off('error', refused);
       resolve();
     });
   });
@@ -74,6 +97,15 @@ export async function serveHttp(gateway: Gateway, address: ListenAddress): Promi
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A bind failure the admin can act on. */
+function listenError(error: NodeJS.ErrnoException, address: ListenAddress): Error {
+  const where = `${address.host}:${address.port}`;
+  if (error.code === 'EADDRINUSE') return new Error(`cannot listen on ${where}: the address is already in use (another toolscope serve?); choose another port with --http HOST:PORT`);
+  if (error.code === 'EACCES') return new Error(`cannot listen on ${where}: permission denied (ports below 1024 need privileges)`);
+  if (error.code === 'EADDRNOTAVAIL') return new Error(`cannot listen on ${where}: no network interface has this address`);
+  return error;
 }
 
 type RequestGuard = (req: IncomingMessage) => Promise<void>;

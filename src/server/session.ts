@@ -7,6 +7,7 @@ import {
   ListToolsRequestSchema,
   McpError,
   type CallToolResult,
+  type LoggingLevel,
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -18,9 +19,13 @@ import type { Logger } from '../log.js';
 import type { CallContext, ClientChannel, ClientRequestOptions, Principal } from '../pipeline/call-context.js';
 import type { CallHandler } from '../pipeline/compose.js';
 import { MAX_QUERY_LENGTH } from '../retrieval/catalog-search.js';
+import { passes } from '../surface/log-levels.js';
+import type { DownstreamSurface } from '../surface/surface.js';
 import { MAX_ARGUMENT_DEPTH, methodOnly, nestsDeeperThan, parseRequest } from './request-params.js';
+import { serveSurface, SURFACE_CAPABILITIES } from './surface-handlers.js';
+import { VERSION } from '../version.js';
 
-const SERVER_INFO = { name: 'toolscope', version: '0.1.0' };
+const SERVER_INFO = { name: 'toolscope', version: VERSION };
 
 /** `tools/list` as the SDK parses it, plus the draft SEP-1821 `query` (the SDK schema would strip it). */
 const ListToolsWithQuerySchema = ListToolsRequestSchema.extend({
@@ -36,6 +41,8 @@ export interface SessionDeps {
   readonly catalog: Catalog;
   readonly exposure: ExposureMode;
   readonly pipeline: CallHandler;
+  /** Resources, prompts, logging and completion of the downstream servers. */
+  readonly surface: DownstreamSurface;
   readonly logger: Logger;
   /** Why a server's request may not be relayed to `principal`'s client, or undefined (the relay scope). */
   readonly relayRefusal: (principal: Principal | undefined, server: string, request: 'sampling' | 'elicitation' | 'roots') => string | undefined;
@@ -45,10 +52,11 @@ export interface SessionDeps {
 
 /**
  * One client session: a low-level SDK `Server` (so downstream JSON Schemas pass through untouched) whose
- * `tools/list` comes from the exposure mode and whose `tools/call` runs the call pipeline.
+ * `tools/list` comes from the exposure mode and whose `tools/call` runs the call pipeline; resources, prompts,
+ * logging and completion come from the aggregated surface.
  */
 export function createSessionServer(deps: SessionDeps, principal: Principal | undefined): Server {
-  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: true } } });
+  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: true }, ...SURFACE_CAPABILITIES } });
   const id = randomUUID();
   const log = deps.logger.child({ session: id });
   const exposure: ExposureSession = deps.exposure.openSession({
@@ -60,7 +68,11 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
       server.sendToolListChanged().catch((error: unknown) => log.debug({ err: error }, 'list_changed not sent'));
     },
   });
-  server.onclose = () => exposure.close();
+  const stopSurface = serveSurface(server, deps.surface, { id, principal, log, catalogNeeded: deps.catalogNeeded });
+  server.onclose = () => {
+    exposure.close();
+    stopSurface();
+  };
 
   server.setRequestHandler(methodOnly('tools/list'), async (raw) => {
     const request = parseRequest(ListToolsWithQuerySchema, raw);
@@ -75,7 +87,9 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
     const { name, arguments: args = {} } = request.params;
     const resolution = exposure.resolveCall(name);
     if (!resolution) throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"`);
-    const client = clientChannel(server, id, extra, log, (from, request) => deps.relayRefusal(principal, from, request));
+    const client = clientChannel(server, id, extra, log, (from, request) => deps.relayRefusal(principal, from, request), () =>
+      deps.surface.logLevelOf(id),
+    );
     // Checked here, where direct calls and meta tools (whose arguments may arrive as a JSON string) meet.
     const runCatalogTool = async (tool: CatalogTool, toolArgs: Record<string, unknown>) => {
       if (nestsDeeperThan(toolArgs, MAX_ARGUMENT_DEPTH)) {
@@ -129,6 +143,7 @@ function clientChannel(
   extra: Extra,
   log: Logger,
   relayRefusal: NonNullable<ClientChannel['relayRefusal']>,
+  logLevel: () => LoggingLevel | undefined,
 ): ClientChannel {
   const declared = server.getClientCapabilities() ?? {};
   const progressToken = extra._meta?.progressToken;
@@ -146,6 +161,14 @@ function clientChannel(
           .sendNotification({ method: 'notifications/progress', params: { ...progress, progressToken } })
           .catch((error: unknown) => log.debug({ err: error }, 'progress not sent')),
     }),
+    // A server's log line sent during the call rides on the call's stream, as its progress does.
+    log: (params) => {
+      const wanted = logLevel();
+      if (wanted && !passes(params.level, wanted)) return;
+      void extra
+        .sendNotification({ method: 'notifications/message', params })
+        .catch((error: unknown) => log.debug({ err: error }, 'log message not sent'));
+    },
     ...(declared.elicitation && { elicit: (params, options) => server.elicitInput(params, requestOptions(options)) }),
     ...(declared.sampling && {
       createMessage: (params, options) => server.createMessage(params, requestOptions(options)),

@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { configObject } from '../config/strict-object.js';
 
 /** Where toolscope keeps what replicas must agree on: rate buckets, approvals, pins and quarantine, tokens, sessions. */
-const fileStateSchema = z.strictObject({
+const fileStateSchema = configObject({
   /** Today's single-process state: the state folder, and rate buckets in memory. */
   backend: z.literal('file'),
 });
 
-const redisStateSchema = z.strictObject({
+const redisStateSchema = configObject({
   /** Shared state in Redis, for several replicas behind one load balancer. */
   backend: z.literal('redis'),
   /**

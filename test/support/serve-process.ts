@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -20,6 +21,8 @@ export interface ServeProcess {
 export interface HttpServeProcess extends ServeProcess {
   /** The MCP endpoint, e.g. http://127.0.0.1:PORT/mcp. */
   readonly url: string;
+  /** What it printed so far (the banner with the client snippets). */
+  stdout(): string;
 }
 
 export interface ServeOptions {
@@ -27,6 +30,8 @@ export interface ServeOptions {
   readonly args?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
   readonly logLevel?: string;
+  /** `--http` address; default `127.0.0.1:0`. */
+  readonly listen?: string;
 }
 
 function spawnServe(configPath: string, args: readonly string[], options: ServeOptions): ServeProcess {
@@ -56,20 +61,26 @@ export function serveStdioProcess(configPath: string, options: ServeOptions = {}
   return spawnServe(configPath, [], options);
 }
 
-/** `serve --http 127.0.0.1:0`; resolves once the endpoint URL is printed. */
+/** `serve --http 127.0.0.1:0` (or `options.listen`); resolves once the endpoint URL is printed. */
 export async function serveHttpProcess(configPath: string, options: ServeOptions = {}): Promise<HttpServeProcess> {
-  const serve = spawnServe(configPath, ['--http', '127.0.0.1:0'], options);
+  const listen = options.listen ?? '127.0.0.1:0';
+  const serve = spawnServe(configPath, ['--http', listen], options);
+  const host = listen.slice(0, listen.lastIndexOf(':')).replace(/[.[\]]/g, '\\$&');
+  const endpoint = new RegExp(`(http://${host}:\\d+/mcp)`);
   const lines = createInterface({ input: serve.child.stdout! });
+  let stdout = '';
+  lines.on('line', (line) => (stdout += `${line}\n`));
+  let findUrl: (line: string) => void = () => undefined;
   const url = await new Promise<string>((resolve, reject) => {
-    lines.on('line', (line) => {
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(line);
+    findUrl = (line) => {
+      const match = endpoint.exec(line);
       if (match) resolve(match[1]!);
-    });
+    };
+    lines.on('line', findUrl);
     serve.child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${serve.stderr()}`)));
   });
-  lines.removeAllListeners('line');
-  serve.child.stdout!.resume();
-  return { ...serve, url };
+  lines.off('line', findUrl);
+  return { ...serve, url, stdout: () => stdout };
 }
 
 /** An SDK MCP client over Streamable HTTP presenting `token` as its bearer token. */
@@ -106,4 +117,13 @@ const TSX = import.meta.resolve('tsx');
 /** A config entry running one of the test fixture servers (test/fixtures/NAME.ts) with exactly `env`. */
 export function fixtureServer(name: string, env: Record<string, string> = {}): Record<string, unknown> {
   return { command: process.execPath, args: ['--import', TSX, join(ROOT, 'test/fixtures', `${name}.ts`)], env };
+}
+
+/** A loopback port free right now, for a `serve` whose URL must be known before it starts (an OAuth audience). */
+export async function freeLoopbackPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }

@@ -29,7 +29,13 @@ export function ServersPage({ status }: { status: GatewayStatus | null }) {
         <Card label="Exposure" value={status.exposure} />
         <Card label="Tool search" value={search} />
         <Card label="Sandbox" value={sandbox} />
+        <Card label="Config" value={describeReload(status.reload)} />
       </div>
+      {status.reload?.outcome === 'refused' && (
+        <p class="error" role="alert" data-testid="config-refused">
+          The last edit of the config was refused; the previous config is still running. {status.reload.error}
+        </p>
+      )}
       {status.servers.length === 0 ? (
         <Empty>No servers are configured (`toolscope add NAME -- COMMAND ...`).</Empty>
       ) : (
@@ -77,6 +83,13 @@ export function ServersPage({ status }: { status: GatewayStatus | null }) {
       <p class="muted small">Config: {status.config}</p>
     </section>
   );
+}
+
+/** The last edit of the config file while serving: applied (and what waits for a restart) or refused. */
+function describeReload(reload: GatewayStatus['reload']): string {
+  if (!reload) return 'as started';
+  const restart = reload.needsRestart.length > 0 ? ` · needs restart: ${reload.needsRestart.join(', ')}` : '';
+  return `${reload.outcome === 'applied' ? 'reloaded' : 'edit refused'} ${new Date(reload.at).toLocaleTimeString()}${restart}`;
 }
 
 function Card({ label, value }: { label: string; value: string }) {

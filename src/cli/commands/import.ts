@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { editConfig, rawServers } from '../../config/edit.js';
-import { planImport } from '../../config/import.js';
+import { importWarnings, planImport } from '../../config/import.js';
 import { readConfigJson } from '../../config/load.js';
 import { configPath } from '../options.js';
 
@@ -27,7 +27,10 @@ export function register(program: Command): void {
         },
         { createIfMissing: true },
       );
-      for (const { name } of plan.accepted) console.log(`imported "${name}"`);
+      for (const { name, entry } of plan.accepted) {
+        console.log(`imported "${name}"`);
+        for (const warning of await importWarnings(name, entry)) console.log(`  warning: ${warning}`);
+      }
       for (const { name, reasons } of plan.refused) {
         console.log(`refused "${name}":`);
         for (const reason of reasons) console.log(`  - ${reason}`);

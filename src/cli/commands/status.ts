@@ -1,10 +1,15 @@
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { ConfigError, parseConfig, readConfigJson } from '../../config/load.js';
 import { configPaths } from '../../config/path-reference.js';
 import { Bubblewrap, describeSandboxSupport } from '../../downstream/sandbox.js';
+import type { ConfigReload } from '../../gateway.js';
 import { createLogger } from '../../log.js';
 import { readRunRecords, type RunRecord } from '../../server/run-record.js';
 import type { RetrievalStatus } from '../../retrieval/catalog-search.js';
-import { loadCommandConfig } from '../options.js';
+import type { ApprovalRequest } from '../../state/approval-queue.js';
+import { configPath, loadCommandConfig, withCommandState } from '../options.js';
+import { formatTable } from '../table.js';
 import { serverTable } from '../server-table.js';
 
 /** `status`: what the running `toolscope serve` processes of this config report about their servers. */
@@ -14,7 +19,11 @@ export function register(program: Command): void {
     .description('show the state of a running `toolscope serve` (servers, restarts, last errors)')
     .option('--json', 'the raw status records')
     .action(async (options: { json?: boolean }, cmd: Command) => {
-      const loaded = await loadCommandConfig(cmd);
+      const loaded = await loadCommandConfig(cmd).catch(async (error: unknown) => {
+        // An edit a running serve refused: it still runs, and says so; the file's problems follow (exit status 1).
+        if (error instanceof ConfigError) await reportDespiteInvalidConfig(configPath(cmd), options.json === true);
+        throw error;
+      });
       const records = await readRunRecords(configPaths(loaded).stateDir);
       if (options.json) {
         console.log(JSON.stringify(records, null, 2));
@@ -27,7 +36,40 @@ export function register(program: Command): void {
         return;
       }
       console.log(records.map(describe).join('\n\n'));
+      console.log(`\n${await describeWaitingCalls(cmd)}`);
     });
+}
+
+/** What the running serves of a config file that is invalid now report, from the state folder the file names. */
+async function reportDespiteInvalidConfig(file: string, json: boolean): Promise<void> {
+  const path = resolve(file);
+  const raw = (await readConfigJson(path).catch(() => undefined)) as { stateDir?: unknown } | undefined;
+  const stateDir = typeof raw?.stateDir === 'string' ? raw.stateDir : parseConfig({}, path).stateDir;
+  const records = await readRunRecords(resolve(dirname(path), stateDir));
+  if (records.length > 0) console.log(json ? JSON.stringify(records, null, 2) : `${records.map(describe).join('\n\n')}\n`);
+}
+
+/** The calls waiting for approval (of every replica sharing the state), and how to answer them. */
+async function describeWaitingCalls(cmd: Command): Promise<string> {
+  let pending: ApprovalRequest[];
+  try {
+    pending = await withCommandState(cmd, (state) => state.approvals.pending());
+  } catch (error) {
+    return `approvals: cannot read the queue (${error instanceof Error ? error.message : String(error)})`;
+  }
+  if (pending.length === 0) return 'approvals: no calls are waiting';
+  const now = Date.now();
+  const rows = pending.map((request) => [
+    request.id,
+    request.principal ?? '-',
+    request.tool,
+    `${Math.round((now - Date.parse(request.requestedAt)) / 1000)} s`,
+    `${Math.max(0, Math.round((Date.parse(request.expiresAt) - now) / 1000))} s`,
+  ]);
+  return [
+    `approvals: ${pending.length} call${pending.length === 1 ? '' : 's'} waiting (\`toolscope approvals approve|deny ID\`, or the console)`,
+    formatTable(['ID', 'PRINCIPAL', 'TOOL', 'WAITING', 'LEFT'], rows),
+  ].join('\n');
 }
 
 function describe(record: RunRecord): string {
@@ -40,8 +82,20 @@ function describe(record: RunRecord): string {
     `sandbox: ${describeSandboxSupport(record.status.sandbox)}`,
     `retrieval: ${describeRetrieval(record.status.retrieval)}`,
     ...(record.status.state ? [`state: ${record.status.state.description}, replica ${record.status.state.replica}`] : []),
+    ...(record.status.reload ? [describeReload(record.status.reload)] : []),
     serverTable(record.status.servers),
   ].join('\n');
+}
+
+function describeReload(reload: ConfigReload): string {
+  const restart = reload.needsRestart.length > 0 ? `; needs restart: ${reload.needsRestart.join(', ')} changed` : '';
+  if (reload.outcome === 'refused') {
+    return `config: the edit at ${reload.at} was refused, still running the previous config${restart}\n  ${reload.error?.replace(/\n/g, '\n  ')}`;
+  }
+  const changes = (['added', 'removed', 'restarted'] as const)
+    .filter((kind) => (reload[kind]?.length ?? 0) > 0)
+    .map((kind) => `${kind} ${reload[kind]!.join(', ')}`);
+  return `config: reloaded at ${reload.at}${changes.length > 0 ? ` (${changes.join('; ')})` : ''}${restart}`;
 }
 
 function describeRetrieval(retrieval: RetrievalStatus | undefined): string {

@@ -1,4 +1,6 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import type { DownstreamRead } from '../../catalog/tool.js';
+import { isServerError } from '../../downstream/server-error.js';
 import type { CallStage, ClientChannel } from '../call-context.js';
 
 /** What the forward stage needs of the downstream side (the DownstreamManager in the gateway). */
@@ -10,25 +12,32 @@ export interface ToolForwarder {
     signal: AbortSignal,
     client: ClientChannel,
   ): Promise<CallToolResult>;
+  /** A resource read or prompt get; a prompt's arguments are `args` (strings). */
+  read(server: string, read: DownstreamRead, args: Record<string, unknown>, signal: AbortSignal): Promise<ReadResourceResult | GetPromptResult>;
 }
 
 /**
  * The last stage: sends the call to the tool's own server under its original name, for the calling client (which
- * gets the server's progress and what it asks mid-call). A downstream failure (crash, timeout, protocol error)
- * becomes a tool error naming the server; a tool's own `isError` result passes as is.
+ * gets the server's progress and what it asks mid-call). A downstream failure (crash, timeout, broken connection)
+ * becomes a tool error naming the server; a tool's own `isError` result passes as is, and so does a JSON-RPC error
+ * the server answered with (its code and message, thrown for the session to answer), as a client connected to the
+ * server directly would get it. A resource read or prompt get has no tool error to carry a failure: it is thrown too.
  */
 export function forwardStage(forwarder: ToolForwarder): CallStage {
   return {
     name: 'forward',
     async handle(ctx) {
-      const { server, name } = ctx.tool;
+      const { server, name, read } = ctx.tool;
       try {
-        const result = await forwarder.callTool(server, name, ctx.arguments, ctx.signal, ctx.client);
+        const result = read
+          ? await forwarder.read(server, read, ctx.arguments, ctx.signal)
+          : await forwarder.callTool(server, name, ctx.arguments, ctx.signal, ctx.client);
         ctx.decisions.push({ stage: 'forward', outcome: 'pass' });
         return result;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         ctx.decisions.push({ stage: 'forward', outcome: 'error', reason });
+        if (read || isServerError(error)) throw error;
         return { isError: true, content: [{ type: 'text', text: `server "${server}" failed: ${reason}` }] };
       }
     },

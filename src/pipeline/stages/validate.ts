@@ -12,6 +12,10 @@ export function validateStage(validator: SchemaValidator, rules: ArgumentRules):
   return {
     name: 'validate',
     async handle(ctx, next) {
+      if (ctx.tool.read?.kind === 'resource') {
+        ctx.decisions.push({ stage: 'validate', outcome: 'pass', reason: 'a resource read has no arguments' });
+        return next();
+      }
       const checked = await rules.check(ctx.tool, ctx.arguments);
       const schemaViolations = validator.violations(ctx.tool, checked.arguments);
       const messages = [...checked.violations.map((v) => `${v.message} (${v.rule})`), ...schemaViolations];

@@ -4,8 +4,13 @@ import type { CallContext } from '../../pipeline/call-context.js';
 import type { Redactor } from '../audit/redactor.js';
 import { classifyTool } from '../scopes/capability.js';
 import { compileRules, type CompiledRule } from '../scopes/scope-rule.js';
-import type { ApprovalQueue } from '../../state/approval-queue.js';
+import type { Logger } from '../../log.js';
+import type { ApprovalQueue, ApprovalRequest } from '../../state/approval-queue.js';
 import { askByElicitation } from './elicitation.js';
+import { ApprovalWebhook, argumentSummary } from './webhook.js';
+
+/** How often a waiting caller that sent a progress token is told it is still waiting. */
+export const WAITING_PROGRESS_INTERVAL_MS = 5_000;
 
 export interface ApprovalOutcome {
   readonly approved: boolean;
@@ -22,15 +27,18 @@ export interface ApprovalOutcome {
 export class Approvals {
   private readonly rules: CompiledRule[];
   private readonly humanApprovers: ReadonlySet<string>;
+  private readonly webhook: ApprovalWebhook | undefined;
 
   constructor(
     private readonly config: ApprovalConfig,
     private readonly capabilities: CapabilitiesConfig,
     private readonly queue: ApprovalQueue,
     private readonly redactor: Redactor,
+    private readonly logger: Logger,
   ) {
     this.rules = compileRules(config.required, 'approval.required');
     this.humanApprovers = new Set(config.humanApprovers);
+    this.webhook = config.webhook && new ApprovalWebhook(config.webhook, logger);
   }
 
   /** The rule that requires approval for `tool`, or undefined. */
@@ -70,8 +78,32 @@ export class Approvals {
       requestedAt: new Date().toISOString(),
       expiresAt: new Date(deadline).toISOString(),
     });
-    const decision = await this.queue.wait(request.id, deadline, ctx.signal);
+    this.announce(request, ctx.arguments);
+    const stopReporting = reportWaiting(ctx, request);
+    const decision = await this.queue.wait(request.id, deadline, ctx.signal).finally(stopReporting);
     return { approved: decision.approved, via: 'queue', by: decision.by, id: request.id, ...(note && { note }) };
+  }
+
+  /** A queued call must not wait unnoticed: a warning in the log, and the webhook when one is configured. */
+  private announce(request: ApprovalRequest, args: unknown): void {
+    const answer = (verb: string) => `toolscope approvals ${verb} ${request.id}`;
+    this.logger.warn(
+      { approval: request.id, principal: request.principal, tool: request.tool, rule: request.rule, expiresAt: request.expiresAt },
+      `call of ${request.tool} by ${request.principal ?? 'a client'} waits for approval: \`${answer('approve')}\` or \`${answer('deny')}\` (or the console)`,
+    );
+    this.webhook?.send({
+      event: 'approval.waiting',
+      id: request.id,
+      principal: request.principal,
+      tool: request.tool,
+      server: request.server,
+      rule: request.rule,
+      arguments: argumentSummary(this.redactor.redact(args)),
+      requestedAt: request.requestedAt,
+      expiresAt: request.expiresAt,
+      approve: answer('approve'),
+      deny: answer('deny'),
+    });
   }
 
   private message(ctx: CallContext, shownArguments: unknown): string {
@@ -82,6 +114,28 @@ export class Approvals {
       'Approve this call?',
     ].join('\n');
   }
+}
+
+/**
+ * Tells a caller that sent a progress token, at once and every few seconds, that its call waits for approval (and
+ * keeps clients that reset their timeout on progress from giving up). Returns the function that stops it.
+ */
+function reportWaiting(ctx: CallContext, request: ApprovalRequest): () => void {
+  const progress = ctx.client.progress;
+  if (!progress) return () => undefined;
+  const started = Date.now();
+  const total = (Date.parse(request.expiresAt) - started) / 1000;
+  const report = () => {
+    const waited = (Date.now() - started) / 1000;
+    progress({
+      progress: waited,
+      total,
+      message: `waiting for approval ${request.id} (${Math.max(0, Math.round(total - waited))} s left): an approver runs \`toolscope approvals approve ${request.id}\` or answers in the console`,
+    });
+  };
+  report();
+  const timer = setInterval(report, WAITING_PROGRESS_INTERVAL_MS);
+  return () => clearInterval(timer);
 }
 
 /** Characters that render as nothing or reorder text: shown as escapes so the approver sees them. */

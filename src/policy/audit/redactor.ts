@@ -28,7 +28,7 @@ const KEY_PATTERNS: readonly RegExp[] = [
 const SECRET_KEY_NAME =
   /(password|passwd|passphrase|secret|apikey|accesskey|secretkey|privatekey|credential|cookie)s?$|(token|authori[sz]ation)$|^(pass|pwd|auth)$/;
 
-const isSecretKeyName = (key: string) => SECRET_KEY_NAME.test(key.toLowerCase().replace(/[^a-z]/g, ''));
+export const isSecretKeyName = (key: string) => SECRET_KEY_NAME.test(key.toLowerCase().replace(/[^a-z]/g, ''));
 
 /** Secret values shorter than this are not searched for: replacing every "ab" in a record would hide the record. */
 const MIN_SECRET_LENGTH = 4;
@@ -38,21 +38,24 @@ const MIN_SECRET_LENGTH = 4;
  * extra admin patterns, bearer tokens and common key formats, and values under secret-sounding keys.
  */
 export class Redactor {
-  private readonly patterns: readonly RegExp[];
+  private patterns: readonly RegExp[] = [];
   /** The configured secret values alone: what no client may see, not even an approver's. */
-  private readonly configured: RegExp | undefined;
+  private configured: RegExp | undefined;
+  private readonly extra: readonly RegExp[];
 
   constructor(secretValues: readonly string[] = [], extraPatterns: readonly string[] = []) {
+    this.extra = extraPatterns.map((source) => new RegExp(source, 'gu'));
+    this.setConfiguredSecrets(secretValues);
+  }
+
+  /** The configured `${env:…}` values, replaced when an edit of the config adds or changes servers while serving. */
+  setConfiguredSecrets(secretValues: readonly string[]): void {
     const literals = [...new Set(secretValues)]
       .filter((value) => value.length >= MIN_SECRET_LENGTH)
       .sort((a, b) => b.length - a.length)
       .map(escapeRegExp);
     this.configured = literals.length > 0 ? new RegExp(literals.join('|'), 'g') : undefined;
-    this.patterns = [
-      ...(this.configured ? [this.configured] : []),
-      ...KEY_PATTERNS,
-      ...extraPatterns.map((source) => new RegExp(source, 'gu')),
-    ];
+    this.patterns = [...(this.configured ? [this.configured] : []), ...KEY_PATTERNS, ...this.extra];
   }
 
   redactString(text: string): string {

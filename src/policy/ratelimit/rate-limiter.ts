@@ -38,7 +38,7 @@ export class RateLimiter {
     // Exposed tool names have no ':', so `tool:<principal>:<tool>` is unambiguous whatever the principal's name.
     if (overall) candidates.push({ key: `principal:${principal}`, limit: overall });
     const perTool = this.toolLimit(principal, tool);
-    if (perTool) candidates.push({ key: `tool:${principal}:${tool.exposedName}`, limit: perTool });
+    if (perTool) candidates.push({ key: toolBucketKey(principal, tool, perTool), limit: perTool });
     return this.takeFrom(candidates);
   }
 
@@ -77,4 +77,12 @@ export class RateLimiter {
     if (limit === 'off') return undefined;
     return { bucket: limit, rule: own ? `rateLimits.principals.${principal}.search` : 'rateLimits.search' };
   }
+}
+
+/**
+ * The bucket of a principal's calls of one tool. Resource URIs are unbounded (a template fills in any): the reads of
+ * one server's resources share one bucket per principal and rule, so a limit holds across URIs and keys stay few.
+ */
+function toolBucketKey(principal: string, tool: CatalogTool, limit: ResolvedLimit): string {
+  return tool.read?.kind === 'resource' ? `resources:${principal}:${tool.server}:${limit.rule}` : `tool:${principal}:${tool.exposedName}`;
 }

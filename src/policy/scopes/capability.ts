@@ -9,7 +9,8 @@ export interface Classification {
 
 /**
  * The capability classes of a tool. Order of authority:
- * 1. the admin's override for the tool (`capabilities.tools["server:tool"]`), then for its server;
+ * 1. the admin's override for the tool (`capabilities.tools["server:tool"]`), then for its server (a resource read or
+ *    a prompt get is `read` unless its own override says otherwise);
  * 2. the tool's annotations, missing hints taking the MCP spec defaults
  *    (readOnlyHint false, destructiveHint true, openWorldHint true);
  * 3. a tool with no hints at all on a server not in `capabilities.trustedServers` is `write` + `open-world`:
@@ -20,6 +21,8 @@ export interface Classification {
 export function classifyTool(tool: CatalogTool, config: CapabilitiesConfig): Classification {
   const toolOverride = config.tools[`${tool.server}:${tool.name}`];
   if (toolOverride) return { classes: new Set(toolOverride), source: `capabilities.tools["${tool.server}:${tool.name}"]` };
+  // Reading a resource or getting a prompt changes nothing on the server, whatever its tools do.
+  if (tool.read) return { classes: new Set(['read']), source: `a ${tool.read.kind === 'resource' ? 'resource read' : 'prompt get'}` };
   const serverOverride = config.servers[tool.server];
   if (serverOverride) return { classes: new Set(serverOverride), source: `capabilities.servers.${tool.server}` };
 

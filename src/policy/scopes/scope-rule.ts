@@ -16,10 +16,16 @@ export function compileRule(rule: string, where: string): CompiledRule {
   return { label, matches: (tool) => matchName(tool) };
 }
 
-/** A `server:tool` glob against a tool's server and original (not namespaced) name. */
+/** Stands in for `/`, which globs would otherwise treat as a path separator that `*` does not cross. */
+const SLASH = '\u2215';
+
+/**
+ * A `server:tool` glob against a tool's server and original (not namespaced) name; resources are
+ * `server:resource:URI` and prompts `server:prompt:NAME`. `/` is an ordinary character, so `*` matches any URI.
+ */
 export function compileToolPattern(pattern: string): (tool: Pick<CatalogTool, 'server' | 'name'>) => boolean {
-  const isMatch = picomatch(pattern, { dot: true });
-  return (tool) => isMatch(`${tool.server}:${tool.name}`);
+  const isMatch = picomatch(pattern.replaceAll('/', SLASH), { dot: true });
+  return (tool) => isMatch(`${tool.server}:${tool.name}`.replaceAll('/', SLASH));
 }
 
 export function compileRules(rules: readonly string[], where: string): CompiledRule[] {

