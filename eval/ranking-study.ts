@@ -69,6 +69,9 @@ const datasets = await prepareSuiteDatasets({
   ...(options.only !== undefined && { only: new Set(options.only.split(',').map((name) => name.trim())) }),
 });
 
+const percent = (value: number) => (100 * value).toFixed(1);
+const signed = (value: number) => `${value >= 0 ? '+' : ''}${(100 * value).toFixed(1)}`;
+
 const rows: SuiteRow[] = [];
 const samples: Sample[] = [];
 for (const materialized of datasets) {
@@ -204,8 +207,6 @@ function predict(model: ConfidenceModel, sample: Sample): number {
   return 1 / (1 + Math.exp(-(model.intercept + model.lexical * sample.lexical + (model.dense ?? 0) * sample.dense)));
 }
 
-const percent = (value: number) => (100 * value).toFixed(1);
-const signed = (value: number) => `${value >= 0 ? '+' : ''}${(100 * value).toFixed(1)}`;
 
 function rankingReport(table: readonly SuiteRow[]): string {
   const lines = [
