@@ -8,6 +8,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { principalForClaims } from '../src/policy/auth/claim-mapping.js';
+import { OAuthVerifier } from '../src/policy/auth/oauth-verifier.js';
 import { servers, tempDir, writeConfig } from './support/foundation.js';
 import type { TempDir } from './support/temp-dir.js';
 import { newBearerToken, tokenHash } from './support/bearer.js';
@@ -261,5 +262,23 @@ describe('mapping claims to principals', () => {
     expect(principalForClaims({ scp: ['tools.write', 'tools.read'] }, mapping)).toBe('reader');
     expect(principalForClaims({ email_verified: true }, mapping)).toBe('verified');
     expect(principalForClaims({ client_id: 'toString', realm_access: { roles: 'operator-2' } }, mapping)).toBeUndefined();
+  });
+});
+
+describe('an issuer out of reach', () => {
+  it('refuses with 503 naming the discovery URLs tried, and tries again on the next token', async () => {
+    const port = await freeLoopbackPort();
+    const config = parseConfig(
+      { principals: { ops: {} }, auth: { oauth: { issuer: `http://127.0.0.1:${port}`, audience: 'http://127.0.0.1:1/mcp', principals: { a: 'ops' } } } },
+      'toolscope.json',
+    ).auth.oauth!;
+    const verifier = new OAuthVerifier(config);
+    const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln';
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await expect(verifier.verify(token)).rejects.toMatchObject({
+        status: 503,
+        message: expect.stringContaining(`cannot find the signing keys of issuer http://127.0.0.1:${port} (set auth.oauth.jwksUri): http://127.0.0.1:${port}/.well-known/oauth-authorization-server:`),
+      });
+    }
   });
 });

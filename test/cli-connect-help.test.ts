@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -38,7 +38,9 @@ async function connectEntry(entry: McpServerEntry, env: Record<string, string>, 
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const client = new Client({ name: 'desktop-client', version: '1.0.0' });
-  await client.connect(transport);
+  await client.connect(transport).catch((error: Error) => {
+    throw new Error(`${error.message}\n${stderr}`);
+  });
   return { client, stderr: () => stderr };
 }
 
@@ -69,7 +71,7 @@ describe('the client snippets serve --http prints, run as real clients', () => {
       servers: { filesystem: servers.filesystem(files) },
       exposure: { mode: 'all' },
       principals: { desk: { allow: ['read'], tokenHashes: [tokenHash(token)] } },
-      auth: { oauth: { issuer: idp.issuer, audience: url, requiredScopes: ['mcp'], principals: { 'desk-agent': 'desk' } } },
+      auth: { oauth: { issuer: idp.issuer, audience: url, requiredScopes: ['mcp'], principals: { 'desk-agent': 'desk', alice: 'desk' } } },
     });
     serve = await serveHttpProcess(configPath, { listen: new URL(url).host });
   });
@@ -111,6 +113,18 @@ describe('the client snippets serve --http prints, run as real clients', () => {
     const { client, stderr } = await connectEntry(entry, { MCP_REMOTE_CONFIG_DIR: join(dir.path, 'mcp-auth-oauth') }, ['--client-credentials', '--static-oauth-client-info', clientInfo]);
     expect(await readNotes(client)).toBe('desk notes\n');
     expect(stderr()).toMatch(/Signed in with the client_credentials grant/);
+  });
+
+  it('OAuth: the snippet as it is signs a user in through the browser (registration, authorization code with PKCE)', async () => {
+    const entry = clientSnippets(serve.url, configPath, auth('oauth')).mcpRemote as unknown as McpServerEntry;
+    const trail = join(dir.path, 'browser-trail.txt');
+    const browser = { BROWSER: join(ROOT, 'test/fixtures/oauth-browser.mjs'), OAUTH_TEST_LOGIN: 'alice', OAUTH_TEST_TRAIL: trail, DISPLAY: '' };
+    const { client, stderr } = await connectEntry(entry, { ...browser, MCP_REMOTE_CONFIG_DIR: join(dir.path, 'mcp-auth-browser') });
+    expect(await readNotes(client), stderr()).toBe('desk notes\n');
+    // The browser went through the provider's sign-in and consent pages and back to the bridge's redirect URI.
+    const visited = await readFile(trail, 'utf8');
+    expect(visited).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/interaction\/\S+/);
+    expect(visited).toMatch(/GET http:\/\/(localhost|127\.0\.0\.1):\d+\/oauth\/callback\?code=/);
   });
 
   it('stdio: the snippet with --as works; without it the client is told why instead of "Connection closed"', async () => {

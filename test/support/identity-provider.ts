@@ -42,10 +42,14 @@ export async function startIdentityProvider(clients: readonly MachineClient[], s
       scope: client.scope,
     })),
     jwks: { keys: [key] },
-    scopes: IDENTITY_SCOPES,
+    // offline_access turns on the refresh_token grant, which MCP clients register for.
+    scopes: [...IDENTITY_SCOPES, 'offline_access'],
     ttl: { ClientCredentials: (_ctx, _token, client) => ttl.get(client.clientId) ?? 300 },
     features: {
-      devInteractions: { enabled: false },
+      // Sign-in and consent pages that accept any login (a user signing in through a client: test/fixtures/oauth-browser.mjs).
+      devInteractions: { enabled: true },
+      // Dynamic client registration, as MCP clients such as mcp-remote do before the authorization-code flow.
+      registration: { enabled: true },
       clientCredentials: { enabled: true },
       resourceIndicators: {
         enabled: true,
