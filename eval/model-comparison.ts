@@ -88,7 +88,7 @@ const markdown = [
   '',
 ].join('\n');
 
-const maxLatency = Math.max(...means.map((entry) => entry.hybridP50)) * 1.3;
+const maxLatency = Math.max(...means.flatMap((entry) => [entry.hybridP50, entry.denseP50])) * 1.2;
 const series: Series[] = means.flatMap((entry) => [
   { label: `${entry.label} hybrid`, color: entry.color, points: [{ x: entry.hybridP50, y: entry.hybridRecall5 }] },
   { label: `${entry.label} dense`, color: entry.color, points: [{ x: entry.denseP50, y: entry.denseRecall5 }] },

@@ -18,10 +18,15 @@ let dir: TempDir;
 let gateway: Gateway;
 let client: Client;
 
+const configWith = (extra: Record<string, unknown> = {}) => ({
+  path: join(dir.path, 'toolscope.json'),
+  baseDir: dir.path,
+  config: parseConfig({ exposure: { mode: 'all' }, retrieval: { retriever: 'bm25' }, servers: { probe: servers.probe(dir.path), ...extra } }, 'test'),
+});
+
 beforeAll(async () => {
   dir = await tempDir();
-  const config = parseConfig({ exposure: { mode: 'all' }, retrieval: { retriever: 'bm25' }, servers: { probe: servers.probe(dir.path) } }, 'test');
-  gateway = createGateway({ path: join(dir.path, 'toolscope.json'), baseDir: dir.path, config }, { logger: createLogger('silent') });
+  gateway = createGateway(configWith(), { logger: createLogger('silent') });
   await gateway.start();
   await waitFor(() => gateway.catalog.get('probe__add_resource'), 'the probe server');
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
@@ -61,4 +66,28 @@ describe('list_changed for resources and prompts', () => {
     expect((await client.listPrompts()).prompts.map((prompt) => prompt.name)).toEqual(['probe__first', 'probe__second']);
     expect((await client.getPrompt({ name: 'probe__second' })).messages).toEqual([{ role: 'user', content: { type: 'text', text: 'second' } }]);
   });
+
+  it('announces the resources and prompts of a server added to, then removed from, the live config', async () => {
+    let announced = 0;
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, () => void announced++);
+    await gateway.applyConfig(configWith({ everything: { ...servers.everything(), namespace: 'ev' } }));
+    const listed = await waitFor(async () => {
+      const uris = (await client.listResources()).resources.map((resource) => resource.uri);
+      return uris.some((uri) => uri.startsWith('toolscope://ev/')) ? uris : undefined;
+    }, "the added server's resources");
+    expect(announced).toBeGreaterThan(0);
+    expect(listed).toContain('toolscope://ev/demo://resource/static/document/architecture.md');
+    expect((await client.listPrompts()).prompts.map((prompt) => prompt.name)).toContain('ev__simple-prompt');
+
+    const before = announced;
+    await gateway.applyConfig(configWith());
+    await waitFor(() => announced > before, 'resources/list_changed for the removed server');
+    expect((await client.listResources()).resources.map((resource) => resource.uri)).toEqual([
+      'toolscope://probe/probe://first',
+      'toolscope://probe/probe://second',
+    ]);
+    await expect(client.readResource({ uri: 'toolscope://ev/demo://resource/static/document/architecture.md' })).rejects.toThrow(
+      /no server offers the resource/,
+    );
+  }, 60_000);
 });

@@ -31,7 +31,15 @@ export interface ServerChanges {
   readonly restarted: string[];
 }
 
-export class DownstreamManager extends EventEmitter<{ state: [ServerStatus] }> {
+export interface ManagerEvents {
+  state: [ServerStatus];
+  /** A server came into the config while running (live configuration). */
+  added: [ServerSupervisor];
+  /** A server left the config (or is restarted with a new entry, then `added` again). */
+  removed: [string];
+}
+
+export class DownstreamManager extends EventEmitter<ManagerEvents> {
   private readonly supervisors = new Map<string, ServerSupervisor>();
   private readonly configs = new Map<string, ServerConfig>();
   private readonly deps: SupervisorDeps;
@@ -76,6 +84,7 @@ export class DownstreamManager extends EventEmitter<{ state: [ServerStatus] }> {
       if (this.supervisors.has(name)) continue;
       if (!changes.restarted.includes(name)) changes.added.push(name);
       const supervisor = this.add(name, config);
+      this.emit('added', supervisor);
       if (this.started === 'all' || (this.started === 'eager' && supervisor.startup === 'eager')) supervisor.start();
     }
     return changes;
@@ -157,8 +166,9 @@ export class DownstreamManager extends EventEmitter<{ state: [ServerStatus] }> {
     this.supervisors.delete(name);
     this.configs.delete(name);
     await supervisor.stop();
-    supervisor.removeAllListeners('state');
+    supervisor.removeAllListeners();
     this.options.catalog.removeServer(name);
+    this.emit('removed', name);
   }
 
   async stop(): Promise<void> {

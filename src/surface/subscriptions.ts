@@ -27,6 +27,11 @@ export class SubscriptionCounts {
     return true;
   }
 
+  /** Forgets a server that left the config. */
+  forget(server: string): void {
+    this.counts.delete(server);
+  }
+
   /** The URIs someone holds on `server`. */
   held(server: string): string[] {
     return [...(this.counts.get(server)?.keys() ?? [])];

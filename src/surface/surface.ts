@@ -68,6 +68,14 @@ export class DownstreamSurface extends EventEmitter<SurfaceEvents> {
     // One listener per client session.
     this.setMaxListeners(0);
     for (const supervisor of deps.downstream.servers()) this.follow(supervisor);
+    // Live configuration adds and removes servers while sessions carry on.
+    deps.downstream.on('added', (supervisor) => this.follow(supervisor));
+    deps.downstream.on('removed', (server) => {
+      this.promptListings.delete(server);
+      this.subscriptions.forget(server);
+      this.emit('listChanged', 'resources');
+      this.emit('listChanged', 'prompts');
+    });
   }
 
   async listResources(principal: Principal | undefined): Promise<Resource[]> {
