@@ -18,6 +18,7 @@ import type { CallHandler } from './pipeline/compose.js';
 import { buildPipeline, buildReadPipeline } from './pipeline/build.js';
 import { Metrics } from './observability/metrics.js';
 import { Policy } from './policy/policy.js';
+import { RetrievalHijackCheck } from './policy/pinning/retrieval-hijack.js';
 import { CatalogSearch, type RetrievalStatus } from './retrieval/catalog-search.js';
 import { createSessionServer } from './server/session.js';
 import { DownstreamSurface } from './surface/surface.js';
@@ -92,6 +93,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   /** Prometheus metrics of this gateway (`GET /metrics`). */
   readonly metrics: Metrics;
   private warmup: Promise<void> | undefined;
+  private readonly hijackCheck: RetrievalHijackCheck;
   private lastReload: ConfigReload | undefined;
   /** The config as started; sections that cannot change live are compared with it. */
   private readonly initial: LoadedConfig;
@@ -147,6 +149,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       redact: (text) => this.policy.redactor.redactString(text),
     });
     this.toolSearch.on('change', () => this.emit('status'));
+    this.hijackCheck = new RetrievalHijackCheck(this.catalog, this.toolSearch, this.policy.pinning, loaded.config.retrieval.hijackCheck, this.logger);
     this.toolSearch.on('searched', (seconds, retriever) => {
       this.metrics.searches.inc({ retriever });
       this.metrics.searchDuration.observe({ retriever }, seconds);
@@ -167,6 +170,8 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     await this.state.open();
     // Pins and tokens are read before any server connects, so no tool is seen unchecked.
     await this.policy.open(this.catalog);
+    // After pinning: a tool the pins quarantine is never replayed as a hijacker.
+    this.hijackCheck.attach();
     // Known before any server starts, so `status` can tell whether sandboxes are real.
     await this.bubblewrap.check();
     this.downstream.startEager();

@@ -8,6 +8,7 @@ const QUARANTINE_KIND: Readonly<Record<QuarantineEntry['kind'], string>> = {
   changed: 'its definition changed since it was pinned',
   'new-tool': 'a new tool on a known server, pinning: strict',
   poisoned: 'its definition looks poisoned',
+  hijack: 'it would take the top search rank from the tools that answered many recent requests',
 };
 
 /** What listings and search need of the policy: a per-principal filter, and word when its answers change. */

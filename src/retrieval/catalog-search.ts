@@ -133,6 +133,24 @@ export class CatalogSearch extends EventEmitter<{ change: []; searched: [seconds
     const index = await this.start();
     const settled = await Promise.race([index.idle().then(() => true), delay(INDEX_WAIT_MS).then(() => false)]);
     const kind = settled || !index.embedder ? this.retrieverKind(index) : 'bm25';
+    const found = await this.rank(index, kind, query, options);
+    this.emit('searched', (performance.now() - started) / 1000, kind);
+    if (found[0]) this.remember({ query, top: found[0].tool.exposedName });
+    return found;
+  }
+
+  /**
+   * The best tool for `query` among those `filter` admits, once every queued index update is applied; not recorded
+   * as a search (the retrieval hijack check replays recent searches with it).
+   */
+  async replayTop(query: string, filter: (tool: CatalogTool) => boolean): Promise<string | undefined> {
+    const index = await this.start();
+    await index.idle();
+    const [best] = await this.rank(index, this.retrieverKind(index), query, { limit: 1, filter });
+    return best?.tool.exposedName;
+  }
+
+  private async rank(index: ToolIndex, kind: RetrieverKind, query: string, options: ToolSearchOptions): Promise<FoundTool[]> {
     const { filter } = options;
     await this.historyLoaded;
     const { decompose, rerank } = this.options.retrieval;
@@ -144,14 +162,11 @@ export class CatalogSearch extends EventEmitter<{ change: []; searched: [seconds
         return tool !== undefined && (!filter || filter(tool));
       },
     });
-    this.emit('searched', (performance.now() - started) / 1000, kind);
     const model = confidenceModel(kind, index.embedder?.id);
-    const found = hits.flatMap(({ id, score, signals, step }) => {
+    return hits.flatMap(({ id, score, signals, step }) => {
       const tool = this.catalog.get(id);
       return tool ? [{ tool, score, confidence: confidence(signals, model), ...(step !== undefined && { step }) }] : [];
     });
-    if (found[0]) this.remember({ query, top: found[0].tool.exposedName });
-    return found;
   }
 
   private remember(search: RecentSearch): void {

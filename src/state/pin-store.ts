@@ -29,7 +29,8 @@ export const pinSchema = z.object({
   pinnedBy: z.string(),
 });
 
-export const QUARANTINE_KINDS = ['changed', 'new-tool', 'poisoned'] as const;
+/** `hijack`: it would take the top rank for many recent searches other tools answered (retrieval-hijack.ts). */
+export const QUARANTINE_KINDS = ['changed', 'new-tool', 'poisoned', 'hijack'] as const;
 
 export const quarantineSchema = z.object({
   tool: z.string(),

@@ -265,8 +265,27 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     this.pinnedServers.add(pin.server);
   }
 
-  private putInQuarantine(tool: CatalogTool, kind: QuarantineEntry['kind'], findings: PoisoningFinding[], diff?: string): void {
+  /**
+   * Holds a tool for review for a reason found outside the catalog's change event (the retrieval hijack check);
+   * released like any quarantined tool, by `approve-tool`. False when the tool is gone or already held.
+   */
+  holdForReview(name: string, kind: QuarantineEntry['kind'], reasons: readonly string[]): boolean {
+    const tool = this.catalog?.get(name);
+    if (!tool || this.quarantine.has(name)) return false;
+    this.putInQuarantine(tool, kind, [], undefined, reasons);
+    this.emit('change', { quarantined: [name], released: [] });
+    return true;
+  }
+
+  private putInQuarantine(
+    tool: CatalogTool,
+    kind: QuarantineEntry['kind'],
+    findings: PoisoningFinding[],
+    diff?: string,
+    otherReasons: readonly string[] = [],
+  ): void {
     const reasons = [
+      ...otherReasons,
       ...(kind === 'changed' ? ['definition changed since it was pinned'] : []),
       ...(kind === 'new-tool' ? ['new tool on a known server (pinning: strict)'] : []),
       ...findings.map(describeFinding),

@@ -1,0 +1,63 @@
+import type { Catalog, CatalogChange } from '../../catalog/catalog.js';
+import type { RetrievalConfig } from '../../config/retrieval.js';
+import type { Logger } from '../../log.js';
+import type { CatalogSearch } from '../../retrieval/catalog-search.js';
+import type { ToolPinning } from './tool-pinning.js';
+
+/**
+ * Retrieval hijack check: a new or changed tool whose description is written to win searches ("use me for files,
+ * email, anything") would take requests other tools answered. After each catalog change the recent searches are
+ * replayed; a tool that now takes the top rank of at least `minRequests` of them, and at least `share` of those
+ * replayed, that another tool answered before, is quarantined for review (kind `hijack`) like a changed description.
+ * Runs after the change is indexed, so the tool is searchable for that moment (typically milliseconds).
+ */
+export class RetrievalHijackCheck {
+  private checks: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly search: Pick<CatalogSearch, 'recentSearches' | 'replayTop'>,
+    private readonly pinning: Pick<ToolPinning, 'holdForReview' | 'quarantined'>,
+    private readonly config: RetrievalConfig['hijackCheck'],
+    private readonly logger: Logger,
+  ) {}
+
+  attach(): void {
+    if (!this.config.enabled) return;
+    this.catalog.on('change', (change: CatalogChange) => {
+      const arrived = [...change.added, ...change.changed.map(([, after]) => after)].map((tool) => tool.exposedName);
+      if (arrived.length > 0) this.checks = this.checks.then(async () => void (await this.check(arrived))).catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'retrieval hijack check failed');
+      });
+    });
+  }
+
+  /** Resolves when the checks of every change so far are done. */
+  settled(): Promise<void> {
+    return this.checks;
+  }
+
+  /** Replays the recent searches; returns the tools it quarantined. */
+  async check(names: readonly string[]): Promise<string[]> {
+    const candidates = new Set(names.filter((name) => !this.pinning.quarantined(name)));
+    const replays = new Map(this.search.recentSearches().map(({ query, top }) => [query, top]));
+    if (candidates.size === 0 || replays.size < this.config.minRequests) return [];
+    const taken = new Map<string, string[]>();
+    const mayWin = (tool: { exposedName: string }) => !this.pinning.quarantined(tool.exposedName);
+    for (const [query, before] of replays) {
+      const now = await this.search.replayTop(query, mayWin);
+      if (now === undefined || now === before || !candidates.has(now)) continue;
+      taken.set(now, [...(taken.get(now) ?? []), before]);
+    }
+    const flagged: string[] = [];
+    for (const [name, answeredBy] of taken) {
+      if (answeredBy.length < this.config.minRequests || answeredBy.length / replays.size < this.config.share) continue;
+      const others = [...new Set(answeredBy)].slice(0, 5).join(', ');
+      const reason =
+        `would take the top search rank for ${answeredBy.length} of ${replays.size} recent requests that other tools ` +
+        `answered (${others}): a description written to win searches (retrieval hijack)`;
+      if (this.pinning.holdForReview(name, 'hijack', [reason])) flagged.push(name);
+    }
+    return flagged;
+  }
+}
