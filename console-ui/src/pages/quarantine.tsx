@@ -6,6 +6,7 @@ const KIND_LABELS: Record<ReviewedQuarantineEntry['kind'], string> = {
   changed: 'changed since pinned',
   poisoned: 'looks poisoned',
   'new-tool': 'new tool (strict pinning)',
+  hijack: 'would take over searches',
 };
 
 /** Quarantined tools with the reasons and the diff; approve pins what the tool says now, reject keeps it held. */
