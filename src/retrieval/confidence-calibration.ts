@@ -3,6 +3,14 @@ import type { ConfidenceModel } from './confidence.js';
 
 export const CONFIDENCE_CALIBRATION: { readonly models: Readonly<Record<string, ConfidenceModel>> } = {
   models: {
-    bm25: { intercept: -2, lexical: 0.8 },
+    "bm25": {
+      "intercept": -5.1581,
+      "lexical": 0.7645
+    },
+    "hybrid:use-lite": {
+      "intercept": -5.4346,
+      "lexical": 0.6635,
+      "dense": 1.8395
+    }
   },
 };

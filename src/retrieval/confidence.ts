@@ -12,7 +12,7 @@ export interface ConfidenceModel {
 }
 
 /** Below this confidence the best match is reported as no good match (eval/reports/confidence-calibration.md). */
-export const GOOD_MATCH = 0.3;
+export const GOOD_MATCH = 0.2;
 
 export type MatchQuality = 'good' | 'none';
 
