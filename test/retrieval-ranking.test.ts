@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogTool } from '../src/catalog/tool.js';
 import { loadEmbedder, type Embedder } from '../src/embedding/index.js';
 import { toIndexableTool } from '../src/retrieval/catalog-sync.js';
+import { retrievalSchema } from '../src/config/retrieval.js';
 import { confidence, confidenceModel, GOOD_MATCH } from '../src/retrieval/confidence.js';
 import { replacementName } from '../src/retrieval/deprecation.js';
 import { ToolIndex } from '../src/retrieval/tool-index.js';
@@ -117,5 +118,17 @@ describe('confidence', () => {
     expect(confidence(unrelated!.signals, model)).toBeLessThan(GOOD_MATCH);
     expect(confidence(plain!.signals, model)).toBeGreaterThanOrEqual(GOOD_MATCH);
     expect(confidence(plain!.signals, model)).toBeGreaterThan(confidence(unrelated!.signals, model));
+  });
+});
+
+describe('ranking config', () => {
+  it('has the reranker off and learning off by default, the hijack check on, and refuses unknown keys', () => {
+    const defaults = retrievalSchema.parse({});
+    expect(defaults.rerank).toBe(false);
+    expect(defaults.learning).toEqual({ enabled: false, maxRecords: 5000 });
+    expect(defaults.hijackCheck).toEqual({ enabled: true, minRequests: 3, share: 0.3 });
+    expect(retrievalSchema.parse({ rerank: true }).rerank).toBe(true);
+    expect(retrievalSchema.safeParse({ learning: { enabled: true, maxRecords: 0 } }).success).toBe(false);
+    expect(retrievalSchema.safeParse({ hijackCheck: { threshold: 2 } }).success).toBe(false);
   });
 });
