@@ -154,7 +154,7 @@ describe('size limits on what downstream servers send', () => {
     const result = await call(client, 'faulty__big', { bytes: 300 * KiB });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(
-      /^server "faulty" failed: the tool result is \d+ bytes, over limits\.maxResultBytes \(262144\); it was not forwarded$/,
+      /^server "faulty" failed: the result is \d+ bytes, over limits\.maxResultBytes \(262144\); it was not forwarded$/,
     );
     expect(textOf(await call(client, 'faulty__echo', { text: 'same child' }))).toBe('same child');
     expect(status('faulty').pid).toBe(pid);

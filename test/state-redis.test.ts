@@ -49,7 +49,7 @@ describe('state config', () => {
       [{ backend: 'memcached' }, /state\.backend: must be \{"backend": "file"\} or \{"backend": "redis"/],
       [{ backend: 'redis' }, /state\.url: required/],
       [{ backend: 'redis', url: 'http://cache' }, /state\.url: must start with redis:\/\//],
-      [{ backend: 'file', url: 'redis://x' }, /state: Unrecognized key: "url"/],
+      [{ backend: 'file', url: 'redis://x' }, /state: unknown key "url" \(known keys: backend\)/],
     ] as const) {
       expect(() => parseConfig({ state }, 'toolscope.json')).toThrow(ConfigError);
       expect(() => parseConfig({ state }, 'toolscope.json')).toThrow(problem);

@@ -333,7 +333,8 @@ const unknownMethods: Family = (gen) => {
   const method = rng.pick([
     () => `x-${rng.text(40, [...'abcdefghijklmnopqrstuvwxyz/_$.'])}`,
     () => `tools/${rng.text(12, [...'abcxyz_'])}x`,
-    () => rng.pick(['resources/list', 'resources/read', 'prompts/list', 'prompts/get', 'completion/complete', 'sampling/createMessage', 'elicitation/create', 'roots/list', 'rpc.discover', '$/cancelRequest', 'TOOLS/LIST', 'tools/list ', 'tools/call/']),
+    // Requests a server sends to a client, not the other way round, and near-misses of real method names.
+    () => rng.pick(['sampling/createMessage', 'elicitation/create', 'roots/list', 'rpc.discover', '$/cancelRequest', 'TOOLS/LIST', 'tools/list ', 'tools/call/', 'resources/lists', 'prompts/get/']),
     () => `m${'x'.repeat(rng.int(1_000, 20_000))}`,
     () => `x-${rng.text(20)}`,
   ])();
@@ -499,6 +500,23 @@ const listAndPing: Family = (gen) => {
   ])();
 };
 
+/** The aggregated resources, prompts and completions: lists answer, requests missing what they need are invalid params. */
+const surfaceRequests: Family = (gen) => {
+  const rng = gen.random;
+  const id = gen.id();
+  const [method, params, outcome] = rng.pick<readonly [string, Record<string, unknown>, Outcome]>([
+    ['resources/list', {}, { type: 'result' }],
+    ['resources/templates/list', {}, { type: 'result' }],
+    ['prompts/list', {}, { type: 'result' }],
+    ['resources/read', {}, { type: 'error', code: INVALID_PARAMS }],
+    ['resources/read', { uri: rng.pick([5, null, []]) }, { type: 'error', code: INVALID_PARAMS }],
+    ['prompts/get', {}, { type: 'error', code: INVALID_PARAMS }],
+    ['prompts/get', { name: rng.pick([5, null, {}]) }, { type: 'error', code: INVALID_PARAMS }],
+    ['completion/complete', {}, { type: 'error', code: INVALID_PARAMS }],
+  ]);
+  return reply('surface', { jsonrpc: '2.0', id, method, params }, id, outcome);
+};
+
 /** search_tools and call_tool, with hostile arguments; call_tool runs the real pipeline underneath. */
 const metaTools: Family = (gen) => {
   const rng = gen.random;
@@ -548,6 +566,7 @@ const FAMILIES: ReadonlyArray<readonly [number, Family]> = [
   [6, malformedCalls],
   [2, prototypeKeys],
   [4, listAndPing],
+  [4, surfaceRequests],
 ];
 
 /** How an HTTP fuzz request deviates from a well-behaved one, and the status that deviation must get. */
