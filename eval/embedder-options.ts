@@ -30,7 +30,7 @@ export async function loadEvalEmbedder(options: EmbedderOptions, logger: Logger)
       backend: 'transformers',
       ...(options.model !== undefined && { model: options.model }),
       ...(options.dtype !== undefined && { dtype: options.dtype }),
-      ...(options.modelDir !== undefined && { localModelPath: resolve(options.modelDir), allowRemoteModels: false }),
+      ...(options.modelDir !== undefined && { modelDir: resolve(options.modelDir), allowRemoteModels: false }),
     },
     logger,
   );

@@ -54,7 +54,7 @@ const label = (setting: FusionSettings) => `${setting.method} ${setting.lexicalW
 const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? 'warn');
 const embedder = memoized(
   await loadEmbedder(
-    { backend: 'transformers', model: options.model, dtype: options.dtype, localModelPath: resolve(options.modelDir), allowRemoteModels: false },
+    { backend: 'transformers', model: options.model, dtype: options.dtype, modelDir: resolve(options.modelDir), allowRemoteModels: false },
     logger,
   ),
 );

@@ -32,7 +32,7 @@ const models = [];
 for (const entry of options.models.split(',')) {
   const [model, dtype] = entry.split(':') as [string, TransformersDtype];
   const rssBefore = process.memoryUsage().rss;
-  const embedder = await loadTransformersEmbedder({ model, dtype, allowRemoteModels: false, localModelPath: resolve(options.modelDir) });
+  const embedder = await loadTransformersEmbedder({ model, dtype, allowRemoteModels: false, modelDir: resolve(options.modelDir) });
   await embedder.embed(queries.slice(0, 5)); // warm-up
   models.push({ entry, embedder, rssMb: (process.memoryUsage().rss - rssBefore) / 2 ** 20, times: [] as number[] });
 }

@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { positiveInteger, positiveIntegerList } from '../src/cli/options.js';
 import type { EvalDataset } from '../src/eval/dataset-format.js';
 import { loadEvalDataset } from '../src/eval/load-dataset.js';
-import { toolscopeVersion } from '../src/eval/package-version.js';
+import { VERSION } from '../src/version.js';
 import { createProgress } from '../src/eval/progress.js';
 import { markdownTable, percent } from '../src/eval/report-markdown.js';
 import { runEvaluation } from '../src/eval/run-eval.js';
@@ -103,7 +103,7 @@ async function sweep(base: EvalDataset): Promise<void> {
     `Queries: ${setup.queries.length} of ${base.name} (a deterministic selection whose relevant tools, ${setup.gold.length} in all, ` +
     `are in every catalog). Distractors: the rest of ${base.name} first, then the tools of ${pool}, in a fixed ` +
     `shuffled order (identical tools counted once).${shortfall} Embedder: ${embedder.id}; query decomposition on ` +
-    `(as served); toolscope ${toolscopeVersion()}.`;
+    `(as served); toolscope ${VERSION}.`;
   const table = markdownTable(
     ['tools', 'retriever', 'recall@5', 'p50 ms', 'p95 ms', 'index build s (tools embedded)'],
     rows.flatMap((row) =>
@@ -134,7 +134,7 @@ async function sweep(base: EvalDataset): Promise<void> {
     join(reportsDir, `${file}.json`),
     `${JSON.stringify(
       {
-        toolscopeVersion: toolscopeVersion(),
+        toolscopeVersion: VERSION,
         queriesFrom: base.name,
         queryCount: setup.queries.length,
         goldTools: setup.gold.length,

@@ -57,7 +57,7 @@ describe('transformers.js embedder on a real ONNX model and tokenizer', () => {
     try {
       const logger = recordingLogger();
       const embedder = await loadEmbedder(
-        { backend: 'transformers', model: 'no-such-model', localModelPath: empty.path, allowRemoteModels: false },
+        { backend: 'transformers', model: 'no-such-model', modelDir: empty.path, allowRemoteModels: false },
         logger,
       );
       expect(embedder.id).toBe('use-lite');

@@ -53,8 +53,8 @@ describe('toolscope models build', () => {
     expect(manifest.files['onnx/model_quantized.onnx'].bytes).toBeLessThan(manifest.files['onnx/model.onnx'].bytes / 3);
     expect(manifest.q8_fp32_min_cosine).toBeGreaterThan(0.98);
 
-    const local = { allowRemoteModels: false, localModelPath: modelsDir, model: 'test/minilm-random' } as const;
-    const reference = await loadTransformersEmbedder({ model: 'minilm-l6-random', dtype: 'fp32', allowRemoteModels: false, localModelPath: SHARED_MODELS });
+    const local = { allowRemoteModels: false, modelDir: modelsDir, model: 'test/minilm-random' } as const;
+    const reference = await loadTransformersEmbedder({ model: 'minilm-l6-random', dtype: 'fp32', allowRemoteModels: false, modelDir: SHARED_MODELS });
     const built = await loadTransformersEmbedder({ ...local, dtype: 'fp32' });
     const quantized = await loadTransformersEmbedder({ ...local, dtype: 'q8' });
     const [expected, fp32, q8] = await Promise.all([reference.embed(TEXTS), built.embed(TEXTS), quantized.embed(TEXTS)]);

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { toolscopeVersion } from '../../src/eval/package-version.js';
+import { VERSION } from '../../src/version.js';
 import { loadBenchCatalog, writeCatalogFile, type BenchCatalog } from './bench-catalog.js';
 import { withBundledChildren } from './child-process.js';
 import { contextCostBench } from './context-cost.js';
@@ -51,7 +51,7 @@ async function runSections(options: BenchOptions): Promise<BenchReport> {
 
   const sections: Partial<Record<keyof BenchSections, SectionOutcome<unknown>>> = {};
   const report = (): BenchReport => ({
-    toolscopeVersion: toolscopeVersion(),
+    toolscopeVersion: VERSION,
     plan: plan.name,
     command: options.command,
     generatedAt: new Date().toISOString(),

@@ -1,6 +1,7 @@
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { VERSION } from '../../src/version.js';
 import { CHILD_BUILD_ROOT, CHILDREN_DIR, REPO_ROOT } from './paths.js';
 
 /** Every process the bench starts, by the name it is launched under. */
@@ -30,6 +31,9 @@ export interface ChildBuild {
 export async function buildChildren(): Promise<ChildBuild> {
   await mkdir(CHILD_BUILD_ROOT, { recursive: true });
   await removeStaleBuilds();
+  // The bundled CLI reads its version from the package.json one folder above it, as from dist/ in a deployment. Only
+  // the version: a manifest named toolscope here would pass for the repository root (paths.ts).
+  await writeFile(join(CHILD_BUILD_ROOT, 'package.json'), `${JSON.stringify({ private: true, version: VERSION })}\n`);
   const dir = await mkdtemp(join(CHILD_BUILD_ROOT, 'run-'));
   await build({
     entryPoints: CHILD_SOURCES,
@@ -53,6 +57,7 @@ export function childEntryPoint(build: ChildBuild, script: ChildScript): string 
 async function removeStaleBuilds(): Promise<void> {
   const dayAgo = Date.now() - 24 * 3_600_000;
   for (const entry of await readdir(CHILD_BUILD_ROOT)) {
+    if (!entry.startsWith('run-')) continue;
     const path = join(CHILD_BUILD_ROOT, entry);
     if ((await stat(path)).mtimeMs < dayAgo) await rm(path, { recursive: true, force: true });
   }

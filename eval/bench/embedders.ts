@@ -16,7 +16,7 @@ export function embedderSettings(choice: DenseChoice): EmbedderSettings {
     backend: 'transformers',
     model: TRANSFORMERS_MODEL,
     dtype: 'fp32',
-    localModelPath: join(SHARED_ROOT, 'models'),
+    modelDir: join(SHARED_ROOT, 'models'),
     allowRemoteModels: false,
   };
 }

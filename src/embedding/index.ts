@@ -21,11 +21,11 @@ export type TransformersDtype = (typeof TRANSFORMERS_DTYPES)[number];
 export interface EmbedderSettings {
   /** `auto` and `transformers` load the transformers.js model and fall back to use-lite if it cannot be loaded. */
   readonly backend: EmbedderBackend;
-  /** Hub id or folder name under `localModelPath`. */
+  /** Hub id or folder name under `modelDir`. */
   readonly model?: string;
   readonly dtype?: TransformersDtype;
-  /** Folder holding model folders (`<localModelPath>/<model>/config.json`, `onnx/…`). */
-  readonly localModelPath?: string;
+  /** Folder holding model folders (`<modelDir>/<model>/config.json`, `onnx/…`). */
+  readonly modelDir?: string;
   /** false: never download from the Hugging Face hub. */
   readonly allowRemoteModels?: boolean;
   /** Where downloaded models are cached. */
@@ -49,7 +49,7 @@ export async function loadEmbedder(settings: EmbedderSettings, logger: EmbedderL
         model,
         dtype: settings.dtype ?? DEFAULT_TRANSFORMERS_DTYPE,
         allowRemoteModels: settings.allowRemoteModels ?? true,
-        ...(settings.localModelPath !== undefined && { localModelPath: settings.localModelPath }),
+        ...(settings.modelDir !== undefined && { modelDir: settings.modelDir }),
         ...(settings.cacheDir !== undefined && { cacheDir: settings.cacheDir }),
       });
     } catch (error) {

@@ -4,7 +4,7 @@ export interface TransformersModelSettings {
   readonly model: string;
   readonly dtype: TransformersDtype;
   readonly allowRemoteModels: boolean;
-  readonly localModelPath?: string;
+  readonly modelDir?: string;
   readonly cacheDir?: string;
 }
 
@@ -30,7 +30,7 @@ async function load(settings: TransformersModelSettings): Promise<Embedder> {
   const { pipeline, env } = await import('@huggingface/transformers');
   defaultLocalModelPath ??= env.localModelPath;
   env.localModelPath =
-    settings.localModelPath === undefined ? defaultLocalModelPath : withTrailingSlash(settings.localModelPath);
+    settings.modelDir === undefined ? defaultLocalModelPath : withTrailingSlash(settings.modelDir);
   // The pipeline option `local_files_only` alone still lets some files be fetched from the hub.
   env.allowRemoteModels = settings.allowRemoteModels;
   const extractor = await pipeline('feature-extraction', settings.model, {

@@ -3,7 +3,7 @@ import type { RetrieverKind } from '../retrieval/tool-index.js';
 import type { EvalReport } from './eval-report.js';
 import type { BadLine } from './input-error.js';
 import { loadEvalDataset } from './load-dataset.js';
-import { toolscopeVersion } from './package-version.js';
+import { VERSION } from '../version.js';
 import { splitHistory } from './history-split.js';
 import { createProgress } from './progress.js';
 import { runEvaluation } from './run-eval.js';
@@ -56,7 +56,7 @@ export async function evaluateDataset(options: EvaluateOptions): Promise<Evaluat
       onProgress: (done, total) => progress.update(done, total),
     });
     const report: EvalReport = {
-      toolscopeVersion: toolscopeVersion(),
+      toolscopeVersion: VERSION,
       dataset: dataset.name,
       catalogFile: options.catalogFile,
       queriesFile: options.queriesFile,

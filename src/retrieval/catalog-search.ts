@@ -221,7 +221,7 @@ export class CatalogSearch extends EventEmitter<{ change: []; searched: [seconds
       return await loadEmbedder(
         {
           ...settings,
-          ...(modelDir !== undefined && { localModelPath: resolve(configDir, modelDir) }),
+          ...(modelDir !== undefined && { modelDir: resolve(configDir, modelDir) }),
           cacheDir: cacheDir === undefined ? join(stateDir, 'models') : resolve(configDir, cacheDir),
         },
         logger,

@@ -12,7 +12,7 @@ import { tempDir } from './temp-dir.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** `../shared/models` beside the repository: holds `minilm-l6-random` (real architecture, random weights). */
 export const SHARED_MODELS = fileURLToPath(new URL('../../../shared/models/', import.meta.url));
-export const RANDOM_MINILM = { backend: 'transformers', model: 'minilm-l6-random', dtype: 'fp32', localModelPath: SHARED_MODELS, allowRemoteModels: false } as const;
+export const RANDOM_MINILM = { backend: 'transformers', model: 'minilm-l6-random', dtype: 'fp32', modelDir: SHARED_MODELS, allowRemoteModels: false } as const;
 
 export { tempDir };
 

@@ -36,7 +36,7 @@ function embedderSettings(options: EvalCommandOptions): EmbedderSettings {
     ...(options.model !== undefined && { model: options.model }),
     ...(options.dtype !== undefined && { dtype: options.dtype }),
     // A local model folder means: use what is there, never download.
-    ...(options.modelDir !== undefined && { localModelPath: options.modelDir, allowRemoteModels: false }),
+    ...(options.modelDir !== undefined && { modelDir: options.modelDir, allowRemoteModels: false }),
   };
 }
 
