@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { principalForClaims } from '../src/policy/auth/claim-mapping.js';
 import { OAuthVerifier } from '../src/policy/auth/oauth-verifier.js';
-import { servers, tempDir, writeConfig } from './support/foundation.js';
+import { servers, tempDir, writeConfig } from './support/toolscope-cli.js';
 import type { TempDir } from './support/temp-dir.js';
 import { newBearerToken, tokenHash } from './support/bearer.js';
 import { startIdentityProvider, type IdentityProvider, type MachineClient } from './support/identity-provider.js';

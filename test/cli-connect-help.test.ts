@@ -8,7 +8,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_HEADER_VARIABLE, clientSnippets, connectHelp, type ClientAuth } from '../src/cli/connect-help.js';
 import { newBearerToken, tokenHash } from './support/bearer.js';
-import { ROOT, servers, tempDir, writeConfig } from './support/foundation.js';
+import { ROOT, servers, tempDir, writeConfig } from './support/toolscope-cli.js';
 import { startIdentityProvider, type IdentityProvider, type MachineClient } from './support/identity-provider.js';
 import { freeLoopbackPort, serveHttpProcess, type HttpServeProcess } from './support/serve-process.js';
 import type { TempDir } from './support/temp-dir.js';

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { createGateway } from '../src/gateway.js';
 import { createLogger } from '../src/log.js';
-import { runCli, servers, tempDir, waitFor, writeConfig, type CliResult } from './support/foundation.js';
+import { runCli, servers, tempDir, waitFor, writeConfig, type CliResult } from './support/toolscope-cli.js';
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {

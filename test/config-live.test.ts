@@ -8,7 +8,7 @@ import { parseConfig } from '../src/config/load.js';
 import { createGateway } from '../src/gateway.js';
 import { createLogger } from '../src/log.js';
 import { readRunRecords } from '../src/server/run-record.js';
-import { runCli, servers, tempDir, textOf, waitFor, writeConfig } from './support/foundation.js';
+import { runCli, servers, tempDir, textOf, waitFor, writeConfig } from './support/toolscope-cli.js';
 import { serveHttpProcess } from './support/serve-process.js';
 
 const cleanups: Array<() => Promise<unknown> | void> = [];

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../console-ui/build.js';
 import { auditFilterSchema, queryAudit } from '../src/console/audit-query.js';
 import { generateToken, hashToken } from '../src/policy/auth/token.js';
-import { servers, tempDir } from './support/foundation.js';
+import { servers, tempDir } from './support/toolscope-cli.js';
 import { startHttpGateway } from './support/policy.js';
 
 const CONSOLE = { 'x-toolscope-console': '1' };

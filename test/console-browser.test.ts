@@ -9,7 +9,7 @@ import { buildConsole } from '../console-ui/build.js';
 import type { GatewayStatus } from '../src/gateway.js';
 import { generateToken, hashToken } from '../src/policy/auth/token.js';
 import { CHROMIUM, launchChromium, screenshot, type Browser } from './support/browser.js';
-import { runCli, servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/foundation.js';
+import { runCli, servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/toolscope-cli.js';
 import { auditRecords, httpClient, refusalOf } from './support/policy.js';
 import { fixtureServer, serveHttpProcess, type HttpServeProcess } from './support/serve-process.js';
 

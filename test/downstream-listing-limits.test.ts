@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../src/config/load.js';
 import { createGateway, type Gateway } from '../src/gateway.js';
 import { createLogger } from '../src/log.js';
-import { runCli, tempDir, waitFor, writeConfig } from './support/foundation.js';
+import { runCli, tempDir, waitFor, writeConfig } from './support/toolscope-cli.js';
 import { fixtureServer, serveHttpProcess } from './support/serve-process.js';
 import type { TempDir } from './support/temp-dir.js';
 

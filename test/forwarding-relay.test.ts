@@ -20,7 +20,7 @@ import { serveHttp, type RunningHttpServer } from '../src/server/http.js';
 import { RELAYED_FROM_META_KEY } from '../src/downstream/client-relay.js';
 import { generateToken, hashToken } from '../src/policy/auth/token.js';
 import { readAuditFile } from './support/audit-file.js';
-import { servers, tempDir, textOf, waitFor } from './support/foundation.js';
+import { servers, tempDir, textOf, waitFor } from './support/toolscope-cli.js';
 import type { TempDir } from './support/temp-dir.js';
 
 /**

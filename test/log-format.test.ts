@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir, waitFor, writeConfig } from './support/foundation.js';
+import { runCli, tempDir, waitFor, writeConfig } from './support/toolscope-cli.js';
 import { serveHttpProcess } from './support/serve-process.js';
 
 describe('log format (stderr)', () => {

@@ -3,7 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newBearerToken, tokenHash } from './support/bearer.js';
-import { servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/foundation.js';
+import { servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/toolscope-cli.js';
 import { serveHttpProcess, type HttpServeProcess } from './support/serve-process.js';
 
 /** The value of one sample line, e.g. `toolscope_calls_total{server="everything",outcome="ok"}`; undefined if absent. */

@@ -5,7 +5,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ElicitRequestSchema, type CallToolResult, type ElicitRequest } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken, hashToken } from '../src/policy/auth/token.js';
-import { runCli, servers, tempDir, waitFor, waitForTools } from './support/foundation.js';
+import { runCli, servers, tempDir, waitFor, waitForTools } from './support/toolscope-cli.js';
 import { auditRecords, httpClient, refusalOf, startHttpGateway } from './support/policy.js';
 
 const opsToken = generateToken();

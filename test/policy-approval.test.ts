@@ -8,7 +8,7 @@ import { Approvals } from '../src/policy/approval/approvals.js';
 import { Redactor } from '../src/policy/audit/redactor.js';
 import { createLogger } from '../src/log.js';
 import { approveStage } from '../src/pipeline/stages/approve.js';
-import { waitFor } from './support/foundation.js';
+import { waitFor } from './support/toolscope-cli.js';
 import { callContext, policyConfig, refusalOf, run, tool, type PolicyConfig } from './support/policy.js';
 
 const deleteEntities = tool('memory', {

@@ -11,7 +11,7 @@ import { generateToken } from '../src/policy/auth/token.js';
 import { auditStage } from '../src/pipeline/stages/audit.js';
 import { CallRefused } from '../src/pipeline/refusal.js';
 import type { CallStage } from '../src/pipeline/call-context.js';
-import { CLI, ROOT, runCli, waitFor } from './support/foundation.js';
+import { CLI, ROOT, runCli, waitFor } from './support/toolscope-cli.js';
 import { callContext, run, tool } from './support/policy.js';
 
 let dir: string;

@@ -7,7 +7,7 @@ import { Principals } from '../src/policy/auth/principals.js';
 import { generateToken, hashToken } from '../src/policy/auth/token.js';
 import { FileTokenStore } from '../src/state/file/file-token-store.js';
 import { networkGuard } from '../src/server/http.js';
-import { runCli, tempDir } from './support/foundation.js';
+import { runCli, tempDir } from './support/toolscope-cli.js';
 import { policyConfig, startHttpGateway } from './support/policy.js';
 
 const TOKEN_SHAPE = /^tsk_[A-Za-z0-9_-]{43}$/;

@@ -9,7 +9,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken, hashToken } from '../src/policy/auth/token.js';
 import { parseListenAddress } from '../src/server/loopback.js';
-import { CLI, ROOT, servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/foundation.js';
+import { CLI, ROOT, servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/toolscope-cli.js';
 import { auditRecords, httpClient, refusalOf, startHttpGateway } from './support/policy.js';
 
 const readerToken = generateToken();

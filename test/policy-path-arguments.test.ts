@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { servers, tempDir, textOf, waitForTools } from './support/foundation.js';
+import { servers, tempDir, textOf, waitForTools } from './support/toolscope-cli.js';
 import { httpClient, refusalOf, startHttpGateway } from './support/policy.js';
 import { fixtureServer } from './support/serve-process.js';
 import type { TempDir } from './support/temp-dir.js';

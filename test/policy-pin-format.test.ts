@@ -9,7 +9,7 @@ import { TOOL_HASH_VERSION, toolContentHashV1 } from '../src/catalog/tool-hash.j
 import { createLogger } from '../src/log.js';
 import { FilePinStore } from '../src/state/file/file-pin-store.js';
 import { ToolPinning } from '../src/policy/pinning/tool-pinning.js';
-import { ROOT, servers, tempDir, textOf, waitFor, waitForTools } from './support/foundation.js';
+import { ROOT, servers, tempDir, textOf, waitFor, waitForTools } from './support/toolscope-cli.js';
 import { httpClient, policyConfig, refusalOf, realServerTools, startHttpGateway } from './support/policy.js';
 
 const logger = createLogger('silent');

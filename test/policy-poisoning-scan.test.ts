@@ -2,7 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir, textOf, waitFor, waitForTools } from './support/foundation.js';
+import { runCli, tempDir, textOf, waitFor, waitForTools } from './support/toolscope-cli.js';
 import type { TempDir } from './support/temp-dir.js';
 import { httpClient, refusalOf, startHttpGateway } from './support/policy.js';
 import { fixtureServer } from './support/serve-process.js';

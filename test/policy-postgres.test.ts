@@ -4,7 +4,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken, hashToken } from '../src/policy/auth/token.js';
-import { ROOT, tempDir, textOf, waitForTools } from './support/foundation.js';
+import { ROOT, tempDir, textOf, waitForTools } from './support/toolscope-cli.js';
 import { httpClient, refusalOf, startHttpGateway } from './support/policy.js';
 import { postgresBin, startCluster, type Cluster } from './support/postgres.js';
 

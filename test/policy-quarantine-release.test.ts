@@ -7,7 +7,7 @@ import { Catalog } from '../src/catalog/catalog.js';
 import { createLogger } from '../src/log.js';
 import { FilePinStore } from '../src/state/file/file-pin-store.js';
 import { ToolPinning } from '../src/policy/pinning/tool-pinning.js';
-import { runCli, tempDir, waitFor } from './support/foundation.js';
+import { runCli, tempDir, waitFor } from './support/toolscope-cli.js';
 import type { TempDir } from './support/temp-dir.js';
 import { startHttpGateway, tool } from './support/policy.js';
 import { fixtureServer } from './support/serve-process.js';

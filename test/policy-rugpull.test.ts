@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli, tempDir, textOf, waitFor, waitForTools } from './support/foundation.js';
+import { ROOT, runCli, tempDir, textOf, waitFor, waitForTools } from './support/toolscope-cli.js';
 import { auditRecords, httpClient, refusalOf, startHttpGateway } from './support/policy.js';
 
 const TSX = import.meta.resolve('tsx');

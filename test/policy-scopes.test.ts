@@ -103,7 +103,7 @@ describe('scope policy', () => {
     expect(scopes.decide({ name: 'offline' }, fetchPage)).toMatchObject({ allowed: false, rule: 'principals.offline.deny[0]: open-world' });
   });
 
-  it('runs open when no principal exists anywhere (the loopback-only foundation mode)', async () => {
+  it('runs open when no principal exists anywhere (loopback only)', async () => {
     const { scopes } = await policyFor({});
     expect(scopes.mayCall({ name: 'local' }, writeFile)).toBe(true);
   });

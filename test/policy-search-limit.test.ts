@@ -6,7 +6,7 @@ import { generateToken, hashToken } from '../src/policy/auth/token.js';
 import { RateLimiter } from '../src/policy/ratelimit/rate-limiter.js';
 import { LocalRateBuckets } from '../src/state/file/local-rate-buckets.js';
 import { REFUSAL_META_KEY } from '../src/pipeline/refusal.js';
-import { servers, tempDir, textOf, waitFor } from './support/foundation.js';
+import { servers, tempDir, textOf, waitFor } from './support/toolscope-cli.js';
 import { auditRecords, httpClient, policyConfig, refusalOf, startHttpGateway, tool } from './support/policy.js';
 
 /** A clock the test moves by hand. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { packageFromArgv } from '../src/policy/supply-chain/package-from-argv.js';
 import { isTyposquat, typosquatInArgv } from '../src/policy/supply-chain/typosquat.js';
 import { ConfigError, parseConfig } from '../src/config/load.js';
-import { runCli, tempDir } from './support/foundation.js';
+import { runCli, tempDir } from './support/toolscope-cli.js';
 
 describe('package names from launcher command lines', () => {
   it.each([

@@ -17,7 +17,7 @@ import { createGateway, LOCAL_PRINCIPAL, type Gateway } from '../src/gateway.js'
 import { createLogger } from '../src/log.js';
 import { parseListenAddress } from '../src/server/loopback.js';
 import { serveHttp, type RunningHttpServer } from '../src/server/http.js';
-import { connectStdio, servers, tempDir, textOf, waitFor, writeConfig } from './support/foundation.js';
+import { connectStdio, servers, tempDir, textOf, waitFor, writeConfig } from './support/toolscope-cli.js';
 
 /** What the memory server is for: its tools alone never mention remembering (see docs/retrieval.md). */
 const MEMORY_DESCRIPTION =

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectStdio, servers, tempDir, textOf, waitFor, writeConfig } from './support/foundation.js';
+import { connectStdio, servers, tempDir, textOf, waitFor, writeConfig } from './support/toolscope-cli.js';
 
 /** search_tools as a real client sees it: confidence and "no good match", and learning from search -> call pairs. */
 

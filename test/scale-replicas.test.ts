@@ -4,7 +4,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newBearerToken, tokenHash } from './support/bearer.js';
-import { runCli, textOf, waitFor } from './support/foundation.js';
+import { runCli, textOf, waitFor } from './support/toolscope-cli.js';
 import { tempDir, type TempDir } from './support/temp-dir.js';
 import { startRedis, type RedisServer } from '../eval/bench/redis-server.js';
 import { startReplicas, type Replicas } from './support/replicas.js';

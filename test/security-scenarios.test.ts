@@ -7,8 +7,8 @@ import { REFUSAL_META_KEY } from '../src/pipeline/refusal.js';
 import { startHeaderRecordingServer } from './fixtures/header-recording-server.js';
 import { readAuditFile, type AuditLine } from './support/audit-file.js';
 import { newBearerToken, tokenHash } from './support/bearer.js';
-import { runCli, servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/foundation.js';
-import { HARDENING_BASE_CONFIG } from './support/hardening-config.js';
+import { runCli, servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/toolscope-cli.js';
+import { DIRECT_EXPOSURE_CONFIG } from './support/direct-exposure-config.js';
 import {
   connectHttpClient,
   connectStdioClient,
@@ -55,7 +55,7 @@ describe('security scenarios', () => {
   const cleanups: Array<() => Promise<void>> = [];
 
   async function config(body: Record<string, unknown>): Promise<void> {
-    configPath = await writeConfig(dir.path, { ...HARDENING_BASE_CONFIG, ...body });
+    configPath = await writeConfig(dir.path, { ...DIRECT_EXPOSURE_CONFIG, ...body });
   }
 
   async function stdioAs(principal: string | undefined, env?: NodeJS.ProcessEnv): Promise<StdioClientSession> {
@@ -108,7 +108,7 @@ describe('security scenarios', () => {
       env,
     );
     expect(added.code, added.stderr).toBe(0);
-    await writeConfig(dir.path, { ...HARDENING_BASE_CONFIG, ...(JSON.parse(await readFile(configPath, 'utf8')) as object) });
+    await writeConfig(dir.path, { ...DIRECT_EXPOSURE_CONFIG, ...(JSON.parse(await readFile(configPath, 'utf8')) as object) });
 
     const { client, stderr } = await stdioAs(undefined, env);
     await waitForTools(client, ['recorder__started_with']);

@@ -4,7 +4,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../eval/bench/redis-server.js';
-import { ROOT, runCli, servers, tempDir, waitFor, writeConfig } from './support/foundation.js';
+import { ROOT, runCli, servers, tempDir, waitFor, writeConfig } from './support/toolscope-cli.js';
 import { serveHttpProcess, type HttpServeProcess } from './support/serve-process.js';
 
 interface Readiness {

@@ -2,7 +2,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { EmptyResultSchema, LoggingMessageNotificationSchema, type LoggingMessageNotification } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogLevels, passes } from '../src/surface/log-levels.js';
-import { waitFor } from './support/foundation.js';
+import { waitFor } from './support/toolscope-cli.js';
 import { everythingGateway, type EverythingGateway } from './support/surface.js';
 
 /**

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../src/config/load.js';
 import { createGateway, type Gateway } from '../src/gateway.js';
 import { createLogger } from '../src/log.js';
-import { servers, tempDir, waitFor } from './support/foundation.js';
+import { servers, tempDir, waitFor } from './support/toolscope-cli.js';
 import type { TempDir } from './support/temp-dir.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from './support/foundation.js';
+import { waitFor } from './support/toolscope-cli.js';
 import { everythingGateway, type EverythingGateway } from './support/surface.js';
 
 /**

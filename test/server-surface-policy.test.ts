@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken, hashToken } from '../src/policy/auth/token.js';
-import { servers, tempDir, waitFor } from './support/foundation.js';
+import { servers, tempDir, waitFor } from './support/toolscope-cli.js';
 import { auditRecords, httpClient, startHttpGateway } from './support/policy.js';
 import type { TempDir } from './support/temp-dir.js';
 

@@ -9,7 +9,7 @@ import { StateUnavailableError } from '../src/state/unavailable.js';
 import { countingEmbedder } from './support/retrieval.js';
 import { policyConfig, tool } from './support/policy.js';
 import { startRedis, type RedisServer } from '../eval/bench/redis-server.js';
-import { waitFor } from './support/foundation.js';
+import { waitFor } from './support/toolscope-cli.js';
 import { loadEmbedder } from '../src/embedding/index.js';
 
 const logger = createLogger('silent');

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 
-/** The fields of an audit record the hardening tests look at. */
+/** The fields of an audit record the tests look at. */
 export interface AuditLine {
   readonly callId?: string;
   readonly event?: string;

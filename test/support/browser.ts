@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { ROOT } from './foundation.js';
+import { ROOT } from './toolscope-cli.js';
 import { tempDir, type TempDir } from './temp-dir.js';
 
 /** Debian's `chromium` package (`.ci/run` installs it): the console tests drive it through playwright-core. */

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT } from './foundation.js';
+import { ROOT } from './toolscope-cli.js';
 
 /**
  * The official MCP conformance suite (`@modelcontextprotocol/conformance`), which needs Node >= 22 while toolscope

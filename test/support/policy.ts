@@ -16,7 +16,7 @@ import { z } from 'zod';
 import type { CallContext, CallStage, ClientChannel, Principal } from '../../src/pipeline/call-context.js';
 import { composeStages } from '../../src/pipeline/compose.js';
 import { REFUSAL_META_KEY } from '../../src/pipeline/refusal.js';
-import { servers, writeConfig } from './foundation.js';
+import { servers, writeConfig } from './toolscope-cli.js';
 
 /** Helpers for the policy tests: real catalog tools, hand-built call contexts, a terminal stage that records. */
 

@@ -3,7 +3,7 @@ import { createServer, request, type IncomingMessage, type ServerResponse } from
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { writeConfig } from './foundation.js';
+import { writeConfig } from './toolscope-cli.js';
 import { serveHttpProcess, type HttpServeProcess } from './serve-process.js';
 
 /** Several `toolscope serve --http` processes sharing one config (and one Redis), each with its own state folder. */

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CLI, ROOT } from './foundation.js';
+import { CLI, ROOT } from './toolscope-cli.js';
 
 /** `toolscope serve` as a real child process, from source, with its stderr kept for inspection. */
 export interface ServeProcess {
@@ -84,7 +84,7 @@ export async function serveHttpProcess(configPath: string, options: ServeOptions
 }
 
 /** An SDK MCP client over Streamable HTTP presenting `token` as its bearer token. */
-export async function connectHttpClient(url: string, token: string, name = 'hardening-test'): Promise<Client> {
+export async function connectHttpClient(url: string, token: string, name = 'toolscope-test'): Promise<Client> {
   const client = new Client({ name, version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
   return client;
@@ -107,7 +107,7 @@ export async function connectStdioClient(configPath: string, options: ServeOptio
   });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const client = new Client({ name: 'hardening-test', version: '1.0.0' });
+  const client = new Client({ name: 'toolscope-test', version: '1.0.0' });
   await client.connect(transport);
   return { client, stderr: () => stderr };
 }

@@ -4,7 +4,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/log.js';
-import { servers, tempDir, waitFor } from './foundation.js';
+import { servers, tempDir, waitFor } from './toolscope-cli.js';
 import type { TempDir } from './temp-dir.js';
 
 /** A started gateway in front of the real server-everything (exposure `all`, BM25), and in-memory client sessions. */

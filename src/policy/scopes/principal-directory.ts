@@ -14,6 +14,6 @@ export interface PrincipalRules {
 /** Looks principals up by name: the config's `principals` first, then those `toolscope token create --scopes` made. */
 export interface PrincipalDirectory {
   get(name: string): PrincipalRules | undefined;
-  /** False when no principal exists anywhere: toolscope then runs open, loopback only (the foundation's mode). */
+  /** False when no principal exists anywhere: toolscope then runs open, loopback only (open mode). */
   readonly hasPrincipals: boolean;
 }

@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newBearerToken, tokenHash } from './support/bearer.js';
-import { HARDENING_BASE_CONFIG } from './support/hardening-config.js';
-import { servers, tempDir, textOf, writeConfig } from './support/foundation.js';
+import { DIRECT_EXPOSURE_CONFIG } from './support/direct-exposure-config.js';
+import { servers, tempDir, textOf, writeConfig } from './support/toolscope-cli.js';
 import {
   FUZZ_POLICY,
   FUZZ_PRINCIPAL,
@@ -40,7 +40,7 @@ const TEST_TIMEOUT_MS = 110_000;
 /** stdio is fuzzed in the default `search` exposure (meta tools included), HTTP with every tool listed. */
 function fuzzConfig(mode: 'search' | 'all'): Record<string, unknown> {
   return {
-    ...HARDENING_BASE_CONFIG,
+    ...DIRECT_EXPOSURE_CONFIG,
     exposure: { mode },
     servers: { everything: servers.everything() },
     ...FUZZ_POLICY,

@@ -6,7 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
-/** Shared helpers for the foundation tests: real servers, real processes, temp folders. */
+/** Running the toolscope CLI in tests: real servers, real processes, temp folders. */
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(ROOT, 'src/cli/main.ts');
@@ -76,7 +76,7 @@ export async function connectStdio(configPath: string, env: Record<string, strin
     env: { ...(process.env as Record<string, string>), TOOLSCOPE_LOG_LEVEL: 'warn', ...env },
     stderr: 'pipe',
   });
-  const client = new Client({ name: 'foundation-test', version: '1.0.0' });
+  const client = new Client({ name: 'toolscope-test', version: '1.0.0' });
   await client.connect(transport);
   return client;
 }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { createGateway, type Gateway } from '../src/gateway.js';
 import { createLogger } from '../src/log.js';
-import { connectStdio, servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/foundation.js';
+import { connectStdio, servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/toolscope-cli.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -75,7 +75,7 @@ describe('environment isolation', () => {
     const dir = await tempDir();
     cleanups.push(dir.remove);
     const configPath = await writeConfig(dir.path, {
-      // The foundation's exposure: every namespaced tool in tools/list.
+      // Direct exposure: every namespaced tool in tools/list.
       exposure: { mode: 'all' },
       servers: {
         everything: servers.everything({

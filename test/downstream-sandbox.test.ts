@@ -9,8 +9,8 @@ import { ConfigError, loadConfig, parseConfig } from '../src/config/load.js';
 import { Bubblewrap } from '../src/downstream/sandbox.js';
 import { createGateway, type Gateway } from '../src/gateway.js';
 import { createLogger } from '../src/log.js';
-import { ROOT, runCli, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/foundation.js';
-import { serveStdio, type ServedToolscope } from './support/hardening.js';
+import { ROOT, runCli, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/toolscope-cli.js';
+import { serveStdio, type ServedToolscope } from './support/stdio-gateway.js';
 
 const TSX = import.meta.resolve('tsx');
 const RUNS_AS_ROOT = process.getuid?.() === 0;

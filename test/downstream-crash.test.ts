@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../src/server/run-record.js';
-import { connectStdio, runCli, servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/foundation.js';
+import { connectStdio, runCli, servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/toolscope-cli.js';
 
 describe('a downstream server crashing mid-session', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -17,7 +17,7 @@ describe('a downstream server crashing mid-session', () => {
   beforeAll(async () => {
     dir = await tempDir();
     configPath = await writeConfig(dir.path, {
-      // The foundation's exposure: every namespaced tool in tools/list.
+      // Direct exposure: every namespaced tool in tools/list.
       exposure: { mode: 'all' },
       servers: { everything: servers.everything(), memory: servers.memory() },
     });

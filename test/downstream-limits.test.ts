@@ -10,8 +10,8 @@ import { MessageReader, MessageTooLarge } from '../src/downstream/message-reader
 import { createGateway, type Gateway } from '../src/gateway.js';
 import { createLogger } from '../src/log.js';
 import { serveHttp, type RunningHttpServer } from '../src/server/http.js';
-import { ROOT, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/foundation.js';
-import { FAULTY, faultyServer } from './support/hardening.js';
+import { ROOT, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/toolscope-cli.js';
+import { FAULTY, faultyServer } from './support/stdio-gateway.js';
 import { newBearerToken, tokenHash } from './support/bearer.js';
 
 const KiB = 1024;

@@ -5,7 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, runCli, servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/foundation.js';
+import { CLI, ROOT, runCli, servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/toolscope-cli.js';
 
 interface RawResponse {
   status: number;
@@ -46,7 +46,7 @@ describe('toolscope serve --http', () => {
   beforeAll(async () => {
     dir = await tempDir();
     configPath = await writeConfig(dir.path, {
-      // The foundation's exposure: every namespaced tool in tools/list.
+      // Direct exposure: every namespaced tool in tools/list.
       exposure: { mode: 'all' },
       servers: { everything: servers.everything(), probe: servers.probe(dir.path) },
     });

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { editConfig, rawServers } from '../src/config/edit.js';
-import { runCli, tempDir, writeConfig } from './support/foundation.js';
+import { runCli, tempDir, writeConfig } from './support/toolscope-cli.js';
 
 describe('config editing from the CLI', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;

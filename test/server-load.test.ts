@@ -3,8 +3,8 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAuditFile } from './support/audit-file.js';
 import { newBearerToken, tokenHash } from './support/bearer.js';
-import { HARDENING_BASE_CONFIG } from './support/hardening-config.js';
-import { servers, tempDir, textOf, waitForTools, writeConfig } from './support/foundation.js';
+import { DIRECT_EXPOSURE_CONFIG } from './support/direct-exposure-config.js';
+import { servers, tempDir, textOf, waitForTools, writeConfig } from './support/toolscope-cli.js';
 import { connectHttpClient, serveHttpProcess, type HttpServeProcess } from './support/serve-process.js';
 
 /**
@@ -33,7 +33,7 @@ describe(`load: ${CLIENTS} concurrent HTTP clients, ${CALLS} calls through the f
   beforeAll(async () => {
     dir = await tempDir();
     const configPath = await writeConfig(dir.path, {
-      ...HARDENING_BASE_CONFIG,
+      ...DIRECT_EXPOSURE_CONFIG,
       servers: { everything: servers.everything() },
       principals: { [PRINCIPAL]: { allow: ['everything:echo'], tokenHashes: [tokenHash(TOKEN)] } },
       argumentRules: { 'everything:echo': { message: { maxLength: 64, pattern: '^load-[0-9]+$' } } },

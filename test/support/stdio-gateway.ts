@@ -4,9 +4,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { readRunRecords } from '../../src/server/run-record.js';
 import type { ServerStatus } from '../../src/downstream/supervisor.js';
-import { CLI, ROOT, waitFor } from './foundation.js';
+import { CLI, ROOT, waitFor } from './toolscope-cli.js';
 
-/** Helpers for the hardening tests: the faulty fixture server, a served toolscope's pid, status and memory. */
+/** A toolscope served over stdio in tests: the faulty fixture server, a served toolscope's pid, status and memory. */
 
 const TSX = import.meta.resolve('tsx');
 export const FAULTY = join(ROOT, 'test/fixtures/faulty-server.ts');
@@ -43,7 +43,7 @@ export async function serveStdio(
   // Drained, or a full pipe would block toolscope's synchronous log writes.
   let log = '';
   transport.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-LOG_TAIL_CHARS)));
-  const client = new Client({ name: 'hardening-test', version: '1.0.0' });
+  const client = new Client({ name: 'toolscope-test', version: '1.0.0' });
   await client.connect(transport);
   return { client, pid: transport.pid!, logTail: () => log, close: () => client.close() };
 }

@@ -5,8 +5,8 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readAuditFile, type AuditFile } from './support/audit-file.js';
 import { newBearerToken, tokenHash } from './support/bearer.js';
-import { HARDENING_BASE_CONFIG } from './support/hardening-config.js';
-import { runCli, servers, tempDir, textOf, waitForTools, writeConfig } from './support/foundation.js';
+import { DIRECT_EXPOSURE_CONFIG } from './support/direct-exposure-config.js';
+import { runCli, servers, tempDir, textOf, waitForTools, writeConfig } from './support/toolscope-cli.js';
 import { connectHttpClient, serveHttpProcess, type HttpServeProcess } from './support/serve-process.js';
 
 /**
@@ -93,7 +93,7 @@ describe('audit durability across a crash', () => {
 
   async function writeBurstConfig(durability: 'fsync' | 'write'): Promise<void> {
     configPath = await writeConfig(dir.path, {
-      ...HARDENING_BASE_CONFIG,
+      ...DIRECT_EXPOSURE_CONFIG,
       servers: { everything: servers.everything() },
       principals: { [PRINCIPAL]: { allow: ['everything:echo'], tokenHashes: [tokenHash(TOKEN)] } },
       audit: { enabled: true, durability },

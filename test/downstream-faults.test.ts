@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/foundation.js';
+import { tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/toolscope-cli.js';
 import {
   faultyServer,
   isAlive,
@@ -10,7 +10,7 @@ import {
   serveStdio,
   waitForReady,
   type ServedToolscope,
-} from './support/hardening.js';
+} from './support/stdio-gateway.js';
 
 // Generous: the shared CI machine may be slow to run even a tool that exits at once.
 const TIMEOUT_MS = 8_000;

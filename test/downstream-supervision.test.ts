@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../src/gateway.js';
 import { createLogger } from '../src/log.js';
-import { ROOT, servers, tempDir, textOf, waitFor, waitForTools } from './support/foundation.js';
+import { ROOT, servers, tempDir, textOf, waitFor, waitForTools } from './support/toolscope-cli.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -23,7 +23,7 @@ async function gatewayWith(
   const dir = await tempDir();
   cleanups.push(dir.remove);
   const resolved = typeof config === 'function' ? (config as (dir: string) => unknown)(dir.path) : config;
-  // The foundation's exposure: every namespaced tool in tools/list.
+  // Direct exposure: every namespaced tool in tools/list.
   const parsed = parseConfig({ exposure: { mode: 'all' }, ...(resolved as object) }, 'test');
   const loaded = { path: join(dir.path, 'toolscope.json'), baseDir: dir.path, config: parsed };
   const gateway = createGateway(loaded, { logger: createLogger('silent'), ...options });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectStdio, servers, tempDir, textOf, waitForTools, writeConfig } from './support/foundation.js';
+import { connectStdio, servers, tempDir, textOf, waitForTools, writeConfig } from './support/toolscope-cli.js';
 
 describe('toolscope serve over stdio with the real npm servers', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -16,7 +16,7 @@ describe('toolscope serve over stdio with the real npm servers', () => {
     await mkdir(files);
     await writeFile(join(files, 'notes.txt'), 'ship the foundation on friday\n');
     const configPath = await writeConfig(dir.path, {
-      // The foundation's exposure: every namespaced tool in tools/list.
+      // Direct exposure: every namespaced tool in tools/list.
       exposure: { mode: 'all' },
       servers: {
         everything: servers.everything(),

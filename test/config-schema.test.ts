@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir, type CliResult } from './support/foundation.js';
+import { runCli, tempDir, type CliResult } from './support/toolscope-cli.js';
 
 /** Every refusal: exit 1, one `toolscope:` message on stderr naming what is wrong, never a stack trace. */
 function expectRefusal(result: CliResult, ...lines: string[]): void {
