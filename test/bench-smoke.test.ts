@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { writeBenchConfig } from '../eval/bench/bench-config.js';
 import { runBench } from '../eval/bench/bench.js';
+import { STAND_IN_MODEL } from '../eval/bench/embedders.js';
 import { SHARED_ROOT } from '../eval/bench/paths.js';
 import { PIPELINES, pipelineAudit } from '../eval/bench/pipelines.js';
 import { FORWARDING_TRANSPORTS, type BenchPlan } from '../eval/bench/plan.js';
@@ -76,6 +77,7 @@ describe('npm run bench building blocks (smoke)', () => {
       datasetsRoot: join(SHARED_ROOT, 'datasets'),
       stateRoot: join(dir, 'state'),
       workDir: dir,
+      model: STAND_IN_MODEL,
       command: 'bench smoke test',
     });
     // What run.ts writes: the report must survive JSON.
@@ -239,7 +241,7 @@ describe('npm run bench building blocks (smoke)', () => {
   });
 
   it('checks every target, leaving the 10,000-tool ones unmeasured at this size', () => {
-    expect(report.targets).toHaveLength(9);
+    expect(report.targets).toHaveLength(11);
     for (const target of report.targets) {
       const atTargetSize = /10,000 tools/.test(target.target);
       expect({ target: target.target, status: atTargetSize ? target.status : 'measured' }).toEqual({
@@ -254,6 +256,7 @@ describe('npm run bench building blocks (smoke)', () => {
     }
     expect(markdown).toContain('| streamable-http | audit write |');
     expect(markdown).toContain('| 32 | audit write |');
+    expect(markdown).toContain('"transformers" is `minilm-l6-random:fp32` (the real model\'s architecture with random weights');
   });
 
   it('names the audit variants measured over Streamable HTTP in the forwarding targets\' context when missed', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { VERSION } from '../../src/version.js';
 import { loadBenchCatalog, writeCatalogFile, type BenchCatalog } from './bench-catalog.js';
 import { withBundledChildren } from './child-process.js';
+import type { TransformersModel } from './embedders.js';
 import { contextCostBench } from './context-cost.js';
 import { ABANDON_GRACE_MS, Deadline, runSection, type SectionOutcome } from './deadline.js';
 import { forwardingBench } from './forwarding.js';
@@ -25,6 +26,8 @@ export interface BenchOptions {
   readonly stateRoot: string;
   /** Scratch folder for this run's catalog and query files. */
   readonly workDir: string;
+  /** The model the `transformers` choice runs (STAND_IN_MODEL unless `--model-dir`). */
+  readonly model: TransformersModel;
   /** The command line, recorded in the report. */
   readonly command: string;
   readonly log?: (line: string) => void;
@@ -54,6 +57,7 @@ async function runSections(options: BenchOptions): Promise<BenchReport> {
     toolscopeVersion: VERSION,
     plan: plan.name,
     command: options.command,
+    transformersModel: `${options.model.model}:${options.model.dtype}`,
     generatedAt: new Date().toISOString(),
     machine: machineInfo(loadAtStart),
     deadlineMs: plan.deadlineMs,
@@ -113,7 +117,7 @@ async function fillStateCache(options: Omit<BenchOptions, 'command' | 'onSection
   return fills;
 }
 
-async function prepareInputs(options: Pick<BenchOptions, 'plan' | 'datasetsRoot' | 'stateRoot' | 'workDir'>): Promise<{
+async function prepareInputs(options: Pick<BenchOptions, 'plan' | 'datasetsRoot' | 'stateRoot' | 'workDir' | 'model'>): Promise<{
   catalog: BenchCatalog;
   catalogFile: string;
   queriesFile: string;
@@ -130,7 +134,7 @@ async function prepareInputs(options: Pick<BenchOptions, 'plan' | 'datasetsRoot'
   const queriesFile = join(options.workDir, 'queries.json');
   await writeCatalogFile(catalogFile, catalog.tools);
   await writeFile(queriesFile, JSON.stringify(catalog.queries));
-  return { catalog, catalogFile, queriesFile, states: new StateCache(options.stateRoot, catalogFile, catalog.tools) };
+  return { catalog, catalogFile, queriesFile, states: new StateCache(options.stateRoot, catalogFile, catalog.tools, options.model) };
 }
 
 function machineInfo(loadAtStart: number): MachineInfo {

@@ -9,7 +9,7 @@ import { SEARCH_TOOLS } from '../../src/exposure/meta-tools.js';
 import { createGateway, LOCAL_PRINCIPAL, type Gateway } from '../../src/gateway.js';
 import { toBenchCatalogTool, type BenchCatalog } from './bench-catalog.js';
 import { throwIfCut } from './deadline.js';
-import type { DenseChoice, EmbedderChoice } from './embedders.js';
+import type { DenseChoice, EmbedderChoice, TransformersModel } from './embedders.js';
 import { connectInMemory } from './mcp-clients.js';
 import { REPO_ROOT } from './paths.js';
 import type { BenchPlan } from './plan.js';
@@ -64,7 +64,9 @@ export async function contextCostBench(
   result: ContextCostResult,
 ): Promise<void> {
   result.rows.push(
-    await measure('demo config (everything, filesystem, memory)', await demoConfigQueries(plan.queries), SEARCH_EMBEDDER, signal, demoGateway),
+    await measure('demo config (everything, filesystem, memory)', await demoConfigQueries(plan.queries), SEARCH_EMBEDDER, signal, (mode, stateDir) =>
+      demoGateway(mode, stateDir, states.model),
+    ),
   );
   throwIfCut(signal);
   const tools = catalog.tools.slice(0, plan.catalogSize).map(toBenchCatalogTool);
@@ -73,16 +75,16 @@ export async function contextCostBench(
   result.rows.push(
     await measure(`${tools.length.toLocaleString('en')}-tool pooled catalog`, catalog.queries.slice(0, plan.queries), embedder, signal, async (mode, stateDir) => {
       if (warm) await states.seed(SEARCH_EMBEDDER, tools.length, stateDir);
-      return startCatalogGateway(tools, stateDir, embedder, mode);
+      return startCatalogGateway(tools, stateDir, embedder, states.model, mode);
     }),
   );
 }
 
 /** The demo config as shipped, its servers started for real; state in a temporary folder; searches not limited. */
-async function demoGateway(mode: Mode, stateDir: string): Promise<Gateway> {
+async function demoGateway(mode: Mode, stateDir: string, model: TransformersModel): Promise<Gateway> {
   const raw = (await readConfigJson(DEMO_CONFIG)) as Record<string, unknown>;
   const config = parseConfig(
-    { ...raw, stateDir, logLevel: 'warn', exposure: { mode }, retrieval: retrievalConfig(SEARCH_EMBEDDER), rateLimits: { search: 'off' } },
+    { ...raw, stateDir, logLevel: 'warn', exposure: { mode }, retrieval: retrievalConfig(SEARCH_EMBEDDER, model), rateLimits: { search: 'off' } },
     DEMO_CONFIG,
   );
   const gateway = createGateway({ path: DEMO_CONFIG, baseDir: dirname(DEMO_CONFIG), config });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchChild, type ChildMessage } from './child-process.js';
 import { throwIfCut } from './deadline.js';
-import type { DenseChoice } from './embedders.js';
+import { modelArgs, type DenseChoice, type TransformersModel } from './embedders.js';
 import type { BenchPlan } from './plan.js';
 import type { StateCache } from './state-cache.js';
 import { spread, type Spread } from './stats.js';
@@ -55,6 +55,7 @@ interface StartInputs {
   readonly catalogFile: string;
   readonly size: number;
   readonly embedder: DenseChoice;
+  readonly model: TransformersModel;
   readonly signal: AbortSignal;
 }
 
@@ -76,7 +77,7 @@ export async function indexBuildBench(
     for (const size of plan.sizes) {
       const row: IndexBuildRow = { tools: size, embedder: plan.embedder, notes: [] };
       result.rows.push(row);
-      const inputs: StartInputs = { catalogFile, size, embedder: plan.embedder, signal };
+      const inputs: StartInputs = { catalogFile, size, embedder: plan.embedder, model: states.model, signal };
       if (!(await states.isComplete(plan.embedder, size))) {
         row.notes.push('warm restart not measured: the bench cache holds no finished start yet (run `npm run bench -- --prepare`)');
         continue;
@@ -93,7 +94,7 @@ export async function indexBuildBench(
       row.gatewayWarmStart = await gatewayStart(inputs, queriesFile, stateDir, plan.gatewayStartLimitMs);
     }
     for (const row of result.rows) {
-      const inputs: StartInputs = { catalogFile, size: row.tools, embedder: plan.embedder, signal };
+      const inputs: StartInputs = { catalogFile, size: row.tools, embedder: plan.embedder, model: states.model, signal };
       const runs: ChildMessage[] = [];
       for (let run = 0; run < plan.firstStartRuns && !row.firstStartCut; run++) {
         const started = await startOnce({ ...inputs, stateDir: join(dir, `first-${row.tools}-${run}`) }, plan.firstStartLimitMs);
@@ -114,10 +115,10 @@ export async function indexBuildBench(
 type StartOutcome = { readonly ready: ChildMessage } | { readonly progress: { embeddedTools: number; embeddingMs: number } };
 
 async function startOnce(inputs: StartInputs & { readonly stateDir: string }, limitMs?: number): Promise<StartOutcome> {
-  const { catalogFile, size, embedder, stateDir, signal } = inputs;
+  const { catalogFile, size, embedder, model, stateDir, signal } = inputs;
   throwIfCut(signal);
   const limit = limitMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(limitMs)]);
-  const child = new BenchChild('index-child', [catalogFile, String(size), embedder, stateDir], { signal: limit });
+  const child = new BenchChild('index-child', [catalogFile, String(size), embedder, stateDir, ...modelArgs(model)], { signal: limit });
   try {
     return { ready: await child.next('ready') };
   } catch (error) {
@@ -141,10 +142,12 @@ function cutFirstStart(progress: { embeddedTools: number; embeddingMs: number },
 }
 
 async function gatewayStart(inputs: StartInputs, queriesFile: string, stateDir: string, limitMs: number): Promise<GatewayWarmStart> {
-  const { catalogFile, size, embedder, signal } = inputs;
+  const { catalogFile, size, embedder, model, signal } = inputs;
   throwIfCut(signal);
   const limit = AbortSignal.any([signal, AbortSignal.timeout(limitMs)]);
-  const child = new BenchChild('search-child', [catalogFile, String(size), embedder, stateDir, queriesFile, '0'], { signal: limit });
+  const child = new BenchChild('search-child', [catalogFile, String(size), embedder, stateDir, queriesFile, '0', ...modelArgs(model)], {
+    signal: limit,
+  });
   try {
     const ready = await child.next('ready');
     return { startToServingMs: Number(ready.startToServingMs), processStartToReadyMs: Number(ready.processStartToReadyMs) };

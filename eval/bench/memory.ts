@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchChild } from './child-process.js';
 import { throwIfCut } from './deadline.js';
-import type { EmbedderChoice } from './embedders.js';
+import { modelArgs, type EmbedderChoice } from './embedders.js';
 import type { BenchPlan } from './plan.js';
 import type { StateCache } from './state-cache.js';
 import { spread, type Spread } from './stats.js';
@@ -57,10 +57,11 @@ export async function memoryBench(
         try {
           if (choice !== 'lexical') await states.seed(choice, size, stateDir);
           const serve = String(plan.servedQueries);
+          const model = modelArgs(states.model);
           child =
             process === 'router'
-              ? new BenchChild('index-child', [catalogFile, String(size), choice, stateDir, '--queries', queriesFile, '--serve', serve], { signal })
-              : new BenchChild('search-child', [catalogFile, String(size), choice, stateDir, queriesFile, serve], { signal });
+              ? new BenchChild('index-child', [catalogFile, String(size), choice, stateDir, '--queries', queriesFile, '--serve', serve, ...model], { signal })
+              : new BenchChild('search-child', [catalogFile, String(size), choice, stateDir, queriesFile, serve, ...model], { signal });
           const ready = await child.next('ready');
           embedderId = String((ready.stats as { embedder?: string | null }).embedder ?? 'none');
           const served = await child.next('served');

@@ -97,7 +97,7 @@ export const FULL_PLAN: BenchPlan = {
   deadlineMs: 590_000,
   queries: 120,
   stateCache: { embedders: DENSE, allowanceMs: 20_000 },
-  routing: { sizes: [100, 1_000, 10_000], gatewaySizes: [1_000], embedders: ALL_EMBEDDERS, runs: 3, warmupQueries: 20, allowanceMs: 150_000 },
+  routing: { sizes: [100, 1_000, 10_000], gatewaySizes: [1_000, 10_000], embedders: ALL_EMBEDDERS, runs: 3, warmupQueries: 20, allowanceMs: 150_000 },
   forwarding: {
     transports: FORWARDING_TRANSPORTS,
     auditVariants: { 'audit write': ['in-memory', 'streamable-http', 'streamable-http, stdio downstream'], 'audit off': ['in-memory', 'streamable-http'] },
@@ -118,7 +118,7 @@ export const FULL_PLAN: BenchPlan = {
   },
   // Four configurations (file and Redis, 1 and 3 replicas): ~4 s per start of three replicas, 2 runs of ~4 s each.
   scaleOut: { replicas: [1, 3], clients: 32, durationMs: 3_000, warmupMs: 1_000, runs: 2, allowanceMs: 70_000 },
-  memory: { size: 10_000, gatewaySize: 1_000, embedders: ALL_EMBEDDERS, servedQueries: 50, runs: 2, allowanceMs: 75_000 },
+  memory: { size: 10_000, gatewaySize: 10_000, embedders: ALL_EMBEDDERS, servedQueries: 50, runs: 2, allowanceMs: 90_000 },
   contextCost: { catalogSize: 1_000, queries: 50, allowanceMs: 35_000 },
   indexBuild: {
     sizes: [1_000, 10_000],

@@ -1,4 +1,5 @@
 import { markdownTable } from '../../src/eval/report-markdown.js';
+import { STAND_IN_MODEL } from './embedders.js';
 import type { SectionOutcome } from './deadline.js';
 import type { CutFirstStart, GatewayWarmStart } from './index-build.js';
 import type { BenchReport, BenchSections } from './report.js';
@@ -38,7 +39,8 @@ export function benchMarkdown(report: BenchReport): string {
       (report.catalog.largest > report.catalog.distinctTools
         ? `, topped up to ${report.catalog.largest.toLocaleString('en')} with copies under a second server name`
         : '') +
-      `; ${report.catalog.queries} real queries from them.`,
+      `; ${report.catalog.queries} real queries from them. "transformers" is \`${report.transformersModel}\`` +
+      (report.transformersModel.startsWith(`${STAND_IN_MODEL.model}:`) ? ' (the real model\'s architecture with random weights; `--model-dir models` measures the real one).' : '.'),
     '## Targets',
     markdownTable(
       ['target', 'measured', 'status', 'context'],

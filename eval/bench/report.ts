@@ -42,6 +42,8 @@ export interface BenchReport {
   readonly toolscopeVersion: string;
   readonly plan: string;
   readonly command: string;
+  /** What "transformers" means in this report: `model:dtype` (the stand-in with random weights, or --model-dir's). */
+  readonly transformersModel: string;
   readonly generatedAt: string;
   readonly machine: MachineInfo;
   readonly deadlineMs: number;

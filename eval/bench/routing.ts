@@ -8,7 +8,7 @@ import { decomposeQuery } from '../../src/retrieval/query-decomposition.js';
 import { createRouter } from '../../src/retrieval/router.js';
 import { toBenchCatalogTool, type BenchCatalog } from './bench-catalog.js';
 import { throwIfCut } from './deadline.js';
-import { loadBenchEmbedder, type EmbedderChoice } from './embedders.js';
+import { loadBenchEmbedder, type EmbedderChoice, type TransformersModel } from './embedders.js';
 import { connectInMemory } from './mcp-clients.js';
 import type { BenchPlan } from './plan.js';
 import { SEARCH_LIMIT, searchTools, startCatalogGateway } from './search-gateway.js';
@@ -78,7 +78,7 @@ export async function routingBench(
   ];
   for (const choice of plan.embedders) {
     throwIfCut(signal);
-    const embedder = choice === 'lexical' ? undefined : await loadBenchEmbedder(choice);
+    const embedder = choice === 'lexical' ? undefined : await loadBenchEmbedder(choice, states.model);
     if (embedder) {
       result.queryEmbedding.push({ embedder: choice, embedderId: embedder.id, latencyMs: await embeddingLatency(embedder, catalog, plan, signal) });
     }
@@ -92,7 +92,8 @@ export async function routingBench(
       try {
         if (choice !== 'lexical') await states.seed(choice, size, stateDir);
         const tools = catalog.tools.slice(0, size);
-        const open = path === 'route API' ? await openRouter(tools, embedder, stateDir) : await openSearchTools(tools, choice, stateDir);
+        const open =
+          path === 'route API' ? await openRouter(tools, embedder, stateDir) : await openSearchTools(tools, choice, states.model, stateDir);
         try {
           if (open.embeddedTools > 0) throw new Error(`${choice} at ${size} tools embedded ${open.embeddedTools} tools on a warm start`);
           const runs = await timeQueries(open.route, catalog, plan, signal);
@@ -129,8 +130,8 @@ async function openRouter(tools: BenchCatalog['tools'], embedder: Embedder | und
   };
 }
 
-async function openSearchTools(tools: BenchCatalog['tools'], choice: EmbedderChoice, stateDir: string): Promise<OpenRoute> {
-  const gateway = await startCatalogGateway(tools.map(toBenchCatalogTool), stateDir, choice);
+async function openSearchTools(tools: BenchCatalog['tools'], choice: EmbedderChoice, model: TransformersModel, stateDir: string): Promise<OpenRoute> {
+  const gateway = await startCatalogGateway(tools.map(toBenchCatalogTool), stateDir, choice, model);
   const stats = gateway.status().retrieval;
   const session = await connectInMemory(gateway, LOCAL_PRINCIPAL).catch(async (error: unknown) => {
     await gateway.stop();

@@ -4,14 +4,14 @@ import type { CatalogTool } from '../../src/catalog/tool.js';
 import { parseConfig } from '../../src/config/load.js';
 import { SEARCH_TOOLS } from '../../src/exposure/meta-tools.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
-import { embedderSettings, type EmbedderChoice } from './embedders.js';
+import { embedderSettings, type EmbedderChoice, type TransformersModel } from './embedders.js';
 
 /** Results per search: the `search_tools` default. */
 export const SEARCH_LIMIT = 5;
 
 /** The `retrieval` config section that makes a gateway search with `choice`. */
-export function retrievalConfig(choice: EmbedderChoice): Record<string, unknown> {
-  return choice === 'lexical' ? { retriever: 'bm25' } : { retriever: 'hybrid', embedder: embedderSettings(choice) };
+export function retrievalConfig(choice: EmbedderChoice, model: TransformersModel): Record<string, unknown> {
+  return choice === 'lexical' ? { retriever: 'bm25' } : { retriever: 'hybrid', embedder: embedderSettings(choice, model) };
 }
 
 /**
@@ -25,6 +25,7 @@ export async function startCatalogGateway(
   tools: readonly CatalogTool[],
   stateDir: string,
   choice: EmbedderChoice,
+  model: TransformersModel,
   mode: 'search' | 'all' = 'search',
 ): Promise<Gateway> {
   const config = parseConfig(
@@ -34,7 +35,7 @@ export async function startCatalogGateway(
       pinning: { mode: 'off', scanDescriptions: false },
       rateLimits: { search: 'off' },
       exposure: { mode },
-      retrieval: retrievalConfig(choice),
+      retrieval: retrievalConfig(choice, model),
     },
     'bench catalog gateway',
   );

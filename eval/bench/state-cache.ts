@@ -6,7 +6,7 @@ import { toJsonl } from '../../src/eval/jsonl.js';
 import { GRAPH_FORMAT } from '../../src/retrieval/vector-index.js';
 import { BenchChild } from './child-process.js';
 import { throwIfCut } from './deadline.js';
-import type { DenseChoice } from './embedders.js';
+import { modelArgs, stateKey, type DenseChoice, type TransformersModel } from './embedders.js';
 
 /** Written into a state folder once a start over exactly its catalog finished: the folder is then a warm state. */
 const COMPLETE_MARKER = 'bench-complete.json';
@@ -34,10 +34,12 @@ export class StateCache {
     private readonly root: string,
     private readonly catalogFile: string,
     private readonly tools: readonly EvalTool[],
+    /** The model the `transformers` choice runs (its folders are kept apart from other models'). */
+    readonly model: TransformersModel,
   ) {}
 
   dir(embedder: DenseChoice, size: number): string {
-    return join(this.root, embedder, `size-${size}`);
+    return join(this.root, stateKey(embedder, this.model), `size-${size}`);
   }
 
   async isComplete(embedder: DenseChoice, size: number): Promise<boolean> {
@@ -92,7 +94,7 @@ export class StateCache {
       else await mkdir(dir, { recursive: true });
       await rm(join(dir, COMPLETE_MARKER), { force: true });
     }
-    const child = new BenchChild('index-child', [this.catalogFile, String(size), embedder, dir], { signal });
+    const child = new BenchChild('index-child', [this.catalogFile, String(size), embedder, dir, ...modelArgs(this.model)], { signal });
     try {
       const ready = await child.next('ready');
       const embeddedTools = (ready.stats as { embeddedTools: number }).embeddedTools;
@@ -114,7 +116,7 @@ export class StateCache {
    */
   private async lock(embedder: DenseChoice, size: number): Promise<(() => Promise<void>) | undefined> {
     const file = `${this.dir(embedder, size)}.lock`;
-    await mkdir(join(this.root, embedder), { recursive: true });
+    await mkdir(join(this.root, stateKey(embedder, this.model)), { recursive: true });
     for (;;) {
       try {
         await writeFile(file, String(process.pid), { flag: 'wx' });

@@ -2,7 +2,7 @@
  * One toolscope start, as far as retrieval goes, in a fresh process: read a catalog, load the embedder, build the tool
  * index (embedding what the state folder does not hold yet). For the index-build, state-cache and memory benchmarks.
  *
- * Usage: index-child.ts CATALOG SIZE EMBEDDER [STATE_DIR] [--queries FILE --serve N]
+ * Usage: index-child.ts CATALOG SIZE EMBEDDER [STATE_DIR] [--queries FILE --serve N] --model-dir DIR --model ID --dtype D
  * Sends `progress` {embedded, elapsedMs} after each embedding batch, `ready` with the phase timings and index stats,
  * and, with --serve, `served` with peak RSS after routing N queries.
  */
@@ -13,7 +13,7 @@ import type { Embedder } from '../../../src/embedding/index.js';
 import { createLogger } from '../../../src/log.js';
 import { createRouter } from '../../../src/retrieval/router.js';
 import { readCatalogFile } from '../bench-catalog.js';
-import { isEmbedderChoice, loadBenchEmbedder } from '../embedders.js';
+import { isEmbedderChoice, loadBenchEmbedder, MODEL_ARG_OPTIONS, modelFromArgs } from '../embedders.js';
 import { memoryStatus, onParentGone, runChild, send } from './protocol.js';
 
 /** Reports embedding progress, so a first start cut by its time limit can still be projected. */
@@ -36,16 +36,18 @@ runChild(async () => {
   onParentGone(() => process.exit(1));
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { queries: { type: 'string' }, serve: { type: 'string', default: '0' } },
+    options: { queries: { type: 'string' }, serve: { type: 'string', default: '0' }, ...MODEL_ARG_OPTIONS },
   });
   const [catalogFile, sizeText, choice, stateDir] = positionals;
   const size = Number(sizeText);
   if (!catalogFile || !Number.isInteger(size) || size < 1 || !choice || !isEmbedderChoice(choice)) {
-    throw new Error('usage: index-child.ts CATALOG SIZE lexical|use-lite|transformers [STATE_DIR] [--queries FILE --serve N]');
+    throw new Error(
+      'usage: index-child.ts CATALOG SIZE lexical|use-lite|transformers [STATE_DIR] [--queries FILE --serve N] --model-dir DIR --model ID --dtype D',
+    );
   }
   const tools = await readCatalogFile(catalogFile, size);
   const catalogReadAt = performance.now();
-  const embedder = choice === 'lexical' ? undefined : await loadBenchEmbedder(choice);
+  const embedder = choice === 'lexical' ? undefined : await loadBenchEmbedder(choice, modelFromArgs(values));
   const embedderLoadedAt = performance.now();
   const router = await createRouter({
     tools,
