@@ -1,13 +1,14 @@
 /**
- * `npm run eval:ranking`: measures the ranking stages on every suite (use-lite embedder, query decomposition as
- * served) and fits the confidence calibration.
+ * `npm run eval:ranking`: measures the ranking stages on every suite (query decomposition as served) and fits the
+ * confidence calibration for one embedder (`--embedder`, `--model`, `--model-dir` as for `npm run eval`).
  * - the second-stage reranker: recall@5 and latency with and without it (BM25 and hybrid);
  * - learning from use: `--history 0.5` (half the labelled queries as past use) against no history, on the rest;
  * - confidence: a logistic model of "the best result is relevant" over the best result's raw scores, fitted on half
  *   the queries of every suite and checked on the other half; negatives are the same queries searched with their
  *   relevant tools removed (nothing in the catalog matches them any more).
- * Writes eval/reports/ranking.{md,json}, eval/reports/confidence-calibration.md and
- * src/retrieval/confidence-calibration.ts.
+ * Writes <reports-dir>/ranking.{md,json} and <reports-dir>/confidence-calibration.md, and refits in
+ * src/retrieval/confidence-calibration.ts the BM25 model and this embedder's hybrid model (other embedders' models
+ * are kept).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -15,7 +16,6 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { positiveInteger } from '../src/cli/options.js';
-import { loadEmbedder } from '../src/embedding/index.js';
 import type { EvalQuery } from '../src/eval/dataset-format.js';
 import { splitHistory } from '../src/eval/history-split.js';
 import { loadEvalDataset } from '../src/eval/load-dataset.js';
@@ -24,23 +24,26 @@ import { toIndexableTool } from '../src/eval/run-eval.js';
 import { deterministicSample } from '../src/eval/sample.js';
 import { createLogger } from '../src/log.js';
 import { GOOD_MATCH, type ConfidenceModel } from '../src/retrieval/confidence.js';
+import { CONFIDENCE_CALIBRATION } from '../src/retrieval/confidence-calibration.js';
 import { ToolIndex, type RetrieverKind, type RetrieverOptions } from '../src/retrieval/tool-index.js';
 import type { ScoredTool } from '../src/retrieval/types.js';
+import { addEmbedderOptions, loadEvalEmbedder, type EmbedderOptions } from './embedder-options.js';
 import { prepareSuiteDatasets } from './suite-datasets.js';
 
 const K = 5;
 const HISTORY_FRACTION = 0.5;
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const reportsDir = join(repoRoot, 'eval', 'reports');
 
-const options = new Command('npm run eval:ranking --')
+const options = addEmbedderOptions(new Command('npm run eval:ranking --'))
   .description('reranker, learning from use and confidence calibration on every suite')
   .option('--only <names>', 'comma-separated dataset names')
   .option('--max-queries <n>', 'deterministic sample of queries per dataset', positiveInteger, 300)
   .option('--datasets-root <dir>', 'the shared public benchmarks', resolve(repoRoot, '..', 'shared', 'datasets'))
   .option('--state-dir <dir>', 'embedding caches kept between runs', join(repoRoot, '.cache', 'eval-state'))
+  .option('--reports-dir <dir>', 'where the reports go', join(repoRoot, 'eval', 'reports'))
   .parse()
-  .opts<{ only?: string; maxQueries: number; datasetsRoot: string; stateDir: string }>();
+  .opts<EmbedderOptions & { only?: string; maxQueries: number; datasetsRoot: string; stateDir: string; reportsDir: string }>();
+const reportsDir = resolve(options.reportsDir);
 
 interface Sample {
   readonly suite: string;
@@ -48,6 +51,8 @@ interface Sample {
   readonly lexical: number;
   readonly dense: number;
   readonly relevant: boolean;
+  /** Whether the catalog searched held the query's relevant tools (false: searched with them removed). */
+  readonly answerable: boolean;
   /** Even: fitting half; odd: held-out half. */
   readonly fold: number;
 }
@@ -61,7 +66,7 @@ interface SuiteRow {
   readonly history: { readonly pastQueries: number; readonly evaluated: number; readonly without: number; readonly with: number };
 }
 
-const embedder = await loadEmbedder({ backend: 'use-lite' }, createLogger('warn'));
+const embedder = await loadEvalEmbedder(options, createLogger('warn'));
 const datasets = await prepareSuiteDatasets({
   repoRoot,
   sourceRoot: options.datasetsRoot,
@@ -110,7 +115,7 @@ for (const materialized of datasets) {
   process.stderr.write(`${dataset.name}: done in ${Math.round((Date.now() - started) / 1000)} s\n`);
 }
 
-const models = {
+const models: Record<string, ConfidenceModel> = {
   bm25: fitLogistic(samples.filter((s) => s.kind === 'bm25' && s.fold === 0), false),
   [`hybrid:${embedder.id}`]: fitLogistic(samples.filter((s) => s.kind === 'hybrid' && s.fold === 0), true),
 };
@@ -120,10 +125,11 @@ await writeFile(join(reportsDir, 'ranking.md'), rankingReport(rows));
 await writeFile(join(reportsDir, 'confidence-calibration.md'), calibrationReport(models, samples));
 await writeFile(
   join(repoRoot, 'src', 'retrieval', 'confidence-calibration.ts'),
-  `// Written by \`npm run eval:ranking\` (eval/ranking-study.ts); the report is eval/reports/confidence-calibration.md.\n` +
+  `// Written by \`npm run eval:ranking\` (eval/ranking-study.ts), one embedder per run; the reports are\n` +
+    `// confidence-calibration.md in eval/reports (use-lite) and in eval/reports/models/<model> (transformers models).\n` +
     `import type { ConfidenceModel } from './confidence.js';\n\n` +
     `export const CONFIDENCE_CALIBRATION: { readonly models: Readonly<Record<string, ConfidenceModel>> } = {\n` +
-    `  models: ${JSON.stringify(models, null, 2).replace(/\n/g, '\n  ')},\n};\n`,
+    `  models: ${JSON.stringify({ ...CONFIDENCE_CALIBRATION.models, ...models }, null, 2).replace(/\n/g, '\n  ')},\n};\n`,
 );
 
 async function measure(index: ToolIndex, kind: RetrieverKind, stages: RetrieverOptions, queries: readonly EvalQuery[]) {
@@ -153,9 +159,9 @@ async function confidenceSamples(
     const relevant = new Set(query.relevant);
     const fold = i % 2;
     const best = (await retriever.search(query.query, { limit: 1 }))[0];
-    if (best) found.push({ suite, kind, ...signalsOf(best), relevant: relevant.has(best.id), fold });
+    if (best) found.push({ suite, kind, ...signalsOf(best), relevant: relevant.has(best.id), answerable: true, fold });
     const stranger = (await retriever.search(query.query, { limit: 1, filter: (id) => !relevant.has(id) }))[0];
-    if (stranger) found.push({ suite, kind, ...signalsOf(stranger), relevant: false, fold });
+    if (stranger) found.push({ suite, kind, ...signalsOf(stranger), relevant: false, answerable: false, fold });
   }
   return found;
 }
@@ -201,6 +207,11 @@ function solve(matrix: number[][], vector: number[]): number[] {
     }
   }
   return m.map((row, i) => row[n]! / row[i]!);
+}
+
+/** Probability that a random member of `higher` is scored above a random member of `lower` (ties count half). */
+function rocAuc(higher: ReadonlyArray<{ p: number }>, lower: ReadonlyArray<{ p: number }>): number {
+  return mean(higher.map(({ p }) => mean(lower.map((n) => (p > n.p ? 1 : p === n.p ? 0.5 : 0)))));
 }
 
 function predict(model: ConfidenceModel, sample: Sample): number {
@@ -257,8 +268,7 @@ function calibrationReport(fitted: Record<string, ConfidenceModel>, all: readonl
       return `| ${low.toFixed(1)}–${(low + 0.1).toFixed(1)} | ${inBin.length} | ${inBin.length ? percent(mean(inBin.map(({ p }) => p))) : '–'} | ${inBin.length ? percent(mean(inBin.map(({ s }) => (s.relevant ? 1 : 0)))) : '–'} |`;
     });
     const positives = scored.filter(({ s }) => s.relevant);
-    const negatives = scored.filter(({ s }) => !s.relevant);
-    const auc = mean(positives.map(({ p }) => mean(negatives.map((n) => (p > n.p ? 1 : p === n.p ? 0.5 : 0)))));
+    const auc = rocAuc(positives, scored.filter(({ s }) => !s.relevant));
     const saidNone = scored.filter(({ p }) => p < GOOD_MATCH);
     const perSuite = [...new Set(held.map((s) => s.suite))].map((suite) => {
       const own = scored.filter(({ s }) => s.suite === suite);
@@ -266,6 +276,13 @@ function calibrationReport(fitted: Record<string, ConfidenceModel>, all: readonl
       const good = own.filter(({ p }) => p >= GOOD_MATCH);
       return `| ${suite} | ${own.length} | ${percent(none.length / own.length)} | ${none.length ? percent(mean(none.map(({ s }) => (s.relevant ? 0 : 1)))) : '–'} | ${good.length ? percent(mean(good.map(({ s }) => (s.relevant ? 1 : 0)))) : '–'} |`;
     });
+    const separation = (suite: string | undefined) => {
+      const own = scored.filter(({ s }) => suite === undefined || s.suite === suite);
+      const answerable = own.filter(({ s }) => s.answerable);
+      const unanswerable = own.filter(({ s }) => !s.answerable);
+      const saysNone = (group: typeof own) => percent(group.filter(({ p }) => p < GOOD_MATCH).length / Math.max(1, group.length));
+      return `| ${suite ?? '**all**'} | ${answerable.length} | ${saysNone(answerable)} | ${unanswerable.length} | ${saysNone(unanswerable)} | ${rocAuc(answerable, unanswerable).toFixed(3)} |`;
+    };
     return [
       `## ${key}`,
       '',
@@ -283,13 +300,21 @@ function calibrationReport(fitted: Record<string, ConfidenceModel>, all: readonl
       '| --- | --- | --- | --- | --- |',
       ...perSuite,
       '',
+      'In-catalog requests (searched as labelled) against out-of-catalog ones (the same requests with their relevant tools ' +
+        'removed): how often each is told "no good match", and the ROC AUC of the best confidence between the two ' +
+        '(0.5: no separation, 1: complete).',
+      '',
+      '| suite | in-catalog | said "no good match" % | out-of-catalog | said "no good match" % | AUC in vs out |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...[...new Set(held.map((s) => s.suite)), undefined].map(separation),
+      '',
     ].join('\n');
   });
   return [
     '# Confidence calibration',
     '',
-    'Written by `npm run eval:ranking` (eval/ranking-study.ts). For each query of each suite (the sample of',
-    '`eval/reports/ranking.md`), the best result of the bare first stage is a sample, labelled relevant or not; the same',
+    `Written by \`npm run eval:ranking\` (eval/ranking-study.ts), embedder ${embedder.id}. For each query of each suite (the sample of`,
+    '`ranking.md` beside this report), the best result of the bare first stage is a sample, labelled relevant or not; the same',
     'query searched with its relevant tools removed gives a second sample, never relevant (a request nothing in the',
     'catalog answers). A logistic model over the best result\'s raw scores is fitted on the even-numbered queries; the',
     'tables check it on the odd-numbered ones. search_tools and `/v1/route` report this probability and say "no good',

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogTool } from '../src/catalog/tool.js';
-import { loadEmbedder, type Embedder } from '../src/embedding/index.js';
+import { DEFAULT_TRANSFORMERS_DTYPE, DEFAULT_TRANSFORMERS_MODEL, loadEmbedder, type Embedder } from '../src/embedding/index.js';
 import { toIndexableTool } from '../src/retrieval/catalog-sync.js';
 import { retrievalSchema } from '../src/config/retrieval.js';
 import { confidence, confidenceModel, GOOD_MATCH } from '../src/retrieval/confidence.js';
@@ -109,15 +111,50 @@ describe('learning from use', () => {
   });
 });
 
+/** The shipped default model, when `npm run models:offline` has built it here (CI never downloads one). */
+const BUILT_MODELS = join(import.meta.dirname, '..', 'models');
+const DEFAULT_EMBEDDER_ID = `transformers:${DEFAULT_TRANSFORMERS_MODEL}:${DEFAULT_TRANSFORMERS_DTYPE}`;
+const defaultModelBuilt = existsSync(join(BUILT_MODELS, DEFAULT_TRANSFORMERS_MODEL, 'onnx', 'model_quantized.onnx'));
+
+/** Says "no good match" for an unrelated request and a good match for a plain one, through `index`'s hybrid. */
+async function expectConfidenceSeparates(searched: ToolIndex, embedderId: string): Promise<void> {
+  const model = confidenceModel('hybrid', embedderId);
+  const retriever = searched.retriever('hybrid', { decompose: false });
+  const [unrelated] = await retriever.search('bake a chocolate cake for the birthday party', { limit: 1 });
+  const [plain] = await retriever.search('list the files in a directory', { limit: 1 });
+  expect(confidence(unrelated!.signals, model)).toBeLessThan(GOOD_MATCH);
+  expect(confidence(plain!.signals, model)).toBeGreaterThanOrEqual(GOOD_MATCH);
+  expect(confidence(plain!.signals, model)).toBeGreaterThan(confidence(unrelated!.signals, model));
+}
+
 describe('confidence', () => {
   it('is low when nothing in the catalog does what is asked, and high for a plain match', async () => {
-    const model = confidenceModel('hybrid', useLite.id);
-    const retriever = index.retriever('hybrid', { decompose: false });
-    const [unrelated] = await retriever.search('bake a chocolate cake for the birthday party', { limit: 1 });
-    const [plain] = await retriever.search('list the files in a directory', { limit: 1 });
-    expect(confidence(unrelated!.signals, model)).toBeLessThan(GOOD_MATCH);
-    expect(confidence(plain!.signals, model)).toBeGreaterThanOrEqual(GOOD_MATCH);
-    expect(confidence(plain!.signals, model)).toBeGreaterThan(confidence(unrelated!.signals, model));
+    await expectConfidenceSeparates(index, useLite.id);
+  });
+
+  it('has a model fitted for the shipped default embedder, reading its cosine, apart from use-lite\'s', () => {
+    const shipped = confidenceModel('hybrid', DEFAULT_EMBEDDER_ID);
+    expect(shipped).not.toEqual(confidenceModel('bm25', DEFAULT_EMBEDDER_ID));
+    expect(shipped.dense).toBeGreaterThan(0);
+    expect(shipped.lexical).toBeGreaterThan(0);
+    expect(shipped).not.toEqual(confidenceModel('hybrid', useLite.id));
+  });
+
+  it.skipIf(!defaultModelBuilt)('separates the same requests with the real default model (models/ built by npm run models:offline)', async () => {
+    const shipped = await loadEmbedder(
+      { backend: 'transformers', modelDir: BUILT_MODELS, allowRemoteModels: false },
+      recordingLogger(),
+    );
+    expect(shipped.id).toBe(DEFAULT_EMBEDDER_ID);
+    const own = await tempDir();
+    try {
+      await expectConfidenceSeparates(
+        await ToolIndex.build(tools.map((tool) => toIndexableTool(tool)), { embedder: shipped, stateDir: own.path }),
+        shipped.id,
+      );
+    } finally {
+      await own.remove();
+    }
   });
 });
 
