@@ -1,10 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
-import { isDeepStrictEqual } from 'node:util';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { Catalog } from './catalog/catalog.js';
 import type { LoadedConfig } from './config/load.js';
-import type { ToolscopeConfig } from './config/schema.js';
+import { splitEdit } from './config/live-sections.js';
 import { configPaths } from './config/path-reference.js';
 import type { BackoffPolicy } from './downstream/backoff.js';
 import { DownstreamManager } from './downstream/manager.js';
@@ -57,12 +56,11 @@ export interface ConfigReload {
   readonly added?: readonly string[];
   readonly removed?: readonly string[];
   readonly restarted?: readonly string[];
-  /** Top-level sections that changed but take effect only when `toolscope serve` is restarted. */
+  /** Sections (or `section.key`) the edit changed that took effect at once (see config/live-sections.ts). */
+  readonly applied?: readonly string[];
+  /** Sections (or `section.key`) that differ from the config as started and take effect only when `toolscope serve` is restarted. */
   readonly needsRestart: readonly string[];
 }
-
-/** Sections of `toolscope.json` applied while serving; every other changed section waits for a restart. */
-const LIVE_SECTIONS: ReadonlySet<string> = new Set(['servers', 'logLevel']);
 
 export const LOCAL_PRINCIPAL: Principal = { name: 'local' };
 
@@ -122,7 +120,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     });
     this.downstream.on('state', () => this.emit('status'));
     this.state = createStateBackend(loaded.config.state, configPaths(loaded).stateDir, this.logger);
-    this.policy = new Policy(loaded.config, configPaths(loaded).stateDir, this.logger, this.state);
+    this.policy = new Policy(loaded.config, configPaths(loaded).stateDir, this.logger, this.state, this.principal.name);
     this.metrics = new Metrics({
       servers: () => this.downstream.status(),
       pendingApprovals: async () => (await this.policy.approvalQueue.pending()).length,
@@ -170,6 +168,8 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     await this.state.open();
     // Pins and tokens are read before any server connects, so no tool is seen unchecked.
     await this.policy.open(this.catalog);
+    // Rate limits and approvers must name principals that exist, in the config or (now read) the token store.
+    this.policy.verify(this.loaded.path);
     // After pinning: a tool the pins quarantine is never replayed as a hijacker.
     this.hijackCheck.attach();
     // Known before any server starts, so `status` can tell whether sandboxes are real.
@@ -217,23 +217,23 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   }
 
   /**
-   * Applies an edited config while serving: servers added, removed, enabled, disabled or changed start, stop or
-   * restart alone (clients get `list_changed` as their tools come and go); other sections that changed are reported
-   * as needing a restart.
+   * Applies an edited config while serving (see config/live-sections.ts for what applies live). The policy rules are
+   * built and checked first: an edit they refuse (a rate limit for a principal that exists nowhere) changes nothing
+   * and is thrown. Then servers added, removed, enabled, disabled or changed start, stop or restart alone (clients get
+   * `list_changed` as their tools come and go), and the new rules take effect for calls that start from then on.
    */
   applyConfig(next: LoadedConfig): Promise<ConfigReload> {
     const apply = async (): Promise<ConfigReload> => {
+      const edit = splitEdit(this.initial.config, this.loaded.config, next.config);
+      const rules = this.policy.prepare(edit.config, next.path);
       // Secrets of new servers are masked before any of them can answer a call.
-      this.policy.serversChanged({ servers: next.config.servers, approval: this.loaded.config.approval });
-      const changes = await this.downstream.reconcile(next.config.servers);
-      this.loaded = { ...this.loaded, config: { ...this.loaded.config, servers: next.config.servers, logLevel: next.config.logLevel } };
-      if (!this.options.logLevelFixed) this.logger.level = next.config.logLevel;
-      const needsRestart = Object.keys(next.config).filter(
-        (section) =>
-          !LIVE_SECTIONS.has(section) &&
-          !isDeepStrictEqual(next.config[section as keyof ToolscopeConfig], this.initial.config[section as keyof ToolscopeConfig]),
-      );
-      const reload: ConfigReload = { at: new Date().toISOString(), outcome: 'applied', ...changes, needsRestart };
+      this.policy.serversChanged(edit.config);
+      const changes = await this.downstream.reconcile(edit.config.servers);
+      this.loaded = { ...this.loaded, config: edit.config };
+      this.policy.apply(rules, edit.config.audit);
+      if (!this.options.logLevelFixed) this.logger.level = edit.config.logLevel;
+      const { applied, needsRestart } = edit;
+      const reload: ConfigReload = { at: new Date().toISOString(), outcome: 'applied', ...changes, applied, needsRestart };
       this.logger.info(reload, needsRestart.length > 0 ? 'config reloaded; some changes need a restart' : 'config reloaded');
       this.recordReload(reload);
       return reload;

@@ -116,7 +116,7 @@ describe('live configuration: serve follows edits of its config file', () => {
     expect(serve.alive()).toBe(true);
   });
 
-  it('applies an edited logLevel at once, unless TOOLSCOPE_LOG_LEVEL fixed it, and lists the sections that need a restart', async () => {
+  it('applies an edited logLevel and policy at once (logLevel unless TOOLSCOPE_LOG_LEVEL fixed it), and lists the sections that need a restart', async () => {
     const dir = await tempDir();
     cleanups.push(dir.remove);
     const path = join(dir.path, 'toolscope.json');
@@ -127,7 +127,9 @@ describe('live configuration: serve follows edits of its config file', () => {
     const gateway = createGateway(loadedWith(start), { logger: createLogger('warn') });
     const reload = await gateway.applyConfig(loadedWith(edited));
     expect(gateway.logger.level).toBe('debug');
-    expect(reload).toMatchObject({ outcome: 'applied', added: [], removed: [], restarted: [], needsRestart: ['retrieval', 'approval'] });
+    expect(reload).toMatchObject({ outcome: 'applied', added: [], removed: [], restarted: [], applied: ['logLevel', 'approval'], needsRestart: ['retrieval'] });
+    expect(gateway.loaded.config.approval.timeoutSeconds).toBe(30);
+    expect(gateway.loaded.config.retrieval.retriever).toBe('hybrid');
     expect(gateway.status().reload).toEqual(reload);
 
     const fixed = createGateway(loadedWith(start), { logger: createLogger('warn'), logLevelFixed: true });

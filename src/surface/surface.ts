@@ -22,7 +22,7 @@ import type { Logger } from '../log.js';
 import type { Principal } from '../pipeline/call-context.js';
 import type { ReadHandler } from '../pipeline/compose.js';
 import { CallRefused, refusalError } from '../pipeline/refusal.js';
-import type { ToolAccess } from '../policy/tool-access.js';
+import type { AccessDecisions } from '../policy/tool-access.js';
 import { LogLevels } from './log-levels.js';
 import { exposedContent, exposedPromptName, exposedUri, promptOwner, resolveUri } from './names.js';
 import { SubscriptionCounts } from './subscriptions.js';
@@ -31,7 +31,7 @@ import { promptTarget, resourceTarget } from './targets.js';
 export interface SurfaceDeps {
   readonly downstream: DownstreamManager;
   readonly catalog: Catalog;
-  readonly access: ToolAccess;
+  readonly access: AccessDecisions;
   /** The call pipeline for reads: scopes, validation, approval, rate limit, audit. */
   readonly read: ReadHandler;
   readonly logger: Logger;
