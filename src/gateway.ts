@@ -10,13 +10,14 @@ import { DownstreamManager } from './downstream/manager.js';
 import { Bubblewrap, type SandboxSupport } from './downstream/sandbox.js';
 import type { ServerStatus } from './downstream/supervisor.js';
 import { createExposureMode } from './exposure/modes.js';
-import type { ExposureMode } from './exposure/types.js';
+import { LiveExposure } from './exposure/live.js';
 import { createLogger, type Logger } from './log.js';
 import type { Principal } from './pipeline/call-context.js';
 import type { CallHandler } from './pipeline/compose.js';
 import { buildPipeline, buildReadPipeline } from './pipeline/build.js';
 import { Metrics } from './observability/metrics.js';
 import { Policy } from './policy/policy.js';
+import type { SearchLimit } from './policy/ratelimit/search-limit.js';
 import { RetrievalHijackCheck } from './policy/pinning/retrieval-hijack.js';
 import { CatalogSearch, type RetrievalStatus } from './retrieval/catalog-search.js';
 import { createSessionServer } from './server/session.js';
@@ -77,7 +78,7 @@ const FIRST_LIST_GRACE_MS = 5_000;
 export class Gateway extends EventEmitter<{ status: [] }> {
   readonly catalog = new Catalog();
   readonly downstream: DownstreamManager;
-  readonly exposure: ExposureMode;
+  readonly exposure: LiveExposure;
   readonly toolSearch: CatalogSearch;
   readonly pipeline: CallHandler;
   /** Resources, prompts, logging and completion of the downstream servers, reads through the same pipeline stages. */
@@ -137,8 +138,12 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     });
     const serverDescriptions = (server: string) => this.loaded.config.servers[server]?.description;
     const paths = configPaths(loaded);
+    const inEffect = () => this.loaded.config;
     this.toolSearch = new CatalogSearch(this.catalog, {
-      retrieval: loaded.config.retrieval,
+      // Read at each search: the ranking settings an edit of the config changes apply at the next one.
+      get retrieval() {
+        return inEffect().retrieval;
+      },
       stateDir: paths.stateDir,
       configDir: paths.configDir,
       serverDescriptions,
@@ -147,18 +152,20 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       redact: (text) => this.policy.redactor.redactString(text),
     });
     this.toolSearch.on('change', () => this.emit('status'));
-    this.hijackCheck = new RetrievalHijackCheck(this.catalog, this.toolSearch, this.policy.pinning, loaded.config.retrieval.hijackCheck, this.logger);
+    this.hijackCheck = new RetrievalHijackCheck(this.catalog, this.toolSearch, this.policy.pinning, () => inEffect().retrieval.hijackCheck, this.logger);
     this.toolSearch.on('searched', (seconds, retriever) => {
       this.metrics.searches.inc({ retriever });
       this.metrics.searchDuration.observe({ retriever }, seconds);
     });
-    this.exposure = createExposureMode(loaded.config.exposure, {
+    const exposureDeps = {
       catalog: this.catalog,
       access: this.policy.access,
       search: this.toolSearch,
-      searchLimit: this.policy.searchLimit,
+      // The search limit of the rules in effect at each search.
+      searchLimit: { admit: (...args: Parameters<SearchLimit['admit']>) => this.policy.searchLimit.admit(...args) },
       serverDescriptions,
-    });
+    };
+    this.exposure = new LiveExposure(loaded.config.exposure, (config) => createExposureMode(config, exposureDeps));
   }
 
   /** Creates the state folder and starts connecting eager servers; returns without waiting for any of them. */
@@ -231,6 +238,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       const changes = await this.downstream.reconcile(edit.config.servers);
       this.loaded = { ...this.loaded, config: edit.config };
       this.policy.apply(rules, edit.config.audit);
+      if (edit.applied.includes('exposure')) this.exposure.reconfigure(edit.config.exposure);
       if (!this.options.logLevelFixed) this.logger.level = edit.config.logLevel;
       const { applied, needsRestart } = edit;
       const reload: ConfigReload = { at: new Date().toISOString(), outcome: 'applied', ...changes, applied, needsRestart };

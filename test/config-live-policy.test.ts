@@ -144,4 +144,23 @@ describe('live policy: edits of the policy sections apply to the next call, with
     expect((await sum(alice.client)).isError).toBe(true);
     expect(textOf(await echo(carol.client, 'still on'))).toContain('still on');
   });
+
+  it('switches open sessions to an edited exposure mode with list_changed, and counts edited session limits from the next session', async () => {
+    const alice = await connect('alice');
+    expect(await alice.listed()).toEqual(['everything__echo']);
+    const notices = alice.listChanged();
+
+    const searching = structuredClone(config) as Config;
+    (searching as Record<string, unknown>).exposure = { mode: 'search' };
+    (searching as Record<string, unknown>).limits = { maxSessionsPerPrincipal: 1, maxMessageBytes: 1024 * 1024 };
+    expect(await edit(searching)).toMatchObject({
+      applied: ['exposure', 'limits.maxSessionsPerPrincipal'],
+      // What a downstream server may send is set when it starts.
+      needsRestart: ['limits.maxMessageBytes'],
+    });
+    await waitFor(async () => (alice.listChanged() > notices ? true : undefined), 'list_changed after the exposure edit');
+    expect(await alice.listed()).toEqual(['search_tools', 'call_tool']);
+    // alice holds sessions already: a new one is past the edited limit.
+    await expect(connectHttpClient(serve.url, tokens.alice)).rejects.toThrow(/too many sessions of principal alice \(limits\.maxSessionsPerPrincipal is 1\)/);
+  });
 });

@@ -15,9 +15,12 @@ export const LIVENESS: { readonly [S in Section]: Liveness<S> } = {
   stateDir: 'restart',
   logLevel: 'live',
   servers: 'live',
-  exposure: 'restart',
-  retrieval: 'restart',
-  limits: 'restart',
+  exposure: 'live',
+  // The ranking settings apply at the next search; the embedder, the retriever (which may need an embedder loaded)
+  // and learning from use (its history file) are set up at start.
+  retrieval: ['decompose', 'rerank', 'hijackCheck'],
+  // What HTTP clients may hold and send; what a downstream server may send is set when it starts.
+  limits: ['maxRequestBytes', 'maxSessions', 'maxSessionsPerPrincipal', 'sessionIdleMs'],
   sandbox: 'restart',
   state: 'restart',
   metrics: 'restart',

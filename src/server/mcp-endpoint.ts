@@ -25,21 +25,28 @@ interface HttpSession {
  */
 export class McpEndpoint {
   private readonly sessions: SessionRegistry<HttpSession>;
-  private readonly maxRequestBytes: number;
-  private readonly idleMs: number;
   private readonly shared: SessionStore | undefined;
   /** When each local session's shared record was last kept alive. */
   private readonly sharedTouched = new Map<string, number>();
 
   constructor(private readonly gateway: Gateway) {
-    const { maxSessions, maxSessionsPerPrincipal, sessionIdleMs, maxRequestBytes } = gateway.loaded.config.limits;
-    this.maxRequestBytes = maxRequestBytes;
-    this.idleMs = sessionIdleMs;
     this.shared = gateway.state.sessions;
+    // Read when used, so an edit of `limits` while serving counts from the next session, request or idle period.
+    const limits = () => gateway.loaded.config.limits;
     this.sessions = new SessionRegistry(
-      { maxSessions, maxSessionsPerPrincipal, idleMs: sessionIdleMs },
+      {
+        get maxSessions() {
+          return limits().maxSessions;
+        },
+        get maxSessionsPerPrincipal() {
+          return limits().maxSessionsPerPrincipal;
+        },
+        get idleMs() {
+          return limits().sessionIdleMs;
+        },
+      },
       (id, session) => {
-        gateway.logger.info({ session: id, idleMs: sessionIdleMs }, 'closing an idle HTTP session');
+        gateway.logger.info({ session: id, idleMs: this.idleMs }, 'closing an idle HTTP session');
         // Only this replica's copy: the client may be busy on other replicas, which keep the shared record alive.
         this.forget(id);
         void session.server.close();
@@ -51,6 +58,14 @@ export class McpEndpoint {
     this.shared?.onRemoved((id) => void this.sessions.get(id)?.server.close()).catch((error: unknown) => {
       gateway.logger.warn({ err: error }, 'cannot follow sessions closed on other replicas');
     });
+  }
+
+  private get maxRequestBytes(): number {
+    return this.gateway.loaded.config.limits.maxRequestBytes;
+  }
+
+  private get idleMs(): number {
+    return this.gateway.loaded.config.limits.sessionIdleMs;
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
