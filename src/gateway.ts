@@ -136,6 +136,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       read: buildReadPipeline(pipelineDeps),
       logger: this.logger,
     });
+    this.policy.on('change', () => this.surface.policyChanged());
     const serverDescriptions = (server: string) => this.loaded.config.servers[server]?.description;
     const paths = configPaths(loaded);
     const inEffect = () => this.loaded.config;

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ToolListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ResourceListChangedNotificationSchema, ToolListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRunRecords } from '../src/server/run-record.js';
 import { readAuditFile } from './support/audit-file.js';
@@ -64,8 +64,15 @@ async function connect(name: keyof typeof tokens) {
   const client = await connectHttpClient(serve.url, tokens[name], `live-policy-${name}`);
   clients.push(client);
   let listChanged = 0;
+  let resourcesChanged = 0;
   client.setNotificationHandler(ToolListChangedNotificationSchema, () => void listChanged++);
-  return { client, listChanged: () => listChanged, listed: async () => (await client.listTools()).tools.map((tool) => tool.name) };
+  client.setNotificationHandler(ResourceListChangedNotificationSchema, () => void resourcesChanged++);
+  return {
+    client,
+    listChanged: () => listChanged,
+    resourcesChanged: () => resourcesChanged,
+    listed: async () => (await client.listTools()).tools.map((tool) => tool.name),
+  };
 }
 
 const echo = (client: Client, message: string) => client.callTool({ name: 'everything__echo', arguments: { message } }) as Promise<CallToolResult>;
@@ -83,6 +90,7 @@ describe('live policy: edits of the policy sections apply to the next call, with
     expect(textOf(granted)).toContain('5');
     const bobNotices = bob.listChanged();
     const aliceNotices = alice.listChanged();
+    const resourceNotices = alice.resourcesChanged();
 
     const revoked = structuredClone(config);
     revoked.principals.alice.allow = ['everything:echo'];
@@ -103,6 +111,8 @@ describe('live policy: edits of the policy sections apply to the next call, with
     await waitFor(async () => (alice.listChanged() > aliceNotices ? true : undefined), 'list_changed for alice');
     expect(await alice.listed()).toEqual(['everything__echo']);
     expect(bob.listChanged()).toBe(bobNotices);
+    // Resources and prompts are listed per principal too: every session is told to list them again.
+    await waitFor(async () => (alice.resourcesChanged() > resourceNotices ? true : undefined), 'resources list_changed');
     expect(serve.alive()).toBe(true);
   });
 

@@ -78,6 +78,12 @@ export class DownstreamSurface extends EventEmitter<SurfaceEvents> {
     });
   }
 
+  /** An edit of the policy: what each principal may list may differ, so every session is told to list again. */
+  policyChanged(): void {
+    this.emit('listChanged', 'resources');
+    this.emit('listChanged', 'prompts');
+  }
+
   async listResources(principal: Principal | undefined): Promise<Resource[]> {
     return this.gather('resources', async (supervisor, connection, settings) =>
       (await connection.listResources(settings.timeoutMs, settings.limits))
