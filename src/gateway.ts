@@ -204,7 +204,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
         surface: this.surface,
         logger: this.logger,
         catalogNeeded: () => this.catalogNeeded(),
-        relayRefusal: (caller, server, request) => this.policy.relayScope.refusal(caller, server, request),
+        relayScope: () => this.policy.relayScope,
       },
       principal,
     );

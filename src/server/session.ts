@@ -16,6 +16,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { CatalogTool } from '../catalog/tool.js';
 import type { ExposureMode, ExposureSession } from '../exposure/types.js';
 import type { Logger } from '../log.js';
+import type { RelayScope } from '../policy/scopes/relay-scope.js';
 import type { CallContext, ClientChannel, ClientRequestOptions, Principal } from '../pipeline/call-context.js';
 import type { CallHandler } from '../pipeline/compose.js';
 import { MAX_QUERY_LENGTH } from '../retrieval/catalog-search.js';
@@ -44,8 +45,8 @@ export interface SessionDeps {
   /** Resources, prompts, logging and completion of the downstream servers. */
   readonly surface: DownstreamSurface;
   readonly logger: Logger;
-  /** Why a server's request may not be relayed to `principal`'s client, or undefined (the relay scope). */
-  readonly relayRefusal: (principal: Principal | undefined, server: string, request: 'sampling' | 'elicitation' | 'roots') => string | undefined;
+  /** The relay scope in effect now: why a server's request may not be relayed to a principal's client, or undefined. */
+  readonly relayScope: () => Pick<RelayScope, 'refusal'>;
   /** A client is about to use the catalog: starts lazy servers; resolves when the catalog is worth reading. */
   readonly catalogNeeded: () => Promise<void>;
 }
@@ -87,7 +88,9 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
     const { name, arguments: args = {} } = request.params;
     const resolution = exposure.resolveCall(name);
     if (!resolution) throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"`);
-    const client = clientChannel(server, id, extra, log, (from, request) => deps.relayRefusal(principal, from, request), () =>
+    // Taken once, like the call's pipeline stages: the call relays under the policy it started with.
+    const relayScope = deps.relayScope();
+    const client = clientChannel(server, id, extra, log, (from, request) => relayScope.refusal(principal, from, request), () =>
       deps.surface.logLevelOf(id),
     );
     // Checked here, where direct calls and meta tools (whose arguments may arrive as a JSON string) meet.
