@@ -154,6 +154,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       this.metrics.searches.inc({ retriever });
       this.metrics.searchDuration.observe({ retriever }, seconds);
     });
+    this.policy.searchLimit.on('refused', (via, refusal) => this.metrics.searchRefusals.inc({ via, reason: refusal.details.rule ?? 'none' }));
     this.exposure = createExposureMode(loaded.config.exposure, {
       catalog: this.catalog,
       access: this.policy.access,
