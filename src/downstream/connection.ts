@@ -192,13 +192,13 @@ export class DownstreamConnection {
   }
 
   async readResource(uri: string, options: ReadOptions): Promise<ReadResourceResult> {
-    const result = await this.explained(() => this.client.readResource({ uri, ...withTraceMeta() }, { timeout: options.timeoutMs, signal: options.signal }));
+    const result = await this.explained(() => this.client.readResource({ uri, ...traceMeta() }, { timeout: options.timeoutMs, signal: options.signal }));
     return checkResultSize(result, options.maxResultBytes);
   }
 
   async getPrompt(name: string, args: Record<string, string>, options: ReadOptions): Promise<GetPromptResult> {
     const result = await this.explained(() =>
-      this.client.getPrompt({ name, arguments: args, ...withTraceMeta() }, { timeout: options.timeoutMs, signal: options.signal }),
+      this.client.getPrompt({ name, arguments: args, ...traceMeta() }, { timeout: options.timeoutMs, signal: options.signal }),
     );
     return checkResultSize(result, options.maxResultBytes);
   }
@@ -240,7 +240,7 @@ export class DownstreamConnection {
     let result: CallToolResult;
     try {
       result = (await this.relay.during(client, () =>
-        this.client.callTool({ name, arguments: args, ...withTraceMeta() }, undefined, {
+        this.client.callTool({ name, arguments: args, ...traceMeta() }, undefined, {
           timeout: options.timeoutMs,
           ...(options.signal && { signal: options.signal }),
           ...(client.progress && { onprogress: client.progress }),
@@ -297,12 +297,6 @@ export class DownstreamConnection {
     const exit = this.transport.describeExit();
     return this.transport.resetReason ?? (exit && `the server process ${exit}`);
   }
-}
-
-/** `params._meta` with the W3C trace context of the span the request is made in (SEP-414), when there is one. */
-function withTraceMeta(): { _meta?: Record<string, string> } {
-  const meta = traceMeta();
-  return meta ? { _meta: { ...meta } } : {};
 }
 
 async function createTransport(

@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { VERSION } from '../version.js';
 import type { TracingConfig } from './config.js';
 import { activeTraceCarrier, runInSpan, type TraceCarrier } from './trace-context.js';
-import { requestOutcome, type RequestAttributes, type RequestTrace, type TracedRequest, type Tracing } from './tracing.js';
+import { requestOutcome, type RequestAttributes, type RequestOutcome, type RequestTrace, type TracedRequest, type Tracing } from './tracing.js';
 
 const propagator = new W3CTraceContextPropagator();
 
@@ -122,7 +122,7 @@ function spanAttributes(attributes: RequestAttributes): Attributes {
   };
 }
 
-function endWithOutcome(span: Span, outcome: ReturnType<typeof requestOutcome>): void {
+function endWithOutcome(span: Span, outcome: RequestOutcome): void {
   span.setAttribute('toolscope.outcome', outcome.outcome);
   if (outcome.outcome === 'refused') {
     span.setAttribute('toolscope.refusal.stage', outcome.stage);

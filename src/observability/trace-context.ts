@@ -19,10 +19,10 @@ export function activeTraceCarrier(): TraceCarrier | undefined {
   return active.getStore();
 }
 
-/** `params._meta` keys for a downstream request made within a span (SEP-414); none outside one. */
-export function traceMeta(): TraceCarrier | undefined {
+/** To spread into a downstream request's params: `_meta` with the span it is made in (SEP-414); nothing outside one. */
+export function traceMeta(): { _meta?: Record<string, string> } {
   const carrier = active.getStore();
-  return carrier?.traceparent ? { ...carrier } : undefined;
+  return carrier?.traceparent ? { _meta: { ...carrier } } : {};
 }
 
 /** A fetch for the SDK's HTTP client transports that sends the active span's `traceparent` (and `tracestate`). */
