@@ -9,7 +9,8 @@ type Liveness<S extends Section> = 'live' | 'restart' | readonly (keyof Toolscop
 /**
  * Which parts of `toolscope.json` apply while `toolscope serve` runs. What waits for a restart holds what the running
  * process is built on: where state lives (open files, a Redis connection), the HTTP routes and verifier of `auth`, the
- * audit file being written, the downstream processes' sandbox and size limits, the embedder and index of tool search.
+ * metrics route and the OpenTelemetry exporter, the audit file being written, the downstream processes' sandbox and
+ * size limits, pinning, the embedder and index of tool search.
  */
 export const LIVENESS: { readonly [S in Section]: Liveness<S> } = {
   stateDir: 'restart',
@@ -24,6 +25,7 @@ export const LIVENESS: { readonly [S in Section]: Liveness<S> } = {
   sandbox: 'restart',
   state: 'restart',
   metrics: 'restart',
+  tracing: 'restart',
   principals: 'live',
   capabilities: 'live',
   argumentRules: 'live',

@@ -4,12 +4,10 @@ import type { ApprovalQueue } from '../state/approval-queue.js';
 import type { RateBuckets } from '../state/rate-buckets.js';
 import type { TokenStore } from '../state/token-store.js';
 import { Approvals } from './approval/approvals.js';
-import type { AuditTrail } from './audit/audit-trail.js';
 import type { Redactor } from './audit/redactor.js';
 import { Principals } from './auth/principals.js';
 import type { ToolPinning } from './pinning/tool-pinning.js';
 import { RateLimiter } from './ratelimit/rate-limiter.js';
-import { SearchLimit } from './ratelimit/search-limit.js';
 import { ArgumentRules } from './rules/argument-rules.js';
 import { RelayScope } from './scopes/relay-scope.js';
 import { ScopePolicy } from './scopes/scope-policy.js';
@@ -25,7 +23,6 @@ export interface RulesDeps {
   readonly approvalQueue: ApprovalQueue;
   readonly rateBuckets: RateBuckets;
   readonly redactor: Redactor;
-  readonly audit: AuditTrail | undefined;
   /** stdio servers, whose paths are toolscope's own; follows the `servers` section. */
   readonly localServers: ReadonlySet<string>;
   readonly logger: Logger;
@@ -44,8 +41,6 @@ export class PolicyRules {
   readonly argumentRules: ArgumentRules;
   readonly approvals: Approvals;
   readonly rateLimiter: RateLimiter;
-  /** Searches (search_tools, `tools/list` with a query, the route API) per principal. */
-  readonly searchLimit: SearchLimit;
 
   constructor(
     private readonly config: RulesConfig,
@@ -57,7 +52,6 @@ export class PolicyRules {
     this.argumentRules = new ArgumentRules(config.argumentRules, deps.localServers);
     this.approvals = new Approvals(config.approval, config.capabilities, deps.approvalQueue, deps.redactor, deps.logger);
     this.rateLimiter = new RateLimiter(config.rateLimits, deps.rateBuckets);
-    this.searchLimit = new SearchLimit(this.rateLimiter, deps.audit, deps.logger);
   }
 
   /**

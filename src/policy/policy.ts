@@ -14,7 +14,7 @@ import { PolicyRules, type RulesConfig, type RulesDeps } from './policy-rules.js
 import type { Approvals } from './approval/approvals.js';
 import type { Principals } from './auth/principals.js';
 import type { RateLimiter } from './ratelimit/rate-limiter.js';
-import type { SearchLimit } from './ratelimit/search-limit.js';
+import { SearchLimit } from './ratelimit/search-limit.js';
 import type { ArgumentRules } from './rules/argument-rules.js';
 import type { RelayScope } from './scopes/relay-scope.js';
 import { EVERY_PRINCIPAL, type AccessChangeScope, type AccessDecisions } from './tool-access.js';
@@ -55,6 +55,8 @@ export class Policy extends EventEmitter<{ change: [] }> {
   readonly redactor: Redactor;
   /** Undefined when `audit.enabled` is false. */
   readonly audit: AuditTrail | undefined;
+  /** Searches (search_tools, `tools/list` with a query, the route API) per principal, under the rules in effect. */
+  readonly searchLimit: SearchLimit;
   /** May this principal call this tool, under the rules in effect now; told of quarantine and policy changes. */
   readonly access: AccessDecisions;
   private rules: PolicyRules;
@@ -92,11 +94,11 @@ export class Policy extends EventEmitter<{ change: [] }> {
       approvalQueue: this.approvalQueue,
       rateBuckets: state.rateBuckets,
       redactor: this.redactor,
-      audit: this.audit,
       localServers: this.localServers,
       logger,
     };
     this.rules = new PolicyRules(config, this.deps);
+    this.searchLimit = new SearchLimit(() => this.rules.rateLimiter, this.audit, logger);
     this.access = this.liveAccess();
   }
 
@@ -114,9 +116,6 @@ export class Policy extends EventEmitter<{ change: [] }> {
   }
   get rateLimiter(): RateLimiter {
     return this.rules.rateLimiter;
-  }
-  get searchLimit(): SearchLimit {
-    return this.rules.searchLimit;
   }
   /** The rules in effect now; a call takes them once, at its start. */
   get current(): PolicyRules {
