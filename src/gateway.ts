@@ -197,6 +197,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
         logger: this.logger,
         catalogNeeded: () => this.catalogNeeded(),
         relayRefusal: (caller, server, request) => this.policy.relayScope.refusal(caller, server, request),
+        listPageSize: this.loaded.config.limits.listPageSize,
       },
       principal,
     );

@@ -35,6 +35,8 @@ export const limitsSchema = downstreamLimitsSchema.extend({
   maxCatalogTools: z.number().int().positive().max(10_000_000).default(200_000),
   /** An HTTP session with no request (and no open stream) for this long is closed. */
   sessionIdleMs: z.number().int().positive().default(30 * 60_000),
+  /** Items per page of the lists toolscope answers clients (tools, resources, templates, prompts); more come by `nextCursor`. */
+  listPageSize: z.number().int().positive().max(100_000).default(100),
 });
 
 export type DownstreamLimits = z.infer<typeof downstreamLimitsSchema>;

@@ -21,6 +21,7 @@ import type { CallHandler } from '../pipeline/compose.js';
 import { MAX_QUERY_LENGTH } from '../retrieval/catalog-search.js';
 import { passes } from '../surface/log-levels.js';
 import type { DownstreamSurface } from '../surface/surface.js';
+import { listPage } from './list-pages.js';
 import { MAX_ARGUMENT_DEPTH, methodOnly, nestsDeeperThan, parseRequest } from './request-params.js';
 import { serveSurface, SURFACE_CAPABILITIES } from './surface-handlers.js';
 import { VERSION } from '../version.js';
@@ -48,6 +49,8 @@ export interface SessionDeps {
   readonly relayRefusal: (principal: Principal | undefined, server: string, request: 'sampling' | 'elicitation' | 'roots') => string | undefined;
   /** A client is about to use the catalog: starts lazy servers; resolves when the catalog is worth reading. */
   readonly catalogNeeded: () => Promise<void>;
+  /** Items per page of tools/list and the surface's lists (`limits.listPageSize`). */
+  readonly listPageSize: number;
 }
 
 /**
@@ -68,7 +71,7 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
       server.sendToolListChanged().catch((error: unknown) => log.debug({ err: error }, 'list_changed not sent'));
     },
   });
-  const stopSurface = serveSurface(server, deps.surface, { id, principal, log, catalogNeeded: deps.catalogNeeded });
+  const stopSurface = serveSurface(server, deps.surface, { id, principal, log, catalogNeeded: deps.catalogNeeded, listPageSize: deps.listPageSize });
   server.onclose = () => {
     exposure.close();
     stopSurface();
@@ -78,7 +81,7 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
     const request = parseRequest(ListToolsWithQuerySchema, raw);
     await deps.catalogNeeded();
     const query = request.params?.query;
-    return { tools: await exposure.listTools(query === undefined ? {} : { query }) };
+    return listPage('tools', await exposure.listTools(query === undefined ? {} : { query }), request.params?.cursor, deps.listPageSize);
   });
 
   server.setRequestHandler(methodOnly('tools/call'), async (raw, extra): Promise<CallToolResult> => {
