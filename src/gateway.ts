@@ -17,6 +17,7 @@ import type { Principal } from './pipeline/call-context.js';
 import type { CallHandler } from './pipeline/compose.js';
 import { buildPipeline, buildReadPipeline } from './pipeline/build.js';
 import { Metrics } from './observability/metrics.js';
+import { startTracing, type Tracing } from './observability/tracing.js';
 import { Policy } from './policy/policy.js';
 import { RetrievalHijackCheck } from './policy/pinning/retrieval-hijack.js';
 import { CatalogSearch, type RetrievalStatus } from './retrieval/catalog-search.js';
@@ -92,6 +93,8 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   readonly state: StateBackend;
   /** Prometheus metrics of this gateway (`GET /metrics`). */
   readonly metrics: Metrics;
+  /** OpenTelemetry tracing, once started; undefined while `tracing.otlpEndpoint` is unset. */
+  private tracing: Tracing | undefined;
   private warmup: Promise<void> | undefined;
   private readonly hijackCheck: RetrievalHijackCheck;
   private lastReload: ConfigReload | undefined;
@@ -128,7 +131,12 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       pendingApprovals: async () => (await this.policy.approvalQueue.pending()).length,
       stateAvailable: () => this.state.status().available,
     });
-    const pipelineDeps = { forwarder: this.downstream, policy: this.policy, metrics: this.metrics };
+    const pipelineDeps = {
+      forwarder: this.downstream,
+      policy: this.policy,
+      metrics: this.metrics,
+      traced: loaded.config.tracing.otlpEndpoint !== undefined,
+    };
     this.pipeline = buildPipeline(pipelineDeps);
     this.surface = new DownstreamSurface({
       downstream: this.downstream,
@@ -154,6 +162,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       this.metrics.searches.inc({ retriever });
       this.metrics.searchDuration.observe({ retriever }, seconds);
     });
+    this.policy.searchLimit.on('refused', (via, refusal) => this.metrics.searchRefusals.inc({ via, reason: refusal.details.rule ?? 'none' }));
     this.exposure = createExposureMode(loaded.config.exposure, {
       catalog: this.catalog,
       access: this.policy.access,
@@ -166,6 +175,8 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   /** Creates the state folder and starts connecting eager servers; returns without waiting for any of them. */
   async start(): Promise<void> {
     await mkdir(configPaths(this.loaded).stateDir, { recursive: true });
+    // Before any session: every request served is traced.
+    this.tracing = await startTracing(this.loaded.config.tracing, this.logger);
     // Shared state first: pins, quarantine and tokens are read from it before any server connects.
     await this.state.open();
     // Pins and tokens are read before any server connects, so no tool is seen unchecked.
@@ -184,6 +195,8 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     await this.downstream.stop();
     await this.policy.close();
     await this.state.close();
+    // Last: the spans of the calls that ended while stopping are sent too.
+    await this.tracing?.shutdown();
   }
 
   /** A new MCP server for one client session, acting as `principal`. */
@@ -198,6 +211,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
         catalogNeeded: () => this.catalogNeeded(),
         relayRefusal: (caller, server, request) => this.policy.relayScope.refusal(caller, server, request),
         listPageSize: this.loaded.config.limits.listPageSize,
+        ...(this.tracing && { tracing: this.tracing }),
       },
       principal,
     );

@@ -1,5 +1,6 @@
 import type { Metrics } from '../observability/metrics.js';
 import { observeStages } from '../observability/pipeline-metrics.js';
+import { traceStages } from '../observability/pipeline-tracing.js';
 import type { Policy } from '../policy/policy.js';
 import type { CallStage } from './call-context.js';
 import { chainStages, composeStages, type CallHandler, type ReadHandler } from './compose.js';
@@ -17,6 +18,8 @@ export interface PipelineDeps {
   readonly policy: Policy;
   /** When given, every call and stage is counted and timed (`GET /metrics`). */
   readonly metrics?: Metrics;
+  /** When true, each stage of a call that runs in a request's span (`CallContext.trace`) gets a span of its own. */
+  readonly traced?: boolean;
 }
 
 /**
@@ -37,9 +40,9 @@ export function pipelineStages(deps: PipelineDeps): CallStage[] {
   ];
 }
 
-/** The stages, counted and timed when metrics are on. */
+/** The stages, traced when tracing is on, counted and timed when metrics are on. */
 function observedStages(deps: PipelineDeps): CallStage[] {
-  const stages = pipelineStages(deps);
+  const stages = deps.traced ? traceStages(pipelineStages(deps)) : pipelineStages(deps);
   return deps.metrics ? observeStages(stages, deps.metrics) : stages;
 }
 

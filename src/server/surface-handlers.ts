@@ -13,6 +13,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ListKind } from '../downstream/connection.js';
 import type { Logger } from '../log.js';
+import { traced, type Tracing } from '../observability/tracing.js';
 import type { Principal } from '../pipeline/call-context.js';
 import { passes } from '../surface/log-levels.js';
 import type { DownstreamSurface } from '../surface/surface.js';
@@ -35,6 +36,8 @@ export interface SurfaceSession {
   readonly catalogNeeded: () => Promise<void>;
   /** Items per page of the lists. */
   readonly listPageSize: number;
+  /** Present while tracing is on: reads and prompt gets each run in a span. */
+  readonly tracing?: Tracing | undefined;
 }
 
 /**
@@ -60,10 +63,14 @@ export function serveSurface(server: Server, surface: DownstreamSurface, session
     await session.catalogNeeded();
     return listPage('resourceTemplates', await surface.listResourceTemplates(principal), params?.cursor, session.listPageSize);
   });
+  const who = { principal: principal?.name };
   server.setRequestHandler(methodOnly('resources/read'), async (raw, extra) => {
     const { params } = parseRequest(ReadResourceRequestSchema, raw);
-    await session.catalogNeeded();
-    return surface.readResource({ principal, signal: extra.signal }, params.uri);
+    // The span names no URI: it is the read's one argument.
+    return traced(session.tracing, extra, { method: 'resources/read', attributes: who }, async (trace) => {
+      await session.catalogNeeded();
+      return surface.readResource({ principal, signal: extra.signal, trace }, params.uri);
+    });
   });
   server.setRequestHandler(methodOnly('resources/subscribe'), async (raw) => {
     const { params } = parseRequest(SubscribeRequestSchema, raw);
@@ -85,8 +92,10 @@ export function serveSurface(server: Server, surface: DownstreamSurface, session
   });
   server.setRequestHandler(methodOnly('prompts/get'), async (raw, extra) => {
     const { params } = parseRequest(GetPromptRequestSchema, raw);
-    await session.catalogNeeded();
-    return surface.getPrompt({ principal, signal: extra.signal }, params.name, params.arguments ?? {});
+    return traced(session.tracing, extra, { method: 'prompts/get', target: params.name, attributes: who }, async (trace) => {
+      await session.catalogNeeded();
+      return surface.getPrompt({ principal, signal: extra.signal, trace }, params.name, params.arguments ?? {});
+    });
   });
   server.setRequestHandler(methodOnly('logging/setLevel'), async (raw) => {
     const { params } = parseRequest(SetLevelRequestSchema, raw);

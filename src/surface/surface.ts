@@ -19,6 +19,7 @@ import type { DownstreamConnection, ListKind } from '../downstream/connection.js
 import type { DownstreamManager } from '../downstream/manager.js';
 import type { RequestSettings, ServerSupervisor } from '../downstream/supervisor.js';
 import type { Logger } from '../log.js';
+import { callAttributes, type RequestTrace } from '../observability/tracing.js';
 import type { Principal } from '../pipeline/call-context.js';
 import type { ReadHandler } from '../pipeline/compose.js';
 import { CallRefused, refusalError } from '../pipeline/refusal.js';
@@ -50,6 +51,8 @@ export interface SurfaceEvents {
 export interface Requester {
   readonly principal: Principal | undefined;
   readonly signal: AbortSignal;
+  /** The request's span while tracing is on: the read's stages run in spans within it. */
+  readonly trace?: RequestTrace | undefined;
 }
 
 /**
@@ -286,6 +289,8 @@ export class DownstreamSurface extends EventEmitter<SurfaceEvents> {
 
   /** Through the pipeline; a refusal is answered as a JSON-RPC error, a downstream failure names the server. */
   private async run(requester: Requester, target: CatalogTool, args: Record<string, unknown>, request: string) {
+    const { trace } = requester;
+    trace?.annotate(callAttributes(target));
     try {
       return await this.deps.read({
         callId: randomUUID(),
@@ -296,6 +301,7 @@ export class DownstreamSurface extends EventEmitter<SurfaceEvents> {
         client: {},
         decisions: [],
         startedAt: Date.now(),
+        ...(trace && { trace }),
       });
     } catch (error) {
       if (error instanceof CallRefused) throw refusalError(error, request);
