@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +11,7 @@ import { ConfigError, parseConfig } from '../src/config/load.js';
 import { startHeaderRecordingServer, type HeaderRecordingServer } from './fixtures/header-recording-server.js';
 import { newBearerToken, tokenHash } from './support/bearer.js';
 import { serveHttpProcess, type HttpServeProcess } from './support/serve-process.js';
-import { servers, tempDir, textOf, waitForTools, writeConfig } from './support/toolscope-cli.js';
+import { ROOT, servers, tempDir, textOf, waitForTools, writeConfig } from './support/toolscope-cli.js';
 
 /** A span as the OTLP/HTTP JSON export carries it (ids in hex). */
 interface ExportedSpan {
@@ -67,6 +68,12 @@ function spansOf(bodies: readonly string[]): { spans: ExportedSpan[]; services: 
 }
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+/** A serve's environment that reports each OpenTelemetry module it loads on stderr. */
+const REPORTING_LOADS = {
+  ...process.env,
+  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${join(ROOT, 'test/fixtures/opentelemetry-load-reporter.mjs')}`,
+};
+const OPENTELEMETRY_LOADED = 'loaded OpenTelemetry module';
 const STAGES = ['audit', 'authenticate', 'scope', 'validate', 'approve', 'rate-limit', 'forward'];
 const SECRET_ARGUMENT = 'sk-tracing-0123456789abcdefghijklmnop';
 
@@ -94,7 +101,7 @@ describe('OpenTelemetry traces of a real serve --http (tracing.otlpEndpoint)', (
       principals: { agent: { allow: ['*:*'], tokenHashes: [tokenHash(token)] } },
       tracing: { otlpEndpoint: receiver.url, serviceName: 'toolscope-under-test' },
     });
-    serve = await serveHttpProcess(configPath);
+    serve = await serveHttpProcess(configPath, { env: REPORTING_LOADS });
     const client = new Client({ name: 'tracing-test', version: '1.0.0' });
     await client.connect(
       new StreamableHTTPClientTransport(new URL(serve.url), {
@@ -140,6 +147,7 @@ describe('OpenTelemetry traces of a real serve --http (tracing.otlpEndpoint)', (
   };
 
   it('exports a call’s span under the caller’s traceparent, with who, where and how it ended', () => {
+    expect(serve.stderr()).toContain(`${OPENTELEMETRY_LOADED} `);
     expect(exported.services).toContain('toolscope-under-test');
     const call = callSpan(headerTrace.traceId, 'tools/call everything__echo');
     expect(call.parentSpanId).toBe(headerTrace.spanId);
@@ -194,6 +202,31 @@ describe('OpenTelemetry traces of a real serve --http (tracing.otlpEndpoint)', (
     const everything = receiver.bodies.join('\n');
     expect(everything).toContain('everything__echo');
     for (const secret of [SECRET_ARGUMENT, 'A-17', 'echo a message', 'Reykjavik', token]) expect(everything).not.toContain(secret);
+  });
+});
+
+describe('tracing off (the default)', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let serve: HttpServeProcess;
+
+  beforeAll(async () => {
+    dir = await tempDir();
+  });
+  afterAll(async () => {
+    await serve?.stop();
+    await dir?.remove();
+  });
+
+  it('loads no OpenTelemetry module, even while serving calls', async () => {
+    const configPath = await writeConfig(dir.path, { exposure: { mode: 'all' }, retrieval: { retriever: 'bm25' }, servers: { everything: servers.everything() } });
+    serve = await serveHttpProcess(configPath, { env: REPORTING_LOADS });
+    const client = new Client({ name: 'tracing-off-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(serve.url)));
+    await waitForTools(client, ['everything__echo']);
+    expect(textOf(await client.callTool({ name: 'everything__echo', arguments: { message: 'untraced' } }))).toBe('Echo: untraced');
+    await client.close();
+    await serve.stop();
+    expect(serve.stderr()).not.toContain(OPENTELEMETRY_LOADED);
   });
 });
 
