@@ -216,6 +216,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
         logger: this.logger,
         catalogNeeded: () => this.catalogNeeded(),
         relayScope: () => this.policy.relayScope,
+        listPageSize: this.loaded.config.limits.listPageSize,
         ...(this.tracing && { tracing: this.tracing }),
       },
       principal,

@@ -20,8 +20,9 @@ export const LIVENESS: { readonly [S in Section]: Liveness<S> } = {
   // The ranking settings apply at the next search; the embedder, the retriever (which may need an embedder loaded)
   // and learning from use (its history file) are set up at start.
   retrieval: ['decompose', 'rerank', 'hijackCheck'],
-  // What HTTP clients may hold and send; what a downstream server may send is set when it starts.
-  limits: ['maxRequestBytes', 'maxSessions', 'maxSessionsPerPrincipal', 'sessionIdleMs'],
+  // What HTTP clients may hold and send, and list pages from the next session; what a downstream server may send is
+  // set when it starts, and a session's replay buffer when it opens.
+  limits: ['maxRequestBytes', 'maxSessions', 'maxSessionsPerPrincipal', 'sessionIdleMs', 'listPageSize'],
   sandbox: 'restart',
   state: 'restart',
   metrics: 'restart',

@@ -24,6 +24,7 @@ import type { CallHandler } from '../pipeline/compose.js';
 import { MAX_QUERY_LENGTH } from '../retrieval/catalog-search.js';
 import { passes } from '../surface/log-levels.js';
 import type { DownstreamSurface } from '../surface/surface.js';
+import { listPage } from './list-pages.js';
 import { MAX_ARGUMENT_DEPTH, methodOnly, nestsDeeperThan, parseRequest } from './request-params.js';
 import { serveSurface, SURFACE_CAPABILITIES } from './surface-handlers.js';
 import { VERSION } from '../version.js';
@@ -51,6 +52,8 @@ export interface SessionDeps {
   readonly relayScope: () => Pick<RelayScope, 'refusal'>;
   /** A client is about to use the catalog: starts lazy servers; resolves when the catalog is worth reading. */
   readonly catalogNeeded: () => Promise<void>;
+  /** Items per page of tools/list and the surface's lists (`limits.listPageSize`). */
+  readonly listPageSize: number;
   /** Present while tracing is on: tool calls, searches, reads and prompt gets each run in a span. */
   readonly tracing?: Tracing;
 }
@@ -73,7 +76,14 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
       server.sendToolListChanged().catch((error: unknown) => log.debug({ err: error }, 'list_changed not sent'));
     },
   });
-  const stopSurface = serveSurface(server, deps.surface, { id, principal, log, catalogNeeded: deps.catalogNeeded, tracing: deps.tracing });
+  const stopSurface = serveSurface(server, deps.surface, {
+    id,
+    principal,
+    log,
+    catalogNeeded: deps.catalogNeeded,
+    listPageSize: deps.listPageSize,
+    tracing: deps.tracing,
+  });
   const who = { principal: principal?.name };
   server.onclose = () => {
     exposure.close();
@@ -85,7 +95,7 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
     const query = request.params?.query;
     const list = async () => {
       await deps.catalogNeeded();
-      return { tools: await exposure.listTools(query === undefined ? {} : { query }) };
+      return listPage('tools', await exposure.listTools(query === undefined ? {} : { query }), request.params?.cursor, deps.listPageSize);
     };
     // A listing with a query is a search: traced as one (the query itself is left out of the span).
     return query === undefined ? list() : traced(deps.tracing, extra, { method: 'tools/list', attributes: who }, list);
