@@ -155,6 +155,36 @@ describe('live policy: edits of the policy sections apply to the next call, with
     expect(textOf(await echo(carol.client, 'still on'))).toContain('still on');
   });
 
+  it('finishes a call already under way under the policy it started with; the next call is refused', async () => {
+    const LONG_RUNNING = 'everything__trigger-long-running-operation';
+    const granted = structuredClone(config) as Config & { principals: Record<string, { allow: string[] }> };
+    granted.principals.carol!.allow = ['everything:echo', 'everything:trigger-long-running-operation'];
+    await edit(granted);
+    const carol = await connect('carol');
+    const inFlight = carol.client.callTool({ name: LONG_RUNNING, arguments: { duration: 3, steps: 3 } }) as Promise<CallToolResult>;
+    // Past the scope stage (the server holds it) before the grant goes.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const revoked = structuredClone(granted);
+    revoked.principals.carol!.allow = ['everything:echo'];
+    await edit(revoked);
+
+    const finished = await inFlight;
+    expect(finished.isError, textOf(finished)).toBeFalsy();
+    expect(textOf(finished)).toMatch(/completed/i);
+    // Audited as answered, under the grant it was checked against.
+    const audited = await waitFor(async () => {
+      const { records } = await readAuditFile(join(stateDir(), 'audit.jsonl'));
+      return records.find((record) => record.tool === LONG_RUNNING && record.outcome === 'ok');
+    }, 'the finished call audited');
+    expect(audited.decisions).toContainEqual({
+      stage: 'scope',
+      outcome: 'pass',
+      reason: 'principals.carol.allow[1]: everything:trigger-long-running-operation',
+    });
+    const next = await carol.client.callTool({ name: LONG_RUNNING, arguments: { duration: 1, steps: 1 } });
+    expect(textOf(next)).toMatch(/refused this call at the scope stage: no allow rule of carol matches everything:trigger-long-running-operation/);
+  });
+
   it('switches open sessions to an edited exposure mode with list_changed, and counts edited session limits from the next session', async () => {
     const alice = await connect('alice');
     expect(await alice.listed()).toEqual(['everything__echo']);
