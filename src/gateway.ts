@@ -1,22 +1,22 @@
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
-import { isDeepStrictEqual } from 'node:util';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { Catalog } from './catalog/catalog.js';
 import type { LoadedConfig } from './config/load.js';
-import type { ToolscopeConfig } from './config/schema.js';
+import { splitEdit } from './config/live-sections.js';
 import { configPaths } from './config/path-reference.js';
 import type { BackoffPolicy } from './downstream/backoff.js';
 import { DownstreamManager } from './downstream/manager.js';
 import { Bubblewrap, type SandboxSupport } from './downstream/sandbox.js';
 import type { ServerStatus } from './downstream/supervisor.js';
 import { createExposureMode } from './exposure/modes.js';
-import type { ExposureMode } from './exposure/types.js';
+import { LiveExposure } from './exposure/live.js';
 import { createLogger, type Logger } from './log.js';
 import type { Principal } from './pipeline/call-context.js';
 import type { CallHandler } from './pipeline/compose.js';
 import { buildPipeline, buildReadPipeline } from './pipeline/build.js';
 import { Metrics } from './observability/metrics.js';
+import { startTracing, type Tracing } from './observability/tracing.js';
 import { Policy } from './policy/policy.js';
 import { RetrievalHijackCheck } from './policy/pinning/retrieval-hijack.js';
 import { CatalogSearch, type RetrievalStatus } from './retrieval/catalog-search.js';
@@ -57,12 +57,11 @@ export interface ConfigReload {
   readonly added?: readonly string[];
   readonly removed?: readonly string[];
   readonly restarted?: readonly string[];
-  /** Top-level sections that changed but take effect only when `toolscope serve` is restarted. */
+  /** Sections (or `section.key`) the edit changed that took effect at once (see config/live-sections.ts). */
+  readonly applied?: readonly string[];
+  /** Sections (or `section.key`) that differ from the config as started and take effect only when `toolscope serve` is restarted. */
   readonly needsRestart: readonly string[];
 }
-
-/** Sections of `toolscope.json` applied while serving; every other changed section waits for a restart. */
-const LIVE_SECTIONS: ReadonlySet<string> = new Set(['servers', 'logLevel']);
 
 export const LOCAL_PRINCIPAL: Principal = { name: 'local' };
 
@@ -79,7 +78,7 @@ const FIRST_LIST_GRACE_MS = 5_000;
 export class Gateway extends EventEmitter<{ status: [] }> {
   readonly catalog = new Catalog();
   readonly downstream: DownstreamManager;
-  readonly exposure: ExposureMode;
+  readonly exposure: LiveExposure;
   readonly toolSearch: CatalogSearch;
   readonly pipeline: CallHandler;
   /** Resources, prompts, logging and completion of the downstream servers, reads through the same pipeline stages. */
@@ -92,6 +91,8 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   readonly state: StateBackend;
   /** Prometheus metrics of this gateway (`GET /metrics`). */
   readonly metrics: Metrics;
+  /** OpenTelemetry tracing, once started; undefined while `tracing.otlpEndpoint` is unset. */
+  private tracing: Tracing | undefined;
   private warmup: Promise<void> | undefined;
   private readonly hijackCheck: RetrievalHijackCheck;
   private lastReload: ConfigReload | undefined;
@@ -122,13 +123,18 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     });
     this.downstream.on('state', () => this.emit('status'));
     this.state = createStateBackend(loaded.config.state, configPaths(loaded).stateDir, this.logger);
-    this.policy = new Policy(loaded.config, configPaths(loaded).stateDir, this.logger, this.state);
+    this.policy = new Policy(loaded.config, configPaths(loaded).stateDir, this.logger, this.state, this.principal.name);
     this.metrics = new Metrics({
       servers: () => this.downstream.status(),
       pendingApprovals: async () => (await this.policy.approvalQueue.pending()).length,
       stateAvailable: () => this.state.status().available,
     });
-    const pipelineDeps = { forwarder: this.downstream, policy: this.policy, metrics: this.metrics };
+    const pipelineDeps = {
+      forwarder: this.downstream,
+      policy: this.policy,
+      metrics: this.metrics,
+      traced: loaded.config.tracing.otlpEndpoint !== undefined,
+    };
     this.pipeline = buildPipeline(pipelineDeps);
     this.surface = new DownstreamSurface({
       downstream: this.downstream,
@@ -137,10 +143,15 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       read: buildReadPipeline(pipelineDeps),
       logger: this.logger,
     });
+    this.policy.on('change', () => this.surface.policyChanged());
     const serverDescriptions = (server: string) => this.loaded.config.servers[server]?.description;
     const paths = configPaths(loaded);
+    const inEffect = () => this.loaded.config;
     this.toolSearch = new CatalogSearch(this.catalog, {
-      retrieval: loaded.config.retrieval,
+      // Read at each search: the ranking settings an edit of the config changes apply at the next one.
+      get retrieval() {
+        return inEffect().retrieval;
+      },
       stateDir: paths.stateDir,
       configDir: paths.configDir,
       serverDescriptions,
@@ -149,27 +160,33 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       redact: (text) => this.policy.redactor.redactString(text),
     });
     this.toolSearch.on('change', () => this.emit('status'));
-    this.hijackCheck = new RetrievalHijackCheck(this.catalog, this.toolSearch, this.policy.pinning, loaded.config.retrieval.hijackCheck, this.logger);
+    this.hijackCheck = new RetrievalHijackCheck(this.catalog, this.toolSearch, this.policy.pinning, () => inEffect().retrieval.hijackCheck, this.logger);
     this.toolSearch.on('searched', (seconds, retriever) => {
       this.metrics.searches.inc({ retriever });
       this.metrics.searchDuration.observe({ retriever }, seconds);
     });
-    this.exposure = createExposureMode(loaded.config.exposure, {
+    this.policy.searchLimit.on('refused', (via, refusal) => this.metrics.searchRefusals.inc({ via, reason: refusal.details.rule ?? 'none' }));
+    const exposureDeps = {
       catalog: this.catalog,
       access: this.policy.access,
       search: this.toolSearch,
       searchLimit: this.policy.searchLimit,
       serverDescriptions,
-    });
+    };
+    this.exposure = new LiveExposure(loaded.config.exposure, (config) => createExposureMode(config, exposureDeps));
   }
 
   /** Creates the state folder and starts connecting eager servers; returns without waiting for any of them. */
   async start(): Promise<void> {
     await mkdir(configPaths(this.loaded).stateDir, { recursive: true });
+    // Before any session: every request served is traced.
+    this.tracing = await startTracing(this.loaded.config.tracing, this.logger);
     // Shared state first: pins, quarantine and tokens are read from it before any server connects.
     await this.state.open();
     // Pins and tokens are read before any server connects, so no tool is seen unchecked.
     await this.policy.open(this.catalog);
+    // Rate limits and approvers must name principals that exist, in the config or (now read) the token store.
+    this.policy.verify(this.loaded.path);
     // After pinning: a tool the pins quarantine is never replayed as a hijacker.
     this.hijackCheck.attach();
     // Known before any server starts, so `status` can tell whether sandboxes are real.
@@ -184,6 +201,8 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     await this.downstream.stop();
     await this.policy.close();
     await this.state.close();
+    // Last: the spans of the calls that ended while stopping are sent too.
+    await this.tracing?.shutdown();
   }
 
   /** A new MCP server for one client session, acting as `principal`. */
@@ -196,7 +215,9 @@ export class Gateway extends EventEmitter<{ status: [] }> {
         surface: this.surface,
         logger: this.logger,
         catalogNeeded: () => this.catalogNeeded(),
-        relayRefusal: (caller, server, request) => this.policy.relayScope.refusal(caller, server, request),
+        relayScope: () => this.policy.relayScope,
+        listPageSize: this.loaded.config.limits.listPageSize,
+        ...(this.tracing && { tracing: this.tracing }),
       },
       principal,
     );
@@ -217,23 +238,24 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   }
 
   /**
-   * Applies an edited config while serving: servers added, removed, enabled, disabled or changed start, stop or
-   * restart alone (clients get `list_changed` as their tools come and go); other sections that changed are reported
-   * as needing a restart.
+   * Applies an edited config while serving (see config/live-sections.ts for what applies live). The policy rules are
+   * built and checked first: an edit they refuse (a rate limit for a principal that exists nowhere) changes nothing
+   * and is thrown. Then servers added, removed, enabled, disabled or changed start, stop or restart alone (clients get
+   * `list_changed` as their tools come and go), and the new rules take effect for calls that start from then on.
    */
   applyConfig(next: LoadedConfig): Promise<ConfigReload> {
     const apply = async (): Promise<ConfigReload> => {
+      const edit = splitEdit(this.initial.config, this.loaded.config, next.config);
+      const rules = this.policy.prepare(edit.config, next.path);
       // Secrets of new servers are masked before any of them can answer a call.
-      this.policy.serversChanged({ servers: next.config.servers, approval: this.loaded.config.approval });
-      const changes = await this.downstream.reconcile(next.config.servers);
-      this.loaded = { ...this.loaded, config: { ...this.loaded.config, servers: next.config.servers, logLevel: next.config.logLevel } };
-      if (!this.options.logLevelFixed) this.logger.level = next.config.logLevel;
-      const needsRestart = Object.keys(next.config).filter(
-        (section) =>
-          !LIVE_SECTIONS.has(section) &&
-          !isDeepStrictEqual(next.config[section as keyof ToolscopeConfig], this.initial.config[section as keyof ToolscopeConfig]),
-      );
-      const reload: ConfigReload = { at: new Date().toISOString(), outcome: 'applied', ...changes, needsRestart };
+      this.policy.serversChanged(edit.config);
+      const changes = await this.downstream.reconcile(edit.config.servers);
+      this.loaded = { ...this.loaded, config: edit.config };
+      this.policy.apply(rules, edit.config.audit);
+      if (edit.applied.includes('exposure')) this.exposure.reconfigure(edit.config.exposure);
+      if (!this.options.logLevelFixed) this.logger.level = edit.config.logLevel;
+      const { applied, needsRestart } = edit;
+      const reload: ConfigReload = { at: new Date().toISOString(), outcome: 'applied', ...changes, applied, needsRestart };
       this.logger.info(reload, needsRestart.length > 0 ? 'config reloaded; some changes need a restart' : 'config reloaded');
       this.recordReload(reload);
       return reload;

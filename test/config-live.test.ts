@@ -63,7 +63,7 @@ describe('live configuration: serve follows edits of its config file', () => {
     expect(audit).not.toContain(secret);
     expect(audit).toContain('live [redacted]');
     const everythingPid = await pidOf('everything');
-    expect((await status())!.reload).toMatchObject({ outcome: 'applied', added: ['everything'], needsRestart: [] });
+    expect((await status())!.reload).toMatchObject({ outcome: 'applied', added: ['everything'], applied: ['servers'], needsRestart: [] });
 
     // Disabled: its tools leave, the other server keeps running; enabled again: back with a new process.
     await cli('disable', 'memory');
@@ -96,17 +96,16 @@ describe('live configuration: serve follows edits of its config file', () => {
     expect(textOf(await client.callTool({ name: 'everything__echo', arguments: { message: 'still here' } }))).toContain('still here');
 
     // A changed server restarts alone; a section that cannot change live is reported as needing a restart.
-    const changed = structuredClone(valid) as { servers: Record<string, Record<string, unknown>>; exposure: Record<string, unknown> };
+    const changed = structuredClone(valid) as { servers: Record<string, Record<string, unknown>>; retrieval?: Record<string, unknown> };
     changed.servers.everything!.timeoutMs = 20_000;
-    changed.exposure.mode = 'search';
+    changed.retrieval = { retriever: 'bm25' };
     await writeFile(configPath, JSON.stringify(changed, null, 2));
     await waitFor(async () => (await status())?.reload?.outcome === 'applied' || undefined, 'the valid edit applied');
     await waitFor(async () => (await status())?.reload?.restarted?.length || undefined, 'the edit applied');
-    expect((await status())!.reload).toMatchObject({ restarted: ['everything'], needsRestart: ['exposure'] });
+    expect((await status())!.reload).toMatchObject({ applied: ['servers'], restarted: ['everything'], needsRestart: ['retrieval.retriever'] });
     const statusText = await runCli(['--config', configPath, 'status']);
-    expect(statusText.stdout).toMatch(/config: reloaded at \S+ \(restarted everything\); needs restart: exposure changed/);
+    expect(statusText.stdout).toMatch(/config: reloaded at \S+ \(applied servers; restarted everything\); needs restart: retrieval\.retriever changed/);
     await restartedPid('everything', everythingPid);
-    expect((await listed())).toContain('everything__echo'); // exposure stays "all" until a restart
 
     // Removed: its tools leave, the session carries on with the rest.
     await cli('remove', 'everything');
@@ -116,22 +115,45 @@ describe('live configuration: serve follows edits of its config file', () => {
     expect(serve.alive()).toBe(true);
   });
 
-  it('applies an edited logLevel at once, unless TOOLSCOPE_LOG_LEVEL fixed it, and lists the sections that need a restart', async () => {
+  it('applies an edited logLevel and policy at once (logLevel unless TOOLSCOPE_LOG_LEVEL fixed it), and lists the sections that need a restart', async () => {
     const dir = await tempDir();
     cleanups.push(dir.remove);
     const path = join(dir.path, 'toolscope.json');
     const loadedWith = (raw: object) => ({ path, baseDir: dir.path, config: parseConfig(raw, path) });
     const start = { logLevel: 'warn', servers: {} };
-    const edited = { logLevel: 'debug', servers: {}, retrieval: { retriever: 'bm25' }, approval: { timeoutSeconds: 30 } };
+    const edited = { logLevel: 'debug', servers: {}, retrieval: { retriever: 'bm25', rerank: true }, approval: { timeoutSeconds: 30 } };
 
     const gateway = createGateway(loadedWith(start), { logger: createLogger('warn') });
     const reload = await gateway.applyConfig(loadedWith(edited));
     expect(gateway.logger.level).toBe('debug');
-    expect(reload).toMatchObject({ outcome: 'applied', added: [], removed: [], restarted: [], needsRestart: ['retrieval', 'approval'] });
+    expect(reload).toMatchObject({ outcome: 'applied', added: [], removed: [], restarted: [], applied: ['logLevel', 'retrieval.rerank', 'approval'], needsRestart: ['retrieval.retriever'] });
+    // The config in effect: what applied, and what waits as started.
+    expect(gateway.loaded.config.approval.timeoutSeconds).toBe(30);
+    expect(gateway.loaded.config.retrieval).toMatchObject({ rerank: true, retriever: 'hybrid' });
     expect(gateway.status().reload).toEqual(reload);
 
     const fixed = createGateway(loadedWith(start), { logger: createLogger('warn'), logLevelFixed: true });
     await fixed.applyConfig(loadedWith(edited));
     expect(fixed.logger.level).toBe('warn');
+  });
+
+  it('refuses to start with rate limits or approvers naming a principal that exists nowhere', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir.remove);
+    const path = join(dir.path, 'toolscope.json');
+    const config = parseConfig(
+      {
+        stateDir: 'state',
+        principals: { ops: { allow: ['read'] } },
+        rateLimits: { principals: { opps: { principal: { capacity: 1, refillPerSecond: 1 } } } },
+        approval: { humanApprovers: ['ops', 'alice'] },
+      },
+      path,
+    );
+    const gateway = createGateway({ path, baseDir: dir.path, config }, { logger: createLogger('silent') });
+    cleanups.push(() => gateway.stop());
+    const started = gateway.start();
+    await expect(started).rejects.toThrow('rateLimits.principals.opps: names no principal (add principals.opps');
+    await expect(started).rejects.toThrow('approval.humanApprovers.1: "alice" names no principal');
   });
 });

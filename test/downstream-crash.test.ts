@@ -1,6 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../src/server/run-record.js';
+import type { StatusJson } from '../src/cli/commands/status.js';
 import { connectStdio, runCli, servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/toolscope-cli.js';
 
 describe('a downstream server crashing mid-session', () => {
@@ -10,8 +10,8 @@ describe('a downstream server crashing mid-session', () => {
 
   const serverStatus = async (name: string) => {
     const result = await runCli(['--config', configPath, 'status', '--json']);
-    const records = JSON.parse(result.stdout) as RunRecord[];
-    return records[0]?.status.servers.find((server) => server.name === name);
+    const { serves } = JSON.parse(result.stdout) as StatusJson;
+    return serves[0]?.status.servers.find((server) => server.name === name);
   };
 
   beforeAll(async () => {

@@ -47,7 +47,7 @@ describe('limits configuration', () => {
     }
   };
 
-  it('has defaults: 16 MiB messages, 4 MiB results and request bodies, 256 sessions idle for at most 30 min', () => {
+  it('has defaults: 16 MiB messages, 4 MiB results and request bodies, 256 sessions idle for at most 30 min, 1000 events / 4 MiB kept for resumption, 100 items a page', () => {
     expect(parseConfig({}, 'toolscope.json').limits).toEqual({
       maxMessageBytes: 16 * MiB,
       maxResultBytes: 4 * MiB,
@@ -59,6 +59,9 @@ describe('limits configuration', () => {
       maxItemBytes: MiB,
       maxCatalogTools: 200_000,
       maxSessionsPerPrincipal: 64,
+      maxReplayEvents: 1_000,
+      maxReplayBytes: 4 * MiB,
+      listPageSize: 100,
     });
   });
 

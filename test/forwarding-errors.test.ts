@@ -8,7 +8,11 @@ import { startConformanceServer, type ConformanceServer } from './fixtures/confo
 import { serveHttpProcess, type HttpServeProcess } from './support/serve-process.js';
 import { tempDir, type TempDir } from './support/temp-dir.js';
 
-/** A downstream's JSON-RPC error on tools/call reaches the client as the server sent it, not as a tool error. */
+/**
+ * A forwarded request that fails reaches the client with the JSON-RPC code the downstream gives it directly, whether
+ * the downstream answered it or toolscope noticed first (a prompt's missing argument); a tool call's error is not
+ * turned into a tool error.
+ */
 describe('forwarding: the server’s own JSON-RPC errors', () => {
   let dir: TempDir;
   let downstream: ConformanceServer;
@@ -21,9 +25,8 @@ describe('forwarding: the server’s own JSON-RPC errors', () => {
     clients.push(client);
     return client;
   };
-  const refusal = async (url: string): Promise<McpError> => {
-    const client = await connect(url);
-    const error: unknown = await client.callTool({ name: 'test_invalid_params', arguments: {} }).then(
+  const refusal = async (url: string, request: (client: Client) => Promise<unknown>): Promise<McpError> => {
+    const error: unknown = await request(await connect(url)).then(
       () => undefined,
       (reason: unknown) => reason,
     );
@@ -47,11 +50,27 @@ describe('forwarding: the server’s own JSON-RPC errors', () => {
   });
 
   it('keeps the code and message of an error the server answered a call with', async () => {
-    const direct = await refusal(downstream.url);
-    const through = await refusal(toolscope.url);
+    const callInvalid = (client: Client) => client.callTool({ name: 'test_invalid_params', arguments: {} });
+    const direct = await refusal(downstream.url, callInvalid);
+    const through = await refusal(toolscope.url, callInvalid);
 
     expect(direct.code).toBe(-32602);
     expect(through.code).toBe(direct.code);
     expect(through.message).toBe(direct.message);
+  });
+
+  const failing: ReadonlyArray<readonly [string, (client: Client) => Promise<unknown>]> = [
+    ['prompts/get without a required argument', (client) => client.getPrompt({ name: 'test_prompt_with_arguments', arguments: { arg1: 'a' } })],
+    ['prompts/get of an unknown prompt', (client) => client.getPrompt({ name: 'no_such_prompt' })],
+    ['resources/read of an unknown resource', (client) => client.readResource({ uri: 'test://no-such-resource' })],
+    ['tools/call of an unknown tool', (client) => client.callTool({ name: 'no_such_tool', arguments: {} })],
+  ];
+
+  it.each(failing)('%s: the same JSON-RPC code as directly', async (_, request) => {
+    const direct = await refusal(downstream.url, request);
+    const through = await refusal(toolscope.url, request);
+
+    expect(direct.code).not.toBe(-32000);
+    expect(through.code).toBe(direct.code);
   });
 });

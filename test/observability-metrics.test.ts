@@ -1,6 +1,7 @@
 import { networkInterfaces } from 'node:os';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ListToolsResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newBearerToken, tokenHash } from './support/bearer.js';
 import { servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/toolscope-cli.js';
@@ -24,6 +25,8 @@ describe('GET /metrics (Prometheus) of a real serve --http', () => {
       exposure: { mode: 'all' },
       retrieval: { retriever: 'bm25' },
       servers: { everything: servers.everything() },
+      // One search, then one per 1000 s: the second search is refused.
+      rateLimits: { search: { capacity: 1, refillPerSecond: 0.001 } },
     });
     serve = await serveHttpProcess(configPath);
     base = serve.url.replace(/\/mcp$/, '');
@@ -91,6 +94,20 @@ describe('GET /metrics (Prometheus) of a real serve --http', () => {
     const text = await scrape();
     expect(sample(text, 'toolscope_searches_total{retriever="bm25"}')).toBe(1);
     expect(sample(text, 'toolscope_search_duration_seconds_count{retriever="bm25"}')).toBe(1);
+  });
+
+  it('counts refused searches by entry and rule, apart from the searches run', async () => {
+    const search = (query: string) =>
+      fetch(`${base}/v1/route`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    // The search of the test before took the one search the bucket holds.
+    expect((await search('add two numbers')).status).toBe(429);
+    await expect(client.request({ method: 'tools/list', params: { query: 'echo' } }, ListToolsResultSchema)).rejects.toThrow(/search rate limit reached/);
+    const text = await scrape();
+    expect(sample(text, 'toolscope_search_refusals_total{via="route",reason="rateLimits.search"}')).toBe(1);
+    expect(sample(text, 'toolscope_search_refusals_total{via="tools/list",reason="rateLimits.search"}')).toBe(1);
+    // A refused search runs no retrieval; calls are not searches, so the call refusals are untouched.
+    expect(sample(text, 'toolscope_searches_total{retriever="bm25"}')).toBe(1);
+    expect(sample(text, 'toolscope_refusals_total{stage="rate-limit",reason="rateLimits.search"}')).toBeUndefined();
   });
 });
 

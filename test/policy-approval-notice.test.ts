@@ -5,6 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StatusJson } from '../src/cli/commands/status.js';
 import { runCli, servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/toolscope-cli.js';
 import { serveHttpProcess, type HttpServeProcess } from './support/serve-process.js';
 
@@ -108,6 +109,25 @@ describe('a call waiting for approval is noticed', () => {
       const status = await runCli(['--config', configPath, 'status']);
       expect(status.stdout).toContain('approvals: 1 call waiting');
       expect(status.stdout).toMatch(new RegExp(`${id}\\s+local\\s+everything__echo\\s+\\d+ s\\s+\\d+ s`));
+      // status --json too, for monitoring: who waits for what since when, without the arguments.
+      const statusJson = await runCli(['--config', configPath, 'status', '--json']);
+      const reported = JSON.parse(statusJson.stdout) as StatusJson;
+      expect(reported.serves).toHaveLength(1);
+      expect(reported.approvals).toEqual({
+        waiting: [
+          {
+            id,
+            callId: expect.any(String),
+            principal: 'local',
+            tool: 'everything__echo',
+            server: 'everything',
+            rule: 'approval.required[0]: everything:echo',
+            requestedAt: expect.any(String),
+            expiresAt: expect.any(String),
+          },
+        ],
+      });
+      expect(statusJson.stdout).not.toContain('deploy with');
 
       // Progress at once and every few seconds while it waits.
       await waitFor(() => progress.length >= 2 || undefined, 'two progress notifications', 20_000);
@@ -117,10 +137,11 @@ describe('a call waiting for approval is noticed', () => {
 
       expect((await runCli(['--config', configPath, 'approvals', 'approve', id])).code).toBe(0);
       expect(textOf(await call)).toBe(`Echo: deploy with ${SECRET_ARGUMENT}`);
-      const reported = progress.length;
+      const progressed = progress.length;
       await new Promise((resolve) => setTimeout(resolve, 6_000));
-      expect(progress.length).toBe(reported);
+      expect(progress.length).toBe(progressed);
       expect((await runCli(['--config', configPath, 'status'])).stdout).toContain('approvals: no calls are waiting');
+      expect((JSON.parse((await runCli(['--config', configPath, 'status', '--json'])).stdout) as StatusJson).approvals).toEqual({ waiting: [] });
       expect(receiver.received).toHaveLength(1);
     } finally {
       await receiver.close();

@@ -27,7 +27,7 @@ beforeAll(async () => {
   pinning.attach(catalog);
   const retrieval = retrievalSchema.parse({ retriever: 'bm25', hijackCheck: { minRequests: 2 } });
   search = new CatalogSearch(catalog, { retrieval, stateDir: dir.path, configDir: dir.path, logger });
-  check = new RetrievalHijackCheck(catalog, search, pinning, retrieval.hijackCheck, logger);
+  check = new RetrievalHijackCheck(catalog, search, pinning, () => retrieval.hijackCheck, logger);
   check.attach();
   for (const query of ['write text to a file', 'save some text into a new file', 'write content to a file', 'list the files in a directory', 'create a new directory', 'move or rename a file'])
     await search.search(query, { limit: 5 });

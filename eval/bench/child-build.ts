@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { VERSION } from '../../src/version.js';
@@ -33,7 +33,10 @@ export async function buildChildren(): Promise<ChildBuild> {
   await removeStaleBuilds();
   // The bundled CLI reads its version from the package.json one folder above it, as from dist/ in a deployment. Only
   // the version: a manifest named toolscope here would pass for the repository root (paths.ts).
-  await writeFile(join(CHILD_BUILD_ROOT, 'package.json'), `${JSON.stringify({ private: true, version: VERSION })}\n`);
+  // Written whole by a rename: children of another run may be reading it.
+  const manifest = join(CHILD_BUILD_ROOT, `package.json.${process.pid}`);
+  await writeFile(manifest, `${JSON.stringify({ private: true, version: VERSION })}\n`);
+  await rename(manifest, join(CHILD_BUILD_ROOT, 'package.json'));
   const dir = await mkdtemp(join(CHILD_BUILD_ROOT, 'run-'));
   await build({
     entryPoints: CHILD_SOURCES,

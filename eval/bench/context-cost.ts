@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { parseConfig, readConfigJson } from '../../src/config/load.js';
 import { loadEvalDataset } from '../../src/eval/load-dataset.js';
@@ -151,8 +152,15 @@ async function waitForServers(gateway: Gateway, timeoutMs = 60_000): Promise<voi
   }
 }
 
+/** The whole tools/list, every page of it, as a client following nextCursor reads it into its context. */
 async function listingTokens(client: Client): Promise<{ tools: number; tokens: number }> {
-  const { tools } = await client.listTools();
+  const tools: Tool[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.listTools(cursor === undefined ? {} : { cursor });
+    tools.push(...page.tools);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
   return { tools: tools.length, tokens: countTokens(JSON.stringify(tools)) };
 }
 

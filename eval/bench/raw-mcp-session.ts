@@ -70,9 +70,17 @@ export class RawMcpSession {
   }
 }
 
-/** The JSON-RPC response in a body sent as JSON or as server-sent events (`data:` lines). */
+/**
+ * The JSON-RPC response in a body sent as JSON or as server-sent events (`data:` lines). An event with empty data is
+ * the priming event a resumable stream starts with (an event id to resume from), not a message.
+ */
 function jsonRpcMessage(body: string, status: number): { result?: unknown; error?: { message?: string } } {
-  const json = body.trimStart().startsWith('{') ? body : body.split('\n').find((line) => line.startsWith('data:'))?.slice(5);
+  const json = body.trimStart().startsWith('{')
+    ? body
+    : body
+        .split('\n')
+        .map((line) => (line.startsWith('data:') ? line.slice(5).trim() : ''))
+        .find((data) => data !== '');
   if (status >= 300 || json === undefined) throw new Error(`HTTP ${status}: ${body.slice(0, 300)}`);
   const message = JSON.parse(json) as { result?: unknown; error?: { message?: string } };
   if (message.error) throw new Error(`JSON-RPC error: ${message.error.message ?? JSON.stringify(message.error)}`);

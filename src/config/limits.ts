@@ -35,6 +35,15 @@ export const limitsSchema = downstreamLimitsSchema.extend({
   maxCatalogTools: z.number().int().positive().max(10_000_000).default(200_000),
   /** An HTTP session with no request (and no open stream) for this long is closed. */
   sessionIdleMs: z.number().int().positive().default(30 * 60_000),
+  /**
+   * SSE events one HTTP session keeps, so a client whose stream broke resumes with `Last-Event-ID` and is sent what it
+   * missed; past either bound the oldest go first.
+   */
+  maxReplayEvents: z.number().int().positive().max(1_000_000).default(1_000),
+  /** Bytes (as JSON) of the events one HTTP session keeps for resumption: at least one result (maxResultBytes). */
+  maxReplayBytes: bytes.default(4 * MiB),
+  /** Items per page of the lists toolscope answers clients (tools, resources, templates, prompts); more come by `nextCursor`. */
+  listPageSize: z.number().int().positive().max(100_000).default(100),
 });
 
 export type DownstreamLimits = z.infer<typeof downstreamLimitsSchema>;

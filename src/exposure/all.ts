@@ -5,7 +5,7 @@ import type { ExposureMode } from './types.js';
 
 /**
  * Mode `all`: every catalog tool the session's principal may call, under its namespaced name; any catalog or
- * quarantine change is announced to every session.
+ * quarantine change is announced to every session, an edit of the policy to the sessions whose principal it concerns.
  */
 export function allToolsExposure(catalog: Catalog, access: CallableTools): ExposureMode {
   return {
@@ -13,7 +13,9 @@ export function allToolsExposure(catalog: Catalog, access: CallableTools): Expos
     openSession(peer) {
       const announce = () => peer.notifyToolsChanged();
       catalog.on('change', announce);
-      const stopWatchingAccess = access.onChange(announce);
+      const stopWatchingAccess = access.onChange((affects) => {
+        if (affects(peer.principal)) announce();
+      });
       return {
         async listTools() {
           return catalog

@@ -25,6 +25,7 @@ export class Metrics {
   readonly stageDuration: Histogram<'stage'>;
   readonly searches: Counter<'retriever'>;
   readonly searchDuration: Histogram<'retriever'>;
+  readonly searchRefusals: Counter<'via' | 'reason'>;
   readonly sessions: Gauge;
 
   constructor(sources: MetricsSources) {
@@ -66,6 +67,12 @@ export class Metrics {
       help: 'Tool search latency by retriever',
       labelNames: ['retriever'],
       buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.searchRefusals = new Counter({
+      name: 'toolscope_search_refusals_total',
+      help: 'Tool searches refused (rateLimits.search, or shared state out of reach), by where the search came in (search_tools, tools/list, route, console) and the config rule that decided (reason)',
+      labelNames: ['via', 'reason'],
       registers,
     });
     this.sessions = new Gauge({ name: 'toolscope_sessions', help: 'Open MCP client sessions (stdio and HTTP)', registers });

@@ -12,6 +12,7 @@ import type {
   Progress,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { CatalogTool } from '../catalog/tool.js';
+import type { RequestTrace } from '../observability/tracing.js';
 
 /** Who is calling. Policy (scopes, limits) is looked up by `name` in the stages that need it. */
 export interface Principal {
@@ -69,6 +70,8 @@ export interface CallContext {
   readonly client: ClientChannel;
   readonly decisions: StageDecision[];
   readonly startedAt: number;
+  /** The span of the MCP request this call serves, while tracing is on: each stage runs in a span within it. */
+  readonly trace?: RequestTrace;
 }
 
 /** What the pipeline answers: a tool's result, or what a resource read or prompt get returned (see `CatalogTool.read`). */

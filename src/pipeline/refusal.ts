@@ -1,4 +1,4 @@
-import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { StateUnavailableError } from '../state/unavailable.js';
 
 export interface RefusalDetails {
@@ -37,9 +37,17 @@ export function refusalResult(refusal: CallRefused): CallToolResult {
 /** JSON-RPC error code of a refused request that is not a tool call (e.g. a rate-limited `tools/list` search). */
 export const REFUSED_REQUEST_CODE = -32000;
 
-/** A refused request that is not a tool call, as a JSON-RPC error: the same text, the same facts under `data`. */
+/** The stage whose refusals mean the request's arguments were wrong, whoever noticed first. */
+export const VALIDATE_STAGE = 'validate';
+
+/**
+ * A refused request that is not a tool call, as a JSON-RPC error: the same text, the same facts under `data`.
+ * Invalid arguments are -32602 (invalid params), as the downstream itself would answer them; other refusals
+ * are toolscope's own (-32000).
+ */
 export function refusalError(refusal: CallRefused, request: string): McpError {
-  return new McpError(REFUSED_REQUEST_CODE, refusalText(refusal, request), refusalMeta(refusal));
+  const code = refusal.stage === VALIDATE_STAGE ? ErrorCode.InvalidParams : REFUSED_REQUEST_CODE;
+  return new McpError(code, refusalText(refusal, request), refusalMeta(refusal));
 }
 
 /** "toolscope refused this call at the rate-limit stage: … (rule …). Retry after 3 s." */

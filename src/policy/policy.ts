@@ -1,22 +1,25 @@
+import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
+import { ConfigError } from '../config/load.js';
 import { referencedSecretValues } from '../config/env-reference.js';
 import type { ToolscopeConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import { Approvals } from './approval/approvals.js';
 import { AuditTrail } from './audit/audit-trail.js';
 import { auditPinningEvents } from './audit/pinning-events.js';
 import { Redactor } from './audit/redactor.js';
 import { OAuthVerifier } from './auth/oauth-verifier.js';
-import { Principals } from './auth/principals.js';
 import { ToolPinning } from './pinning/tool-pinning.js';
-import { RateLimiter } from './ratelimit/rate-limiter.js';
+import { PolicyRules, type RulesConfig, type RulesDeps } from './policy-rules.js';
+import type { Approvals } from './approval/approvals.js';
+import type { Principals } from './auth/principals.js';
+import type { RateLimiter } from './ratelimit/rate-limiter.js';
 import { SearchLimit } from './ratelimit/search-limit.js';
-import { ArgumentRules } from './rules/argument-rules.js';
+import type { ArgumentRules } from './rules/argument-rules.js';
+import type { RelayScope } from './scopes/relay-scope.js';
+import { EVERY_PRINCIPAL, type AccessChangeScope, type AccessDecisions } from './tool-access.js';
+import type { Principal } from '../pipeline/call-context.js';
 import { SchemaValidator } from './rules/schema-validator.js';
-import { RelayScope } from './scopes/relay-scope.js';
-import { ScopePolicy } from './scopes/scope-policy.js';
-import { ToolAccess } from './tool-access.js';
 import type { ApprovalQueue } from '../state/approval-queue.js';
 import type { StateBackend } from '../state/state-backend.js';
 import type { TokenStore } from '../state/token-store.js';
@@ -38,28 +41,32 @@ export function configuredSecrets(config: Pick<ToolscopeConfig, 'servers' | 'app
  * Every policy unit, built from the config and the state folder; the pipeline stages each take their part.
  * Built synchronously so the gateway can wire its pipeline at once; `open` reads the state folder and must finish
  * before the first downstream server connects.
+ *
+ * What the config's policy sections define (principals, capabilities, argument rules, approval, rate limits) is one
+ * {@link PolicyRules}, replaced whole by `apply` when the config is edited while serving ('change' is emitted, and the
+ * pipeline is rebuilt on it). The getters below answer with the rules in effect now.
  */
-export class Policy {
-  readonly principals: Principals;
+export class Policy extends EventEmitter<{ change: [] }> {
   /** Checks OAuth access tokens when `auth.oauth` is configured. */
   readonly oauth: OAuthVerifier | undefined;
-  readonly access: ToolAccess;
-  /** Which server requests may be relayed to which principal's client. */
-  readonly relayScope: RelayScope;
   readonly validator = new SchemaValidator();
-  readonly argumentRules: ArgumentRules;
-  readonly approvals: Approvals;
   readonly approvalQueue: ApprovalQueue;
-  readonly rateLimiter: RateLimiter;
-  /** Searches (search_tools, `tools/list` with a query, the route API) per principal. */
-  readonly searchLimit: SearchLimit;
   readonly pinning: ToolPinning;
   readonly redactor: Redactor;
   /** Undefined when `audit.enabled` is false. */
   readonly audit: AuditTrail | undefined;
+  /** Searches (search_tools, `tools/list` with a query, the route API) per principal, under the rules in effect. */
+  readonly searchLimit: SearchLimit;
+  /** May this principal call this tool, under the rules in effect now; told of quarantine and policy changes. */
+  readonly access: AccessDecisions;
+  private rules: PolicyRules;
+  private readonly deps: RulesDeps;
   private readonly tokens: TokenStore;
   /** stdio servers, whose paths are toolscope's own (symlinks resolved by default). */
   private readonly localServers = new Set<string>();
+  private catalog: Catalog | undefined;
+  /** Told when an edit of the rules changes what some principals may call. */
+  private readonly accessListeners = new Set<(affects: AccessChangeScope) => void>();
 
   constructor(
     config: ToolscopeConfig,
@@ -67,27 +74,54 @@ export class Policy {
     private readonly logger: Logger,
     /** Rate buckets (and, with Redis, everything else replicas share) live here. */
     readonly state: StateBackend,
+    /** Who callers are in open mode: a name the rules may use without a `principals` entry. */
+    private readonly openModePrincipal = 'local',
   ) {
+    super();
     this.tokens = state.tokens;
-    this.principals = new Principals(config.principals, this.tokens);
     this.oauth = config.auth.oauth && new OAuthVerifier(config.auth.oauth);
     this.redactor = new Redactor(configuredSecrets(config), config.audit.redactPatterns);
     this.pinning = new ToolPinning(state.pins, config.pinning, logger);
-    this.relayScope = new RelayScope(this.principals);
-    this.access = new ToolAccess(new ScopePolicy(this.principals, config.capabilities), this.pinning);
-    this.argumentRules = new ArgumentRules(config.argumentRules, this.localServers);
     this.serversChanged(config);
     const paths = policyPaths(stateDir, config);
     this.approvalQueue = state.approvals;
-    this.approvals = new Approvals(config.approval, config.capabilities, this.approvalQueue, this.redactor, logger);
-    this.rateLimiter = new RateLimiter(config.rateLimits, state.rateBuckets);
     this.audit = config.audit.enabled
       ? new AuditTrail(paths.audit, this.redactor, config.audit.durability, state.kind === 'file' ? undefined : state.replica)
       : undefined;
-    this.searchLimit = new SearchLimit(this.rateLimiter, this.audit, logger);
+    this.deps = {
+      tokens: this.tokens,
+      pinning: this.pinning,
+      approvalQueue: this.approvalQueue,
+      rateBuckets: state.rateBuckets,
+      redactor: this.redactor,
+      localServers: this.localServers,
+      logger,
+    };
+    this.rules = new PolicyRules(config, this.deps);
+    this.searchLimit = new SearchLimit(() => this.rules.rateLimiter, this.audit, logger);
+    this.access = this.liveAccess();
   }
 
-  /** Reads tokens and pins, and starts checking every tool the catalog receives. */
+  get principals(): Principals {
+    return this.rules.principals;
+  }
+  get relayScope(): RelayScope {
+    return this.rules.relayScope;
+  }
+  get argumentRules(): ArgumentRules {
+    return this.rules.argumentRules;
+  }
+  get approvals(): Approvals {
+    return this.rules.approvals;
+  }
+  get rateLimiter(): RateLimiter {
+    return this.rules.rateLimiter;
+  }
+  /** The rules in effect now; a call takes them once, at its start. */
+  get current(): PolicyRules {
+    return this.rules;
+  }
+
   /** Follows a `servers` section edited while serving: their secrets are masked, their kind known to path rules. */
   serversChanged(config: Pick<ToolscopeConfig, 'servers' | 'approval'>): void {
     this.redactor.setConfiguredSecrets(configuredSecrets(config));
@@ -95,7 +129,32 @@ export class Policy {
     for (const [name, server] of Object.entries(config.servers)) if (server.type === 'stdio') this.localServers.add(name);
   }
 
+  /**
+   * The rules an edited config defines, checked; nothing changes until `apply`. Throws a ConfigError naming every
+   * principal the rules use that exists nowhere (a rate limit or approver for a principal that was removed).
+   */
+  prepare(config: RulesConfig, file: string): PolicyRules {
+    const rules = new PolicyRules(config, this.deps);
+    const problems = rules.unknownPrincipals(this.openModePrincipal);
+    if (problems.length > 0) throw new ConfigError(file, problems);
+    return rules;
+  }
+
+  /**
+   * Puts `rules` in effect: calls that start from now on run under them, those already running finish under the
+   * rules they started with. Sessions whose principal may now call other tools are told (`list_changed`).
+   */
+  apply(rules: PolicyRules, audit: Pick<ToolscopeConfig['audit'], 'redactPatterns'>): void {
+    const before = this.rules;
+    this.rules = rules;
+    this.redactor.setExtraPatterns(audit.redactPatterns);
+    this.emit('change');
+    this.accessChanged(this.affectedPrincipals(before, rules));
+  }
+
+  /** Reads tokens and pins, and starts checking every tool the catalog receives. */
   async open(catalog: Catalog): Promise<void> {
+    this.catalog = catalog;
     await this.tokens.refresh();
     await this.pinning.load();
     if (this.audit) auditPinningEvents(this.pinning, this.audit, this.logger);
@@ -103,8 +162,53 @@ export class Policy {
     this.pinning.watch();
   }
 
+  /** Throws a ConfigError when the rules as started name principals that exist nowhere (after `open`). */
+  verify(file: string): void {
+    const problems = this.rules.unknownPrincipals(this.openModePrincipal);
+    if (problems.length > 0) throw new ConfigError(file, problems);
+  }
+
   async close(): Promise<void> {
     await this.pinning.close();
     await this.audit?.close();
+  }
+
+  private accessChanged(affects: AccessChangeScope): void {
+    for (const listener of this.accessListeners) listener(affects);
+  }
+
+  /** The access answers of the rules in effect, whichever they are when asked. */
+  private liveAccess(): AccessDecisions {
+    return {
+      decide: (principal, tool) => this.rules.access.decide(principal, tool),
+      mayCall: (principal, tool) => this.rules.access.mayCall(principal, tool),
+      onChange: (listener) => {
+        this.accessListeners.add(listener);
+        const quarantine = () => listener(EVERY_PRINCIPAL);
+        this.pinning.on('change', quarantine);
+        return () => {
+          this.accessListeners.delete(listener);
+          this.pinning.off('change', quarantine);
+        };
+      },
+    };
+  }
+
+  /**
+   * Whose callable tools differ between two versions of the rules, over the catalog as it is: worked out once per
+   * principal, when a session asks.
+   */
+  private affectedPrincipals(before: PolicyRules, after: PolicyRules): AccessChangeScope {
+    const tools = this.catalog?.all() ?? [];
+    const answers = new Map<string | undefined, boolean>();
+    return (principal: Principal | undefined) => {
+      const name = principal?.name;
+      let changed = answers.get(name);
+      if (changed === undefined) {
+        changed = tools.some((tool) => before.access.mayCall(principal, tool) !== after.access.mayCall(principal, tool));
+        answers.set(name, changed);
+      }
+      return changed;
+    };
   }
 }

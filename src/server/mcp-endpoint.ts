@@ -5,6 +5,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Gateway } from '../gateway.js';
 import type { Principal } from '../pipeline/call-context.js';
+import { SessionEventStore, type ReplayLimits } from './event-store.js';
 import { authenticateRequest } from './http-auth.js';
 import { HttpError, readJsonBody } from './http-util.js';
 import { SessionRegistry } from './session-registry.js';
@@ -13,33 +14,46 @@ import type { SessionStore } from '../state/session-store.js';
 interface HttpSession {
   readonly transport: StreamableHTTPServerTransport;
   readonly server: Server;
+  /** What the session's streams carried, for clients that reconnect with `Last-Event-ID`. */
+  readonly events: SessionEventStore;
   /** Who opened the session; every later request must authenticate as the same principal. */
   readonly principal: Principal;
 }
 
 /**
  * Streamable HTTP at `/mcp`: one transport and one MCP `Server` per client session (`mcp-session-id`), within
- * `limits`: request body size, number of sessions, idle time. With shared state (Redis) every session is recorded
- * there too, and a request of a session opened on another replica is served here as a request that needs no
- * session (see `serveShared`).
+ * `limits`: request body size, number of sessions, idle time. Each session's streams are resumable: a client that
+ * lost one reconnects with `Last-Event-ID` and is sent what it missed, from a bounded store freed with the session.
+ * With shared state (Redis) every session is recorded there too, and a request of a session opened on another
+ * replica is served here as a request that needs no session (see `serveShared`).
  */
 export class McpEndpoint {
   private readonly sessions: SessionRegistry<HttpSession>;
-  private readonly maxRequestBytes: number;
-  private readonly idleMs: number;
   private readonly shared: SessionStore | undefined;
+  private readonly replayLimits: ReplayLimits;
   /** When each local session's shared record was last kept alive. */
   private readonly sharedTouched = new Map<string, number>();
 
   constructor(private readonly gateway: Gateway) {
-    const { maxSessions, maxSessionsPerPrincipal, sessionIdleMs, maxRequestBytes } = gateway.loaded.config.limits;
-    this.maxRequestBytes = maxRequestBytes;
-    this.idleMs = sessionIdleMs;
+    const { maxReplayEvents, maxReplayBytes } = gateway.loaded.config.limits;
+    this.replayLimits = { maxEvents: maxReplayEvents, maxBytes: maxReplayBytes };
     this.shared = gateway.state.sessions;
+    // Read when used, so an edit of `limits` while serving counts from the next session, request or idle period.
+    const limits = () => gateway.loaded.config.limits;
     this.sessions = new SessionRegistry(
-      { maxSessions, maxSessionsPerPrincipal, idleMs: sessionIdleMs },
+      {
+        get maxSessions() {
+          return limits().maxSessions;
+        },
+        get maxSessionsPerPrincipal() {
+          return limits().maxSessionsPerPrincipal;
+        },
+        get idleMs() {
+          return limits().sessionIdleMs;
+        },
+      },
       (id, session) => {
-        gateway.logger.info({ session: id, idleMs: sessionIdleMs }, 'closing an idle HTTP session');
+        gateway.logger.info({ session: id, idleMs: this.idleMs }, 'closing an idle HTTP session');
         // Only this replica's copy: the client may be busy on other replicas, which keep the shared record alive.
         this.forget(id);
         void session.server.close();
@@ -53,6 +67,14 @@ export class McpEndpoint {
     });
   }
 
+  private get maxRequestBytes(): number {
+    return this.gateway.loaded.config.limits.maxRequestBytes;
+  }
+
+  private get idleMs(): number {
+    return this.gateway.loaded.config.limits.sessionIdleMs;
+  }
+
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const principal = await authenticateRequest(this.gateway, req, res);
     const body = req.method === 'POST' ? await readJsonBody(req, this.maxRequestBytes) : undefined;
@@ -64,6 +86,7 @@ export class McpEndpoint {
         return;
       }
       if (session.principal.name !== principal.name) throw new HttpError(403, -32001, `session ${sessionId} belongs to another principal`);
+      if (req.method === 'GET') this.checkResumable(req, session.events);
       this.sessions.busyUntilClosed(sessionId, res, req.method === 'GET' ? 'stream' : 'request');
       this.keepShared(sessionId);
       await session.transport.handleRequest(req, res, body);
@@ -80,7 +103,7 @@ export class McpEndpoint {
    * A request of a session this replica does not hold: with shared state, one opened on another replica (or here,
    * before this replica dropped its idle copy). It is served by a fresh MCP server and a transport in stateless
    * mode: the principal is the session's, nothing else of it is needed for listing, searching and calling tools.
-   * What stays with the replica that opened the session: its GET stream (server notifications) and requests
+   * What stays with the replica that opened the session: its GET stream (server notifications), resumption, and requests
    * relayed to the client mid-call (elicitation, sampling, roots), which the client answers on that stream.
    */
   private async serveShared(req: IncomingMessage, res: ServerResponse, body: unknown, id: string, principal: Principal): Promise<void> {
@@ -101,6 +124,18 @@ export class McpEndpoint {
     res.once('close', () => void server.close());
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
+  }
+
+  /** A reconnecting client's `Last-Event-ID` must be an event this session still holds, or it would miss events silently. */
+  private checkResumable(req: IncomingMessage, events: SessionEventStore): void {
+    const lastEventId = req.headers['last-event-id'];
+    if (typeof lastEventId !== 'string' || events.holds(lastEventId)) return;
+    const shown = lastEventId.length > 80 ? `${lastEventId.slice(0, 80)}…` : lastEventId;
+    throw new HttpError(
+      400,
+      -32000,
+      `Last-Event-ID "${shown}" cannot be resumed: not an event of this session, or dropped past limits.maxReplayEvents (${this.replayLimits.maxEvents}) or limits.maxReplayBytes (${this.replayLimits.maxBytes})`,
+    );
   }
 
   /** Keeps a local session's shared record from expiring while the client uses this replica (a write per third of the idle time). */
@@ -129,10 +164,12 @@ export class McpEndpoint {
     // In open mode every caller is the one local principal: only the overall bound applies.
     const release = this.sessions.reserve(principal.name, await this.gateway.policy.principals.enforced());
     const server = this.gateway.createSession(principal);
+    const events = new SessionEventStore(this.replayLimits);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      eventStore: events,
       onsessioninitialized: async (id) => {
-        this.sessions.add(id, { transport, server, principal }, principal.name);
+        this.sessions.add(id, { transport, server, principal, events }, principal.name);
         this.sessions.busyUntilClosed(id, res);
         release();
         this.sharedTouched.set(id, Date.now());
@@ -140,6 +177,7 @@ export class McpEndpoint {
       },
     });
     transport.onclose = () => {
+      events.clear();
       if (transport.sessionId) this.forget(transport.sessionId);
     };
     try {

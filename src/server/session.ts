@@ -3,6 +3,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { RequestHandlerExtra, RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   CallToolRequestSchema,
+  type CallToolRequest,
   ErrorCode,
   ListToolsRequestSchema,
   McpError,
@@ -16,11 +17,14 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { CatalogTool } from '../catalog/tool.js';
 import type { ExposureMode, ExposureSession } from '../exposure/types.js';
 import type { Logger } from '../log.js';
+import { callAttributes, traced, type RequestTrace, type Tracing } from '../observability/tracing.js';
+import type { RelayScope } from '../policy/scopes/relay-scope.js';
 import type { CallContext, ClientChannel, ClientRequestOptions, Principal } from '../pipeline/call-context.js';
 import type { CallHandler } from '../pipeline/compose.js';
 import { MAX_QUERY_LENGTH } from '../retrieval/catalog-search.js';
 import { passes } from '../surface/log-levels.js';
 import type { DownstreamSurface } from '../surface/surface.js';
+import { listPage } from './list-pages.js';
 import { MAX_ARGUMENT_DEPTH, methodOnly, nestsDeeperThan, parseRequest } from './request-params.js';
 import { serveSurface, SURFACE_CAPABILITIES } from './surface-handlers.js';
 import { VERSION } from '../version.js';
@@ -44,10 +48,14 @@ export interface SessionDeps {
   /** Resources, prompts, logging and completion of the downstream servers. */
   readonly surface: DownstreamSurface;
   readonly logger: Logger;
-  /** Why a server's request may not be relayed to `principal`'s client, or undefined (the relay scope). */
-  readonly relayRefusal: (principal: Principal | undefined, server: string, request: 'sampling' | 'elicitation' | 'roots') => string | undefined;
+  /** The relay scope in effect now: why a server's request may not be relayed to a principal's client, or undefined. */
+  readonly relayScope: () => Pick<RelayScope, 'refusal'>;
   /** A client is about to use the catalog: starts lazy servers; resolves when the catalog is worth reading. */
   readonly catalogNeeded: () => Promise<void>;
+  /** Items per page of tools/list and the surface's lists (`limits.listPageSize`). */
+  readonly listPageSize: number;
+  /** Present while tracing is on: tool calls, searches, reads and prompt gets each run in a span. */
+  readonly tracing?: Tracing;
 }
 
 /**
@@ -68,26 +76,45 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
       server.sendToolListChanged().catch((error: unknown) => log.debug({ err: error }, 'list_changed not sent'));
     },
   });
-  const stopSurface = serveSurface(server, deps.surface, { id, principal, log, catalogNeeded: deps.catalogNeeded });
+  const stopSurface = serveSurface(server, deps.surface, {
+    id,
+    principal,
+    log,
+    catalogNeeded: deps.catalogNeeded,
+    listPageSize: deps.listPageSize,
+    tracing: deps.tracing,
+  });
+  const who = { principal: principal?.name };
   server.onclose = () => {
     exposure.close();
     stopSurface();
   };
 
-  server.setRequestHandler(methodOnly('tools/list'), async (raw) => {
+  server.setRequestHandler(methodOnly('tools/list'), async (raw, extra) => {
     const request = parseRequest(ListToolsWithQuerySchema, raw);
-    await deps.catalogNeeded();
     const query = request.params?.query;
-    return { tools: await exposure.listTools(query === undefined ? {} : { query }) };
+    const list = async () => {
+      await deps.catalogNeeded();
+      return listPage('tools', await exposure.listTools(query === undefined ? {} : { query }), request.params?.cursor, deps.listPageSize);
+    };
+    // A listing with a query is a search: traced as one (the query itself is left out of the span).
+    return query === undefined ? list() : traced(deps.tracing, extra, { method: 'tools/list', attributes: who }, list);
   });
 
   server.setRequestHandler(methodOnly('tools/call'), async (raw, extra): Promise<CallToolResult> => {
     const request = parseRequest(CallToolRequestSchema, raw);
+    const { name } = request.params;
+    return traced(deps.tracing, extra, { method: 'tools/call', target: name, attributes: who }, (trace) => callTool(request.params, extra, trace));
+  });
+
+  const callTool = async (params: CallToolRequest['params'], extra: Extra, trace: RequestTrace | undefined): Promise<CallToolResult> => {
     await deps.catalogNeeded();
-    const { name, arguments: args = {} } = request.params;
+    const { name, arguments: args = {} } = params;
     const resolution = exposure.resolveCall(name);
     if (!resolution) throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"`);
-    const client = clientChannel(server, id, extra, log, (from, request) => deps.relayRefusal(principal, from, request), () =>
+    // Taken once, like the call's pipeline stages: the call relays under the policy it started with.
+    const relayScope = deps.relayScope();
+    const client = clientChannel(server, id, extra, log, (from, request) => relayScope.refusal(principal, from, request), () =>
       deps.surface.logLevelOf(id),
     );
     // Checked here, where direct calls and meta tools (whose arguments may arrive as a JSON string) meet.
@@ -95,7 +122,8 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
       if (nestsDeeperThan(toolArgs, MAX_ARGUMENT_DEPTH)) {
         throw new McpError(ErrorCode.InvalidParams, `arguments nest more than ${MAX_ARGUMENT_DEPTH} levels deep`);
       }
-      return deps.pipeline(callContext(tool, toolArgs, principal, extra.signal, client));
+      trace?.annotate(callAttributes(tool));
+      return deps.pipeline(callContext(tool, toolArgs, principal, extra.signal, client, trace));
     };
     if (resolution.kind === 'catalog') return runCatalogTool(resolution.tool, args);
     return resolution.tool.run(args, {
@@ -109,7 +137,7 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
         return runCatalogTool(tool, toolArgs);
       },
     });
-  });
+  };
 
   return server;
 }
@@ -120,6 +148,7 @@ function callContext(
   principal: Principal | undefined,
   signal: AbortSignal,
   client: ClientChannel,
+  trace: RequestTrace | undefined,
 ): CallContext {
   return {
     callId: randomUUID(),
@@ -130,6 +159,7 @@ function callContext(
     client,
     decisions: [],
     startedAt: Date.now(),
+    ...(trace && { trace }),
   };
 }
 

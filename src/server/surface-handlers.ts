@@ -13,9 +13,11 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ListKind } from '../downstream/connection.js';
 import type { Logger } from '../log.js';
+import { traced, type Tracing } from '../observability/tracing.js';
 import type { Principal } from '../pipeline/call-context.js';
 import { passes } from '../surface/log-levels.js';
 import type { DownstreamSurface } from '../surface/surface.js';
+import { listPage } from './list-pages.js';
 import { methodOnly, parseRequest } from './request-params.js';
 
 /** What toolscope offers clients besides tools, whatever its servers offer: the lists are empty without them. */
@@ -32,6 +34,10 @@ export interface SurfaceSession {
   readonly log: Logger;
   /** Starts lazy servers and waits (bounded) for those still connecting, as before a tools listing. */
   readonly catalogNeeded: () => Promise<void>;
+  /** Items per page of the lists. */
+  readonly listPageSize: number;
+  /** Present while tracing is on: reads and prompt gets each run in a span. */
+  readonly tracing?: Tracing | undefined;
 }
 
 /**
@@ -48,19 +54,23 @@ export function serveSurface(server: Server, surface: DownstreamSurface, session
   };
 
   server.setRequestHandler(methodOnly('resources/list'), async (raw) => {
-    parseRequest(ListResourcesRequestSchema, raw);
+    const { params } = parseRequest(ListResourcesRequestSchema, raw);
     await session.catalogNeeded();
-    return { resources: await surface.listResources(principal) };
+    return listPage('resources', await surface.listResources(principal), params?.cursor, session.listPageSize);
   });
   server.setRequestHandler(methodOnly('resources/templates/list'), async (raw) => {
-    parseRequest(ListResourceTemplatesRequestSchema, raw);
+    const { params } = parseRequest(ListResourceTemplatesRequestSchema, raw);
     await session.catalogNeeded();
-    return { resourceTemplates: await surface.listResourceTemplates(principal) };
+    return listPage('resourceTemplates', await surface.listResourceTemplates(principal), params?.cursor, session.listPageSize);
   });
+  const who = { principal: principal?.name };
   server.setRequestHandler(methodOnly('resources/read'), async (raw, extra) => {
     const { params } = parseRequest(ReadResourceRequestSchema, raw);
-    await session.catalogNeeded();
-    return surface.readResource({ principal, signal: extra.signal }, params.uri);
+    // The span names no URI: it is the read's one argument.
+    return traced(session.tracing, extra, { method: 'resources/read', attributes: who }, async (trace) => {
+      await session.catalogNeeded();
+      return surface.readResource({ principal, signal: extra.signal, trace }, params.uri);
+    });
   });
   server.setRequestHandler(methodOnly('resources/subscribe'), async (raw) => {
     const { params } = parseRequest(SubscribeRequestSchema, raw);
@@ -76,14 +86,16 @@ export function serveSurface(server: Server, surface: DownstreamSurface, session
     return {};
   });
   server.setRequestHandler(methodOnly('prompts/list'), async (raw) => {
-    parseRequest(ListPromptsRequestSchema, raw);
+    const { params } = parseRequest(ListPromptsRequestSchema, raw);
     await session.catalogNeeded();
-    return { prompts: await surface.listPrompts(principal) };
+    return listPage('prompts', await surface.listPrompts(principal), params?.cursor, session.listPageSize);
   });
   server.setRequestHandler(methodOnly('prompts/get'), async (raw, extra) => {
     const { params } = parseRequest(GetPromptRequestSchema, raw);
-    await session.catalogNeeded();
-    return surface.getPrompt({ principal, signal: extra.signal }, params.name, params.arguments ?? {});
+    return traced(session.tracing, extra, { method: 'prompts/get', target: params.name, attributes: who }, async (trace) => {
+      await session.catalogNeeded();
+      return surface.getPrompt({ principal, signal: extra.signal, trace }, params.name, params.arguments ?? {});
+    });
   });
   server.setRequestHandler(methodOnly('logging/setLevel'), async (raw) => {
     const { params } = parseRequest(SetLevelRequestSchema, raw);

@@ -19,10 +19,11 @@ import type { DownstreamConnection, ListKind } from '../downstream/connection.js
 import type { DownstreamManager } from '../downstream/manager.js';
 import type { RequestSettings, ServerSupervisor } from '../downstream/supervisor.js';
 import type { Logger } from '../log.js';
+import { callAttributes, type RequestTrace } from '../observability/tracing.js';
 import type { Principal } from '../pipeline/call-context.js';
 import type { ReadHandler } from '../pipeline/compose.js';
 import { CallRefused, refusalError } from '../pipeline/refusal.js';
-import type { ToolAccess } from '../policy/tool-access.js';
+import type { AccessDecisions } from '../policy/tool-access.js';
 import { LogLevels } from './log-levels.js';
 import { exposedContent, exposedPromptName, exposedUri, promptOwner, resolveUri } from './names.js';
 import { SubscriptionCounts } from './subscriptions.js';
@@ -31,7 +32,7 @@ import { promptTarget, resourceTarget } from './targets.js';
 export interface SurfaceDeps {
   readonly downstream: DownstreamManager;
   readonly catalog: Catalog;
-  readonly access: ToolAccess;
+  readonly access: AccessDecisions;
   /** The call pipeline for reads: scopes, validation, approval, rate limit, audit. */
   readonly read: ReadHandler;
   readonly logger: Logger;
@@ -50,6 +51,8 @@ export interface SurfaceEvents {
 export interface Requester {
   readonly principal: Principal | undefined;
   readonly signal: AbortSignal;
+  /** The request's span while tracing is on: the read's stages run in spans within it. */
+  readonly trace?: RequestTrace | undefined;
 }
 
 /**
@@ -76,6 +79,12 @@ export class DownstreamSurface extends EventEmitter<SurfaceEvents> {
       this.emit('listChanged', 'resources');
       this.emit('listChanged', 'prompts');
     });
+  }
+
+  /** An edit of the policy: what each principal may list may differ, so every session is told to list again. */
+  policyChanged(): void {
+    this.emit('listChanged', 'resources');
+    this.emit('listChanged', 'prompts');
   }
 
   async listResources(principal: Principal | undefined): Promise<Resource[]> {
@@ -286,6 +295,8 @@ export class DownstreamSurface extends EventEmitter<SurfaceEvents> {
 
   /** Through the pipeline; a refusal is answered as a JSON-RPC error, a downstream failure names the server. */
   private async run(requester: Requester, target: CatalogTool, args: Record<string, unknown>, request: string) {
+    const { trace } = requester;
+    trace?.annotate(callAttributes(target));
     try {
       return await this.deps.read({
         callId: randomUUID(),
@@ -296,6 +307,7 @@ export class DownstreamSurface extends EventEmitter<SurfaceEvents> {
         client: {},
         decisions: [],
         startedAt: Date.now(),
+        ...(trace && { trace }),
       });
     } catch (error) {
       if (error instanceof CallRefused) throw refusalError(error, request);

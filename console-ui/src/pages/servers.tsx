@@ -88,8 +88,9 @@ export function ServersPage({ status }: { status: GatewayStatus | null }) {
 /** The last edit of the config file while serving: applied (and what waits for a restart) or refused. */
 function describeReload(reload: GatewayStatus['reload']): string {
   if (!reload) return 'as started';
+  const applied = reload.applied?.length ? ` · applied: ${reload.applied.join(', ')}` : '';
   const restart = reload.needsRestart.length > 0 ? ` · needs restart: ${reload.needsRestart.join(', ')}` : '';
-  return `${reload.outcome === 'applied' ? 'reloaded' : 'edit refused'} ${new Date(reload.at).toLocaleTimeString()}${restart}`;
+  return `${reload.outcome === 'applied' ? 'reloaded' : 'edit refused'} ${new Date(reload.at).toLocaleTimeString()}${applied}${restart}`;
 }
 
 function Card({ label, value }: { label: string; value: string }) {

@@ -17,7 +17,7 @@ export function register(program: Command): void {
   program
     .command('status')
     .description('show the state of a running `toolscope serve` (servers, restarts, last errors)')
-    .option('--json', 'the raw status records')
+    .option('--json', 'the raw status records and the calls waiting for approval (arguments left out)')
     .action(async (options: { json?: boolean }, cmd: Command) => {
       const loaded = await loadCommandConfig(cmd).catch(async (error: unknown) => {
         // An edit a running serve refused: it still runs, and says so; the file's problems follow (exit status 1).
@@ -26,7 +26,8 @@ export function register(program: Command): void {
       });
       const records = await readRunRecords(configPaths(loaded).stateDir);
       if (options.json) {
-        console.log(JSON.stringify(records, null, 2));
+        const status: StatusJson = { serves: records, approvals: await waitingCalls(cmd) };
+        console.log(JSON.stringify(status, null, 2));
         return;
       }
       if (records.length === 0) {
@@ -46,17 +47,37 @@ async function reportDespiteInvalidConfig(file: string, json: boolean): Promise<
   const raw = (await readConfigJson(path).catch(() => undefined)) as { stateDir?: unknown } | undefined;
   const stateDir = typeof raw?.stateDir === 'string' ? raw.stateDir : parseConfig({}, path).stateDir;
   const records = await readRunRecords(resolve(dirname(path), stateDir));
-  if (records.length > 0) console.log(json ? JSON.stringify(records, null, 2) : `${records.map(describe).join('\n\n')}\n`);
+  if (records.length === 0) return;
+  const status: StatusJson = { serves: records, approvals: { error: 'the config file is invalid: its state cannot be opened' } };
+  console.log(json ? JSON.stringify(status, null, 2) : `${records.map(describe).join('\n\n')}\n`);
+}
+
+/** What `status --json` prints: the run records of the running serves, and the calls waiting for approval. */
+export interface StatusJson {
+  readonly serves: RunRecord[];
+  readonly approvals: WaitingCalls;
+}
+
+/**
+ * The calls waiting for approval, of every replica sharing the state, without their arguments (which only
+ * `approvals list --json` shows, to whoever answers them); or why the queue could not be read.
+ */
+export type WaitingCalls = { readonly waiting: Omit<ApprovalRequest, 'arguments'>[] } | { readonly error: string };
+
+async function waitingCalls(cmd: Command): Promise<WaitingCalls> {
+  try {
+    const pending = await withCommandState(cmd, (state) => state.approvals.pending());
+    return { waiting: pending.map(({ arguments: _arguments, ...request }) => request) };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /** The calls waiting for approval (of every replica sharing the state), and how to answer them. */
 async function describeWaitingCalls(cmd: Command): Promise<string> {
-  let pending: ApprovalRequest[];
-  try {
-    pending = await withCommandState(cmd, (state) => state.approvals.pending());
-  } catch (error) {
-    return `approvals: cannot read the queue (${error instanceof Error ? error.message : String(error)})`;
-  }
+  const calls = await waitingCalls(cmd);
+  if ('error' in calls) return `approvals: cannot read the queue (${calls.error})`;
+  const pending = calls.waiting;
   if (pending.length === 0) return 'approvals: no calls are waiting';
   const now = Date.now();
   const rows = pending.map((request) => [
@@ -92,7 +113,7 @@ function describeReload(reload: ConfigReload): string {
   if (reload.outcome === 'refused') {
     return `config: the edit at ${reload.at} was refused, still running the previous config${restart}\n  ${reload.error?.replace(/\n/g, '\n  ')}`;
   }
-  const changes = (['added', 'removed', 'restarted'] as const)
+  const changes = (['applied', 'added', 'removed', 'restarted'] as const)
     .filter((kind) => (reload[kind]?.length ?? 0) > 0)
     .map((kind) => `${kind} ${reload[kind]!.join(', ')}`);
   return `config: reloaded at ${reload.at}${changes.length > 0 ? ` (${changes.join('; ')})` : ''}${restart}`;

@@ -41,11 +41,17 @@ export class Redactor {
   private patterns: readonly RegExp[] = [];
   /** The configured secret values alone: what no client may see, not even an approver's. */
   private configured: RegExp | undefined;
-  private readonly extra: readonly RegExp[];
+  private extra: readonly RegExp[] = [];
 
   constructor(secretValues: readonly string[] = [], extraPatterns: readonly string[] = []) {
-    this.extra = extraPatterns.map((source) => new RegExp(source, 'gu'));
+    this.setExtraPatterns(extraPatterns);
     this.setConfiguredSecrets(secretValues);
+  }
+
+  /** The admin's `audit.redactPatterns`, replaced when an edit of the config changes them while serving. */
+  setExtraPatterns(sources: readonly string[]): void {
+    this.extra = sources.map((source) => new RegExp(source, 'gu'));
+    this.combine();
   }
 
   /** The configured `${env:…}` values, replaced when an edit of the config adds or changes servers while serving. */
@@ -55,6 +61,10 @@ export class Redactor {
       .sort((a, b) => b.length - a.length)
       .map(escapeRegExp);
     this.configured = literals.length > 0 ? new RegExp(literals.join('|'), 'g') : undefined;
+    this.combine();
+  }
+
+  private combine(): void {
     this.patterns = [...(this.configured ? [this.configured] : []), ...KEY_PATTERNS, ...this.extra];
   }
 

@@ -18,13 +18,14 @@ export class RetrievalHijackCheck {
     private readonly catalog: Catalog,
     private readonly search: Pick<CatalogSearch, 'recentSearches' | 'replayTop'>,
     private readonly pinning: Pick<ToolPinning, 'holdForReview' | 'quarantined'>,
-    private readonly config: RetrievalConfig['hijackCheck'],
+    /** `retrieval.hijackCheck` in effect, read at each catalog change: an edit of the config applies while serving. */
+    private readonly settings: () => RetrievalConfig['hijackCheck'],
     private readonly logger: Logger,
   ) {}
 
   attach(): void {
-    if (!this.config.enabled) return;
     this.catalog.on('change', (change: CatalogChange) => {
+      if (!this.settings().enabled) return;
       const arrived = [...change.added, ...change.changed.map(([, after]) => after)].map((tool) => tool.exposedName);
       if (arrived.length > 0) this.checks = this.checks.then(async () => void (await this.check(arrived))).catch((error: unknown) => {
         this.logger.warn({ err: error }, 'retrieval hijack check failed');
@@ -41,7 +42,8 @@ export class RetrievalHijackCheck {
   async check(names: readonly string[]): Promise<string[]> {
     const candidates = new Set(names.filter((name) => !this.pinning.quarantined(name)));
     const replays = new Map(this.search.recentSearches().map(({ query, top }) => [query, top]));
-    if (candidates.size === 0 || replays.size < this.config.minRequests) return [];
+    const { minRequests, share } = this.settings();
+    if (candidates.size === 0 || replays.size < minRequests) return [];
     const taken = new Map<string, string[]>();
     const mayWin = (tool: { exposedName: string }) => !this.pinning.quarantined(tool.exposedName);
     for (const [query, before] of replays) {
@@ -51,7 +53,7 @@ export class RetrievalHijackCheck {
     }
     const flagged: string[] = [];
     for (const [name, answeredBy] of taken) {
-      if (answeredBy.length < this.config.minRequests || answeredBy.length / replays.size < this.config.share) continue;
+      if (answeredBy.length < minRequests || answeredBy.length / replays.size < share) continue;
       const others = [...new Set(answeredBy)].slice(0, 5).join(', ');
       const reason =
         `would take the top search rank for ${answeredBy.length} of ${replays.size} recent requests that other tools ` +

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { Logger } from '../../log.js';
 import type { Principal } from '../../pipeline/call-context.js';
 import { CallRefused, failClosed } from '../../pipeline/refusal.js';
@@ -10,14 +11,18 @@ export type SearchEntry = 'search_tools' | 'tools/list' | 'route' | 'console';
 /**
  * Searches run retrieval (an embedding per query) without passing the call pipeline, so the call buckets never see
  * them: each principal's searches draw on a bucket of their own (`rateLimits.search`). A refused search is audited
- * like a refused call, then thrown as `CallRefused` from the rate-limit stage, for each entry to present its way.
+ * like a refused call, announced (`refused`, for the metrics), then thrown as `CallRefused` from the rate-limit stage,
+ * for each entry to present its way.
  */
-export class SearchLimit {
+export class SearchLimit extends EventEmitter<{ refused: [via: SearchEntry, refusal: CallRefused] }> {
   constructor(
-    private readonly limiter: RateLimiter,
+    /** The rate limiter of the policy in effect: an edit of `rateLimits.search` applies at the next search. */
+    private readonly limiter: () => RateLimiter,
     private readonly audit: AuditTrail | undefined,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Takes a search token for `principal`, or throws `CallRefused` naming the rule and when to retry. */
   async admit(principal: Principal | undefined, via: SearchEntry): Promise<void> {
@@ -27,12 +32,13 @@ export class SearchLimit {
     await this.audit
       ?.recordEvent('search-refused', { principal: principal?.name ?? null, via, stage: 'rate-limit', reason: refusal.reason, ...refusal.details })
       .catch((error: unknown) => this.logger.error({ err: error }, 'cannot write the audit log'));
+    this.emit('refused', via, refusal);
     throw refusal;
   }
 
   private async refusal(principal: Principal | undefined): Promise<CallRefused | undefined> {
     try {
-      const decision = await failClosed('rate-limit', () => this.limiter.takeSearch(principal?.name ?? ''));
+      const decision = await failClosed('rate-limit', () => this.limiter().takeSearch(principal?.name ?? ''));
       if (decision.allowed) return undefined;
       const { rule, retryAfterSeconds } = decision;
       return new CallRefused('rate-limit', `search rate limit reached for ${principal?.name ?? 'this caller'}`, { rule, retryAfterSeconds });

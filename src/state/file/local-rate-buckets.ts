@@ -18,10 +18,15 @@ export class LocalRateBuckets implements RateBuckets {
 
   private bucket(key: string, limit: Bucket): TokenBucket {
     let bucket = this.buckets.get(key);
-    if (!bucket || bucket.limit !== limit) {
+    if (!bucket) {
       bucket = new TokenBucket(limit, this.clock);
       this.buckets.set(key, bucket);
+    } else if (!sameSize(bucket.limit, limit)) {
+      // An edit of `rateLimits` while serving: the bucket keeps its level (as Redis buckets do), within the new size.
+      bucket.resize(limit);
     }
     return bucket;
   }
 }
+
+const sameSize = (a: Bucket, b: Bucket) => a.capacity === b.capacity && a.refillPerSecond === b.refillPerSecond;

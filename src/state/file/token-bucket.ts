@@ -10,17 +10,31 @@ export class TokenBucket {
   private updatedAt: number;
 
   constructor(
-    readonly limit: Bucket,
+    private size: Bucket,
     private readonly clock: Clock,
   ) {
-    this.tokens = limit.capacity;
+    this.tokens = size.capacity;
     this.updatedAt = clock();
+  }
+
+  get limit(): Bucket {
+    return this.size;
+  }
+
+  /**
+   * Takes a new size (an edited `rateLimits` while serving) without forgetting what was used: tokens left over a
+   * lowered capacity are dropped, a raised capacity is not filled at once but refills at the new rate.
+   */
+  resize(limit: Bucket): void {
+    this.refill();
+    this.size = limit;
+    this.tokens = Math.min(limit.capacity, this.tokens);
   }
 
   /** Seconds until one token is available; 0 when one is available now. */
   waitSeconds(): number {
     this.refill();
-    return this.tokens >= 1 ? 0 : (1 - this.tokens) / this.limit.refillPerSecond;
+    return this.tokens >= 1 ? 0 : (1 - this.tokens) / this.size.refillPerSecond;
   }
 
   take(): void {
@@ -30,7 +44,7 @@ export class TokenBucket {
 
   private refill(): void {
     const now = this.clock();
-    this.tokens = Math.min(this.limit.capacity, this.tokens + ((now - this.updatedAt) / 1000) * this.limit.refillPerSecond);
+    this.tokens = Math.min(this.size.capacity, this.tokens + ((now - this.updatedAt) / 1000) * this.size.refillPerSecond);
     this.updatedAt = now;
   }
 }
