@@ -49,6 +49,8 @@ export async function writeBenchConfig(
     rateLimits: { principal: UNREACHABLE_RATE, tool: UNREACHABLE_RATE },
     audit: audit === 'off' ? { enabled: false } : { enabled: true, durability: audit },
     pinning: { mode: 'on' },
+    // The load client opens a session per simulated client, all as the one bench principal (up to 128 at once).
+    limits: { maxSessionsPerPrincipal: 256 },
     // A direct tools/call of the echo tool is what is measured: list it, and load no embedder for a search nobody makes.
     exposure: { mode: 'all' },
     retrieval: { retriever: 'bm25' },
