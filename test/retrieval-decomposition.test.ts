@@ -64,9 +64,10 @@ describe('decomposingRetriever', () => {
     seen.length = 0;
 
     const hits = await decomposingRetriever(byWord).search(query, options);
-    expect(seen).toEqual(['find the file and folder', 'send it to Bob', query]);
+    expect(seen).toEqual([query, 'find the file and folder', 'send it to Bob']);
     expect(hits.map((hit) => hit.id)).toEqual(['find_file', 'send_email']);
-    // The documented order: each step's best in step order, then the whole request's; each result names its step.
+    // The documented order: the whole request's best, then each step's best in step order (a tool already taken is
+    // not repeated); each result names the step whose own search ranks it highest.
     expect(hits.map((hit) => hit.step)).toEqual([1, 2]);
   });
 });

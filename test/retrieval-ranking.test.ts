@@ -79,14 +79,20 @@ describe('deprecated tools', () => {
 });
 
 describe('multi-step requests', () => {
-  it('come back step by step: best of step 1, best of step 2, then the whole request, and so on', async () => {
-    const hits = await index.retriever('hybrid').search('search for files named report, then create a directory called archive', { limit: 6 });
-    // Round by round: step 1, step 2, the whole request (a tool already taken by a step is not repeated).
-    const steps = hits.map((hit) => hit.step);
-    expect(steps.slice(0, 2)).toEqual([1, 2]);
-    expect(steps.every((step) => step === 0 || step === 1 || step === 2)).toBe(true);
-    expect(hits[0]!.id).toBe('filesystem__search_files');
-    expect(hits[1]!.id).toBe('filesystem__create_directory');
+  it('come back round by round: the whole request\'s best, then step 1\'s, step 2\'s, and so on, each naming its step', async () => {
+    const request = 'search for files named report, then create a directory called archive';
+    const steps = ['search for files named report', 'create a directory called archive'];
+    const single = index.retriever('hybrid', { decompose: false });
+    const [whole, first, second] = await Promise.all([request, ...steps].map((text) => single.search(text, { limit: 6 })));
+    const hits = await index.retriever('hybrid').search(request, { limit: 6 });
+    // The first round, a tool already taken not repeated.
+    const firstRound = [...new Set([whole![0]!.id, first![0]!.id, second![0]!.id])];
+    expect(ids(hits).slice(0, firstRound.length)).toEqual(firstRound);
+    expect(ids(hits)).toContain('filesystem__search_files');
+    expect(ids(hits)).toContain('filesystem__create_directory');
+    expect(hits.find((hit) => hit.id === 'filesystem__search_files')!.step).toBe(1);
+    expect(hits.find((hit) => hit.id === 'filesystem__create_directory')!.step).toBe(2);
+    expect(hits.every((hit) => hit.step === 0 || hit.step === 1 || hit.step === 2)).toBe(true);
   });
 });
 
