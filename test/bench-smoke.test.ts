@@ -183,7 +183,8 @@ describe('npm run bench building blocks (smoke)', () => {
       expect(row.errors, row.firstErrors.join('; ')).toBe(0);
       expect(row.callsPerSecond.median).toBeGreaterThan(0);
       expect(row.toolscopeCpuMsPerCall).toBeGreaterThan(0);
-      if (row.state === 'redis') expect(row.redisCpuMsPerCall).toBeGreaterThan(0);
+      // Redis's CPU is read in clock ticks (10 ms): a one-second smoke run on a busy machine may spend less than one.
+      if (row.state === 'redis') expect(row.redisCpuMsPerCall).toBeGreaterThanOrEqual(0);
       else expect(row.redisCpuMsPerCall).toBe(0);
     }
     expect(benchMarkdown(report)).toContain('## 3b. Scale-out: replicas on file state and on Redis');
