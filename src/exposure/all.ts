@@ -13,9 +13,7 @@ export function allToolsExposure(catalog: Catalog, access: CallableTools): Expos
     openSession(peer) {
       const announce = () => peer.notifyToolsChanged();
       catalog.on('change', announce);
-      const stopWatchingAccess = access.onChange((affects) => {
-        if (affects(peer.principal)) announce();
-      });
+      const stopWatchingAccess = access.onChange(peer.principal, announce);
       return {
         async listTools() {
           return catalog

@@ -50,9 +50,7 @@ export function searchExposure(deps: ExposureDeps, options: SearchExposureOption
       // The server list in search_tools, pinned tools and found tools all follow the catalog and quarantine.
       const announce = () => peer.notifyToolsChanged();
       deps.catalog.on('change', announce);
-      const stopWatchingAccess = deps.access.onChange((affects) => {
-        if (affects(peer.principal)) announce();
-      });
+      const stopWatchingAccess = deps.access.onChange(peer.principal, announce);
 
       return {
         async listTools() {

@@ -58,11 +58,13 @@ export class OtelTracing implements Tracing {
     };
     try {
       const result = await runInSpan(carrierOf(span), () => work(requestTrace));
-      endWithOutcome(span, requestOutcome({ result }));
+      markOutcome(span, requestOutcome({ result }));
       return result;
     } catch (error) {
-      endWithOutcome(span, requestOutcome({ error }));
+      markOutcome(span, requestOutcome({ error }));
       throw error;
+    } finally {
+      span.end();
     }
   }
 
@@ -81,12 +83,8 @@ export class OtelTracing implements Tracing {
     } catch (error) {
       const outcome = requestOutcome({ error });
       // The stage that refused says so; the stages around it only pass the refusal on.
-      if (outcome.outcome === 'refused' && outcome.stage === name) {
-        span.setAttributes({ 'toolscope.outcome': 'refused', 'toolscope.refusal.stage': name });
-        span.setStatus({ code: SpanStatusCode.ERROR, message: `refused at the ${name} stage` });
-      } else {
-        span.setAttribute('toolscope.outcome', outcome.outcome);
-      }
+      if (outcome.outcome === 'refused' && outcome.stage === name) markOutcome(span, outcome);
+      else span.setAttribute('toolscope.outcome', outcome.outcome);
       throw error;
     } finally {
       span.end();
@@ -122,7 +120,8 @@ function spanAttributes(attributes: RequestAttributes): Attributes {
   };
 }
 
-function endWithOutcome(span: Span, outcome: RequestOutcome): void {
+/** How the work in `span` ended: its outcome, and for a refusal the refusing stage, as an error status. */
+function markOutcome(span: Span, outcome: RequestOutcome): void {
   span.setAttribute('toolscope.outcome', outcome.outcome);
   if (outcome.outcome === 'refused') {
     span.setAttribute('toolscope.refusal.stage', outcome.stage);
@@ -130,5 +129,4 @@ function endWithOutcome(span: Span, outcome: RequestOutcome): void {
   } else if (outcome.outcome === 'error') {
     span.setStatus({ code: SpanStatusCode.ERROR });
   }
-  span.end();
 }

@@ -17,7 +17,7 @@ import type { RateLimiter } from './ratelimit/rate-limiter.js';
 import { SearchLimit } from './ratelimit/search-limit.js';
 import type { ArgumentRules } from './rules/argument-rules.js';
 import type { RelayScope } from './scopes/relay-scope.js';
-import { EVERY_PRINCIPAL, type AccessChangeScope, type AccessDecisions } from './tool-access.js';
+import type { AccessDecisions } from './tool-access.js';
 import type { Principal } from '../pipeline/call-context.js';
 import { SchemaValidator } from './rules/schema-validator.js';
 import type { ApprovalQueue } from '../state/approval-queue.js';
@@ -36,6 +36,9 @@ export function configuredSecrets(config: Pick<ToolscopeConfig, 'servers' | 'app
   if (webhook) records.push({ url: webhook.url, ...webhook.headers });
   return referencedSecretValues(records, env);
 }
+
+/** Which principals an edit of the policy concerns: those for whom it returns true may now call other tools. */
+type AccessChangeScope = (principal: Principal | undefined) => boolean;
 
 /**
  * Every policy unit, built from the config and the state folder; the pipeline stages each take their part.
@@ -135,8 +138,7 @@ export class Policy extends EventEmitter<{ change: [] }> {
    */
   prepare(config: RulesConfig, file: string): PolicyRules {
     const rules = new PolicyRules(config, this.deps);
-    const problems = rules.unknownPrincipals(this.openModePrincipal);
-    if (problems.length > 0) throw new ConfigError(file, problems);
+    this.refuseUnknownPrincipals(rules, file);
     return rules;
   }
 
@@ -164,13 +166,17 @@ export class Policy extends EventEmitter<{ change: [] }> {
 
   /** Throws a ConfigError when the rules as started name principals that exist nowhere (after `open`). */
   verify(file: string): void {
-    const problems = this.rules.unknownPrincipals(this.openModePrincipal);
-    if (problems.length > 0) throw new ConfigError(file, problems);
+    this.refuseUnknownPrincipals(this.rules, file);
   }
 
   async close(): Promise<void> {
     await this.pinning.close();
     await this.audit?.close();
+  }
+
+  private refuseUnknownPrincipals(rules: PolicyRules, file: string): void {
+    const problems = rules.unknownPrincipals(this.openModePrincipal);
+    if (problems.length > 0) throw new ConfigError(file, problems);
   }
 
   private accessChanged(affects: AccessChangeScope): void {
@@ -182,12 +188,16 @@ export class Policy extends EventEmitter<{ change: [] }> {
     return {
       decide: (principal, tool) => this.rules.access.decide(principal, tool),
       mayCall: (principal, tool) => this.rules.access.mayCall(principal, tool),
-      onChange: (listener) => {
-        this.accessListeners.add(listener);
-        const quarantine = () => listener(EVERY_PRINCIPAL);
+      onChange: (principal, listener) => {
+        const policyEdited = (affects: AccessChangeScope) => {
+          if (affects(principal)) listener();
+        };
+        // A quarantine holds for everyone.
+        const quarantine = () => listener();
+        this.accessListeners.add(policyEdited);
         this.pinning.on('change', quarantine);
         return () => {
-          this.accessListeners.delete(listener);
+          this.accessListeners.delete(policyEdited);
           this.pinning.off('change', quarantine);
         };
       },

@@ -11,17 +11,14 @@ const QUARANTINE_KIND: Readonly<Record<QuarantineEntry['kind'], string>> = {
   hijack: 'it would take the top search rank from the tools that answered many recent requests',
 };
 
-/** Which principals a change of access concerns: those for whom it returns true may now see other tools. */
-export type AccessChangeScope = (principal: Principal | undefined) => boolean;
-
 /** What listings and search need of the policy: a per-principal filter, and word when its answers change. */
 export interface CallableTools {
   mayCall(principal: Principal | undefined, tool: CatalogTool): boolean;
   /**
-   * Calls `listener` when answers may have changed: a tool entered or left quarantine (every principal), or an edit
-   * of the policy changed what some principals may call. Returns the unsubscribe function.
+   * Calls `listener` when what `principal` may call may have changed: a tool entered or left quarantine (which holds
+   * for everyone), or an edit of the policy changed this principal's tools. Returns the unsubscribe function.
    */
-  onChange(listener: (affects: AccessChangeScope) => void): () => void;
+  onChange(principal: Principal | undefined, listener: () => void): () => void;
 }
 
 /** Decisions with their reasons too, for the stages and the surface. */
@@ -29,15 +26,12 @@ export interface AccessDecisions extends CallableTools {
   decide(principal: Principal | undefined, tool: CatalogTool): ScopeDecision;
 }
 
-/** Every principal: a quarantine holds for everyone. */
-export const EVERY_PRINCIPAL: AccessChangeScope = () => true;
-
 /**
  * May this principal call this tool now? Quarantine first (nobody may), then the principal's scopes.
  * The scope stage refuses calls with it, and retrieval filters with it before its top-k cut, so search results,
  * `tools/list` and the route API only ever show what the caller could call.
  */
-export class ToolAccess implements AccessDecisions {
+export class ToolAccess implements Pick<AccessDecisions, 'decide' | 'mayCall'> {
   constructor(
     private readonly scopes: ScopePolicy,
     private readonly pinning?: ToolPinning,
@@ -60,13 +54,5 @@ export class ToolAccess implements AccessDecisions {
 
   mayCall(principal: Principal | undefined, tool: CatalogTool): boolean {
     return this.decide(principal, tool).allowed;
-  }
-
-  onChange(listener: (affects: AccessChangeScope) => void): () => void {
-    const pinning = this.pinning;
-    if (!pinning) return () => undefined;
-    const everyone = () => listener(EVERY_PRINCIPAL);
-    pinning.on('change', everyone);
-    return () => pinning.off('change', everyone);
   }
 }
