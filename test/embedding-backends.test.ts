@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadEmbedder, type Embedder } from '../src/embedding/index.js';
+import { defaultPooling, loadEmbedder, type Embedder } from '../src/embedding/index.js';
 import { RANDOM_MINILM, recordingLogger, tempDir } from './support/retrieval.js';
 
 const norm = (vector: Float32Array) => Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0));
@@ -50,6 +50,19 @@ describe('transformers.js embedder on a real ONNX model and tokenizer', () => {
       for (let d = 0; d < embedder.dimensions; d += 37) expect(batch[i]![d]).toBeCloseTo(alone![d]!, 4);
     }
     expect(cosine(batch[0]!, batch[1]!)).toBeLessThan(0.9999);
+  });
+
+  it('pools as the model family was trained (BGE: the [CLS] token), or as configured, under an id that says so', async () => {
+    expect(defaultPooling('Xenova/bge-small-en-v1.5')).toBe('cls');
+    expect(defaultPooling('Xenova/all-MiniLM-L6-v2')).toBe('mean');
+    const mean = await loadEmbedder(RANDOM_MINILM, recordingLogger());
+    const cls = await loadEmbedder({ ...RANDOM_MINILM, pooling: 'cls' }, recordingLogger());
+    expect(cls.id).toBe('transformers:minilm-l6-random:fp32:cls');
+    const text = ['list the open pull requests of a repository'];
+    const [[meanVector], [clsVector]] = await Promise.all([mean.embed(text), cls.embed(text)]);
+    expectUnitVectors([clsVector!], cls, 1);
+    // The [CLS] vector is one token's, not the average of all: a different direction.
+    expect(cosine(meanVector!, clsVector!)).toBeLessThan(0.99);
   });
 
   it('falls back to use-lite with one warning naming the model when the model cannot be loaded', async () => {

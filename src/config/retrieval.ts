@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { configObject } from './strict-object.js';
-import { DEFAULT_TRANSFORMERS_DTYPE, DEFAULT_TRANSFORMERS_MODEL, TRANSFORMERS_DTYPES } from '../embedding/index.js';
+import { DEFAULT_TRANSFORMERS_DTYPE, DEFAULT_TRANSFORMERS_MODEL, POOLINGS, TRANSFORMERS_DTYPES } from '../embedding/index.js';
 import { RETRIEVER_KINDS } from '../retrieval/tool-index.js';
 import { DEFAULT_MAX_USAGE_RECORDS } from '../retrieval/usage-history.js';
 
@@ -11,6 +11,8 @@ export const embedderSchema = configObject({
   /** Hugging Face hub id, or a folder name under `modelDir`. */
   model: z.string().min(1).default(DEFAULT_TRANSFORMERS_MODEL),
   dtype: z.enum(TRANSFORMERS_DTYPES).default(DEFAULT_TRANSFORMERS_DTYPE),
+  /** How a sentence vector is pooled; default: as the model family was trained (BGE: `cls`, others: `mean`). */
+  pooling: z.enum(POOLINGS).optional(),
   /** Folder holding model folders (`toolscope models build --out`); relative to the config file. */
   modelDir: z.string().min(1).optional(),
   /** false: never download a model from the hub. */

@@ -1,6 +1,9 @@
 import type { Logger } from '../log.js';
 import { loadTransformersEmbedder } from './transformers-embedder.js';
+import type { Pooling } from './pooling.js';
 import { loadUseLiteEmbedder } from './use-lite-embedder.js';
+
+export { defaultPooling, POOLINGS, type Pooling } from './pooling.js';
 
 /** Turns texts into L2-normalised vectors; `id` names the model exactly, so cached vectors never mix models. */
 export interface Embedder {
@@ -24,6 +27,8 @@ export interface EmbedderSettings {
   /** Hub id or folder name under `modelDir`. */
   readonly model?: string;
   readonly dtype?: TransformersDtype;
+  /** Default: the model family's own (`defaultPooling`). */
+  readonly pooling?: Pooling;
   /** Folder holding model folders (`<modelDir>/<model>/config.json`, `onnx/…`). */
   readonly modelDir?: string;
   /** false: never download from the Hugging Face hub. */
@@ -48,6 +53,7 @@ export async function loadEmbedder(settings: EmbedderSettings, logger: EmbedderL
       embedder = await loadTransformersEmbedder({
         model,
         dtype: settings.dtype ?? DEFAULT_TRANSFORMERS_DTYPE,
+        ...(settings.pooling !== undefined && { pooling: settings.pooling }),
         allowRemoteModels: settings.allowRemoteModels ?? true,
         ...(settings.modelDir !== undefined && { modelDir: settings.modelDir }),
         ...(settings.cacheDir !== undefined && { cacheDir: settings.cacheDir }),

@@ -1,8 +1,11 @@
 import type { Embedder, TransformersDtype } from './index.js';
+import { defaultPooling, type Pooling } from './pooling.js';
 
 export interface TransformersModelSettings {
   readonly model: string;
   readonly dtype: TransformersDtype;
+  /** Default: the model family's own. */
+  readonly pooling?: Pooling;
   readonly allowRemoteModels: boolean;
   readonly modelDir?: string;
   readonly cacheDir?: string;
@@ -17,7 +20,7 @@ let loading: Promise<unknown> = Promise.resolve();
 let defaultLocalModelPath: string | undefined;
 
 /**
- * A sentence-transformers model through transformers.js `feature-extraction` (mean pooling, L2 normalised).
+ * A sentence-transformers model through transformers.js `feature-extraction` (pooled as configured, L2 normalised).
  * Throws when the model cannot be loaded or run; the caller decides on a fallback.
  */
 export function loadTransformersEmbedder(settings: TransformersModelSettings): Promise<Embedder> {
@@ -28,6 +31,7 @@ export function loadTransformersEmbedder(settings: TransformersModelSettings): P
 
 async function load(settings: TransformersModelSettings): Promise<Embedder> {
   const { pipeline, env } = await import('@huggingface/transformers');
+  const pooling = settings.pooling ?? defaultPooling(settings.model);
   defaultLocalModelPath ??= env.localModelPath;
   env.localModelPath =
     settings.modelDir === undefined ? defaultLocalModelPath : withTrailingSlash(settings.modelDir);
@@ -40,7 +44,7 @@ async function load(settings: TransformersModelSettings): Promise<Embedder> {
   });
 
   const embedBatch = async (texts: string[]): Promise<Float32Array[]> => {
-    const output = await extractor(texts, { pooling: 'mean', normalize: true });
+    const output = await extractor(texts, { pooling, normalize: true });
     const [rows, dimensions] = output.dims as [number, number];
     const data = output.data as Float32Array;
     return Array.from({ length: rows }, (_, row) => data.slice(row * dimensions, (row + 1) * dimensions));
@@ -58,7 +62,9 @@ async function load(settings: TransformersModelSettings): Promise<Embedder> {
   };
 
   const [probe] = await embed(['dimension probe']);
-  return { id: `transformers:${settings.model}:${settings.dtype}`, dimensions: probe!.length, embed };
+  // Mean pooling keeps the id it always had, so vectors cached before pooling was configurable stay valid.
+  const poolingSuffix = pooling === 'mean' ? '' : `:${pooling}`;
+  return { id: `transformers:${settings.model}:${settings.dtype}${poolingSuffix}`, dimensions: probe!.length, embed };
 }
 
 function withTrailingSlash(path: string): string {
