@@ -11,7 +11,6 @@ const CATEGORIES = [
   'BFCL_v4_live_parallel_multiple',
 ] as const;
 
-const SERVER = 'bfcl';
 
 const functionDefinition = z.object({
   name: z.string().min(1),
@@ -56,7 +55,6 @@ async function convert(dir: string): Promise<ConvertedDataset> {
         const parameters = normaliseSchemaTypes(fn.parameters) as Record<string, unknown>;
         tools.set(fn.name, {
           id: fn.name,
-          server: SERVER,
           name: fn.name,
           description: fn.description,
           inputSchema: { ...parameters, type: 'object' },

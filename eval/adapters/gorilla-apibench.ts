@@ -50,7 +50,6 @@ function argumentSchema(args: unknown): { type: 'object'; properties: Record<str
 function toTool(hub: Hub, doc: ApiDocument): EvalTool {
   return {
     id: normaliseApiCall(doc.api_call),
-    server: hub.name,
     name: doc.api_name,
     description: `${doc.description} Domain: ${doc.domain}. Functionality: ${doc.functionality}. API call: ${doc.api_call}`,
     inputSchema: argumentSchema(doc.api_arguments),

@@ -8,7 +8,6 @@ import { readJsonSource, SourceFormatError } from './source-files.js';
 
 /** The plugins have no parameter schemas in MetaTool: every tool takes an empty object. */
 const NO_PARAMETERS = { type: 'object', properties: {} } as const;
-const SERVER = 'openai-plugins';
 
 const pluginDescriptions = z.record(z.string(), z.string());
 const multiToolQueries = z.array(z.object({ query: z.string().min(1), tool: z.array(z.string().min(1)).min(1) }));
@@ -18,7 +17,6 @@ async function readCatalog(dir: string): Promise<EvalTool[]> {
   const descriptions = await readJsonSource(dir, 'plugin_des.json', pluginDescriptions);
   return Object.entries(descriptions).map(([name, description]) => ({
     id: name,
-    server: SERVER,
     name,
     description,
     inputSchema: { ...NO_PARAMETERS },

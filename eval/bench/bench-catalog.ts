@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import type { z } from 'zod';
 import { toCatalogTool } from '../../src/catalog/catalog.js';
 import type { CatalogTool } from '../../src/catalog/tool.js';
 import { evalToolSchema, type EvalDataset, type EvalTool } from '../../src/eval/dataset-format.js';
@@ -10,10 +11,14 @@ import { catalogOfSize, scaleSetup } from '../scale-catalog.js';
 import { OWN_CATALOG, prepareSuiteDatasets } from '../suite-datasets.js';
 import { DATASET_CACHE, REPO_ROOT } from './paths.js';
 
+/** A bench tool is served by toolscope, so it always has a server (pooling gives one to those that had none). */
+const servedToolSchema = evalToolSchema.required({ server: true });
+type ServedTool = z.infer<typeof servedToolSchema>;
+
 /** The pooled eval datasets as one catalog, and real queries to route over it. */
 export interface BenchCatalog {
   /** The largest catalog the run needs; each smaller one is a prefix of it. */
-  readonly tools: readonly EvalTool[];
+  readonly tools: readonly ServedTool[];
   readonly queries: readonly string[];
   /** Distinct tools in the pooled datasets; positions past this are copies under a second server name. */
   readonly distinctTools: number;
@@ -69,7 +74,7 @@ export async function loadBenchCatalog(options: BenchCatalogOptions): Promise<Be
 }
 
 /** The catalog tool toolscope would hold for a bench tool. */
-export function toBenchCatalogTool(tool: EvalTool): CatalogTool {
+export function toBenchCatalogTool(tool: ServedTool): CatalogTool {
   return toCatalogTool(tool.server, {
     name: tool.name,
     ...(tool.title !== undefined && { title: tool.title }),
@@ -85,20 +90,20 @@ export async function writeCatalogFile(file: string, tools: readonly EvalTool[])
 
 /** The first `size` tools of a file `writeCatalogFile` wrote. */
 export async function readCatalogFile(file: string, size: number): Promise<CatalogTool[]> {
-  const { records, bad } = await parseJsonlFile(file, evalToolSchema);
+  const { records, bad } = await parseJsonlFile(file, servedToolSchema);
   if (bad.length > 0) throw new EvalInputError(bad);
   if (records.length < size) throw new Error(`${file} holds ${records.length} tools, ${size} were asked for`);
   return records.slice(0, size).map(({ value }) => toBenchCatalogTool(value));
 }
 
 /** Tool ids are `<dataset>/<id>` after pooling; servers become `<dataset>-<server>`, a valid toolscope server name. */
-function withDatasetServer(tool: EvalTool): EvalTool {
+function withDatasetServer(tool: EvalTool): ServedTool {
   const dataset = tool.id.slice(0, tool.id.indexOf('/'));
-  const server = `${dataset}-${tool.server}`.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/_{2,}/g, '_');
+  const server = [dataset, tool.server].filter(Boolean).join('-').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/_{2,}/g, '_');
   return { ...tool, server };
 }
 
-function uniqueByExposedName(tools: readonly EvalTool[]): EvalTool[] {
+function uniqueByExposedName(tools: readonly ServedTool[]): ServedTool[] {
   const seen = new Set<string>();
   return tools.filter((tool) => {
     const name = toBenchCatalogTool(tool).exposedName;
@@ -108,7 +113,7 @@ function uniqueByExposedName(tools: readonly EvalTool[]): EvalTool[] {
   });
 }
 
-function padWithCopies(pooled: readonly EvalTool[], size: number): EvalTool[] {
+function padWithCopies(pooled: readonly ServedTool[], size: number): ServedTool[] {
   if (pooled.length >= size) return pooled.slice(0, size);
   const copies = pooled
     .slice(0, size - pooled.length)

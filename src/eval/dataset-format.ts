@@ -12,7 +12,8 @@ const toolAnnotationsSchema = z.looseObject({
 /** One tool line of an eval `catalog.jsonl`. */
 export const evalToolSchema = z.object({
   id: z.string().min(1),
-  server: z.string().min(1),
+  /** The MCP server the tool belongs to. Benchmarks whose tools belong to none leave it out rather than name one server for all. */
+  server: z.string().min(1).optional(),
   name: z.string().min(1),
   title: z.string().optional(),
   description: z.string(),

@@ -38,7 +38,7 @@ export interface EvalRun {
 export function toIndexableTool(tool: EvalTool): IndexableTool {
   return {
     id: tool.id,
-    server: tool.server,
+    server: tool.server ?? '',
     name: tool.name,
     ...(tool.title !== undefined && { title: tool.title }),
     description: tool.description,

@@ -46,7 +46,7 @@ export function denseText(document: SearchDocument): string {
   const heading = document.title ? `${document.name} (${document.title})` : document.name;
   const parts = [`${heading}: ${document.description}`];
   if (document.params) parts.push(`Parameters: ${document.params.replaceAll('\n', '; ')}`);
-  parts.push(`Server: ${document.server}`);
+  if (document.server) parts.push(`Server: ${document.server}`);
   return parts.join('\n');
 }
 

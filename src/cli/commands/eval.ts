@@ -86,7 +86,7 @@ export function register(program: Command): void {
   program
     .command('eval')
     .description('measure tool-selection accuracy, token savings and latency on a labelled tool catalog')
-    .requiredOption('--catalog <file>', 'catalog.jsonl: one {id, server, name, description, inputSchema} per line')
+    .requiredOption('--catalog <file>', 'catalog.jsonl: one {id, server?, name, description, inputSchema} per line')
     .requiredOption('--queries <file>', 'queries.jsonl: one {id, query, relevant: [tool ids]} per line')
     .addOption(new Option('--retriever <name>', 'retriever to evaluate').choices([...RETRIEVER_KINDS, 'all']).default('all'))
     .addOption(new Option('--embedder <backend>', 'embedding backend').choices(['use-lite', 'transformers']).default('use-lite'))
