@@ -10,6 +10,9 @@ describe('decomposeQuery', () => {
     ['find the quarterly report and email it to Bob', ['find the quarterly report', 'email it to Bob']],
     ['I want to invest wisely and also learn about budgeting', ['I want to invest wisely', 'learn about budgeting']],
     ['open the report, then print', ['open the report', 'print']],
+    ['look up who is on call in pagerduty and ping them on slack', ['look up who is on call in pagerduty', 'ping them on slack']],
+    ['check sentry for the newest crash and file a jira bug with the stack trace', ['check sentry for the newest crash', 'file a jira bug with the stack trace']],
+    ['stage all my changes and commit them', ['stage all my changes', 'commit them']],
   ])('splits %j into its actions', (query, steps) => {
     expect(decomposeQuery(query)).toEqual(steps);
   });
@@ -19,6 +22,8 @@ describe('decomposeQuery', () => {
     'search and replace text in a file',
     'get the weather in Paris and London',
     'remember that Alice works at Acme',
+    'list the folder and file names under src',
+    'show the open issues and review comments of PR 12',
     'I want the latest news about Tesla and how it impacted the stock market',
     'tell me about the origins, cultural developments, and significant events of ancient Rome',
   ])(

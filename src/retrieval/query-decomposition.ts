@@ -12,14 +12,22 @@ const LEADING_CONNECTIVE =
  * joins things ("news about Tesla and its stock", "origins, culture, and events") and does not split.
  */
 const ACTION_VERBS = new Set(
-  ('add analyse analyze archive book calculate cancel change check compare compress convert copy count create ' +
-    'delete describe download draft edit email estimate explain export extract fetch fill find forward generate get ' +
-    'give import install invite list load log look make merge move notify open order pay plan play post print ' +
-    'publish read record remember remind remove rename reply report reserve restart retrieve return run save ' +
-    'schedule search send set share show sort start stop store submit summarise summarize tell text track ' +
-    'translate tweet update upload validate verify write').split(' '),
+  ('add analyse analyze approve archive assign book calculate cancel change check close commit compare compress ' +
+    'convert copy count create delete deploy describe download draft edit email estimate explain export extract ' +
+    'fetch fill find forward generate get give import install invite list load log look make merge move notify open ' +
+    'order pay ping plan play post print publish read record remember remind remove rename reopen reply report ' +
+    'reserve resolve restart retrieve return run save schedule scrape search send set share show sort start stop ' +
+    'store submit summarise summarize tell text track translate tweet update upload validate verify write').split(' '),
 );
-const AND_ACTION = /,?\s+and\s+(?=(?:please\s+)?([A-Za-z]+))/gi;
+/**
+ * Words that are verbs and nouns alike ("file a bug" / "file names"): after `and` they start an action only when an
+ * object follows at once ("and file a jira bug", "and page the on-call", "and drop the number in #growth").
+ */
+const NOUN_VERBS = new Set(
+  'attach call comment drop file label message page push review screenshot stage tag'.split(' '),
+);
+const OBJECT_WORDS = new Set('a an the it them him her me us this that these those my our your his their its'.split(' '));
+const AND_ACTION = /,?\s+and\s+(?=(?:please\s+)?([A-Za-z]+)(?:\s+([A-Za-z]+))?)/gi;
 /** Each step is a search of its own: past this many, the remaining steps are searched together as the last one. */
 const MAX_QUERY_STEPS = 8;
 
@@ -42,12 +50,16 @@ function splitBeforeActions(part: string): string[] {
   const steps: string[] = [];
   let start = 0;
   for (const match of part.matchAll(AND_ACTION)) {
-    if (!ACTION_VERBS.has(match[1]!.toLowerCase())) continue;
+    if (!startsAction(match[1]!.toLowerCase(), match[2]?.toLowerCase())) continue;
     steps.push(part.slice(start, match.index));
     start = match.index + match[0].length;
   }
   steps.push(part.slice(start));
   return steps;
+}
+
+function startsAction(word: string, next: string | undefined): boolean {
+  return ACTION_VERBS.has(word) || (NOUN_VERBS.has(word) && next !== undefined && OBJECT_WORDS.has(next));
 }
 
 /**
