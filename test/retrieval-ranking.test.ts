@@ -48,6 +48,12 @@ describe('second-stage reranker', () => {
     expect(ranked.length).toBeGreaterThan(0);
     expect(ranked.every(onlyDeletes)).toBe(true);
   });
+
+  it('ranks requests whose words name Object.prototype members ("constructor", "toString") like any other', async () => {
+    // These words once reached the verb lexicon's object literal and crashed the search (a StableToolBench query).
+    const ranked = ids(await index.retriever('hybrid', { rerank: true }).search('find the constructor of a toString valueOf in a file', { limit: 5 }));
+    expect(ranked.length).toBe(5);
+  });
 });
 
 describe('deprecated tools', () => {

@@ -23,13 +23,14 @@ const KIND_OF = new Map(
 /**
  * Words a request's verb implies about the tool it wants, added to the lexical query by the reranker: a request
  * to "remember" something is about a memory, one to "forget" too. Only verbs whose plain meaning names a domain.
+ * A Map, not an object literal: a request's words must never reach `Object.prototype` ("constructor", "toString").
  */
-const IMPLIED_TERMS: Readonly<Record<string, readonly string[]>> = {
-  remember: ['memory', 'store'],
-  recall: ['memory'],
-  forget: ['memory'],
-  note: ['memory'],
-};
+const IMPLIED_TERMS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['remember', ['memory', 'store']],
+  ['recall', ['memory']],
+  ['forget', ['memory']],
+  ['note', ['memory']],
+]);
 
 /** The kind of action a request asks for: that of its first action verb (a request leads with its verb). */
 export function requestedAction(query: string): ActionKind | null {
@@ -51,7 +52,7 @@ export function toolAction(name: string): ActionKind | null {
 
 /** The domain words a request's verbs imply ("remember ..." -> memory, store); empty for most requests. */
 export function impliedTerms(query: string): string[] {
-  return [...new Set(identifierWords(query).flatMap((word) => IMPLIED_TERMS[word] ?? []))];
+  return [...new Set(identifierWords(query).flatMap((word) => IMPLIED_TERMS.get(word) ?? []))];
 }
 
 /**
