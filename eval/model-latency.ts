@@ -19,7 +19,7 @@ import { deterministicSample } from '../src/eval/sample.js';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const options = new Command('npm run eval:model-latency --')
   .option('--model-dir <dir>', 'folder of offline models (npm run models:offline)', join(repoRoot, 'models'))
-  .option('--models <list>', 'comma-separated model:dtype', 'Xenova/all-MiniLM-L6-v2:q8,Xenova/all-MiniLM-L6-v2:fp32,Xenova/all-mpnet-base-v2:q8,Xenova/all-mpnet-base-v2:fp32')
+  .option('--models <list>', 'comma-separated model:dtype', 'Xenova/all-MiniLM-L6-v2:q8,Xenova/all-MiniLM-L6-v2:fp32,Xenova/bge-small-en-v1.5:q8,Xenova/all-mpnet-base-v2:q8,Xenova/all-mpnet-base-v2:fp32')
   .option('--queries <n>', 'mcp-catalog queries embedded by each model', positiveInteger, 200)
   .parse()
   .opts<{ modelDir: string; models: string; queries: number }>();
