@@ -3,9 +3,11 @@
  * confidence calibration for one embedder (`--embedder`, `--model`, `--model-dir` as for `npm run eval`).
  * - the second-stage reranker: recall@5 and latency with and without it (BM25 and hybrid);
  * - learning from use: `--history 0.5` (half the labelled queries as past use) against no history, on the rest;
- * - confidence: a logistic model of "the best result is relevant" over the best result's raw scores, fitted on half
- *   the queries of every suite and checked on the other half; negatives are the same queries searched with their
- *   relevant tools removed (nothing in the catalog matches them any more).
+ * - confidence: a logistic model of "the best result is relevant" over the best result's raw scores and how far they
+ *   stand above the other candidates of the same search, fitted on half the queries of every suite and checked on
+ *   the other half; negatives are the same queries searched with their relevant tools removed (nothing in the
+ *   catalog matches them any more). The report compares it with the raw scores alone and with the other
+ *   ranking-level features tried.
  * Writes <reports-dir>/ranking.{md,json} and <reports-dir>/confidence-calibration.md, and refits in
  * src/retrieval/confidence-calibration.ts the BM25 model and this embedder's hybrid model (other embedders' models
  * are kept).
@@ -23,10 +25,11 @@ import { mean, percentile, recallAtK } from '../src/eval/metrics.js';
 import { toIndexableTool } from '../src/eval/run-eval.js';
 import { deterministicSample } from '../src/eval/sample.js';
 import { createLogger } from '../src/log.js';
-import { GOOD_MATCH, type ConfidenceModel } from '../src/retrieval/confidence.js';
+import { confidence, confidenceFeatures, GOOD_MATCH, type ConfidenceFeature, type ConfidenceModel } from '../src/retrieval/confidence.js';
 import { CONFIDENCE_CALIBRATION } from '../src/retrieval/confidence-calibration.js';
 import { ToolIndex, type RetrieverKind, type RetrieverOptions } from '../src/retrieval/tool-index.js';
-import type { ScoredTool } from '../src/retrieval/types.js';
+import { FUSION_CANDIDATES } from '../src/retrieval/hybrid.js';
+import type { RetrievalSignals, ScoredTool } from '../src/retrieval/types.js';
 import { addEmbedderOptions, loadEvalEmbedder, type EmbedderOptions } from './embedder-options.js';
 import { prepareSuiteDatasets } from './suite-datasets.js';
 
@@ -45,11 +48,32 @@ const options = addEmbedderOptions(new Command('npm run eval:ranking --'))
   .opts<EmbedderOptions & { only?: string; maxQueries: number; datasetsRoot: string; stateDir: string; reportsDir: string }>();
 const reportsDir = resolve(options.reportsDir);
 
+/** The features a model may read: the served ones (`confidence.ts`) and those tried and left out. */
+type Feature = ConfidenceFeature | TriedFeature;
+
+/** Ranking-level features measured but not served (the report says what each adds). */
+const TRIED_FEATURES = {
+  lexicalZ: "z-score of the best's BM25 among the lexical candidates",
+  lexicalGap: 'log(1 + BM25) above the next lexical candidate (the gap to the second)',
+  denseZ: "z-score of the best's cosine among the dense candidates",
+  denseGap: 'cosine above the next dense candidate',
+  agreement: 'how high the best ranks on both sides: log(1 + lexical rank) + log(1 + dense rank)',
+} as const;
+type TriedFeature = keyof typeof TRIED_FEATURES;
+
+/** What each kind's served model reads: chosen on the held-out half (the report's feature table). */
+const SERVED_FEATURES: Record<'bm25' | 'hybrid', readonly ConfidenceFeature[]> = {
+  bm25: ['lexical', 'lexicalLead'],
+  hybrid: ['lexical', 'dense', 'lexicalLead', 'denseLead'],
+};
+/** The model before ranking-level features: the best result's raw scores. */
+const RAW_FEATURES: Record<'bm25' | 'hybrid', readonly ConfidenceFeature[]> = { bm25: ['lexical'], hybrid: ['lexical', 'dense'] };
+
 interface Sample {
   readonly suite: string;
-  readonly kind: RetrieverKind;
-  readonly lexical: number;
-  readonly dense: number;
+  readonly kind: 'bm25' | 'hybrid';
+  readonly signals: RetrievalSignals | undefined;
+  readonly features: Readonly<Record<Feature, number>>;
   readonly relevant: boolean;
   /** Whether the catalog searched held the query's relevant tools (false: searched with them removed). */
   readonly answerable: boolean;
@@ -115,9 +139,10 @@ for (const materialized of datasets) {
   process.stderr.write(`${dataset.name}: done in ${Math.round((Date.now() - started) / 1000)} s\n`);
 }
 
+const fitting = (kind: Sample['kind']) => samples.filter((s) => s.kind === kind && s.fold === 0);
 const models: Record<string, ConfidenceModel> = {
-  bm25: fitLogistic(samples.filter((s) => s.kind === 'bm25' && s.fold === 0), false),
-  [`hybrid:${embedder.id}`]: fitLogistic(samples.filter((s) => s.kind === 'hybrid' && s.fold === 0), true),
+  bm25: servedModel(fitLogistic(fitting('bm25'), SERVED_FEATURES.bm25)),
+  [`hybrid:${embedder.id}`]: servedModel(fitLogistic(fitting('hybrid'), SERVED_FEATURES.hybrid)),
 };
 await mkdir(reportsDir, { recursive: true });
 await writeFile(join(reportsDir, 'ranking.json'), `${JSON.stringify({ embedder: embedder.id, k: K, rows }, null, 2)}\n`);
@@ -146,34 +171,76 @@ async function measure(index: ToolIndex, kind: RetrieverKind, stages: RetrieverO
   return { recall, rankings, latency: { p50: percentile(latencies, 50), p95: percentile(latencies, 95) } };
 }
 
-/** The best result's raw scores, labelled; and the same query with its relevant tools removed (never relevant). */
+/**
+ * The best result's signals, labelled; and the same query with its relevant tools removed (never relevant). Each
+ * side's own candidate list (as the hybrid fuses it) gives the tried features.
+ */
 async function confidenceSamples(
   index: ToolIndex,
-  kind: RetrieverKind,
+  kind: Sample['kind'],
   suite: string,
   queries: readonly EvalQuery[],
 ): Promise<Sample[]> {
   const retriever = index.retriever(kind, { decompose: false });
+  const sides = {
+    lexical: index.retriever('bm25', { decompose: false }),
+    dense: kind === 'hybrid' ? index.retriever('dense', { decompose: false }) : undefined,
+  };
   const found: Sample[] = [];
   for (const [i, query] of queries.entries()) {
     const relevant = new Set(query.relevant);
     const fold = i % 2;
-    const best = (await retriever.search(query.query, { limit: 1 }))[0];
-    if (best) found.push({ suite, kind, ...signalsOf(best), relevant: relevant.has(best.id), answerable: true, fold });
-    const stranger = (await retriever.search(query.query, { limit: 1, filter: (id) => !relevant.has(id) }))[0];
-    if (stranger) found.push({ suite, kind, ...signalsOf(stranger), relevant: false, answerable: false, fold });
+    for (const answerable of [true, false]) {
+      const filter = answerable ? undefined : (id: string) => !relevant.has(id);
+      const search = (searcher: { search: typeof retriever.search }, limit: number) =>
+        searcher.search(query.query, { limit, ...(filter && { filter }) });
+      const [best] = await search(retriever, 1);
+      if (!best) continue;
+      const [lexical, dense] = await Promise.all([search(sides.lexical, FUSION_CANDIDATES), sides.dense ? search(sides.dense, FUSION_CANDIDATES) : []]);
+      const features = { ...confidenceFeatures(best.signals), ...triedFeatures(best.id, lexical, dense) };
+      found.push({ suite, kind, signals: best.signals, features, relevant: answerable && relevant.has(best.id), answerable, fold });
+    }
   }
   return found;
 }
 
-function signalsOf(hit: ScoredTool): { lexical: number; dense: number } {
-  return { lexical: Math.log1p(hit.signals?.lexical ?? 0), dense: hit.signals?.dense ?? 0 };
+function triedFeatures(id: string, lexical: readonly ScoredTool[], dense: readonly ScoredTool[]): Record<TriedFeature, number> {
+  const lexicalSide = standing(id, lexical.map((hit) => ({ ...hit, score: Math.log1p(hit.score) })));
+  const denseSide = standing(id, dense);
+  return {
+    lexicalZ: standing(id, lexical).z,
+    lexicalGap: lexicalSide.gap,
+    denseZ: denseSide.z,
+    denseGap: denseSide.gap,
+    agreement: Math.log1p(lexicalSide.rank) + Math.log1p(denseSide.rank),
+  };
+}
+
+/** A tool's place among a side's candidates; a tool the side did not rank scores below all of them. */
+function standing(id: string, candidates: readonly ScoredTool[]): { z: number; gap: number; rank: number } {
+  if (candidates.length === 0) return { z: 0, gap: 0, rank: FUSION_CANDIDATES };
+  const scores = candidates.map(({ score }) => score);
+  const at = candidates.findIndex((hit) => hit.id === id);
+  const own = at >= 0 ? scores[at]! : Math.min(...scores);
+  const others = scores.filter((_, i) => i !== at);
+  const average = mean(scores);
+  const spread = Math.sqrt(mean(scores.map((score) => (score - average) ** 2)));
+  return {
+    z: spread === 0 ? 0 : (own - average) / spread,
+    gap: own - (others.length > 0 ? Math.max(...others) : own),
+    rank: at >= 0 ? at : FUSION_CANDIDATES,
+  };
+}
+
+interface LogisticFit {
+  readonly intercept: number;
+  readonly weights: Readonly<Partial<Record<Feature, number>>>;
 }
 
 /** Logistic regression by Newton's method (a handful of features, a few thousand samples). */
-function fitLogistic(data: readonly Sample[], withDense: boolean): ConfidenceModel {
-  const features = (s: Sample) => (withDense ? [1, s.lexical, s.dense] : [1, s.lexical]);
-  const n = withDense ? 3 : 2;
+function fitLogistic(data: readonly Sample[], names: readonly Feature[]): LogisticFit {
+  const features = (s: Sample) => [1, ...names.map((name) => s.features[name])];
+  const n = names.length + 1;
   let w = new Array<number>(n).fill(0);
   for (let iteration = 0; iteration < 50; iteration++) {
     const gradient = new Array<number>(n).fill(0);
@@ -191,7 +258,17 @@ function fitLogistic(data: readonly Sample[], withDense: boolean): ConfidenceMod
     w = w.map((wi, j) => wi - step[j]!);
   }
   const round = (value: number) => Math.round(value * 1e4) / 1e4;
-  return { intercept: round(w[0]!), lexical: round(w[1]!), ...(withDense && { dense: round(w[2]!) }) };
+  return { intercept: round(w[0]!), weights: Object.fromEntries(names.map((name, j) => [name, round(w[j + 1]!)])) };
+}
+
+function predictWith(fit: LogisticFit, sample: Sample): number {
+  const logit = Object.entries(fit.weights).reduce((sum, [name, weight]) => sum + weight * sample.features[name as Feature], fit.intercept);
+  return 1 / (1 + Math.exp(-logit));
+}
+
+/** A fit over served features only, as the calibration file stores it. */
+function servedModel(fit: LogisticFit): ConfidenceModel {
+  return { intercept: fit.intercept, lexical: fit.weights.lexical ?? 0, ...fit.weights };
 }
 
 function solve(matrix: number[][], vector: number[]): number[] {
@@ -213,11 +290,6 @@ function solve(matrix: number[][], vector: number[]): number[] {
 function rocAuc(higher: ReadonlyArray<{ p: number }>, lower: ReadonlyArray<{ p: number }>): number {
   return mean(higher.map(({ p }) => mean(lower.map((n) => (p > n.p ? 1 : p === n.p ? 0.5 : 0)))));
 }
-
-function predict(model: ConfidenceModel, sample: Sample): number {
-  return 1 / (1 + Math.exp(-(model.intercept + model.lexical * sample.lexical + (model.dense ?? 0) * sample.dense)));
-}
-
 
 function rankingReport(table: readonly SuiteRow[]): string {
   const lines = [
@@ -258,11 +330,72 @@ function rankingReport(table: readonly SuiteRow[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Held-out AUCs and log loss of a fit: "the best result is relevant", and in-catalog against out-of-catalog requests. */
+function heldOutScores(fit: LogisticFit, held: readonly Sample[]) {
+  const scored = held.map((s) => ({ s, p: predictWith(fit, s) }));
+  return {
+    relevant: rocAuc(scored.filter(({ s }) => s.relevant), scored.filter(({ s }) => !s.relevant)),
+    inVsOut: rocAuc(scored.filter(({ s }) => s.answerable), scored.filter(({ s }) => !s.answerable)),
+    logLoss: -mean(scored.map(({ s, p }) => Math.log(s.relevant ? p : 1 - p))),
+  };
+}
+
+function featureTable(kind: Sample['kind'], all: readonly Sample[]): string[] {
+  const fitting = all.filter((s) => s.kind === kind && s.fold === 0);
+  const held = all.filter((s) => s.kind === kind && s.fold === 1);
+  const raw = RAW_FEATURES[kind];
+  const served = SERVED_FEATURES[kind];
+  const tried = (Object.keys(TRIED_FEATURES) as TriedFeature[]).filter((name) => kind === 'hybrid' || name.startsWith('lexical'));
+  const leads = served.filter((name) => !raw.includes(name));
+  const rows: Array<[string, readonly Feature[]]> = [
+    ['raw scores (before)', raw],
+    ...[...leads, ...tried].map((name): [string, readonly Feature[]] => [`raw + ${name}`, [...raw, name]]),
+    ['**served (after)**', served],
+    ...tried.map((name): [string, readonly Feature[]] => [`served + ${name}`, [...served, name]]),
+  ];
+  return [
+    `| ${kind} model | features | AUC relevant | AUC in vs out | log loss |`,
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map(([label, names]) => {
+      const score = heldOutScores(fitLogistic(fitting, names), held);
+      return `| ${label} | ${names.join(', ')} | ${score.relevant.toFixed(3)} | ${score.inVsOut.toFixed(3)} | ${score.logLoss.toFixed(4)} |`;
+    }),
+  ];
+}
+
+/**
+ * For each threshold, Youden's J (share of relevant best results called good minus share of irrelevant ones called
+ * good) per model, on the fitting half and on the held-out half: what GOOD_MATCH is weighed on.
+ */
+function thresholdTable(fitted: Record<string, ConfidenceModel>, all: readonly Sample[]): string[] {
+  const thresholds = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4];
+  const keys = Object.keys(fitted);
+  const youden = (key: string, fold: number, threshold: number) => {
+    const kind = key.split(':')[0];
+    const scored = all
+      .filter((s) => s.kind === kind && s.fold === fold)
+      .map((s) => ({ s, good: confidence(s.signals, fitted[key]!) >= threshold }));
+    const share = (group: typeof scored) => group.filter(({ good }) => good).length / Math.max(1, group.length);
+    return share(scored.filter(({ s }) => s.relevant)) - share(scored.filter(({ s }) => !s.relevant));
+  };
+  const columns = [0, 1].flatMap((fold) => keys.map((key) => ({ key, fold })));
+  return [
+    `| threshold | ${columns.map(({ key, fold }) => `J ${key}, ${fold === 0 ? 'fitting' : 'held out'}`).join(' | ')} | mean fitting | mean held out |`,
+    `| --- | ${columns.map(() => '---').join(' | ')} | --- | --- |`,
+    ...thresholds.map((threshold) => {
+      const js = columns.map(({ key, fold }) => youden(key, fold, threshold));
+      const meanOf = (fold: number) => mean(js.filter((_, i) => columns[i]!.fold === fold)).toFixed(3);
+      return `| ${threshold.toFixed(2)}${threshold === GOOD_MATCH ? ' (GOOD_MATCH)' : ''} | ${js.map((j) => j.toFixed(3)).join(' | ')} | ${meanOf(0)} | ${meanOf(1)} |`;
+    }),
+  ];
+}
+
 function calibrationReport(fitted: Record<string, ConfidenceModel>, all: readonly Sample[]): string {
   const sections = Object.entries(fitted).map(([key, model]) => {
-    const kind = key.split(':')[0] as RetrieverKind;
+    const kind = key.split(':')[0] as Sample['kind'];
     const held = all.filter((s) => s.kind === kind && s.fold === 1);
-    const scored = held.map((s) => ({ s, p: predict(model, s) }));
+    const before = fitLogistic(all.filter((s) => s.kind === kind && s.fold === 0), RAW_FEATURES[kind]);
+    const scored = held.map((s) => ({ s, p: confidence(s.signals, model), before: predictWith(before, s) }));
     const bins = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map((low) => {
       const inBin = scored.filter(({ p }) => p >= low && (p < low + 0.1 || (low === 0.9 && p <= 1)));
       return `| ${low.toFixed(1)}–${(low + 0.1).toFixed(1)} | ${inBin.length} | ${inBin.length ? percent(mean(inBin.map(({ p }) => p))) : '–'} | ${inBin.length ? percent(mean(inBin.map(({ s }) => (s.relevant ? 1 : 0)))) : '–'} |`;
@@ -281,13 +414,22 @@ function calibrationReport(fitted: Record<string, ConfidenceModel>, all: readonl
       const answerable = own.filter(({ s }) => s.answerable);
       const unanswerable = own.filter(({ s }) => !s.answerable);
       const saysNone = (group: typeof own) => percent(group.filter(({ p }) => p < GOOD_MATCH).length / Math.max(1, group.length));
-      return `| ${suite ?? '**all**'} | ${answerable.length} | ${saysNone(answerable)} | ${unanswerable.length} | ${saysNone(unanswerable)} | ${rocAuc(answerable, unanswerable).toFixed(3)} |`;
+      const aucs = (pick: (entry: (typeof own)[number]) => number, higher: typeof own, lower: typeof own) =>
+        rocAuc(higher.map((entry) => ({ p: pick(entry) })), lower.map((entry) => ({ p: pick(entry) }))).toFixed(3);
+      const relevantOnes = own.filter(({ s }) => s.relevant);
+      const others = own.filter(({ s }) => !s.relevant);
+      return (
+        `| ${suite ?? '**all**'} | ${answerable.length} | ${saysNone(answerable)} | ${unanswerable.length} | ${saysNone(unanswerable)} | ` +
+        `${aucs((e) => e.before, answerable, unanswerable)} | ${aucs((e) => e.p, answerable, unanswerable)} | ` +
+        `${aucs((e) => e.before, relevantOnes, others)} | ${aucs((e) => e.p, relevantOnes, others)} |`
+      );
     };
     return [
       `## ${key}`,
       '',
-      `Model: ${JSON.stringify(model)} (features: log(1 + BM25 score)${model.dense !== undefined ? ', cosine' : ''}). ` +
-        `Held-out samples: ${held.length} (${positives.length} relevant). ROC AUC ${auc.toFixed(3)}.`,
+      `Model: ${JSON.stringify(model)} (features: ${Object.keys(model).filter((name) => name !== 'intercept').join(', ')}; ` +
+        `\`confidence.ts\`). Held-out samples: ${held.length} (${positives.length} relevant). ROC AUC ${auc.toFixed(3)} ` +
+        `(raw scores alone: ${JSON.stringify(before.weights)}, intercept ${before.intercept}).`,
       '',
       '| predicted | samples | mean predicted % | actually relevant % |',
       '| --- | --- | --- | --- |',
@@ -301,11 +443,12 @@ function calibrationReport(fitted: Record<string, ConfidenceModel>, all: readonl
       ...perSuite,
       '',
       'In-catalog requests (searched as labelled) against out-of-catalog ones (the same requests with their relevant tools ' +
-        'removed): how often each is told "no good match", and the ROC AUC of the best confidence between the two ' +
-        '(0.5: no separation, 1: complete).',
+        'removed): how often each is told "no good match"; the ROC AUC of the best confidence between the two ' +
+        '(0.5: no separation, 1: complete), and between relevant and irrelevant best results, for the raw-score model ' +
+        '(before) and the served one (after).',
       '',
-      '| suite | in-catalog | said "no good match" % | out-of-catalog | said "no good match" % | AUC in vs out |',
-      '| --- | --- | --- | --- | --- | --- |',
+      '| suite | in-catalog | said "no good match" % | out-of-catalog | said "no good match" % | AUC in vs out, before | after | AUC relevant, before | after |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       ...[...new Set(held.map((s) => s.suite)), undefined].map(separation),
       '',
     ].join('\n');
@@ -316,9 +459,32 @@ function calibrationReport(fitted: Record<string, ConfidenceModel>, all: readonl
     `Written by \`npm run eval:ranking\` (eval/ranking-study.ts), embedder ${embedder.id}. For each query of each suite (the sample of`,
     '`ranking.md` beside this report), the best result of the bare first stage is a sample, labelled relevant or not; the same',
     'query searched with its relevant tools removed gives a second sample, never relevant (a request nothing in the',
-    'catalog answers). A logistic model over the best result\'s raw scores is fitted on the even-numbered queries; the',
-    'tables check it on the odd-numbered ones. search_tools and `/v1/route` report this probability and say "no good',
-    `match" below ${GOOD_MATCH}. Hybrid models are fitted per embedder; with any other embedder the BM25 model is used.`,
+    'catalog answers). A logistic model is fitted on the even-numbered queries; the tables check it on the odd-numbered',
+    'ones. It reads the best result\'s raw scores (log(1 + BM25), cosine) and how far they stand above the other',
+    `candidates of the same search (the ${FUSION_CANDIDATES} each side ranks): lexicalLead, log(1 + BM25) above that of the fifth best`,
+    'lexical candidate; denseLead, the cosine above the mean cosine of the dense candidates. search_tools and `/v1/route`',
+    `report this probability and say "no good match" below ${GOOD_MATCH}. Hybrid models are fitted per embedder; with any other`,
+    'embedder the BM25 model is used.',
+    '',
+    '## Features',
+    '',
+    'Held-out AUCs and log loss of models fitted on the same half with other feature sets: the raw scores alone (the',
+    'model before ranking-level features), each feature added to them, the served set, and each feature left out added to',
+    'it. Tried and left out:',
+    '',
+    ...(Object.entries(TRIED_FEATURES) as Array<[TriedFeature, string]>).map(([name, meaning]) => `- ${name}: ${meaning}`),
+    '',
+    ...featureTable('bm25', all),
+    '',
+    ...featureTable('hybrid', all),
+    '',
+    '## The "no good match" threshold',
+    '',
+    'Youden\'s J (share of relevant best results called good minus share of irrelevant ones called good) for each threshold,',
+    'on the fitting half and on the held-out half. GOOD_MATCH is one threshold for every model; `confidence.ts` says why it',
+    'is where it is.',
+    '',
+    ...thresholdTable(fitted, all),
     '',
     ...sections,
   ].join('\n');

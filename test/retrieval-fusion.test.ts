@@ -30,6 +30,14 @@ describe('hybrid fusion', () => {
     });
   }
 
+  it("gives every fused tool both sides' references for the confidence estimate, also a tool only one side ranked", () => {
+    const fifthAtOne = ranking(['a', 12], ['c', 8], ['d', 7], ['b', 2], ['f', 1]);
+    const fused = fuseRankings(fifthAtOne, dense);
+    for (const tool of fused) expect(tool.signals).toMatchObject({ lexicalFifth: 1, denseMean: expect.closeTo(0.6, 9) });
+    expect(fused.find(({ id }) => id === 'e')!.signals).toMatchObject({ lexical: 0, dense: 0.5 });
+    expect(fused.find(({ id }) => id === 'f')!.signals).not.toHaveProperty('dense');
+  });
+
   it('ships a measured default between the two sides', () => {
     expect(DEFAULT_FUSION.lexicalWeight).toBeGreaterThan(0);
     expect(DEFAULT_FUSION.lexicalWeight).toBeLessThan(1);

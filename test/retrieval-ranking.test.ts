@@ -5,8 +5,9 @@ import type { CatalogTool } from '../src/catalog/tool.js';
 import { DEFAULT_TRANSFORMERS_DTYPE, DEFAULT_TRANSFORMERS_MODEL, loadEmbedder, type Embedder } from '../src/embedding/index.js';
 import { toIndexableTool } from '../src/retrieval/catalog-sync.js';
 import { retrievalSchema } from '../src/config/retrieval.js';
-import { confidence, confidenceModel, GOOD_MATCH } from '../src/retrieval/confidence.js';
+import { confidence, confidenceFeatures, confidenceModel, denseReference, GOOD_MATCH, lexicalReference } from '../src/retrieval/confidence.js';
 import { replacementName } from '../src/retrieval/deprecation.js';
+import { FUSION_CANDIDATES } from '../src/retrieval/hybrid.js';
 import { ToolIndex } from '../src/retrieval/tool-index.js';
 import { UsageHistory } from '../src/retrieval/usage-history.js';
 import { realServerTools, recordingLogger, tempDir } from './support/retrieval.js';
@@ -76,6 +77,16 @@ describe('deprecated tools', () => {
     }
   });
 
+  it('gives a replacement it draws in the signals of the place it takes, so its confidence is not read as no match', async () => {
+    // BM25 ranks the deprecated read_file first for this request; alone in the answer, its replacement is drawn in.
+    const retriever = index.retriever('bm25', { decompose: false });
+    const [best] = await retriever.search('read the contents of a file', { limit: 1 });
+    expect(best!.id).toBe('filesystem__read_text_file');
+    const ranked = await retriever.search('read the contents of a file', { limit: FUSION_CANDIDATES });
+    expect(ranked.findIndex(({ id }) => id === 'filesystem__read_file')).toBe(1);
+    expect(best!.signals).toEqual(ranked.find(({ id }) => id === 'filesystem__read_file')!.signals);
+  });
+
   it('draws the replacement in only when the caller may use it', async () => {
     const noReplacement = (id: string) => id !== 'filesystem__read_text_file';
     const ranked = ids(await index.retriever('bm25').search('read a file', { limit: 5, filter: noReplacement }));
@@ -128,28 +139,63 @@ const BUILT_MODELS = join(import.meta.dirname, '..', 'models');
 const DEFAULT_EMBEDDER_ID = `transformers:${DEFAULT_TRANSFORMERS_MODEL}:${DEFAULT_TRANSFORMERS_DTYPE}`;
 const defaultModelBuilt = existsSync(join(BUILT_MODELS, DEFAULT_TRANSFORMERS_MODEL, 'onnx', 'model_quantized.onnx'));
 
-/** Says "no good match" for an unrelated request and a good match for a plain one, through `index`'s hybrid. */
-async function expectConfidenceSeparates(searched: ToolIndex, embedderId: string): Promise<void> {
-  const model = confidenceModel('hybrid', embedderId);
-  const retriever = searched.retriever('hybrid', { decompose: false });
-  const [unrelated] = await retriever.search('bake a chocolate cake for the birthday party', { limit: 1 });
-  const [plain] = await retriever.search('list the files in a directory', { limit: 1 });
-  expect(confidence(unrelated!.signals, model)).toBeLessThan(GOOD_MATCH);
-  expect(confidence(plain!.signals, model)).toBeGreaterThanOrEqual(GOOD_MATCH);
-  expect(confidence(plain!.signals, model)).toBeGreaterThan(confidence(unrelated!.signals, model));
-}
-
 describe('confidence', () => {
   it('is low when nothing in the catalog does what is asked, and high for a plain match', async () => {
     await expectConfidenceSeparates(index, useLite.id);
   });
 
-  it('has a model fitted for the shipped default embedder, reading its cosine, apart from use-lite\'s', () => {
+  it("has a model fitted for the shipped default embedder, reading its cosine and how far each score stands out, apart from use-lite's", () => {
     const shipped = confidenceModel('hybrid', DEFAULT_EMBEDDER_ID);
     expect(shipped).not.toEqual(confidenceModel('bm25', DEFAULT_EMBEDDER_ID));
-    expect(shipped.dense).toBeGreaterThan(0);
     expect(shipped.lexical).toBeGreaterThan(0);
+    // The cosine counts through both weights: (dense + denseLead) for the tool's own, -denseLead for the candidates' mean.
+    expect(shipped.dense! + shipped.denseLead!).toBeGreaterThan(0);
+    expect(shipped.denseLead).toBeGreaterThan(0);
+    expect(shipped.lexicalLead).toBeGreaterThan(0);
+    expect(confidenceModel('bm25', undefined).lexicalLead).toBeGreaterThan(0);
+    expect(confidenceModel('bm25', undefined)).not.toHaveProperty('dense');
     expect(shipped).not.toEqual(confidenceModel('hybrid', useLite.id));
+  });
+
+  it("measures a tool's scores against the other candidates of the same search", () => {
+    const candidates = (...scores: number[]) => scores.map((score, i) => ({ id: `t${i}`, score }));
+    expect(lexicalReference(candidates(20, 9, 8, 7, 3, 1))).toEqual({ lexicalFifth: 3 });
+    expect(lexicalReference(candidates(20, 9))).toEqual({ lexicalFifth: 0 });
+    expect(denseReference(candidates(0.6, 0.4, 0.2)).denseMean).toBeCloseTo(0.4, 9);
+    expect(denseReference([])).toEqual({});
+    const features = confidenceFeatures({ lexical: 20, lexicalFifth: 3, dense: 0.6, denseMean: 0.4 });
+    expect(features.lexical).toBeCloseTo(Math.log(21), 9);
+    expect(features.dense).toBe(0.6);
+    expect(features.lexicalLead).toBeCloseTo(Math.log(21) - Math.log(4), 9);
+    expect(features.denseLead).toBeCloseTo(0.2, 9);
+    // A tool neither side ranked: nothing to stand on.
+    expect(confidenceFeatures(undefined)).toEqual({ lexical: 0, dense: 0, lexicalLead: 0, denseLead: 0 });
+  });
+
+  it('calls the same raw scores a good match when they stand out from the rest of the search, and none when all candidates score alike', () => {
+    const raw = { lexical: 40, dense: 0.65 };
+    const standsOut = { ...raw, lexicalFifth: 3, denseMean: 0.25 };
+    const crowded = { ...raw, lexicalFifth: 40, denseMean: 0.6 };
+    for (const model of [confidenceModel('hybrid', DEFAULT_EMBEDDER_ID), confidenceModel('hybrid', useLite.id), confidenceModel('bm25', undefined)]) {
+      expect(confidence(standsOut, model), JSON.stringify(model)).toBeGreaterThanOrEqual(GOOD_MATCH);
+      expect(confidence(crowded, model), JSON.stringify(model)).toBeLessThan(GOOD_MATCH);
+    }
+  });
+
+  it('reads the references of a full search whatever the limit, with every retriever kind', async () => {
+    const query = 'write text to a file';
+    const search = (kind: 'bm25' | 'dense' | 'hybrid', limit: number) => index.retriever(kind, { decompose: false }).search(query, { limit });
+    const [lexical, dense] = await Promise.all([search('bm25', FUSION_CANDIDATES), search('dense', FUSION_CANDIDATES)]);
+    const { lexicalFifth } = lexical[0]!.signals!;
+    const { denseMean } = dense[0]!.signals!;
+    expect(lexicalFifth).toBe(lexical[4]!.score);
+    expect(denseMean).toBeGreaterThan(Math.min(...dense.map(({ score }) => score)));
+    expect(denseMean).toBeLessThan(dense[0]!.score);
+    expect(lexical.every(({ signals }) => signals?.lexicalFifth === lexicalFifth)).toBe(true);
+    expect(dense.every(({ signals }) => signals?.denseMean === denseMean)).toBe(true);
+    expect((await search('bm25', 1))[0]!.signals).toEqual(lexical[0]!.signals);
+    expect((await search('dense', 1))[0]!.signals).toEqual(dense[0]!.signals);
+    expect((await search('hybrid', 1))[0]!.signals).toMatchObject({ lexicalFifth, denseMean });
   });
 
   it.skipIf(!defaultModelBuilt)('separates the same requests with the real default model (models/ built by npm run models:offline)', async () => {
@@ -163,6 +209,8 @@ describe('confidence', () => {
       await expectConfidenceSeparates(
         await ToolIndex.build(tools.map((tool) => toIndexableTool(tool)), { embedder: shipped, stateDir: own.path }),
         shipped.id,
+        // use-lite gives this one 0.19: its cosines are flatter.
+        [...PLAIN_REQUESTS, 'read the contents of a file'],
       );
     } finally {
       await own.remove();
@@ -181,3 +229,38 @@ describe('ranking config', () => {
     expect(retrievalSchema.safeParse({ hijackCheck: { threshold: 2 } }).success).toBe(false);
   });
 });
+
+/** Requests nothing in the filesystem, memory and everything servers does, and requests one of their tools plainly does. */
+const UNRELATED_REQUESTS = [
+  'bake a chocolate cake for the birthday party',
+  'book a flight from Berlin to Lisbon for next Tuesday',
+  'what will the weather be in Oslo tomorrow',
+  'send an SMS to my mother',
+  'order a pizza with extra cheese',
+];
+const PLAIN_REQUESTS = [
+  'list the files in a directory',
+  'create a new directory',
+  'write text to a file',
+  'move a file to another folder',
+  'add an observation about Alice to the knowledge graph',
+  'add two numbers',
+];
+
+/**
+ * Says "no good match" for every unrelated request and a good match for every plain one, through `index`'s hybrid.
+ * The raw-score models said "no good match" to several plain ones ("add two numbers": 0.12 with use-lite, 0.17 with
+ * MiniLM).
+ */
+async function expectConfidenceSeparates(searched: ToolIndex, embedderId: string, plainRequests = PLAIN_REQUESTS): Promise<void> {
+  const model = confidenceModel('hybrid', embedderId);
+  const retriever = searched.retriever('hybrid', { decompose: false });
+  const best = async (request: string) => {
+    const [found] = await retriever.search(request, { limit: 1 });
+    return { request, tool: found!.id, confidence: confidence(found!.signals, model) };
+  };
+  const unrelated = await Promise.all(UNRELATED_REQUESTS.map(best));
+  const plain = await Promise.all(plainRequests.map(best));
+  for (const found of unrelated) expect(found.confidence, JSON.stringify(found)).toBeLessThan(GOOD_MATCH);
+  for (const found of plain) expect(found.confidence, JSON.stringify(found)).toBeGreaterThanOrEqual(GOOD_MATCH);
+}

@@ -5,18 +5,23 @@ import type { ConfidenceModel } from './confidence.js';
 export const CONFIDENCE_CALIBRATION: { readonly models: Readonly<Record<string, ConfidenceModel>> } = {
   models: {
     "bm25": {
-      "intercept": -5.1581,
-      "lexical": 0.7645
+      "intercept": -6.521,
+      "lexical": 0.7501,
+      "lexicalLead": 1.3771
     },
     "hybrid:use-lite": {
-      "intercept": -5.4346,
-      "lexical": 0.6635,
-      "dense": 1.8395
+      "intercept": -6.0021,
+      "lexical": 0.7309,
+      "dense": 0.0794,
+      "lexicalLead": 1.0309,
+      "denseLead": 2.1287
     },
     "hybrid:transformers:Xenova/all-MiniLM-L6-v2:q8": {
-      "intercept": -4.3549,
-      "lexical": 0.5,
-      "dense": 1.9317
+      "intercept": -4.319,
+      "lexical": 0.465,
+      "dense": -1.1725,
+      "lexicalLead": 0.3752,
+      "denseLead": 7.0788
     }
   },
 };

@@ -1,17 +1,40 @@
 import { CONFIDENCE_CALIBRATION } from './confidence-calibration.js';
 import type { RetrieverKind } from './tool-index.js';
-import type { RetrievalSignals } from './types.js';
+import type { RetrievalSignals, ScoredTool } from './types.js';
 
-/** A logistic model of "this tool is one the request needs", over a found tool's raw retrieval scores. */
-export interface ConfidenceModel {
-  readonly intercept: number;
-  /** Weight of log(1 + BM25 score). */
+/**
+ * What the confidence model reads of a found tool. A raw score says little on its own (a cosine of 0.5 is a clear
+ * winner for one request and the best of a poor lot for another), so each side's score is also measured against the
+ * other candidates of the same search: the standard query-performance-prediction signals, reduced to the two that
+ * helped on held-out queries (eval/reports/models/<model>/confidence-calibration.md lists those that did not).
+ */
+export interface ConfidenceFeatures {
+  /** log(1 + BM25 score). */
   readonly lexical: number;
-  /** Weight of the query-tool cosine; only in models fitted for one embedder. */
-  readonly dense?: number;
+  /** The query-tool cosine (0 when the dense side did not rank the tool). */
+  readonly dense: number;
+  /** log(1 + BM25) above that of the fifth best lexical candidate: how far the tool stands out by its words. */
+  readonly lexicalLead: number;
+  /** The cosine above the mean cosine of the dense candidates: how far the tool stands out by meaning. */
+  readonly denseLead: number;
 }
 
-/** Below this confidence the best match is reported as no good match (eval/reports/confidence-calibration.md). */
+export type ConfidenceFeature = keyof ConfidenceFeatures;
+
+/**
+ * A logistic model of "this tool is one the request needs": an intercept and a weight per feature it reads. A
+ * feature without a weight is not read (the BM25 model reads no dense feature; a model fitted before the lead
+ * features existed reads raw scores only).
+ */
+export type ConfidenceModel = { readonly intercept: number; readonly lexical: number } & Partial<Record<ConfidenceFeature, number>>;
+
+/**
+ * Below this confidence the best match is reported as no good match. Kept at 0.2 with the ranking-level model
+ * (eval/reports/models/all-MiniLM-L6-v2-q8/confidence-calibration.md, threshold table): held out, Youden's J is
+ * within noise from 0.2 to 0.3 (mean 0.426 at 0.2, 0.433 at 0.25, 0.446 at 0.3), and a higher threshold turns plain
+ * requests away with the offline use-lite embedder ("list the files in a directory" scores 0.24 on a filesystem and
+ * memory gateway).
+ */
 export const GOOD_MATCH = 0.2;
 
 export type MatchQuality = 'good' | 'none';
@@ -25,12 +48,36 @@ export function confidenceModel(kind: RetrieverKind, embedderId: string | undefi
   return fitted ?? CONFIDENCE_CALIBRATION.models.bm25!;
 }
 
-/** Probability (0..1) that a found tool is one the request needs, from its raw scores. */
+/**
+ * What one search's lexical candidates (best first, as many as the search ranks: FUSION_CANDIDATES) say about any
+ * BM25 score: the fifth best, 0 when fewer tools matched a query word.
+ */
+export function lexicalReference(candidates: readonly ScoredTool[]): Pick<RetrievalSignals, 'lexicalFifth'> {
+  return { lexicalFifth: candidates[4]?.score ?? 0 };
+}
+
+/** What one search's dense candidates say about any cosine: their mean (none when there were no candidates). */
+export function denseReference(candidates: readonly ScoredTool[]): Pick<RetrievalSignals, 'denseMean'> {
+  if (candidates.length === 0) return {};
+  return { denseMean: candidates.reduce((sum, { score }) => sum + score, 0) / candidates.length };
+}
+
+export function confidenceFeatures(signals: RetrievalSignals | undefined): ConfidenceFeatures {
+  const lexical = Math.log1p(signals?.lexical ?? 0);
+  const dense = signals?.dense ?? 0;
+  return {
+    lexical,
+    dense,
+    lexicalLead: lexical - Math.log1p(signals?.lexicalFifth ?? 0),
+    denseLead: dense - (signals?.denseMean ?? 0),
+  };
+}
+
+/** Probability (0..1) that a found tool is one the request needs, from its signals. */
 export function confidence(signals: RetrievalSignals | undefined, model: ConfidenceModel): number {
-  const logit =
-    model.intercept +
-    model.lexical * Math.log1p(signals?.lexical ?? 0) +
-    (model.dense !== undefined ? model.dense * (signals?.dense ?? 0) : 0);
+  const features = confidenceFeatures(signals);
+  let logit = model.intercept;
+  for (const feature of Object.keys(features) as ConfidenceFeature[]) logit += (model[feature] ?? 0) * features[feature];
   return 1 / (1 + Math.exp(-logit));
 }
 

@@ -36,7 +36,8 @@ export function preferringReplacements(parts: DeprecationParts): Retriever {
         const replacement = replacementOf(hit.id, parts, options);
         if (replacement !== undefined && !placed.has(replacement)) {
           const later = found.find(({ id }) => id === replacement);
-          ranked.push({ ...(later ?? { id: replacement }), score: hit.score });
+          // Drawn in, it takes the deprecated tool's signals too: without them its confidence would read as no match.
+          ranked.push({ ...(later ?? { id: replacement, ...(hit.signals && { signals: hit.signals }) }), score: hit.score });
           placed.add(replacement);
         }
         ranked.push(hit);

@@ -1,3 +1,4 @@
+import { denseReference, lexicalReference } from './confidence.js';
 import type { Retriever, ScoredTool, SearchOptions } from './types.js';
 
 /** How the lexical (BM25) and dense rankings are merged. */
@@ -31,7 +32,10 @@ export function fusionFor(embedderId: string): FusionSettings {
 /** The constant of reciprocal rank fusion (the usual 60: ranks deep in a list still count a little). */
 const RRF_K = 60;
 
-/** Each retriever is asked for this many candidates at least, so a tool ranked well by one of them can surface. */
+/**
+ * Each retriever is asked for this many candidates at least, so a tool ranked well by one of them can surface; the
+ * confidence estimate measures a tool's scores against the same number of candidates (`confidence.ts`).
+ */
 export const FUSION_CANDIDATES = 50;
 
 /**
@@ -54,7 +58,9 @@ function reciprocalRanks(ranking: readonly ScoredTool[]): Map<string, number> {
 
 /**
  * The two rankings merged, best first. A tool missing from a ranking gets that ranking's lowest score (it ranked
- * below every candidate there: for z-scores at most 0, for reciprocal ranks 0).
+ * below every candidate there: for z-scores at most 0, for reciprocal ranks 0). Each tool's signals carry its raw
+ * scores and what each whole ranking says about them (`lexicalReference`, `denseReference`), so a tool ranked by
+ * one side only is still measured against the other side's candidates.
  */
 export function fuseRankings(lexical: readonly ScoredTool[], dense: readonly ScoredTool[], fusion: FusionSettings = DEFAULT_FUSION): ScoredTool[] {
   const scale = fusion.method === 'zscore' ? standardized : reciprocalRanks;
@@ -65,13 +71,14 @@ export function fuseRankings(lexical: readonly ScoredTool[], dense: readonly Sco
   const ids = new Set([...lexical, ...dense].map(({ id }) => id));
   const lexicalRaw = new Map(lexical.map(({ id, score }) => [id, score]));
   const denseRaw = new Map(dense.map(({ id, score }) => [id, score]));
+  const references = { ...lexicalReference(lexical), ...denseReference(dense) };
   return [...ids]
     .map((id) => {
       const cosine = denseRaw.get(id);
       return {
         id,
         score: sides.reduce((sum, side) => sum + side.weight * (side.scores.get(id) ?? side.floor), 0),
-        signals: { lexical: lexicalRaw.get(id) ?? 0, ...(cosine !== undefined && { dense: cosine }) },
+        signals: { lexical: lexicalRaw.get(id) ?? 0, ...(cosine !== undefined && { dense: cosine }), ...references },
       };
     })
     .sort((a, b) => b.score - a.score);

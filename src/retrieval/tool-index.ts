@@ -4,7 +4,8 @@ import { batchingEmbedder } from '../embedding/batching-embedder.js';
 import type { Logger } from '../log.js';
 import { denseText, toSearchDocument } from './document.js';
 import { EmbeddingCache, embedderStateDir } from './embedding-cache.js';
-import { fusionFor, hybridRetriever, type FusionSettings } from './hybrid.js';
+import { denseReference, lexicalReference } from './confidence.js';
+import { FUSION_CANDIDATES, fusionFor, hybridRetriever, type FusionSettings } from './hybrid.js';
 import { LexicalIndex } from './lexical-index.js';
 import { preferringReplacements } from './deprecation.js';
 import { decomposingRetriever } from './query-decomposition.js';
@@ -196,11 +197,19 @@ export class ToolIndex {
     };
   }
 
+  /**
+   * Each side ranks at least FUSION_CANDIDATES tools, as the hybrid asks of it, and its hits carry what that whole
+   * ranking says about their scores, so a BM25-only or dense-only confidence reads the same references as a hybrid one.
+   */
   private baseRetriever(kind: RetrieverKind, fusion?: FusionSettings): Retriever {
+    const candidateCount = (limit: number) => Math.max(limit, FUSION_CANDIDATES);
     const lexical: Retriever = {
       name: 'bm25',
-      search: async (query, options) =>
-        this.lexical.query(query, options).map((hit) => ({ ...hit, signals: { lexical: hit.score } })),
+      search: async (query, options) => {
+        const ranked = this.lexical.query(query, { ...options, limit: candidateCount(options.limit) });
+        const reference = lexicalReference(ranked);
+        return ranked.slice(0, options.limit).map((hit) => ({ ...hit, signals: { lexical: hit.score, ...reference } }));
+      },
     };
     if (kind === 'bm25') return lexical;
     const dense = this.dense;
@@ -210,8 +219,9 @@ export class ToolIndex {
       search: async (query: string, options: SearchOptions): Promise<ScoredTool[]> => {
         if (query.trim() === '') return [];
         const [vector] = await dense.queries.embed([query]);
-        const hits = dense.vectors.search(vector!, options.limit, options.filter);
-        return hits.map((hit) => ({ ...hit, signals: { dense: hit.score } }));
+        const ranked = dense.vectors.search(vector!, candidateCount(options.limit), options.filter);
+        const reference = denseReference(ranked);
+        return ranked.slice(0, options.limit).map((hit) => ({ ...hit, signals: { dense: hit.score, ...reference } }));
       },
     };
     return kind === 'dense' ? denseRetriever : hybridRetriever(lexical, denseRetriever, fusion ?? fusionFor(dense.embedder.id));

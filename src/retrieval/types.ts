@@ -18,6 +18,13 @@ export interface RetrievalSignals {
   readonly lexical?: number;
   /** Cosine similarity of the query and tool embeddings. */
   readonly dense?: number;
+  /**
+   * The same search's fifth best BM25 score (`confidence.ts`, lexicalReference): the same for every tool of one
+   * ranking, and carried by each because later stages reorder, merge and cut rankings.
+   */
+  readonly lexicalFifth?: number;
+  /** The mean cosine of the same search's dense candidates (`confidence.ts`, denseReference); as `lexicalFifth`. */
+  readonly denseMean?: number;
 }
 
 export interface ScoredTool {
