@@ -19,7 +19,9 @@ const labels = (await readdir(modelsDir, { withFileTypes: true })).filter((entry
 const runs = await Promise.all(
   labels.map(async (label) => {
     const files = (await readdir(join(modelsDir, label))).filter((file) => file.endsWith('.json') && !file.includes('.no-decompose') && !file.startsWith('scale-'));
-    const reports = await Promise.all(files.map(async (file) => JSON.parse(await readFile(join(modelsDir, label, file), 'utf8')) as EvalReport));
+    const parsed = await Promise.all(files.map(async (file) => JSON.parse(await readFile(join(modelsDir, label, file), 'utf8')) as Partial<EvalReport>));
+    // A model's folder also holds its bench and ranking reports: only eval reports name a dataset and its results.
+    const reports = parsed.filter((report): report is EvalReport => typeof report.dataset === 'string' && Array.isArray(report.results));
     return { label, reports: new Map(reports.map((report) => [report.dataset, report])) };
   }),
 );
