@@ -1,17 +1,10 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathExists } from '../src/fs/path-exists.js';
 import { publicDatasetAdapters } from './adapters/registry.js';
 import { materializeDataset, type MaterializedDataset } from './adapters/materialize.js';
 
 /** Our own MCP catalog, written in the repo (datasets/), already in the canonical format. */
 export const OWN_CATALOG = 'mcp-catalog';
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 /**
  * Every dataset of the bundled suites, ready to evaluate: each public benchmark converted into
@@ -27,7 +20,7 @@ export async function prepareSuiteDatasets(options: {
   const prepared: MaterializedDataset[] = [];
   for (const adapter of publicDatasetAdapters) {
     if (!wanted(adapter.name)) continue;
-    if (!(await exists(join(options.sourceRoot, adapter.source)))) {
+    if (!(await pathExists(join(options.sourceRoot, adapter.source)))) {
       process.stderr.write(`skipping ${adapter.name}: ${join(options.sourceRoot, adapter.source)} not found\n`);
       continue;
     }
@@ -36,7 +29,7 @@ export async function prepareSuiteDatasets(options: {
   const ownDir = join(options.repoRoot, 'datasets', OWN_CATALOG);
   const catalogFile = join(ownDir, 'catalog.jsonl');
   const queriesFile = join(ownDir, 'queries.jsonl');
-  if (wanted(OWN_CATALOG) && (await exists(catalogFile)) && (await exists(queriesFile))) {
+  if (wanted(OWN_CATALOG) && (await pathExists(catalogFile)) && (await pathExists(queriesFile))) {
     prepared.push({
       name: OWN_CATALOG,
       catalogFile,

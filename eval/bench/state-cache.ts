@@ -1,6 +1,7 @@
-import { access, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex } from '../../src/catalog/canonical-json.js';
+import { pathExists } from '../../src/fs/path-exists.js';
 import type { EvalTool } from '../../src/eval/dataset-format.js';
 import { toJsonl } from '../../src/eval/jsonl.js';
 import { GRAPH_FORMAT } from '../../src/retrieval/vector-index.js';
@@ -89,7 +90,7 @@ export class StateCache {
       filled.push({ embedder, size, status: 'cached', embeddedTools: 0, elapsedMs: 0 });
       return;
     }
-    if (!(await exists(dir))) {
+    if (!(await pathExists(dir))) {
       if (previous) await cp(previous, dir, { recursive: true });
       else await mkdir(dir, { recursive: true });
       await rm(join(dir, COMPLETE_MARKER), { force: true });
@@ -160,11 +161,4 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -1,7 +1,7 @@
-import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { lock } from 'proper-lockfile';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { pathExists } from '../fs/path-exists.js';
 import { ConfigError, parseConfig, readConfigJson } from './load.js';
 
 /** The config file as JSON, before validation: edits go here so fields toolscope does not know survive. */
@@ -40,7 +40,7 @@ export async function editConfig<T>(
 }
 
 async function editUnlocked<T>(file: string, edit: (raw: RawConfig) => T, options: EditOptions): Promise<T> {
-  const raw = options.createIfMissing && !(await exists(file)) ? {} : await readConfigJson(file);
+  const raw = options.createIfMissing && !(await pathExists(file)) ? {} : await readConfigJson(file);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(file, ['(root): must be a JSON object']);
   }
@@ -69,11 +69,4 @@ export function rawServer(raw: RawConfig, file: string, name: string): Record<st
     throw new ConfigError(file, [`servers.${name}: must be an object`]);
   }
   return entry as Record<string, unknown>;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }
