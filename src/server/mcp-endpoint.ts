@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { LimitsConfig } from '../config/limits.js';
 import type { Gateway } from '../gateway.js';
 import type { Principal } from '../pipeline/call-context.js';
 import { SessionEventStore, type ReplayLimits } from './event-store.js';
@@ -38,8 +39,7 @@ export class McpEndpoint {
     const { maxReplayEvents, maxReplayBytes } = gateway.loaded.config.limits;
     this.replayLimits = { maxEvents: maxReplayEvents, maxBytes: maxReplayBytes };
     this.shared = gateway.state.sessions;
-    // Read when used, so an edit of `limits` while serving counts from the next session, request or idle period.
-    const limits = () => gateway.loaded.config.limits;
+    const limits = () => this.limits;
     this.sessions = new SessionRegistry(
       {
         get maxSessions() {
@@ -53,7 +53,7 @@ export class McpEndpoint {
         },
       },
       (id, session) => {
-        gateway.logger.info({ session: id, idleMs: this.idleMs }, 'closing an idle HTTP session');
+        gateway.logger.info({ session: id, idleMs: this.limits.sessionIdleMs }, 'closing an idle HTTP session');
         // Only this replica's copy: the client may be busy on other replicas, which keep the shared record alive.
         this.forget(id);
         void session.server.close();
@@ -67,17 +67,14 @@ export class McpEndpoint {
     });
   }
 
-  private get maxRequestBytes(): number {
-    return this.gateway.loaded.config.limits.maxRequestBytes;
-  }
-
-  private get idleMs(): number {
-    return this.gateway.loaded.config.limits.sessionIdleMs;
+  /** Read when used, so an edit of `limits` while serving counts from the next session, request or idle period. */
+  private get limits(): LimitsConfig {
+    return this.gateway.loaded.config.limits;
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const principal = await authenticateRequest(this.gateway, req, res);
-    const body = req.method === 'POST' ? await readJsonBody(req, this.maxRequestBytes) : undefined;
+    const body = req.method === 'POST' ? await readJsonBody(req, this.limits.maxRequestBytes) : undefined;
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId === 'string') {
       const session = this.sessions.get(sessionId);
@@ -107,7 +104,7 @@ export class McpEndpoint {
    * relayed to the client mid-call (elicitation, sampling, roots), which the client answers on that stream.
    */
   private async serveShared(req: IncomingMessage, res: ServerResponse, body: unknown, id: string, principal: Principal): Promise<void> {
-    const record = this.shared && (await this.shared.touch(id, this.idleMs));
+    const record = this.shared && (await this.shared.touch(id, this.limits.sessionIdleMs));
     if (!record) throw new HttpError(404, -32001, `session ${id} not found (expired or closed)`);
     if (record.principal !== principal.name) throw new HttpError(403, -32001, `session ${id} belongs to another principal`);
     if (req.method === 'DELETE') {
@@ -142,9 +139,9 @@ export class McpEndpoint {
   private keepShared(id: string): void {
     if (!this.shared) return;
     const now = Date.now();
-    if (now - (this.sharedTouched.get(id) ?? 0) < this.idleMs / 3) return;
+    if (now - (this.sharedTouched.get(id) ?? 0) < this.limits.sessionIdleMs / 3) return;
     this.sharedTouched.set(id, now);
-    this.shared.touch(id, this.idleMs).catch((error: unknown) => this.gateway.logger.debug({ err: error, session: id }, 'session not kept alive in the shared state'));
+    this.shared.touch(id, this.limits.sessionIdleMs).catch((error: unknown) => this.gateway.logger.debug({ err: error, session: id }, 'session not kept alive in the shared state'));
   }
 
   private forget(id: string): void {
@@ -173,7 +170,7 @@ export class McpEndpoint {
         this.sessions.busyUntilClosed(id, res);
         release();
         this.sharedTouched.set(id, Date.now());
-        await this.shared?.save(id, { principal: principal.name, replica: this.gateway.state.replica, openedAt: new Date().toISOString() }, this.idleMs);
+        await this.shared?.save(id, { principal: principal.name, replica: this.gateway.state.replica, openedAt: new Date().toISOString() }, this.limits.sessionIdleMs);
       },
     });
     transport.onclose = () => {
