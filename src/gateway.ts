@@ -91,8 +91,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   readonly state: StateBackend;
   /** Prometheus metrics of this gateway (`GET /metrics`). */
   readonly metrics: Metrics;
-  /** OpenTelemetry tracing, once started; undefined while `tracing.otlpEndpoint` is unset. */
-  private tracing: Tracing | undefined;
+  private startedTracing: Tracing | undefined;
   private warmup: Promise<void> | undefined;
   private readonly hijackCheck: RetrievalHijackCheck;
   private lastReload: ConfigReload | undefined;
@@ -180,7 +179,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   async start(): Promise<void> {
     await mkdir(configPaths(this.loaded).stateDir, { recursive: true });
     // Before any session: every request served is traced.
-    this.tracing = await startTracing(this.loaded.config.tracing, this.logger);
+    this.startedTracing = await startTracing(this.loaded.config.tracing, this.logger);
     // Shared state first: pins, quarantine and tokens are read from it before any server connects.
     await this.state.open();
     // Pins and tokens are read before any server connects, so no tool is seen unchecked.
@@ -202,7 +201,12 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     await this.policy.close();
     await this.state.close();
     // Last: the spans of the calls that ended while stopping are sent too.
-    await this.tracing?.shutdown();
+    await this.startedTracing?.shutdown();
+  }
+
+  /** OpenTelemetry tracing, once started; undefined while `tracing.otlpEndpoint` is unset. */
+  get tracing(): Tracing | undefined {
+    return this.startedTracing;
   }
 
   /** A new MCP server for one client session, acting as `principal`. */

@@ -25,7 +25,7 @@ interface ExportedSpan {
 
 interface OtlpAttribute {
   readonly key: string;
-  readonly value: { stringValue?: string; intValue?: string | number; boolValue?: boolean };
+  readonly value: { stringValue?: string; intValue?: string | number; doubleValue?: number; boolValue?: boolean };
 }
 
 interface OtlpExport {
@@ -53,7 +53,9 @@ async function otlpReceiver(): Promise<{ url: string; bodies: string[]; close():
 }
 
 function attributesOf(attributes: readonly OtlpAttribute[] = []): Record<string, unknown> {
-  return Object.fromEntries(attributes.map(({ key, value }) => [key, value.stringValue ?? value.boolValue ?? value.intValue]));
+  const valueOf = ({ stringValue, boolValue, intValue, doubleValue }: OtlpAttribute['value']) =>
+    stringValue ?? boolValue ?? (intValue === undefined ? doubleValue : Number(intValue));
+  return Object.fromEntries(attributes.map(({ key, value }) => [key, valueOf(value)]));
 }
 
 function spansOf(bodies: readonly string[]): { spans: ExportedSpan[]; services: unknown[] } {
@@ -76,19 +78,32 @@ const REPORTING_LOADS = {
 const OPENTELEMETRY_LOADED = 'loaded OpenTelemetry module';
 const STAGES = ['audit', 'authenticate', 'scope', 'validate', 'approve', 'rate-limit', 'forward'];
 const SECRET_ARGUMENT = 'sk-tracing-0123456789abcdefghijklmnop';
+const ROUTE_QUERY = 'echo back the words I say';
+
+interface RouteAnswer {
+  readonly tools: unknown[];
+  readonly match: string;
+  readonly confidence: number;
+}
 
 describe('OpenTelemetry traces of a real serve --http (tracing.otlpEndpoint)', () => {
   const token = newBearerToken();
+  // Calls the route API: its search limit allows one search, so its second is refused.
+  const routerToken = newBearerToken();
   // The caller's trace: its HTTP requests carry this traceparent header; one call carries another in params._meta.
   const headerTrace = { traceId: hex(16), spanId: hex(8) };
   const metaTrace = { traceId: hex(16), spanId: hex(8) };
   const searchTrace = { traceId: hex(16), spanId: hex(8) };
+  const routeTrace = { traceId: hex(16), spanId: hex(8) };
+  const refusedRouteTrace = { traceId: hex(16), spanId: hex(8) };
+  const unauthenticatedRouteTrace = { traceId: hex(16), spanId: hex(8) };
   const traceparent = ({ traceId, spanId }: { traceId: string; spanId: string }) => `00-${traceId}-${spanId}-01`;
   let dir: Awaited<ReturnType<typeof tempDir>>;
   let receiver: Awaited<ReturnType<typeof otlpReceiver>>;
   let recorder: HeaderRecordingServer;
   let serve: HttpServeProcess;
   let exported: ReturnType<typeof spansOf>;
+  let routed: RouteAnswer;
 
   beforeAll(async () => {
     dir = await tempDir();
@@ -98,7 +113,11 @@ describe('OpenTelemetry traces of a real serve --http (tracing.otlpEndpoint)', (
       exposure: { mode: 'all' },
       retrieval: { retriever: 'bm25' },
       servers: { everything: servers.everything(), orders: { type: 'http', url: recorder.url } },
-      principals: { agent: { allow: ['*:*'], tokenHashes: [tokenHash(token)] } },
+      principals: {
+        agent: { allow: ['*:*'], tokenHashes: [tokenHash(token)] },
+        router: { allow: ['*:*'], tokenHashes: [tokenHash(routerToken)] },
+      },
+      rateLimits: { principals: { router: { search: { capacity: 1, refillPerSecond: 0.001 } } } },
       tracing: { otlpEndpoint: receiver.url, serviceName: 'toolscope-under-test' },
     });
     serve = await serveHttpProcess(configPath, { env: REPORTING_LOADS });
@@ -118,6 +137,17 @@ describe('OpenTelemetry traces of a real serve --http (tracing.otlpEndpoint)', (
     const { messages } = await client.getPrompt({ name: 'everything__args-prompt', arguments: { city: 'Reykjavik' } });
     expect(JSON.stringify(messages)).toContain('Reykjavik');
     await client.close();
+    const route = (bearer: string, trace: { traceId: string; spanId: string }) =>
+      fetch(new URL('/v1/route', serve.url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bearer}`, traceparent: traceparent(trace), 'content-type': 'application/json' },
+        body: JSON.stringify({ query: ROUTE_QUERY }),
+      });
+    const answered = await route(routerToken, routeTrace);
+    expect(answered.status).toBe(200);
+    routed = (await answered.json()) as RouteAnswer;
+    expect((await route(routerToken, refusedRouteTrace)).status).toBe(429);
+    expect((await route(newBearerToken(), unauthenticatedRouteTrace)).status).toBe(401);
     // Stopping serve sends the spans still batched.
     await serve.stop();
     exported = spansOf(receiver.bodies);
@@ -198,10 +228,34 @@ describe('OpenTelemetry traces of a real serve --http (tracing.otlpEndpoint)', (
     expect(stageChain(get).map((span) => span.name)).toEqual(STAGES);
   });
 
+  it('traces a POST /v1/route under the caller’s traceparent header, with who asked and what the search found', () => {
+    const span = callSpan(routeTrace.traceId, 'POST /v1/route');
+    expect(span.parentSpanId).toBe(routeTrace.spanId);
+    expect(routed.tools.length).toBeGreaterThan(0);
+    expect(span.attributes).toMatchObject({
+      'http.request.method': 'POST',
+      'http.route': '/v1/route',
+      'toolscope.principal': 'router',
+      'toolscope.outcome': 'ok',
+      'toolscope.search.tools': routed.tools.length,
+      'toolscope.search.match': routed.match,
+      'toolscope.search.confidence': routed.confidence,
+    });
+  });
+
+  it('names the rate-limit stage on a route request refused for its search limit, and traces none without a valid token', () => {
+    const refused = callSpan(refusedRouteTrace.traceId, 'POST /v1/route');
+    expect(refused.parentSpanId).toBe(refusedRouteTrace.spanId);
+    expect(refused.attributes).toMatchObject({ 'toolscope.principal': 'router', 'toolscope.outcome': 'refused', 'toolscope.refusal.stage': 'rate-limit' });
+    expect(refused.attributes).not.toHaveProperty('toolscope.search.tools');
+    expect(refused.status?.message).toBe('refused at the rate-limit stage');
+    expect(exported.spans.filter((span) => span.traceId === unauthenticatedRouteTrace.traceId)).toEqual([]);
+  });
+
   it('exports no argument value, search query or bearer token', () => {
     const everything = receiver.bodies.join('\n');
     expect(everything).toContain('everything__echo');
-    for (const secret of [SECRET_ARGUMENT, 'A-17', 'echo a message', 'Reykjavik', token]) expect(everything).not.toContain(secret);
+    for (const secret of [SECRET_ARGUMENT, 'A-17', 'echo a message', ROUTE_QUERY, 'Reykjavik', token, routerToken]) expect(everything).not.toContain(secret);
   });
 });
 

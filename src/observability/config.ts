@@ -16,8 +16,8 @@ export const metricsSchema = configObject({
 export type MetricsConfig = z.infer<typeof metricsSchema>;
 
 /**
- * OpenTelemetry traces of each MCP request through the pipeline stages, exported as OTLP/HTTP (JSON). Off while
- * `otlpEndpoint` is absent (the default): no OpenTelemetry module is loaded then.
+ * OpenTelemetry traces of each MCP request through the pipeline stages, and of each route API request, exported as
+ * OTLP/HTTP (JSON). Off while `otlpEndpoint` is absent (the default): no OpenTelemetry module is loaded then.
  */
 export const tracingSchema = configObject({
   /** Where spans are posted, e.g. `http://collector:4318/v1/traces` (the OTLP/HTTP traces path included). */

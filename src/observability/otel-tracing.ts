@@ -46,10 +46,9 @@ export class OtelTracing implements Tracing {
   }
 
   async request<T>(request: TracedRequest, work: (trace: RequestTrace) => Promise<T>): Promise<T> {
-    const name = request.target ? `${request.method} ${request.target}` : request.method;
     const span = this.tracer.startSpan(
-      name,
-      { kind: SpanKind.SERVER, attributes: { 'mcp.method.name': request.method, ...spanAttributes(request.attributes) } },
+      spanName(request),
+      { kind: SpanKind.SERVER, attributes: { ...protocolAttributes(request), ...spanAttributes(request.attributes) } },
       propagator.extract(ROOT_CONTEXT, request.parent, carrierGetter),
     );
     const requestTrace: RequestTrace = {
@@ -112,11 +111,28 @@ function carrierOf(span: Span): TraceCarrier {
   return carrier;
 }
 
+/** `tools/call NAME` for an MCP request; `POST /v1/route` for one to the HTTP API (OpenTelemetry's HTTP server span name). */
+function spanName(request: TracedRequest): string {
+  if ('route' in request) return `${request.method} ${request.route}`;
+  return request.target ? `${request.method} ${request.target}` : request.method;
+}
+
+function protocolAttributes(request: TracedRequest): Attributes {
+  if ('route' in request) return { 'http.request.method': request.method, 'http.route': request.route };
+  return { 'mcp.method.name': request.method };
+}
+
 function spanAttributes(attributes: RequestAttributes): Attributes {
+  const { search } = attributes;
   return {
     ...(attributes.principal !== undefined && { 'toolscope.principal': attributes.principal }),
     ...(attributes.server !== undefined && { 'toolscope.server': attributes.server }),
     ...(attributes.tool !== undefined && { 'toolscope.tool': attributes.tool }),
+    ...(search && {
+      'toolscope.search.tools': search.tools,
+      'toolscope.search.match': search.match,
+      'toolscope.search.confidence': search.confidence,
+    }),
   };
 }
 

@@ -3,14 +3,23 @@ import { McpError, type ServerNotification, type ServerRequest } from '@modelcon
 import type { CatalogTool } from '../catalog/tool.js';
 import type { Logger } from '../log.js';
 import { CallRefused, REFUSAL_META_KEY } from '../pipeline/refusal.js';
+import type { MatchQuality } from '../retrieval/confidence.js';
 import type { TracingConfig } from './config.js';
 import type { TraceCarrier } from './trace-context.js';
 
-/** What a span says about a request: who, which server and tool. Never arguments, never tokens. */
+/** What a span says about a request: who, which server and tool, what a search found. Never arguments or queries, never tokens. */
 export interface RequestAttributes {
   readonly principal?: string;
   readonly server?: string;
   readonly tool?: string;
+  readonly search?: SearchFound;
+}
+
+/** What a search returned: how many tools, and whether the best is a good match (`none`: no good match) and how sure. */
+export interface SearchFound {
+  readonly tools: number;
+  readonly match: MatchQuality;
+  readonly confidence: number;
 }
 
 /** How a request ended: answered, failed (a tool error, a server's or toolscope's), or refused at a stage. */
@@ -24,17 +33,27 @@ export interface RequestTrace {
   stage<T>(name: string, work: () => Promise<T>): Promise<T>;
 }
 
-/** A request as the tracer names it: the MCP method, and what it names when that is no argument (a tool, a prompt). */
-export interface TracedRequest {
+/** An MCP request as the tracer names it: the method, and what it names when that is no argument (a tool, a prompt). */
+export interface McpRequest {
   readonly method: string;
   readonly target?: string;
-  /** The caller's trace context: the request's span becomes its child. */
-  readonly parent: TraceCarrier;
   readonly attributes: RequestAttributes;
 }
 
+/** A request to toolscope's HTTP API (not MCP), named by its HTTP method and route. */
+export interface HttpApiRequest {
+  readonly method: string;
+  readonly route: string;
+  readonly attributes: RequestAttributes;
+}
+
+export type TracedRequest = (McpRequest | HttpApiRequest) & {
+  /** The caller's trace context: the request's span becomes its child. */
+  readonly parent: TraceCarrier;
+};
+
 export interface Tracing {
-  /** Runs `work` in a span for one MCP request, recording its outcome. */
+  /** Runs `work` in a span for one request (MCP or the HTTP API), recording its outcome. */
   request<T>(request: TracedRequest, work: (trace: RequestTrace) => Promise<T>): Promise<T>;
   /** Exports the spans not sent yet, then stops. */
   shutdown(): Promise<void>;
@@ -50,27 +69,25 @@ export async function startTracing(config: TracingConfig, logger: Logger): Promi
   return new OtelTracing({ ...config, otlpEndpoint: config.otlpEndpoint }, logger);
 }
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
-
 /** Runs a request handler in a span when tracing is on; as is when it is off. */
-export function traced<T>(
-  tracing: Tracing | undefined,
-  extra: Extra,
-  request: Omit<TracedRequest, 'parent'>,
-  work: (trace: RequestTrace | undefined) => Promise<T>,
-): Promise<T> {
-  if (!tracing) return work(undefined);
-  return tracing.request({ ...request, parent: callerTraceContext(extra) }, work);
+export function traced<T>(tracing: Tracing | undefined, request: TracedRequest, work: (trace: RequestTrace | undefined) => Promise<T>): Promise<T> {
+  return tracing ? tracing.request(request, work) : work(undefined);
 }
 
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
 /**
- * The caller's trace context: `params._meta.traceparent` (SEP-414: it travels with the request over any transport),
- * else the HTTP request's `traceparent` header.
+ * An MCP caller's trace context: `params._meta.traceparent` (SEP-414: it travels with the request over any
+ * transport), else the HTTP request's `traceparent` header.
  */
-function callerTraceContext(extra: Extra): TraceCarrier {
+export function callerTraceContext(extra: Extra): TraceCarrier {
   const meta = extra._meta as Record<string, unknown> | undefined;
   if (typeof meta?.traceparent === 'string') return carrier(meta.traceparent, meta.tracestate);
-  const headers = extra.requestInfo?.headers ?? {};
+  return headerTraceContext(extra.requestInfo?.headers ?? {});
+}
+
+/** The trace context of an HTTP request's `traceparent` (and `tracestate`) headers. */
+export function headerTraceContext(headers: Readonly<Record<string, string | string[] | undefined>>): TraceCarrier {
   return carrier(headers.traceparent, headers.tracestate);
 }
 
@@ -83,11 +100,12 @@ function carrier(traceparent: unknown, tracestate: unknown): TraceCarrier {
 
 /**
  * What became of a request, from what its handler returned or threw: a refusal is known by its facts under
- * `REFUSAL_META_KEY` (in a tool result, or a JSON-RPC error's data) or as a CallRefused.
+ * `REFUSAL_META_KEY` (in a tool result, or a JSON-RPC error's data) or as a CallRefused, thrown or as the `cause` of
+ * what was thrown (the HTTP API's 429 for a search over its limit).
  */
 export function requestOutcome(settled: { result: unknown } | { error: unknown }): RequestOutcome {
   if ('error' in settled) {
-    const { error } = settled;
+    const error = settled.error instanceof Error && settled.error.cause instanceof CallRefused ? settled.error.cause : settled.error;
     if (error instanceof CallRefused) return { outcome: 'refused', stage: error.stage };
     const stage = error instanceof McpError ? refusalStage(error.data) : undefined;
     return stage ? { outcome: 'refused', stage } : { outcome: 'error' };

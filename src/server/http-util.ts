@@ -8,8 +8,9 @@ export class HttpError extends Error {
     readonly status: number,
     readonly rpcCode: number,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Gateway } from '../gateway.js';
 import { bestConfidence, MAX_SEARCH_LIMIT } from '../exposure/meta-tools.js';
+import { headerTraceContext, traced } from '../observability/tracing.js';
 import { matchQuality } from '../retrieval/confidence.js';
 import { toolDefinition } from '../exposure/tool-definition.js';
 import type { Principal } from '../pipeline/call-context.js';
@@ -36,30 +37,36 @@ export function routeApi(gateway: Gateway): HttpRoute {
     path: '/v1/route',
     async handle(req, res) {
       const principal = await authenticateRequest(gateway, req, res);
-      const parsed = routeRequest.safeParse(await readJsonBody(req));
-      if (!parsed.success) {
-        const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-        throw new HttpError(400, -32602, `invalid route request: ${problems.join('; ')}`);
-      }
-      const { query, limit, format } = parsed.data;
-      await admitSearch(gateway, principal, 'route', res);
-      await gateway.catalogNeeded();
-      const found = await gateway.toolSearch.search(query, {
-        limit,
-        filter: (tool) => gateway.policy.access.mayCall(principal, tool),
-      });
-      const best = bestConfidence(found);
-      sendJson(res, 200, {
-        tools: found.map(({ tool }) => formatTool(toolDefinition(tool), format)),
-        matches: found.map(({ tool, score, confidence, step }) => ({
-          name: tool.exposedName,
-          server: tool.server,
-          score,
-          confidence,
-          ...(step !== undefined && { step }),
-        })),
-        match: matchQuality(best),
-        confidence: best ?? 0,
+      // Traced once authenticated, as MCP requests are: a caller without a valid token adds no span.
+      const request = { method: 'POST', route: '/v1/route', parent: headerTraceContext(req.headers), attributes: { principal: principal.name } };
+      await traced(gateway.tracing, request, async (trace) => {
+        const parsed = routeRequest.safeParse(await readJsonBody(req));
+        if (!parsed.success) {
+          const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+          throw new HttpError(400, -32602, `invalid route request: ${problems.join('; ')}`);
+        }
+        const { query, limit, format } = parsed.data;
+        await admitSearch(gateway, principal, 'route', res);
+        await gateway.catalogNeeded();
+        const found = await gateway.toolSearch.search(query, {
+          limit,
+          filter: (tool) => gateway.policy.access.mayCall(principal, tool),
+        });
+        const best = bestConfidence(found);
+        const search = { tools: found.length, match: matchQuality(best), confidence: best ?? 0 };
+        trace?.annotate({ search });
+        sendJson(res, 200, {
+          tools: found.map(({ tool }) => formatTool(toolDefinition(tool), format)),
+          matches: found.map(({ tool, score, confidence, step }) => ({
+            name: tool.exposedName,
+            server: tool.server,
+            score,
+            confidence,
+            ...(step !== undefined && { step }),
+          })),
+          match: search.match,
+          confidence: search.confidence,
+        });
       });
     },
   };
@@ -73,6 +80,6 @@ export async function admitSearch(gateway: Gateway, principal: Principal, via: S
     if (!(error instanceof CallRefused)) throw error;
     const retryAfter = error.details.retryAfterSeconds;
     if (retryAfter !== undefined) res.setHeader('retry-after', String(retryAfter));
-    throw new HttpError(429, REFUSED_REQUEST_CODE, refusalText(error, 'search'));
+    throw new HttpError(429, REFUSED_REQUEST_CODE, refusalText(error, 'search'), { cause: error });
   }
 }

@@ -17,7 +17,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { CatalogTool } from '../catalog/tool.js';
 import type { ExposureMode, ExposureSession } from '../exposure/types.js';
 import type { Logger } from '../log.js';
-import { callAttributes, traced, type RequestTrace, type Tracing } from '../observability/tracing.js';
+import { callAttributes, callerTraceContext, traced, type RequestTrace, type Tracing } from '../observability/tracing.js';
 import type { RelayScope } from '../policy/scopes/relay-scope.js';
 import type { CallContext, ClientChannel, ClientRequestOptions, Principal } from '../pipeline/call-context.js';
 import type { CallHandler } from '../pipeline/compose.js';
@@ -98,13 +98,13 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
       return listPage('tools', await exposure.listTools(query === undefined ? {} : { query }), request.params?.cursor, deps.listPageSize);
     };
     // A listing with a query is a search: traced as one (the query itself is left out of the span).
-    return query === undefined ? list() : traced(deps.tracing, extra, { method: 'tools/list', attributes: who }, list);
+    return query === undefined ? list() : traced(deps.tracing, { method: 'tools/list', parent: callerTraceContext(extra), attributes: who }, list);
   });
 
   server.setRequestHandler(methodOnly('tools/call'), async (raw, extra): Promise<CallToolResult> => {
     const request = parseRequest(CallToolRequestSchema, raw);
     const { name } = request.params;
-    return traced(deps.tracing, extra, { method: 'tools/call', target: name, attributes: who }, (trace) => callTool(request.params, extra, trace));
+    return traced(deps.tracing, { method: 'tools/call', target: name, parent: callerTraceContext(extra), attributes: who }, (trace) => callTool(request.params, extra, trace));
   });
 
   const callTool = async (params: CallToolRequest['params'], extra: Extra, trace: RequestTrace | undefined): Promise<CallToolResult> => {

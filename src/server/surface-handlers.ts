@@ -13,7 +13,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ListKind } from '../downstream/connection.js';
 import type { Logger } from '../log.js';
-import { traced, type Tracing } from '../observability/tracing.js';
+import { callerTraceContext, traced, type Tracing } from '../observability/tracing.js';
 import type { Principal } from '../pipeline/call-context.js';
 import { passes } from '../surface/log-levels.js';
 import type { DownstreamSurface } from '../surface/surface.js';
@@ -67,7 +67,7 @@ export function serveSurface(server: Server, surface: DownstreamSurface, session
   server.setRequestHandler(methodOnly('resources/read'), async (raw, extra) => {
     const { params } = parseRequest(ReadResourceRequestSchema, raw);
     // The span names no URI: it is the read's one argument.
-    return traced(session.tracing, extra, { method: 'resources/read', attributes: who }, async (trace) => {
+    return traced(session.tracing, { method: 'resources/read', parent: callerTraceContext(extra), attributes: who }, async (trace) => {
       await session.catalogNeeded();
       return surface.readResource({ principal, signal: extra.signal, trace }, params.uri);
     });
@@ -92,7 +92,7 @@ export function serveSurface(server: Server, surface: DownstreamSurface, session
   });
   server.setRequestHandler(methodOnly('prompts/get'), async (raw, extra) => {
     const { params } = parseRequest(GetPromptRequestSchema, raw);
-    return traced(session.tracing, extra, { method: 'prompts/get', target: params.name, attributes: who }, async (trace) => {
+    return traced(session.tracing, { method: 'prompts/get', target: params.name, parent: callerTraceContext(extra), attributes: who }, async (trace) => {
       await session.catalogNeeded();
       return surface.getPrompt({ principal, signal: extra.signal, trace }, params.name, params.arguments ?? {});
     });
