@@ -65,6 +65,21 @@ describe('config errors', () => {
     );
   });
 
+  it('a record key that breaks its rule, with that rule: an OTLP header name, a server name', async () => {
+    const path = await file(
+      'keys.json',
+      JSON.stringify({
+        servers: { 'my server': { command: 'node' } },
+        tracing: { otlpEndpoint: 'http://collector:4318/v1/traces', otlpHeaders: { 'x-api key': '${env:OTLP_TOKEN}' } },
+      }),
+    );
+    expectRefusal(
+      await runCli(['--config', path, 'list']),
+      "  - tracing.otlpHeaders.x-api key: must be an HTTP header name: letters, digits and !#$%&'*+-.^_`|~ only",
+      '  - servers.my server: server names use letters, digits, "_" and "-"',
+    );
+  });
+
   it('a missing config file', async () => {
     const path = join(dir.path, 'absent.json');
     expectRefusal(await runCli(['--config', path, 'tools']), `${path} is not a valid toolscope config`, '(file): not found');

@@ -8,6 +8,9 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ListToolsResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../src/config/load.js';
+import { createLogger } from '../src/log.js';
+import { startTracing } from '../src/observability/tracing.js';
+import { configuredSecrets } from '../src/policy/policy.js';
 import { startHeaderRecordingServer, type HeaderRecordingServer } from './fixtures/header-recording-server.js';
 import { newBearerToken, tokenHash } from './support/bearer.js';
 import { serveHttpProcess, type HttpServeProcess } from './support/serve-process.js';
@@ -35,21 +38,25 @@ interface OtlpExport {
   }[];
 }
 
-/** A real OTLP/HTTP receiver (JSON encoding) on a free loopback port, keeping every export's raw body. */
-async function otlpReceiver(): Promise<{ url: string; bodies: string[]; close(): Promise<void> }> {
+/** A real OTLP/HTTP receiver (JSON encoding) on a free loopback port, keeping every export's raw body and `authorization` header. */
+async function otlpReceiver(): Promise<{ url: string; bodies: string[]; authorizations: (string | undefined)[]; close(): Promise<void> }> {
   const bodies: string[] = [];
+  const authorizations: (string | undefined)[] = [];
   const server: Server = createServer((req, res) => {
     let text = '';
     req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
     req.on('end', () => {
-      if (req.url === '/v1/traces' && req.headers['content-type'] === 'application/json') bodies.push(text);
+      if (req.url === '/v1/traces' && req.headers['content-type'] === 'application/json') {
+        bodies.push(text);
+        authorizations.push(req.headers.authorization);
+      }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/v1/traces`, bodies, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: `http://127.0.0.1:${port}/v1/traces`, bodies, authorizations, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 function attributesOf(attributes: readonly OtlpAttribute[] = []): Record<string, unknown> {
@@ -90,6 +97,8 @@ describe('OpenTelemetry traces of a real serve --http (tracing.otlpEndpoint)', (
   const token = newBearerToken();
   // Calls the route API: its search limit allows one search, so its second is refused.
   const routerToken = newBearerToken();
+  // What a hosted collector would want: in toolscope's environment, named by tracing.otlpHeaders.
+  const collectorToken = `otlp-${hex(16)}`;
   // The caller's trace: its HTTP requests carry this traceparent header; one call carries another in params._meta.
   const headerTrace = { traceId: hex(16), spanId: hex(8) };
   const metaTrace = { traceId: hex(16), spanId: hex(8) };
@@ -118,9 +127,10 @@ describe('OpenTelemetry traces of a real serve --http (tracing.otlpEndpoint)', (
         router: { allow: ['*:*'], tokenHashes: [tokenHash(routerToken)] },
       },
       rateLimits: { principals: { router: { search: { capacity: 1, refillPerSecond: 0.001 } } } },
-      tracing: { otlpEndpoint: receiver.url, serviceName: 'toolscope-under-test' },
+      tracing: { otlpEndpoint: receiver.url, otlpHeaders: { authorization: 'Bearer ${env:OTLP_TEST_TOKEN}' }, serviceName: 'toolscope-under-test' },
     });
-    serve = await serveHttpProcess(configPath, { env: REPORTING_LOADS });
+    // Trace-level logs: whatever toolscope logs, the collector's token must not be in it.
+    serve = await serveHttpProcess(configPath, { env: { ...REPORTING_LOADS, OTLP_TEST_TOKEN: collectorToken }, logLevel: 'trace' });
     const client = new Client({ name: 'tracing-test', version: '1.0.0' });
     await client.connect(
       new StreamableHTTPClientTransport(new URL(serve.url), {
@@ -252,10 +262,18 @@ describe('OpenTelemetry traces of a real serve --http (tracing.otlpEndpoint)', (
     expect(exported.spans.filter((span) => span.traceId === unauthenticatedRouteTrace.traceId)).toEqual([]);
   });
 
+  it('sends every export with the otlpHeaders, their variables resolved, and logs none of their values', () => {
+    expect(receiver.authorizations.length).toBeGreaterThan(0);
+    expect(receiver.authorizations.every((authorization) => authorization === `Bearer ${collectorToken}`)).toBe(true);
+    expect(serve.stderr()).not.toContain(collectorToken);
+  });
+
   it('exports no argument value, search query or bearer token', () => {
     const everything = receiver.bodies.join('\n');
     expect(everything).toContain('everything__echo');
-    for (const secret of [SECRET_ARGUMENT, 'A-17', 'echo a message', ROUTE_QUERY, 'Reykjavik', token, routerToken]) expect(everything).not.toContain(secret);
+    for (const secret of [SECRET_ARGUMENT, 'A-17', 'echo a message', ROUTE_QUERY, 'Reykjavik', token, routerToken, collectorToken]) {
+      expect(everything).not.toContain(secret);
+    }
   });
 });
 
@@ -285,15 +303,29 @@ describe('tracing off (the default)', () => {
 });
 
 describe('tracing config', () => {
-  it('is off unless otlpEndpoint is set; refuses a bad endpoint, ratio or key, naming it', () => {
-    expect(parseConfig({}, 'toolscope.json').tracing).toEqual({ serviceName: 'toolscope', sampleRatio: 1 });
+  it('is off unless otlpEndpoint is set; refuses a bad endpoint, ratio, header or key, naming it', () => {
+    expect(parseConfig({}, 'toolscope.json').tracing).toEqual({ serviceName: 'toolscope', sampleRatio: 1, otlpHeaders: {} });
     for (const [tracing, problem] of [
       [{ otlpEndpoint: 'collector:4318' }, /tracing\.otlpEndpoint: must be an http:\/\/ or https:\/\/ URL/],
+      [{ otlpEndpoint: 'http://collector:4318/v1/traces', otlpHeaders: { 'api key': 'x' } }, /tracing\.otlpHeaders\.api key: must be an HTTP header name/],
+      [{ otlpEndpoint: 'http://collector:4318/v1/traces', otlpHeaders: { 'x-api-key': 'a\r\nx-injected: 1' } }, /tracing\.otlpHeaders\.x-api-key: must not contain a line break/],
       [{ otlpEndpoint: 'http://collector:4318/v1/traces', sampleRatio: 2 }, /tracing\.sampleRatio/],
       [{ otlpEndpoint: 'http://collector:4318/v1/traces', sampleRate: 0.5 }, /unknown key "sampleRate" \(did you mean "sampleRatio"\?\)/],
     ] as const) {
       expect(() => parseConfig({ tracing }, 'toolscope.json')).toThrow(ConfigError);
       expect(() => parseConfig({ tracing }, 'toolscope.json')).toThrow(problem);
     }
+  });
+
+  it('stops the start when an otlpHeaders value names an unset variable, saying which header', async () => {
+    const { tracing } = parseConfig({ tracing: { otlpEndpoint: 'http://collector:4318/v1/traces', otlpHeaders: { authorization: 'Bearer ${env:OTLP_TEST_UNSET}' } } }, 'toolscope.json');
+    await expect(startTracing(tracing, createLogger('silent'))).rejects.toThrow(
+      'tracing.otlpHeaders.authorization references ${env:OTLP_TEST_UNSET}, which is not set',
+    );
+  });
+
+  it('masks the variables otlpHeaders name in the logs and the audit, as other configured secrets', () => {
+    const config = parseConfig({ tracing: { otlpEndpoint: 'http://collector:4318/v1/traces', otlpHeaders: { authorization: 'Bearer ${env:OTLP_KEY}' } } }, 'toolscope.json');
+    expect(configuredSecrets(config, { OTLP_KEY: 'collector-secret' })).toContain('collector-secret');
   });
 });

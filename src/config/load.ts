@@ -26,7 +26,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((issue) => {
     const path = issue.path.map(String).join('.') || '(root)';
     const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
-    return `${path}: ${missing ? 'required' : issue.message}`;
+    // A record's key (a server name, a header name) that breaks its rule: that rule, not zod's "Invalid key in record".
+    const message = issue.code === 'invalid_key' ? issue.issues.map((keyIssue) => keyIssue.message).join('; ') : issue.message;
+    return `${path}: ${missing ? 'required' : message}`;
   });
 }
 

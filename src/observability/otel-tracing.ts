@@ -24,6 +24,7 @@ export class OtelTracing implements Tracing {
   private readonly tracer: Tracer;
   private readonly log: Logger;
 
+  /** `config` as `startTracing` resolves it: the endpoint set, the headers' `${env:…}` references replaced. */
   constructor(config: TracingConfig & { otlpEndpoint: string }, logger: Logger) {
     // The exporter reports a collector it cannot reach through OpenTelemetry's diagnostics: into toolscope's log.
     const log = (this.log = logger.child({ component: 'tracing' }));
@@ -40,7 +41,7 @@ export class OtelTracing implements Tracing {
     this.provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': config.serviceName, 'service.version': VERSION }),
       sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
-      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: config.otlpEndpoint }))],
+      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: config.otlpEndpoint, headers: config.otlpHeaders }))],
     });
     this.tracer = this.provider.getTracer('toolscope', VERSION);
   }

@@ -1,6 +1,7 @@
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { McpError, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { CatalogTool } from '../catalog/tool.js';
+import { expandEnvRecord } from '../config/env-reference.js';
 import type { Logger } from '../log.js';
 import { CallRefused, REFUSAL_META_KEY } from '../pipeline/refusal.js';
 import type { MatchQuality } from '../retrieval/confidence.js';
@@ -65,8 +66,10 @@ export interface Tracing {
  */
 export async function startTracing(config: TracingConfig, logger: Logger): Promise<Tracing | undefined> {
   if (!config.otlpEndpoint) return undefined;
+  // A header naming an unset variable stops the start here, saying which; the values go to the exporter alone.
+  const otlpHeaders = expandEnvRecord(config.otlpHeaders, 'tracing.otlpHeaders');
   const { OtelTracing } = await import('./otel-tracing.js');
-  return new OtelTracing({ ...config, otlpEndpoint: config.otlpEndpoint }, logger);
+  return new OtelTracing({ ...config, otlpEndpoint: config.otlpEndpoint, otlpHeaders }, logger);
 }
 
 /** Runs a request handler in a span when tracing is on; as is when it is off. */

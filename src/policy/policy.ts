@@ -30,8 +30,9 @@ export function policyPaths(stateDir: string, config: Pick<ToolscopeConfig, 'aud
 }
 
 /** The secret values the config's `${env:…}` references resolve to: never to be logged or audited. */
-export function configuredSecrets(config: Pick<ToolscopeConfig, 'servers' | 'approval'>, env: NodeJS.ProcessEnv = process.env): string[] {
+export function configuredSecrets(config: Pick<ToolscopeConfig, 'servers' | 'approval' | 'tracing'>, env: NodeJS.ProcessEnv = process.env): string[] {
   const records = Object.values(config.servers).map((server) => (server.type === 'stdio' ? server.env : server.headers));
+  records.push(config.tracing.otlpHeaders);
   const webhook = config.approval.webhook;
   if (webhook) records.push({ url: webhook.url, ...webhook.headers });
   return referencedSecretValues(records, env);
@@ -126,7 +127,7 @@ export class Policy extends EventEmitter<{ change: [] }> {
   }
 
   /** Follows a `servers` section edited while serving: their secrets are masked, their kind known to path rules. */
-  serversChanged(config: Pick<ToolscopeConfig, 'servers' | 'approval'>): void {
+  serversChanged(config: Pick<ToolscopeConfig, 'servers' | 'approval' | 'tracing'>): void {
     this.redactor.setConfiguredSecrets(configuredSecrets(config));
     this.localServers.clear();
     for (const [name, server] of Object.entries(config.servers)) if (server.type === 'stdio') this.localServers.add(name);
