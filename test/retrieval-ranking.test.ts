@@ -127,6 +127,31 @@ describe('learning from use', () => {
     );
   });
 
+  it('does not carry a choice over to a request for another kind of action', async () => {
+    const history = new UsageHistory([{ query: 'note that the meeting moved to Monday', tool: 'memory__add_observations', at: '' }]);
+    const sameKind = 'note that the meeting moved to Friday';
+    expect(ids(await index.retriever('hybrid', { history }).search(sameKind, { limit: 5 }))[0]).toBe('memory__add_observations');
+    // Similar words, but a request to delete: the tool that adds stays where the first stage put it.
+    const otherKind = 'delete the note that the meeting moved to Monday';
+    expect(history.chosenFor(otherKind).has('memory__add_observations')).toBe(true);
+    expect(ids(await index.retriever('hybrid', { history }).search(otherKind, { limit: 5 }))).toEqual(
+      ids(await index.retriever('hybrid').search(otherKind, { limit: 5 })),
+    );
+  });
+
+  it('counts a past request as alike only when they share words that are rare among past requests', () => {
+    const history = new UsageHistory(
+      ['social support', 'crime rates', 'school ratings', 'air quality'].map((topic) => ({
+        query: `get information about ${topic} in your state`,
+        tool: topic.replace(' ', '_'),
+        at: '',
+      })),
+    );
+    // Half its words are in a past request ("information", "state"), but every past request has those.
+    expect(history.chosenFor('information about the GDP of the state')).toEqual(new Map());
+    expect([...history.chosenFor('information about social support in the state').keys()]).toEqual(['social_support']);
+  });
+
   it('keeps at most maxRecords, the newest', () => {
     const history = new UsageHistory([], 2);
     for (const n of [1, 2, 3]) history.add({ query: `request number ${n}`, tool: `t${n}`, at: '' });

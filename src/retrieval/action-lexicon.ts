@@ -64,3 +64,8 @@ export function actionAgreement(requested: ActionKind | null, tool: ActionKind |
   if (requested === tool) return 1;
   return tool === 'delete' ? -1 : 0;
 }
+
+/** True when both kinds are known and differ: a tool that reads does not answer a request to create, and so on. */
+export function actionsConflict(requested: ActionKind | null, tool: ActionKind | null): boolean {
+  return requested !== null && tool !== null && requested !== tool;
+}

@@ -17,11 +17,11 @@ export const CONFIDENCE_CALIBRATION: { readonly models: Readonly<Record<string, 
       "denseLead": 2.1287
     },
     "hybrid:transformers:Xenova/all-MiniLM-L6-v2:q8": {
-      "intercept": -4.319,
+      "intercept": -4.3189,
       "lexical": 0.465,
-      "dense": -1.1725,
+      "dense": -1.1717,
       "lexicalLead": 0.3752,
-      "denseLead": 7.0788
+      "denseLead": 7.0778
     }
   },
 };

@@ -175,7 +175,7 @@ export class ToolIndex {
     const tool = (id: string) => this.get(id);
     let lane = this.baseRetriever(kind, options.fusion);
     if (options.rerank) lane = rerankingRetriever({ base: lane, lexical: this.baseRetriever('bm25'), tool });
-    if (options.history) lane = historyRetriever(lane, options.history, (id) => this.entries.has(id));
+    if (options.history) lane = historyRetriever(lane, options.history, tool);
     lane = preferringReplacements({ base: lane, tool, idOf: (server, name) => this.idOf(server, name) });
     return options.decompose === false ? lane : decomposingRetriever(lane);
   }

@@ -1,6 +1,7 @@
+import { actionsConflict, requestedAction, toolAction } from './action-lexicon.js';
 import { standardized } from './hybrid.js';
 import { searchTerms } from './terms.js';
-import type { Retriever, ScoredTool, SearchOptions } from './types.js';
+import type { IndexableTool, Retriever, ScoredTool, SearchOptions } from './types.js';
 
 /** One search followed by a call of a tool it found: the request (redacted) and the tool chosen for it. */
 export interface UsageRecord {
@@ -19,6 +20,14 @@ export const DEFAULT_MAX_USAGE_RECORDS = 5_000;
  */
 export const SIMILAR_REQUEST = 0.5;
 
+/**
+ * The same cosine with each term weighted by how rare it is among past requests (squared smoothed IDF) must reach
+ * this too: requests that share only words many requests use ("information", "state", "field") are not alike, however
+ * short they are. Chosen on the eval suites (docs/retrieval.md, "Learning from use"): it ended the losses on seal-tools
+ * and mcp-catalog and kept most gains elsewhere; at 0.5 it cost most of the Gorilla gains.
+ */
+export const SPECIFIC_SIMILARITY = 0.4;
+
 /** Weight of the history boost, in standard deviations of the first stage's score, at similarity 1. */
 export const HISTORY_WEIGHT = 5;
 
@@ -28,6 +37,8 @@ export const HISTORY_WEIGHT = 5;
  */
 export class UsageHistory {
   private readonly records: Array<UsageRecord & { readonly terms: ReadonlySet<string> }> = [];
+  /** Term -> how many records hold it. */
+  private readonly recordsWithTerm = new Map<string, number>();
 
   constructor(
     records: readonly UsageRecord[] = [],
@@ -44,44 +55,91 @@ export class UsageHistory {
     const terms = new Set(searchTerms(record.query));
     if (terms.size === 0) return;
     this.records.push({ ...record, terms });
-    if (this.records.length > this.maxRecords) this.records.splice(0, this.records.length - this.maxRecords);
+    this.countTerms(terms, 1);
+    if (this.records.length <= this.maxRecords) return;
+    for (const evicted of this.records.splice(0, this.records.length - this.maxRecords)) this.countTerms(evicted.terms, -1);
   }
 
   all(): UsageRecord[] {
     return this.records.map(({ query, tool, at }) => ({ query, tool, at }));
   }
 
-  /** Each tool chosen for a request like `query`, with the closest such request's similarity (>= SIMILAR_REQUEST). */
+  /**
+   * Each tool chosen for a request like `query`, with the closest such request's similarity: its term cosine, at least
+   * SIMILAR_REQUEST, with a rarity-weighted cosine of at least SPECIFIC_SIMILARITY.
+   */
   chosenFor(query: string): Map<string, number> {
     const terms = new Set(searchTerms(query));
     const chosen = new Map<string, number>();
     if (terms.size === 0) return chosen;
+    const weight = this.termWeights();
+
+    let queryWeight = 0;
+    for (const term of terms) queryWeight += weight(term);
     for (const record of this.records) {
       let shared = 0;
-      for (const term of record.terms) if (terms.has(term)) shared++;
+      let sharedWeight = 0;
+      let recordWeight = 0;
+      for (const term of record.terms) {
+        const termWeight = weight(term);
+        recordWeight += termWeight;
+        if (!terms.has(term)) continue;
+        shared++;
+        sharedWeight += termWeight;
+      }
       if (shared === 0) continue;
       const similarity = shared / Math.sqrt(terms.size * record.terms.size);
-      if (similarity >= SIMILAR_REQUEST && similarity > (chosen.get(record.tool) ?? 0)) chosen.set(record.tool, similarity);
+      if (similarity < SIMILAR_REQUEST || similarity <= (chosen.get(record.tool) ?? 0)) continue;
+      if (sharedWeight / Math.sqrt(queryWeight * recordWeight) >= SPECIFIC_SIMILARITY) chosen.set(record.tool, similarity);
     }
     return chosen;
+  }
+
+  /** Squared smoothed IDF over the records (as scikit-learn's), memoized for one search. */
+  private termWeights(): (term: string) => number {
+    const memo = new Map<string, number>();
+    const total = this.records.length;
+    return (term) => {
+      let weight = memo.get(term);
+      if (weight === undefined) {
+        const idf = Math.log((total + 1) / ((this.recordsWithTerm.get(term) ?? 0) + 1)) + 1;
+        memo.set(term, (weight = idf * idf));
+      }
+      return weight;
+    };
+  }
+
+  private countTerms(terms: ReadonlySet<string>, change: 1 | -1): void {
+    for (const term of terms) {
+      const count = (this.recordsWithTerm.get(term) ?? 0) + change;
+      if (count === 0) this.recordsWithTerm.delete(term);
+      else this.recordsWithTerm.set(term, count);
+    }
   }
 }
 
 /**
  * Boosts the tools chosen before for similar requests: first-stage scores standardized, plus HISTORY_WEIGHT times the
  * similarity of the closest past request. A chosen tool the first stage did not return is drawn in at the mean score
- * (if the caller may use it and the index still holds it).
+ * (if the caller may use it and the index still holds it). A tool that does another kind of action than the request
+ * asks for is not boosted: having added a comment to an issue says nothing about reading its comments.
  */
-export function historyRetriever(base: Retriever, history: UsageHistory, exists: (id: string) => boolean): Retriever {
+export function historyRetriever(base: Retriever, history: UsageHistory, tool: (id: string) => IndexableTool | undefined): Retriever {
   return {
     name: base.name,
     async search(query: string, options: SearchOptions): Promise<ScoredTool[]> {
-      const chosen = history.chosenFor(query);
+      const requested = requestedAction(query);
+      const chosen = new Map(
+        [...history.chosenFor(query)].filter(([id]) => {
+          const found = tool(id);
+          return found !== undefined && !actionsConflict(requested, toolAction(found.name));
+        }),
+      );
       if (chosen.size === 0) return base.search(query, options);
       const found = await base.search(query, { ...options, limit: Math.max(options.limit, 30) });
       const scores = standardized(found);
       const missing = [...chosen.keys()].filter(
-        (id) => !found.some((hit) => hit.id === id) && exists(id) && (!options.filter || options.filter(id)),
+        (id) => !found.some((hit) => hit.id === id) && (!options.filter || options.filter(id)),
       );
       return [...found, ...missing.map((id) => ({ id, score: 0 }))]
         .map((hit) => ({ ...hit, score: (scores.get(hit.id) ?? 0) + HISTORY_WEIGHT * (chosen.get(hit.id) ?? 0) }))
