@@ -152,10 +152,16 @@ describe('learning from use', () => {
     expect([...history.chosenFor('information about social support in the state').keys()]).toEqual(['social_support']);
   });
 
-  it('keeps at most maxRecords, the newest', () => {
+  it('keeps at most maxRecords, the newest, and no longer finds the requests it let go', () => {
     const history = new UsageHistory([], 2);
     for (const n of [1, 2, 3]) history.add({ query: `request number ${n}`, tool: `t${n}`, at: '' });
     expect(history.all().map((record) => record.tool)).toEqual(['t2', 't3']);
+
+    const kept = new UsageHistory([], 2);
+    const requests = ['rotate the signing keys', 'archive old invoices', 'translate the release notes'];
+    requests.forEach((query, n) => kept.add({ query, tool: `t${n + 1}`, at: '' }));
+    expect(kept.chosenFor('rotate the signing keys')).toEqual(new Map());
+    expect(kept.chosenFor('archive old invoices')).toEqual(new Map([['t2', 1]]));
   });
 });
 

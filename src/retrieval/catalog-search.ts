@@ -99,7 +99,7 @@ export class CatalogSearch extends EventEmitter<{ change: []; searched: [seconds
     const { learning } = options.retrieval;
     if (learning.enabled) {
       const history = new UsageHistory([], learning.maxRecords);
-      const file = new UsageHistoryFile(options.stateDir);
+      const file = new UsageHistoryFile(options.stateDir, (error) => options.logger.warn({ err: error }, 'cannot write the usage history'));
       this.history = history;
       this.historyFile = file;
       this.historyLoaded = file
@@ -114,7 +114,7 @@ export class CatalogSearch extends EventEmitter<{ change: []; searched: [seconds
     if (!history || !historyFile) return;
     const redacted = this.options.redact?.(query) ?? query;
     history.add({ query: redacted, tool, at: new Date().toISOString() });
-    historyFile.save(history.all()).catch((error: unknown) => this.options.logger.warn({ err: error }, 'cannot write the usage history'));
+    void historyFile.save(() => history.all());
   }
 
   /** The most recent searches, oldest first (in memory, at most 200). */

@@ -36,9 +36,11 @@ export const HISTORY_WEIGHT = 5;
  * kept as given (the caller redacts). Similar past requests are found through an inverted index over their terms.
  */
 export class UsageHistory {
-  private readonly records: Array<UsageRecord & { readonly terms: ReadonlySet<string> }> = [];
-  /** Term -> how many records hold it. */
-  private readonly recordsWithTerm = new Map<string, number>();
+  /** Oldest first. */
+  private readonly records: StoredRecord[] = [];
+  /** Term -> the records whose request holds it. */
+  private readonly recordsWithTerm = new Map<string, Set<StoredRecord>>();
+  private added = 0;
 
   constructor(
     records: readonly UsageRecord[] = [],
@@ -54,10 +56,21 @@ export class UsageHistory {
   add(record: UsageRecord): void {
     const terms = new Set(searchTerms(record.query));
     if (terms.size === 0) return;
-    this.records.push({ ...record, terms });
-    this.countTerms(terms, 1);
+    const stored = { ...record, terms, order: this.added++ };
+    this.records.push(stored);
+    for (const term of terms) {
+      const holding = this.recordsWithTerm.get(term);
+      if (holding) holding.add(stored);
+      else this.recordsWithTerm.set(term, new Set([stored]));
+    }
     if (this.records.length <= this.maxRecords) return;
-    for (const evicted of this.records.splice(0, this.records.length - this.maxRecords)) this.countTerms(evicted.terms, -1);
+    for (const evicted of this.records.splice(0, this.records.length - this.maxRecords)) {
+      for (const term of evicted.terms) {
+        const holding = this.recordsWithTerm.get(term)!;
+        holding.delete(evicted);
+        if (holding.size === 0) this.recordsWithTerm.delete(term);
+      }
+    }
   }
 
   all(): UsageRecord[] {
@@ -66,30 +79,36 @@ export class UsageHistory {
 
   /**
    * Each tool chosen for a request like `query`, with the closest such request's similarity: its term cosine, at least
-   * SIMILAR_REQUEST, with a rarity-weighted cosine of at least SPECIFIC_SIMILARITY.
+   * SIMILAR_REQUEST, with a rarity-weighted cosine of at least SPECIFIC_SIMILARITY. Only records sharing a term with
+   * the query are visited.
    */
   chosenFor(query: string): Map<string, number> {
     const terms = new Set(searchTerms(query));
-    const chosen = new Map<string, number>();
-    if (terms.size === 0) return chosen;
-    const weight = this.termWeights();
+    const sharedTerms = new Map<StoredRecord, number>();
+    for (const term of terms) {
+      for (const record of this.recordsWithTerm.get(term) ?? []) sharedTerms.set(record, (sharedTerms.get(record) ?? 0) + 1);
+    }
+    const alike: Array<{ record: StoredRecord; similarity: number }> = [];
+    for (const [record, shared] of sharedTerms) {
+      const similarity = shared / Math.sqrt(terms.size * record.terms.size);
+      if (similarity >= SIMILAR_REQUEST) alike.push({ record, similarity });
+    }
+    // Oldest first, as a scan of all records would meet them: which tool is chosen first decides ties later.
+    alike.sort((a, b) => a.record.order - b.record.order);
 
+    const chosen = new Map<string, number>();
+    const weight = this.termWeights();
     let queryWeight = 0;
     for (const term of terms) queryWeight += weight(term);
-    for (const record of this.records) {
-      let shared = 0;
+    for (const { record, similarity } of alike) {
+      if (similarity <= (chosen.get(record.tool) ?? 0)) continue;
       let sharedWeight = 0;
       let recordWeight = 0;
       for (const term of record.terms) {
         const termWeight = weight(term);
         recordWeight += termWeight;
-        if (!terms.has(term)) continue;
-        shared++;
-        sharedWeight += termWeight;
+        if (terms.has(term)) sharedWeight += termWeight;
       }
-      if (shared === 0) continue;
-      const similarity = shared / Math.sqrt(terms.size * record.terms.size);
-      if (similarity < SIMILAR_REQUEST || similarity <= (chosen.get(record.tool) ?? 0)) continue;
       if (sharedWeight / Math.sqrt(queryWeight * recordWeight) >= SPECIFIC_SIMILARITY) chosen.set(record.tool, similarity);
     }
     return chosen;
@@ -102,21 +121,15 @@ export class UsageHistory {
     return (term) => {
       let weight = memo.get(term);
       if (weight === undefined) {
-        const idf = Math.log((total + 1) / ((this.recordsWithTerm.get(term) ?? 0) + 1)) + 1;
+        const idf = Math.log((total + 1) / ((this.recordsWithTerm.get(term)?.size ?? 0) + 1)) + 1;
         memo.set(term, (weight = idf * idf));
       }
       return weight;
     };
   }
-
-  private countTerms(terms: ReadonlySet<string>, change: 1 | -1): void {
-    for (const term of terms) {
-      const count = (this.recordsWithTerm.get(term) ?? 0) + change;
-      if (count === 0) this.recordsWithTerm.delete(term);
-      else this.recordsWithTerm.set(term, count);
-    }
-  }
 }
+
+type StoredRecord = UsageRecord & { readonly terms: ReadonlySet<string>; readonly order: number };
 
 /**
  * Boosts the tools chosen before for similar requests: first-stage scores standardized, plus HISTORY_WEIGHT times the

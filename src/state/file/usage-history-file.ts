@@ -7,12 +7,22 @@ const usageFileSchema = z.object({
   records: z.array(z.object({ query: z.string(), tool: z.string(), at: z.string() })),
 });
 
-/** Learning from use, kept in the state folder of this toolscope (each replica learns from its own sessions). */
+/**
+ * Learning from use, kept in the state folder of this toolscope (each replica learns from its own sessions). Every
+ * call after a search adds a record, so writes are coalesced: asks that come while a write runs fold into one more
+ * write, of the records as they are when it starts. A burst of calls costs two writes, not one per call.
+ */
 export class UsageHistoryFile {
   private readonly file: string;
-  private writes: Promise<void> = Promise.resolve();
+  private writing: Promise<void> = Promise.resolve();
+  /** The write that will start when the one under way ends; every ask until then shares it. */
+  private queued: Promise<void> | undefined;
 
-  constructor(stateDir: string) {
+  /** `onWriteError` hears of each failed write once, however many asks it served. */
+  constructor(
+    stateDir: string,
+    private readonly onWriteError: (error: unknown) => void,
+  ) {
     this.file = join(stateDir, 'usage-history.json');
   }
 
@@ -20,9 +30,13 @@ export class UsageHistoryFile {
     return (await readJsonFile(this.file, usageFileSchema))?.records ?? [];
   }
 
-  /** Writes `records` after the writes queued before; the latest call wins. */
-  save(records: readonly UsageRecord[]): Promise<void> {
-    this.writes = this.writes.then(() => writeJsonFileAtomic(this.file, { records }));
-    return this.writes;
+  /** Writes the records `snapshot` returns once the write under way (if any) has ended; settles when it has. */
+  save(snapshot: () => readonly UsageRecord[]): Promise<void> {
+    this.queued ??= this.writing.then(() => {
+      this.queued = undefined;
+      this.writing = writeJsonFileAtomic(this.file, { records: snapshot() }).catch(this.onWriteError);
+      return this.writing;
+    });
+    return this.queued;
   }
 }
