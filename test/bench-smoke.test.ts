@@ -26,7 +26,7 @@ const SMOKE_PLAN: BenchPlan = {
   datasets: new Set(['mcp-catalog']),
   queries: QUERIES,
   stateCache: { embedders: ['transformers', 'use-lite'], allowanceMs: 120_000 },
-  routing: { sizes: [TOOLS], gatewaySizes: [TOOLS], embedders: ['lexical', 'use-lite', 'transformers'], runs: 2, warmupQueries: 2, allowanceMs: 60_000 },
+  routing: { sizes: [TOOLS], gatewaySizes: [TOOLS], learningSizes: [TOOLS], embedders: ['lexical', 'use-lite', 'transformers'], runs: 2, warmupQueries: 2, allowanceMs: 60_000 },
   forwarding: {
     transports: FORWARDING_TRANSPORTS,
     auditVariants: { 'audit write': ['in-memory', 'streamable-http'], 'audit off': ['in-memory'] },
@@ -112,13 +112,25 @@ describe('npm run bench building blocks (smoke)', () => {
     expect(routing.rows.map((row) => [row.path, row.embedder, row.retriever, row.tools])).toEqual([
       ['route API', 'lexical', 'bm25', TOOLS],
       ['search_tools', 'lexical', 'bm25', TOOLS],
+      ['search_tools, learning on', 'lexical', 'bm25', TOOLS],
       ['route API', 'use-lite', 'hybrid', TOOLS],
       ['search_tools', 'use-lite', 'hybrid', TOOLS],
+      ['search_tools, learning on', 'use-lite', 'hybrid', TOOLS],
       ['route API', 'transformers', 'hybrid', TOOLS],
       ['search_tools', 'transformers', 'hybrid', TOOLS],
+      ['search_tools, learning on', 'transformers', 'hybrid', TOOLS],
     ]);
     const transformersId = 'transformers:minilm-l6-random:fp32';
-    expect(routing.rows.map((row) => row.embedderId)).toEqual(['none', 'none', 'use-lite', 'use-lite', transformersId, transformersId]);
+    expect(routing.rows.map((row) => row.embedderId)).toEqual([
+      ...['none', 'none', 'none'],
+      ...['use-lite', 'use-lite', 'use-lite'],
+      ...[transformersId, transformersId, transformersId],
+    ]);
+    // Learning from use ran with the whole usage history: the pool's other queries, none of those timed.
+    const learning = routing.rows.filter((row) => row.path === 'search_tools, learning on');
+    expect(learning.map((row) => row.learnedChoices)).toEqual([report.catalog.pastRequests, report.catalog.pastRequests, report.catalog.pastRequests]);
+    expect(report.catalog.pastRequests).toBeGreaterThan(10);
+    expect(routing.rows.filter((row) => row.path !== 'search_tools, learning on').every((row) => row.learnedChoices === undefined)).toBe(true);
     for (const row of routing.rows) {
       expectLatency(row.latencyMs, 2, QUERIES);
       const { singleAction, multiAction } = row.byRequest;

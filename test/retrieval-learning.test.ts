@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectStdio, servers, tempDir, textOf, waitFor, writeConfig } from './support/toolscope-cli.js';
+import { connectStdio, runCli, servers, tempDir, textOf, waitFor, writeConfig } from './support/toolscope-cli.js';
 
 /** search_tools as a real client sees it: confidence and "no good match", and learning from search -> call pairs. */
 
@@ -19,6 +19,7 @@ interface SearchAnswer {
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let client: Client;
+let configPath: string;
 
 async function search(query: string, limit = 5): Promise<{ answer: SearchAnswer; text: string }> {
   const result = (await client.callTool({ name: 'search_tools', arguments: { query, limit } })) as CallToolResult;
@@ -29,14 +30,14 @@ async function search(query: string, limit = 5): Promise<{ answer: SearchAnswer;
 beforeAll(async () => {
   dir = await tempDir();
   await mkdir(join(dir.path, 'files'));
-  const path = await writeConfig(dir.path, {
+  configPath = await writeConfig(dir.path, {
     stateDir: join(dir.path, 'state'),
     servers: { filesystem: servers.filesystem(join(dir.path, 'files')), memory: servers.memory() },
     exposure: { mode: 'search' },
     retrieval: { embedder: { backend: 'use-lite' }, learning: { enabled: true } },
     approval: { required: [] },
   });
-  client = await connectStdio(path);
+  client = await connectStdio(configPath);
   await waitFor(async () => {
     const description = (await client.listTools()).tools[0]?.description ?? '';
     return ['filesystem', 'memory'].every((server) => description.includes(server));
@@ -89,5 +90,12 @@ describe('learning from use', () => {
 
     const after = await search('jot down that the meeting moved to Friday');
     expect(after.answer.tools[0]!.name).toBe('memory__add_observations');
+
+    // The admin sees that the serve learns, and from how many choices.
+    const status = await waitFor(async () => {
+      const { stdout } = await runCli(['status', '--config', configPath]);
+      return stdout.includes('learning from 1 past choices') ? stdout : undefined;
+    }, 'toolscope status naming the learned choice');
+    expect(status).toMatch(/hybrid, embedder use-lite \(512-d\), \d+ tools indexed.*, learning from 1 past choices/);
   });
 });

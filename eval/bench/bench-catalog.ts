@@ -7,6 +7,7 @@ import { EvalInputError } from '../../src/eval/input-error.js';
 import { parseJsonlFile, toJsonl } from '../../src/eval/jsonl.js';
 import { loadEvalDataset } from '../../src/eval/load-dataset.js';
 import { deterministicOrder } from '../../src/eval/sample.js';
+import { DEFAULT_MAX_USAGE_RECORDS } from '../../src/retrieval/usage-history.js';
 import { catalogOfSize, scaleSetup } from '../scale-catalog.js';
 import { OWN_CATALOG, prepareSuiteDatasets } from '../suite-datasets.js';
 import { DATASET_CACHE, REPO_ROOT } from './paths.js';
@@ -20,6 +21,8 @@ export interface BenchCatalog {
   /** The largest catalog the run needs; each smaller one is a prefix of it. */
   readonly tools: readonly ServedTool[];
   readonly queries: readonly string[];
+  /** Other queries of the pool (none of `queries`), as many as a usage history keeps: past requests for learning from use. */
+  readonly pastRequests: readonly string[];
   /** Distinct tools in the pooled datasets; positions past this are copies under a second server name. */
   readonly distinctTools: number;
   readonly datasets: readonly string[];
@@ -65,9 +68,11 @@ export async function loadBenchCatalog(options: BenchCatalogOptions): Promise<Be
   const others = datasets.filter((dataset) => dataset !== base);
   const setup = scaleSetup(base, others, LABELLED);
   const pooled = uniqueByExposedName(catalogOfSize(setup, Number.MAX_SAFE_INTEGER).map(withDatasetServer));
+  const queries = [...setup.queries.map((query) => query.query), ...interleavedQueries(others)];
   return {
     tools: padWithCopies(pooled, options.size),
-    queries: [...setup.queries.map((query) => query.query), ...interleavedQueries(others)].slice(0, options.queries),
+    queries: queries.slice(0, options.queries),
+    pastRequests: queries.slice(options.queries, options.queries + DEFAULT_MAX_USAGE_RECORDS),
     distinctTools: pooled.length,
     datasets: datasets.map((dataset) => dataset.name),
   };

@@ -62,7 +62,7 @@ async function runSections(options: BenchOptions): Promise<BenchReport> {
     machine: machineInfo(loadAtStart),
     deadlineMs: plan.deadlineMs,
     elapsedMs: Date.now() - started,
-    catalog: { largest: catalog.tools.length, distinctTools: catalog.distinctTools, datasets: catalog.datasets, queries: catalog.queries.length },
+    catalog: { largest: catalog.tools.length, distinctTools: catalog.distinctTools, datasets: catalog.datasets, queries: catalog.queries.length, pastRequests: catalog.pastRequests.length },
     sections: sections as Partial<BenchSections>,
     targets: checkTargets(sections as Partial<BenchSections>),
   });

@@ -76,7 +76,7 @@ export async function contextCostBench(
   result.rows.push(
     await measure(`${tools.length.toLocaleString('en')}-tool pooled catalog`, catalog.queries.slice(0, plan.queries), embedder, signal, async (mode, stateDir) => {
       if (warm) await states.seed(SEARCH_EMBEDDER, tools.length, stateDir);
-      return startCatalogGateway(tools, stateDir, embedder, states.model, mode);
+      return startCatalogGateway(tools, stateDir, embedder, states.model, { mode });
     }),
   );
 }

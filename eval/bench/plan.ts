@@ -24,6 +24,8 @@ export interface BenchPlan {
     readonly sizes: readonly number[];
     /** `search_tools` through a gateway at these sizes too (a gateway start costs more: see index build). */
     readonly gatewaySizes: readonly number[];
+    /** `search_tools` with learning from use on, its usage history full (the catalog's past requests), at these sizes. */
+    readonly learningSizes: readonly number[];
     readonly embedders: readonly EmbedderChoice[];
     readonly runs: number;
     readonly warmupQueries: number;
@@ -97,7 +99,7 @@ export const FULL_PLAN: BenchPlan = {
   deadlineMs: 590_000,
   queries: 120,
   stateCache: { embedders: DENSE, allowanceMs: 20_000 },
-  routing: { sizes: [100, 1_000, 10_000], gatewaySizes: [1_000, 10_000], embedders: ALL_EMBEDDERS, runs: 3, warmupQueries: 20, allowanceMs: 150_000 },
+  routing: { sizes: [100, 1_000, 10_000], gatewaySizes: [1_000, 10_000], learningSizes: [10_000], embedders: ALL_EMBEDDERS, runs: 3, warmupQueries: 20, allowanceMs: 150_000 },
   forwarding: {
     transports: FORWARDING_TRANSPORTS,
     auditVariants: { 'audit write': ['in-memory', 'streamable-http', 'streamable-http, stdio downstream'], 'audit off': ['in-memory', 'streamable-http'] },
@@ -137,7 +139,7 @@ export const QUICK_PLAN: BenchPlan = {
   deadlineMs: 120_000,
   queries: 40,
   stateCache: { embedders: DENSE, allowanceMs: 15_000 },
-  routing: { sizes: [100, 1_000], gatewaySizes: [100], embedders: ALL_EMBEDDERS, runs: 2, warmupQueries: 5, allowanceMs: 20_000 },
+  routing: { sizes: [100, 1_000], gatewaySizes: [100], learningSizes: [100], embedders: ALL_EMBEDDERS, runs: 2, warmupQueries: 5, allowanceMs: 20_000 },
   forwarding: {
     transports: FORWARDING_TRANSPORTS,
     // In process, the cheapest: a second or two.
@@ -174,6 +176,7 @@ export function stateSizes(plan: BenchPlan): number[] {
   const sizes = [
     ...plan.routing.sizes,
     ...plan.routing.gatewaySizes,
+    ...plan.routing.learningSizes,
     ...plan.indexBuild.sizes,
     plan.memory.size,
     plan.memory.gatewaySize,

@@ -39,7 +39,7 @@ export function benchMarkdown(report: BenchReport): string {
       (report.catalog.largest > report.catalog.distinctTools
         ? `, topped up to ${report.catalog.largest.toLocaleString('en')} with copies under a second server name`
         : '') +
-      `; ${report.catalog.queries} real queries from them. "transformers" is \`${report.transformersModel}\`` +
+      `; ${report.catalog.queries} real queries from them (and ${report.catalog.pastRequests.toLocaleString('en')} others as past requests for learning from use). "transformers" is \`${report.transformersModel}\`` +
       (report.transformersModel.startsWith(`${STAND_IN_MODEL.model}:`) ? ' (the real model\'s architecture with random weights; `--model-dir models` measures the real one).' : '.'),
     '## Targets',
     markdownTable(
@@ -77,13 +77,16 @@ function routingSection({ routing, stateCache }: Partial<BenchSections>): string
     'Each query once per run, limit 5, on a warm index (state folder from the bench cache). `route API`: ' +
       '`createRouter().route()`, retrieval with query decomposition as served, then the MCP tool definitions. ' +
       '`search_tools`: the meta tool over an in-memory MCP session with a gateway in `search` mode (adds the policy ' +
-      'filter, MCP framing and the result text); no principals configured. The last column splits the queries by ' +
+      'filter, MCP framing and the result text); no principals configured. `search_tools, learning on`: the same with ' +
+      '`retrieval.learning` on and its usage history full (past requests: other queries of the pooled datasets, each ' +
+      'recorded as the choice of a catalog tool), so each search also looks for alike past requests and boosts their ' +
+      'tools. The last column splits the queries by ' +
       'whether toolscope decomposes them into several actions (each searched on its own, plus the whole request). ms.',
     result
       ? markdownTable(
           ['path', 'embedder', 'tools', 'retriever', 'vector search', 'p50', 'p95', 'p99', 'p50 one action / several'],
           result.rows.map((row) => [
-            row.path,
+            row.learnedChoices === undefined ? row.path : `${row.path} (${row.learnedChoices.toLocaleString('en')} past choices)`,
             row.embedderId === 'none' ? 'lexical (BM25)' : row.embedderId,
             row.tools.toLocaleString('en'),
             row.retriever,

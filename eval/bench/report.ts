@@ -53,6 +53,8 @@ export interface BenchReport {
     readonly distinctTools: number;
     readonly datasets: readonly string[];
     readonly queries: number;
+    /** Other queries of the pool, the usage history of `search_tools, learning on`. */
+    readonly pastRequests: number;
   };
   readonly sections: Partial<BenchSections>;
   readonly targets: TargetCheck[];

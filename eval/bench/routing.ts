@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Embedder } from '../../src/embedding/index.js';
@@ -16,8 +16,11 @@ import type { StateCache } from './state-cache.js';
 import { percentile } from '../../src/eval/metrics.js';
 import { latencySpread, median, type LatencySpread } from './stats.js';
 
-/** `route API`: `createRouter().route()`; `search_tools`: the meta tool over an in-memory MCP session with a gateway. */
-export type RoutingPath = 'route API' | 'search_tools';
+/**
+ * `route API`: `createRouter().route()`; `search_tools`: the meta tool over an in-memory MCP session with a gateway;
+ * `search_tools, learning on`: the same with learning from use on and a full usage history.
+ */
+export type RoutingPath = 'route API' | 'search_tools' | 'search_tools, learning on';
 
 export interface RoutingRow {
   readonly path: RoutingPath;
@@ -28,6 +31,8 @@ export interface RoutingRow {
   readonly retriever: string;
   readonly vectorSearch: string;
   readonly latencyMs: LatencySpread;
+  /** `search_tools, learning on`: the past choices the gateway's usage history held while it was timed. */
+  readonly learnedChoices?: number;
   /**
    * p50 (ms) of each query's median over the runs, for requests naming one action and for those split into several
    * (each action is searched on its own, and the whole request too: steps + 1 searches, each embedding its text).
@@ -57,6 +62,8 @@ interface OpenRoute {
   readonly retriever: string;
   readonly vectorSearch: string;
   readonly embeddedTools: number;
+  /** After the queries: the past choices learning from use ranked with (undefined: learning off). */
+  learnedChoices(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -75,6 +82,7 @@ export async function routingBench(
   const cases = [
     ...plan.sizes.map((size) => ({ path: 'route API' as const, size })),
     ...plan.gatewaySizes.map((size) => ({ path: 'search_tools' as const, size })),
+    ...plan.learningSizes.map((size) => ({ path: 'search_tools, learning on' as const, size })),
   ];
   for (const choice of plan.embedders) {
     throwIfCut(signal);
@@ -93,10 +101,16 @@ export async function routingBench(
         if (choice !== 'lexical') await states.seed(choice, size, stateDir);
         const tools = catalog.tools.slice(0, size);
         const open =
-          path === 'route API' ? await openRouter(tools, embedder, stateDir) : await openSearchTools(tools, choice, states.model, stateDir);
+          path === 'route API'
+            ? await openRouter(tools, embedder, stateDir)
+            : await openSearchTools(tools, choice, states.model, stateDir, path === 'search_tools' ? [] : catalog.pastRequests);
         try {
           if (open.embeddedTools > 0) throw new Error(`${choice} at ${size} tools embedded ${open.embeddedTools} tools on a warm start`);
           const runs = await timeQueries(open.route, catalog, plan, signal);
+          const learnedChoices = open.learnedChoices();
+          if (path === 'search_tools, learning on' && learnedChoices !== catalog.pastRequests.length) {
+            throw new Error(`the gateway learned from ${learnedChoices ?? 'none'} of the ${catalog.pastRequests.length} past requests`);
+          }
           result.rows.push({
             path,
             embedder: choice,
@@ -105,6 +119,7 @@ export async function routingBench(
             retriever: open.retriever,
             vectorSearch: open.vectorSearch,
             latencyMs: latencySpread(runs),
+            ...(learnedChoices !== undefined && { learnedChoices }),
             byRequest: byRequestShape(catalog.queries, runs),
           });
         } finally {
@@ -126,12 +141,29 @@ async function openRouter(tools: BenchCatalog['tools'], embedder: Embedder | und
     retriever: embedder ? 'hybrid' : 'bm25',
     vectorSearch: stats.vectorSearch,
     embeddedTools: stats.embeddedTools,
+    learnedChoices: () => undefined,
     close: async () => router.close(),
   };
 }
 
-async function openSearchTools(tools: BenchCatalog['tools'], choice: EmbedderChoice, model: TransformersModel, stateDir: string): Promise<OpenRoute> {
-  const gateway = await startCatalogGateway(tools.map(toBenchCatalogTool), stateDir, choice, model);
+/**
+ * `search_tools` on a gateway over `tools`. With `pastRequests`, learning from use is on and its usage history holds
+ * each of them as a choice of a catalog tool (taken in turn: what costs time is finding the alike requests).
+ */
+async function openSearchTools(
+  tools: BenchCatalog['tools'],
+  choice: EmbedderChoice,
+  model: TransformersModel,
+  stateDir: string,
+  pastRequests: readonly string[],
+): Promise<OpenRoute> {
+  const catalogTools = tools.map(toBenchCatalogTool);
+  const learning = pastRequests.length > 0;
+  if (learning) {
+    const records = pastRequests.map((query, i) => ({ query, tool: catalogTools[i % catalogTools.length]!.exposedName, at: new Date(0).toISOString() }));
+    await writeFile(join(stateDir, 'usage-history.json'), JSON.stringify({ records }));
+  }
+  const gateway = await startCatalogGateway(catalogTools, stateDir, choice, model, { learning });
   const stats = gateway.status().retrieval;
   const session = await connectInMemory(gateway, LOCAL_PRINCIPAL).catch(async (error: unknown) => {
     await gateway.stop();
@@ -143,6 +175,7 @@ async function openSearchTools(tools: BenchCatalog['tools'], choice: EmbedderCho
     retriever: stats.retriever,
     vectorSearch: stats.vectorSearch ?? 'none',
     embeddedTools: stats.embeddedTools ?? 0,
+    learnedChoices: () => gateway.status().retrieval.learnedChoices,
     close: async () => {
       await session.close();
       await gateway.stop();

@@ -14,6 +14,13 @@ export function retrievalConfig(choice: EmbedderChoice, model: TransformersModel
   return choice === 'lexical' ? { retriever: 'bm25' } : { retriever: 'hybrid', embedder: embedderSettings(choice, model) };
 }
 
+export interface CatalogGatewayOptions {
+  /** Default `search`. */
+  readonly mode?: 'search' | 'all';
+  /** Learning from use on (`retrieval.learning`), with the usage history already in `stateDir`. Default off. */
+  readonly learning?: boolean;
+}
+
 /**
  * A gateway over a fixed catalog (`search` mode unless told otherwise), as toolscope serves it: its tool search loads
  * the embedder and indexes the catalog (warm when `stateDir` holds a state folder for it). The catalog is filled directly instead of
@@ -26,7 +33,7 @@ export async function startCatalogGateway(
   stateDir: string,
   choice: EmbedderChoice,
   model: TransformersModel,
-  mode: 'search' | 'all' = 'search',
+  { mode = 'search', learning = false }: CatalogGatewayOptions = {},
 ): Promise<Gateway> {
   const config = parseConfig(
     {
@@ -35,7 +42,7 @@ export async function startCatalogGateway(
       pinning: { mode: 'off', scanDescriptions: false },
       rateLimits: { search: 'off' },
       exposure: { mode },
-      retrieval: retrievalConfig(choice, model),
+      retrieval: { ...retrievalConfig(choice, model), learning: { enabled: learning } },
     },
     'bench catalog gateway',
   );

@@ -49,6 +49,8 @@ export interface RetrievalStatus extends Partial<ToolIndexStats> {
   readonly retriever: RetrieverKind;
   /** True while new or changed tools are being embedded (search answers with BM25 meanwhile). */
   readonly indexing: boolean;
+  /** With learning from use on: the past (request, chosen tool) pairs it ranks with. */
+  readonly learnedChoices?: number;
 }
 
 export interface CatalogSearchOptions {
@@ -181,6 +183,7 @@ export class CatalogSearch extends EventEmitter<{ change: []; searched: [seconds
       retriever: index ? this.retrieverKind(index) : this.options.retrieval.retriever,
       indexing: index?.updating ?? false,
       ...index?.stats(),
+      ...(this.history && { learnedChoices: this.history.size }),
     };
   }
 

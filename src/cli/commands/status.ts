@@ -124,5 +124,6 @@ function describeRetrieval(retrieval: RetrievalStatus | undefined): string {
   const embedder = retrieval.embedder ? `embedder ${retrieval.embedder} (${retrieval.dimensions}-d)` : 'no embedder (BM25 only)';
   const vectors = retrieval.vectorSearch && retrieval.vectorSearch !== 'none' ? `, ${retrieval.vectorSearch} vector search` : '';
   const indexing = retrieval.indexing ? ', embedding new tools' : '';
-  return `${retrieval.retriever}, ${embedder}, ${retrieval.tools ?? 0} tools indexed${vectors}${indexing}`;
+  const learning = retrieval.learnedChoices === undefined ? '' : `, learning from ${retrieval.learnedChoices} past choices`;
+  return `${retrieval.retriever}, ${embedder}, ${retrieval.tools ?? 0} tools indexed${vectors}${indexing}${learning}`;
 }
