@@ -99,7 +99,7 @@ export const FULL_PLAN: BenchPlan = {
   deadlineMs: 590_000,
   queries: 120,
   stateCache: { embedders: DENSE, allowanceMs: 20_000 },
-  routing: { sizes: [100, 1_000, 10_000], gatewaySizes: [1_000, 10_000], learningSizes: [10_000], embedders: ALL_EMBEDDERS, runs: 3, warmupQueries: 20, allowanceMs: 150_000 },
+  routing: { sizes: [100, 1_000, 10_000], gatewaySizes: [1_000, 10_000], learningSizes: [10_000], embedders: ALL_EMBEDDERS, runs: 3, warmupQueries: 20, allowanceMs: 200_000 },
   forwarding: {
     transports: FORWARDING_TRANSPORTS,
     auditVariants: { 'audit write': ['in-memory', 'streamable-http', 'streamable-http, stdio downstream'], 'audit off': ['in-memory', 'streamable-http'] },
