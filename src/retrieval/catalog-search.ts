@@ -117,6 +117,8 @@ export class CatalogSearch extends EventEmitter<{ change: []; searched: [seconds
     const redacted = this.options.redact?.(query) ?? query;
     history.add({ query: redacted, tool, at: new Date().toISOString() });
     void historyFile.save(() => history.all());
+    // The status counts the learned choices (its readers, the run record and the console, are throttled).
+    this.emit('change');
   }
 
   /** The most recent searches, oldest first (in memory, at most 200). */
