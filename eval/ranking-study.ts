@@ -7,7 +7,7 @@
  *   stand above the other candidates of the same search, fitted on half the queries of every suite and checked on
  *   the other half; negatives are the same queries searched with their relevant tools removed (nothing in the
  *   catalog matches them any more). The report compares it with the raw scores alone and with the other
- *   ranking-level features tried.
+ *   ranking-level features tried, and checks it on requests from another domain (`offTopicCatalog`).
  * Writes <reports-dir>/ranking.{md,json} and <reports-dir>/confidence-calibration.md, and refits in
  * src/retrieval/confidence-calibration.ts the BM25 model and this embedder's hybrid model (other embedders' models
  * are kept).
@@ -81,6 +81,22 @@ interface Sample {
   readonly fold: number;
 }
 
+/** The best result of a request searched in another suite's catalog, built for other work (never fitted on). */
+interface OffTopicSample {
+  readonly suite: string;
+  readonly catalog: string;
+  readonly kind: Sample['kind'];
+  readonly signals: RetrievalSignals | undefined;
+  readonly fold: number;
+}
+
+/**
+ * Where a suite's requests are off topic: requests for a model of an ML hub in the catalog of MCP servers, every
+ * other suite's (general APIs and apps) in the Hugging Face model hub. Unlike a catalog with only the relevant tools
+ * removed, nothing of the same family is left to half-answer them.
+ */
+const offTopicCatalog = (suite: string) => (suite.startsWith('gorilla-') ? 'mcp-catalog' : 'gorilla-huggingface');
+
 interface SuiteRow {
   readonly suite: string;
   readonly tools: number;
@@ -103,6 +119,7 @@ const signed = (value: number) => `${value >= 0 ? '+' : ''}${(100 * value).toFix
 
 const rows: SuiteRow[] = [];
 const samples: Sample[] = [];
+const searched = new Map<string, { index: ToolIndex; queries: readonly EvalQuery[] }>();
 for (const materialized of datasets) {
   const started = Date.now();
   const { dataset } = await loadEvalDataset(materialized.catalogFile, materialized.queriesFile, { skipBad: true, name: materialized.name });
@@ -111,6 +128,7 @@ for (const materialized of datasets) {
     stateDir: join(options.stateDir, dataset.name),
   });
   const queries = deterministicSample(dataset.queries, options.maxQueries);
+  searched.set(dataset.name, { index, queries });
 
   const recall: Record<string, number> = {};
   const latencyMs: Record<string, { p50: number; p95: number }> = {};
@@ -139,6 +157,20 @@ for (const materialized of datasets) {
   process.stderr.write(`${dataset.name}: done in ${Math.round((Date.now() - started) / 1000)} s\n`);
 }
 
+const offTopic: OffTopicSample[] = [];
+for (const [suite, { queries }] of searched) {
+  const catalog = offTopicCatalog(suite);
+  const foreign = searched.get(catalog);
+  if (!foreign) continue;
+  for (const kind of ['bm25', 'hybrid'] as const) {
+    const retriever = foreign.index.retriever(kind, { decompose: false });
+    for (const [i, query] of queries.entries()) {
+      const [best] = await retriever.search(query.query, { limit: 1 });
+      if (best) offTopic.push({ suite, catalog, kind, signals: best.signals, fold: i % 2 });
+    }
+  }
+}
+
 const fitting = (kind: Sample['kind']) => samples.filter((s) => s.kind === kind && s.fold === 0);
 const models: Record<string, ConfidenceModel> = {
   bm25: servedModel(fitLogistic(fitting('bm25'), SERVED_FEATURES.bm25)),
@@ -147,7 +179,7 @@ const models: Record<string, ConfidenceModel> = {
 await mkdir(reportsDir, { recursive: true });
 await writeFile(join(reportsDir, 'ranking.json'), `${JSON.stringify({ embedder: embedder.id, k: K, rows }, null, 2)}\n`);
 await writeFile(join(reportsDir, 'ranking.md'), rankingReport(rows));
-await writeFile(join(reportsDir, 'confidence-calibration.md'), calibrationReport(models, samples));
+await writeFile(join(reportsDir, 'confidence-calibration.md'), calibrationReport(models, samples, offTopic));
 await writeFile(
   join(repoRoot, 'src', 'retrieval', 'confidence-calibration.ts'),
   `// Written by \`npm run eval:ranking\` (eval/ranking-study.ts), one embedder per run; the reports are\n` +
@@ -390,7 +422,39 @@ function thresholdTable(fitted: Record<string, ConfidenceModel>, all: readonly S
   ];
 }
 
-function calibrationReport(fitted: Record<string, ConfidenceModel>, all: readonly Sample[]): string {
+/** The share of a group of confidences told "no good match", in percent. */
+function saysNone(group: ReadonlyArray<{ p: number }>): string {
+  return percent(group.filter(({ p }) => p < GOOD_MATCH).length / Math.max(1, group.length));
+}
+
+/**
+ * Held-out requests in their own catalog against the same requests in another domain's (`offTopicCatalog`): how
+ * often each is told "no good match", and the ROC AUC of the best confidence between the two.
+ */
+function offTopicTable(model: ConfidenceModel, kind: Sample['kind'], own: readonly Sample[], foreign: readonly OffTopicSample[]): string[] {
+  const heldOwn = own.filter((s) => s.kind === kind && s.fold === 1 && s.answerable);
+  const heldForeign = foreign.filter((s) => s.kind === kind && s.fold === 1);
+  const row = (suite: string | undefined) => {
+    const inOwn = heldOwn.filter((s) => suite === undefined || s.suite === suite).map((s) => ({ p: confidence(s.signals, model) }));
+    const offSide = heldForeign.filter((s) => suite === undefined || s.suite === suite);
+    const inForeign = offSide.map((s) => ({ p: confidence(s.signals, model) }));
+    const catalog = suite === undefined ? '' : (offSide[0]?.catalog ?? '');
+    return `| ${suite ?? '**all**'} | ${catalog} | ${inOwn.length} | ${saysNone(inOwn)} | ${inForeign.length} | ${saysNone(inForeign)} | ${rocAuc(inOwn, inForeign).toFixed(3)} |`;
+  };
+  if (heldForeign.length === 0) return [];
+  return [
+    'Requests from another domain: each held-out request searched in its own catalog and in the catalog of another suite, ' +
+      'built for other work (model-hub requests in mcp-catalog, all others in the Hugging Face model hub): how often each ' +
+      'is told "no good match", and the ROC AUC of the best confidence between the two.',
+    '',
+    '| suite | other catalog | in own catalog | said "no good match" % | in the other | said "no good match" % | AUC own vs other |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...[...new Set(heldForeign.map((s) => s.suite)), undefined].map(row),
+    '',
+  ];
+}
+
+function calibrationReport(fitted: Record<string, ConfidenceModel>, all: readonly Sample[], foreign: readonly OffTopicSample[]): string {
   const sections = Object.entries(fitted).map(([key, model]) => {
     const kind = key.split(':')[0] as Sample['kind'];
     const held = all.filter((s) => s.kind === kind && s.fold === 1);
@@ -413,7 +477,6 @@ function calibrationReport(fitted: Record<string, ConfidenceModel>, all: readonl
       const own = scored.filter(({ s }) => suite === undefined || s.suite === suite);
       const answerable = own.filter(({ s }) => s.answerable);
       const unanswerable = own.filter(({ s }) => !s.answerable);
-      const saysNone = (group: typeof own) => percent(group.filter(({ p }) => p < GOOD_MATCH).length / Math.max(1, group.length));
       const aucs = (pick: (entry: (typeof own)[number]) => number, higher: typeof own, lower: typeof own) =>
         rocAuc(higher.map((entry) => ({ p: pick(entry) })), lower.map((entry) => ({ p: pick(entry) }))).toFixed(3);
       const relevantOnes = own.filter(({ s }) => s.relevant);
@@ -451,6 +514,7 @@ function calibrationReport(fitted: Record<string, ConfidenceModel>, all: readonl
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       ...[...new Set(held.map((s) => s.suite)), undefined].map(separation),
       '',
+      ...offTopicTable(model, kind, all, foreign),
     ].join('\n');
   });
   return [
