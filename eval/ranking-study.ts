@@ -25,7 +25,7 @@ import { mean, percentile, recallAtK } from '../src/eval/metrics.js';
 import { toIndexableTool } from '../src/eval/run-eval.js';
 import { deterministicSample } from '../src/eval/sample.js';
 import { createLogger } from '../src/log.js';
-import { confidence, confidenceFeatures, GOOD_MATCH, type ConfidenceFeature, type ConfidenceModel } from '../src/retrieval/confidence.js';
+import { confidence, confidenceFeatures, GOOD_MATCH, requestConfidence, weakestStepBest, type ConfidenceFeature, type ConfidenceModel } from '../src/retrieval/confidence.js';
 import { CONFIDENCE_CALIBRATION } from '../src/retrieval/confidence-calibration.js';
 import { ToolIndex, type RetrieverKind, type RetrieverOptions } from '../src/retrieval/tool-index.js';
 import { FUSION_CANDIDATES } from '../src/retrieval/hybrid.js';
@@ -81,6 +81,17 @@ interface Sample {
   readonly fold: number;
 }
 
+/** One search as served (decomposition on, the results an agent sees): what "no good match" is judged on. */
+interface ServedSample {
+  readonly suite: string;
+  readonly kind: Sample['kind'];
+  readonly results: ReadonlyArray<{ readonly signals: RetrievalSignals | undefined; readonly step?: number }>;
+  /** Whether a relevant tool is among the results. */
+  readonly shown: boolean;
+  readonly answerable: boolean;
+  readonly fold: number;
+}
+
 /** The best result of a request searched in another suite's catalog, built for other work (never fitted on). */
 interface OffTopicSample {
   readonly suite: string;
@@ -119,6 +130,7 @@ const signed = (value: number) => `${value >= 0 ? '+' : ''}${(100 * value).toFix
 
 const rows: SuiteRow[] = [];
 const samples: Sample[] = [];
+const served: ServedSample[] = [];
 const searched = new Map<string, { index: ToolIndex; queries: readonly EvalQuery[] }>();
 for (const materialized of datasets) {
   const started = Date.now();
@@ -138,7 +150,10 @@ for (const materialized of datasets) {
       const run = await measure(index, kind, { rerank }, queries);
       recall[label] = run.recall;
       latencyMs[label] = run.latency;
-      if (!rerank) samples.push(...(await confidenceSamples(index, kind, dataset.name, queries)));
+      if (!rerank) {
+        samples.push(...(await confidenceSamples(index, kind, dataset.name, queries)));
+        served.push(...(await servedSamples(index, kind, dataset.name, queries)));
+      }
     }
   }
 
@@ -179,7 +194,7 @@ const models: Record<string, ConfidenceModel> = {
 await mkdir(reportsDir, { recursive: true });
 await writeFile(join(reportsDir, 'ranking.json'), `${JSON.stringify({ embedder: embedder.id, k: K, rows }, null, 2)}\n`);
 await writeFile(join(reportsDir, 'ranking.md'), rankingReport(rows));
-await writeFile(join(reportsDir, 'confidence-calibration.md'), calibrationReport(models, samples, offTopic));
+await writeFile(join(reportsDir, 'confidence-calibration.md'), calibrationReport(models, samples, offTopic, served));
 await writeFile(
   join(repoRoot, 'src', 'retrieval', 'confidence-calibration.ts'),
   `// Written by \`npm run eval:ranking\` (eval/ranking-study.ts), one embedder per run; the reports are\n` +
@@ -231,6 +246,21 @@ async function confidenceSamples(
       const [lexical, dense] = await Promise.all([search(sides.lexical, FUSION_CANDIDATES), sides.dense ? search(sides.dense, FUSION_CANDIDATES) : []]);
       const features = { ...confidenceFeatures(best.signals), ...triedFeatures(best.id, lexical, dense) };
       found.push({ suite, kind, signals: best.signals, features, relevant: answerable && relevant.has(best.id), answerable, fold });
+    }
+  }
+  return found;
+}
+
+/** Each query searched as served, in its catalog and with its relevant tools removed. */
+async function servedSamples(index: ToolIndex, kind: Sample['kind'], suite: string, queries: readonly EvalQuery[]): Promise<ServedSample[]> {
+  const retriever = index.retriever(kind);
+  const found: ServedSample[] = [];
+  for (const [i, query] of queries.entries()) {
+    const relevant = new Set(query.relevant);
+    for (const answerable of [true, false]) {
+      const results = await retriever.search(query.query, { limit: K, ...(!answerable && { filter: (id: string) => !relevant.has(id) }) });
+      const shown = results.some(({ id }) => relevant.has(id));
+      found.push({ suite, kind, results: results.map(({ signals, step }) => ({ signals, step })), shown, answerable, fold: i % 2 });
     }
   }
   return found;
@@ -454,7 +484,45 @@ function offTopicTable(model: ConfidenceModel, kind: Sample['kind'], own: readon
   ];
 }
 
-function calibrationReport(fitted: Record<string, ConfidenceModel>, all: readonly Sample[], foreign: readonly OffTopicSample[]): string {
+/**
+ * "No good match" as served, held out: how often it is said for requests in their catalog and with their relevant
+ * tools removed, and how often a relevant tool was among the five results all the same, by the weakest action's best
+ * (before) and by `requestConfidence` (after).
+ */
+function servedTable(model: ConfidenceModel, kind: Sample['kind'], all: readonly ServedSample[]): string[] {
+  const held = all.filter((s) => s.kind === kind && s.fold === 1);
+  const rules = [weakestStepBest, requestConfidence].map((rule) => (s: ServedSample) => ({
+    p: rule(s.results.map(({ signals, step }) => ({ confidence: confidence(signals, model), ...(step !== undefined && { step }) }))) ?? 0,
+  }));
+  const row = (suite: string | undefined) => {
+    const own = held.filter((s) => suite === undefined || s.suite === suite);
+    const inCatalog = own.filter((s) => s.answerable);
+    const outOfCatalog = own.filter((s) => !s.answerable);
+    const cells = rules.flatMap((rule) => {
+      const toldNone = inCatalog.filter((s) => rule(s).p < GOOD_MATCH);
+      const shownAnyway = toldNone.length ? percent(toldNone.filter((s) => s.shown).length / toldNone.length) : '–';
+      return [saysNone(inCatalog.map(rule)), shownAnyway, saysNone(outOfCatalog.map(rule))];
+    });
+    return `| ${suite ?? '**all**'} | ${inCatalog.length} | ${cells.join(' | ')} |`;
+  };
+  return [
+    `As served (query decomposition on, the ${K} results an agent sees): "no good match" for held-out requests in their ` +
+      'catalog and with their relevant tools removed, and of the in-catalog requests told so, how many had a relevant ' +
+      'tool among the results all the same. Before: the weakest action\'s best decides; after: `requestConfidence`.',
+    '',
+    '| suite | requests | in catalog, before % | relevant shown, before % | removed, before % | in catalog, after % | relevant shown, after % | removed, after % |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...[...new Set(held.map((s) => s.suite)), undefined].map(row),
+    '',
+  ];
+}
+
+function calibrationReport(
+  fitted: Record<string, ConfidenceModel>,
+  all: readonly Sample[],
+  foreign: readonly OffTopicSample[],
+  served: readonly ServedSample[],
+): string {
   const sections = Object.entries(fitted).map(([key, model]) => {
     const kind = key.split(':')[0] as Sample['kind'];
     const held = all.filter((s) => s.kind === kind && s.fold === 1);
@@ -515,6 +583,7 @@ function calibrationReport(fitted: Record<string, ConfidenceModel>, all: readonl
       ...[...new Set(held.map((s) => s.suite)), undefined].map(separation),
       '',
       ...offTopicTable(model, kind, all, foreign),
+      ...servedTable(model, kind, served),
     ].join('\n');
   });
   return [

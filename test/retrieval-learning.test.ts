@@ -63,6 +63,15 @@ describe('search_tools confidence', () => {
     expect(plain.answer.confidence).toBeGreaterThan(unrelated.answer.confidence);
     expect(plain.text).not.toMatch(/No good match/);
   });
+
+  it('judges a request of several sentences by its best result too, not only by its weakest sentence', async () => {
+    // Decomposition makes "Please be quick about it." a step of its own, which no tool serves.
+    const padded = await search('list the files in a directory. Please be quick about it.');
+    expect(padded.answer.tools[0]!.name).toBe('filesystem__list_directory');
+    expect(padded.answer.tools.some((tool) => tool.confidence < 0.2)).toBe(true);
+    expect(padded.answer.match).toBe('good');
+    expect(padded.text).not.toMatch(/No good match/);
+  });
 });
 
 describe('learning from use', () => {

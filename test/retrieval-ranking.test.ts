@@ -5,7 +5,15 @@ import type { CatalogTool } from '../src/catalog/tool.js';
 import { DEFAULT_TRANSFORMERS_DTYPE, DEFAULT_TRANSFORMERS_MODEL, loadEmbedder, type Embedder } from '../src/embedding/index.js';
 import { toIndexableTool } from '../src/retrieval/catalog-sync.js';
 import { retrievalSchema } from '../src/config/retrieval.js';
-import { confidence, confidenceFeatures, confidenceModel, denseReference, GOOD_MATCH, lexicalReference } from '../src/retrieval/confidence.js';
+import {
+  confidence,
+  confidenceFeatures,
+  confidenceModel,
+  denseReference,
+  GOOD_MATCH,
+  lexicalReference,
+  requestConfidence,
+} from '../src/retrieval/confidence.js';
 import { replacementName } from '../src/retrieval/deprecation.js';
 import { FUSION_CANDIDATES } from '../src/retrieval/hybrid.js';
 import { ToolIndex } from '../src/retrieval/tool-index.js';
@@ -201,6 +209,18 @@ describe('confidence', () => {
     expect(features.denseLead).toBeCloseTo(0.2, 9);
     // A tool neither side ranked: nothing to stand on.
     expect(confidenceFeatures(undefined)).toEqual({ lexical: 0, dense: 0, lexicalLead: 0, denseLead: 0 });
+  });
+
+  it("rates a search by the whole request's best result, or by the weakest action's best when every action's is better", () => {
+    expect(requestConfidence([])).toBeUndefined();
+    // One action: the most confident result, wherever it ranks.
+    expect(requestConfidence([{ confidence: 0.3 }, { confidence: 0.6 }, { confidence: 0.1 }])).toBe(0.6);
+    // A confident first result is not undone by a step no tool serves ("Please be quick about it.").
+    expect(requestConfidence([{ confidence: 0.7, step: 1 }, { confidence: 0.05, step: 2 }, { confidence: 0.3, step: 1 }])).toBe(0.7);
+    // A weak first result, but each action found a good tool of its own.
+    expect(requestConfidence([{ confidence: 0.1, step: 0 }, { confidence: 0.5, step: 1 }, { confidence: 0.4, step: 2 }])).toBe(0.4);
+    // Weak on both counts.
+    expect(requestConfidence([{ confidence: 0.1, step: 1 }, { confidence: 0.05, step: 2 }, { confidence: 0.08, step: 2 }])).toBe(0.1);
   });
 
   it('calls the same raw scores a good match when they stand out from the rest of the search, and none when all candidates score alike', () => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { CatalogTool } from '../catalog/tool.js';
 import { CallRefused, refusalResult } from '../pipeline/refusal.js';
 import { MAX_QUERY_LENGTH, type FoundTool, type ToolSearch } from '../retrieval/catalog-search.js';
-import { matchQuality } from '../retrieval/confidence.js';
+import { matchQuality, requestConfidence } from '../retrieval/confidence.js';
 import { summarizeParameters } from './schema-summary.js';
 import type { MetaTool } from './types.js';
 
@@ -134,7 +134,7 @@ export function searchToolsTool(options: SearchToolsOptions): MetaTool {
         ...(step !== undefined && { step }),
         inputSchema: tool.inputSchema,
       }));
-      const best = bestConfidence(found);
+      const best = requestConfidence(found);
       return {
         content: [{ type: 'text', text: compactResults(query, found) }],
         structuredContent: { tools, match: matchQuality(best), confidence: round(best ?? 0) },
@@ -212,15 +212,6 @@ function searchDescription(servers: readonly SearchableServer[]): string {
   );
 }
 
-/** The best result's confidence: with several actions, the weakest action's best (each action needs its tool). */
-export function bestConfidence(found: readonly FoundTool[]): number | undefined {
-  if (found.length === 0) return undefined;
-  const byStep = new Map<number, number>();
-  for (const { step = 0, confidence } of found) byStep.set(step, Math.max(byStep.get(step) ?? 0, confidence));
-  if (byStep.size > 1) byStep.delete(0);
-  return Math.min(...byStep.values());
-}
-
 function round(value: number): number {
   return Math.round(value * 10_000) / 10_000;
 }
@@ -228,8 +219,11 @@ function round(value: number): number {
 function compactResults(query: string, found: readonly FoundTool[]): string {
   if (found.length === 0) return `No tool matches "${query}". Try other words for the action.`;
   const weak =
-    matchQuality(bestConfidence(found)) === 'none'
-      ? [`No good match for "${query}": these are the closest tools, but none is likely to do it. Try other words, or tell the user no tool fits.`]
+    matchQuality(requestConfidence(found)) === 'none'
+      ? [
+          `No good match for "${query}": none of these closest tools clearly fits. Check their descriptions before ` +
+            'calling one; if none fits, try other words, or tell the user no tool fits.',
+        ]
       : [];
   const lines = found.map(({ tool, score, confidence, step }, i) =>
     [

@@ -81,6 +81,34 @@ export function confidence(signals: RetrievalSignals | undefined, model: Confide
   return 1 / (1 + Math.exp(-logit));
 }
 
+/**
+ * How likely a search found what the request asks for, from its results' confidences: the whole request's best
+ * result (decomposition ranks it first), or, when every action of a request of several has a better best of its own,
+ * the weakest action's best. The weakest action alone, as before, said "no good match" for most requests that
+ * decomposition splits, whether or not the five results held a relevant tool: a step is often a fragment ("Please use
+ * these details.") or one of several sentences of a single-tool request, and scores low whatever is found
+ * (eval/reports/models/all-MiniLM-L6-v2-q8/confidence-calibration.md, as served). `undefined` for no results.
+ */
+export function requestConfidence(found: readonly ConfidentResult[]): number | undefined {
+  const [first] = found;
+  return first === undefined ? undefined : Math.max(first.confidence, weakestStepBest(found)!);
+}
+
+/** A found tool's confidence and, for a request of several actions, the action it was found for (0: the whole). */
+export interface ConfidentResult {
+  readonly confidence: number;
+  readonly step?: number;
+}
+
+/** The lowest of each action's best confidence (with one action: the best); `undefined` for no results. */
+export function weakestStepBest(found: readonly ConfidentResult[]): number | undefined {
+  if (found.length === 0) return undefined;
+  const bestByStep = new Map<number, number>();
+  for (const { step = 0, confidence } of found) bestByStep.set(step, Math.max(bestByStep.get(step) ?? 0, confidence));
+  if (bestByStep.size > 1) bestByStep.delete(0);
+  return Math.min(...bestByStep.values());
+}
+
 export function matchQuality(best: number | undefined): MatchQuality {
   return best !== undefined && best >= GOOD_MATCH ? 'good' : 'none';
 }

@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Gateway } from '../gateway.js';
-import { bestConfidence, MAX_SEARCH_LIMIT } from '../exposure/meta-tools.js';
+import { MAX_SEARCH_LIMIT } from '../exposure/meta-tools.js';
 import { headerTraceContext, traced } from '../observability/tracing.js';
-import { matchQuality } from '../retrieval/confidence.js';
+import { matchQuality, requestConfidence } from '../retrieval/confidence.js';
 import { toolDefinition } from '../exposure/tool-definition.js';
 import type { Principal } from '../pipeline/call-context.js';
 import { CallRefused, REFUSED_REQUEST_CODE, refusalText } from '../pipeline/refusal.js';
@@ -52,7 +52,7 @@ export function routeApi(gateway: Gateway): HttpRoute {
           limit,
           filter: (tool) => gateway.policy.access.mayCall(principal, tool),
         });
-        const best = bestConfidence(found);
+        const best = requestConfidence(found);
         const search = { tools: found.length, match: matchQuality(best), confidence: best ?? 0 };
         trace?.annotate({ search });
         sendJson(res, 200, {
