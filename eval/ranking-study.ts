@@ -61,17 +61,21 @@ const TRIED_FEATURES = {
 } as const;
 type TriedFeature = keyof typeof TRIED_FEATURES;
 
+/** The retriever kinds a confidence model is fitted for (BM25's for every embedder, the others per embedder). */
+type FittedKind = 'bm25' | 'dense' | 'hybrid';
+
 /** What each kind's served model reads: chosen on the held-out half (the report's feature table). */
-const SERVED_FEATURES: Record<'bm25' | 'hybrid', readonly ConfidenceFeature[]> = {
+const SERVED_FEATURES: Record<FittedKind, readonly ConfidenceFeature[]> = {
   bm25: ['lexical', 'lexicalLead'],
+  dense: ['dense', 'denseLead'],
   hybrid: ['lexical', 'dense', 'lexicalLead', 'denseLead'],
 };
 /** The model before ranking-level features: the best result's raw scores. */
-const RAW_FEATURES: Record<'bm25' | 'hybrid', readonly ConfidenceFeature[]> = { bm25: ['lexical'], hybrid: ['lexical', 'dense'] };
+const RAW_FEATURES: Record<FittedKind, readonly ConfidenceFeature[]> = { bm25: ['lexical'], dense: ['dense'], hybrid: ['lexical', 'dense'] };
 
 interface Sample {
   readonly suite: string;
-  readonly kind: 'bm25' | 'hybrid';
+  readonly kind: FittedKind;
   readonly signals: RetrievalSignals | undefined;
   readonly features: Readonly<Record<Feature, number>>;
   readonly relevant: boolean;
@@ -156,6 +160,7 @@ for (const materialized of datasets) {
       }
     }
   }
+  samples.push(...(await confidenceSamples(index, 'dense', dataset.name, queries)));
 
   const split = splitHistory(dataset.queries, HISTORY_FRACTION);
   const rest = deterministicSample(split.rest, options.maxQueries);
@@ -177,7 +182,7 @@ for (const [suite, { queries }] of searched) {
   const catalog = offTopicCatalog(suite);
   const foreign = searched.get(catalog);
   if (!foreign) continue;
-  for (const kind of ['bm25', 'hybrid'] as const) {
+  for (const kind of ['bm25', 'dense', 'hybrid'] as const) {
     const retriever = foreign.index.retriever(kind, { decompose: false });
     for (const [i, query] of queries.entries()) {
       const [best] = await retriever.search(query.query, { limit: 1 });
@@ -189,6 +194,7 @@ for (const [suite, { queries }] of searched) {
 const fitting = (kind: Sample['kind']) => samples.filter((s) => s.kind === kind && s.fold === 0);
 const models: Record<string, ConfidenceModel> = {
   bm25: servedModel(fitLogistic(fitting('bm25'), SERVED_FEATURES.bm25)),
+  [`dense:${embedder.id}`]: servedModel(fitLogistic(fitting('dense'), SERVED_FEATURES.dense)),
   [`hybrid:${embedder.id}`]: servedModel(fitLogistic(fitting('hybrid'), SERVED_FEATURES.hybrid)),
 };
 await mkdir(reportsDir, { recursive: true });
@@ -231,7 +237,7 @@ async function confidenceSamples(
   const retriever = index.retriever(kind, { decompose: false });
   const sides = {
     lexical: index.retriever('bm25', { decompose: false }),
-    dense: kind === 'hybrid' ? index.retriever('dense', { decompose: false }) : undefined,
+    dense: kind === 'bm25' ? undefined : index.retriever('dense', { decompose: false }),
   };
   const found: Sample[] = [];
   for (const [i, query] of queries.entries()) {
@@ -407,7 +413,9 @@ function featureTable(kind: Sample['kind'], all: readonly Sample[]): string[] {
   const held = all.filter((s) => s.kind === kind && s.fold === 1);
   const raw = RAW_FEATURES[kind];
   const served = SERVED_FEATURES[kind];
-  const tried = (Object.keys(TRIED_FEATURES) as TriedFeature[]).filter((name) => kind === 'hybrid' || name.startsWith('lexical'));
+  const tried = (Object.keys(TRIED_FEATURES) as TriedFeature[]).filter(
+    (name) => kind === 'hybrid' || name.startsWith(kind === 'bm25' ? 'lexical' : 'dense'),
+  );
   const leads = served.filter((name) => !raw.includes(name));
   const rows: Array<[string, readonly Feature[]]> = [
     ['raw scores (before)', raw],
@@ -491,6 +499,7 @@ function offTopicTable(model: ConfidenceModel, kind: Sample['kind'], own: readon
  */
 function servedTable(model: ConfidenceModel, kind: Sample['kind'], all: readonly ServedSample[]): string[] {
   const held = all.filter((s) => s.kind === kind && s.fold === 1);
+  if (held.length === 0) return [];
   const rules = [weakestStepBest, requestConfidence].map((rule) => (s: ServedSample) => ({
     p: rule(s.results.map(({ signals, step }) => ({ confidence: confidence(signals, model), ...(step !== undefined && { step }) }))) ?? 0,
   }));
@@ -596,8 +605,9 @@ function calibrationReport(
     'ones. It reads the best result\'s raw scores (log(1 + BM25), cosine) and how far they stand above the other',
     `candidates of the same search (the ${FUSION_CANDIDATES} each side ranks): lexicalLead, log(1 + BM25) above that of the fifth best`,
     'lexical candidate; denseLead, the cosine above the mean cosine of the dense candidates. search_tools and `/v1/route`',
-    `report this probability and say "no good match" below ${GOOD_MATCH}. Hybrid models are fitted per embedder; with any other`,
-    'embedder the BM25 model is used.',
+    `report this probability and say "no good match" below ${GOOD_MATCH}. Dense and hybrid models are fitted per embedder; with`,
+    'any other embedder the BM25 model is used. Query decomposition gives a step no lane when its best tool\'s confidence',
+    'is below MIN_STEP_CONFIDENCE (`query-decomposition.ts`).',
     '',
     '## Features',
     '',
@@ -608,6 +618,8 @@ function calibrationReport(
     ...(Object.entries(TRIED_FEATURES) as Array<[TriedFeature, string]>).map(([name, meaning]) => `- ${name}: ${meaning}`),
     '',
     ...featureTable('bm25', all),
+    '',
+    ...featureTable('dense', all),
     '',
     ...featureTable('hybrid', all),
     '',

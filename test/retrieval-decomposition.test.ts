@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decomposeQuery, decomposingRetriever, interleave } from '../src/retrieval/query-decomposition.js';
-import type { Retriever } from '../src/retrieval/types.js';
+import { decomposeQuery, decomposingRetriever, interleave, MIN_STEP_CONFIDENCE } from '../src/retrieval/query-decomposition.js';
+import type { Retriever, ScoredTool } from '../src/retrieval/types.js';
 
 describe('decomposeQuery', () => {
   it.each([
@@ -47,32 +47,50 @@ describe('interleave', () => {
 });
 
 describe('decomposingRetriever', () => {
+  const seen: string[] = [];
+  /** Ranks four tools by how many words of their names the query says. */
+  const byWord: Retriever = {
+    name: 'words',
+    async search(query, options) {
+      seen.push(query);
+      const tools = ['find_file', 'find_folder', 'send_email', 'delete_file'].filter((id) => options.filter?.(id) ?? true);
+      const words = query.toLowerCase().split(/\W+/);
+      return tools
+        .map((id) => ({ id, score: id.split('_').filter((part) => words.includes(part)).length }))
+        .filter((tool) => tool.score > 0)
+        .sort((a, b) => b.score - a.score)
+        .slice(0, options.limit);
+    },
+  };
+  const query = 'find the file and folder, then send it to Bob';
+
   it('retrieves for the whole request and per action, so each action gets a place', async () => {
-    const seen: string[] = [];
-    const byWord: Retriever = {
-      name: 'words',
-      async search(query, options) {
-        seen.push(query);
-        const tools = ['find_file', 'find_folder', 'send_email', 'delete_file'].filter((id) => options.filter?.(id) ?? true);
-        const words = query.toLowerCase().split(/\W+/);
-        return tools
-          .map((id) => ({ id, score: id.split('_').filter((part) => words.includes(part)).length }))
-          .filter((tool) => tool.score > 0)
-          .sort((a, b) => b.score - a.score)
-          .slice(0, options.limit);
-      },
-    };
-    const query = 'find the file and folder, then send it to Bob';
     const options = { limit: 2, filter: (id: string) => id !== 'delete_file' };
     // The whole request alone fills both places with the first action's tools.
     expect((await byWord.search(query, options)).map((hit) => hit.id)).toEqual(['find_file', 'find_folder']);
     seen.length = 0;
 
-    const hits = await decomposingRetriever(byWord).search(query, options);
+    const hits = await decomposingRetriever(byWord, () => 1).search(query, options);
     expect(seen).toEqual([query, 'find the file and folder', 'send it to Bob']);
     expect(hits.map((hit) => hit.id)).toEqual(['find_file', 'send_email']);
     // The documented order: the whole request's best, then each step's best in step order (a tool already taken is
     // not repeated); each result names the step whose own search ranks it highest.
     expect(hits.map((hit) => hit.step)).toEqual([1, 2]);
+  });
+
+  it('gives a step no place when none of its tools is likely to be one the request needs (context, not an action)', async () => {
+    const options = { limit: 3 };
+    const unsure = (hit: ScoredTool) => (hit.id === 'send_email' ? MIN_STEP_CONFIDENCE / 2 : 0.9);
+    const context = 'find the file and folder. My email is slow';
+    const hits = await decomposingRetriever(byWord, unsure).search(context, options);
+    // The whole request's ranking alone fills the places, in its order; no result serves the step left out.
+    expect(hits.map((hit) => hit.id)).toEqual(['find_file', 'find_folder', 'send_email']);
+    expect(hits.map((hit) => hit.step)).toEqual([1, 1, 0]);
+    const sure = await decomposingRetriever(byWord, () => MIN_STEP_CONFIDENCE).search(context, options);
+    expect(sure.map((hit) => hit.id)).toEqual(['find_file', 'send_email', 'find_folder']);
+    expect(sure.map((hit) => hit.step)).toEqual([1, 2, 1]);
+    // A step that opens with an action verb is an action, however unsure its tools ("send it to Bob").
+    const action = await decomposingRetriever(byWord, unsure).search(query, options);
+    expect(action.map((hit) => hit.step)).toEqual([1, 2, 1]);
   });
 });

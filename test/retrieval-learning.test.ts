@@ -10,6 +10,7 @@ import { connectStdio, runCli, servers, tempDir, textOf, waitFor, writeConfig } 
 interface Found {
   name: string;
   confidence: number;
+  step?: number;
 }
 interface SearchAnswer {
   tools: Found[];
@@ -64,11 +65,11 @@ describe('search_tools confidence', () => {
     expect(plain.text).not.toMatch(/No good match/);
   });
 
-  it('judges a request of several sentences by its best result too, not only by its weakest sentence', async () => {
-    // Decomposition makes "Please be quick about it." a step of its own, which no tool serves.
+  it('lets a courtesy sentence after the request neither take places nor make the answer "no good match"', async () => {
+    // Decomposition makes "Please be quick about it." a step of its own; no tool serves it, so it gets no lane.
     const padded = await search('list the files in a directory. Please be quick about it.');
     expect(padded.answer.tools[0]!.name).toBe('filesystem__list_directory');
-    expect(padded.answer.tools.some((tool) => tool.confidence < 0.2)).toBe(true);
+    expect(padded.answer.tools.map((tool) => tool.step)).toEqual(padded.answer.tools.map(() => 1));
     expect(padded.answer.match).toBe('good');
     expect(padded.text).not.toMatch(/No good match/);
   });

@@ -194,6 +194,12 @@ describe('confidence', () => {
     expect(confidenceModel('bm25', undefined).lexicalLead).toBeGreaterThan(0);
     expect(confidenceModel('bm25', undefined)).not.toHaveProperty('dense');
     expect(shipped).not.toEqual(confidenceModel('hybrid', useLite.id));
+    // Dense rankings carry cosines only: each embedder's dense model reads them, not the BM25 score.
+    for (const id of [DEFAULT_EMBEDDER_ID, useLite.id]) {
+      const dense = confidenceModel('dense', id);
+      expect(dense.denseLead, id).toBeGreaterThan(0);
+      expect(dense.lexical, id).toBe(0);
+    }
   });
 
   it("measures a tool's scores against the other candidates of the same search", () => {

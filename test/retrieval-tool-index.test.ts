@@ -97,6 +97,19 @@ describe('ToolIndex over the real filesystem, memory and everything servers', ()
     expect(hits.some((id) => /^filesystem__read_(text_)?file$/.test(id))).toBe(true);
   });
 
+  it('gives a courtesy sentence no place, and keeps every step when no dense model was fitted for the embedder', async () => {
+    const query = 'list the files in a directory. Please be quick about it.';
+    for (const kind of ['bm25', 'dense', 'hybrid'] as const) {
+      const hits = await index.retriever(kind).search(query, { limit: 5 });
+      expect(hits.map((hit) => hit.step), kind).toEqual(hits.map(() => 1));
+    }
+    // The same vectors under an id no confidence model was fitted for: the dense ranking cannot be judged.
+    const unfitted = { ...countingEmbedder(useLite), id: 'use-lite-unfitted' };
+    const other = await ToolIndex.build(tools.map((tool) => toIndexableTool(tool)), { embedder: unfitted, stateDir: state.path });
+    const hits = await other.retriever('dense').search(query, { limit: 5 });
+    expect(hits.some((hit) => hit.step === 2)).toBe(true);
+  });
+
   it('follows catalog changes incrementally', async () => {
     const catalog = new Catalog();
     const filesystem = tools.filter((tool) => tool.server === 'filesystem');

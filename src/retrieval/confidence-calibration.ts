@@ -22,6 +22,18 @@ export const CONFIDENCE_CALIBRATION: { readonly models: Readonly<Record<string, 
       "dense": -1.1717,
       "lexicalLead": 0.3752,
       "denseLead": 7.0778
+    },
+    "dense:transformers:Xenova/all-MiniLM-L6-v2:q8": {
+      "intercept": -4.1351,
+      "lexical": 0,
+      "dense": 1.7822,
+      "denseLead": 9.1925
+    },
+    "dense:use-lite": {
+      "intercept": -6.6013,
+      "lexical": 0,
+      "dense": 5.6357,
+      "denseLead": 9.3989
     }
   },
 };

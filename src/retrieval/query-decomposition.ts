@@ -63,6 +63,17 @@ function startsAction(word: string, next: string | undefined): boolean {
 }
 
 /**
+ * A step none of whose tools is as likely as this to be one the request needs (calibrated confidence, `confidence.ts`)
+ * is no action of its own but context ("I'm a photographer.", "Please be quick about it."): its lane would only take
+ * places from the others, so it gets none. Half the "no good match" threshold; 0.15 and above cost metatool-multi,
+ * whose steps are real but less sure (docs/retrieval.md). Its most confident tool, not its first, decides: a tool
+ * drawn in by learning from use can lead a ranking with no scores of its own. A step that opens with an action verb
+ * keeps its lane whatever its confidence: "read the contents of notes.txt" among four read tools is an action whose
+ * tools crowd together, which the confidence reads as unsure.
+ */
+export const MIN_STEP_CONFIDENCE = 0.1;
+
+/**
  * Retrieves for the whole request and for each of its actions, and interleaves the rankings, so every action gets
  * tools within the limit instead of the wordiest action taking all places. The order is documented
  * (docs/retrieval.md): the whole request's best, then the best tool of step 1, of step 2, …; then the second best of
@@ -72,18 +83,29 @@ function startsAction(word: string, next: string | undefined): boolean {
  * use these details.") and for single-tool requests spread over sentences (docs/retrieval.md: mean recall@5 over five
  * benchmarks 0.742 without decomposition, 0.767 with the steps alone, 0.773 with the whole request as a lane too).
  * Each result names the step it serves (`step`, 1-based: the step whose own search ranks it highest; 0 when no step's
- * search found it). A single-action request goes straight to `retriever`.
+ * search found it). A step that does not open with an action verb and none of whose tools reaches MIN_STEP_CONFIDENCE
+ * (`confidenceOf`) gets no lane and serves no result; the others keep their numbers. A single-action request goes
+ * straight to `retriever`.
  */
-export function decomposingRetriever(retriever: Retriever): Retriever {
+export function decomposingRetriever(retriever: Retriever, confidenceOf: (hit: ScoredTool) => number): Retriever {
   return {
     name: retriever.name,
     async search(query: string, options: SearchOptions): Promise<ScoredTool[]> {
       const steps = decomposeQuery(query);
       if (steps.length < 2) return retriever.search(query, options);
-      const [whole, ...byStep] = await Promise.all([query, ...steps].map((text) => retriever.search(text, options)));
+      const [whole, ...rankings] = await Promise.all([query, ...steps].map((text) => retriever.search(text, options)));
+      const byStep = rankings.map((ranking, i) =>
+        startsWithAction(steps[i]!) || ranking.some((hit) => confidenceOf(hit) >= MIN_STEP_CONFIDENCE) ? ranking : [],
+      );
       return interleave([whole!, ...byStep], options.limit).map((hit) => ({ ...hit, step: stepServed(hit.id, byStep) }));
     },
   };
+}
+
+/** Whether a step opens with an action verb ("read the contents of notes.txt"): an action, however unsure its tools. */
+function startsWithAction(step: string): boolean {
+  const [first, second] = step.replace(/^please\s+/i, '').toLowerCase().split(/\s+/);
+  return first !== undefined && startsAction(first, second);
 }
 
 /** The 1-based step whose ranking has `id` highest (the earlier step on a tie), or 0 when none has it. */

@@ -4,7 +4,7 @@ import { batchingEmbedder } from '../embedding/batching-embedder.js';
 import type { Logger } from '../log.js';
 import { denseText, toSearchDocument } from './document.js';
 import { EmbeddingCache, embedderStateDir } from './embedding-cache.js';
-import { denseReference, lexicalReference } from './confidence.js';
+import { confidence, confidenceModel, denseReference, lexicalReference } from './confidence.js';
 import { FUSION_CANDIDATES, fusionFor, hybridRetriever, type FusionSettings } from './hybrid.js';
 import { LexicalIndex } from './lexical-index.js';
 import { preferringReplacements } from './deprecation.js';
@@ -177,7 +177,11 @@ export class ToolIndex {
     if (options.rerank) lane = rerankingRetriever({ base: lane, lexical: this.baseRetriever('bm25'), tool });
     if (options.history) lane = historyRetriever(lane, options.history, tool);
     lane = preferringReplacements({ base: lane, tool, idOf: (server, name) => this.idOf(server, name) });
-    return options.decompose === false ? lane : decomposingRetriever(lane);
+    if (options.decompose === false) return lane;
+    const model = confidenceModel(kind, this.dense?.embedder.id);
+    // A dense ranking carries no BM25 scores: with no dense model fitted for its embedder, no step can be judged.
+    const judged = kind !== 'dense' || model.dense !== undefined;
+    return decomposingRetriever(lane, judged ? (hit) => confidence(hit.signals, model) : () => 1);
   }
 
   /** The id of the tool `name` of `server`; a linear scan, asked only for deprecated tools' replacements. */
