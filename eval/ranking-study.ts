@@ -9,8 +9,8 @@
  *   catalog matches them any more). The report compares it with the raw scores alone and with the other
  *   ranking-level features tried, and checks it on requests from another domain (`offTopicCatalog`).
  * Writes <reports-dir>/ranking.{md,json} and <reports-dir>/confidence-calibration.md, and refits in
- * src/retrieval/confidence-calibration.ts the BM25 model and this embedder's hybrid model (other embedders' models
- * are kept).
+ * src/retrieval/confidence-calibration.ts the BM25 model and this embedder's dense and hybrid models (other embedders'
+ * models are kept).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -606,8 +606,8 @@ function calibrationReport(
     `candidates of the same search (the ${FUSION_CANDIDATES} each side ranks): lexicalLead, log(1 + BM25) above that of the fifth best`,
     'lexical candidate; denseLead, the cosine above the mean cosine of the dense candidates. search_tools and `/v1/route`',
     `report this probability and say "no good match" below ${GOOD_MATCH}. Dense and hybrid models are fitted per embedder; with`,
-    'any other embedder the BM25 model is used. Query decomposition gives a step no lane when its best tool\'s confidence',
-    'is below MIN_STEP_CONFIDENCE (`query-decomposition.ts`).',
+    'any other embedder the BM25 model is used. Query decomposition gives a step no lane when it opens with no action verb',
+    'and none of its tools reaches MIN_STEP_CONFIDENCE (`query-decomposition.ts`).',
     '',
     '## Features',
     '',
