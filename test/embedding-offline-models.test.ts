@@ -65,6 +65,13 @@ describe('toolscope models build', () => {
     });
   }, 600_000);
 
+  it('gives a text the same q8 vector alone as beside other texts, which would share its activation scale in a batch', async () => {
+    const quantized = await loadTransformersEmbedder({ allowRemoteModels: false, modelDir: modelsDir, model: 'test/minilm-random', dtype: 'q8' });
+    const alone = await Promise.all(TEXTS.map(async (text) => (await quantized.embed([text]))[0]!));
+    const together = await quantized.embed([...TEXTS, 'a much longer text about scheduling meetings across several time zones']);
+    TEXTS.forEach((_, i) => expect(dot(alone[i]!, together[i]!)).toBeGreaterThan(0.999999));
+  });
+
   it('evaluates with the built model through toolscope eval --model-dir, with no hub', async () => {
     const { stdout } = await run(
       'node',

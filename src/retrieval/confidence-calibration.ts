@@ -17,17 +17,17 @@ export const CONFIDENCE_CALIBRATION: { readonly models: Readonly<Record<string, 
       "denseLead": 2.1287
     },
     "hybrid:transformers:Xenova/all-MiniLM-L6-v2:q8": {
-      "intercept": -4.3189,
-      "lexical": 0.465,
-      "dense": -1.1717,
-      "lexicalLead": 0.3752,
-      "denseLead": 7.0778
+      "intercept": -4.3496,
+      "lexical": 0.4821,
+      "dense": -1.397,
+      "lexicalLead": 0.403,
+      "denseLead": 7.243
     },
     "dense:transformers:Xenova/all-MiniLM-L6-v2:q8": {
-      "intercept": -4.1351,
+      "intercept": -3.9732,
       "lexical": 0,
-      "dense": 1.7822,
-      "denseLead": 9.1925
+      "dense": 1.5656,
+      "denseLead": 9.0494
     },
     "dense:use-lite": {
       "intercept": -6.6013,

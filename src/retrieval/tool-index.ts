@@ -1,6 +1,5 @@
 import { sha256Hex } from '../catalog/canonical-json.js';
 import type { Embedder } from '../embedding/index.js';
-import { batchingEmbedder } from '../embedding/batching-embedder.js';
 import type { Logger } from '../log.js';
 import { denseText, toSearchDocument } from './document.js';
 import { EmbeddingCache, embedderStateDir } from './embedding-cache.js';
@@ -60,8 +59,6 @@ interface Entry {
 
 interface DenseParts {
   readonly embedder: Embedder;
-  /** The embedder for search queries: concurrent queries (the lanes of one request) share model runs. */
-  readonly queries: Embedder;
   readonly cache: EmbeddingCache;
   readonly vectors: VectorIndex;
 }
@@ -94,7 +91,7 @@ export class ToolIndex {
           ...(options.exactSearchBelow !== undefined && { exactSearchBelow: options.exactSearchBelow }),
         }),
       ]);
-      dense = { embedder, queries: batchingEmbedder(embedder), cache, vectors };
+      dense = { embedder, cache, vectors };
     }
     const index = new ToolIndex(dense, options.logger);
     await index.upsert(tools);
@@ -222,7 +219,7 @@ export class ToolIndex {
       name: 'dense',
       search: async (query: string, options: SearchOptions): Promise<ScoredTool[]> => {
         if (query.trim() === '') return [];
-        const [vector] = await dense.queries.embed([query]);
+        const [vector] = await dense.embedder.embed([query]);
         const ranked = dense.vectors.search(vector!, candidateCount(options.limit), options.filter);
         const reference = denseReference(ranked);
         return ranked.slice(0, options.limit).map((hit) => ({ ...hit, signals: { dense: hit.score, ...reference } }));
