@@ -27,7 +27,6 @@ export function embedderStateDir(stateDir: string, embedder: Embedder): string {
 export class EmbeddingCache {
   private readonly vectors = new Map<string, Float32Array>();
   private embeddedCount = 0;
-  private callCount = 0;
 
   private constructor(
     readonly embedder: Embedder,
@@ -47,11 +46,6 @@ export class EmbeddingCache {
     return this.embeddedCount;
   }
 
-  /** `embed()` calls made since this cache was opened (each carries a batch). */
-  get embedCalls(): number {
-    return this.callCount;
-  }
-
   get size(): number {
     return this.vectors.size;
   }
@@ -66,7 +60,6 @@ export class EmbeddingCache {
     const pending = [...missing];
     for (let start = 0; start < pending.length; start += EMBED_CHUNK) {
       const chunk = pending.slice(start, start + EMBED_CHUNK);
-      this.callCount++;
       this.embeddedCount += chunk.length;
       const fresh = await this.embedder.embed(chunk.map(([, text]) => text));
       chunk.forEach(([key], i) => this.vectors.set(key, fresh[i]!));
