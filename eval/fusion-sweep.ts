@@ -42,6 +42,7 @@ function memoized(embedder: Embedder): Embedder {
   return {
     id: embedder.id,
     dimensions: embedder.dimensions,
+    vectorRevision: embedder.vectorRevision,
     async embed(texts) {
       const missing = [...new Set(texts.filter((text) => !cache.has(text)))];
       if (missing.length > 0) (await embedder.embed(missing)).forEach((vector, i) => cache.set(missing[i]!, vector));

@@ -18,7 +18,7 @@ const requests = (...texts: string[]) => texts.map((text) => ({ key: `key:${text
 describe('EmbeddingCache', () => {
   it('persists vectors per embedder and serves them after a restart without embedding', async () => {
     const dir = embedderStateDir(state.path, minilm);
-    expect(dir).toBe(join(state.path, 'embeddings', 'transformers_minilm-l6-random_fp32'));
+    expect(dir).toBe(join(state.path, 'embeddings', 'transformers_minilm-l6-random_fp32_r2'));
     const first = countingEmbedder(minilm);
     const cache = await EmbeddingCache.open(first, dir);
     const vectors = await cache.vectorsFor(requests('alpha', 'beta', 'alpha'));
@@ -59,5 +59,20 @@ describe('EmbeddingCache', () => {
     const [vector] = await cache.vectorsFor(requests('alpha'));
     expect(useLite.texts).toBe(1);
     expect(vector).toHaveLength(512);
+  });
+
+  it('never serves vectors of an earlier revision of the same model, in a shared folder or its own', async () => {
+    const earlier = { ...minilm, vectorRevision: 1 };
+    expect(embedderStateDir(state.path, earlier)).toBe(join(state.path, 'embeddings', 'transformers_minilm-l6-random_fp32'));
+    const dir = join(state.path, 'revisions');
+    const stored = await EmbeddingCache.open(earlier, dir);
+    await stored.vectorsFor(requests('alpha'));
+    expect((await EmbeddingCache.open(earlier, dir)).size).toBe(1);
+
+    const current = countingEmbedder(minilm);
+    const cache = await EmbeddingCache.open(current, dir);
+    expect(cache.size).toBe(0);
+    await cache.vectorsFor(requests('alpha'));
+    expect(current.texts).toBe(1);
   });
 });

@@ -54,6 +54,13 @@ describe('ToolIndex over the real filesystem, memory and everything servers', ()
     expect(counted.texts).toBe(1);
   });
 
+  it('a new vector revision of the same model re-embeds every tool instead of reusing stored vectors or graph', async () => {
+    const revised = countingEmbedder({ ...useLite, vectorRevision: useLite.vectorRevision + 1 });
+    const restarted = await ToolIndex.build(tools.map((tool) => toIndexableTool(tool)), { embedder: revised, stateDir: state.path });
+    expect(revised.texts).toBe(tools.length);
+    expect(restarted.stats().embeddedTools).toBe(tools.length);
+  });
+
   it('a changed or new tool re-embeds only that tool, and a removed tool is gone', async () => {
     const counted = countingEmbedder(useLite);
     const restarted = await ToolIndex.build(tools.map((tool) => toIndexableTool(tool)), { embedder: counted, stateDir: state.path });

@@ -119,5 +119,12 @@ describe('shared embeddings', () => {
     const [shared] = await cacheB.vectorsFor([{ key: 'k1', text: 'read a file' }]);
     expect(b.texts).toBe(0);
     expect(Array.from(shared!)).toEqual(Array.from(vector!));
+
+    // A later revision of the same model computes other numbers: it shares nothing with the earlier one.
+    const revised = countingEmbedder({ ...embedder, vectorRevision: 2 });
+    const cacheC = await EmbeddingCache.open(revised, second.sharedVectors!(revised));
+    expect(cacheC.size).toBe(0);
+    await cacheC.vectorsFor([{ key: 'k1', text: 'read a file' }]);
+    expect(revised.texts).toBe(1);
   });
 });

@@ -10,8 +10,22 @@ export interface Embedder {
   /** e.g. `use-lite` or `transformers:Xenova/all-MiniLM-L6-v2:q8`. */
   readonly id: string;
   readonly dimensions: number;
+  /**
+   * Raised when the backend starts computing other numbers for the same model and text, so vectors stored by an
+   * earlier version are never served beside new ones (see `vectorSpace`).
+   */
+  readonly vectorRevision: number;
   /** One vector per text, in order, each of length `dimensions` and L2 norm 1. */
   embed(texts: string[]): Promise<Float32Array[]>;
+}
+
+/**
+ * Names the vectors an embedder makes, for the stores that keep them (a state folder, a Redis hash): its id, and its
+ * vector revision from the second on. Revision 1 keeps the bare id it was stored under before revisions were
+ * counted, so those vectors stay in use.
+ */
+export function vectorSpace(embedder: Pick<Embedder, 'id' | 'vectorRevision'>): string {
+  return embedder.vectorRevision === 1 ? embedder.id : `${embedder.id}@r${embedder.vectorRevision}`;
 }
 
 export type EmbedderBackend = 'auto' | 'transformers' | 'use-lite';

@@ -11,6 +11,9 @@ export interface TransformersModelSettings {
   readonly cacheDir?: string;
 }
 
+/** 2: one text per model run (see `embed`); revision 1 batched texts, and its q8 vectors depended on their batch. */
+const VECTOR_REVISION = 2;
+
 /** transformers.js keeps these settings in a process-wide `env`: loads run one at a time so they never mix. */
 let loading: Promise<unknown> = Promise.resolve();
 /** transformers.js's own `localModelPath`, restored for loads that do not name a folder. */
@@ -59,7 +62,12 @@ async function load(settings: TransformersModelSettings): Promise<Embedder> {
   const [probe] = await embed(['dimension probe']);
   // Mean pooling keeps the id it always had, so vectors cached before pooling was configurable stay valid.
   const poolingSuffix = pooling === 'mean' ? '' : `:${pooling}`;
-  return { id: `transformers:${settings.model}:${settings.dtype}${poolingSuffix}`, dimensions: probe!.length, embed };
+  return {
+    id: `transformers:${settings.model}:${settings.dtype}${poolingSuffix}`,
+    dimensions: probe!.length,
+    vectorRevision: VECTOR_REVISION,
+    embed,
+  };
 }
 
 function withTrailingSlash(path: string): string {

@@ -29,5 +29,5 @@ export async function loadUseLiteEmbedder(): Promise<Embedder> {
     return vectors;
   };
   const [probe] = await embed(['dimension probe']);
-  return { id: 'use-lite', dimensions: probe!.length, embed };
+  return { id: 'use-lite', dimensions: probe!.length, vectorRevision: 1, embed };
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Embedder } from '../embedding/index.js';
+import { vectorSpace, type Embedder } from '../embedding/index.js';
 import { FileVectorStore } from '../state/file/file-vector-store.js';
 import type { VectorStore } from '../state/vector-store.js';
 
@@ -12,9 +12,12 @@ export interface EmbeddingRequest {
 /** Texts per embed call (and per append to the files). */
 const EMBED_CHUNK = 256;
 
-/** The folder one embedder's vectors (and vector index) live in under the state folder. */
+/**
+ * The folder one embedder's vectors (and vector index) live in under the state folder, one per vector space: the HNSW
+ * graph holds vectors too, so a new revision starts both afresh. A folder of an older revision is left as it was.
+ */
 export function embedderStateDir(stateDir: string, embedder: Embedder): string {
-  return join(stateDir, 'embeddings', embedder.id.replace(/[^A-Za-z0-9._-]+/g, '_'));
+  return join(stateDir, 'embeddings', vectorSpace(embedder).replace(/[^A-Za-z0-9._-]+/g, '_'));
 }
 
 /**

@@ -1,8 +1,7 @@
-/** The model whose vectors a store keeps: vectors of different models never mix. */
-export interface EmbedderIdentity {
-  readonly id: string;
-  readonly dimensions: number;
-}
+import type { Embedder } from '../embedding/index.js';
+
+/** The model whose vectors a store keeps: vectors of different models, or revisions, never mix. */
+export type EmbedderIdentity = Pick<Embedder, 'id' | 'dimensions' | 'vectorRevision'>;
 
 /**
  * Where an embedding cache keeps its vectors between runs: the state folder (one toolscope), or Redis (shared by

@@ -52,6 +52,7 @@ export function countingEmbedder(embedder: Embedder): Embedder & { texts: number
   const counted = {
     id: embedder.id,
     dimensions: embedder.dimensions,
+    vectorRevision: embedder.vectorRevision,
     texts: 0,
     calls: 0,
     async embed(texts: string[]) {

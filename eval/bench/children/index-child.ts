@@ -22,6 +22,7 @@ function reportingProgress(embedder: Embedder, startedAt: number): Embedder {
   return {
     id: embedder.id,
     dimensions: embedder.dimensions,
+    vectorRevision: embedder.vectorRevision,
     async embed(texts) {
       const vectors = await embedder.embed(texts);
       embedded += texts.length;

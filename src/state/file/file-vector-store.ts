@@ -1,5 +1,6 @@
 import { appendFile, mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { vectorSpace } from '../../embedding/index.js';
 import type { EmbedderIdentity, VectorStore } from '../vector-store.js';
 
 const VECTORS_FILE = 'vectors.f32';
@@ -7,6 +8,7 @@ const KEYS_FILE = 'keys.txt';
 const META_FILE = 'meta.json';
 
 interface CacheMeta {
+  /** The embedder's `vectorSpace`. */
   readonly embedder: string;
   readonly dimensions: number;
 }
@@ -24,10 +26,10 @@ export class FileVectorStore implements VectorStore {
   async load(): Promise<Array<readonly [string, Float32Array]>> {
     const { dir } = this;
     await mkdir(dir, { recursive: true });
-    const meta: CacheMeta = { embedder: this.embedder.id, dimensions: this.embedder.dimensions };
+    const meta: CacheMeta = { embedder: vectorSpace(this.embedder), dimensions: this.embedder.dimensions };
     const stored = await readJson<CacheMeta>(join(dir, META_FILE));
     if (stored?.embedder !== meta.embedder || stored.dimensions !== meta.dimensions) {
-      // A different model under the same folder name: its vectors are meaningless here; start over.
+      // A different model (or revision) under the same folder name: its vectors are meaningless here; start over.
       await writeFile(join(dir, VECTORS_FILE), new Uint8Array());
       await writeFile(join(dir, KEYS_FILE), '');
       await writeFile(join(dir, META_FILE), JSON.stringify(meta));

@@ -1,3 +1,4 @@
+import { vectorSpace } from '../../embedding/index.js';
 import type { Logger } from '../../log.js';
 import type { EmbedderIdentity, VectorStore } from '../vector-store.js';
 import type { RedisConnection } from './redis-connection.js';
@@ -6,9 +7,10 @@ import type { RedisConnection } from './redis-connection.js';
 const SCAN_COUNT = 1_000;
 
 /**
- * One embedder's vectors in a Redis hash (`emb:<embedder id>`, field = content key, value = raw float32), shared by
- * replicas: the first to see a tool embeds it, the others load its vector. The embedder id is in the key, so
- * vectors of different models never mix. A cache: Redis out of reach costs embeddings, with a warning, not calls.
+ * One embedder's vectors in a Redis hash (`emb:<vector space>`, field = content key, value = raw float32), shared by
+ * replicas: the first to see a tool embeds it, the others load its vector. The embedder's id and vector revision are
+ * in the key, so vectors of different models or revisions never mix; a hash of an older revision is left alone, as
+ * replicas not yet upgraded still use it. A cache: Redis out of reach costs embeddings, with a warning, not calls.
  */
 export class RedisVectorStore implements VectorStore {
   private readonly hash: string;
@@ -18,7 +20,7 @@ export class RedisVectorStore implements VectorStore {
     private readonly embedder: EmbedderIdentity,
     private readonly logger: Pick<Logger, 'warn'>,
   ) {
-    this.hash = redis.key(`emb:${embedder.id}`);
+    this.hash = redis.key(`emb:${vectorSpace(embedder)}`);
   }
 
   async load(): Promise<Array<readonly [string, Float32Array]>> {
