@@ -11,9 +11,10 @@ export interface FusionSettings {
 
 /**
  * Chosen by measurement with the default model (all-MiniLM-L6-v2 q8), eval/reports/fusion-sweep.md: of z-score and
- * reciprocal rank fusion at lexical weights 0.3-0.7, z-score 0.4 is the one whose hybrid recall@5 is at or above the
- * better of BM25 and dense on all nine suites with the largest worst margin (+1.0 points), and the best mean recall@5
- * (66.4, tied with 0.5). 0.7, the use-lite choice, falls below dense on MetaTool and TF Hub with MiniLM.
+ * reciprocal rank fusion at lexical weights 0.3-0.7, z-score 0.4 has the best mean recall@5 over the nine suites
+ * (68.2). Every setting falls below dense on gorilla-tfhub (near-duplicate tools BM25 cannot tell apart); the
+ * closest, z-score 0.3, trails it by 2.4 points there and loses 0.4 on the mean. 0.7, the use-lite choice, also
+ * falls below dense on MetaTool with MiniLM.
  */
 export const DEFAULT_FUSION: FusionSettings = { method: 'zscore', lexicalWeight: 0.4 };
 
