@@ -54,7 +54,7 @@ describe('ToolIndex over the real filesystem, memory and everything servers', ()
     expect(counted.texts).toBe(1);
   });
 
-  it('a new vector revision of the same model re-embeds every tool instead of reusing stored vectors or graph', async () => {
+  it('a new vector revision of the same model re-embeds every tool instead of serving the stored vectors', async () => {
     const revised = countingEmbedder({ ...useLite, vectorRevision: useLite.vectorRevision + 1 });
     const restarted = await ToolIndex.build(tools.map((tool) => toIndexableTool(tool)), { embedder: revised, stateDir: state.path });
     expect(revised.texts).toBe(tools.length);
