@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../src/catalog/catalog.js';
 import type { CatalogTool } from '../src/catalog/tool.js';
@@ -56,9 +57,18 @@ describe('ToolIndex over the real filesystem, memory and everything servers', ()
 
   it('a new vector revision of the same model re-embeds every tool instead of serving the stored vectors', async () => {
     const revised = countingEmbedder({ ...useLite, vectorRevision: useLite.vectorRevision + 1 });
-    const restarted = await ToolIndex.build(tools.map((tool) => toIndexableTool(tool)), { embedder: revised, stateDir: state.path });
+    const logger = recordingLogger();
+    const restarted = await ToolIndex.build(tools.map((tool) => toIndexableTool(tool)), {
+      embedder: revised,
+      stateDir: state.path,
+      logger: { ...logger, debug: () => undefined },
+    });
     expect(revised.texts).toBe(tools.length);
     expect(restarted.stats().embeddedTools).toBe(tools.length);
+    // The admin learns that the earlier revision's folder is dead weight.
+    expect(logger.infos).toEqual([
+      `${join(state.path, 'embeddings', 'use-lite')} holds use-lite vectors of an earlier revision, no longer read: it can be deleted`,
+    ]);
   });
 
   it('a changed or new tool re-embeds only that tool, and a removed tool is gone', async () => {

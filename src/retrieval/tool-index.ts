@@ -2,7 +2,7 @@ import { sha256Hex } from '../catalog/canonical-json.js';
 import type { Embedder } from '../embedding/index.js';
 import type { Logger } from '../log.js';
 import { denseText, toSearchDocument } from './document.js';
-import { EmbeddingCache, embedderStateDir } from './embedding-cache.js';
+import { EmbeddingCache, earlierRevisionDirs, embedderStateDir } from './embedding-cache.js';
 import { confidence, confidenceModel, denseReference, lexicalReference } from './confidence.js';
 import { FUSION_CANDIDATES, fusionFor, hybridRetriever, type FusionSettings } from './hybrid.js';
 import { LexicalIndex } from './lexical-index.js';
@@ -92,6 +92,10 @@ export class ToolIndex {
         }),
       ]);
       dense = { embedder, cache, vectors };
+      // Left by a toolscope before an upgrade changed how this model's vectors are computed: only disk to reclaim.
+      for (const folder of stateDir === undefined ? [] : await earlierRevisionDirs(stateDir, embedder)) {
+        options.logger?.info({ folder }, `${folder} holds ${embedder.id} vectors of an earlier revision, no longer read: it can be deleted`);
+      }
     }
     const index = new ToolIndex(dense, options.logger);
     await index.upsert(tools);
