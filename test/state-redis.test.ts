@@ -1,6 +1,7 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../src/config/load.js';
-import { createLogger } from '../src/log.js';
+import { createLogger, type Logger } from '../src/log.js';
 import { RateLimiter } from '../src/policy/ratelimit/rate-limiter.js';
 import { EmbeddingCache } from '../src/retrieval/embedding-cache.js';
 import { maskedRedisUrl } from '../src/state/redis/redis-connection.js';
@@ -26,10 +27,10 @@ afterAll(async () => {
 });
 
 /** One replica's view of the shared state. */
-async function replicaState(keyPrefix = 'test:'): Promise<RedisState> {
+async function replicaState(keyPrefix = 'test:', replicaLogger: Logger = logger): Promise<RedisState> {
   const config = parseConfig({ state: { backend: 'redis', url: redis.url, keyPrefix } }, 'toolscope.json').state;
   if (config.backend !== 'redis') throw new Error('expected the redis backend');
-  const state = new RedisState(config, logger);
+  const state = new RedisState(config, replicaLogger);
   await state.open();
   opened.push(state);
   return state;
@@ -120,11 +121,17 @@ describe('shared embeddings', () => {
     expect(b.texts).toBe(0);
     expect(Array.from(shared!)).toEqual(Array.from(vector!));
 
-    // A later revision of the same model computes other numbers: it shares nothing with the earlier one.
+    // A later revision of the same model computes other numbers: it shares nothing with the earlier one, and names
+    // the earlier hash for the admin to delete.
     const revised = countingEmbedder({ ...embedder, vectorRevision: 2 });
-    const cacheC = await EmbeddingCache.open(revised, second.sharedVectors!(revised));
+    const logLines: string[] = [];
+    const upgraded = await replicaState('emb:', pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) }));
+    const cacheC = await EmbeddingCache.open(revised, upgraded.sharedVectors!(revised));
     expect(cacheC.size).toBe(0);
     await cacheC.vectorsFor([{ key: 'k1', text: 'read a file' }]);
     expect(revised.texts).toBe(1);
+    expect(logLines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toContain(
+      'emb:emb:use-lite holds use-lite vectors of an earlier revision, no longer read: delete it once no replica runs an older toolscope',
+    );
   });
 });

@@ -10,7 +10,7 @@ const SCAN_COUNT = 1_000;
  * One embedder's vectors in a Redis hash (`emb:<vector space>`, field = content key, value = raw float32), shared by
  * replicas: the first to see a tool embeds it, the others load its vector. The embedder's id and vector revision are
  * in the key, so vectors of different models or revisions never mix; a hash of an older revision is left alone, as
- * replicas not yet upgraded still use it. A cache: Redis out of reach costs embeddings, with a warning, not calls.
+ * replicas not yet upgraded still use it, and logged. A cache: Redis out of reach costs embeddings, with a warning, not calls.
  */
 export class RedisVectorStore implements VectorStore {
   private readonly hash: string;
@@ -18,9 +18,9 @@ export class RedisVectorStore implements VectorStore {
   constructor(
     private readonly redis: RedisConnection,
     private readonly embedder: EmbedderIdentity,
-    private readonly logger: Pick<Logger, 'warn'>,
+    private readonly logger: Pick<Logger, 'warn' | 'info'>,
   ) {
-    this.hash = redis.key(`emb:${vectorSpace(embedder)}`);
+    this.hash = this.hashOf(embedder.vectorRevision);
   }
 
   async load(): Promise<Array<readonly [string, Float32Array]>> {
@@ -43,6 +43,7 @@ export class RedisVectorStore implements VectorStore {
     } catch (error) {
       this.logger.warn({ err: error }, 'cannot read the shared embeddings; tools are embedded here');
     }
+    await this.reportEarlierRevisions();
     return vectors;
   }
 
@@ -51,5 +52,23 @@ export class RedisVectorStore implements VectorStore {
     await this.redis
       .run((commands) => commands.hset(this.hash, ...fields))
       .catch((error: unknown) => this.logger.warn({ err: error }, 'cannot share embeddings; they stay on this replica'));
+  }
+
+  private hashOf(vectorRevision: number): string {
+    return this.redis.key(`emb:${vectorSpace({ id: this.embedder.id, vectorRevision })}`);
+  }
+
+  /** Logs the hashes earlier vector revisions of this embedder left, so an admin knows what to delete after an upgrade. */
+  private async reportEarlierRevisions(): Promise<void> {
+    for (let revision = 1; revision < this.embedder.vectorRevision; revision++) {
+      const hash = this.hashOf(revision);
+      const found = await this.redis.run((commands) => commands.exists(hash)).catch(() => 0);
+      if (found > 0) {
+        this.logger.info(
+          { hash },
+          `${hash} holds ${this.embedder.id} vectors of an earlier revision, no longer read: delete it once no replica runs an older toolscope`,
+        );
+      }
+    }
   }
 }
