@@ -9,8 +9,9 @@ const SCAN_COUNT = 1_000;
 /**
  * One embedder's vectors in a Redis hash (`emb:<vector space>`, field = content key, value = raw float32), shared by
  * replicas: the first to see a tool embeds it, the others load its vector. The embedder's id and vector revision are
- * in the key, so vectors of different models or revisions never mix; a hash of an older revision is left alone, as
- * replicas not yet upgraded still use it, and logged. A cache: Redis out of reach costs embeddings, with a warning, not calls.
+ * in the key, so vectors of different models or revisions never mix; a hash of an older revision is left alone (and
+ * logged), as replicas not yet upgraded still use it. A cache: Redis out of reach costs embeddings, with a warning,
+ * not calls.
  */
 export class RedisVectorStore implements VectorStore {
   private readonly hash: string;
