@@ -28,6 +28,11 @@ export function vectorSpace(embedder: Pick<Embedder, 'id' | 'vectorRevision'>): 
   return embedder.vectorRevision === 1 ? embedder.id : `${embedder.id}@r${embedder.vectorRevision}`;
 }
 
+/** The vector spaces earlier revisions of `embedder` were stored under: never read again, so an admin may delete them. */
+export function earlierVectorSpaces(embedder: Pick<Embedder, 'id' | 'vectorRevision'>): string[] {
+  return Array.from({ length: embedder.vectorRevision - 1 }, (_, index) => vectorSpace({ id: embedder.id, vectorRevision: index + 1 }));
+}
+
 export type EmbedderBackend = 'auto' | 'transformers' | 'use-lite';
 
 export const DEFAULT_TRANSFORMERS_MODEL = 'Xenova/all-MiniLM-L6-v2';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { vectorSpace, type Embedder } from '../embedding/index.js';
+import { earlierVectorSpaces, vectorSpace, type Embedder } from '../embedding/index.js';
 import { pathExists } from '../fs/path-exists.js';
 import { FileVectorStore } from '../state/file/file-vector-store.js';
 import type { VectorStore } from '../state/vector-store.js';
@@ -17,18 +17,19 @@ const EMBED_CHUNK = 256;
  * The folder one embedder's vectors (and vector index) live in under the state folder, one per vector space: the HNSW
  * graph holds vectors too, so a new revision starts both afresh. A folder of an older revision is left as it was.
  */
-export function embedderStateDir(stateDir: string, embedder: Pick<Embedder, 'id' | 'vectorRevision'>): string {
-  return join(stateDir, 'embeddings', vectorSpace(embedder).replace(/[^A-Za-z0-9._-]+/g, '_'));
+export function embedderStateDir(stateDir: string, embedder: Embedder): string {
+  return vectorSpaceDir(stateDir, vectorSpace(embedder));
 }
 
 /** The folders earlier vector revisions of `embedder` left under the state folder: never read again. */
-export async function earlierRevisionDirs(stateDir: string, embedder: Pick<Embedder, 'id' | 'vectorRevision'>): Promise<string[]> {
-  const dirs: string[] = [];
-  for (let revision = 1; revision < embedder.vectorRevision; revision++) {
-    const dir = embedderStateDir(stateDir, { id: embedder.id, vectorRevision: revision });
-    if (await pathExists(dir)) dirs.push(dir);
-  }
-  return dirs;
+export async function earlierRevisionDirs(stateDir: string, embedder: Embedder): Promise<string[]> {
+  const dirs = earlierVectorSpaces(embedder).map((space) => vectorSpaceDir(stateDir, space));
+  const present = await Promise.all(dirs.map(pathExists));
+  return dirs.filter((_, index) => present[index]);
+}
+
+function vectorSpaceDir(stateDir: string, space: string): string {
+  return join(stateDir, 'embeddings', space.replace(/[^A-Za-z0-9._-]+/g, '_'));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { vectorSpace } from '../../embedding/index.js';
+import { earlierVectorSpaces, vectorSpace } from '../../embedding/index.js';
 import type { Logger } from '../../log.js';
 import type { EmbedderIdentity, VectorStore } from '../vector-store.js';
 import type { RedisConnection } from './redis-connection.js';
@@ -21,7 +21,7 @@ export class RedisVectorStore implements VectorStore {
     private readonly embedder: EmbedderIdentity,
     private readonly logger: Pick<Logger, 'warn' | 'info'>,
   ) {
-    this.hash = this.hashOf(embedder.vectorRevision);
+    this.hash = this.hashOf(vectorSpace(embedder));
   }
 
   async load(): Promise<Array<readonly [string, Float32Array]>> {
@@ -55,14 +55,13 @@ export class RedisVectorStore implements VectorStore {
       .catch((error: unknown) => this.logger.warn({ err: error }, 'cannot share embeddings; they stay on this replica'));
   }
 
-  private hashOf(vectorRevision: number): string {
-    return this.redis.key(`emb:${vectorSpace({ id: this.embedder.id, vectorRevision })}`);
+  private hashOf(space: string): string {
+    return this.redis.key(`emb:${space}`);
   }
 
   /** Logs the hashes earlier vector revisions of this embedder left, so an admin knows what to delete after an upgrade. */
   private async reportEarlierRevisions(): Promise<void> {
-    for (let revision = 1; revision < this.embedder.vectorRevision; revision++) {
-      const hash = this.hashOf(revision);
+    for (const hash of earlierVectorSpaces(this.embedder).map((space) => this.hashOf(space))) {
       const found = await this.redis.run((commands) => commands.exists(hash)).catch(() => 0);
       if (found > 0) {
         this.logger.info(
