@@ -40,9 +40,7 @@ const options = new Command('npm run eval:fusion --')
 function memoized(embedder: Embedder): Embedder {
   const cache = new Map<string, Float32Array>();
   return {
-    id: embedder.id,
-    dimensions: embedder.dimensions,
-    vectorRevision: embedder.vectorRevision,
+    ...embedder,
     async embed(texts) {
       const missing = [...new Set(texts.filter((text) => !cache.has(text)))];
       if (missing.length > 0) (await embedder.embed(missing)).forEach((vector, i) => cache.set(missing[i]!, vector));

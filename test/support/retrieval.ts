@@ -50,9 +50,7 @@ export async function realServerTools(
 /** A real embedder that also counts the texts it was asked to embed. */
 export function countingEmbedder(embedder: Embedder): Embedder & { texts: number; calls: number } {
   const counted = {
-    id: embedder.id,
-    dimensions: embedder.dimensions,
-    vectorRevision: embedder.vectorRevision,
+    ...embedder,
     texts: 0,
     calls: 0,
     async embed(texts: string[]) {

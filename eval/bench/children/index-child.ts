@@ -20,9 +20,7 @@ import { memoryStatus, onParentGone, runChild, send } from './protocol.js';
 function reportingProgress(embedder: Embedder, startedAt: number): Embedder {
   let embedded = 0;
   return {
-    id: embedder.id,
-    dimensions: embedder.dimensions,
-    vectorRevision: embedder.vectorRevision,
+    ...embedder,
     async embed(texts) {
       const vectors = await embedder.embed(texts);
       embedded += texts.length;
