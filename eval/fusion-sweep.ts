@@ -8,7 +8,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { positiveInteger } from '../src/cli/options.js';
-import { loadEmbedder, type Embedder } from '../src/embedding/index.js';
+import type { Embedder } from '../src/embedding/index.js';
+import { loadEvalEmbedder } from '../src/eval/eval-embedder.js';
 import { toIndexableTool } from '../src/eval/run-eval.js';
 import { loadEvalDataset } from '../src/eval/load-dataset.js';
 import { mean, recallAtK } from '../src/eval/metrics.js';
@@ -17,6 +18,7 @@ import { createLogger } from '../src/log.js';
 import { fusionFor, type FusionSettings } from '../src/retrieval/hybrid.js';
 import { ToolIndex, type RetrieverKind } from '../src/retrieval/tool-index.js';
 import { prepareSuiteDatasets } from './suite-datasets.js';
+import { reportUsageErrorsPlainly } from './script-errors.js';
 
 const K = 5;
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,6 +27,7 @@ const SETTINGS: FusionSettings[] = [
   ...[0.3, 0.4, 0.5, 0.6, 0.7].map((lexicalWeight) => ({ method: 'rrf' as const, lexicalWeight })),
 ];
 
+reportUsageErrorsPlainly('npm run eval:fusion');
 const options = new Command('npm run eval:fusion --')
   .description('hybrid fusion method and weight swept on every suite; eval/reports/fusion-sweep.{md,json}')
   .option('--model <id>', 'transformers model (folder under --model-dir)', 'Xenova/all-MiniLM-L6-v2')
@@ -51,13 +54,7 @@ function memoized(embedder: Embedder): Embedder {
 
 const label = (setting: FusionSettings) => `${setting.method} ${setting.lexicalWeight.toFixed(1)}`;
 const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? 'warn');
-const embedder = memoized(
-  await loadEmbedder(
-    { backend: 'transformers', model: options.model, dtype: options.dtype, modelDir: resolve(options.modelDir), allowRemoteModels: false },
-    logger,
-  ),
-);
-if (!embedder.id.startsWith('transformers:')) throw new Error(`${options.model} could not be loaded from ${options.modelDir}`);
+const embedder = memoized(await loadEvalEmbedder({ model: options.model, modelDir: options.modelDir, dtype: options.dtype }, 'transformers', logger));
 
 interface SuiteSweep {
   readonly dataset: string;

@@ -8,9 +8,10 @@
  *   the other half; negatives are the same queries searched with their relevant tools removed (nothing in the
  *   catalog matches them any more). The report compares it with the raw scores alone and with the other
  *   ranking-level features tried, and checks it on requests from another domain (`offTopicCatalog`).
- * Writes <reports-dir>/ranking.{md,json} and <reports-dir>/confidence-calibration.md, and refits in
+ * Writes <reports-dir>/ranking.{md,json} and <reports-dir>/confidence-calibration.md. With --install-calibration
+ * (a run over every suite only: toolscope serves the models on any catalog) it also refits in
  * src/retrieval/confidence-calibration.ts the BM25 model and this embedder's dense and hybrid models (other embedders'
- * models are kept).
+ * models are kept); without it the shipped models stay as they are, so a trial run changes no source.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -24,19 +25,24 @@ import { loadEvalDataset } from '../src/eval/load-dataset.js';
 import { mean, percentile, recallAtK } from '../src/eval/metrics.js';
 import { toIndexableTool } from '../src/eval/run-eval.js';
 import { deterministicSample } from '../src/eval/sample.js';
+import { EvalSetupError } from '../src/eval/input-error.js';
 import { createLogger } from '../src/log.js';
 import { confidence, confidenceFeatures, GOOD_MATCH, requestConfidence, weakestStepBest, type ConfidenceFeature, type ConfidenceModel } from '../src/retrieval/confidence.js';
 import { CONFIDENCE_CALIBRATION } from '../src/retrieval/confidence-calibration.js';
 import { ToolIndex, type RetrieverKind, type RetrieverOptions } from '../src/retrieval/tool-index.js';
 import { FUSION_CANDIDATES } from '../src/retrieval/hybrid.js';
 import type { RetrievalSignals, ScoredTool } from '../src/retrieval/types.js';
-import { addEmbedderOptions, loadEvalEmbedder, type EmbedderOptions } from './embedder-options.js';
+import { loadEvalEmbedder, type EvalEmbedderOptions } from '../src/eval/eval-embedder.js';
+import { addEmbedderOptions, SCRIPT_DEFAULT_BACKEND } from './embedder-options.js';
 import { prepareSuiteDatasets } from './suite-datasets.js';
+import { reportUsageErrorsPlainly } from './script-errors.js';
 
 const K = 5;
 const HISTORY_FRACTION = 0.5;
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CALIBRATION_SOURCE = 'src/retrieval/confidence-calibration.ts';
 
+reportUsageErrorsPlainly('npm run eval:ranking');
 const options = addEmbedderOptions(new Command('npm run eval:ranking --'))
   .description('reranker, learning from use and confidence calibration on every suite')
   .option('--only <names>', 'comma-separated dataset names')
@@ -44,9 +50,20 @@ const options = addEmbedderOptions(new Command('npm run eval:ranking --'))
   .option('--datasets-root <dir>', 'the shared public benchmarks', resolve(repoRoot, '..', 'shared', 'datasets'))
   .option('--state-dir <dir>', 'embedding caches kept between runs', join(repoRoot, '.cache', 'eval-state'))
   .option('--reports-dir <dir>', 'where the reports go', join(repoRoot, 'eval', 'reports'))
+  .option('--install-calibration', `write the fitted confidence models into ${CALIBRATION_SOURCE} (every suite only)`, false)
   .parse()
-  .opts<EmbedderOptions & { only?: string; maxQueries: number; datasetsRoot: string; stateDir: string; reportsDir: string }>();
+  .opts<EvalEmbedderOptions & {
+    only?: string;
+    maxQueries: number;
+    datasetsRoot: string;
+    stateDir: string;
+    reportsDir: string;
+    installCalibration: boolean;
+  }>();
 const reportsDir = resolve(options.reportsDir);
+if (options.installCalibration && options.only !== undefined) {
+  throw new EvalSetupError('--install-calibration needs every suite: toolscope serves the confidence models on any catalog; drop --only');
+}
 
 /** The features a model may read: the served ones (`confidence.ts`) and those tried and left out. */
 type Feature = ConfidenceFeature | TriedFeature;
@@ -121,7 +138,7 @@ interface SuiteRow {
   readonly history: { readonly pastQueries: number; readonly evaluated: number; readonly without: number; readonly with: number };
 }
 
-const embedder = await loadEvalEmbedder(options, createLogger('warn'));
+const embedder = await loadEvalEmbedder(options, SCRIPT_DEFAULT_BACKEND, createLogger('warn'));
 const datasets = await prepareSuiteDatasets({
   repoRoot,
   sourceRoot: options.datasetsRoot,
@@ -201,14 +218,29 @@ await mkdir(reportsDir, { recursive: true });
 await writeFile(join(reportsDir, 'ranking.json'), `${JSON.stringify({ embedder: embedder.id, k: K, rows }, null, 2)}\n`);
 await writeFile(join(reportsDir, 'ranking.md'), rankingReport(rows));
 await writeFile(join(reportsDir, 'confidence-calibration.md'), calibrationReport(models, samples, offTopic, served));
-await writeFile(
-  join(repoRoot, 'src', 'retrieval', 'confidence-calibration.ts'),
-  `// Written by \`npm run eval:ranking\` (eval/ranking-study.ts), one embedder per run; the reports are\n` +
-    `// confidence-calibration.md in eval/reports (use-lite) and in eval/reports/models/<model> (transformers models).\n` +
-    `import type { ConfidenceModel } from './confidence.js';\n\n` +
-    `export const CONFIDENCE_CALIBRATION: { readonly models: Readonly<Record<string, ConfidenceModel>> } = {\n` +
-    `  models: ${JSON.stringify({ ...CONFIDENCE_CALIBRATION.models, ...models }, null, 2).replace(/\n/g, '\n  ')},\n};\n`,
-);
+const notFitted = Object.entries(models).filter(([, model]) => !Object.values(model).every(Number.isFinite));
+if (!options.installCalibration) {
+  process.stderr.write(
+    `confidence models fitted (${join(reportsDir, 'confidence-calibration.md')}), not installed: ` +
+      `--install-calibration writes them into ${CALIBRATION_SOURCE}\n`,
+  );
+} else if (notFitted.length > 0) {
+  throw new EvalSetupError(`not installing the confidence models: ${notFitted.map(([key]) => key).join(', ')} could not be fitted (too few samples?)`);
+} else {
+  await installCalibration(models);
+  process.stderr.write(`confidence models installed in ${CALIBRATION_SOURCE}\n`);
+}
+
+async function installCalibration(models: Readonly<Record<string, ConfidenceModel>>): Promise<void> {
+  await writeFile(
+    join(repoRoot, CALIBRATION_SOURCE),
+    `// Written by \`npm run eval:ranking\` (eval/ranking-study.ts), one embedder per run; the reports are\n` +
+      `// confidence-calibration.md in eval/reports (use-lite) and in eval/reports/models/<model> (transformers models).\n` +
+      `import type { ConfidenceModel } from './confidence.js';\n\n` +
+      `export const CONFIDENCE_CALIBRATION: { readonly models: Readonly<Record<string, ConfidenceModel>> } = {\n` +
+      `  models: ${JSON.stringify({ ...CONFIDENCE_CALIBRATION.models, ...models }, null, 2).replace(/\n/g, '\n  ')},\n};\n`,
+  );
+}
 
 async function measure(index: ToolIndex, kind: RetrieverKind, stages: RetrieverOptions, queries: readonly EvalQuery[]) {
   const retriever = index.retriever(kind, stages);

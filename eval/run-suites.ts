@@ -15,17 +15,20 @@ import { renderEvalMarkdown } from '../src/eval/report-markdown.js';
 import { createLogger } from '../src/log.js';
 import { RETRIEVER_KINDS } from '../src/retrieval/tool-index.js';
 import { datasetChartSvg } from './charts/dataset-chart.js';
-import { addEmbedderOptions, loadEvalEmbedder, type EmbedderOptions } from './embedder-options.js';
+import { loadEvalEmbedder, type EvalEmbedderOptions } from '../src/eval/eval-embedder.js';
+import { addEmbedderOptions, SCRIPT_DEFAULT_BACKEND } from './embedder-options.js';
 import type { MaterializedDataset } from './adapters/materialize.js';
 import { prepareSuiteDatasets } from './suite-datasets.js';
 import { ablationSection, baselineSection, chartSection, datasetSection } from './suite-report.js';
 import { renderSuiteSummary } from './suite-summary.js';
+import { reportUsageErrorsPlainly } from './script-errors.js';
 
 const KS = [1, 3, 5, 10];
 const DEFAULT_MAX_QUERIES = 500;
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+reportUsageErrorsPlainly('npm run eval');
 const options = addEmbedderOptions(new Command('npm run eval --'))
   .description('BM25, dense and hybrid retrieval on every public benchmark and our own catalog; reports in eval/reports')
   .option('--only <names>', 'comma-separated dataset names')
@@ -35,7 +38,7 @@ const options = addEmbedderOptions(new Command('npm run eval --'))
   .option('--ablation', 'also measure the bare retrievers (no query decomposition): <dataset>.no-decompose.json', false)
   .option('--reports-dir <dir>', 'where the reports go', join(repoRoot, 'eval', 'reports'))
   .parse()
-  .opts<EmbedderOptions & {
+  .opts<EvalEmbedderOptions & {
     only?: string;
     maxQueries: number;
     datasetsRoot: string;
@@ -54,7 +57,7 @@ const datasets = await prepareSuiteDatasets({
   cacheRoot: join(repoRoot, '.cache', 'datasets'),
   ...(options.only !== undefined && { only: new Set(options.only.split(',').map((name) => name.trim())) }),
 });
-const embedder = await loadEvalEmbedder(options, logger);
+const embedder = await loadEvalEmbedder(options, SCRIPT_DEFAULT_BACKEND, logger);
 await mkdir(reportsDir, { recursive: true });
 
 async function evaluate(dataset: MaterializedDataset, decompose: boolean): Promise<EvalReport> {

@@ -17,13 +17,16 @@ import { markdownTable, percent } from '../src/eval/report-markdown.js';
 import { runEvaluation } from '../src/eval/run-eval.js';
 import { createLogger } from '../src/log.js';
 import { RETRIEVER_KINDS } from '../src/retrieval/tool-index.js';
-import { addEmbedderOptions, loadEvalEmbedder, type EmbedderOptions } from './embedder-options.js';
+import { loadEvalEmbedder, type EvalEmbedderOptions } from '../src/eval/eval-embedder.js';
+import { addEmbedderOptions, SCRIPT_DEFAULT_BACKEND } from './embedder-options.js';
 import { scaleChartSvg, type ScalePoint } from './charts/scale-chart.js';
 import { gorillaDocumentTools, gorillaTorchHub } from './adapters/gorilla-apibench.js';
 import { catalogOfSize, scaleSetup } from './scale-catalog.js';
 import { OWN_CATALOG, prepareSuiteDatasets } from './suite-datasets.js';
+import { reportUsageErrorsPlainly } from './script-errors.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+reportUsageErrorsPlainly('npm run eval:scale');
 const options = addEmbedderOptions(new Command('npm run eval:scale --'))
   .description('recall@5 and latency as the catalog grows; the other benchmarks\' tools are pooled as distractors')
   .option('--queries-from <names>', 'comma-separated datasets whose queries are asked', `${OWN_CATALOG},metatool-single`)
@@ -34,7 +37,7 @@ const options = addEmbedderOptions(new Command('npm run eval:scale --'))
   .option('--state-dir <dir>', 'embedding caches kept between runs', join(repoRoot, '.cache', 'eval-state', 'scale-sweep'))
   .option('--reports-dir <dir>', 'where the reports go', join(repoRoot, 'eval', 'reports'))
   .parse()
-  .opts<EmbedderOptions & { reportsDir: string; queriesFrom: string; sizes: number[]; maxQueries: number; goldBudget: number; datasetsRoot: string; stateDir: string }>();
+  .opts<EvalEmbedderOptions & { reportsDir: string; queriesFrom: string; sizes: number[]; maxQueries: number; goldBudget: number; datasetsRoot: string; stateDir: string }>();
 const { sizes, maxQueries, goldBudget } = options;
 const reportsDir = resolve(options.reportsDir);
 
@@ -53,7 +56,7 @@ const gorillaDocuments: EvalDataset = {
   queries: [],
 };
 const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? 'warn');
-const embedder = await loadEvalEmbedder(options, logger);
+const embedder = await loadEvalEmbedder(options, SCRIPT_DEFAULT_BACKEND, logger);
 await mkdir(reportsDir, { recursive: true });
 
 /** Runs the sweep with the queries of `base` and writes eval/reports/scale-sweep-<base>.{md,json,svg}. */

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { EvalSetupError } from '../src/eval/input-error.js';
 import { pathExists } from '../src/fs/path-exists.js';
 import { publicDatasetAdapters } from './adapters/registry.js';
 import { materializeDataset, type MaterializedDataset } from './adapters/materialize.js';
@@ -8,7 +9,8 @@ export const OWN_CATALOG = 'mcp-catalog';
 
 /**
  * Every dataset of the bundled suites, ready to evaluate: each public benchmark converted into
- * `cacheRoot/<name>/` (outside git), then our own catalog when its files are present.
+ * `cacheRoot/<name>/` (outside git), then our own catalog when its files are present. An unknown name in `only`, or
+ * nothing found to evaluate, is an error: a run that measured nothing must not write reports as if it had.
  */
 export async function prepareSuiteDatasets(options: {
   readonly repoRoot: string;
@@ -16,6 +18,11 @@ export async function prepareSuiteDatasets(options: {
   readonly cacheRoot: string;
   readonly only?: ReadonlySet<string>;
 }): Promise<MaterializedDataset[]> {
+  const known = [...publicDatasetAdapters.map((adapter) => adapter.name), OWN_CATALOG];
+  const unknown = [...(options.only ?? [])].filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new EvalSetupError(`--only: unknown dataset ${unknown.map((name) => `'${name}'`).join(', ')} (known: ${known.join(', ')})`);
+  }
   const wanted = (name: string): boolean => options.only === undefined || options.only.has(name);
   const prepared: MaterializedDataset[] = [];
   for (const adapter of publicDatasetAdapters) {
@@ -37,5 +44,6 @@ export async function prepareSuiteDatasets(options: {
       notes: ['toolscope\'s own realistic MCP catalog and labelled queries (datasets/mcp-catalog, see its README).'],
     });
   }
+  if (prepared.length === 0) throw new EvalSetupError(`no dataset to evaluate: none found under --datasets-root ${options.sourceRoot}`);
   return prepared;
 }

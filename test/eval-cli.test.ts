@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -116,6 +116,49 @@ describe('toolscope eval', () => {
   });
 });
 
+describe('toolscope eval: which embedder, and runs that cannot measure what was asked', () => {
+  const SHARED_MODELS = resolve(ROOT, '..', 'shared', 'models');
+
+  it('--model-dir, --model and --dtype select the transformers backend without --embedder', async () => {
+    const json = join(dir, 'out', 'nested', 'transformers.json');
+    const result = await toolscope([
+      'eval', '--catalog', catalogFile, '--queries', queriesFile, '--retriever', 'dense',
+      '--model-dir', SHARED_MODELS, '--model', 'minilm-l6-random', '--dtype', 'fp32', '--json', json,
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    // The --json folder did not exist: it is made, not found missing after the run.
+    expect((await readReport(json)).embedder).toBe('transformers:minilm-l6-random:fp32');
+  });
+
+  it('refuses to report use-lite figures when the transformers model does not load, saying what to do', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'toolscope-no-models-'));
+    const json = join(dir, 'fallback.json');
+    const result = await toolscope(['eval', '--catalog', catalogFile, '--queries', queriesFile, '--retriever', 'hybrid', '--model-dir', empty, '--json', json]);
+    await rm(empty, { recursive: true, force: true });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`toolscope: the transformers model Xenova/all-MiniLM-L6-v2 could not be loaded from ${empty}`);
+    expect(result.stderr).toContain("refusing to report use-lite's results as its");
+    expect(result.stderr).toContain('npm run models:offline');
+    expect(result.stdout).toBe('');
+    await expect(readFile(json)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('refuses model options beside --embedder use-lite, which would ignore them', async () => {
+    const result = await toolscope(['eval', '--catalog', catalogFile, '--queries', queriesFile, '--embedder', 'use-lite', '--model-dir', SHARED_MODELS]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('toolscope: --embedder use-lite has no model to choose: drop --model-dir or use --embedder transformers');
+  });
+
+  it('refuses a --history fraction that leaves no query to evaluate', async () => {
+    const result = await toolscope(['eval', '--catalog', catalogFile, '--queries', queriesFile, '--retriever', 'bm25', '--history', '0.95']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'toolscope: history fraction 0.95 takes all 4 queries as past use and leaves none to evaluate: use a smaller fraction',
+    );
+  });
+});
+
 describe('the eval and bench scripts', () => {
   const scripts = ['eval/run-suites.ts', 'eval/scale-sweep.ts', 'eval/bench/run.ts'].map((file) => join(ROOT, file));
 
@@ -135,5 +178,43 @@ describe('the eval and bench scripts', () => {
     const unknown = await script(scripts[0]!, ['--max-query', '5']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("error: unknown option '--max-query'");
+  });
+
+  it('refuse an unknown dataset or a datasets root holding none in one line, and write no report', async () => {
+    const reports = await mkdtemp(join(tmpdir(), 'toolscope-suite-reports-'));
+    try {
+      const unknown = await script(scripts[0]!, ['--only', 'mcp-catalog,nosuch', '--reports-dir', reports]);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr.trim()).toMatch(/^npm run eval: --only: unknown dataset 'nosuch' \(known: metatool-single, .*mcp-catalog\)$/);
+      const missing = await script(scripts[0]!, ['--only', 'seal-tools', '--datasets-root', join(reports, 'none'), '--reports-dir', reports]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr.trim().split('\n').at(-1)).toBe(`npm run eval: no dataset to evaluate: none found under --datasets-root ${join(reports, 'none')}`);
+      expect(await readdir(reports)).toEqual([]);
+    } finally {
+      await rm(reports, { recursive: true, force: true });
+    }
+  });
+
+  it('eval:ranking changes no source unless told to install the calibration, and installs only from every suite', async () => {
+    const ranking = join(ROOT, 'eval', 'ranking-study.ts');
+    const calibration = join(ROOT, 'src', 'retrieval', 'confidence-calibration.ts');
+    const before = await readFile(calibration, 'utf8');
+    const reports = await mkdtemp(join(tmpdir(), 'toolscope-ranking-reports-'));
+    const state = await mkdtemp(join(tmpdir(), 'toolscope-ranking-state-'));
+    try {
+      const partial = await script(ranking, ['--only', 'gorilla-torchhub', '--install-calibration', '--reports-dir', reports]);
+      expect(partial.code).toBe(1);
+      expect(partial.stderr.trim()).toBe(
+        'npm run eval:ranking: --install-calibration needs every suite: toolscope serves the confidence models on any catalog; drop --only',
+      );
+      const trial = await script(ranking, ['--only', 'gorilla-torchhub', '--max-queries', '3', '--embedder', 'use-lite', '--reports-dir', reports, '--state-dir', state]);
+      expect(trial.code).toBe(0);
+      expect(trial.stderr).toContain('not installed: --install-calibration writes them into src/retrieval/confidence-calibration.ts');
+      expect((await readdir(reports)).sort()).toEqual(['confidence-calibration.md', 'ranking.json', 'ranking.md']);
+      expect(await readFile(calibration, 'utf8')).toBe(before);
+    } finally {
+      await rm(reports, { recursive: true, force: true });
+      await rm(state, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EvalInputError } from '../src/eval/input-error.js';
 import { loadEvalDataset } from '../src/eval/load-dataset.js';
@@ -89,6 +89,39 @@ describe('loading a canonical eval dataset', () => {
       [catalogFile, 2],
       [queriesFile, 2],
     ]);
+  });
+
+  it('with every query line skipped, says what was wrong with each, not only that none is usable', async () => {
+    const [catalogFile, queriesFile] = await files(
+      [tool('a')],
+      [JSON.stringify({ id: 'q1', query: 'q', relevant: [] }), JSON.stringify({ id: 'q2', query: 'q', relevant: ['missing'] })],
+    );
+    const error = await loadEvalDataset(catalogFile, queriesFile, { skipBad: true }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EvalInputError);
+    const lines = (error as EvalInputError).message.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(new RegExp(`^${queriesFile}:1: relevant: `));
+    expect(lines[1]).toBe(`${queriesFile}:2: relevant: 'missing' not in the catalog ${catalogFile}`);
+    expect(lines[2]).toBe(`${queriesFile}: no usable query`);
+  });
+
+  it('reads a file that starts with a byte order mark, as Windows editors write', async () => {
+    const [catalogFile, queriesFile] = await files([`\uFEFF${tool('a')}`], [`\uFEFF${JSON.stringify({ id: 'q1', query: 'q', relevant: ['a'] })}`]);
+    const { dataset } = await loadEvalDataset(catalogFile, queriesFile);
+    expect(dataset.tools.map((t) => t.id)).toEqual(['a']);
+    expect(dataset.queries.map((q) => q.id)).toEqual(['q1']);
+  });
+
+  it('names a dataset given by a bare file name after the folder it is in, not "."', async () => {
+    const [catalogFile, queriesFile] = await files([tool('a')], [JSON.stringify({ id: 'q1', query: 'q', relevant: ['a'] })]);
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const { dataset } = await loadEvalDataset(basename(catalogFile), basename(queriesFile));
+      expect(dataset.name).toBe(basename(dir));
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it('reports a missing file as such, not as a line', async () => {

@@ -63,8 +63,8 @@ export async function loadBenchCatalog(options: BenchCatalogOptions): Promise<Be
   const datasets = await Promise.all(
     prepared.map(async (entry) => (await loadEvalDataset(entry.catalogFile, entry.queriesFile, { name: entry.name })).dataset),
   );
-  const base = datasets.find((dataset) => dataset.name === OWN_CATALOG) ?? datasets[0];
-  if (!base) throw new Error(`no eval dataset found (looked in ${options.datasetsRoot} and datasets/${OWN_CATALOG})`);
+  // prepareSuiteDatasets refuses to return none.
+  const base = datasets.find((dataset) => dataset.name === OWN_CATALOG) ?? datasets[0]!;
   const others = datasets.filter((dataset) => dataset !== base);
   const setup = scaleSetup(base, others, LABELLED);
   const pooled = uniqueByExposedName(catalogOfSize(setup, Number.MAX_SAFE_INTEGER).map(withDatasetServer));

@@ -14,8 +14,10 @@ import { DEFAULT_BENCH_STATE, REPO_ROOT, REPORTS_DIR, SHARED_ROOT } from './path
 import { FULL_PLAN, QUICK_PLAN } from './plan.js';
 import type { BenchReport } from './report.js';
 import { benchMarkdown } from './report-markdown.js';
+import { reportUsageErrorsPlainly } from '../script-errors.js';
 
 const argv = process.argv.slice(2);
+reportUsageErrorsPlainly('npm run bench');
 const command = new Command('npm run bench --')
   .description('routing, forwarding, throughput, index build, memory and context cost on this machine, within 10 minutes')
   .option('--quick', 'the same measurements, smaller (about a minute); written to .cache/bench-quick/ unless --out', false)

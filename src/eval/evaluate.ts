@@ -1,7 +1,7 @@
 import type { Embedder } from '../embedding/index.js';
 import type { RetrieverKind } from '../retrieval/tool-index.js';
 import type { EvalReport } from './eval-report.js';
-import type { BadLine } from './input-error.js';
+import { EvalSetupError, type BadLine } from './input-error.js';
 import { loadEvalDataset } from './load-dataset.js';
 import { VERSION } from '../version.js';
 import { splitHistory } from './history-split.js';
@@ -41,6 +41,11 @@ export async function evaluateDataset(options: EvaluateOptions): Promise<Evaluat
   });
   const split = options.historyFraction !== undefined ? splitHistory(loaded.queries, options.historyFraction) : undefined;
   const candidates = split?.rest ?? loaded.queries;
+  if (candidates.length === 0) {
+    throw new EvalSetupError(
+      `history fraction ${options.historyFraction} takes all ${loaded.queries.length} queries as past use and leaves none to evaluate: use a smaller fraction`,
+    );
+  }
   const queries = options.maxQueries !== undefined ? deterministicSample(candidates, options.maxQueries) : candidates;
   const dataset = { ...loaded, queries };
   const progress = createProgress(dataset.name);

@@ -22,3 +22,8 @@ export class EvalInputError extends Error {
     return this.problems.every((problem) => problem.line > 0);
   }
 }
+
+/** A measurement that cannot be made as asked: options that contradict each other, a model that does not load. */
+export class EvalSetupError extends Error {
+  override readonly name = 'EvalSetupError';
+}

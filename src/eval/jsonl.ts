@@ -24,7 +24,8 @@ export async function parseJsonlFile<S extends z.ZodType>(file: string, schema: 
   }
   const records: ParsedLine<z.infer<S>>[] = [];
   const bad: BadLine[] = [];
-  text.split('\n').forEach((raw, index) => {
+  // A byte order mark (Windows editors write one) is no part of the first line's JSON.
+  text.replace(/^\uFEFF/, '').split('\n').forEach((raw, index) => {
     const line = index + 1;
     if (raw.trim() === '') return;
     let json: unknown;

@@ -1,4 +1,4 @@
-import { basename, dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { evalQuerySchema, evalToolSchema, type EvalDataset, type EvalQuery, type EvalTool } from './dataset-format.js';
 import { EvalInputError, type BadLine } from './input-error.js';
 import { parseJsonlFile } from './jsonl.js';
@@ -58,8 +58,9 @@ export async function loadEvalDataset(
   }
 
   if (bad.length > 0 && !options.skipBad) throw new EvalInputError(bad);
-  if (tools.length === 0) throw new EvalInputError([{ file: catalogFile, line: 0, problem: 'no usable tool' }]);
-  if (queries.length === 0) throw new EvalInputError([{ file: queriesFile, line: 0, problem: 'no usable query' }]);
-  const name = options.name ?? basename(dirname(catalogFile));
+  // With every line skipped, what was wrong with them is the answer the user needs.
+  if (tools.length === 0) throw new EvalInputError([...bad, { file: catalogFile, line: 0, problem: 'no usable tool' }]);
+  if (queries.length === 0) throw new EvalInputError([...bad, { file: queriesFile, line: 0, problem: 'no usable query' }]);
+  const name = options.name ?? basename(dirname(resolve(catalogFile)));
   return { dataset: { name, tools, queries }, skipped: bad };
 }

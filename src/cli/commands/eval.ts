@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { loadEmbedder, TRANSFORMERS_DTYPES, type EmbedderSettings, type TransformersDtype } from '../../embedding/index.js';
+import { TRANSFORMERS_DTYPES, type TransformersDtype } from '../../embedding/index.js';
+import { loadEvalEmbedder, type EvalBackend } from '../../eval/eval-embedder.js';
 import { evaluateDataset } from '../../eval/evaluate.js';
 import { describeBadLine, EvalInputError } from '../../eval/input-error.js';
 import { renderEvalMarkdown, summaryTable } from '../../eval/report-markdown.js';
@@ -10,11 +11,14 @@ import { createLogger } from '../../log.js';
 import { RETRIEVER_KINDS, type RetrieverKind } from '../../retrieval/tool-index.js';
 import { positiveInteger, positiveIntegerList } from '../options.js';
 
+/** use-lite ships inside the package, so `toolscope eval` measures dense retrieval on any host, offline too. */
+const DEFAULT_BACKEND: EvalBackend = 'use-lite';
+
 interface EvalCommandOptions {
   catalog: string;
   queries: string;
   retriever: RetrieverKind | 'all';
-  embedder: 'use-lite' | 'transformers';
+  embedder?: EvalBackend;
   model?: string;
   modelDir?: string;
   dtype?: TransformersDtype;
@@ -29,22 +33,13 @@ interface EvalCommandOptions {
   history?: number;
 }
 
-function embedderSettings(options: EvalCommandOptions): EmbedderSettings {
-  if (options.embedder === 'use-lite') return { backend: 'use-lite' };
-  return {
-    backend: 'transformers',
-    ...(options.model !== undefined && { model: options.model }),
-    ...(options.dtype !== undefined && { dtype: options.dtype }),
-    // A local model folder means: use what is there, never download.
-    ...(options.modelDir !== undefined && { modelDir: options.modelDir, allowRemoteModels: false }),
-  };
-}
-
 async function runEvalCommand(options: EvalCommandOptions): Promise<void> {
   const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? 'warn');
   const retrievers = options.retriever === 'all' ? [...RETRIEVER_KINDS] : [options.retriever];
   const needsEmbedder = retrievers.some((kind) => kind !== 'bm25');
-  const embedder = needsEmbedder ? await loadEmbedder(embedderSettings(options), logger) : undefined;
+  const embedder = needsEmbedder ? await loadEvalEmbedder(options, DEFAULT_BACKEND, logger) : undefined;
+  // Output folders are made before the run, so a bad path fails at once instead of after it.
+  for (const file of [options.json, options.report]) if (file !== undefined) await mkdir(dirname(resolve(file)), { recursive: true });
   // Without --state-dir every run starts cold, so the index build time includes embedding the catalog.
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'toolscope-eval-')));
   try {
@@ -89,9 +84,12 @@ export function register(program: Command): void {
     .requiredOption('--catalog <file>', 'catalog.jsonl: one {id, server?, name, description, inputSchema} per line')
     .requiredOption('--queries <file>', 'queries.jsonl: one {id, query, relevant: [tool ids]} per line')
     .addOption(new Option('--retriever <name>', 'retriever to evaluate').choices([...RETRIEVER_KINDS, 'all']).default('all'))
-    .addOption(new Option('--embedder <backend>', 'embedding backend').choices(['use-lite', 'transformers']).default('use-lite'))
+    .addOption(
+      new Option('--embedder <backend>', 'embedding backend (default: use-lite; transformers when --model, --model-dir or --dtype is given)')
+        .choices(['use-lite', 'transformers']),
+    )
     .option('--model <id>', 'transformers model (hub id, or folder name under --model-dir)')
-    .option('--model-dir <dir>', 'folder of local transformers models; forbids hub downloads')
+    .option('--model-dir <dir>', 'folder of local transformers models (npm run models:offline); forbids hub downloads')
     .addOption(new Option('--dtype <dtype>', 'transformers weights variant (default q8)').choices(TRANSFORMERS_DTYPES))
     .option('--k <list>', 'comma-separated cut-offs', positiveIntegerList, [1, 3, 5, 10])
     .option('--json <file>', 'write the full results as JSON')
