@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Principals } from '../src/policy/auth/principals.js';
+import { issueToken, listTokens } from '../src/policy/auth/token-grants.js';
 import { generateToken, hashToken } from '../src/policy/auth/token.js';
 import { FileTokenStore } from '../src/state/file/file-token-store.js';
 import { networkGuard } from '../src/server/http.js';
@@ -63,6 +64,45 @@ describe('bearer tokens', () => {
 
   it('rejects malformed token hashes in the config', () => {
     expect(() => policyConfig({ principals: { p: { tokenHashes: ['abc'] } } })).toThrow(/sha256:/);
+  });
+});
+
+describe('granting tokens (`toolscope token create`, the console)', () => {
+  const fields = { allow: '--scopes', deny: '--deny' };
+  const grant = (store: FileTokenStore, principal: string, rules: { allow?: string[]; deny?: string[] } = {}, principals = {}) =>
+    issueToken(store, { principal, ...rules }, { path: 'toolscope.json', principals }, fields);
+
+  it("adds a principal's next token under the rules it has, and refuses other rules while it holds tokens", async () => {
+    const store = new FileTokenStore(stateDir);
+    const first = await grant(store, 'newbie', { allow: ['read'], deny: ['fs:*'] });
+    const second = await grant(store, 'newbie');
+    await grant(store, 'newbie', { allow: ['read'], deny: ['fs:*'] });
+    expect(store.current.principals.newbie).toEqual({ allow: ['read'], deny: ['fs:*'] });
+
+    await expect(grant(store, 'newbie', { allow: ['write'] })).rejects.toThrow(
+      '"newbie" holds 3 token(s) with the scopes read !fs:*; --scopes/--deny would change what every one of them may do: ' +
+        'leave them out to add a token with the same scopes, or revoke its tokens first',
+    );
+    await expect(grant(store, 'newbie', { deny: [] })).rejects.toThrow(/would change what every one of them may do/);
+    // Nothing changed for the tokens already out.
+    const principals = new Principals({}, store);
+    expect(await principals.authenticate(first.token)).toBe('newbie');
+    expect(principals.get('newbie')).toMatchObject({ allow: ['read'], deny: ['fs:*'] });
+
+    for (const { id } of store.current.tokens) await store.revoke(id);
+    await grant(store, 'newbie', { allow: ['write'] });
+    expect(store.current.principals.newbie).toEqual({ allow: ['write'], deny: [] });
+    expect(await principals.authenticate(second.token)).toBeUndefined();
+  });
+
+  it('lists the rules that apply: a config principal of the same name wins over the token store', async () => {
+    const store = new FileTokenStore(stateDir);
+    await grant(store, 'newbie', { allow: ['read'], deny: ['fs:*'] });
+    const configured = { newbie: policyConfig({ principals: { newbie: { allow: ['everything:echo'] } } }).principals.newbie! };
+    expect((await listTokens(store, {})).map((t) => t.scopes)).toEqual(['read !fs:*']);
+    expect((await listTokens(store, configured)).map((t) => t.scopes)).toEqual([
+      '(config principals.newbie; the token store\'s "read !fs:*" is not used)',
+    ]);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { PrincipalConfig } from '../../config/policy.js';
 import { scopeRuleSchema } from '../../config/policy.js';
-import type { TokenStore } from '../../state/token-store.js';
+import type { PrincipalScopes, TokenStore } from '../../state/token-store.js';
 
 /** A request for a new token: a config principal, or a new principal with its own rules. */
 export interface TokenGrant {
@@ -33,7 +33,8 @@ const PRINCIPAL_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 /**
  * Checks `grant` and stores a new token for it; returns the token (the only time it exists outside the caller).
  * The one path for `toolscope token create` and the console: a config principal keeps the config's rules, any other
- * name needs rules of its own.
+ * name needs rules of its own. A principal made by an earlier grant keeps its rules: a new token for it needs none,
+ * and other rules are refused while it holds tokens, since they would change what every one of them may do.
  */
 export async function issueToken(
   store: TokenStore,
@@ -46,11 +47,21 @@ export async function issueToken(
   if (inConfig && (allow || deny)) {
     throw new TokenGrantError(`${principal}'s scopes are set in ${config.path} (principals.${principal}); leave out ${fields.allow}/${fields.deny}`);
   }
-  if (!inConfig && !allow) {
+  await store.refresh();
+  const stored = inConfig ? undefined : store.current.principals[principal];
+  if (!inConfig && !stored && !allow) {
     throw new TokenGrantError(`"${principal}" is not a principal in ${config.path}; give its scopes with ${fields.allow} (e.g. ${fields.allow} read)`);
   }
   if (!PRINCIPAL_NAME.test(principal)) throw new TokenGrantError('principal names use letters, digits, "_" and "-"');
-  const scopes = allow && { allow: checkRules(allow, fields.allow), deny: checkRules(deny ?? [], fields.deny) };
+  if (!allow && !deny) return store.create(principal);
+  const scopes = { allow: checkRules(allow ?? stored?.allow ?? [], fields.allow), deny: checkRules(deny ?? [], fields.deny) };
+  const holding = store.current.tokens.filter((token) => token.principal === principal).length;
+  if (stored && holding > 0 && !sameRules(stored, scopes)) {
+    throw new TokenGrantError(
+      `"${principal}" holds ${holding} token(s) with the scopes ${describeRules(stored)}; ${fields.allow}/${fields.deny} would change ` +
+        `what every one of them may do: leave them out to add a token with the same scopes, or revoke its tokens first`,
+    );
+  }
   return store.create(principal, scopes);
 }
 
@@ -58,12 +69,23 @@ export async function issueToken(
 export async function listTokens(store: TokenStore, configPrincipals: Readonly<Record<string, PrincipalConfig>>): Promise<TokenListing[]> {
   await store.refresh();
   const { tokens, principals } = store.current;
+  // Config principals win a name clash (`Principals`), so the listing says which rules apply.
   const scopesOf = (name: string) => {
     const own = principals[name];
-    if (own) return [...own.allow, ...own.deny.map((rule) => `!${rule}`)].join(' ');
-    return name in configPrincipals ? `(config principals.${name})` : '(principal no longer exists)';
+    if (name in configPrincipals) return own ? `(config principals.${name}; the token store's "${describeRules(own)}" is not used)` : `(config principals.${name})`;
+    return own ? describeRules(own) : '(principal no longer exists)';
   };
   return tokens.map((t) => ({ id: t.id, principal: t.principal, createdAt: t.createdAt, scopes: scopesOf(t.principal) }));
+}
+
+/** Rules as the CLI takes them: allow rules, then deny rules with `!`. */
+function describeRules(rules: PrincipalScopes): string {
+  return [...rules.allow, ...rules.deny.map((rule) => `!${rule}`)].join(' ');
+}
+
+function sameRules(a: PrincipalScopes, b: PrincipalScopes): boolean {
+  const same = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((rule) => y.includes(rule));
+  return same(a.allow, b.allow) && same(a.deny, b.deny);
 }
 
 function checkRules(rules: readonly string[], field: string): string[] {
