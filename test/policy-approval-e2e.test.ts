@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -255,5 +255,51 @@ describe('approval comes from someone other than the caller', () => {
     expect((record.decisions as Array<{ stage: string; reason?: string }>).find((d) => d.stage === 'approve')?.reason).toBe(
       'approved by client:alice (accept) via elicitation',
     );
+  });
+});
+
+describe('approvals while the config file holds an edit a running serve refused', () => {
+  let bad: Awaited<ReturnType<typeof setup>>;
+  let client: Client | undefined;
+  beforeAll(async () => {
+    bad = await setup(60);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await bad?.gateway.close();
+    await bad?.dir.remove();
+  });
+
+  it('can still be answered from the CLI while the config file holds an edit a running serve would refuse', async () => {
+    client = await httpClient(bad.gateway.url, opsToken);
+    await waitForTools(client, ['filesystem__write_file']);
+    const valid = await readFile(bad.configPath, 'utf8');
+    const config = JSON.parse(valid) as { principals: Record<string, Record<string, unknown>> };
+    const { allow, ...rest } = config.principals.ops!;
+    config.principals.ops = { ...rest, alow: allow };
+    await writeFile(bad.configPath, JSON.stringify(config, null, 2));
+    try {
+      const target = join(bad.files, 'during-bad-edit.txt');
+      const pending = write(client!, target);
+      const listing = await waitFor(async () => {
+        const cli = await runCli(['--config', bad.configPath, 'approvals', 'list', '--json']);
+        return (JSON.parse(cli.stdout) as Array<{ id: string; arguments: { path: string } }>).find((r) => r.arguments.path === target);
+      }, 'the queued request');
+      const approved = await runCli(['--config', bad.configPath, 'approvals', 'approve', listing.id]);
+      expect(approved.code).toBe(0);
+      expect(approved.stdout).toContain(`approved ${listing.id}`);
+      expect(approved.stderr).toContain(`warning: ${bad.configPath} is not a valid config (1 problem(s); \`toolscope status\` lists them)`);
+      expect((await pending).isError).toBeFalsy();
+      expect(await exists(target)).toBe(true);
+      const audit = await runCli(['--config', bad.configPath, 'audit', 'tail', '-n', '5']);
+      expect(audit.code).toBe(0);
+      expect(audit.stdout).toContain('filesystem__write_file');
+      // What needs the policy itself is still refused, naming the problem.
+      const token = await runCli(['--config', bad.configPath, 'token', 'create', 'ops']);
+      expect(token.code).toBe(1);
+      expect(token.stderr).toContain('principals.ops: unknown key "alow" (did you mean "allow"?)');
+    } finally {
+      await writeFile(bad.configPath, valid);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { loadConfig, loadConfigForState, type LoadedConfig } from '../config/load.js';
 import { configPaths } from '../config/path-reference.js';
 import { createLogger, defaultLogFormat, LOG_FORMATS, type LogFormat, type Logger } from '../log.js';
 import { createStateBackend, type StateBackend } from '../state/state-backend.js';
@@ -51,7 +51,32 @@ export function keyValue(value: string, previous: Record<string, string> = {}): 
  * CLI's answers reach every replica; a Redis that cannot be reached fails the command with the reason.
  */
 export async function withCommandState<T>(command: Command, use: (state: StateBackend, loaded: LoadedConfig) => Promise<T>): Promise<T> {
-  const loaded = await loadCommandConfig(command);
+  return withLoadedState(await loadCommandConfig(command), use);
+}
+
+/**
+ * For commands that need nothing but the state (answer approvals, review quarantine, revoke a token, read the audit
+ * log): they keep working while the config file holds an edit a running serve refused (`loadConfigForState`), with a
+ * warning, so a call waiting for approval can still be answered.
+ */
+export async function loadCommandConfigForState(command: Command): Promise<LoadedConfig> {
+  const { loaded, problems } = await loadConfigForState(configPath(command));
+  if (problems) {
+    process.stderr.write(
+      `toolscope: warning: ${loaded.path} is not a valid config (${problems.length} problem(s); \`toolscope status\` lists them); ` +
+        'going on with its stateDir, state and audit sections\n',
+    );
+  }
+  return loaded;
+}
+
+/** `withCommandState` for commands that need nothing but the state (`loadCommandConfigForState`). */
+export async function withStateOnly<T>(command: Command, use: (state: StateBackend) => Promise<T>): Promise<T> {
+  return withLoadedState(await loadCommandConfigForState(command), use);
+}
+
+/** Opens the state `loaded` names, runs `use` against it, and closes it. */
+export async function withLoadedState<T>(loaded: LoadedConfig, use: (state: StateBackend, loaded: LoadedConfig) => Promise<T>): Promise<T> {
   const state = createStateBackend(loaded.config.state, configPaths(loaded).stateDir, createLogger('silent'));
   await state.open();
   try {

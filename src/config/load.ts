@@ -69,3 +69,26 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
   const config = parseConfig(await readConfigJson(absolute), absolute);
   return { path: absolute, baseDir: dirname(absolute), config };
 }
+
+/** The sections that say where a serve keeps its state: all that commands answering that state need. */
+const STATE_SECTIONS = ['stateDir', 'state', 'audit'] as const;
+
+/**
+ * The config for commands that read or answer what a running serve keeps (approvals, quarantine, token revocation,
+ * the audit log). When the file holds an edit the serve refused, the serve still runs on the previous config and its
+ * waiting calls still need answers: so these go on with the file's own `stateDir`, `state` and `audit` when those are
+ * valid (the rest at defaults), and return the file's problems for the caller to mention. Otherwise the error stands.
+ */
+export async function loadConfigForState(path: string): Promise<{ loaded: LoadedConfig; problems?: readonly string[] }> {
+  try {
+    return { loaded: await loadConfig(path) };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const raw = await readConfigJson(error.file).catch(() => undefined);
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw error;
+    const sections = Object.fromEntries(STATE_SECTIONS.filter((key) => key in raw).map((key) => [key, (raw as Record<string, unknown>)[key]]));
+    const config = configSchema.safeParse(sections);
+    if (!config.success) throw error;
+    return { loaded: { path: error.file, baseDir: dirname(error.file), config: config.data }, problems: error.problems };
+  }
+}

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { withCommandState } from '../options.js';
+import { withStateOnly } from '../options.js';
 import { formatTable } from '../table.js';
 
 /** `approvals list|approve|deny`: answer calls that a running serve holds for a human. */
@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .description('calls waiting for an answer')
     .option('--json', 'full requests, arguments included')
     .action(async (options: { json?: boolean }, cmd: Command) => {
-      const pending = await withCommandState(cmd, (state) => state.approvals.pending());
+      const pending = await withStateOnly(cmd, (state) => state.approvals.pending());
       if (options.json) {
         console.log(JSON.stringify(pending, null, 2));
         return;
@@ -30,7 +30,7 @@ export function register(program: Command): void {
       .command(`${verb} <id>`)
       .description(`${verb} a waiting call`)
       .action(async (id: string, _options: unknown, cmd: Command) => {
-        const result = await withCommandState(cmd, (state) => state.approvals.decide(id, approved, `cli:${userInfo().username}`));
+        const result = await withStateOnly(cmd, (state) => state.approvals.decide(id, approved, `cli:${userInfo().username}`));
         if (result === 'unknown') throw new Error(`no waiting call with id ${id} (\`toolscope approvals list\`)`);
         if (result === 'expired') throw new Error(`call ${id} has timed out and was denied`);
         if (result === 'already-decided') throw new Error(`call ${id} was already answered`);

@@ -3,7 +3,7 @@ import { configPaths } from '../../config/path-reference.js';
 import type { AuditRecord } from '../../policy/audit/audit-record.js';
 import { followLines, readLastLines } from '../../policy/audit/tail.js';
 import { policyPaths } from '../../policy/policy.js';
-import { loadCommandConfig } from '../options.js';
+import { loadCommandConfigForState } from '../options.js';
 
 /** `audit tail`: the last records of the audit log, optionally following new ones. */
 export function register(program: Command): void {
@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .option('-f, --follow', 'keep printing records as they are written (Ctrl-C stops)')
     .option('--json', 'the raw JSON lines')
     .action(async (options: { lines: number; follow?: boolean; json?: boolean }, cmd: Command) => {
-      const loaded = await loadCommandConfig(cmd);
+      const loaded = await loadCommandConfigForState(cmd);
       const path = policyPaths(configPaths(loaded).stateDir, loaded.config).audit;
       const print = (line: string) => console.log(options.json ? line : summarise(line));
       const { lines, end } = await readLastLines(path, options.lines).catch((error: NodeJS.ErrnoException) => {

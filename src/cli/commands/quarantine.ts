@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { withCommandState } from '../options.js';
+import { withStateOnly } from '../options.js';
 
 /** `quarantine`, `approve-tool` and `reject-tool`: tools held back because they changed or look poisoned, and deciding on them. */
 export function register(program: Command): void {
@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .description('list quarantined tools with the reason and, for changed tools, a diff against the pinned definition')
     .option('--json', 'full entries as JSON')
     .action(async (options: { json?: boolean }, cmd: Command) => {
-      const entries = await withCommandState(cmd, (state) => state.pins.reviewedQuarantine());
+      const entries = await withStateOnly(cmd, (state) => state.pins.reviewedQuarantine());
       entries.sort((a, b) => a.tool.localeCompare(b.tool));
       if (options.json) {
         console.log(JSON.stringify(entries, null, 2));
@@ -36,7 +36,7 @@ export function register(program: Command): void {
     .command('approve-tool <name>')
     .description('pin the current definition of a quarantined tool and release it (a running serve picks it up)')
     .action(async (name: string, _options: unknown, cmd: Command) => {
-      const entry = await withCommandState(cmd, (state) => state.pins.approve(name, `cli:${userInfo().username}`));
+      const entry = await withStateOnly(cmd, (state) => state.pins.approve(name, `cli:${userInfo().username}`));
       if (!entry) throw new Error(`"${name}" is not quarantined (\`toolscope quarantine\` lists the tools that are)`);
       console.log(`released ${name} (${entry.kind}); its current definition is now pinned`);
     });
@@ -45,7 +45,7 @@ export function register(program: Command): void {
     .command('reject-tool <name>')
     .description('record that you refuse the quarantined definition of a tool; it stays quarantined')
     .action(async (name: string, _options: unknown, cmd: Command) => {
-      const entry = await withCommandState(cmd, (state) => state.pins.reject(name, `cli:${userInfo().username}`));
+      const entry = await withStateOnly(cmd, (state) => state.pins.reject(name, `cli:${userInfo().username}`));
       if (!entry) throw new Error(`"${name}" is not quarantined (\`toolscope quarantine\` lists the tools that are)`);
       console.log(`rejected ${name} (${entry.kind}); it stays quarantined until its server goes back to the pinned definition`);
     });

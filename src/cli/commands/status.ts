@@ -1,6 +1,5 @@
-import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, parseConfig, readConfigJson } from '../../config/load.js';
+import { ConfigError, loadConfigForState, type LoadedConfig } from '../../config/load.js';
 import { configPaths } from '../../config/path-reference.js';
 import { Bubblewrap, describeSandboxSupport } from '../../downstream/sandbox.js';
 import type { ConfigReload } from '../../gateway.js';
@@ -8,7 +7,7 @@ import { createLogger } from '../../log.js';
 import { readRunRecords, type RunRecord } from '../../server/run-record.js';
 import type { RetrievalStatus } from '../../retrieval/catalog-search.js';
 import type { ApprovalRequest } from '../../state/approval-queue.js';
-import { configPath, loadCommandConfig, withCommandState } from '../options.js';
+import { configPath, withLoadedState } from '../options.js';
 import { formatTable } from '../table.js';
 import { serverTable } from '../server-table.js';
 
@@ -19,37 +18,23 @@ export function register(program: Command): void {
     .description('show the state of a running `toolscope serve` (servers, restarts, last errors)')
     .option('--json', 'the raw status records and the calls waiting for approval (arguments left out)')
     .action(async (options: { json?: boolean }, cmd: Command) => {
-      const loaded = await loadCommandConfig(cmd).catch(async (error: unknown) => {
-        // An edit a running serve refused: it still runs, and says so; the file's problems follow (exit status 1).
-        if (error instanceof ConfigError) await reportDespiteInvalidConfig(configPath(cmd), options.json === true);
-        throw error;
-      });
+      // An edit a running serve refused: it still runs, and says so, with the calls waiting for approval; the file's
+      // problems follow (exit status 1).
+      const { loaded, problems } = await loadConfigForState(configPath(cmd));
       const records = await readRunRecords(configPaths(loaded).stateDir);
       if (options.json) {
-        const status: StatusJson = { serves: records, approvals: await waitingCalls(cmd) };
+        const status: StatusJson = { serves: records, approvals: await waitingCalls(loaded) };
         console.log(JSON.stringify(status, null, 2));
-        return;
-      }
-      if (records.length === 0) {
+      } else if (records.length === 0) {
         console.log(`no toolscope serve is running with ${loaded.path} (\`toolscope list\` connects to the servers briefly)`);
         const bubblewrap = new Bubblewrap(loaded.config.sandbox.bwrap, createLogger('silent'));
-        console.log(`sandbox: ${describeSandboxSupport(await bubblewrap.check())}`);
-        return;
+        if (!problems) console.log(`sandbox: ${describeSandboxSupport(await bubblewrap.check())}`);
+      } else {
+        console.log(records.map(describe).join('\n\n'));
+        console.log(`\n${await describeWaitingCalls(loaded)}`);
       }
-      console.log(records.map(describe).join('\n\n'));
-      console.log(`\n${await describeWaitingCalls(cmd)}`);
+      if (problems) throw new ConfigError(loaded.path, problems);
     });
-}
-
-/** What the running serves of a config file that is invalid now report, from the state folder the file names. */
-async function reportDespiteInvalidConfig(file: string, json: boolean): Promise<void> {
-  const path = resolve(file);
-  const raw = (await readConfigJson(path).catch(() => undefined)) as { stateDir?: unknown } | undefined;
-  const stateDir = typeof raw?.stateDir === 'string' ? raw.stateDir : parseConfig({}, path).stateDir;
-  const records = await readRunRecords(resolve(dirname(path), stateDir));
-  if (records.length === 0) return;
-  const status: StatusJson = { serves: records, approvals: { error: 'the config file is invalid: its state cannot be opened' } };
-  console.log(json ? JSON.stringify(status, null, 2) : `${records.map(describe).join('\n\n')}\n`);
 }
 
 /** What `status --json` prints: the run records of the running serves, and the calls waiting for approval. */
@@ -64,9 +49,9 @@ export interface StatusJson {
  */
 export type WaitingCalls = { readonly waiting: Omit<ApprovalRequest, 'arguments'>[] } | { readonly error: string };
 
-async function waitingCalls(cmd: Command): Promise<WaitingCalls> {
+async function waitingCalls(loaded: LoadedConfig): Promise<WaitingCalls> {
   try {
-    const pending = await withCommandState(cmd, (state) => state.approvals.pending());
+    const pending = await withLoadedState(loaded, (state) => state.approvals.pending());
     return { waiting: pending.map(({ arguments: _arguments, ...request }) => request) };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
@@ -74,8 +59,8 @@ async function waitingCalls(cmd: Command): Promise<WaitingCalls> {
 }
 
 /** The calls waiting for approval (of every replica sharing the state), and how to answer them. */
-async function describeWaitingCalls(cmd: Command): Promise<string> {
-  const calls = await waitingCalls(cmd);
+async function describeWaitingCalls(loaded: LoadedConfig): Promise<string> {
+  const calls = await waitingCalls(loaded);
   if ('error' in calls) return `approvals: cannot read the queue (${calls.error})`;
   const pending = calls.waiting;
   if (pending.length === 0) return 'approvals: no calls are waiting';

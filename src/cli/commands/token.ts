@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { issueToken, listTokens } from '../../policy/auth/token-grants.js';
-import { withCommandState } from '../options.js';
+import { withCommandState, withStateOnly } from '../options.js';
 import { formatTable } from '../table.js';
 
 /** `token create|list|revoke`: bearer tokens for HTTP clients; toolscope keeps only their sha-256 hashes. */
@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .command('revoke <id>')
     .description('revoke a token; a running serve refuses it from the next request')
     .action(async (id: string, _options: unknown, cmd: Command) => {
-      if (!(await withCommandState(cmd, (state) => state.tokens.revoke(id)))) throw new Error(`no token with id ${id}`);
+      if (!(await withStateOnly(cmd, (state) => state.tokens.revoke(id)))) throw new Error(`no token with id ${id}`);
       console.log(`revoked token ${id}`);
     });
 }
