@@ -66,10 +66,18 @@ describe('config and start-up errors users can act on', () => {
     expect((await runCli(['--config', path, 'list'])).stderr).toContain('invalid JSON at line 3, column 3: comma expected');
   });
 
-  it('fails a stdio server whose program is not on PATH at once, without retrying, while the others serve', async () => {
+  it('fails a stdio server whose program or working folder is not there at once, without retrying, while the others serve', async () => {
     const dir = await freshDir();
     const config = parseConfig(
-      { servers: { missing: { command: 'mcp-server-that-is-not-installed' }, gone: { command: '/nonexistent/bin/server' }, everything: servers.everything() } },
+      {
+        servers: {
+          missing: { command: 'mcp-server-that-is-not-installed' },
+          gone: { command: '/nonexistent/bin/server' },
+          // node is on PATH: spawn would say "spawn node ENOENT" and blame it.
+          nowhere: { command: 'node', args: ['server.js'], cwd: 'no-such-folder' },
+          everything: servers.everything(),
+        },
+      },
       'test',
     );
     const gateway = createGateway({ path: join(dir, 'toolscope.json'), baseDir: dir, config }, { logger: createLogger('silent') });
@@ -83,6 +91,7 @@ describe('config and start-up errors users can act on', () => {
     expect(byName.missing).toMatchObject({ state: 'failed', restarts: 0 });
     expect(byName.missing!.lastError).toMatch(/^servers\.missing\.command: "mcp-server-that-is-not-installed" not found on PATH \(/);
     expect(byName.gone).toMatchObject({ state: 'failed', restarts: 0, lastError: 'servers.gone.command: "/nonexistent/bin/server" does not exist or is not executable' });
+    expect(byName.nowhere).toMatchObject({ state: 'failed', restarts: 0, lastError: `servers.nowhere.cwd: ${join(dir, 'no-such-folder')} does not exist or is not a folder` });
     expect(byName.everything!.state).toBe('ready');
     // Given up for good: no retry is scheduled.
     expect(byName.missing!.retryAt).toBeUndefined();

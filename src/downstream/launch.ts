@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { expandEnvRecord } from '../config/env-reference.js';
 import { requireProgram } from '../config/program.js';
@@ -51,9 +52,17 @@ export function stdioLaunchSpec(
   };
 }
 
+/** The folder a stdio server is to run in is not there: spawn would blame the program (ENOENT), and a retry cannot help. */
+export class WorkingFolderMissing extends Error {
+  constructor(server: string, cwd: string) {
+    super(`servers.${server}.cwd: ${cwd} does not exist or is not a folder`);
+    this.name = 'WorkingFolderMissing';
+  }
+}
+
 /**
  * What to spawn for a stdio server: its own launch spec, wrapped in bubblewrap as its `sandbox` says. A program not
- * on the child's PATH is refused here, before anything is spawned.
+ * on the child's PATH, or a working folder that is not there, is refused here, before anything is spawned.
  */
 export async function stdioLaunch(
   server: string,
@@ -63,6 +72,7 @@ export async function stdioLaunch(
 ): Promise<LaunchSpec> {
   const spec = stdioLaunchSpec(server, config, paths);
   await requireProgram(`servers.${server}.command`, spec.command, spec.env.PATH);
+  if (!(await stat(spec.cwd).catch(() => undefined))?.isDirectory()) throw new WorkingFolderMissing(server, spec.cwd);
   return bubblewrap.confine(server, spec, config.sandbox.mode, () => sandboxPolicy(server, config.sandbox, paths));
 }
 

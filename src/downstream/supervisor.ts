@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import type { ClientChannel } from '../pipeline/call-context.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import { CallTimedOut, DownstreamConnection, type CallOptions, type ListKind } from './connection.js';
+import { WorkingFolderMissing } from './launch.js';
 import { ListingTooLarge } from './listing-limits.js';
 import { SandboxUnavailable, type Bubblewrap } from './sandbox.js';
 
@@ -312,8 +313,9 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
   private startFailed(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.log.warn({ reason: message }, 'server failed to start');
-    // A missing `${env:…}` variable, program or sandbox will still be missing next time.
-    this.failed(message, !(error instanceof MissingEnvError || error instanceof ProgramNotFound || error instanceof SandboxUnavailable));
+    // A missing `${env:…}` variable, program, working folder or sandbox will still be missing next time.
+    const lasting = [MissingEnvError, ProgramNotFound, WorkingFolderMissing, SandboxUnavailable].some((kind) => error instanceof kind);
+    this.failed(message, !lasting);
   }
 
   private failed(reason: string, retryable: boolean): void {
