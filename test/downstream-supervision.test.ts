@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { access } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -175,6 +178,24 @@ describe('downstream supervision and forwarding', () => {
     );
     expect(failed.lastError).toMatch(/^servers\.ghost\.command: "toolscope-no-such-program" not found on PATH \(/);
     expect(failed.restarts).toBe(0);
+  });
+
+  it('says why an HTTP server cannot be reached, not only that fetch failed', async () => {
+    const closed = createServer();
+    closed.listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const { gateway } = await gatewayWith(
+      { servers: { away: { url: `http://127.0.0.1:${port}/mcp` }, nohost: { url: 'http://toolscope-no-such-host.invalid/mcp' } } },
+      { backoff: { initialDelayMs: 50, maxDelayMs: 50, maxConsecutiveFailures: 1, stableAfterMs: 60_000 } },
+    );
+    const failed = await waitFor(() => {
+      const all = gateway.status().servers;
+      return all.every((server) => server.state === 'failed') ? Object.fromEntries(all.map((server) => [server.name, server.lastError])) : undefined;
+    }, 'both servers to fail');
+    expect(failed.away).toContain(`connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(failed.nohost).toMatch(/getaddrinfo (ENOTFOUND|EAI_AGAIN) toolscope-no-such-host\.invalid/);
   });
 
   it('starts a lazy server only when a client first needs the catalog, and never a disabled one', async () => {

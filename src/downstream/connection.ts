@@ -285,7 +285,7 @@ export class DownstreamConnection {
    * server broke the protocol), or the child exited (with its last stderr line).
    */
   private explain(error: unknown): string {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describeFailure(error);
     const end = this.describeEnd();
     if (!end) return message;
     const closed = error instanceof McpError && error.code === ErrorCode.ConnectionClosed;
@@ -326,4 +326,16 @@ async function createTransport(
     case 'sse':
       return new SSEClientTransport(new URL(config.url), { requestInit: { headers: httpHeaders(server, config.headers) }, fetch });
   }
+}
+
+/**
+ * An error's message followed by its causes: fetch says only "fetch failed", its cause what failed
+ * ("connect ECONNREFUSED 127.0.0.1:7899", "getaddrinfo ENOTFOUND host"); an AggregateError (one per address tried)
+ * gives its errors'.
+ */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const parts = error instanceof AggregateError && error.message === '' ? [...new Set(error.errors.map(describeFailure))] : [error.message];
+  const cause = error.cause === undefined ? '' : describeFailure(error.cause);
+  return cause === '' || parts.includes(cause) ? parts.join('; ') : `${parts.join('; ')} (${cause})`;
 }
