@@ -73,4 +73,11 @@ describe('forwarding: the server’s own JSON-RPC errors', () => {
     expect(direct.code).not.toBe(-32000);
     expect(through.code).toBe(direct.code);
   });
+
+  it("keeps the message of a server's error on a resource read, and its own errors carry the client's prefix once", async () => {
+    const read = (client: Client) => client.readResource({ uri: 'test://no-such-resource' });
+    expect((await refusal(toolscope.url, read)).message).toBe((await refusal(downstream.url, read)).message);
+    const unknown = await refusal(toolscope.url, (client) => client.callTool({ name: 'no_such_tool', arguments: {} }));
+    expect(unknown.message).toBe('MCP error -32602: unknown tool "no_such_tool"');
+  });
 });

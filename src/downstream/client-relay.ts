@@ -4,12 +4,12 @@ import {
   ElicitRequestSchema,
   ErrorCode,
   ListRootsRequestSchema,
-  McpError,
   type ClientCapabilities,
   type ElicitRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { RelayableRequest } from '../config/servers.js';
 import type { ClientChannel, ClientRequestOptions } from '../pipeline/call-context.js';
+import { protocolError } from '../protocol-error.js';
 
 /**
  * What toolscope declares to a downstream server as its client: the requests its config relays (`servers.X.relay`),
@@ -82,10 +82,10 @@ export class ClientRelay {
   ): Promise<R> {
     const call = this.owner(method);
     const refusal = call.client.relayRefusal?.(this.server, capability);
-    if (refusal) throw new McpError(ErrorCode.InvalidRequest, `toolscope does not relay ${method} from server "${this.server}": ${refusal}`);
+    if (refusal) throw protocolError(ErrorCode.InvalidRequest, `toolscope does not relay ${method} from server "${this.server}": ${refusal}`);
     const asked = ask(call.client, { timeoutMs: this.timeoutMs, signal: AbortSignal.any([signal, call.ended.signal]) });
     if (!asked) {
-      throw new McpError(
+      throw protocolError(
         ErrorCode.InvalidRequest,
         `toolscope cannot relay ${method} from server "${this.server}": the calling client did not declare the ${capability} capability`,
       );
@@ -103,14 +103,14 @@ export class ClientRelay {
     const calls = [...this.calls];
     const last = calls.at(-1);
     if (!last) {
-      throw new McpError(
+      throw protocolError(
         ErrorCode.InvalidRequest,
         `toolscope relays ${method} only to the client whose tool call is in flight, and no call to server "${this.server}" is`,
       );
     }
     const sessions = new Set(calls.map((call) => call.client.session)).size;
     if (sessions > 1) {
-      throw new McpError(
+      throw protocolError(
         ErrorCode.InvalidRequest,
         `toolscope cannot tell which client ${method} from server "${this.server}" is for: calls from ${sessions} client sessions are in flight there`,
       );

@@ -1,4 +1,5 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { protocolError } from '../protocol-error.js';
 
 /**
  * A JSON-RPC error the downstream server answered with, as opposed to the SDK's own timeout or closed connection:
@@ -14,8 +15,5 @@ export function isServerError(error: unknown): error is McpError {
  */
 export function asSent(error: McpError): McpError {
   const prefix = `MCP error ${error.code}: `;
-  if (!error.message.startsWith(prefix)) return error;
-  const sent = new McpError(error.code, '', error.data);
-  sent.message = error.message.slice(prefix.length);
-  return sent;
+  return error.message.startsWith(prefix) ? protocolError(error.code, error.message.slice(prefix.length), error.data) : error;
 }

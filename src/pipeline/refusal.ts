@@ -1,5 +1,6 @@
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { StateUnavailableError } from '../state/unavailable.js';
+import { protocolError } from '../protocol-error.js';
 
 export interface RefusalDetails {
   /** The config rule that decided, e.g. `principals.reader.deny[0]: filesystem:write_*`. */
@@ -47,7 +48,7 @@ export const VALIDATE_STAGE = 'validate';
  */
 export function refusalError(refusal: CallRefused, request: string): McpError {
   const code = refusal.stage === VALIDATE_STAGE ? ErrorCode.InvalidParams : REFUSED_REQUEST_CODE;
-  return new McpError(code, refusalText(refusal, request), refusalMeta(refusal));
+  return protocolError(code, refusalText(refusal, request), refusalMeta(refusal));
 }
 
 /** "toolscope refused this call at the rate-limit stage: … (rule …). Retry after 3 s." */

@@ -1,5 +1,6 @@
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { protocolError } from '../protocol-error.js';
 
 /** The aggregated lists toolscope answers a page at a time, by the field their result carries them in. */
 const LIST_METHODS = {
@@ -22,7 +23,7 @@ const encodeCursor = (list: PagedList, offset: number) => Buffer.from(JSON.strin
 function offsetOf(cursor: string, list: PagedList): number {
   const invalid = (why: string) => {
     const shown = cursor.length > 60 ? `${cursor.slice(0, 60)}…` : cursor;
-    return new McpError(ErrorCode.InvalidParams, `invalid cursor "${shown}" for ${LIST_METHODS[list]}: ${why}`);
+    return protocolError(ErrorCode.InvalidParams, `invalid cursor "${shown}" for ${LIST_METHODS[list]}: ${why}`);
   };
   const notOurs = 'not a cursor toolscope gave (pass the nextCursor of the previous page)';
   if (cursor.length > MAX_CURSOR_LENGTH) throw invalid(`longer than any cursor toolscope gives (${MAX_CURSOR_LENGTH} characters)`);

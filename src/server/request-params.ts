@@ -1,5 +1,6 @@
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { protocolError } from '../protocol-error.js';
 
 /**
  * A request schema that checks only the method, for `setRequestHandler`. The SDK parses a request against its
@@ -13,7 +14,7 @@ export function methodOnly<M extends string>(method: M) {
 
 export function parseRequest<T>(schema: z.ZodType<T>, request: unknown): T {
   const parsed = schema.safeParse(request);
-  if (!parsed.success) throw new McpError(ErrorCode.InvalidParams, `invalid params: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw protocolError(ErrorCode.InvalidParams, `invalid params: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
 

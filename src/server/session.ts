@@ -6,7 +6,6 @@ import {
   type CallToolRequest,
   ErrorCode,
   ListToolsRequestSchema,
-  McpError,
   type CallToolResult,
   type LoggingLevel,
   type ServerNotification,
@@ -28,6 +27,7 @@ import { listPage } from './list-pages.js';
 import { MAX_ARGUMENT_DEPTH, methodOnly, nestsDeeperThan, parseRequest } from './request-params.js';
 import { serveSurface, SURFACE_CAPABILITIES } from './surface-handlers.js';
 import { VERSION } from '../version.js';
+import { protocolError } from '../protocol-error.js';
 
 const SERVER_INFO = { name: 'toolscope', version: VERSION };
 
@@ -111,7 +111,7 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
     await deps.catalogNeeded();
     const { name, arguments: args = {} } = params;
     const resolution = exposure.resolveCall(name);
-    if (!resolution) throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"`);
+    if (!resolution) throw protocolError(ErrorCode.InvalidParams, `unknown tool "${name}"`);
     // Taken once, like the call's pipeline stages: the call relays under the policy it started with.
     const relayScope = deps.relayScope();
     const client = clientChannel(server, id, extra, log, (from, request) => relayScope.refusal(principal, from, request), () =>
@@ -120,7 +120,7 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
     // Checked here, where direct calls and meta tools (whose arguments may arrive as a JSON string) meet.
     const runCatalogTool = async (tool: CatalogTool, toolArgs: Record<string, unknown>) => {
       if (nestsDeeperThan(toolArgs, MAX_ARGUMENT_DEPTH)) {
-        throw new McpError(ErrorCode.InvalidParams, `arguments nest more than ${MAX_ARGUMENT_DEPTH} levels deep`);
+        throw protocolError(ErrorCode.InvalidParams, `arguments nest more than ${MAX_ARGUMENT_DEPTH} levels deep`);
       }
       trace?.annotate(callAttributes(tool));
       return deps.pipeline(callContext(tool, toolArgs, principal, extra.signal, client, trace));

@@ -28,6 +28,7 @@ import { LogLevels } from './log-levels.js';
 import { exposedContent, exposedPromptName, exposedUri, promptOwner, resolveUri } from './names.js';
 import { SubscriptionCounts } from './subscriptions.js';
 import { promptTarget, resourceTarget } from './targets.js';
+import { protocolError } from '../protocol-error.js';
 
 export interface SurfaceDeps {
   readonly downstream: DownstreamManager;
@@ -156,7 +157,7 @@ export class DownstreamSurface extends EventEmitter<SurfaceEvents> {
     this.checkAccess(principal, resourceTarget(supervisor.name, supervisor.namespace, own), 'subscription');
     await supervisor.use(async (connection, { timeoutMs }) => {
       if (!connection.capabilities.resources?.subscribe) {
-        throw new McpError(ErrorCode.InvalidRequest, `server "${supervisor.name}" does not offer resource subscriptions`);
+        throw protocolError(ErrorCode.InvalidRequest, `server "${supervisor.name}" does not offer resource subscriptions`);
       }
       if (this.subscriptions.add(supervisor.name, own)) {
         await connection.subscribe(own, timeoutMs).catch((error: unknown) => {
@@ -269,14 +270,14 @@ export class DownstreamSurface extends EventEmitter<SurfaceEvents> {
     const owner = promptOwner(this.namespaced(), exposed);
     const supervisor = owner && this.deps.downstream.server(owner.name);
     const prompt = supervisor && (await this.promptsOf(supervisor)).find((candidate) => exposedPromptName(supervisor.namespace, candidate.name) === exposed);
-    if (!supervisor || !prompt) throw new McpError(ErrorCode.InvalidParams, `unknown prompt "${exposed}"`);
+    if (!supervisor || !prompt) throw protocolError(ErrorCode.InvalidParams, `unknown prompt "${exposed}"`);
     return { supervisor, prompt };
   }
 
   private resourceOwner(uri: string): ServerSupervisor {
     const resolved = resolveUri(this.namespaced(), uri);
     const supervisor = resolved && this.deps.downstream.server(resolved.server);
-    if (!supervisor) throw new McpError(ErrorCode.InvalidParams, `no server offers the resource "${uri}" (namespaced URIs start with toolscope://NAMESPACE/)`);
+    if (!supervisor) throw protocolError(ErrorCode.InvalidParams, `no server offers the resource "${uri}" (namespaced URIs start with toolscope://NAMESPACE/)`);
     return supervisor;
   }
 
@@ -314,7 +315,7 @@ export class DownstreamSurface extends EventEmitter<SurfaceEvents> {
       // The server's own error (resource not found, invalid params) reaches the client as the server sent it.
       if (error instanceof McpError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
-      throw new McpError(ErrorCode.InternalError, `server "${target.server}" failed: ${reason}`);
+      throw protocolError(ErrorCode.InternalError, `server "${target.server}" failed: ${reason}`);
     }
   }
 }
