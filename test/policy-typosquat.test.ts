@@ -137,6 +137,21 @@ describe('shells as a server command', () => {
     ['env', ['sh', '-c', 'node server.js']],
     ['env', ['-S', 'bash -c node']],
     ['nohup', ['bash', 'run.sh']],
+    // env's -S glued to its string or inside a cluster of options, as env itself reads it
+    ['env', ["-Ssh -c 'node server.js'"]],
+    ['env', ['-vSsh -c node']],
+    ['env', ['--split-string=sh -c node']],
+    // programs that hand their text to a shell
+    ['script', ['-qc', 'node server.js', '/dev/null']],
+    ['su', ['-c', 'node server.js']],
+    ['su', ['mcp']],
+    ['runuser', ['-u', 'mcp', '-c', 'node server.js']],
+    ['flock', ['/tmp/lock', '-c', 'node server.js']],
+    ['sudo', ['-s']],
+    ['sudo', ['-i', 'node', 'server.js']],
+    ['doas', ['-s']],
+    ['watch', ['node server.js']],
+    ['tmux', ['new-session', 'node server.js']],
   ])('%s %j is refused when the config is loaded, naming the server and the way out', (command, args) => {
     let error: unknown;
     try {
@@ -145,13 +160,22 @@ describe('shells as a server command', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toMatch(/servers\.tools\.command: runs the shell "[a-z.]+".*"allowShell": true/);
+    expect((error as Error).message).toMatch(/servers\.tools\.command: runs a shell \("[a-z.]+( -[a-z]+)?"\).*"allowShell": true/);
   });
 
   it('accepts a shell the admin allows explicitly, and ordinary programs', () => {
     expect(parseConfig(configWith('sh', ['-c', 'node server.js'], { allowShell: true }), 'toolscope.json').servers.tools).toMatchObject({ command: 'sh' });
     expect(parseConfig(configWith('node', ['server.js']), 'toolscope.json').servers.tools).toMatchObject({ command: 'node' });
     expect(parseConfig(configWith('env', ['node', 'sh.js']), 'toolscope.json').servers.tools).toMatchObject({ command: 'env' });
+    for (const [command, args] of [
+      ['flock', ['/tmp/lock', 'node', 'server.js']],
+      ['sudo', ['-u', 'mcp', 'node', 'server.js', '-s']],
+      ['runuser', ['-u', 'mcp', '--', 'node', 'server.js']],
+      ['watch', ['-x', 'node', 'server.js']],
+      ['nice', ['-n5', 'node', 'server.js']],
+    ] as const) {
+      expect(parseConfig(configWith(command, [...args]), 'toolscope.json').servers.tools).toMatchObject({ command });
+    }
   });
 
   it('`toolscope add` and `import` refuse a shell command line', async () => {
@@ -160,11 +184,11 @@ describe('shells as a server command', () => {
       const config = join(dir.path, 'toolscope.json');
       const refused = await runCli(['--config', config, 'add', 'wrapped', '--', 'sh', '-c', 'npx -y mcp-server-postgres']);
       expect(refused.code).toBe(1);
-      expect(refused.stderr).toMatch(/runs the shell "sh"/);
+      expect(refused.stderr).toMatch(/runs a shell \("sh"\)/);
       const desktop = join(dir.path, 'claude_desktop_config.json');
       await writeFile(desktop, JSON.stringify({ mcpServers: { wrapped: { command: 'bash', args: ['-c', 'npx -y x'] } } }));
       const imported = await runCli(['--config', config, 'import', desktop]);
-      expect(imported.stdout).toMatch(/refused "wrapped":\n {2}- mcpServers\.wrapped\.command: runs the shell "bash"/);
+      expect(imported.stdout).toMatch(/refused "wrapped":\n {2}- mcpServers\.wrapped\.command: runs a shell \("bash"\)/);
     } finally {
       await dir.remove();
     }

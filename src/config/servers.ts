@@ -59,7 +59,7 @@ export const stdioServerSchema = configObject({
       code: 'custom',
       path: ['command'],
       message:
-        `runs the shell "${shell}", which would read its commands from text and undo "never through a shell": ` +
+        `runs a shell ("${shell}"), which would read its commands from text and undo "never through a shell": ` +
         'give the server\'s own program and arguments, or set "allowShell": true if you mean it',
     });
   }
