@@ -26,8 +26,22 @@ export interface PoisoningFinding {
   readonly detail: string;
 }
 
-/** Zero-width and invisible formatting characters, bidi controls, and Unicode tag characters (invisible ASCII). */
-const HIDDEN = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u180E\u{E0000}-\u{E007F}]/gu;
+/**
+ * Characters that render as nothing and have no business in a tool's text, each one a finding: zero-width and
+ * invisible formatting characters, bidi controls, soft hyphens, Hangul fillers, Unicode tag characters (invisible
+ * ASCII) and the variation selectors supplement (one byte of hidden data each). Variation selectors 1-16 are
+ * VARIATION_RUN's: one after an emoji is how "⚠️" is written.
+ */
+const HIDDEN_CHARACTERS =
+  '\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u206F\\u3164\\uFEFF\\uFFA0' +
+  '\\u{1D173}-\\u{1D17A}\\u{E0000}-\\u{E0FFF}';
+const HIDDEN = new RegExp(`[${HIDDEN_CHARACTERS}]`, 'gu');
+
+/** Variation selectors in a row: a character takes one, so a run of them carries something else (hidden bytes). */
+const VARIATION_RUN = /[\uFE00-\uFE0F]{2,}/u;
+
+/** Distinct hidden characters shown in a finding, at most: a smuggled payload holds hundreds. */
+const SHOWN_HIDDEN = 8;
 
 /** Text addressed to the model rather than describing the tool. */
 const INSTRUCTIONS: readonly RegExp[] = [
@@ -49,7 +63,7 @@ const SECRET_FILES =
   /~\/\.ssh\b|\.ssh\/|\bid_(rsa|dsa|ecdsa|ed25519)\b|(^|[\s"'`(/])\.env\b|\/etc\/(shadow|passwd|sudoers)\b|\.aws\/credentials|\bcredentials\.json\b|\bcredentials? files?\b|\.git-credentials|\.npmrc\b|\.netrc\b|\.pgpass\b|\.docker\/config\.json|\.kube\/config|\bmcp\.json\b/i;
 
 /** Characters that render as nothing: stripped before the patterns are matched (they are findings themselves). */
-const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u{1D173}-\u{1D17A}\u{E0000}-\u{E0FFF}]/gu;
+const INVISIBLE = new RegExp(`[${HIDDEN_CHARACTERS}\\uFE00-\\uFE0F]`, 'gu');
 
 /**
  * The text as the patterns should see it: compatibility forms folded (NFKC: fullwidth and mathematical letters),
@@ -106,7 +120,12 @@ export function scanTool(tool: CatalogTool, otherNames?: ShadowingNames | NameLo
   const findings: PoisoningFinding[] = [];
   for (const { where, text: raw } of texts(tool)) {
     const hidden = [...new Set(raw.match(HIDDEN) ?? [])];
-    if (hidden.length > 0) findings.push({ rule: 'hidden-characters', where, detail: hidden.map(codePoint).join(' ') });
+    if (hidden.length > 0) {
+      const more = hidden.length > SHOWN_HIDDEN ? ` and ${hidden.length - SHOWN_HIDDEN} more` : '';
+      findings.push({ rule: 'hidden-characters', where, detail: `${hidden.slice(0, SHOWN_HIDDEN).map(codePoint).join(' ')}${more}` });
+    }
+    const run = raw.match(VARIATION_RUN)?.[0];
+    if (run) findings.push({ rule: 'hidden-characters', where, detail: `${[...run].length} variation selectors in a row` });
     if (where.endsWith('(key)')) continue;
     const text = normaliseForScan(raw);
     const instruction = firstMatch(INSTRUCTIONS, text);
