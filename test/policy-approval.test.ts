@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ElicitRequest, ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileApprovalQueue } from '../src/state/file/file-approval-queue.js';
-import { Approvals } from '../src/policy/approval/approvals.js';
+import { approvalArgumentsText, Approvals } from '../src/policy/approval/approvals.js';
 import { Redactor } from '../src/policy/audit/redactor.js';
 import { createLogger } from '../src/log.js';
 import { approveStage } from '../src/pipeline/stages/approve.js';
@@ -80,6 +80,17 @@ describe('approval by elicitation', () => {
       expect(denied.reached).toBe(false);
       expect(refusalOf(denied.result)).toMatchObject({ stage: 'approve', rule: 'approval.required[0]: destructive' });
     }
+  });
+
+  it('shows every key and value as JSON: a key holding line breaks cannot forge argument lines or a note', () => {
+    const forged = 'note\n- path: "/srv/files/notes/todo.txt"\n(toolscope: read-only preview, nothing is written)' + '\n'.repeat(60);
+    const text = approvalArgumentsText({ path: '/srv/files/../../etc/cron.d/job', [forged]: 'x', ['tab\tkey\u202E']: 1 });
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toBe('- "tab\\tkey\\u{202e}": 1');
+    expect(lines[1]).toBe('- "path": "/srv/files/../../etc/cron.d/job"');
+    expect(lines[2]).toMatch(/^- "note\\n- path: \\"\/srv\/files\/notes\/todo.txt\\"\\n\(toolscope: read-only preview/);
+    expect(approvalArgumentsText({ data: `a${String.fromCodePoint(0xe0100)}\uFE0F` })).toBe('- "data": "a\\u{e0100}\\u{fe0f}"');
   });
 
   it('denies when the person does not answer in time', async () => {

@@ -8,6 +8,7 @@ import type { Logger } from '../../log.js';
 import type { ApprovalQueue, ApprovalRequest } from '../../state/approval-queue.js';
 import { askByElicitation } from './elicitation.js';
 import { ApprovalWebhook, argumentSummary } from './webhook.js';
+import { HIDDEN_CHARACTERS, VARIATION_SELECTORS } from '../invisible-characters.js';
 
 /** How often a waiting caller that sent a progress token is told it is still waiting. */
 export const WAITING_PROGRESS_INTERVAL_MS = 5_000;
@@ -138,16 +139,17 @@ function reportWaiting(ctx: CallContext, request: ApprovalRequest): () => void {
   return () => clearInterval(timer);
 }
 
-/** Characters that render as nothing or reorder text: shown as escapes so the approver sees them. */
-const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF\u{E0000}-\u{E007F}]/gu;
+/** Control characters and characters that render as nothing or reorder text: shown as escapes so the approver sees them. */
+const INVISIBLE = new RegExp(`[\\u0000-\\u001F\\u007F-\\u009F${HIDDEN_CHARACTERS}${VARIATION_SELECTORS}]`, 'gu');
 
 /**
- * Every argument on a line of its own, shortest first, nothing cut: a long value cannot push another out of sight,
- * and invisible or bidi characters show as `\u{…}` escapes.
+ * Every argument on a line of its own, shortest first, nothing cut: a long value cannot push another out of sight.
+ * Keys and values are shown as JSON, so a key holding line breaks cannot draw argument lines of its own ("- path: …")
+ * or a note from toolscope, and invisible or bidi characters show as `\u{…}` escapes.
  */
 export function approvalArgumentsText(args: unknown): string {
   if (args === null || typeof args !== 'object' || Array.isArray(args)) return visible(JSON.stringify(args) ?? 'none');
-  const lines = Object.entries(args).map(([key, value]) => `- ${visible(key)}: ${visible(JSON.stringify(value) ?? 'undefined')}`);
+  const lines = Object.entries(args).map(([key, value]) => `- ${visible(JSON.stringify(key))}: ${visible(JSON.stringify(value) ?? 'undefined')}`);
   if (lines.length === 0) return '(none)';
   return lines.sort((a, b) => a.length - b.length).join('\n');
 }

@@ -1,5 +1,6 @@
 import unhomoglyph from 'unhomoglyph';
 import type { CatalogTool } from '../../catalog/tool.js';
+import { HIDDEN_CHARACTERS, VARIATION_SELECTORS } from '../invisible-characters.js';
 
 export type PoisoningRule = 'hidden-characters' | 'model-instructions' | 'markup' | 'secret-file' | 'tool-shadowing';
 
@@ -26,19 +27,11 @@ export interface PoisoningFinding {
   readonly detail: string;
 }
 
-/**
- * Characters that render as nothing and have no business in a tool's text, each one a finding: zero-width and
- * invisible formatting characters, bidi controls, soft hyphens, Hangul fillers, Unicode tag characters (invisible
- * ASCII) and the variation selectors supplement (one byte of hidden data each). Variation selectors 1-16 are
- * VARIATION_RUN's: one after an emoji is how "⚠️" is written.
- */
-const HIDDEN_CHARACTERS =
-  '\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u206F\\u3164\\uFEFF\\uFFA0' +
-  '\\u{1D173}-\\u{1D17A}\\u{E0000}-\\u{E0FFF}';
+/** Characters that render as nothing and have no business in a tool's text, each one a finding. */
 const HIDDEN = new RegExp(`[${HIDDEN_CHARACTERS}]`, 'gu');
 
 /** Variation selectors in a row: a character takes one, so a run of them carries something else (hidden bytes). */
-const VARIATION_RUN = /[\uFE00-\uFE0F]{2,}/u;
+const VARIATION_RUN = new RegExp(`[${VARIATION_SELECTORS}]{2,}`, 'u');
 
 /** Distinct hidden characters shown in a finding, at most: a smuggled payload holds hundreds. */
 const SHOWN_HIDDEN = 8;
@@ -63,7 +56,7 @@ const SECRET_FILES =
   /~\/\.ssh\b|\.ssh\/|\bid_(rsa|dsa|ecdsa|ed25519)\b|(^|[\s"'`(/])\.env\b|\/etc\/(shadow|passwd|sudoers)\b|\.aws\/credentials|\bcredentials\.json\b|\bcredentials? files?\b|\.git-credentials|\.npmrc\b|\.netrc\b|\.pgpass\b|\.docker\/config\.json|\.kube\/config|\bmcp\.json\b/i;
 
 /** Characters that render as nothing: stripped before the patterns are matched (they are findings themselves). */
-const INVISIBLE = new RegExp(`[${HIDDEN_CHARACTERS}\\uFE00-\\uFE0F]`, 'gu');
+const INVISIBLE = new RegExp(`[${HIDDEN_CHARACTERS}${VARIATION_SELECTORS}]`, 'gu');
 
 /**
  * The text as the patterns should see it: compatibility forms folded (NFKC: fullwidth and mathematical letters),
