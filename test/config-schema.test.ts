@@ -65,6 +65,28 @@ describe('config errors', () => {
     );
   });
 
+  it('a whole command line in "command", with how to split it; credentials in a server URL', async () => {
+    const path = await file(
+      'oneline.json',
+      JSON.stringify({
+        servers: {
+          memory: { command: 'npx -y @modelcontextprotocol/server-memory' },
+          remote: { url: 'https://bob:secretpw@mcp.example.com/mcp' },
+        },
+      }),
+    );
+    const refused = await runCli(['--config', path, 'list']);
+    expectRefusal(
+      refused,
+      '  - servers.memory.command: must be a program name or absolute path with no whitespace or shell metacharacters: ' +
+        'put its arguments in "args" ("command": "npx", "args": ["-y","@modelcontextprotocol/server-memory"])',
+      '  - servers.remote.url: must not hold credentials (user:password@): send them in "headers", e.g. "Authorization": "Basic ${env:NAME}"',
+    );
+    // One problem per field: not also "must be a program name found on PATH".
+    expect(refused.stderr.match(/servers\.memory\.command/g)).toHaveLength(1);
+    expect(refused.stderr).not.toContain('secretpw');
+  });
+
   it('a record key that breaks its rule, with that rule: an OTLP header name, a server name', async () => {
     const path = await file(
       'keys.json',

@@ -8,8 +8,12 @@ const SHELL_METACHARACTERS = /[\s;&|$`<>(){}[\]*?!~'"\\#%^]/;
 export const programSchema = z
   .string()
   .min(1)
-  .refine((command) => !SHELL_METACHARACTERS.test(command), {
-    message: 'must be a program name or absolute path with no whitespace or shell metacharacters',
+  .superRefine((command, context) => {
+    if (!SHELL_METACHARACTERS.test(command)) return;
+    // A whole command line pasted into "command" is the usual way here: say how to write it instead.
+    const [program, ...args] = command.trim().split(/\s+/);
+    const split = /\s/.test(command.trim()) ? `: put its arguments in "args" ("command": ${JSON.stringify(program)}, "args": ${JSON.stringify(args)})` : '';
+    context.addIssue({ code: 'custom', message: `must be a program name or absolute path with no whitespace or shell metacharacters${split}`, continue: false });
   })
   .refine((command) => !command.includes('/') || command.startsWith('/'), {
     message: 'must be a program name found on PATH or an absolute path',

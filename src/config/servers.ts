@@ -67,7 +67,10 @@ export const stdioServerSchema = configObject({
 
 export const httpServerSchema = configObject({
   type: z.enum(['http', 'sse']),
-  url: z.url({ protocol: /^https?$/ }),
+  // fetch refuses a URL holding credentials, and its error would carry them into logs and status: headers hold them.
+  url: z.url({ protocol: /^https?$/ }).refine((url) => new URL(url).username === '' && new URL(url).password === '', {
+    message: 'must not hold credentials (user:password@): send them in "headers", e.g. "Authorization": "Basic ${env:NAME}"',
+  }),
   headers: z.record(z.string(), envValue).default({}),
   sandbox: z.undefined({ error: 'only stdio servers run in a sandbox' }).optional(),
   ...common,
