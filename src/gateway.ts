@@ -5,6 +5,8 @@ import { Catalog } from './catalog/catalog.js';
 import type { LoadedConfig } from './config/load.js';
 import { splitEdit } from './config/live-sections.js';
 import { configPaths } from './config/path-reference.js';
+import type { ToolscopeConfig } from './config/schema.js';
+import { rulesNamingNoServer } from './config/server-references.js';
 import type { BackoffPolicy } from './downstream/backoff.js';
 import { DownstreamManager } from './downstream/manager.js';
 import { Bubblewrap, type SandboxSupport } from './downstream/sandbox.js';
@@ -46,6 +48,8 @@ export interface GatewayStatus {
   readonly state: StateStatus;
   /** The last edit of the config file while serving: applied, or refused with the reason. */
   readonly reload?: ConfigReload;
+  /** Rules of the config in effect that name no configured server, so apply to nothing (`rulesNamingNoServer`). */
+  readonly ruleWarnings?: readonly string[];
 }
 
 /** What became of an edit of the config file while serving. */
@@ -95,6 +99,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   private warmup: Promise<void> | undefined;
   private readonly hijackCheck: RetrievalHijackCheck;
   private lastReload: ConfigReload | undefined;
+  private ruleWarnings: readonly string[] = [];
   /** The config as started; sections that cannot change live are compared with it. */
   private readonly initial: LoadedConfig;
   /** Edits are applied one after the other, in the order they were read. */
@@ -186,6 +191,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     await this.policy.open(this.catalog);
     // Rate limits and approvers must name principals that exist, in the config or (now read) the token store.
     this.policy.verify(this.loaded.path);
+    this.checkServerReferences(this.loaded.config);
     // After pinning: a tool the pins quarantine is never replayed as a hijacker.
     this.hijackCheck.attach();
     // Known before any server starts, so `status` can tell whether sandboxes are real.
@@ -261,6 +267,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       const { applied, needsRestart } = edit;
       const reload: ConfigReload = { at: new Date().toISOString(), outcome: 'applied', ...changes, applied, needsRestart };
       this.logger.info(reload, needsRestart.length > 0 ? 'config reloaded; some changes need a restart' : 'config reloaded');
+      this.checkServerReferences(edit.config);
       this.recordReload(reload);
       return reload;
     };
@@ -273,6 +280,12 @@ export class Gateway extends EventEmitter<{ status: [] }> {
   refuseConfig(error: Error): void {
     this.logger.error({ reason: error.message }, 'config edit refused; still running the previous config');
     this.recordReload({ at: new Date().toISOString(), outcome: 'refused', error: error.message, needsRestart: this.lastReload?.needsRestart ?? [] });
+  }
+
+  /** A rule naming no server is most likely a typo that switched it off: said at start and at every reload. */
+  private checkServerReferences(config: ToolscopeConfig): void {
+    this.ruleWarnings = rulesNamingNoServer(config);
+    for (const warning of this.ruleWarnings) this.logger.warn({ rule: warning }, 'a rule names no configured server');
   }
 
   private recordReload(reload: ConfigReload): void {
@@ -290,6 +303,7 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       ...(this.bubblewrap.support && { sandbox: this.bubblewrap.support }),
       state: this.state.status(),
       ...(this.lastReload && { reload: this.lastReload }),
+      ...(this.ruleWarnings.length > 0 && { ruleWarnings: this.ruleWarnings }),
     };
   }
 }

@@ -89,6 +89,7 @@ function describe(record: RunRecord): string {
     `retrieval: ${describeRetrieval(record.status.retrieval)}`,
     ...(record.status.state ? [`state: ${record.status.state.description}, replica ${record.status.state.replica}`] : []),
     ...(record.status.reload ? [describeReload(record.status.reload)] : []),
+    ...(record.status.ruleWarnings ? [`rules that apply to nothing:\n  ${record.status.ruleWarnings.join('\n  ')}`] : []),
     serverTable(record.status.servers),
   ].join('\n');
 }
