@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -62,6 +63,16 @@ describe('pinned definitions: rug pulls and poisoned descriptions are quarantine
     const unknown = await runCli(['--config', configPath, 'reject-tool', 'rug__get_weather']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/"rug__get_weather" is not quarantined/);
+  });
+
+  it('says so when a quarantined tool\'s server has left the config, keeping the entry', async () => {
+    const withoutRug = join(dir.path, 'without-rug.json');
+    const config = JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
+    await writeFile(withoutRug, JSON.stringify({ ...config, servers: {} }));
+    const listing = await runCli(['--config', withoutRug, 'quarantine']);
+    expect(listing.stdout).toMatch(/rug__send_report \(poisoned/);
+    expect(listing.stdout).toContain('its server "rug" is no longer in the config; held in case it comes back');
+    expect((await runCli(['--config', configPath, 'quarantine'])).stdout).not.toContain('no longer in the config');
   });
 
   it('quarantines a tool whose description changes after first sight, and lists it with a diff', async () => {

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { withStateOnly } from '../options.js';
+import { loadCommandConfigForState, withLoadedState, withStateOnly } from '../options.js';
 
 /** `quarantine`, `approve-tool` and `reject-tool`: tools held back because they changed or look poisoned, and deciding on them. */
 export function register(program: Command): void {
@@ -9,7 +9,8 @@ export function register(program: Command): void {
     .description('list quarantined tools with the reason and, for changed tools, a diff against the pinned definition')
     .option('--json', 'full entries as JSON')
     .action(async (options: { json?: boolean }, cmd: Command) => {
-      const entries = await withStateOnly(cmd, (state) => state.pins.reviewedQuarantine());
+      const loaded = await loadCommandConfigForState(cmd);
+      const entries = await withLoadedState(loaded, (state) => state.pins.reviewedQuarantine());
       entries.sort((a, b) => a.tool.localeCompare(b.tool));
       if (options.json) {
         console.log(JSON.stringify(entries, null, 2));
@@ -24,7 +25,10 @@ export function register(program: Command): void {
           `${entry.tool} (${entry.kind}, since ${entry.since})`,
           ...entry.reasons.map((reason) => `  - ${reason}`),
           ...(entry.diff ? [entry.diff.trimEnd()] : []),
-          entry.rejected
+          // Kept, not dropped: should the server come back with the same definition, it is still held.
+          !(entry.server in loaded.config.servers)
+            ? `  its server "${entry.server}" is no longer in the config; held in case it comes back (release with: toolscope approve-tool ${entry.tool})`
+            : entry.rejected
             ? `  rejected by ${entry.rejected.by} at ${entry.rejected.at}; release anyway with: toolscope approve-tool ${entry.tool}`
             : `  release with: toolscope approve-tool ${entry.tool}`,
         ].join('\n'),
