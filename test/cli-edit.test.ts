@@ -59,6 +59,15 @@ describe('config editing from the CLI', () => {
     expect(await readdir(dir.path)).toEqual(['toolscope.json']);
   });
 
+  it('add warns, as import does, of a program not on PATH and of a secret written into the file', async () => {
+    const added = await cli('add', 'later', '--env', 'GITHUB_TOKEN=ghp_0123456789abcdefghijklmnopqrstuvwxyzAB', '--', 'toolscope-not-installed-yet');
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain('warning: servers.later.command: "toolscope-not-installed-yet" not found on PATH; the server will not start until it is installed');
+    expect(added.stdout).toContain('warning: servers.later.env.GITHUB_TOKEN holds a literal secret');
+    expect(added.stdout).not.toContain('ghp_0123456789');
+    expect((await read()).servers.later).toMatchObject({ command: 'toolscope-not-installed-yet' });
+  });
+
   it('refuses an edit that would make the config invalid, leaving the file untouched', async () => {
     const before = await readFile(configPath, 'utf8');
 

@@ -45,15 +45,15 @@ export function planImport(raw: unknown, file: string, existing: ReadonlySet<str
 }
 
 /**
- * What an imported entry should not keep as it is: secrets written into the file (they belong in toolscope's
- * environment, referred to as `${env:NAME}`) and programs that are not on PATH (the server would fail to start).
- * The secret values themselves are never repeated.
+ * What a server entry added by `import` or `add` should not keep as it is: secrets written into the file (they belong
+ * in toolscope's environment, referred to as `${env:NAME}`) and programs that are not on PATH (the server would fail
+ * to start). `where` names the entry (`mcpServers.NAME` in an imported file, `servers.NAME`). The secret values
+ * themselves are never repeated.
  */
-export async function importWarnings(name: string, entry: Record<string, unknown>): Promise<string[]> {
+export async function entryWarnings(where: string, entry: Record<string, unknown>): Promise<string[]> {
   const parsed = serverSchema.safeParse(entry);
   if (!parsed.success) return [];
   const server = parsed.data;
-  const where = `mcpServers.${name}`;
   const warnings: string[] = [];
   const values: Record<string, Record<string, string>> = server.type === 'stdio' ? { env: server.env } : { headers: server.headers };
   for (const [field, record] of Object.entries(values)) {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { editConfig, rawServers } from '../../config/edit.js';
-import { importWarnings, planImport } from '../../config/import.js';
+import { entryWarnings, planImport } from '../../config/import.js';
 import { readConfigJson } from '../../config/load.js';
 import { configPath } from '../options.js';
 
@@ -29,7 +29,7 @@ export function register(program: Command): void {
       );
       for (const { name, entry } of plan.accepted) {
         console.log(`imported "${name}"`);
-        for (const warning of await importWarnings(name, entry)) console.log(`  warning: ${warning}`);
+        for (const warning of await entryWarnings(`mcpServers.${name}`, entry)) console.log(`  warning: ${warning}`);
       }
       for (const { name, reasons } of plan.refused) {
         console.log(`refused "${name}":`);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { editConfig, rawServer, rawServers } from '../../config/edit.js';
 import { describeSimilarName, typosquatInArgv } from '../../policy/supply-chain/typosquat.js';
 import { configPath, keyValue, positiveInteger } from '../options.js';
+import { entryWarnings } from '../../config/import.js';
 
 interface AddOptions {
   url?: string;
@@ -44,6 +45,7 @@ export function register(program: Command): void {
         { createIfMissing: true },
       );
       console.log(`added server "${name}" to ${file}`);
+      for (const warning of await entryWarnings(`servers.${name}`, entry)) console.log(`  warning: ${warning}`);
     });
 
   program
