@@ -9,21 +9,35 @@ const TAIL_LINES = 20;
  */
 export class StderrCapture {
   private partial = '';
+  /** Within a line already cut: the rest of it, up to its newline, is dropped. */
+  private droppingRest = false;
   private readonly tail: string[] = [];
+  /** A line is cut only once it holds whole any secret that starts in the part kept, so masking sees it whole. */
+  private readonly cutAt: number;
 
   constructor(
     private readonly onLine: (line: string) => void,
     private readonly secrets: readonly string[] = [],
-  ) {}
+  ) {
+    this.cutAt = MAX_LINE_LENGTH + Math.max(0, ...secrets.map((secret) => secret.length));
+  }
 
   write(chunk: Buffer | string): void {
-    const lines = (this.partial + chunk.toString()).split('\n');
-    this.partial = lines.pop() ?? '';
-    if (this.partial.length > MAX_LINE_LENGTH) {
-      lines.push(this.partial);
-      this.partial = '';
+    let text = chunk.toString();
+    if (this.droppingRest) {
+      const newline = text.indexOf('\n');
+      if (newline < 0) return;
+      text = text.slice(newline + 1);
+      this.droppingRest = false;
     }
+    const lines = (this.partial + text).split('\n');
+    this.partial = lines.pop() ?? '';
     for (const line of lines) this.emit(line);
+    if (this.partial.length > this.cutAt) {
+      this.emit(this.partial);
+      this.partial = '';
+      this.droppingRest = true;
+    }
   }
 
   /** Emits whatever is left without a newline (the child exited). */
@@ -44,8 +58,9 @@ export class StderrCapture {
   private emit(raw: string): void {
     let line = raw.replace(/\r$/, '');
     if (!line.trim()) return;
-    if (line.length > MAX_LINE_LENGTH) line = `${line.slice(0, MAX_LINE_LENGTH)}…`;
+    // Masked before cut: a cut through a secret would leave its first part unmasked.
     line = maskSecrets(line, this.secrets);
+    if (line.length > MAX_LINE_LENGTH) line = `${line.slice(0, MAX_LINE_LENGTH)}…`;
     this.tail.push(line);
     if (this.tail.length > TAIL_LINES) this.tail.shift();
     this.onLine(line);
