@@ -57,6 +57,11 @@ describe('bearer tokens', () => {
     const principals = new Principals({}, store);
     expect(await principals.authenticate(token)).toBe('ci');
     expect(await principals.authenticate(orphan.token)).toBeUndefined();
+    // The refusal says why: not "unknown" for a token toolscope knows, whose principal has gone.
+    expect(principals.refusalReason(orphan.token)).toBe(
+      'the token\'s principal "gone" no longer exists (removed from the config?); revoke it with `toolscope token revoke`',
+    );
+    expect(principals.refusalReason(generateToken())).toBe('unknown or revoked token');
     expect(await new FileTokenStore(stateDir).revoke(id)).toBe(true);
     expect(await principals.authenticate(token)).toBeUndefined();
     expect(await store.revoke('00000000')).toBe(false);

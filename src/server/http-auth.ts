@@ -22,7 +22,7 @@ export async function authenticateRequest(gateway: Gateway, req: IncomingMessage
     if (token === undefined) throw new BearerRefusal(401, 'a bearer token is required');
     if (oauth && looksLikeJwt(token)) return { name: (await oauth.verify(token)).principal };
     const name = await principals.authenticate(token);
-    if (name === undefined) throw new BearerRefusal(401, 'unknown or revoked token', 'invalid_token');
+    if (name === undefined) throw new BearerRefusal(401, principals.refusalReason(token), 'invalid_token');
     return { name };
   } catch (error) {
     if (!(error instanceof BearerRefusal)) throw error;

@@ -64,6 +64,17 @@ export class Principals implements PrincipalDirectory {
     return found !== undefined && this.get(found) ? found : undefined;
   }
 
+  /**
+   * Why `authenticate` found nobody for a token: none matches it, or it belongs to a principal that no longer exists
+   * (removed from the config while its token stayed in the token store). Asked only after a refusal.
+   */
+  refusalReason(token: string): string {
+    const presented = hashToken(token);
+    const orphaned = this.knownHashes().find((known) => hashesEqual(known.hash, presented))?.principal;
+    if (orphaned === undefined) return 'unknown or revoked token';
+    return `the token's principal "${orphaned}" no longer exists (removed from the config?); revoke it with \`toolscope token revoke\``;
+  }
+
   private knownHashes(): KnownHash[] {
     const fromConfig = Object.entries(this.config).flatMap(([principal, p]) => p.tokenHashes.map((hash) => ({ hash, principal })));
     return [...fromConfig, ...this.store.current.tokens];
