@@ -21,8 +21,8 @@ const KIND_OF = new Map(
 );
 
 /**
- * Words a request's verb implies about the tool it wants, added to the lexical query by the reranker: a request
- * to "remember" something is about a memory, one to "forget" too. Only verbs whose plain meaning names a domain.
+ * Words a request's verb implies about the tool it wants (`implied-domain.ts`): a request to "remember" something is
+ * about a memory, one to "forget" too. Only verbs whose plain meaning names a domain.
  * A Map, not an object literal: a request's words must never reach `Object.prototype` ("constructor", "toString").
  */
 const IMPLIED_TERMS: ReadonlyMap<string, readonly string[]> = new Map([
@@ -50,9 +50,13 @@ export function toolAction(name: string): ActionKind | null {
   return null;
 }
 
+/** Words before a noun: "leave a note", "drop them a note" use "note" as a noun, which implies nothing. */
+const DETERMINERS = new Set('a an the this that these those my your our their his her its some any another each every no'.split(' '));
+
 /** The domain words a request's verbs imply ("remember ..." -> memory, store); empty for most requests. */
 export function impliedTerms(query: string): string[] {
-  return [...new Set(identifierWords(query).flatMap((word) => IMPLIED_TERMS.get(word) ?? []))];
+  const words = identifierWords(query);
+  return [...new Set(words.flatMap((word, index) => (DETERMINERS.has(words[index - 1] ?? '') ? [] : (IMPLIED_TERMS.get(word) ?? []))))];
 }
 
 /**

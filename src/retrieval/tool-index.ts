@@ -8,6 +8,7 @@ import { FUSION_CANDIDATES, fusionFor, hybridRetriever, type FusionSettings } fr
 import { LexicalIndex } from './lexical-index.js';
 import { preferringReplacements } from './deprecation.js';
 import { decomposingRetriever } from './query-decomposition.js';
+import { impliedDomainRetriever } from './implied-domain.js';
 import { rerankingRetriever } from './rerank.js';
 import { historyRetriever, type UsageHistory } from './usage-history.js';
 import type { IndexableTool, Retriever, ScoredTool, SearchOptions } from './types.js';
@@ -170,12 +171,13 @@ export class ToolIndex {
 
   /**
    * Ranking for one kind of first stage. Each action of a request (`query-decomposition.ts`) is ranked by the first
-   * stage, then the reranker and the usage history if asked for, then deprecated tools yield to their replacements.
+   * stage, with the tools of a domain its verb implies lifted (`implied-domain.ts`), then the reranker and the usage
+   * history if asked for, then deprecated tools yield to their replacements.
    */
   retriever(kind: RetrieverKind = 'hybrid', options: RetrieverOptions = {}): Retriever {
     const tool = (id: string) => this.get(id);
-    let lane = this.baseRetriever(kind, options.fusion);
-    if (options.rerank) lane = rerankingRetriever({ base: lane, lexical: this.baseRetriever('bm25'), tool });
+    let lane = impliedDomainRetriever({ base: this.baseRetriever(kind, options.fusion), lexical: this.baseRetriever('bm25'), tool });
+    if (options.rerank) lane = rerankingRetriever({ base: lane, tool });
     if (options.history) lane = historyRetriever(lane, options.history, tool);
     lane = preferringReplacements({ base: lane, tool, idOf: (server, name) => this.idOf(server, name) });
     if (options.decompose === false) return lane;
