@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchDocument } from '../src/retrieval/document.js';
 import { BM25_PARAMETERS, FIELD_BOOSTS, LexicalIndex } from '../src/retrieval/lexical-index.js';
-import { searchTerms } from '../src/retrieval/terms.js';
+import { joinedPairTerms, searchTerms } from '../src/retrieval/terms.js';
 
 /**
  * Checks the BM25 index's ranking (LexicalIndex) against textbook BM25 computed here, on a corpus whose
@@ -124,5 +124,27 @@ describe('BM25 ranking against textbook BM25', () => {
     expect(hits.map((hit) => hit.id)).toEqual(['d4']);
     const unfiltered = index.query('email message', { limit: 2 });
     expect(unfiltered.map((hit) => hit.id)).not.toContain('d4');
+  });
+});
+
+describe('a compound written as two words', () => {
+  const index = new LexicalIndex();
+  const tools: Record<string, { name: string; description: string }> = {
+    oncall: { name: 'list_oncalls', description: 'Who is on-call for each escalation policy' },
+    calls: { name: 'list_calls', description: 'Phone calls placed from the account' },
+    supernet: { name: 'ofa_supernet', description: 'Once-for-all image network' },
+    dogs: { name: 'dog_breeds', description: 'Classifies the breed of a dog in a photo' },
+  };
+  for (const [id, tool] of Object.entries(tools)) index.upsert({ id, server: '', ...tool, title: '', params: '' });
+  const ranked = (query: string) => index.query(query, { limit: 4 }).map((hit) => hit.id);
+
+  it('meets the tool that writes it as one word: "on call" finds list_oncalls before list_calls', () => {
+    expect(joinedPairTerms('who is on call for payments')).toContain(searchTerms('oncalls')[0]);
+    expect(ranked('who is on call for payments')).toEqual(['oncall', 'calls']);
+  });
+
+  it('never joins two stop words: "breed of a dog" does not meet "ofa"', () => {
+    expect(joinedPairTerms('breed of a dog').some((term) => term.startsWith('ofa'))).toBe(false);
+    expect(ranked('the breed of a dog')).toEqual(['dogs']);
   });
 });

@@ -52,6 +52,17 @@ describe('the domain a verb implies', () => {
     expect(impliedTerms('note that Alice now prefers async standups')).toEqual(['memory']);
     expect(impliedTerms('what do you remember about everyone?')).toEqual(['memory', 'store']);
   });
+
+  it('reads no request in a negated verb: "so we dont forget" asks for what comes before it', async () => {
+    for (const query of ["write that up as an issue so we don't forget", 'file it so we dont forget', 'I never remember which repo', 'do not forget to']) {
+      expect(impliedTerms(query), query).toEqual([]);
+    }
+    for (const kind of ['bm25', 'hybrid'] as const) {
+      const ranked = ids(await index.retriever(kind).search('list the files in the docs folder so we dont forget any', { limit: 5 }));
+      expect(ranked[0], `${kind}: ${ranked.join(' ')}`).toBe('filesystem__list_directory');
+      expect(ranked.filter((id) => id.startsWith('memory__')), kind).toEqual([]);
+    }
+  });
 });
 
 describe('second-stage reranker', () => {

@@ -50,13 +50,22 @@ export function toolAction(name: string): ActionKind | null {
   return null;
 }
 
-/** Words before a noun: "leave a note", "drop them a note" use "note" as a noun, which implies nothing. */
-const DETERMINERS = new Set('a an the this that these those my your our their his her its some any another each every no'.split(' '));
+/**
+ * Words after which an implying word asks for nothing: a determiner makes it a noun ("leave a note", "drop them a
+ * note"), a negation makes it no request ("write it up so we don't forget", "I never remember which repo": the
+ * request is elsewhere). "don't" splits into "don" and "t".
+ */
+const NOT_A_REQUESTED_VERB_AFTER = new Set(
+  ('a an the this that these those my your our their his her its some any another each every no ' +
+    'not never dont don t doesnt didnt wont cant cannot').split(' '),
+);
 
 /** The domain words a request's verbs imply ("remember ..." -> memory, store); empty for most requests. */
 export function impliedTerms(query: string): string[] {
   const words = identifierWords(query);
-  return [...new Set(words.flatMap((word, index) => (DETERMINERS.has(words[index - 1] ?? '') ? [] : (IMPLIED_TERMS.get(word) ?? []))))];
+  return [
+    ...new Set(words.flatMap((word, index) => (NOT_A_REQUESTED_VERB_AFTER.has(words[index - 1] ?? '') ? [] : (IMPLIED_TERMS.get(word) ?? [])))),
+  ];
 }
 
 /**

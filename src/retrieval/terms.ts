@@ -25,3 +25,15 @@ export function searchTerms(text: string): string[] {
     .filter((word) => !STOP_WORDS.has(word))
     .map(stemmer);
 }
+
+/**
+ * Two adjacent words of a request written as one, stemmed: "on call" -> "oncal" meets `list_oncalls`, "sign up" meets
+ * "signup", "set up" "setup". One of the two may be a stop word ("on"), not both: "of a" would meet "ofa" and "in it"
+ * "init". A joined pair only matters where a tool's text holds it as a word.
+ */
+export function joinedPairTerms(text: string): string[] {
+  const words = identifierWords(text);
+  return words
+    .slice(1)
+    .flatMap((word, index) => (STOP_WORDS.has(word) && STOP_WORDS.has(words[index]!) ? [] : [stemmer(`${words[index]}${word}`)]));
+}
