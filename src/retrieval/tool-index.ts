@@ -10,6 +10,7 @@ import { preferringReplacements } from './deprecation.js';
 import { decomposingRetriever } from './query-decomposition.js';
 import { impliedDomainRetriever } from './implied-domain.js';
 import { rerankingRetriever } from './rerank.js';
+import { namedServerRetriever } from './named-server.js';
 import { historyRetriever, type UsageHistory } from './usage-history.js';
 import type { IndexableTool, Retriever, ScoredTool, SearchOptions } from './types.js';
 import { VectorIndex } from './vector-index.js';
@@ -171,12 +172,14 @@ export class ToolIndex {
 
   /**
    * Ranking for one kind of first stage. Each action of a request (`query-decomposition.ts`) is ranked by the first
-   * stage, with the tools of a domain its verb implies lifted (`implied-domain.ts`), then the reranker and the usage
-   * history if asked for, then deprecated tools yield to their replacements.
+   * stage, with the tools of a domain its verb implies lifted (`implied-domain.ts`) and those of a server it names
+   * (`named-server.ts`), then the reranker and the usage history if asked for, then deprecated tools yield to their
+   * replacements.
    */
   retriever(kind: RetrieverKind = 'hybrid', options: RetrieverOptions = {}): Retriever {
     const tool = (id: string) => this.get(id);
     let lane = impliedDomainRetriever({ base: this.baseRetriever(kind, options.fusion), lexical: this.baseRetriever('bm25'), tool });
+    lane = namedServerRetriever({ base: lane, tool });
     if (options.rerank) lane = rerankingRetriever({ base: lane, tool });
     if (options.history) lane = historyRetriever(lane, options.history, tool);
     lane = preferringReplacements({ base: lane, tool, idOf: (server, name) => this.idOf(server, name) });
