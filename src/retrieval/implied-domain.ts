@@ -1,7 +1,7 @@
 import { impliedTerms } from './action-lexicon.js';
-import { standardized } from './hybrid.js';
+import { liftedRanking } from './lift.js';
 import { searchTerms } from './terms.js';
-import type { IndexableTool, Retriever, ScoredTool, SearchOptions } from './types.js';
+import type { IndexableTool, RankingStageParts, Retriever, ScoredTool, SearchOptions } from './types.js';
 
 /** How many of the first stage's best are reordered when a request's verb names a domain. */
 export const IMPLIED_DOMAIN_CANDIDATES = 30;
@@ -13,12 +13,9 @@ export const IMPLIED_DOMAIN_CANDIDATES = 30;
  */
 export const IMPLIED_DOMAIN_WEIGHT = 3;
 
-export interface ImpliedDomainParts {
-  /** The first stage. */
-  readonly base: Retriever;
+export interface ImpliedDomainParts extends RankingStageParts {
   /** Lexical search: draws in the domain's tools when the first stage missed them. */
   readonly lexical: Retriever;
-  readonly tool: (id: string) => IndexableTool | undefined;
 }
 
 /**
@@ -42,12 +39,7 @@ export function impliedDomainRetriever(parts: ImpliedDomainParts): Retriever {
         return tool !== undefined && identityTerms(tool).some((term) => stems.has(term));
       };
       const candidates = [...first, ...drawnIn.filter((hit) => isAbout(hit.id) && !first.some(({ id }) => id === hit.id))];
-      // A drawn-in tool starts from the mean: the first stage did not rank it, for better or worse.
-      const baseScores = standardized(first);
-      return candidates
-        .map((hit) => ({ ...hit, score: (baseScores.get(hit.id) ?? 0) + (isAbout(hit.id) ? IMPLIED_DOMAIN_WEIGHT : 0) }))
-        .sort((a, b) => b.score - a.score)
-        .slice(0, options.limit);
+      return liftedRanking(first, candidates, (hit) => (isAbout(hit.id) ? IMPLIED_DOMAIN_WEIGHT : 0), options.limit);
     },
   };
 }

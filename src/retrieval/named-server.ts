@@ -1,6 +1,6 @@
 import { identifierWords } from './document.js';
-import { standardized } from './hybrid.js';
-import type { IndexableTool, Retriever, ScoredTool, SearchOptions } from './types.js';
+import { liftedRanking } from './lift.js';
+import type { RankingStageParts, Retriever, ScoredTool, SearchOptions } from './types.js';
 
 /** How many of the first stage's best are reordered when a request names the server of some of them. */
 export const NAMED_SERVER_CANDIDATES = 30;
@@ -13,12 +13,6 @@ export const NAMED_SERVER_CANDIDATES = 30;
  */
 export const NAMED_SERVER_WEIGHT = 1.5;
 
-export interface NamedServerParts {
-  /** The first stage. */
-  readonly base: Retriever;
-  readonly tool: (id: string) => IndexableTool | undefined;
-}
-
 /**
  * A request that names a server ("say in slack #deploys that …", "anything waiting on me on github?", "in sqlite")
  * wants that server's tools, whose descriptions seldom repeat the server's name: for that first request BM25 ranked
@@ -28,7 +22,7 @@ export interface NamedServerParts {
  * the first stage did not rank that high does not answer the request. When every candidate's server is named, the
  * order stays.
  */
-export function namedServerRetriever(parts: NamedServerParts): Retriever {
+export function namedServerRetriever(parts: RankingStageParts): Retriever {
   return {
     name: parts.base.name,
     async search(query: string, options: SearchOptions): Promise<ScoredTool[]> {
@@ -43,11 +37,7 @@ export function namedServerRetriever(parts: NamedServerParts): Retriever {
       };
       const lifted = pool.filter((hit) => isNamed(hit.id)).length;
       if (lifted === 0 || lifted === pool.length) return pool.slice(0, options.limit);
-      const scores = standardized(pool);
-      return pool
-        .map((hit) => ({ ...hit, score: scores.get(hit.id)! + (isNamed(hit.id) ? NAMED_SERVER_WEIGHT : 0) }))
-        .sort((a, b) => b.score - a.score)
-        .slice(0, options.limit);
+      return liftedRanking(pool, pool, (hit) => (isNamed(hit.id) ? NAMED_SERVER_WEIGHT : 0), options.limit);
     },
   };
 }

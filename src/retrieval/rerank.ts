@@ -1,7 +1,7 @@
 import { actionAgreement, requestedAction, toolAction } from './action-lexicon.js';
-import { standardized } from './hybrid.js';
+import { liftedRanking } from './lift.js';
 import { searchTerms } from './terms.js';
-import type { IndexableTool, Retriever, ScoredTool, SearchOptions } from './types.js';
+import type { RankingStageParts, Retriever, ScoredTool, SearchOptions } from './types.js';
 
 /** How many of the first stage's best the reranker reorders. */
 export const RERANK_CANDIDATES = 30;
@@ -12,39 +12,26 @@ export const RERANK_CANDIDATES = 30;
  */
 export const RERANK_WEIGHTS = { action: 0.35, name: 0.25 } as const;
 
-export interface RerankParts {
-  /** The first stage. */
-  readonly base: Retriever;
-  readonly tool: (id: string) => IndexableTool | undefined;
-}
-
 /**
  * Second stage over the first stage's best `RERANK_CANDIDATES`: reorders them by the standardized first-stage score
  * plus what a bag-of-words ranking does not see: whether the tool does the kind of action asked for (a request to add
  * must not get a delete tool, `action-lexicon.ts`) and how much of the tool's name the request says. (Whether a tool
  * is about the domain a request's verb implies is a stage of its own, always on: `implied-domain.ts`.)
  */
-export function rerankingRetriever(parts: RerankParts): Retriever {
+export function rerankingRetriever(parts: RankingStageParts): Retriever {
   return {
     name: parts.base.name,
     async search(query: string, options: SearchOptions): Promise<ScoredTool[]> {
       const candidates = await parts.base.search(query, { ...options, limit: Math.max(options.limit, RERANK_CANDIDATES) });
-      const baseScores = standardized(candidates);
       const requested = requestedAction(query);
       const queryTerms = new Set(searchTerms(query));
-      return candidates
-        .map((hit) => {
-          const tool = parts.tool(hit.id);
-          const nameTerms = tool ? searchTerms(tool.name) : [];
-          const named = nameTerms.length === 0 ? 0 : nameTerms.filter((term) => queryTerms.has(term)).length / nameTerms.length;
-          const score =
-            (baseScores.get(hit.id) ?? 0) +
-            RERANK_WEIGHTS.action * actionAgreement(requested, tool ? toolAction(tool.name) : null) +
-            RERANK_WEIGHTS.name * named;
-          return { ...hit, score };
-        })
-        .sort((a, b) => b.score - a.score)
-        .slice(0, options.limit);
+      const lift = (hit: ScoredTool): number => {
+        const tool = parts.tool(hit.id);
+        const nameTerms = tool ? searchTerms(tool.name) : [];
+        const named = nameTerms.length === 0 ? 0 : nameTerms.filter((term) => queryTerms.has(term)).length / nameTerms.length;
+        return RERANK_WEIGHTS.action * actionAgreement(requested, tool ? toolAction(tool.name) : null) + RERANK_WEIGHTS.name * named;
+      };
+      return liftedRanking(candidates, candidates, lift, options.limit);
     },
   };
 }

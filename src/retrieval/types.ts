@@ -45,3 +45,9 @@ export interface Retriever {
   readonly name: string;
   search(query: string, options: SearchOptions): Promise<ScoredTool[]>;
 }
+
+/** What a later ranking stage works from: the ranking before it, and the indexed tools by id. */
+export interface RankingStageParts {
+  readonly base: Retriever;
+  readonly tool: (id: string) => IndexableTool | undefined;
+}

@@ -1,5 +1,5 @@
 import { actionsConflict, requestedAction, toolAction } from './action-lexicon.js';
-import { standardized } from './hybrid.js';
+import { liftedRanking } from './lift.js';
 import { searchTerms } from './terms.js';
 import type { IndexableTool, Retriever, ScoredTool, SearchOptions } from './types.js';
 
@@ -150,14 +150,11 @@ export function historyRetriever(base: Retriever, history: UsageHistory, tool: (
       );
       if (chosen.size === 0) return base.search(query, options);
       const found = await base.search(query, { ...options, limit: Math.max(options.limit, 30) });
-      const scores = standardized(found);
       const missing = [...chosen.keys()].filter(
         (id) => !found.some((hit) => hit.id === id) && (!options.filter || options.filter(id)),
       );
-      return [...found, ...missing.map((id) => ({ id, score: 0 }))]
-        .map((hit) => ({ ...hit, score: (scores.get(hit.id) ?? 0) + HISTORY_WEIGHT * (chosen.get(hit.id) ?? 0) }))
-        .sort((a, b) => b.score - a.score)
-        .slice(0, options.limit);
+      const candidates = [...found, ...missing.map((id) => ({ id, score: 0 }))];
+      return liftedRanking(found, candidates, (hit) => HISTORY_WEIGHT * (chosen.get(hit.id) ?? 0), options.limit);
     },
   };
 }
