@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchDocument } from '../src/retrieval/document.js';
 import { BM25_PARAMETERS, FIELD_BOOSTS, LexicalIndex } from '../src/retrieval/lexical-index.js';
-import { joinedPairTerms, searchTerms } from '../src/retrieval/terms.js';
+import { queryTerms, searchTerms } from '../src/retrieval/terms.js';
 
 /**
  * Checks the BM25 index's ranking (LexicalIndex) against textbook BM25 computed here, on a corpus whose
@@ -139,12 +139,12 @@ describe('a compound written as two words', () => {
   const ranked = (query: string) => index.query(query, { limit: 4 }).map((hit) => hit.id);
 
   it('meets the tool that writes it as one word: "on call" finds list_oncalls before list_calls', () => {
-    expect(joinedPairTerms('who is on call for payments')).toContain(searchTerms('oncalls')[0]);
+    expect(queryTerms('who is on call for payments')).toContain(searchTerms('oncalls')[0]);
     expect(ranked('who is on call for payments')).toEqual(['oncall', 'calls']);
   });
 
   it('never joins two stop words: "breed of a dog" does not meet "ofa"', () => {
-    expect(joinedPairTerms('breed of a dog').some((term) => term.startsWith('ofa'))).toBe(false);
+    expect(queryTerms('breed of a dog').some((term) => term.startsWith('ofa'))).toBe(false);
     expect(ranked('the breed of a dog')).toEqual(['dogs']);
   });
 });

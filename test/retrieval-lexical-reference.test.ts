@@ -4,7 +4,7 @@ import { loadEvalDataset } from '../src/eval/load-dataset.js';
 import { toIndexableTool } from '../src/eval/run-eval.js';
 import { SEARCH_FIELDS, toSearchDocument, type SearchDocument } from '../src/retrieval/document.js';
 import { BM25_PARAMETERS, FIELD_BOOSTS, LexicalIndex } from '../src/retrieval/lexical-index.js';
-import { joinedPairTerms, searchTerms } from '../src/retrieval/terms.js';
+import { queryTerms, searchTerms } from '../src/retrieval/terms.js';
 import type { ScoredTool } from '../src/retrieval/types.js';
 
 /**
@@ -16,12 +16,6 @@ const { dataset } = await loadEvalDataset('datasets/mcp-catalog/catalog.jsonl', 
 const documents = dataset.tools.map((tool) => toSearchDocument(toIndexableTool(tool)));
 const queries = dataset.queries.map((query) => query.query);
 const LIMIT = 10;
-
-/** A query's terms as the index asks for them: its own, and its adjacent pairs joined (absent ones match nothing). */
-function queryTerms(query: string): string[] {
-  const own = searchTerms(query);
-  return [...own, ...joinedPairTerms(query).filter((term) => !own.includes(term))];
-}
 
 function referenceIndex(): (query: string) => ScoredTool[] {
   const reference = new MiniSearch<SearchDocument>({

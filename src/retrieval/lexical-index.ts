@@ -1,6 +1,6 @@
 import { SEARCH_FIELDS, type SearchDocument, type SearchField } from './document.js';
 import { ScoreBoard } from './score-board.js';
-import { joinedPairTerms, searchTerms } from './terms.js';
+import { queryTerms, searchTerms } from './terms.js';
 import { TopK } from './top-k.js';
 import type { ScoredTool, SearchOptions } from './types.js';
 
@@ -11,7 +11,7 @@ import type { ScoredTool, SearchOptions } from './types.js';
  * length) and the field scores are summed with the boosts below; the total is multiplied by the number of distinct
  * query terms the document matched (a coordination factor). These are minisearch's choices, kept so the ranking is
  * minisearch's, which the test suite checks hit for hit. One addition of ours: a query also asks for its adjacent
- * word pairs joined where the index holds the joined word (`joinedPairTerms`: "on call" meets `list_oncalls`); MiniLM
+ * word pairs joined where the index holds the joined word (`queryTerms`: "on call" meets `list_oncalls`); MiniLM
  * hybrid recall@5 +0.3 on mcp-catalog and metatool-multi, +0.2 on gorilla-huggingface, no suite lower (docs/retrieval.md).
  */
 export const BM25_PARAMETERS = { k: 1.2, b: 0.75, d: 0 } as const;
@@ -110,10 +110,7 @@ export class LexicalIndex {
   query(text: string, options: SearchOptions): ScoredTool[] {
     const board = this.board;
     board.start(this.ids.length);
-    const terms = searchTerms(text);
-    const asked = new Set(terms);
-    const compounds = joinedPairTerms(text).filter((term) => !asked.has(term) && this.postings.has(term));
-    for (const [term, repeats] of termCounts([...terms, ...compounds])) {
+    for (const [term, repeats] of termCounts(queryTerms(text))) {
       const postings = this.postings.get(term);
       if (!postings) continue;
       board.nextTerm();

@@ -27,13 +27,17 @@ export function searchTerms(text: string): string[] {
 }
 
 /**
- * Two adjacent words of a request written as one, stemmed: "on call" -> "oncal" meets `list_oncalls`, "sign up" meets
- * "signup", "set up" "setup". One of the two may be a stop word ("on"), not both: "of a" would meet "ofa" and "in it"
- * "init". A joined pair only matters where a tool's text holds it as a word.
+ * A query's terms: its search terms, then each two adjacent words written as one, stemmed, where that is not already
+ * one of them: "on call" -> "oncal" meets `list_oncalls`, "sign up" meets "signup", "set up" "setup". One of the two
+ * may be a stop word ("on"), not both: "of a" would meet "ofa" and "in it" "init". A joined pair only matters where a
+ * tool's text holds it as a word (elsewhere it matches nothing).
  */
-export function joinedPairTerms(text: string): string[] {
+export function queryTerms(text: string): string[] {
   const words = identifierWords(text);
-  return words
+  const own = words.filter((word) => !STOP_WORDS.has(word)).map(stemmer);
+  const asked = new Set(own);
+  const joined = words
     .slice(1)
     .flatMap((word, index) => (STOP_WORDS.has(word) && STOP_WORDS.has(words[index]!) ? [] : [stemmer(`${words[index]}${word}`)]));
+  return [...own, ...joined.filter((term) => !asked.has(term))];
 }
