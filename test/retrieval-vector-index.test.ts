@@ -56,6 +56,22 @@ describe('VectorIndex', () => {
     }
   });
 
+
+  it('asks a filter that admits most tools about a few of them to choose the graph, not about every tool', async () => {
+    const index = await filledIndex(3000, { exactSearchBelow: 100 });
+    const asked = new Set<string>();
+    const allButOne = (id: string) => {
+      asked.add(id);
+      return id !== 't5';
+    };
+    const hits = index.search(vector(5), 5, allButOne);
+    expect(hits.map((hit) => hit.id)).not.toContain('t5');
+    expect(hits.map((hit) => hit.id)).toEqual(
+      index.search(vector(5), 6).map((hit) => hit.id).filter((id) => id !== 't5').slice(0, 5),
+    );
+    // The policy filter runs per tool per search: at 3,000 tools it used to be asked 3,000 times before the walk began.
+    expect(asked.size).toBeLessThan(500);
+  });
   it('updates, removes and grows incrementally', async () => {
     const index = await filledIndex(120, { exactSearchBelow: 10 });
     index.upsert('t5', 'changed', vector(9999));

@@ -164,13 +164,19 @@ export class VectorIndex {
   search(query: Float32Array, limit: number, filter?: (id: string) => boolean): ScoredTool[] {
     if (limit <= 0 || this.size === 0) return [];
     if (!this.useGraph()) return this.exactSearch(query, limit, filter);
-    if (filter) {
-      let admitted = 0;
-      for (const id of this.rowIds) if (filter(id)) admitted++;
-      // A selective filter starves the graph walk of admissible neighbours; scanning the few admitted is exact and fast.
-      if (admitted < this.exactSearchBelow) return this.exactSearch(query, limit, filter);
-    }
+    // A selective filter starves the graph walk of admissible neighbours; scanning the few admitted is exact and fast.
+    if (filter && !this.admitsAtLeast(filter, this.exactSearchBelow)) return this.exactSearch(query, limit, filter);
     return this.graphSearch(query, limit, filter);
+  }
+
+  /**
+   * Whether `filter` admits at least `count` indexed tools. Counting stops there: a filter that admits most of 10,000
+   * tools is asked about the first hundred or so, not every one, on each search.
+   */
+  private admitsAtLeast(filter: (id: string) => boolean, count: number): boolean {
+    let admitted = 0;
+    for (const id of this.rowIds) if (filter(id) && ++admitted >= count) return true;
+    return false;
   }
 
   private useGraph(): boolean {
