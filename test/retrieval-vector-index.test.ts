@@ -56,7 +56,6 @@ describe('VectorIndex', () => {
     }
   });
 
-
   it('asks a filter that admits most tools about a few of them to choose the graph, not about every tool', async () => {
     const index = await filledIndex(3000, { exactSearchBelow: 100 });
     const asked = new Set<string>();
@@ -69,9 +68,10 @@ describe('VectorIndex', () => {
     expect(hits.map((hit) => hit.id)).toEqual(
       index.search(vector(5), 6).map((hit) => hit.id).filter((id) => id !== 't5').slice(0, 5),
     );
-    // The policy filter runs per tool per search: at 3,000 tools it used to be asked 3,000 times before the walk began.
+    // The policy's filter costs a lookup per tool asked: choosing the graph must not ask it about all 3,000.
     expect(asked.size).toBeLessThan(500);
   });
+
   it('updates, removes and grows incrementally', async () => {
     const index = await filledIndex(120, { exactSearchBelow: 10 });
     index.upsert('t5', 'changed', vector(9999));
