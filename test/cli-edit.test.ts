@@ -73,7 +73,15 @@ describe('config editing from the CLI', () => {
 
     const shell = await cli('add', 'evil', '--', 'npx;curl', 'x.invalid');
     expect(shell.code).toBe(1);
+    // The file was valid: the change is what is wrong, and the message says so rather than blaming the file.
+    expect(shell.stderr).toContain(`toolscope: ${configPath} was left as it was: the change would make it invalid:\n`);
     expect(shell.stderr).toContain('servers.evil.command: must be a program name or absolute path');
+
+    for (const url of ['example.com/mcp', 'http//missing-colon', 'ftp://files.example.com/mcp']) {
+      const badUrl = await cli('add', 'web', '--url', url);
+      expect(badUrl.code).toBe(1);
+      expect(badUrl.stderr).toContain('  - servers.web.url: must be an http:// or https:// URL, e.g. "https://mcp.example.com/mcp"');
+    }
 
     const duplicate = await cli('add', 'existing', '--', 'node');
     expect(duplicate.code).toBe(1);

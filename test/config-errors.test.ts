@@ -136,14 +136,30 @@ describe('config and start-up errors users can act on', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('5 imported, 0 refused');
     expect(result.stdout).toContain(
-      'warning: mcpServers.github.env.GITHUB_TOKEN holds a literal secret, now written into the config: set it in toolscope\'s environment and write "${env:GITHUB_TOKEN}" instead',
+      'warning: mcpServers.github.env.GITHUB_TOKEN holds a literal secret, now written into the config: set it in toolscope\'s environment as GITHUB_TOKEN and write "${env:GITHUB_TOKEN}" instead',
     );
     expect(result.stdout).not.toContain('mcpServers.github.env.LOG');
     expect(result.stdout).toContain('warning: mcpServers.search.args[1] looks like a literal secret');
-    expect(result.stdout).toContain('warning: mcpServers.remote.headers.Authorization holds a literal secret');
+    // The header's scheme stays in the config; only the credential moves to the environment.
+    expect(result.stdout).toContain(
+      'warning: mcpServers.remote.headers.Authorization holds a literal secret, now written into the config: set it in toolscope\'s environment as AUTHORIZATION and write "Bearer ${env:AUTHORIZATION}" instead',
+    );
+    expect(result.stdout).not.toContain('abcdef0123456789');
     expect(result.stdout).not.toMatch(/mcpServers\.clean\./);
     expect(result.stdout).toContain('warning: mcpServers.uninstalled.command: "uvx-not-installed-here" not found on PATH');
     expect(result.stdout).not.toContain(githubToken);
     expect(result.stdout).not.toContain('sk-live');
+  });
+
+  it('import names the file it could not read as a client config, not as a toolscope config', async () => {
+    const dir = await freshDir();
+    const missing = join(dir, 'claude_desktop_config.json');
+    const result = await runCli(['--config', join(dir, 'toolscope.json'), 'import', missing]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`toolscope: ${missing} is not a valid Claude Desktop / Cursor config:\n  - (file): not found`);
+    const wrongShape = join(dir, 'cursor.json');
+    await writeFile(wrongShape, JSON.stringify({ servers: {} }));
+    const refused = await runCli(['--config', join(dir, 'toolscope.json'), 'import', wrongShape]);
+    expect(refused.stderr).toContain(`toolscope: ${wrongShape} is not a valid Claude Desktop / Cursor config:\n  - mcpServers: required`);
   });
 });

@@ -87,6 +87,28 @@ describe('config errors', () => {
     expect(refused.stderr).not.toContain('secretpw');
   });
 
+  it('a server URL that does not parse, or is not http(s), and an entry with both a command and a url, each with its path', async () => {
+    const path = await file(
+      'urls.json',
+      JSON.stringify({
+        servers: {
+          bare: { url: 'not a url' },
+          ftp: { url: 'ftp://files.example.com/mcp' },
+          both: { command: 'node', url: 'https://mcp.example.com/mcp' },
+          fine: { command: 'node', timeoutMs: -1 },
+        },
+      }),
+    );
+    const message = 'must be an http:// or https:// URL, e.g. "https://mcp.example.com/mcp"';
+    expectRefusal(
+      await runCli(['--config', path, 'list']),
+      `  - servers.bare.url: ${message}`,
+      `  - servers.ftp.url: ${message}`,
+      '  - servers.both: has both "command" (a stdio server it starts) and "url" (a server it reaches over HTTP): keep one of them',
+      '  - servers.fine.timeoutMs: ',
+    );
+  });
+
   it('a record key that breaks its rule, with that rule: an OTLP header name, a server name', async () => {
     const path = await file(
       'keys.json',

@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { lock } from 'proper-lockfile';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { pathExists } from '../fs/path-exists.js';
-import { ConfigError, parseConfig, readConfigJson } from './load.js';
+import { ConfigError, formatIssues, readConfigJson } from './load.js';
+import { configSchema } from './schema.js';
 
 /** The config file as JSON, before validation: edits go here so fields toolscope does not know survive. */
 export type RawConfig = Record<string, unknown>;
@@ -46,7 +47,12 @@ async function editUnlocked<T>(file: string, edit: (raw: RawConfig) => T, option
   }
   const edited = structuredClone(raw) as RawConfig;
   const result = edit(edited);
-  parseConfig(edited, file);
+  const refused = configSchema.safeParse(edited);
+  if (!refused.success) {
+    // A file that was valid before is not the problem: the change is, and the file keeps what it held.
+    const headline = configSchema.safeParse(raw).success ? `${file} was left as it was: the change would make it invalid` : undefined;
+    throw new ConfigError(file, formatIssues(refused.error.issues), headline);
+  }
   await writeFileAtomic(file, `${JSON.stringify(edited, null, 2)}\n`);
   return result;
 }

@@ -21,10 +21,13 @@ export interface ImportOptions {
   readonly allowSimilarNames?: boolean;
 }
 
+/** What `import` reads, as its errors name it. */
+export const CLIENT_CONFIG = 'Claude Desktop / Cursor config';
+
 /** Decides, entry by entry, what a client config contributes; nothing is written here. */
 export function planImport(raw: unknown, file: string, existing: ReadonlySet<string>, options: ImportOptions = {}): ImportPlan {
   const parsed = clientConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(file, formatIssues(parsed.error.issues));
+  if (!parsed.success) throw new ConfigError(file, formatIssues(parsed.error.issues), `${file} is not a valid ${CLIENT_CONFIG}`);
   const accepted: Array<{ name: string; entry: Record<string, unknown> }> = [];
   const refused: Array<{ name: string; reasons: string[] }> = [];
   for (const [name, value] of Object.entries(parsed.data.mcpServers)) {
@@ -59,7 +62,11 @@ export async function entryWarnings(where: string, entry: Record<string, unknown
   for (const [field, record] of Object.entries(values)) {
     for (const [key, value] of Object.entries(record)) {
       if (isLiteralSecret(key, value)) {
-        warnings.push(`${where}.${field}.${key} holds a literal secret, now written into the config: set it in toolscope's environment and write "\${env:${key}}" instead`);
+        const variable = environmentName(key);
+        warnings.push(
+          `${where}.${field}.${key} holds a literal secret, now written into the config: set it in toolscope's environment ` +
+            `as ${variable} and write "${authScheme(value)}\${env:${variable}}" instead`,
+        );
       }
     }
   }
@@ -73,6 +80,17 @@ export async function entryWarnings(where: string, entry: Record<string, unknown
     }
   }
   return warnings;
+}
+
+/** A variable name for the secret under `key`: `Authorization` -> `AUTHORIZATION`, `x-api-key` -> `X_API_KEY`. */
+function environmentName(key: string): string {
+  const name = key.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+  return /^[0-9]/.test(name) ? `_${name}` : name;
+}
+
+/** The scheme a header value opens with (`Bearer `, `Basic `, ...), which stays in the config before the reference. */
+function authScheme(value: string): string {
+  return /^(?:Bearer|Basic|Token|Bot)\s+/i.exec(value)?.[0] ?? '';
 }
 
 const secretShapes = new Redactor();

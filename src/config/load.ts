@@ -4,13 +4,17 @@ import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc
 import type { z } from 'zod';
 import { configSchema, type ToolscopeConfig } from './schema.js';
 
-/** A config that cannot be used; `problems` lists each one as `json.path: what is wrong`. */
+/**
+ * A config that cannot be used; `problems` lists each one as `json.path: what is wrong`. `headline` says what the
+ * problems are of: by default the file is not a valid toolscope config.
+ */
 export class ConfigError extends Error {
   constructor(
     readonly file: string,
     readonly problems: readonly string[],
+    headline = `${file} is not a valid toolscope config`,
   ) {
-    super(`${file} is not a valid toolscope config:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`${headline}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
@@ -38,18 +42,20 @@ export function parseConfig(raw: unknown, file: string): ToolscopeConfig {
   return result.data;
 }
 
-export async function readConfigJson(path: string): Promise<unknown> {
+/** The JSON a config file holds; `kind` names what the file should be, for the error when it cannot be read. */
+export async function readConfigJson(path: string, kind = 'toolscope config'): Promise<unknown> {
+  const headline = `${path} is not a valid ${kind}`;
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(path, [code === 'ENOENT' ? '(file): not found' : `(file): cannot read (${code})`]);
+    throw new ConfigError(path, [code === 'ENOENT' ? '(file): not found' : `(file): cannot read (${code})`], headline);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new ConfigError(path, [`(file): invalid JSON ${locateJsonError(text) ?? `(${(error as Error).message})`}`]);
+    throw new ConfigError(path, [`(file): invalid JSON ${locateJsonError(text) ?? `(${(error as Error).message})`}`], headline);
   }
 }
 

@@ -65,20 +65,45 @@ export const stdioServerSchema = configObject({
   }
 });
 
+/**
+ * An http(s) URL without credentials: fetch refuses a URL holding them, and its error would carry them into logs and
+ * status, so headers hold them. The value is never echoed: it may hold them. One check, so a URL that does not parse
+ * gets one message, not an error thrown out of the parser.
+ */
+const serverUrl = z.string().superRefine((value, context) => {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    context.addIssue({ code: 'custom', message: 'must be an http:// or https:// URL, e.g. "https://mcp.example.com/mcp"' });
+  } else if (url.username !== '' || url.password !== '') {
+    context.addIssue({
+      code: 'custom',
+      message: 'must not hold credentials (user:password@): send them in "headers", e.g. "Authorization": "Basic ${env:NAME}"',
+    });
+  }
+});
+
 export const httpServerSchema = configObject({
   type: z.enum(['http', 'sse']),
-  // fetch refuses a URL holding credentials, and its error would carry them into logs and status: headers hold them.
-  url: z.url({ protocol: /^https?$/ }).refine((url) => new URL(url).username === '' && new URL(url).password === '', {
-    message: 'must not hold credentials (user:password@): send them in "headers", e.g. "Authorization": "Basic ${env:NAME}"',
-  }),
+  url: serverUrl,
   headers: z.record(z.string(), envValue).default({}),
   sandbox: z.undefined({ error: 'only stdio servers run in a sandbox' }).optional(),
   ...common,
 });
 
-/** `type` may be left out: `command` means stdio, `url` means Streamable HTTP. */
-function inferTransport(entry: unknown): unknown {
-  if (entry === null || typeof entry !== 'object' || Array.isArray(entry) || 'type' in entry) return entry;
+/**
+ * `type` may be left out: `command` means stdio, `url` means Streamable HTTP. An entry with both is refused as such,
+ * rather than as a stdio server with an unknown key `url` or an HTTP server with an unknown key `command`.
+ */
+function inferTransport(entry: unknown, context: z.RefinementCtx): unknown {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return entry;
+  if ('command' in entry && 'url' in entry) {
+    context.addIssue({
+      code: 'custom',
+      message: 'has both "command" (a stdio server it starts) and "url" (a server it reaches over HTTP): keep one of them',
+    });
+    return z.NEVER;
+  }
+  if ('type' in entry) return entry;
   return { ...entry, type: 'url' in entry ? 'http' : 'stdio' };
 }
 

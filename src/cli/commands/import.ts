@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { editConfig, rawServers } from '../../config/edit.js';
-import { entryWarnings, planImport } from '../../config/import.js';
+import { CLIENT_CONFIG, entryWarnings, planImport } from '../../config/import.js';
 import { readConfigJson } from '../../config/load.js';
 import { configPath } from '../options.js';
 
@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .option('--allow-similar-name', 'import npx/uvx packages even when their names are close to a known MCP server package')
     .action(async (source: string, options: { allowSimilarName?: boolean }, cmd: Command) => {
       const file = configPath(cmd);
-      const sourceJson = await readConfigJson(resolve(source));
+      const sourceJson = await readConfigJson(resolve(source), CLIENT_CONFIG);
       const plan = await editConfig(
         file,
         (raw) => {
