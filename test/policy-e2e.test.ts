@@ -155,6 +155,8 @@ describe('scopes, authentication, argument rules, rate limits and audit through 
     })) as CallToolResult;
     expect(escape.isError).toBe(true);
     expect(refusalOf(escape)).toMatchObject({ stage: 'validate', rule: 'argumentRules["filesystem:*"].path.pathUnder' });
+    // The rule is named once in the text the model reads.
+    expect(textOf(escape).split('argumentRules["filesystem:*"].path.pathUnder')).toHaveLength(2);
     expect(textOf(escape)).not.toContain('outside the public folder');
   });
 

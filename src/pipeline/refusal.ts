@@ -51,12 +51,13 @@ export function refusalError(refusal: CallRefused, request: string): McpError {
   return protocolError(code, refusalText(refusal, request), refusalMeta(refusal));
 }
 
-/** "toolscope refused this call at the rate-limit stage: … (rule …). Retry after 3 s." */
+/** "toolscope refused this call at the rate-limit stage: … (rule …). Retry after 3 s." The rule is named once. */
 export function refusalText(refusal: CallRefused, request: string): string {
   const retry = refusal.details.retryAfterSeconds;
+  const rule = refusal.details.rule;
   return (
     `toolscope refused this ${request} at the ${refusal.stage} stage: ${refusal.reason}` +
-    (refusal.details.rule ? ` (rule ${refusal.details.rule})` : '') +
+    (rule && !refusal.reason.includes(rule) ? ` (rule ${rule})` : '') +
     (retry !== undefined ? `. Retry after ${retry} s.` : '')
   );
 }
