@@ -123,11 +123,18 @@ describe('exposure mode search over stdio', () => {
     expect(textOf(result)).toMatch(/arguments: path: string \(required\); content: string \(required\)/);
   });
 
-  it('finds the memory tools for "remember that Alice works at Acme"', async () => {
-    const found = await search(client, 'remember that Alice works at Acme');
-    expect(found[0]!.server).toBe('memory');
-    expect(found.filter((tool) => tool.server === 'memory').length).toBeGreaterThanOrEqual(3);
-    expect(found.map((tool) => tool.name)).toContain('memory__create_entities');
+  it('answers "remember that Alice works at Acme" with the memory tools that add, as a good match', async () => {
+    const result = (await client.callTool({
+      name: 'search_tools',
+      arguments: { query: 'remember that Alice works at Acme', limit: 9 },
+    })) as CallToolResult;
+    const { tools: found, match } = result.structuredContent as { tools: FoundTool[]; match: string };
+    const names = found.map((tool) => tool.name);
+    const adding = ['memory__create_entities', 'memory__create_relations', 'memory__add_observations'];
+    expect(names.slice(0, 3).sort(), names.join(' ')).toEqual([...adding].sort());
+    expect(names.filter((name) => name.startsWith('memory__delete')).every((name) => names.indexOf(name) > 2)).toBe(true);
+    expect(match).toBe('good');
+    expect(textOf(result)).not.toMatch(/^No good match/);
   });
 
   it('call_tool runs a found tool end to end', async () => {

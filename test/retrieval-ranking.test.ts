@@ -17,7 +17,7 @@ import {
   lexicalReference,
   requestConfidence,
 } from '../src/retrieval/confidence.js';
-import { impliedTerms } from '../src/retrieval/action-lexicon.js';
+import { impliedDomain } from '../src/retrieval/action-lexicon.js';
 import { replacementName } from '../src/retrieval/deprecation.js';
 import { FUSION_CANDIDATES } from '../src/retrieval/hybrid.js';
 import { ToolIndex } from '../src/retrieval/tool-index.js';
@@ -50,15 +50,47 @@ describe('the domain a verb implies', () => {
   });
 
   it('reads a verb, not the same word as a noun: "leave a note" implies nothing, "note that …" a memory', () => {
-    expect(impliedTerms('leave a note on gitlab issue 77 saying I can reproduce')).toEqual([]);
-    expect(impliedTerms('drop them a note that the PO went through')).toEqual([]);
-    expect(impliedTerms('note that Alice now prefers async standups')).toEqual(['memory']);
-    expect(impliedTerms('what do you remember about everyone?')).toEqual(['memory', 'store']);
+    expect(impliedDomain('leave a note on gitlab issue 77 saying I can reproduce')).toBeUndefined();
+    expect(impliedDomain('drop them a note that the PO went through')).toBeUndefined();
+    expect(impliedDomain('note that Alice now prefers async standups')).toEqual({ terms: ['memory'], action: 'create' });
+  });
+
+  it('reads what the verb asks of the domain: remembering adds, forgetting deletes, what "you remember" is read', () => {
+    expect(impliedDomain('remember that Alice works at Acme')).toEqual({ terms: ['memory', 'store'], action: 'create' });
+    expect(impliedDomain('can you remember that Alice works at Acme')?.action).toBe('create');
+    expect(impliedDomain('forget Alice entirely')?.action).toBe('delete');
+    expect(impliedDomain('recall what we know about Bob')?.action).toBe('read');
+    expect(impliedDomain('what do you remember about everyone?')).toEqual({ terms: ['memory', 'store'], action: 'read' });
+    expect(impliedDomain('look up what you remember about the Phoenix project')?.action).toBe('read');
+  });
+
+  it('ranks the domain\'s tools that do what the verb asks first, with every first stage and no reranker', async () => {
+    const expected = [
+      { query: 'remember that Alice works at Acme', first: /^memory__(create|add)_/ },
+      { query: 'remember my favourite colour is blue', first: /^memory__(create|add)_/ },
+      { query: 'forget Alice entirely', first: /^memory__delete_/ },
+      { query: 'what do you remember about Alice?', first: /^memory__(read|search|open)_/ },
+    ];
+    for (const kind of ['bm25', 'dense', 'hybrid'] as const) {
+      for (const { query, first } of expected) {
+        const ranked = ids(await index.retriever(kind).search(query, { limit: 8 }));
+        // The first two places go to tools doing what the verb asks, whichever the first stage preferred.
+        expect(ranked.slice(0, 2).filter((id) => first.test(id)), `${kind} "${query}": ${ranked.join(' ')}`).toHaveLength(2);
+      }
+    }
+  });
+
+  it('reports a tool doing what the verb asks in its domain as at least a good match, whatever its word similarity', async () => {
+    const model = confidenceModel('hybrid', useLite.id);
+    const [best] = await index.retriever('hybrid').search('remember that Alice works at Acme', { limit: 3 });
+    expect(best!.signals?.doesImpliedAction).toBe(true);
+    expect(confidence(best!.signals, model)).toBeGreaterThanOrEqual(GOOD_MATCH);
+    expect(confidence({ ...best!.signals, doesImpliedAction: false }, model)).toBeLessThan(GOOD_MATCH);
   });
 
   it('reads no request in a negated verb: "so we dont forget" asks for what comes before it', async () => {
     for (const query of ["write that up as an issue so we don't forget", 'file it so we dont forget', 'I never remember which repo', 'do not forget to']) {
-      expect(impliedTerms(query), query).toEqual([]);
+      expect(impliedDomain(query), query).toBeUndefined();
     }
     for (const kind of ['bm25', 'hybrid'] as const) {
       const ranked = ids(await index.retriever(kind).search('list the files in the docs folder so we dont forget any', { limit: 5 }));

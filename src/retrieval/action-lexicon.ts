@@ -20,18 +20,6 @@ const KIND_OF = new Map(
   ),
 );
 
-/**
- * Words a request's verb implies about the tool it wants (`implied-domain.ts`): a request to "remember" something is
- * about a memory, one to "forget" too. Only verbs whose plain meaning names a domain.
- * A Map, not an object literal: a request's words must never reach `Object.prototype` ("constructor", "toString").
- */
-const IMPLIED_TERMS: ReadonlyMap<string, readonly string[]> = new Map([
-  ['remember', ['memory', 'store']],
-  ['recall', ['memory']],
-  ['forget', ['memory']],
-  ['note', ['memory']],
-]);
-
 /** The kind of action a request asks for: that of its first action verb (a request leads with its verb). */
 export function requestedAction(query: string): ActionKind | null {
   for (const word of identifierWords(query)) {
@@ -50,6 +38,25 @@ export function toolAction(name: string): ActionKind | null {
   return null;
 }
 
+/** A domain a request's verb names without its word, and the kind of action the verb asks of it. */
+export interface ImpliedDomain {
+  /** Words of the domain: a request to "remember" something is about a memory (or a store). */
+  readonly terms: readonly string[];
+  /** What the verb asks of that domain: "remember that …" adds to it, "forget …" deletes from it, "recall …" reads it. */
+  readonly action: ActionKind;
+}
+
+/**
+ * Verbs whose plain meaning names a domain (`implied-domain.ts`). A Map, not an object literal: a request's words
+ * must never reach `Object.prototype` ("constructor", "toString").
+ */
+const IMPLYING_VERBS: ReadonlyMap<string, ImpliedDomain> = new Map([
+  ['remember', { terms: ['memory', 'store'], action: 'create' }],
+  ['recall', { terms: ['memory'], action: 'read' }],
+  ['forget', { terms: ['memory'], action: 'delete' }],
+  ['note', { terms: ['memory'], action: 'create' }],
+]);
+
 /**
  * Words after which an implying word asks for nothing: a determiner makes it a noun ("leave a note", "drop them a
  * note"), a negation makes it no request ("write it up so we don't forget", "I never remember which repo": the
@@ -60,12 +67,23 @@ const NOT_A_REQUESTED_VERB_AFTER = new Set(
     'not never dont don t doesnt didnt wont cant cannot').split(' '),
 );
 
-/** The domain words a request's verbs imply ("remember ..." -> memory, store); empty for most requests. */
-export function impliedTerms(query: string): string[] {
+/**
+ * The domain a request's verbs imply ("remember ..." -> memory, store), with the action its first implying verb asks
+ * for; undefined for most requests. What "you remember" is asked for is read ("what do you remember about everyone?",
+ * "look up what you remember about Phoenix"), unless a "that" clause follows: "can you remember that …" adds.
+ */
+export function impliedDomain(query: string): ImpliedDomain | undefined {
   const words = identifierWords(query);
-  return [
-    ...new Set(words.flatMap((word, index) => (NOT_A_REQUESTED_VERB_AFTER.has(words[index - 1] ?? '') ? [] : (IMPLIED_TERMS.get(word) ?? [])))),
-  ];
+  const terms = new Set<string>();
+  let action: ActionKind | undefined;
+  words.forEach((word, index) => {
+    const implied = IMPLYING_VERBS.get(word);
+    if (!implied || NOT_A_REQUESTED_VERB_AFTER.has(words[index - 1] ?? '')) return;
+    for (const term of implied.terms) terms.add(term);
+    const recalled = implied.action === 'create' && words[index - 1] === 'you' && words[index + 1] !== 'that';
+    action ??= recalled ? 'read' : implied.action;
+  });
+  return action === undefined ? undefined : { terms: [...terms], action };
 }
 
 /**

@@ -73,12 +73,18 @@ export function confidenceFeatures(signals: RetrievalSignals | undefined): Confi
   };
 }
 
-/** Probability (0..1) that a found tool is one the request needs, from its signals. */
+/**
+ * Probability (0..1) that a found tool is one the request needs, from its signals. A tool doing what the request's
+ * verb asks in the domain the verb names is at least a good match: the model sees only word and vector similarity,
+ * and "remember that Alice works at Acme" shares neither with the memory server's `create_entities`. That floor is a
+ * rule, not a fit (these requests are too few in the eval suites to calibrate on).
+ */
 export function confidence(signals: RetrievalSignals | undefined, model: ConfidenceModel): number {
   const features = confidenceFeatures(signals);
   let logit = model.intercept;
   for (const feature of Object.keys(features) as ConfidenceFeature[]) logit += (model[feature] ?? 0) * features[feature];
-  return 1 / (1 + Math.exp(-logit));
+  const calibrated = 1 / (1 + Math.exp(-logit));
+  return signals?.doesImpliedAction ? Math.max(calibrated, GOOD_MATCH) : calibrated;
 }
 
 /**

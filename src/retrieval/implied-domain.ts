@@ -1,4 +1,4 @@
-import { impliedTerms } from './action-lexicon.js';
+import { impliedDomain, toolAction } from './action-lexicon.js';
 import { liftedRanking } from './lift.js';
 import { searchTerms } from './terms.js';
 import type { IndexableTool, RankingStageParts, Retriever, ScoredTool, SearchOptions } from './types.js';
@@ -13,6 +13,14 @@ export const IMPLIED_DOMAIN_CANDIDATES = 30;
  */
 export const IMPLIED_DOMAIN_WEIGHT = 3;
 
+/**
+ * Among the domain's tools, the lift added for doing the action the verb asks, and taken from those doing another, in
+ * the same units. The verb says both the domain and what to do in it, and a memory server's create, read and delete
+ * tools are alike in words: without it "remember that Alice works at Acme" got whichever the first stage happened to
+ * prefer, delete tools included.
+ */
+export const IMPLIED_ACTION_WEIGHT = 2;
+
 export interface ImpliedDomainParts extends RankingStageParts {
   /** Lexical search: draws in the domain's tools when the first stage missed them. */
   readonly lexical: Retriever;
@@ -23,23 +31,34 @@ export interface ImpliedDomainParts extends RankingStageParts {
  * that domain's tools, which neither a bag of words nor a small embedding connects: the memory server's tools say
  * "entities", "observations" and "knowledge graph", never "remember". A tool is about the domain when its server's or
  * its own name holds the implied word (`action-lexicon.ts`); such tools are drawn in by a lexical search for those
- * words and lifted by IMPLIED_DOMAIN_WEIGHT. Every other request goes straight to the first stage.
+ * words and lifted by IMPLIED_DOMAIN_WEIGHT, plus or minus IMPLIED_ACTION_WEIGHT as they do what the verb asks or another action.
+ * Every other request goes straight to the first stage.
  */
 export function impliedDomainRetriever(parts: ImpliedDomainParts): Retriever {
   return {
     name: parts.base.name,
     async search(query: string, options: SearchOptions): Promise<ScoredTool[]> {
-      const implied = impliedTerms(query);
-      if (implied.length === 0) return parts.base.search(query, options);
+      const implied = impliedDomain(query);
+      if (!implied) return parts.base.search(query, options);
       const pool = { ...options, limit: Math.max(options.limit, IMPLIED_DOMAIN_CANDIDATES) };
-      const [first, drawnIn] = await Promise.all([parts.base.search(query, pool), parts.lexical.search(implied.join(' '), pool)]);
-      const stems = new Set(implied.flatMap(searchTerms));
-      const isAbout = (id: string) => {
+      const [first, drawnIn] = await Promise.all([parts.base.search(query, pool), parts.lexical.search(implied.terms.join(' '), pool)]);
+      const stems = new Set(implied.terms.flatMap(searchTerms));
+      // +1: about the domain and doing what the verb asks; -1: about it, doing another action; 0: about it, action
+      // unknown; undefined: not about it.
+      const agreement = (id: string): number | undefined => {
         const tool = parts.tool(id);
-        return tool !== undefined && identityTerms(tool).some((term) => stems.has(term));
+        if (tool === undefined || !identityTerms(tool).some((term) => stems.has(term))) return undefined;
+        const action = toolAction(tool.name);
+        return action === null ? 0 : action === implied.action ? 1 : -1;
       };
-      const candidates = [...first, ...drawnIn.filter((hit) => isAbout(hit.id) && !first.some(({ id }) => id === hit.id))];
-      return liftedRanking(first, candidates, (hit) => (isAbout(hit.id) ? IMPLIED_DOMAIN_WEIGHT : 0), options.limit);
+      const lift = (hit: ScoredTool): number => {
+        const agrees = agreement(hit.id);
+        return agrees === undefined ? 0 : IMPLIED_DOMAIN_WEIGHT + IMPLIED_ACTION_WEIGHT * agrees;
+      };
+      const candidates = [...first, ...drawnIn.filter((hit) => agreement(hit.id) !== undefined && !first.some(({ id }) => id === hit.id))];
+      return liftedRanking(first, candidates, lift, options.limit).map((hit) =>
+        agreement(hit.id) === 1 ? { ...hit, signals: { ...hit.signals, doesImpliedAction: true } } : hit,
+      );
     },
   };
 }

@@ -25,6 +25,11 @@ export interface RetrievalSignals {
   readonly lexicalFifth?: number;
   /** The mean cosine of the same search's dense candidates (`confidence.ts`, denseReference); as `lexicalFifth`. */
   readonly denseMean?: number;
+  /**
+   * The tool is of the domain the request's verb names and does what the verb asks (`implied-domain.ts`: the memory
+   * server's create tools for "remember that …"), which no word or vector similarity shows.
+   */
+  readonly doesImpliedAction?: boolean;
 }
 
 export interface ScoredTool {
