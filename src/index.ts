@@ -40,7 +40,8 @@ export { createLogger } from './log.js';
 export type { Logger } from './log.js';
 
 export { createRouter, DEFAULT_ROUTE_LIMIT } from './retrieval/router.js';
-export type { Router, RouterOptions, RouteOptions } from './retrieval/router.js';
+export type { Router, RouterOptions, RouteOptions, RouterTool } from './retrieval/router.js';
+export type { RouteAnswer, RouteMatch } from './retrieval/route-answer.js';
 export { formatTool } from './retrieval/tool-formats.js';
 export type { ToolDefinition, ToolFormat, OpenAiToolDefinition, AnthropicToolDefinition } from './retrieval/tool-formats.js';
 export { ToolIndex } from './retrieval/tool-index.js';

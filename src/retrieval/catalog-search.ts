@@ -7,7 +7,8 @@ import { loadEmbedder, type Embedder } from '../embedding/index.js';
 import type { Logger } from '../log.js';
 import { UsageHistoryFile } from '../state/file/usage-history-file.js';
 import { syncToolIndex, type ServerDescriptions } from './catalog-sync.js';
-import { confidence, confidenceModel } from './confidence.js';
+import { confidence, confidenceModel, type ConfidenceModel } from './confidence.js';
+import type { ScoredTool } from './types.js';
 import { UsageHistory } from './usage-history.js';
 import { ToolIndex, type RetrieverKind, type ToolIndexOptions, type ToolIndexStats } from './tool-index.js';
 
@@ -18,6 +19,14 @@ export interface FoundTool {
   readonly confidence: number;
   /** For a request of several actions: the action (1-based) the tool was found for; 0 for the whole request. */
   readonly step?: number;
+}
+
+/** A ranking's hits with their tools and calibrated confidences; a hit whose tool is gone meanwhile is left out. */
+export function foundTools(hits: readonly ScoredTool[], tool: (id: string) => CatalogTool | undefined, model: ConfidenceModel): FoundTool[] {
+  return hits.flatMap(({ id, score, signals, step }) => {
+    const found = tool(id);
+    return found ? [{ tool: found, score, confidence: confidence(signals, model), ...(step !== undefined && { step }) }] : [];
+  });
 }
 
 /** A search as it was answered: what the hijack check replays. */
@@ -166,11 +175,7 @@ export class CatalogSearch extends EventEmitter<{ change: []; searched: [seconds
         return tool !== undefined && (!filter || filter(tool));
       },
     });
-    const model = confidenceModel(kind, index.embedder?.id);
-    return hits.flatMap(({ id, score, signals, step }) => {
-      const tool = this.catalog.get(id);
-      return tool ? [{ tool, score, confidence: confidence(signals, model), ...(step !== undefined && { step }) }] : [];
-    });
+    return foundTools(hits, (id) => this.catalog.get(id), confidenceModel(kind, index.embedder?.id));
   }
 
   private remember(search: RecentSearch): void {

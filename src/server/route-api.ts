@@ -3,26 +3,18 @@ import { z } from 'zod';
 import type { Gateway } from '../gateway.js';
 import { MAX_SEARCH_LIMIT } from '../exposure/meta-tools.js';
 import { headerTraceContext, traced } from '../observability/tracing.js';
-import { matchQuality, requestConfidence } from '../retrieval/confidence.js';
-import { toolDefinition } from '../exposure/tool-definition.js';
 import type { Principal } from '../pipeline/call-context.js';
 import { CallRefused, REFUSED_REQUEST_CODE, refusalText } from '../pipeline/refusal.js';
 import type { SearchEntry } from '../policy/ratelimit/search-limit.js';
-import { MAX_QUERY_LENGTH } from '../retrieval/catalog-search.js';
-import { DEFAULT_ROUTE_LIMIT } from '../retrieval/router.js';
-import { formatTool, TOOL_FORMATS } from '../retrieval/tool-formats.js';
+import { DEFAULT_ROUTE_LIMIT, routeAnswer, routeFormat, routeLimit, routeQuery } from '../retrieval/route-answer.js';
 import { authenticateRequest } from './http-auth.js';
 import type { HttpRoute } from './http.js';
 import { HttpError, readJsonBody, sendJson } from './http-util.js';
 
 const routeRequest = z.object({
-  query: z
-    .string({ error: '`query` must be a string' })
-    .trim()
-    .min(1, '`query` must describe the task')
-    .max(MAX_QUERY_LENGTH, `\`query\` must be at most ${MAX_QUERY_LENGTH} characters`),
-  limit: z.number().int().min(1).max(MAX_SEARCH_LIMIT).default(DEFAULT_ROUTE_LIMIT),
-  format: z.enum(TOOL_FORMATS).default('mcp'),
+  query: routeQuery,
+  limit: routeLimit.max(MAX_SEARCH_LIMIT, `\`limit\` must be at most ${MAX_SEARCH_LIMIT}`).default(DEFAULT_ROUTE_LIMIT),
+  format: routeFormat,
 });
 
 /**
@@ -52,21 +44,9 @@ export function routeApi(gateway: Gateway): HttpRoute {
           limit,
           filter: (tool) => gateway.policy.access.mayCall(principal, tool),
         });
-        const best = requestConfidence(found);
-        const search = { tools: found.length, match: matchQuality(best), confidence: best ?? 0 };
-        trace?.annotate({ search });
-        sendJson(res, 200, {
-          tools: found.map(({ tool }) => formatTool(toolDefinition(tool), format)),
-          matches: found.map(({ tool, score, confidence, step }) => ({
-            name: tool.exposedName,
-            server: tool.server,
-            score,
-            confidence,
-            ...(step !== undefined && { step }),
-          })),
-          match: search.match,
-          confidence: search.confidence,
-        });
+        const answer = routeAnswer(found, format);
+        trace?.annotate({ search: { tools: found.length, match: answer.match, confidence: answer.confidence } });
+        sendJson(res, 200, answer);
       });
     },
   };
