@@ -394,21 +394,51 @@ describe('HTTP sessions per principal, and streams nobody answers on', () => {
 
   it('caps the sessions of one principal: one token cannot take every place, another principal still gets one', async () => {
     const sessions: string[] = [];
+    const streams = new AbortController();
+    try {
+      for (let i = 0; i < 2; i++) {
+        const response = await open(greedy);
+        expect(response.status).toBe(200);
+        const session = response.headers.get('mcp-session-id')!;
+        sessions.push(session);
+        await response.text();
+        // In use: the client listens on a GET stream.
+        await fetch(url, { method: 'POST', headers: headers(greedy, session), body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+        const stream = await fetch(url, { method: 'GET', headers: { ...headers(greedy, session), accept: 'text/event-stream' }, signal: streams.signal });
+        expect(stream.status).toBe(200);
+      }
+      for (let i = 0; i < 4; i++) {
+        const refused = await open(greedy);
+        expect(refused.status).toBe(503);
+        expect(await refused.text()).toMatch(/too many sessions of principal greedy \(limits\.maxSessionsPerPrincipal is 2\), each in use/);
+      }
+      const welcome = await open(other);
+      expect(welcome.status).toBe(200);
+      await fetch(url, { method: 'DELETE', headers: headers(other, welcome.headers.get('mcp-session-id')!) });
+    } finally {
+      streams.abort();
+      for (const session of sessions) await fetch(url, { method: 'DELETE', headers: headers(greedy, session) });
+    }
+  });
+
+  it('closes a principal\'s least recently used session nobody uses to make room, rather than locking it out', async () => {
+    // Clients that ended without DELETE (the SDK's close() sends none): sessions with no request and no stream.
+    const abandoned: string[] = [];
     for (let i = 0; i < 2; i++) {
       const response = await open(greedy);
-      expect(response.status).toBe(200);
-      sessions.push(response.headers.get('mcp-session-id')!);
+      abandoned.push(response.headers.get('mcp-session-id')!);
       await response.text();
     }
-    for (let i = 0; i < 4; i++) {
-      const refused = await open(greedy);
-      expect(refused.status).toBe(503);
-      expect(await refused.text()).toMatch(/too many sessions of principal greedy \(limits\.maxSessionsPerPrincipal is 2\)/);
-    }
-    const welcome = await open(other);
-    expect(welcome.status).toBe(200);
-    await welcome.text();
-    for (const session of sessions) await fetch(url, { method: 'DELETE', headers: headers(greedy, session) });
+    const fresh = await open(greedy);
+    expect(fresh.status).toBe(200);
+    await fresh.text();
+    const listTools = JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/list' });
+    // The oldest was closed: its client is told to open a new session (404); the other still answers.
+    expect((await fetch(url, { method: 'POST', headers: headers(greedy, abandoned[0]), body: listTools })).status).toBe(404);
+    const kept = await fetch(url, { method: 'POST', headers: headers(greedy, abandoned[1]), body: listTools });
+    expect(kept.status).toBe(200);
+    await kept.text();
+    for (const session of [abandoned[1]!, fresh.headers.get('mcp-session-id')!]) await fetch(url, { method: 'DELETE', headers: headers(greedy, session) });
   });
 
   it('reaps a session whose only sign of life is a GET stream its client never answers on', async () => {

@@ -20,6 +20,8 @@ interface Entry<S> {
   requests: number;
   /** GET streams the client holds open: the session is listened to, which alone does not make it alive. */
   streams: number;
+  /** When a request of it last began or ended (ms): which of a principal's unused sessions goes first. */
+  lastActive: number;
   idleTimer: NodeJS.Timeout | undefined;
   heartbeat: NodeJS.Timeout | undefined;
 }
@@ -29,7 +31,10 @@ interface Entry<S> {
  * without `DELETE`, or one principal opening session after session, cannot take every place. A session is idle when
  * no request has come for `idleMs`; one whose client only holds a GET stream is sent a heartbeat (a ping over the
  * stream) a few times per idle period, and a client that answers it (as every MCP client does) stays alive. A
- * stream nobody answers on is reaped.
+ * stream nobody answers on is reaped. A principal at its own bound who opens another session closes its least recently
+ * used session that is not in use (no request being answered, no GET stream): a client that ended without `DELETE`
+ * (the SDK's `close()` sends none) must not lock its principal out for the rest of an idle period, while a session
+ * in use is never taken. The client of a closed session gets `404` and, as MCP says, opens a new one.
  */
 export class SessionRegistry<S> {
   private readonly entries = new Map<string, Entry<S>>();
@@ -48,9 +53,10 @@ export class SessionRegistry<S> {
   }
 
   /**
-   * Holds a place for a session `principal` is about to open, or refuses with 503 when every place, or every place
-   * of that principal (`perPrincipal`: false in open mode, where every caller is one principal), is taken. Call the
-   * returned function once the session is added or has failed to open.
+   * Holds a place for a session `principal` is about to open, or refuses with 503 when every place is taken, or
+   * every place of that principal (`perPrincipal`: false in open mode, where every caller is one principal) by a
+   * session in use: an unused one of its own is closed to make room. Call the returned function once the session is
+   * added or has failed to open.
    */
   reserve(principal: string, perPrincipal = true): () => void {
     const opening = [...this.opening.values()].reduce((sum, count) => sum + count, 0);
@@ -62,11 +68,11 @@ export class SessionRegistry<S> {
       );
     }
     const own = [...this.entries.values()].filter((entry) => entry.principal === principal).length + (this.opening.get(principal) ?? 0);
-    if (perPrincipal && own >= this.limits.maxSessionsPerPrincipal) {
+    if (perPrincipal && own >= this.limits.maxSessionsPerPrincipal && !this.closeUnused(principal)) {
       throw new HttpError(
         503,
         -32000,
-        `too many sessions of principal ${principal} (limits.maxSessionsPerPrincipal is ${this.limits.maxSessionsPerPrincipal}): close one (DELETE /mcp) or retry later`,
+        `too many sessions of principal ${principal} (limits.maxSessionsPerPrincipal is ${this.limits.maxSessionsPerPrincipal}), each in use: close one (DELETE /mcp) or retry later`,
       );
     }
     this.opening.set(principal, (this.opening.get(principal) ?? 0) + 1);
@@ -81,7 +87,7 @@ export class SessionRegistry<S> {
   }
 
   add(id: string, session: S, principal: string): void {
-    const entry: Entry<S> = { session, principal, requests: 0, streams: 0, idleTimer: undefined, heartbeat: undefined };
+    const entry: Entry<S> = { session, principal, requests: 0, streams: 0, lastActive: Date.now(), idleTimer: undefined, heartbeat: undefined };
     this.entries.set(id, entry);
     this.armIdleTimer(id, entry);
   }
@@ -104,9 +110,11 @@ export class SessionRegistry<S> {
       return;
     }
     entry.requests++;
+    entry.lastActive = Date.now();
     this.disarm(entry);
     res.once('close', () => {
       entry.requests--;
+      entry.lastActive = Date.now();
       if (this.entries.get(id) === entry) this.armIdleTimer(id, entry);
     });
   }
@@ -125,6 +133,20 @@ export class SessionRegistry<S> {
     });
     this.entries.clear();
     return sessions;
+  }
+
+  /** Closes `principal`'s least recently used session with no request being answered and no stream; false if none. */
+  private closeUnused(principal: string): boolean {
+    let oldest: [string, Entry<S>] | undefined;
+    for (const [id, entry] of this.entries) {
+      if (entry.principal !== principal || entry.requests > 0 || entry.streams > 0) continue;
+      if (!oldest || entry.lastActive < oldest[1].lastActive) oldest = [id, entry];
+    }
+    if (!oldest) return false;
+    const [id, entry] = oldest;
+    this.delete(id);
+    this.expire(id, entry.session);
+    return true;
   }
 
   /** Starts the idle period (a fresh one) unless a request is being answered; heartbeats while a stream is open. */
