@@ -1,8 +1,8 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeInPlace } from '../src/embedding/normalize.js';
-import { VectorIndex } from '../src/retrieval/vector-index.js';
+import { GRAPH_FORMAT, VectorIndex } from '../src/retrieval/vector-index.js';
 import { tempDir } from './support/retrieval.js';
 
 const DIMENSIONS = 32;
@@ -23,6 +23,11 @@ async function filledIndex(size: number, options: { exactSearchBelow: number; di
   for (let i = 0; i < size; i++) index.upsert(`t${i}`, `k${i}`, vector(i));
   await index.commit();
   return index;
+}
+
+/** Which save the folder holds: every save writes the labels file anew (it names the graph file it belongs to). */
+async function savedGraph(dir: string): Promise<bigint> {
+  return (await stat(join(dir, 'hnsw-labels.json'), { bigint: true })).mtimeNs;
 }
 
 describe('VectorIndex', () => {
@@ -89,22 +94,23 @@ describe('VectorIndex', () => {
   it('persists the graph and reads it back on the next open', async () => {
     const dir = await tempDir();
     try {
-      const graphFile = join(dir.path, 'hnsw.bin');
       const first = await filledIndex(200, { exactSearchBelow: 10, dir: dir.path });
-      expect((await readdir(dir.path)).sort()).toEqual(['hnsw-labels.json', 'hnsw.bin']);
+      expect((await readdir(dir.path)).sort()).toEqual([expect.stringMatching(/^hnsw-[0-9a-f]+\.bin$/), 'hnsw-labels.json']);
       const before = first.search(vector(5000), 10);
-      const written = (await stat(graphFile, { bigint: true })).mtimeNs;
+      const written = await savedGraph(dir.path);
 
       // Same vectors again: the stored graph already holds them, so nothing is rebuilt or rewritten.
       const reopened = await filledIndex(200, { exactSearchBelow: 10, dir: dir.path });
-      expect((await stat(graphFile, { bigint: true })).mtimeNs).toBe(written);
+      expect(await savedGraph(dir.path)).toBe(written);
       expect(reopened.mode).toBe('hnsw');
       expect(reopened.search(vector(5000), 10)).toEqual(before);
 
       reopened.upsert('t3', 'changed', vector(7777));
       reopened.remove('t4');
       await reopened.commit();
-      expect((await stat(graphFile, { bigint: true })).mtimeNs).not.toBe(written);
+      expect(await savedGraph(dir.path)).not.toBe(written);
+      // The superseded graph file is gone: the folder holds the new graph and its labels only.
+      expect(await readdir(dir.path)).toHaveLength(2);
       expect(reopened.search(vector(7777), 1)[0]!.id).toBe('t3');
       expect(reopened.search(vector(4), 50).map((hit) => hit.id)).not.toContain('t4');
     } finally {
@@ -115,10 +121,9 @@ describe('VectorIndex', () => {
   it('after a restart, finds a stored tool only once it is indexed again, and revives its point instead of inserting it', async () => {
     const dir = await tempDir();
     try {
-      const graphFile = join(dir.path, 'hnsw.bin');
       const first = await filledIndex(200, { exactSearchBelow: 10, dir: dir.path });
       const before = first.search(vector(5000), 10);
-      const written = (await stat(graphFile, { bigint: true })).mtimeNs;
+      const written = await savedGraph(dir.path);
 
       // Servers report their tools one by one: half of them first.
       const reopened = await VectorIndex.open({ dimensions: DIMENSIONS, exactSearchBelow: 10, dir: dir.path });
@@ -130,7 +135,7 @@ describe('VectorIndex', () => {
       for (let i = 100; i < 200; i++) reopened.upsert(`t${i}`, `k${i}`, vector(i));
       await reopened.commit();
       // Every point was revived: no insertion, so the stored graph is still the one on disk.
-      expect((await stat(graphFile, { bigint: true })).mtimeNs).toBe(written);
+      expect(await savedGraph(dir.path)).toBe(written);
       expect(reopened.search(vector(5000), 10)).toEqual(before);
       expect(reopened.search(vector(150), 1)[0]!.id).toBe('t150');
     } finally {
@@ -160,22 +165,21 @@ describe('VectorIndex', () => {
   it('rebuilds, once, a graph written in an older format', async () => {
     const dir = await tempDir();
     try {
-      const graphFile = join(dir.path, 'hnsw.bin');
       const labelsFile = join(dir.path, 'hnsw-labels.json');
       await filledIndex(200, { exactSearchBelow: 10, dir: dir.path });
       const { format, ...olderLabels } = JSON.parse(await readFile(labelsFile, 'utf8')) as { format: number };
-      expect(format).toBe(2);
+      expect(format).toBe(GRAPH_FORMAT);
       await writeFile(labelsFile, JSON.stringify(olderLabels));
-      const written = (await stat(graphFile, { bigint: true })).mtimeNs;
+      const written = await savedGraph(dir.path);
 
       const reopen = () => filledIndex(200, { exactSearchBelow: 10, dir: dir.path });
       const rebuilt = await reopen();
-      const rewritten = (await stat(graphFile, { bigint: true })).mtimeNs;
+      const rewritten = await savedGraph(dir.path);
       expect(rewritten).not.toBe(written);
-      expect(JSON.parse(await readFile(labelsFile, 'utf8'))).toMatchObject({ format: 2 });
+      expect(JSON.parse(await readFile(labelsFile, 'utf8'))).toMatchObject({ format: GRAPH_FORMAT });
       expect(rebuilt.search(vector(42), 1)[0]!.id).toBe('t42');
       await reopen();
-      expect((await stat(graphFile, { bigint: true })).mtimeNs).toBe(rewritten);
+      expect(await savedGraph(dir.path)).toBe(rewritten);
     } finally {
       await dir.remove();
     }
@@ -184,20 +188,63 @@ describe('VectorIndex', () => {
   it('revives a removed tool that comes back unchanged, across a restart too', async () => {
     const dir = await tempDir();
     try {
-      const graphFile = join(dir.path, 'hnsw.bin');
       const index = await filledIndex(150, { exactSearchBelow: 10, dir: dir.path });
       index.remove('t7');
       await index.commit();
       expect(index.search(vector(7), 150).map((hit) => hit.id)).not.toContain('t7');
-      const parkedWritten = (await stat(graphFile, { bigint: true })).mtimeNs;
+      const parkedWritten = await savedGraph(dir.path);
 
       const reopened = await VectorIndex.open({ dimensions: DIMENSIONS, exactSearchBelow: 10, dir: dir.path });
       for (let i = 0; i < 150; i++) if (i !== 7) reopened.upsert(`t${i}`, `k${i}`, vector(i));
       await reopened.commit();
-      expect((await stat(graphFile, { bigint: true })).mtimeNs).toBe(parkedWritten);
+      expect(await savedGraph(dir.path)).toBe(parkedWritten);
       reopened.upsert('t7', 'k7', vector(7));
       await reopened.commit();
       expect(reopened.search(vector(7), 1)[0]!.id).toBe('t7');
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it('survives two writers saving different graphs into one folder at once, and pairs the graph left with its own labels', async () => {
+    const dir = await tempDir();
+    try {
+      for (let round = 0; round < 3; round++) {
+        const folder = join(dir.path, `round${round}`);
+        // Same ids, different vectors and keys: labels of one save over the graph of the other would find wrong tools.
+        const fill = async (offset: number) => {
+          const index = await VectorIndex.open({ dimensions: DIMENSIONS, exactSearchBelow: 10, dir: folder });
+          for (let i = 0; i < 300; i++) index.upsert(`t${i}`, `k${offset + i}`, vector(offset + i));
+          return index;
+        };
+        const writers = await Promise.all([fill(0), fill(100_000)]);
+        await Promise.all(writers.map((writer) => writer.commit()));
+        const { entries } = JSON.parse(await readFile(join(folder, 'hnsw-labels.json'), 'utf8')) as { entries: [number, string, string][] };
+        const offset = Number(entries[0]![2].slice(1)) < 100_000 ? 0 : 100_000;
+        const saved = await savedGraph(folder);
+        const reader = await fill(offset);
+        await reader.commit();
+        // Every point revived from the saved graph (nothing inserted, nothing saved again), each found by its vector.
+        expect(await savedGraph(folder)).toBe(saved);
+        for (const i of [0, 123, 299]) expect(reader.search(vector(offset + i), 1)[0]!.id).toBe(`t${i}`);
+        // No temporary file left behind; the losing save's graph waits to be removed as abandoned.
+        expect(await readdir(folder)).toSatisfy((names: string[]) => names.every((name) => /^hnsw-([0-9a-f]+\.bin|labels\.json)$/.test(name)));
+      }
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it('removes graph files no save names once they are old, and leaves recent ones to the save that may still name them', async () => {
+    const dir = await tempDir();
+    try {
+      const longAgo = new Date(Date.now() - 3_600_000);
+      for (const stray of ['hnsw.bin', 'hnsw-0123456789ab.bin', 'hnsw-ba9876543210.bin']) await writeFile(join(dir.path, stray), 'graph');
+      for (const old of ['hnsw.bin', 'hnsw-0123456789ab.bin']) await utimes(join(dir.path, old), longAgo, longAgo);
+      await filledIndex(200, { exactSearchBelow: 10, dir: dir.path });
+      const left = await readdir(dir.path);
+      expect(left).toHaveLength(3);
+      expect(left).toContain('hnsw-ba9876543210.bin');
     } finally {
       await dir.remove();
     }

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HierarchicalNSW } from 'hnswlib-node';
+import { uniqueNamePart, writeFileAtomic } from '../fs/atomic-write.js';
 import { TopK } from './top-k.js';
 import type { ScoredTool } from './types.js';
 
@@ -16,20 +17,25 @@ export const EXACT_SEARCH_BELOW = 100;
 const HNSW_M = 16;
 const HNSW_EF_CONSTRUCTION = 200;
 const HNSW_EF_SEARCH = 64;
-const HNSW_FILE = 'hnsw.bin';
 const LABELS_FILE = 'hnsw-labels.json';
+/** Every save's graph file, named by its labels file (see `writeGraph`); `hnsw.bin` is the one name of format 2. */
+const GRAPH_FILE = /^hnsw(-[0-9a-f]+)?\.bin$/;
+/** A graph file no labels file names, this old, was left by a save that crashed or lost a race to name its graph. */
+const ABANDONED_GRAPH_MS = 10 * 60_000;
 
 type LabelledPoint = readonly [label: number, id: string, contentKey: string];
 
 /**
  * Bumped when graphs written before cannot be trusted: a graph of an older format is rebuilt from the vectors once.
  * 2: points inserted while others were parked are linked to the whole graph (see `insert`); format 1 graphs may hold
- * points all but unreachable.
+ * points all but unreachable. 3: the labels file names its graph file, a new one per save (see `writeGraph`).
  */
-export const GRAPH_FORMAT = 2;
+export const GRAPH_FORMAT = 3;
 
 interface LabelFile {
   readonly format?: number;
+  /** The graph file in the same folder these labels belong to. */
+  readonly graph?: string;
   readonly dimensions: number;
   readonly nextLabel: number;
   /** Every live point in the graph. */
@@ -89,6 +95,8 @@ export class VectorIndex {
   private unsaved = false;
   /** Labels live in the file, parked since it was read and not revived yet: no reason to rewrite the file. */
   private readonly restored = new Set<number>();
+  /** The graph file this index read or last saved: its next save supersedes it. */
+  private graphFile: string | undefined;
 
   private constructor(options: VectorIndexOptions) {
     this.dimensions = options.dimensions;
@@ -291,13 +299,14 @@ export class VectorIndex {
     } catch {
       return; // no graph saved yet (or unreadable): it is rebuilt from the vectors when needed
     }
-    if (labels.format !== GRAPH_FORMAT || labels.dimensions !== this.dimensions) return;
+    if (labels.format !== GRAPH_FORMAT || labels.dimensions !== this.dimensions || !GRAPH_FILE.test(labels.graph ?? '')) return;
+    this.graphFile = labels.graph;
     const { default: hnswlib } = await import('hnswlib-node');
     const graph = new hnswlib.HierarchicalNSW('cosine', this.dimensions);
     try {
-      await graph.readIndex(join(dir, HNSW_FILE));
+      await graph.readIndex(join(dir, labels.graph!));
     } catch {
-      return;
+      return; // removed by a newer save since its labels were read: rebuilt from the vectors
     }
     const parked = labels.parked ?? [];
     const dead = graph.getCurrentCount() - labels.entries.length - parked.length;
@@ -317,22 +326,43 @@ export class VectorIndex {
   private async writeGraph(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
     const points = (entries: Map<string, GraphEntry>) => [...entries].map(([id, { label, key }]) => [label, id, key] as const);
+    // A graph file of its own, which only the labels written for it name: however many processes save into one
+    // folder at once, a reader never pairs a graph with another save's labels, and a crash leaves the previous pair.
+    const graphFile = `hnsw-${uniqueNamePart()}.bin`;
     const labels: LabelFile = {
       format: GRAPH_FORMAT,
+      graph: graphFile,
       dimensions: this.dimensions,
       nextLabel: this.nextLabel,
       entries: points(this.graphEntries),
       parked: points(this.parked),
     };
-    // Write both under temporary names, then rename: a crash never leaves a graph paired with the wrong labels.
-    const graphTemp = join(dir, `${HNSW_FILE}.tmp`);
-    const labelsTemp = join(dir, `${LABELS_FILE}.tmp`);
-    await this.graph!.writeIndex(graphTemp);
-    await writeFile(labelsTemp, JSON.stringify(labels));
-    await rm(join(dir, LABELS_FILE), { force: true });
-    await rename(graphTemp, join(dir, HNSW_FILE));
-    await rename(labelsTemp, join(dir, LABELS_FILE));
+    await this.graph!.writeIndex(join(dir, graphFile));
+    await writeFileAtomic(join(dir, LABELS_FILE), JSON.stringify(labels));
+    const superseded = this.graphFile;
+    this.graphFile = graphFile;
     this.unsaved = false;
     this.restored.clear();
+    await removeUnnamedGraphs(dir, graphFile, superseded);
   }
+}
+
+/**
+ * Removes graph files no labels file names any more: `superseded` at once, any other only once abandoned, since a
+ * recent one may be another process's, written and about to be named. A reader that loses its graph so rebuilds it.
+ */
+async function removeUnnamedGraphs(dir: string, current: string, superseded: string | undefined): Promise<void> {
+  const abandonedBefore = Date.now() - ABANDONED_GRAPH_MS;
+  for (const name of await readdir(dir)) {
+    if (name === current || !GRAPH_FILE.test(name)) continue;
+    const path = join(dir, name);
+    if (name === superseded || (await modifiedBefore(path, abandonedBefore))) await rm(path, { force: true });
+  }
+}
+
+async function modifiedBefore(path: string, time: number): Promise<boolean> {
+  return stat(path).then(
+    (found) => found.mtimeMs < time,
+    () => false,
+  );
 }
