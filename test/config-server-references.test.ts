@@ -31,6 +31,20 @@ describe('rules that name no configured server', () => {
     ]);
   });
 
+  it('include pinned tool names whose prefix is the namespace of no server', () => {
+    const pinned = ['fs__read_file', 'fss__read_file', 'filesystm__read_file', 'gh__create_issue', 'github__create_issue', 'read_file'];
+    const namespaced = (github: Record<string, unknown>) =>
+      parseConfig({ servers: { fs: { command: 'node' }, github: { url: 'https://api.example.com/mcp', ...github } }, exposure: { pinned } }, 'toolscope.json');
+    expect(rulesNamingNoServer(namespaced({ namespace: 'gh' }))).toEqual([
+      'exposure.pinned[1]: "fss__read_file" names no server in "servers" (did you mean "fs"?); it applies to nothing until one is added',
+      'exposure.pinned[2]: "filesystm__read_file" names no server in "servers"; it applies to nothing until one is added',
+      'exposure.pinned[4]: "github__create_issue" names no server in "servers" (server "github" exposes its tools as "gh__…"); it applies to nothing until one is added',
+      'exposure.pinned[5]: "read_file" names no server in "servers"; it applies to nothing until one is added',
+    ]);
+    // A server exposing its tools under their own names may have a tool of any name.
+    expect(rulesNamingNoServer(namespaced({ namespace: '' }))).toEqual([]);
+  });
+
   it('leave globs that match a server, and classes, alone', () => {
     expect(rulesNamingNoServer(config({ principals: { ops: { allow: ['*:*', 'f*:read_*', 'git?ub:*', 'write'] } } }))).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { ServerStatus } from '../../downstream/supervisor.js';
 import { withConnectedGateway } from '../connected.js';
 import { loadCommandConfig } from '../options.js';
 import { serverTable } from '../server-table.js';
@@ -11,7 +12,14 @@ export function register(program: Command): void {
     .description('list the configured servers with their state and tool counts (connects to each briefly)')
     .action(async (_options: unknown, cmd: Command) => {
       const loaded = await loadCommandConfig(cmd);
-      console.log(await withConnectedGateway(loaded, (gateway) => serverTable(gateway.downstream.status())));
+      const servers = await withConnectedGateway(loaded, (gateway) => gateway.downstream.status());
+      console.log(serverTable(servers));
+      // Scripts and health checks read the exit code: an enabled server that did not connect fails the command.
+      const failed = unavailable(servers).map((server) => server.name);
+      if (failed.length > 0) {
+        process.stderr.write(`toolscope: ${failed.length} server(s) did not connect: ${failed.join(', ')}\n`);
+        process.exitCode = 1;
+      }
     });
 
   program
@@ -28,19 +36,22 @@ export function register(program: Command): void {
         const tools = options.server === undefined ? gateway.catalog.all() : gateway.catalog.forServer(options.server);
         tools.sort((a, b) => a.exposedName.localeCompare(b.exposedName));
         if (options.json) return JSON.stringify(tools, null, 2);
-        const unavailable = gateway.downstream
-          .status()
+        const notes = unavailable(gateway.downstream.status())
           .filter((server) => options.server === undefined || server.name === options.server)
-          .filter((server) => server.state !== 'ready' && server.state !== 'disabled')
           .map((server) => `note: server "${server.name}" is ${server.state}: ${server.lastError ?? ''}`);
         const table = formatTable(
           ['TOOL', 'DESCRIPTION'],
           tools.map((tool) => [tool.exposedName, summary(tool.description)]),
         );
-        return [table, ...unavailable].join('\n');
+        return [table, ...notes].join('\n');
       });
       console.log(output);
     });
+}
+
+/** Enabled servers that did not end up ready: failed, retrying, or still starting when the wait ran out. */
+function unavailable(servers: readonly ServerStatus[]): ServerStatus[] {
+  return servers.filter((server) => server.state !== 'ready' && server.state !== 'disabled');
 }
 
 const SUMMARY_LENGTH = 100;

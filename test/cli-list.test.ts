@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, servers, tempDir, writeConfig } from './support/toolscope-cli.js';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+async function freshDir(): Promise<string> {
+  const dir = await tempDir();
+  cleanups.push(dir.remove);
+  return dir.path;
+}
+
+describe('toolscope list', () => {
+  it('prints every server, then exits 1 naming the enabled servers that did not connect', async () => {
+    const dir = await freshDir();
+    const path = await writeConfig(dir, {
+      servers: {
+        everything: servers.everything(),
+        gone: { command: join(dir, 'no-such-program') },
+        crashing: { command: process.execPath, args: ['-e', 'process.exit(3)'] },
+        off: { command: join(dir, 'no-such-program'), enabled: false },
+      },
+    });
+    const result = await runCli(['--config', path, 'list']);
+    expect(result.code).toBe(1);
+    for (const row of [/^everything\s+ready\s/m, /^gone\s+failed\s/m, /^crashing\s+(backoff|failed)\s/m, /^off\s+disabled\s/m]) {
+      expect(result.stdout).toMatch(row);
+    }
+    expect(result.stderr).toContain('toolscope: 2 server(s) did not connect: gone, crashing');
+  });
+
+  it('exits 0 when every enabled server connected', async () => {
+    const dir = await freshDir();
+    const path = await writeConfig(dir, { servers: { everything: servers.everything(), off: { command: join(dir, 'no-such-program'), enabled: false } } });
+    const result = await runCli(['--config', path, 'list']);
+    expect(result.stdout).toMatch(/^everything\s+ready\s/m);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+});
