@@ -1,21 +1,16 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, servers, tempDir, writeConfig } from './support/toolscope-cli.js';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-async function freshDir(): Promise<string> {
-  const dir = await tempDir();
-  cleanups.push(dir.remove);
-  return dir.path;
-}
-
 describe('toolscope list', () => {
+  let dir: string;
+  let removeDir: () => Promise<void>;
+  beforeEach(async () => {
+    ({ path: dir, remove: removeDir } = await tempDir());
+  });
+  afterEach(() => removeDir());
+
   it('prints every server, then exits 1 naming the enabled servers that did not connect', async () => {
-    const dir = await freshDir();
     const path = await writeConfig(dir, {
       servers: {
         everything: servers.everything(),
@@ -33,7 +28,6 @@ describe('toolscope list', () => {
   });
 
   it('exits 0 when every enabled server connected', async () => {
-    const dir = await freshDir();
     const path = await writeConfig(dir, { servers: { everything: servers.everything(), off: { command: join(dir, 'no-such-program'), enabled: false } } });
     const result = await runCli(['--config', path, 'list']);
     expect(result.stdout).toMatch(/^everything\s+ready\s/m);
