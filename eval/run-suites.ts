@@ -11,6 +11,7 @@ import { positiveInteger } from '../src/cli/options.js';
 import { Command } from 'commander';
 import type { EvalReport } from '../src/eval/eval-report.js';
 import { evaluateDataset } from '../src/eval/evaluate.js';
+import { EvalSetupError } from '../src/eval/input-error.js';
 import { renderEvalMarkdown } from '../src/eval/report-markdown.js';
 import { createLogger } from '../src/log.js';
 import { RETRIEVER_KINDS } from '../src/retrieval/tool-index.js';
@@ -18,7 +19,7 @@ import { datasetChartSvg } from './charts/dataset-chart.js';
 import { loadEvalEmbedder, type EvalEmbedderOptions } from '../src/eval/eval-embedder.js';
 import { addEmbedderOptions, SCRIPT_DEFAULT_BACKEND } from './embedder-options.js';
 import type { MaterializedDataset } from './adapters/materialize.js';
-import { prepareSuiteDatasets } from './suite-datasets.js';
+import { materializeSuiteDatasets, planSuiteDatasets, type MissingSuite } from './suite-datasets.js';
 import { ablationSection, baselineSection, chartSection, datasetSection } from './suite-report.js';
 import { renderSuiteSummary } from './suite-summary.js';
 import { reportUsageErrorsPlainly } from './script-errors.js';
@@ -27,36 +28,57 @@ const KS = [1, 3, 5, 10];
 const DEFAULT_MAX_QUERIES = 500;
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DEFAULT_REPORTS_DIR = join(repoRoot, 'eval', 'reports');
 
 reportUsageErrorsPlainly('npm run eval');
-const options = addEmbedderOptions(new Command('npm run eval --'))
+const command = addEmbedderOptions(new Command('npm run eval --'))
   .description('BM25, dense and hybrid retrieval on every public benchmark and our own catalog; reports in eval/reports')
   .option('--only <names>', 'comma-separated dataset names')
   .option('--max-queries <n>', 'deterministic sample of queries per dataset', positiveInteger, DEFAULT_MAX_QUERIES)
   .option('--datasets-root <dir>', 'the shared public benchmarks', resolve(repoRoot, '..', 'shared', 'datasets'))
   .option('--state-dir <dir>', 'embedding caches kept between runs', join(repoRoot, '.cache', 'eval-state'))
   .option('--ablation', 'also measure the bare retrievers (no query decomposition): <dataset>.no-decompose.json', false)
-  .option('--reports-dir <dir>', 'where the reports go', join(repoRoot, 'eval', 'reports'))
-  .parse()
-  .opts<EvalEmbedderOptions & {
-    only?: string;
-    maxQueries: number;
-    datasetsRoot: string;
-    stateDir: string;
-    ablation: boolean;
-    reportsDir: string;
-  }>();
+  .option('--reports-dir <dir>', 'where the reports go (a partial run needs one: it would replace the full reports)', DEFAULT_REPORTS_DIR)
+  .parse();
+const options = command.opts<EvalEmbedderOptions & {
+  only?: string;
+  maxQueries: number;
+  datasetsRoot: string;
+  stateDir: string;
+  ablation: boolean;
+  reportsDir: string;
+}>();
 const reportsDir = resolve(options.reportsDir);
 
+/** Why this run measures less than the committed reports do; empty for a full run. */
+function partialRunReasons(missing: readonly MissingSuite[]): string[] {
+  return [
+    ...(options.only !== undefined ? [`--only ${options.only}`] : []),
+    ...(options.maxQueries !== DEFAULT_MAX_QUERIES ? [`--max-queries ${options.maxQueries} (the reports sample ${DEFAULT_MAX_QUERIES})`] : []),
+    ...(missing.length > 0 ? [`${missing.map((suite) => suite.name).join(', ')} not found under --datasets-root ${options.datasetsRoot}`] : []),
+  ];
+}
+
+/** The default reports folder holds the committed results of a full run: a partial run must not replace them. */
+function refusePartialRunIntoDefaultReports(missing: readonly MissingSuite[]): void {
+  const reasons = partialRunReasons(missing);
+  if (reasons.length === 0 || command.getOptionValueSource('reportsDir') !== 'default') return;
+  throw new EvalSetupError(
+    `a partial run (${reasons.join('; ')}) would replace the full reports in ${relative(repoRoot, DEFAULT_REPORTS_DIR)}/: ` +
+      'pass --reports-dir DIR to write its reports elsewhere',
+  );
+}
 
 const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? 'warn');
 const started = Date.now();
-const datasets = await prepareSuiteDatasets({
+const cacheRoot = join(repoRoot, '.cache', 'datasets');
+const plan = await planSuiteDatasets({
   repoRoot,
   sourceRoot: options.datasetsRoot,
-  cacheRoot: join(repoRoot, '.cache', 'datasets'),
   ...(options.only !== undefined && { only: new Set(options.only.split(',').map((name) => name.trim())) }),
 });
+refusePartialRunIntoDefaultReports(plan.missing);
+const datasets = await materializeSuiteDatasets(plan, options.datasetsRoot, cacheRoot);
 const embedder = await loadEvalEmbedder(options, SCRIPT_DEFAULT_BACKEND, logger);
 await mkdir(reportsDir, { recursive: true });
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -114,6 +114,38 @@ describe('toolscope eval', () => {
     expect(skipped.stderr).toContain('skipped 1 malformed line(s)');
     expect((await readReport(json)).skippedLines).toBe(1);
   });
+
+  it('says a catalog is empty, alone and without the --skip-bad hint, rather than every query naming an unknown tool', async () => {
+    const empty = join(dir, 'empty-catalog.jsonl');
+    await writeFile(empty, '\n  \n');
+    const result = await toolscope(['eval', '--catalog', empty, '--queries', queriesFile, '--retriever', 'bm25']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`toolscope eval: invalid input\n${empty}: no tools (the catalog is empty)\n`);
+  });
+
+  it('refuses an output path that is a folder, or under a file, before evaluating', async () => {
+    const aFile = join(dir, 'a-file');
+    await writeFile(aFile, 'x');
+    const cases: Array<[string[], string]> = [
+      [['--json', dir], `toolscope: --json ${dir} is a folder: give the path of the file to write`],
+      [['--report', dir], `toolscope: --report ${dir} is a folder: give the path of the file to write`],
+      [['--json', join(aFile, 'x.json')], `toolscope: --json ${join(aFile, 'x.json')}: cannot make its folder ${aFile} (it, or a folder above it, is a file)`],
+    ];
+    for (const [output, message] of cases) {
+      // A missing catalog would be found by the evaluation: the output path must be refused before it.
+      const result = await toolscope(['eval', '--catalog', join(dir, 'nope.jsonl'), '--queries', queriesFile, '--retriever', 'bm25', ...output]);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(message);
+    }
+  });
+
+  it('takes --k as plain whole numbers up to 100 only', async () => {
+    for (const k of ['0x5', '1e1', '1e308', '1,101']) {
+      const result = await toolscope(['eval', '--catalog', catalogFile, '--queries', queriesFile, '--retriever', 'bm25', '--k', k]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/is not a whole number from 1 to 100\./);
+    }
+  });
 });
 
 describe('toolscope eval: which embedder, and runs that cannot measure what was asked', () => {
@@ -142,6 +174,19 @@ describe('toolscope eval: which embedder, and runs that cannot measure what was 
     expect(result.stderr).toContain('npm run models:offline');
     expect(result.stdout).toBe('');
     await expect(readFile(json)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('names the missing weights file and the --dtype that loads what the model folder holds, in the --log-format asked for', async () => {
+    const result = await toolscope([
+      '--log-format', 'pretty', 'eval', '--catalog', catalogFile, '--queries', queriesFile, '--retriever', 'dense',
+      '--model-dir', SHARED_MODELS, '--model', 'minilm-l6-random',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^\[[\d:.]+\] WARN \(toolscope\/\d+\): embedding model "minilm-l6-random" could not be loaded/);
+    expect(result.stderr).toContain(
+      `${join(SHARED_MODELS, 'minilm-l6-random', 'onnx', 'model_quantized.onnx')}, the q8 weights, is missing; the folder holds fp32: --dtype fp32 would load it`,
+    );
+    expect(result.stderr).not.toContain('models:offline');
   });
 
   it('refuses model options beside --embedder use-lite, which would ignore them', async () => {
@@ -186,12 +231,42 @@ describe('the eval and bench scripts', () => {
       const unknown = await script(scripts[0]!, ['--only', 'mcp-catalog,nosuch', '--reports-dir', reports]);
       expect(unknown.code).toBe(1);
       expect(unknown.stderr.trim()).toMatch(/^npm run eval: --only: unknown dataset 'nosuch' \(known: metatool-single, .*mcp-catalog\)$/);
-      const missing = await script(scripts[0]!, ['--only', 'seal-tools', '--datasets-root', join(reports, 'none'), '--reports-dir', reports]);
+      // Whatever --only says: our own catalog beside a benchmark does not make a wrong root a short run.
+      const none = join(reports, 'none');
+      const missing = await script(scripts[0]!, ['--only', 'mcp-catalog,seal-tools', '--datasets-root', none, '--reports-dir', reports]);
       expect(missing.code).toBe(1);
-      expect(missing.stderr.trim().split('\n').at(-1)).toBe(`npm run eval: no dataset to evaluate: none found under --datasets-root ${join(reports, 'none')}`);
+      expect(missing.stderr.trim()).toBe(
+        `npm run eval: --datasets-root ${none} holds none of the public benchmarks ` +
+          '(metatool, seal-tools, stabletoolbench-solvable, bfcl-multiple, gorilla-apibench); only --only mcp-catalog runs without them',
+      );
       expect(await readdir(reports)).toEqual([]);
     } finally {
       await rm(reports, { recursive: true, force: true });
+    }
+  });
+
+  it('refuse a partial run into the default reports folder, which holds the full run, naming why it is partial', async () => {
+    const summary = join(ROOT, 'eval', 'reports', 'summary.md');
+    const before = await readFile(summary, 'utf8');
+    const root = await mkdtemp(join(tmpdir(), 'toolscope-suite-root-'));
+    try {
+      const sampled = await script(scripts[0]!, ['--only', 'mcp-catalog', '--max-queries', '10']);
+      expect(sampled.code).toBe(1);
+      expect(sampled.stderr.trim()).toBe(
+        'npm run eval: a partial run (--only mcp-catalog; --max-queries 10 (the reports sample 500)) would replace the full reports ' +
+          'in eval/reports/: pass --reports-dir DIR to write its reports elsewhere',
+      );
+      // A root holding one benchmark: the others would be skipped.
+      await mkdir(join(root, 'seal-tools'));
+      const skipping = await script(scripts[0]!, ['--datasets-root', root]);
+      expect(skipping.code).toBe(1);
+      expect(skipping.stderr.trim()).toMatch(
+        new RegExp(`^npm run eval: a partial run \\(metatool-single, .*gorilla-huggingface not found under --datasets-root ${root}\\) would replace`),
+      );
+      expect(skipping.stderr).not.toContain('skipping');
+      expect(await readFile(summary, 'utf8')).toBe(before);
+    } finally {
+      await rm(root, { recursive: true, force: true });
     }
   });
 

@@ -73,6 +73,27 @@ describe('loading a canonical eval dataset', () => {
     expect(error.message).toContain(`${queriesFile}:3: relevant: lists the same tool id twice`);
   });
 
+  it('reports an empty catalog (or query file) alone, not every query as naming an unknown tool', async () => {
+    const [catalogFile, queriesFile] = await files(['', '  '], [JSON.stringify({ id: 'q1', query: 'q', relevant: ['a'] })]);
+    const error = await loadError(catalogFile, queriesFile);
+    expect(error.message).toBe(`${catalogFile}: no tools (the catalog is empty)`);
+    expect(error.skippable).toBe(false);
+    const [withTool, emptyQueries] = await files([tool('a')], []);
+    expect((await loadError(withTool, emptyQueries)).message).toBe(`${emptyQueries}: no queries (the file is empty)`);
+  });
+
+  it('says a relevant id is on a malformed catalog line, not that the catalog lacks it', async () => {
+    const [catalogFile, queriesFile] = await files(
+      [tool('a'), JSON.stringify({ id: 'b', server: 'fs', name: 'b' })],
+      [JSON.stringify({ id: 'q1', query: 'q', relevant: ['a', 'b', 'ghost'] })],
+    );
+    const error = await loadError(catalogFile, queriesFile);
+    expect(error.message.split('\n')).toEqual([
+      `${catalogFile}:2: description: required; inputSchema: required`,
+      `${queriesFile}:1: relevant: 'ghost' not in the catalog ${catalogFile}; 'b' is on malformed line 2 of ${catalogFile}`,
+    ]);
+  });
+
   it('goes on past bad lines with skipBad and reports how many were skipped', async () => {
     const [catalogFile, queriesFile] = await files(
       [tool('a'), '{"id": 1}', tool('b')],

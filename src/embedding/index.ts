@@ -40,6 +40,18 @@ export const DEFAULT_TRANSFORMERS_DTYPE = 'q8';
 export const TRANSFORMERS_DTYPES = ['auto', 'fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'bnb4', 'q4f16'] as const;
 export type TransformersDtype = (typeof TRANSFORMERS_DTYPES)[number];
 
+/** The ONNX file transformers.js loads for each dtype (its DEFAULT_DTYPE_SUFFIX_MAPPING, which it does not export). */
+export const ONNX_FILE_OF_DTYPE: Readonly<Record<Exclude<TransformersDtype, 'auto'>, string>> = {
+  fp32: 'onnx/model.onnx',
+  fp16: 'onnx/model_fp16.onnx',
+  q8: 'onnx/model_quantized.onnx',
+  int8: 'onnx/model_int8.onnx',
+  uint8: 'onnx/model_uint8.onnx',
+  q4: 'onnx/model_q4.onnx',
+  bnb4: 'onnx/model_bnb4.onnx',
+  q4f16: 'onnx/model_q4f16.onnx',
+};
+
 export interface EmbedderSettings {
   /** `auto` and `transformers` load the transformers.js model and fall back to use-lite if it cannot be loaded. */
   readonly backend: EmbedderBackend;

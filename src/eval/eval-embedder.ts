@@ -1,5 +1,13 @@
-import { resolve } from 'node:path';
-import { DEFAULT_TRANSFORMERS_MODEL, loadEmbedder, type Embedder, type TransformersDtype } from '../embedding/index.js';
+import { join, resolve } from 'node:path';
+import {
+  DEFAULT_TRANSFORMERS_DTYPE,
+  DEFAULT_TRANSFORMERS_MODEL,
+  loadEmbedder,
+  ONNX_FILE_OF_DTYPE,
+  type Embedder,
+  type TransformersDtype,
+} from '../embedding/index.js';
+import { pathExists } from '../fs/path-exists.js';
 import type { Logger } from '../log.js';
 import { EvalSetupError } from './input-error.js';
 
@@ -45,9 +53,28 @@ export async function loadEvalEmbedder(options: EvalEmbedderOptions, defaultBack
   );
   if (embedder.id.startsWith('transformers:')) return embedder;
   const where = options.modelDir !== undefined ? ` from ${options.modelDir}` : ' (from the Hugging Face hub)';
+  const dtype = options.dtype ?? DEFAULT_TRANSFORMERS_DTYPE;
+  const missingWeights = options.modelDir !== undefined ? await missingDtypeAdvice(join(resolve(options.modelDir), model), dtype) : undefined;
   throw new EvalSetupError(
     `the transformers model ${model} could not be loaded${where}, as the warning above says; refusing to report ` +
-      `${embedder.id}'s results as its. Build the models offline with \`npm run models:offline\` and pass ` +
-      '--model-dir models, or measure use-lite with --embedder use-lite',
+      `${embedder.id}'s results as its. ` +
+      (missingWeights ??
+        'Build the models offline with `npm run models:offline` and pass --model-dir models, or measure use-lite with --embedder use-lite'),
+  );
+}
+
+/**
+ * When the model folder holds weights, but not those of `dtype`: which file is missing and which `--dtype` would load
+ * what is there. Building the models would not help then, so that advice would mislead.
+ */
+async function missingDtypeAdvice(folder: string, dtype: TransformersDtype): Promise<string | undefined> {
+  if (dtype === 'auto' || (await pathExists(join(folder, ONNX_FILE_OF_DTYPE[dtype])))) return undefined;
+  const entries = Object.entries(ONNX_FILE_OF_DTYPE) as Array<[TransformersDtype, string]>;
+  const held = await Promise.all(entries.map(async ([other, file]) => ((await pathExists(join(folder, file))) ? [other] : [])));
+  const present = held.flat();
+  if (present.length === 0) return undefined;
+  return (
+    `${join(folder, ONNX_FILE_OF_DTYPE[dtype])}, the ${dtype} weights, is missing; the folder holds ` +
+    `${present.join(', ')}: ${present.map((other) => `--dtype ${other}`).join(' or ')} would load it`
   );
 }

@@ -8,9 +8,14 @@ export interface ParsedLine<T> {
   readonly value: T;
 }
 
+/** A line that is JSON but fails the schema keeps its JSON, so a loader can still tell what it was meant to be. */
+export interface RejectedLine extends BadLine {
+  readonly json?: unknown;
+}
+
 export interface JsonlParse<T> {
   readonly records: ParsedLine<T>[];
-  readonly bad: BadLine[];
+  readonly bad: RejectedLine[];
 }
 
 /** Parses every non-blank line of a JSONL file against `schema`, collecting the lines that fail instead of throwing. */
@@ -23,7 +28,7 @@ export async function parseJsonlFile<S extends z.ZodType>(file: string, schema: 
     throw new EvalInputError([{ file, line: 0, problem: code === 'ENOENT' ? 'file not found' : `cannot read (${code})` }]);
   }
   const records: ParsedLine<z.infer<S>>[] = [];
-  const bad: BadLine[] = [];
+  const bad: RejectedLine[] = [];
   // A byte order mark (Windows editors write one) is no part of the first line's JSON.
   text.replace(/^\uFEFF/, '').split('\n').forEach((raw, index) => {
     const line = index + 1;
@@ -37,7 +42,7 @@ export async function parseJsonlFile<S extends z.ZodType>(file: string, schema: 
     }
     const result = schema.safeParse(json);
     if (result.success) records.push({ line, value: result.data });
-    else bad.push({ file, line, problem: formatIssues(result.error.issues).join('; ') });
+    else bad.push({ file, line, problem: formatIssues(result.error.issues).join('; '), json });
   });
   return { records, bad };
 }

@@ -1,7 +1,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import { evalQuerySchema, evalToolSchema, type EvalDataset, type EvalQuery, type EvalTool } from './dataset-format.js';
 import { EvalInputError, type BadLine } from './input-error.js';
-import { parseJsonlFile } from './jsonl.js';
+import { parseJsonlFile, type RejectedLine } from './jsonl.js';
 
 export interface LoadDatasetOptions {
   /** Skip malformed lines (and report them) instead of refusing the whole input. */
@@ -26,8 +26,16 @@ export async function loadEvalDataset(
   options: LoadDatasetOptions = {},
 ): Promise<LoadedDataset> {
   const catalog = await parseJsonlFile(catalogFile, evalToolSchema);
+  // An empty catalog makes every query's tools unknown: that one cause is the answer, not a line per query.
+  if (catalog.records.length === 0 && catalog.bad.length === 0) {
+    throw new EvalInputError([{ file: catalogFile, line: 0, problem: 'no tools (the catalog is empty)' }]);
+  }
   const queryLines = await parseJsonlFile(queriesFile, evalQuerySchema);
+  if (queryLines.records.length === 0 && queryLines.bad.length === 0) {
+    throw new EvalInputError([{ file: queriesFile, line: 0, problem: 'no queries (the file is empty)' }]);
+  }
   const bad: BadLine[] = [...catalog.bad, ...queryLines.bad];
+  const malformedToolLine = malformedLinesById(catalog.bad);
 
   const toolLine = new Map<string, number>();
   const tools: EvalTool[] = [];
@@ -45,12 +53,11 @@ export async function loadEvalDataset(
   const queries: EvalQuery[] = [];
   for (const { line, value } of queryLines.records) {
     const first = queryLine.get(value.id);
-    const unknown = value.relevant.filter((id) => !toolLine.has(id));
+    const missing = missingRelevantTools(value.relevant, toolLine, malformedToolLine, catalogFile);
     if (first !== undefined) {
       bad.push({ file: queriesFile, line, problem: `id '${value.id}' is already used on line ${first}` });
-    } else if (unknown.length > 0) {
-      const names = unknown.map((id) => `'${id}'`).join(', ');
-      bad.push({ file: queriesFile, line, problem: `relevant: ${names} not in the catalog ${catalogFile}` });
+    } else if (missing !== undefined) {
+      bad.push({ file: queriesFile, line, problem: missing });
     } else {
       queryLine.set(value.id, line);
       queries.push(value);
@@ -63,4 +70,34 @@ export async function loadEvalDataset(
   if (queries.length === 0) throw new EvalInputError([...bad, { file: queriesFile, line: 0, problem: 'no usable query' }]);
   const name = options.name ?? basename(dirname(resolve(catalogFile)));
   return { dataset: { name, tools, queries }, skipped: bad };
+}
+
+/** The ids of catalog lines that are JSON with an id but fail the schema, with their line. */
+function malformedLinesById(rejected: readonly RejectedLine[]): Map<string, number> {
+  const lines = new Map<string, number>();
+  for (const { json, line } of rejected) {
+    const id = (json as { id?: unknown } | undefined)?.id;
+    if (typeof id === 'string' && !lines.has(id)) lines.set(id, line);
+  }
+  return lines;
+}
+
+/**
+ * What is wrong with a query's relevant ids that name no usable tool, or undefined when all do. An id whose tool line
+ * is malformed is not unknown: saying so points at the line to fix.
+ */
+function missingRelevantTools(
+  relevant: readonly string[],
+  toolLine: ReadonlyMap<string, number>,
+  malformedToolLine: ReadonlyMap<string, number>,
+  catalogFile: string,
+): string | undefined {
+  const absent = relevant.filter((id) => !toolLine.has(id));
+  const malformed = absent.filter((id) => malformedToolLine.has(id));
+  const unknown = absent.filter((id) => !malformedToolLine.has(id));
+  const problems = [
+    ...(unknown.length > 0 ? [`${unknown.map((id) => `'${id}'`).join(', ')} not in the catalog ${catalogFile}`] : []),
+    ...malformed.map((id) => `'${id}' is on malformed line ${malformedToolLine.get(id)} of ${catalogFile}`),
+  ];
+  return problems.length > 0 ? `relevant: ${problems.join('; ')}` : undefined;
 }

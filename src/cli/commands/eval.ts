@@ -1,15 +1,15 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { TRANSFORMERS_DTYPES, type TransformersDtype } from '../../embedding/index.js';
 import { loadEvalEmbedder, type EvalBackend } from '../../eval/eval-embedder.js';
 import { evaluateDataset } from '../../eval/evaluate.js';
-import { describeBadLine, EvalInputError } from '../../eval/input-error.js';
+import { describeBadLine, EvalInputError, EvalSetupError } from '../../eval/input-error.js';
 import { renderEvalMarkdown, summaryTable } from '../../eval/report-markdown.js';
-import { createLogger } from '../../log.js';
+import type { Logger } from '../../log.js';
 import { RETRIEVER_KINDS, type RetrieverKind } from '../../retrieval/tool-index.js';
-import { positiveInteger, positiveIntegerList } from '../options.js';
+import { commandLogger, positiveInteger, positiveIntegerList } from '../options.js';
 
 /** use-lite ships inside the package, so `toolscope eval` measures dense retrieval on any host, offline too. */
 const DEFAULT_BACKEND: EvalBackend = 'use-lite';
@@ -33,13 +33,30 @@ interface EvalCommandOptions {
   history?: number;
 }
 
-async function runEvalCommand(options: EvalCommandOptions): Promise<void> {
-  const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? 'warn');
+/**
+ * Makes the folder `file` goes into, before any work: a path that is a folder, or whose folder cannot be made, would
+ * otherwise fail only after the whole evaluation and lose its results.
+ */
+async function prepareOutputFile(option: string, file: string): Promise<void> {
+  const path = resolve(file);
+  if ((await stat(path).catch(() => undefined))?.isDirectory()) {
+    throw new EvalSetupError(`${option} ${file} is a folder: give the path of the file to write`);
+  }
+  try {
+    await mkdir(dirname(path), { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'EEXIST' || code === 'ENOTDIR' ? 'it, or a folder above it, is a file' : code;
+    throw new EvalSetupError(`${option} ${file}: cannot make its folder ${dirname(path)} (${reason})`);
+  }
+}
+
+async function runEvalCommand(options: EvalCommandOptions, logger: Logger): Promise<void> {
+  if (options.json !== undefined) await prepareOutputFile('--json', options.json);
+  if (options.report !== undefined) await prepareOutputFile('--report', options.report);
   const retrievers = options.retriever === 'all' ? [...RETRIEVER_KINDS] : [options.retriever];
   const needsEmbedder = retrievers.some((kind) => kind !== 'bm25');
   const embedder = needsEmbedder ? await loadEvalEmbedder(options, DEFAULT_BACKEND, logger) : undefined;
-  // Output folders are made before the run, so a bad path fails at once instead of after it.
-  for (const file of [options.json, options.report]) if (file !== undefined) await mkdir(dirname(resolve(file)), { recursive: true });
   // Without --state-dir every run starts cold, so the index build time includes embedding the catalog.
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'toolscope-eval-')));
   try {
@@ -71,6 +88,16 @@ async function runEvalCommand(options: EvalCommandOptions): Promise<void> {
   }
 }
 
+/** More tools than this are no selection: a router exposes a few. */
+const MAX_K = 100;
+
+/** `--k 1,5,10`: plain decimal numbers only (`Number` alone would take 0x5, 1e1 or 1e308). */
+function cutoffList(text: string): number[] {
+  const bad = text.split(',').map((part) => part.trim()).find((part) => !/^[1-9]\d*$/.test(part) || Number(part) > MAX_K);
+  if (bad !== undefined) throw new InvalidArgumentError(`'${bad}' is not a whole number from 1 to ${MAX_K}.`);
+  return positiveIntegerList(text);
+}
+
 function historyFraction(text: string): number {
   const value = Number(text);
   if (text.trim() === '' || !(value >= 0 && value < 1)) throw new InvalidArgumentError(`'${text}' is not a fraction from 0 up to (not including) 1.`);
@@ -91,7 +118,7 @@ export function register(program: Command): void {
     .option('--model <id>', 'transformers model (hub id, or folder name under --model-dir)')
     .option('--model-dir <dir>', 'folder of local transformers models (npm run models:offline); forbids hub downloads')
     .addOption(new Option('--dtype <dtype>', 'transformers weights variant (default q8)').choices(TRANSFORMERS_DTYPES))
-    .option('--k <list>', 'comma-separated cut-offs', positiveIntegerList, [1, 3, 5, 10])
+    .option('--k <list>', `comma-separated cut-offs, each 1 to ${MAX_K}`, cutoffList, [1, 3, 5, 10])
     .option('--json <file>', 'write the full results as JSON')
     .option('--report <file>', 'write a markdown report')
     .option('--skip-bad', 'skip malformed input lines (and report them) instead of stopping')
@@ -104,9 +131,9 @@ export function register(program: Command): void {
       historyFraction,
     )
     .option('--state-dir <dir>', 'reuse this embedding cache (default: a fresh temporary folder, removed after)')
-    .action(async (options: EvalCommandOptions) => {
+    .action(async (options: EvalCommandOptions, command: Command) => {
       try {
-        await runEvalCommand(options);
+        await runEvalCommand(options, commandLogger(command, process.env.TOOLSCOPE_LOG_LEVEL ?? 'warn'));
       } catch (error) {
         if (!(error instanceof EvalInputError)) throw error;
         const hint = error.skippable ? ' (--skip-bad skips malformed lines)' : '';

