@@ -31,8 +31,8 @@ export interface ImpliedDomainParts extends RankingStageParts {
  * that domain's tools, which neither a bag of words nor a small embedding connects: the memory server's tools say
  * "entities", "observations" and "knowledge graph", never "remember". A tool is about the domain when its server's or
  * its own name holds the implied word (`action-lexicon.ts`); such tools are drawn in by a lexical search for those
- * words and lifted by IMPLIED_DOMAIN_WEIGHT, plus or minus IMPLIED_ACTION_WEIGHT as they do what the verb asks or another action.
- * Every other request goes straight to the first stage.
+ * words and lifted by IMPLIED_DOMAIN_WEIGHT, plus or minus IMPLIED_ACTION_WEIGHT as they do what the verb asks or
+ * another action. Every other request goes straight to the first stage.
  */
 export function impliedDomainRetriever(parts: ImpliedDomainParts): Retriever {
   return {
