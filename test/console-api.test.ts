@@ -140,6 +140,11 @@ describe('console API with principals', () => {
     expect(await message(configRules)).toMatch(/^reader's scopes are set in .*toolscope\.json \(principals\.reader\); leave out "allow"\/"deny"$/);
     const noRules = await call('tokens', adminToken, { principal: 'bot' });
     expect(await message(noRules)).toMatch(/"bot" is not a principal in .*; give its scopes with "allow"/);
+    const mistyped = await call('tokens', adminToken, { principal: 'bot', allow: ['read', 'memroy:*'] });
+    expect(mistyped.status).toBe(200);
+    expect(((await mistyped.json()) as { warnings: string[] }).warnings).toEqual([
+      '"allow": "memroy:*" names no server in "servers" (did you mean "memory"?); it applies to nothing until one is added',
+    ]);
     const unknownRevoke = await call('tokens/revoke', adminToken, { id: 'ffffffff' });
     expect(unknownRevoke.status).toBe(404);
     expect(await message(unknownRevoke)).toBe('no token with id ffffffff');

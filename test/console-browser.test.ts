@@ -291,8 +291,13 @@ describe('the web console in real headless Chromium, against toolscope serve --h
     const form = page.getByRole('form', { name: 'create token' });
     await form.locator('[name=principal]').fill('ci-bot');
     await form.locator('[name=allow]').fill('read');
+    // A deny rule whose server is mistyped denies nothing: the token is made, and the page says so.
+    await form.locator('[name=deny]').fill('filesytem:write_file');
     await form.getByRole('button', { name: 'Create token' }).click();
     const box = page.getByTestId('created-token');
+    expect(await box.getByTestId('token-warning').textContent()).toBe(
+      '"deny": "filesytem:write_file" names no server in "servers" (did you mean "filesystem"?); it applies to nothing until one is added',
+    );
     const token = await box.getByRole('textbox', { name: 'new token' }).inputValue();
     expect(token).toMatch(/^tsk_[A-Za-z0-9_-]{43}$/);
     const id = /Token ([0-9a-f]{8}) for ci-bot/.exec((await box.textContent()) ?? '')?.[1];

@@ -75,7 +75,7 @@ describe('bearer tokens', () => {
 describe('granting tokens (`toolscope token create`, the console)', () => {
   const fields = { allow: '--scopes', deny: '--deny' };
   const grant = (store: FileTokenStore, principal: string, rules: { allow?: string[]; deny?: string[] } = {}, principals = {}) =>
-    issueToken(store, { principal, ...rules }, { path: 'toolscope.json', principals }, fields);
+    issueToken(store, { principal, ...rules }, { path: 'toolscope.json', principals, servers: {} }, fields);
 
   it("adds a principal's next token under the rules it has, and refuses other rules while it holds tokens", async () => {
     const store = new FileTokenStore(stateDir);

@@ -23,34 +23,36 @@ interface ServerReference {
  * gateway logs as a warning at start and at every reload and `toolscope status` shows.
  */
 export function rulesNamingNoServer(config: ToolscopeConfig): string[] {
-  return namingNoServer(config, serverReferences(config));
+  return namingNoServer(config.servers, serverReferences(config));
 }
 
 /**
  * The same check for tool rules given beside the config, such as `toolscope token create --scopes`: each named
  * `field` in the warning.
  */
-export function toolRulesNamingNoServer(config: ToolscopeConfig, field: string, rules: readonly string[]): string[] {
-  return namingNoServer(config, rules.flatMap((rule) => toolRuleReference(field, rule) ?? []));
+export function toolRulesNamingNoServer(configured: Servers, field: string, rules: readonly string[]): string[] {
+  return namingNoServer(configured, rules.flatMap((rule) => toolRuleReference(field, rule) ?? []));
 }
 
-function namingNoServer(config: ToolscopeConfig, references: readonly ServerReference[]): string[] {
-  const servers = Object.keys(config.servers);
-  const namespaces = Object.entries(config.servers).map(([name, server]) => serverNamespace(name, server));
+type Servers = ToolscopeConfig['servers'];
+
+function namingNoServer(configured: Servers, references: readonly ServerReference[]): string[] {
+  const servers = Object.keys(configured);
+  const namespaces = Object.entries(configured).map(([name, server]) => serverNamespace(name, server));
   return references
     .filter(({ server, byNamespace }) => {
       const matches = picomatch(server);
       return !(byNamespace ? namespaces : servers).some((name) => matches(name));
     })
     .map((reference) => {
-      const hint = noServerHint(config, reference, reference.byNamespace ? namespaces : servers);
+      const hint = noServerHint(configured, reference, reference.byNamespace ? namespaces : servers);
       return `${reference.path}: "${reference.rule}" names no server in "servers"${hint}; it applies to nothing until one is added`;
     });
 }
 
 /** What the admin likely meant: the namespace of the server a pinned name names by its name, or the closest name. */
-function noServerHint(config: ToolscopeConfig, { server, byNamespace }: ServerReference, known: readonly string[]): string {
-  const renamed = byNamespace ? config.servers[server] : undefined;
+function noServerHint(configured: Servers, { server, byNamespace }: ServerReference, known: readonly string[]): string {
+  const renamed = byNamespace ? configured[server] : undefined;
   if (renamed) return ` (server "${server}" exposes its tools as "${serverNamespace(server, renamed)}${NAME_SEPARATOR}…")`;
   const suggestion = didYouMean(server, known);
   return suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;

@@ -168,6 +168,11 @@ function CreatedTokenBox({ created, dismiss }: { created: CreatedToken; dismiss:
         <button onClick={dismiss}>Done</button>
       </div>
       <p>Copy it now: toolscope keeps only its hash, and it is not shown again.</p>
+      {created.warnings.map((warning) => (
+        <p key={warning} class="note" data-testid="token-warning">
+          {warning}
+        </p>
+      ))}
       <div class="token-line">
         <input class="mono token-value" readOnly value={created.token} onFocus={(event) => event.currentTarget.select()} aria-label="new token" />
         <button

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { toolRulesNamingNoServer } from '../../config/server-references.js';
 import { issueToken, listTokens } from '../../policy/auth/token-grants.js';
 import { withCommandState, withStateOnly } from '../options.js';
 import { formatTable } from '../table.js';
@@ -14,20 +13,15 @@ export function register(program: Command): void {
     .option('--scopes <rules...>', 'allow rules for a principal not in the config: classes (read, write, ...) or server:tool globs')
     .option('--deny <rules...>', 'deny rules, with --scopes')
     .action(async (principal: string, options: { scopes?: string[]; deny?: string[] }, cmd: Command) => {
-      const { created, warnings } = await withCommandState(cmd, async (state, loaded) => ({
-        created: await issueToken(
+      const created = await withCommandState(cmd, (state, loaded) =>
+        issueToken(
           state.tokens,
           { principal, ...(options.scopes && { allow: options.scopes }), ...(options.deny && { deny: options.deny }) },
-          { path: loaded.path, principals: loaded.config.principals },
+          { path: loaded.path, principals: loaded.config.principals, servers: loaded.config.servers },
           { allow: '--scopes', deny: '--deny' },
         ),
-        // As the config's own rules are checked: a typo in a server name would make the token reach nothing (or deny nothing).
-        warnings: [
-          ...toolRulesNamingNoServer(loaded.config, '--scopes', options.scopes ?? []),
-          ...toolRulesNamingNoServer(loaded.config, '--deny', options.deny ?? []),
-        ],
-      }));
-      for (const warning of warnings) process.stderr.write(`toolscope: warning: ${warning}\n`);
+      );
+      for (const warning of created.warnings) process.stderr.write(`toolscope: warning: ${warning}\n`);
       process.stderr.write(`token ${created.id} for ${principal}; copy it now, toolscope keeps only its hash:\n`);
       console.log(created.token);
     });

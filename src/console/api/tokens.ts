@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Gateway } from '../../gateway.js';
-import { issueToken, listTokens, TokenGrantError, type TokenListing } from '../../policy/auth/token-grants.js';
+import { issueToken, listTokens, TokenGrantError, type IssuedToken, type TokenListing } from '../../policy/auth/token-grants.js';
 import type { HttpRoute } from '../../server/http.js';
 import { HttpError } from '../../server/http-util.js';
 import { auditAction, badRequest, consoleApi } from '../console-api.js';
@@ -24,6 +24,8 @@ export interface CreatedToken {
   readonly principal: string;
   /** Shown this once; toolscope keeps only its hash. */
   readonly token: string;
+  /** Rules of the grant that apply to nothing (they name no configured server). */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -45,15 +47,15 @@ export function tokenRoutes(gateway: Gateway): HttpRoute[] {
       const parsed = createBody.safeParse(await body());
       if (!parsed.success) throw badRequest('expected {"principal": "<name>", "allow": ["<rule>", ...], "deny": ["<rule>", ...]}');
       const { config, path } = gateway.loaded;
-      let created: { token: string; id: string };
+      let created: IssuedToken;
       try {
-        created = await issueToken(store(), parsed.data, { path, principals: config.principals }, { allow: '"allow"', deny: '"deny"' });
+        created = await issueToken(store(), parsed.data, { path, principals: config.principals, servers: config.servers }, { allow: '"allow"', deny: '"deny"' });
       } catch (error) {
         if (error instanceof TokenGrantError) throw badRequest(error.message);
         throw error;
       }
       await auditAction(gateway, user, 'token-create', { tokenId: created.id, forPrincipal: parsed.data.principal });
-      return { id: created.id, principal: parsed.data.principal, token: created.token };
+      return { id: created.id, principal: parsed.data.principal, token: created.token, warnings: created.warnings };
     }),
     consoleApi(gateway, 'POST', 'tokens/revoke', async ({ user, body }) => {
       const parsed = revokeBody.safeParse(await body());

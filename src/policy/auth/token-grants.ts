@@ -1,5 +1,7 @@
 import type { PrincipalConfig } from '../../config/policy.js';
 import { scopeRuleSchema } from '../../config/policy.js';
+import type { ToolscopeConfig } from '../../config/schema.js';
+import { toolRulesNamingNoServer } from '../../config/server-references.js';
 import type { PrincipalScopes, TokenStore } from '../../state/token-store.js';
 
 /** A request for a new token: a config principal, or a new principal with its own rules. */
@@ -37,6 +39,28 @@ const PRINCIPAL_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
  * and other rules are refused while it holds tokens, since they would change what every one of them may do.
  */
 export async function issueToken(
+  store: TokenStore,
+  grant: TokenGrant,
+  config: { readonly path: string; readonly principals: Readonly<Record<string, PrincipalConfig>>; readonly servers: ToolscopeConfig['servers'] },
+  fields: GrantFieldNames,
+): Promise<IssuedToken> {
+  const created = await createToken(store, grant, config, fields);
+  // As the config's own rules are checked: a server name mistyped makes a rule reach nothing (or deny nothing).
+  const warnings = [
+    ...toolRulesNamingNoServer(config.servers, fields.allow, grant.allow ?? []),
+    ...toolRulesNamingNoServer(config.servers, fields.deny, grant.deny ?? []),
+  ];
+  return { ...created, warnings };
+}
+
+/** A new token, and what its grant's rules may not do as meant (rules naming no configured server). */
+export interface IssuedToken {
+  readonly token: string;
+  readonly id: string;
+  readonly warnings: readonly string[];
+}
+
+async function createToken(
   store: TokenStore,
   grant: TokenGrant,
   config: { readonly path: string; readonly principals: Readonly<Record<string, PrincipalConfig>> },
