@@ -120,7 +120,7 @@ describe('toolscope eval', () => {
     await writeFile(empty, '\n  \n');
     const result = await toolscope(['eval', '--catalog', empty, '--queries', queriesFile, '--retriever', 'bm25']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`toolscope eval: invalid input\n${empty}: no tools (the catalog is empty)\n`);
+    expect(result.stderr).toBe(`toolscope: invalid eval input\n${empty}: no tools (the catalog is empty)\n`);
   });
 
   it('refuses an output path that is a folder, or under a file, before evaluating', async () => {

@@ -137,7 +137,7 @@ export function register(program: Command): void {
       } catch (error) {
         if (!(error instanceof EvalInputError)) throw error;
         const hint = error.skippable ? ' (--skip-bad skips malformed lines)' : '';
-        process.stderr.write(`toolscope eval: invalid input${hint}\n${error.message}\n`);
+        process.stderr.write(`toolscope: invalid eval input${hint}\n${error.message}\n`);
         process.exitCode = 1;
       }
     });
