@@ -304,11 +304,16 @@ async function servedSamples(index: ToolIndex, kind: Sample['kind'], suite: stri
   return found;
 }
 
+/**
+ * The features tried beside the served ones, from each side's raw scores (BM25, cosine): the sides' rankings pass the
+ * later stages, whose scores are z-scores plus lifts (below -1 for some, where log(1 + score) is not a number).
+ */
 function triedFeatures(id: string, lexical: readonly ScoredTool[], dense: readonly ScoredTool[]): Record<TriedFeature, number> {
-  const lexicalSide = standing(id, lexical.map((hit) => ({ ...hit, score: Math.log1p(hit.score) })));
-  const denseSide = standing(id, dense);
+  const rawLexical = lexical.map((hit) => ({ ...hit, score: hit.signals?.lexical ?? 0 }));
+  const lexicalSide = standing(id, rawLexical.map((hit) => ({ ...hit, score: Math.log1p(hit.score) })));
+  const denseSide = standing(id, dense.map((hit) => ({ ...hit, score: hit.signals?.dense ?? 0 })));
   return {
-    lexicalZ: standing(id, lexical).z,
+    lexicalZ: standing(id, rawLexical).z,
     lexicalGap: lexicalSide.gap,
     denseZ: denseSide.z,
     denseGap: denseSide.gap,
