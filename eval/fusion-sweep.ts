@@ -3,7 +3,7 @@
  * embedder, against the better of its two parts, and writes eval/reports/fusion-sweep.{md,json}. The index is built
  * once per suite and query vectors are kept, so each setting costs only the fusion and BM25.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
@@ -18,6 +18,7 @@ import { createLogger } from '../src/log.js';
 import { fusionFor, type FusionSettings } from '../src/retrieval/hybrid.js';
 import { ToolIndex, type RetrieverKind } from '../src/retrieval/tool-index.js';
 import { prepareSuiteDatasets } from './suite-datasets.js';
+import { narrowedOptions, refusePartialRunIntoDefaultReports } from './partial-run.js';
 import { reportUsageErrorsPlainly } from './script-errors.js';
 
 const K = 5;
@@ -28,7 +29,7 @@ const SETTINGS: FusionSettings[] = [
 ];
 
 reportUsageErrorsPlainly('npm run eval:fusion');
-const options = new Command('npm run eval:fusion --')
+const command = new Command('npm run eval:fusion --')
   .description('hybrid fusion method and weight swept on every suite; eval/reports/fusion-sweep.{md,json}')
   .option('--model <id>', 'transformers model (folder under --model-dir)', 'Xenova/all-MiniLM-L6-v2')
   .option('--model-dir <dir>', 'folder of offline models (npm run models:offline)', join(repoRoot, 'models'))
@@ -36,8 +37,11 @@ const options = new Command('npm run eval:fusion --')
   .option('--max-queries <n>', 'deterministic sample of queries per suite (as npm run eval)', positiveInteger, 500)
   .option('--datasets-root <dir>', 'the shared public benchmarks', resolve(repoRoot, '..', 'shared', 'datasets'))
   .option('--state-dir <dir>', 'embedding caches kept between runs', join(repoRoot, '.cache', 'eval-state'))
-  .parse()
-  .opts<{ model: string; modelDir: string; dtype: 'q8' | 'fp32'; maxQueries: number; datasetsRoot: string; stateDir: string }>();
+  .option('--reports-dir <dir>', 'where fusion-sweep.{md,json} go (a run of other settings needs one: it would replace the full sweep)', join(repoRoot, 'eval', 'reports'))
+  .parse();
+const options = command.opts<{ model: string; modelDir: string; dtype: 'q8' | 'fp32'; maxQueries: number; datasetsRoot: string; stateDir: string; reportsDir: string }>();
+// The committed sweep is of the default model on the eval samples: another model or sample would replace it.
+refusePartialRunIntoDefaultReports(command, narrowedOptions(command, ['model', 'dtype', 'maxQueries']), 'eval/reports/');
 
 /** Query vectors computed once and reused by every setting. */
 function memoized(embedder: Embedder): Embedder {
@@ -94,7 +98,8 @@ const scored = SETTINGS.map((setting) => {
   };
 }).sort((a, b) => b.suitesAtOrAboveBest - a.suitesAtOrAboveBest || b.worstMargin - a.worstMargin || b.meanRecall5 - a.meanRecall5);
 
-const reportsDir = join(repoRoot, 'eval', 'reports');
+const reportsDir = resolve(options.reportsDir);
+await mkdir(reportsDir, { recursive: true });
 await writeFile(join(reportsDir, 'fusion-sweep.json'), `${JSON.stringify({ embedder: embedder.id, k: K, suites, scored, shipped: label(fusionFor(embedder.id)) }, null, 2)}\n`);
 const cell = (value: number) => value.toFixed(1);
 const lines = [

@@ -11,7 +11,6 @@ import { positiveInteger } from '../src/cli/options.js';
 import { Command } from 'commander';
 import type { EvalReport } from '../src/eval/eval-report.js';
 import { evaluateDataset } from '../src/eval/evaluate.js';
-import { EvalSetupError } from '../src/eval/input-error.js';
 import { renderEvalMarkdown } from '../src/eval/report-markdown.js';
 import { createLogger } from '../src/log.js';
 import { RETRIEVER_KINDS } from '../src/retrieval/tool-index.js';
@@ -19,6 +18,7 @@ import { datasetChartSvg } from './charts/dataset-chart.js';
 import { loadEvalEmbedder, type EvalEmbedderOptions } from '../src/eval/eval-embedder.js';
 import { addEmbedderOptions, SCRIPT_DEFAULT_BACKEND } from './embedder-options.js';
 import type { MaterializedDataset } from './adapters/materialize.js';
+import { refusePartialRunIntoDefaultReports } from './partial-run.js';
 import { materializeSuiteDatasets, planSuiteDatasets, type MissingSuite } from './suite-datasets.js';
 import { ablationSection, baselineSection, chartSection, datasetSection } from './suite-report.js';
 import { renderSuiteSummary } from './suite-summary.js';
@@ -59,16 +59,6 @@ function partialRunReasons(missing: readonly MissingSuite[]): string[] {
   ];
 }
 
-/** The default reports folder holds the committed results of a full run: a partial run must not replace them. */
-function refusePartialRunIntoDefaultReports(missing: readonly MissingSuite[]): void {
-  const reasons = partialRunReasons(missing);
-  if (reasons.length === 0 || command.getOptionValueSource('reportsDir') !== 'default') return;
-  throw new EvalSetupError(
-    `a partial run (${reasons.join('; ')}) would replace the full reports in ${relative(repoRoot, DEFAULT_REPORTS_DIR)}/: ` +
-      'pass --reports-dir DIR to write its reports elsewhere',
-  );
-}
-
 const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? 'warn');
 const started = Date.now();
 const cacheRoot = join(repoRoot, '.cache', 'datasets');
@@ -77,7 +67,7 @@ const plan = await planSuiteDatasets({
   sourceRoot: options.datasetsRoot,
   ...(options.only !== undefined && { only: new Set(options.only.split(',').map((name) => name.trim())) }),
 });
-refusePartialRunIntoDefaultReports(plan.missing);
+refusePartialRunIntoDefaultReports(command, partialRunReasons(plan.missing), `${relative(repoRoot, DEFAULT_REPORTS_DIR)}/`);
 const datasets = await materializeSuiteDatasets(plan, options.datasetsRoot, cacheRoot);
 const embedder = await loadEvalEmbedder(options, SCRIPT_DEFAULT_BACKEND, logger);
 await mkdir(reportsDir, { recursive: true });

@@ -23,11 +23,12 @@ import { scaleChartSvg, type ScalePoint } from './charts/scale-chart.js';
 import { gorillaDocumentTools, gorillaTorchHub } from './adapters/gorilla-apibench.js';
 import { catalogOfSize, scaleSetup } from './scale-catalog.js';
 import { OWN_CATALOG, prepareSuiteDatasets } from './suite-datasets.js';
+import { narrowedOptions, refusePartialRunIntoDefaultReports } from './partial-run.js';
 import { reportUsageErrorsPlainly } from './script-errors.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 reportUsageErrorsPlainly('npm run eval:scale');
-const options = addEmbedderOptions(new Command('npm run eval:scale --'))
+const command = addEmbedderOptions(new Command('npm run eval:scale --'))
   .description('recall@5 and latency as the catalog grows; the other benchmarks\' tools are pooled as distractors')
   .option('--queries-from <names>', 'comma-separated datasets whose queries are asked', `${OWN_CATALOG},metatool-single`)
   .option('--sizes <list>', 'comma-separated catalog sizes', positiveIntegerList, [100, 300, 1000, 3000, 10000])
@@ -35,9 +36,10 @@ const options = addEmbedderOptions(new Command('npm run eval:scale --'))
   .option('--gold-budget <n>', 'relevant tools of the kept queries, at most', positiveInteger, 50)
   .option('--datasets-root <dir>', 'the shared public benchmarks', resolve(repoRoot, '..', 'shared', 'datasets'))
   .option('--state-dir <dir>', 'embedding caches kept between runs', join(repoRoot, '.cache', 'eval-state', 'scale-sweep'))
-  .option('--reports-dir <dir>', 'where the reports go', join(repoRoot, 'eval', 'reports'))
-  .parse()
-  .opts<EvalEmbedderOptions & { reportsDir: string; queriesFrom: string; sizes: number[]; maxQueries: number; goldBudget: number; datasetsRoot: string; stateDir: string }>();
+  .option('--reports-dir <dir>', 'where the reports go (a run of other sizes or queries needs one: it would replace the full reports)', join(repoRoot, 'eval', 'reports'))
+  .parse();
+const options = command.opts<EvalEmbedderOptions & { reportsDir: string; queriesFrom: string; sizes: number[]; maxQueries: number; goldBudget: number; datasetsRoot: string; stateDir: string }>();
+refusePartialRunIntoDefaultReports(command, narrowedOptions(command, ['queriesFrom', 'sizes', 'maxQueries', 'goldBudget']), 'eval/reports/');
 const { sizes, maxQueries, goldBudget } = options;
 const reportsDir = resolve(options.reportsDir);
 

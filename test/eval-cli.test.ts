@@ -270,6 +270,20 @@ describe('the eval and bench scripts', () => {
     }
   });
 
+  it('eval:scale and eval:fusion refuse other sizes, samples or models into the default reports folder, before any work', async () => {
+    const sizes = await script(scripts[1]!, ['--sizes', '100', '--max-queries', '20']);
+    expect(sizes.code).toBe(1);
+    expect(sizes.stderr.trim()).toBe(
+      'npm run eval:scale: a partial run (--sizes 100; --max-queries 20) would replace the full reports in eval/reports/: ' +
+        'pass --reports-dir DIR to write its reports elsewhere',
+    );
+    const fusion = await script(join(ROOT, 'eval', 'fusion-sweep.ts'), ['--max-queries', '10']);
+    expect(fusion.code).toBe(1);
+    expect(fusion.stderr.trim()).toBe(
+      'npm run eval:fusion: a partial run (--max-queries 10) would replace the full reports in eval/reports/: pass --reports-dir DIR to write its reports elsewhere',
+    );
+  });
+
   it('eval:ranking changes no source unless told to install the calibration, and installs only from every suite', async () => {
     const ranking = join(ROOT, 'eval', 'ranking-study.ts');
     const calibration = join(ROOT, 'src', 'retrieval', 'confidence-calibration.ts');
