@@ -54,6 +54,15 @@ describe('eval reports', () => {
     expect(markdown).toContain('## Extra\n\nbody text');
   });
 
+  it('says where the index build\'s vectors came from, and how many lines were skipped, in plain words', () => {
+    expect(renderEvalMarkdown(winning)).toContain('Index build: 1.2 s (every tool embedded).');
+    expect(renderEvalMarkdown({ ...winning, embeddedTools: 0 })).toContain("Index build: 1.2 s (every tool's vector from the cache).");
+    expect(renderEvalMarkdown({ ...winning, embeddedTools: 4 })).toContain('(4 tools embedded, the rest from the cache)');
+    expect(renderEvalMarkdown({ ...winning, embedder: null, indexBuildMs: 20 })).toContain('Index build: 0.0 s (BM25 only, nothing embedded).');
+    expect(renderEvalMarkdown({ ...winning, skippedLines: 1 })).toContain(' 1 malformed input line was skipped.');
+    expect(renderEvalMarkdown({ ...winning, skippedLines: 3 })).toContain(' 3 malformed input lines were skipped.');
+  });
+
   it('draws recall and token lines for every retriever, with the whole catalog as reference', () => {
     const svg = datasetChartSvg(winning);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);

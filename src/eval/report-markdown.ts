@@ -61,16 +61,29 @@ function retrieverTable(report: EvalReport, result: RetrieverResult): string {
   );
 }
 
+/** "1 malformed input line was", "3 malformed input lines were". */
+function countOf(count: number, noun: string): string {
+  return count === 1 ? `1 ${noun} was` : `${count} ${noun}s were`;
+}
+
+/** Where the index build's vectors came from: embedded now, from the cache, or none (BM25 only). */
+function embeddingsOf(report: EvalReport): string {
+  if (report.embedder === null) return 'BM25 only, nothing embedded';
+  if (report.embeddedTools === 0) return 'every tool\'s vector from the cache';
+  if (report.embeddedTools >= report.catalogSize) return 'every tool embedded';
+  return `${report.embeddedTools} tools embedded, the rest from the cache`;
+}
+
 export function renderEvalMarkdown(report: EvalReport, sections: readonly ReportSection[] = []): string {
   const sampled =
     report.sampledFrom !== undefined ? ` (a deterministic sample of ${report.sampledFrom})` : '';
-  const skipped = report.skippedLines > 0 ? ` ${report.skippedLines} malformed input lines were skipped.` : '';
+  const skipped = report.skippedLines > 0 ? ` ${countOf(report.skippedLines, 'malformed input line')} skipped.` : '';
   const summaryK = report.ks.includes(5) ? 5 : (report.ks[report.ks.length - 1] as number);
   const parts = [
     `# Tool retrieval eval: ${report.dataset}`,
     `${report.catalogSize} tools (${report.catalogTokens} o200k tokens in all), ${report.queryCount} queries${sampled}. ` +
       `Embedder: ${report.embedder ?? 'none (BM25 only)'}. toolscope ${report.toolscopeVersion}, ${report.generatedAt}. ` +
-      `Index build: ${(report.indexBuildMs / 1000).toFixed(1)} s (${report.embeddedTools} tools embedded, the rest from the cache). ` +
+      `Index build: ${(report.indexBuildMs / 1000).toFixed(1)} s (${embeddingsOf(report)}). ` +
       (report.rssMb !== undefined ? `Process memory (RSS) after the run: ${Math.round(report.rssMb)} MB. ` : '') +
       `Query decomposition ${report.decompose ? 'on (as served)' : 'off'}.` +
       `${report.rerank ? ' Second-stage reranker on.' : ''}` +
