@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { DEFAULT_TRANSFORMERS_MODEL } from '../../embedding/index.js';
+import { DEFAULT_TRANSFORMERS_MODEL, ONNX_FILE_OF_DTYPE } from '../../embedding/index.js';
 import {
   buildModelFromFolder,
   buildOfflineModel,
@@ -49,7 +49,7 @@ function describeBuilt(model: string, manifest: BuiltModelManifest): string {
   if ('q8_fp32_min_cosine' in manifest) {
     return (
       about +
-      `onnx/model.onnx ${megabytes('onnx/model.onnx')} MB (fp32), onnx/model_quantized.onnx ${megabytes('onnx/model_quantized.onnx')} MB (q8, ` +
+      `${ONNX_FILE_OF_DTYPE.fp32} ${megabytes(ONNX_FILE_OF_DTYPE.fp32)} MB (fp32), ${ONNX_FILE_OF_DTYPE.q8} ${megabytes(ONNX_FILE_OF_DTYPE.q8)} MB (q8, ` +
       `cosine to fp32 >= ${manifest.q8_fp32_min_cosine})`
     );
   }
