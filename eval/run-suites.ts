@@ -18,7 +18,7 @@ import { datasetChartSvg } from './charts/dataset-chart.js';
 import { loadEvalEmbedder, type EvalEmbedderOptions } from '../src/eval/eval-embedder.js';
 import { addEmbedderOptions, SCRIPT_DEFAULT_BACKEND } from './embedder-options.js';
 import type { MaterializedDataset } from './adapters/materialize.js';
-import { refusePartialRunIntoDefaultReports } from './partial-run.js';
+import { narrowedOptions, refusePartialRunIntoDefaultReports } from './partial-run.js';
 import { materializeSuiteDatasets, planSuiteDatasets, type MissingSuite } from './suite-datasets.js';
 import { ablationSection, baselineSection, chartSection, datasetSection } from './suite-report.js';
 import { renderSuiteSummary } from './suite-summary.js';
@@ -53,8 +53,7 @@ const reportsDir = resolve(options.reportsDir);
 /** Why this run measures less than the committed reports do; empty for a full run. */
 function partialRunReasons(missing: readonly MissingSuite[]): string[] {
   return [
-    ...(options.only !== undefined ? [`--only ${options.only}`] : []),
-    ...(options.maxQueries !== DEFAULT_MAX_QUERIES ? [`--max-queries ${options.maxQueries} (the reports sample ${DEFAULT_MAX_QUERIES})`] : []),
+    ...narrowedOptions(command, ['only', 'maxQueries']),
     ...(missing.length > 0 ? [`${missing.map((suite) => suite.name).join(', ')} not found under --datasets-root ${options.datasetsRoot}`] : []),
   ];
 }

@@ -139,11 +139,21 @@ describe('toolscope eval', () => {
     }
   });
 
-  it('takes --k as plain whole numbers up to 100 only', async () => {
-    for (const k of ['0x5', '1e1', '1e308', '1,101']) {
-      const result = await toolscope(['eval', '--catalog', catalogFile, '--queries', queriesFile, '--retriever', 'bm25', '--k', k]);
+  it('takes --k and --max-queries as plain whole numbers, --k up to 100 only', async () => {
+    const cases: Array<[string[], string]> = [
+      [['--k', '0x5'], "'0x5' is not a positive integer."],
+      [['--k', '5,1e1'], "'1e1' is not a positive integer."],
+      [['--k', '1e308'], "'1e308' is not a positive integer."],
+      [['--k', '1,101'], "'101' is above 100: a router exposes a few tools."],
+      [['--max-queries', '1e1'], "'1e1' is not a positive integer."],
+      [['--max-queries', '0x5'], "'0x5' is not a positive integer."],
+      [['--max-queries', '99999999999999999999'], "'99999999999999999999' is not a positive integer."],
+    ];
+    for (const [option, message] of cases) {
+      const result = await toolscope(['eval', '--catalog', catalogFile, '--queries', queriesFile, '--retriever', 'bm25', ...option]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/is not a whole number from 1 to 100\./);
+      expect(result.stderr).toMatch(new RegExp(`^toolscope: option '${option[0]} <[a-z]+>' argument '[^']+' is invalid\\. `));
+      expect(result.stderr).toContain(`invalid. ${message}\n`);
     }
   });
 });
@@ -253,7 +263,7 @@ describe('the eval and bench scripts', () => {
       const sampled = await script(scripts[0]!, ['--only', 'mcp-catalog', '--max-queries', '10']);
       expect(sampled.code).toBe(1);
       expect(sampled.stderr.trim()).toBe(
-        'npm run eval: a partial run (--only mcp-catalog; --max-queries 10 (the reports sample 500)) would replace the full reports ' +
+        'npm run eval: a partial run (--only mcp-catalog; --max-queries 10) would replace the full reports ' +
           'in eval/reports/: pass --reports-dir DIR to write its reports elsewhere',
       );
       // A root holding one benchmark: the others would be skipped.

@@ -27,10 +27,10 @@ export function loadCommandConfig(command: Command): Promise<LoadedConfig> {
   return loadConfig(configPath(command));
 }
 
-/** Parses an option value that must be a whole number above zero. */
+/** Parses an option value that must be a whole number above zero, in plain digits (`Number` alone takes 0x5 or 1e1). */
 export function positiveInteger(text: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(`'${text}' is not a positive integer.`);
+  if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(value)) throw new InvalidArgumentError(`'${text}' is not a positive integer.`);
   return value;
 }
 

@@ -91,11 +91,12 @@ async function runEvalCommand(options: EvalCommandOptions, logger: Logger): Prom
 /** More tools than this are no selection: a router exposes a few. */
 const MAX_K = 100;
 
-/** `--k 1,5,10`: plain decimal numbers only (`Number` alone would take 0x5, 1e1 or 1e308). */
+/** `--k 1,5,10`: positive integers up to MAX_K. */
 function cutoffList(text: string): number[] {
-  const bad = text.split(',').map((part) => part.trim()).find((part) => !/^[1-9]\d*$/.test(part) || Number(part) > MAX_K);
-  if (bad !== undefined) throw new InvalidArgumentError(`'${bad}' is not a whole number from 1 to ${MAX_K}.`);
-  return positiveIntegerList(text);
+  const cutoffs = positiveIntegerList(text);
+  const tooLarge = cutoffs.find((cutoff) => cutoff > MAX_K);
+  if (tooLarge !== undefined) throw new InvalidArgumentError(`'${tooLarge}' is above ${MAX_K}: a router exposes a few tools.`);
+  return cutoffs;
 }
 
 function historyFraction(text: string): number {
