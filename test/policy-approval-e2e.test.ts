@@ -181,6 +181,7 @@ describe('approval comes from someone other than the caller', () => {
         // A script holding a token: even as an admin and approver it may not approve its own calls.
         bot: { allow: ['filesystem:*'], admin: true, approver: true, tokenHashes: [hashToken(botToken)] },
         reviewer: { allow: ['read'], approver: true, tokenHashes: [hashToken(reviewerToken)] },
+        lead: { allow: ['read'], admin: true },
         alice: { allow: ['filesystem:*'], tokenHashes: [hashToken(aliceToken)] },
       },
       exposure: { mode: 'all' },
@@ -226,12 +227,29 @@ describe('approval comes from someone other than the caller', () => {
     expect(await exists(target)).toBe(false);
     const own = await answer(botToken, id, 'approve');
     expect(own.status).toBe(403);
-    expect(await own.text()).toMatch(/made by bot, which may not answer its own call/);
+    expect(await own.text()).toMatch(/made by bot; bot may not answer it/);
+    // Nor with an approver's token it minted in the console, or one minted in turn by an admin's token it minted.
+    const mint = async (token: string, principal: string) => {
+      const response = await fetch(gateway.url.replace(/\/mcp$/, '/console/api/tokens'), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-toolscope-console': '1' },
+        body: JSON.stringify({ principal }),
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { token: string }).token;
+    };
+    const minted = await mint(botToken, 'reviewer');
+    const mintedByMinted = await mint(await mint(botToken, 'lead'), 'reviewer');
+    for (const token of [minted, mintedByMinted]) {
+      const laundered = await answer(token, id, 'approve');
+      expect(laundered.status).toBe(403);
+      expect(await laundered.text()).toMatch(/made by bot; reviewer with a token bot minted may not answer it/);
+    }
     expect(await exists(target)).toBe(false);
     expect((await answer(reviewerToken, id, 'approve')).status).toBe(200);
     expect((await pending).isError).toBeFalsy();
     expect(await exists(target)).toBe(true);
-    const record = (await auditRecords(dir.path)).find((r) => (r.arguments as { path?: string }).path === target)!;
+    const record = (await auditRecords(dir.path)).find((r) => (r.arguments as { path?: string } | undefined)?.path === target)!;
     expect(record.principal).toBe('bot');
     expect((record.decisions as Array<{ stage: string; reason?: string }>).find((d) => d.stage === 'approve')?.reason).toMatch(
       /^approved by http:reviewer via queue [0-9a-f]{10}$/,
@@ -251,7 +269,7 @@ describe('approval comes from someone other than the caller', () => {
     expect(message.indexOf(target)).toBeLessThan(message.indexOf('password='));
     const text = await readFile(join(dir.path, '.toolscope', 'audit.jsonl'), 'utf8');
     expect(text).not.toContain('hunter2-live-credential');
-    const record = (await auditRecords(dir.path)).find((r) => (r.arguments as { path?: string }).path === target)!;
+    const record = (await auditRecords(dir.path)).find((r) => (r.arguments as { path?: string } | undefined)?.path === target)!;
     expect((record.decisions as Array<{ stage: string; reason?: string }>).find((d) => d.stage === 'approve')?.reason).toBe(
       'approved by client:alice (accept) via elicitation',
     );

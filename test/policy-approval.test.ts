@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, rmdir, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ElicitRequest, ElicitResult } from '@modelcontextprotocol/sdk/types.js';
@@ -8,6 +8,9 @@ import { approvalArgumentsText, Approvals } from '../src/policy/approval/approva
 import { Redactor } from '../src/policy/audit/redactor.js';
 import { createLogger } from '../src/log.js';
 import { approveStage } from '../src/pipeline/stages/approve.js';
+import { argumentCheck } from '../src/pipeline/stages/validate.js';
+import { ArgumentRules } from '../src/policy/rules/argument-rules.js';
+import { SchemaValidator } from '../src/policy/rules/schema-validator.js';
 import { waitFor } from './support/toolscope-cli.js';
 import { callContext, policyConfig, refusalOf, run, tool, type PolicyConfig } from './support/policy.js';
 
@@ -29,6 +32,9 @@ function approvalsFor(raw: Record<string, unknown>, queue = new FileApprovalQueu
   const config: PolicyConfig = policyConfig({ ...raw, approval });
   return { approvals: new Approvals(config.approval, config.capabilities, queue, new Redactor(['s3cr3t-value']), createLogger('silent')), queue };
 }
+
+/** The validate stage's check under no argument rules: what an approved call passes again after the wait. */
+const schemaCheck = argumentCheck(new SchemaValidator(), new ArgumentRules({}));
 
 /** Answers the first pending request through a second queue object, as the CLI process would. */
 async function answerWhenQueued(approve: boolean): Promise<string> {
@@ -60,7 +66,7 @@ describe('approval by elicitation', () => {
   }
 
   it('shows tool and (redacted) arguments and forwards only on accept with approve=true', async () => {
-    const stage = approveStage(approvalsFor({}).approvals);
+    const stage = approveStage(approvalsFor({}).approvals, schemaCheck);
     const yes = client(async () => ({ action: 'accept', content: { approve: true } }));
     const ctx = callContext(deleteEntities, { entityNames: ['Alice'], note: 's3cr3t-value' }, { name: 'ops' }, yes.channel);
     const approved = await run([stage], ctx);
@@ -68,7 +74,10 @@ describe('approval by elicitation', () => {
     expect(yes.asked[0]!.message).toMatch(/ops wants to call delete_entities on server "memory"/);
     expect(yes.asked[0]!.message).toContain('"Alice"');
     expect(yes.asked[0]!.message).not.toContain('s3cr3t-value');
-    expect(ctx.decisions).toEqual([{ stage: 'approve', outcome: 'pass', reason: 'approved by client:ops (accept) via elicitation' }]);
+    expect(ctx.decisions).toEqual([
+      { stage: 'approve', outcome: 'pass', reason: 'approved by client:ops (accept) via elicitation' },
+      { stage: 'validate', outcome: 'pass', reason: 'checked again after the wait for approval' },
+    ]);
 
     for (const answer of [
       { action: 'accept', content: { approve: false } },
@@ -80,6 +89,30 @@ describe('approval by elicitation', () => {
       expect(denied.reached).toBe(false);
       expect(refusalOf(denied.result)).toMatchObject({ stage: 'approve', rule: 'approval.required[0]: destructive' });
     }
+  });
+
+  it('checks the arguments again once approved: a folder swapped for a symlink during the wait is refused', async () => {
+    const publicDir = join(dir, 'public');
+    await mkdir(join(publicDir, 'd'), { recursive: true });
+    await mkdir(join(dir, 'secret'));
+    const writeFileTool = tool('filesystem', { name: 'write_file', annotations: { destructiveHint: true } });
+    const rules = new ArgumentRules({ 'filesystem:*': { path: { pathUnder: publicDir } } }, new Set(['filesystem']));
+    const stage = approveStage(approvalsFor({}).approvals, argumentCheck(new SchemaValidator(), rules));
+    const planted = join(publicDir, 'd', 'planted.txt');
+
+    const unchanged = client(async () => ({ action: 'accept', content: { approve: true } }));
+    expect((await run([stage], callContext(writeFileTool, { path: planted }, { name: 'ops' }, unchanged.channel))).reached).toBe(true);
+
+    const swapping = client(async () => {
+      await rmdir(join(publicDir, 'd'));
+      await symlink(join(dir, 'secret'), join(publicDir, 'd'));
+      return { action: 'accept', content: { approve: true } };
+    });
+    const ctx = callContext(writeFileTool, { path: planted }, { name: 'ops' }, swapping.channel);
+    const swapped = await run([stage], ctx);
+    expect(swapped.reached).toBe(false);
+    expect(refusalOf(swapped.result)).toMatchObject({ stage: 'validate', rule: `argumentRules["filesystem:*"].path.pathUnder` });
+    expect(ctx.decisions.at(-1)).toMatchObject({ stage: 'validate', outcome: 'deny', reason: expect.stringMatching(/^checked again after the wait for approval: invalid arguments: /) });
   });
 
   it('shows every key and value as JSON: a key holding line breaks cannot forge argument lines or a note', () => {
@@ -94,7 +127,7 @@ describe('approval by elicitation', () => {
   });
 
   it('denies when the person does not answer in time', async () => {
-    const stage = approveStage(approvalsFor({ approval: { timeoutSeconds: 0.2 } }).approvals);
+    const stage = approveStage(approvalsFor({ approval: { timeoutSeconds: 0.2 } }).approvals, schemaCheck);
     const silent = client(() => new Promise(() => undefined));
     const { result, reached } = await run([stage], callContext(deleteEntities, {}, { name: 'ops' }, silent.channel));
     expect(reached).toBe(false);
@@ -102,7 +135,7 @@ describe('approval by elicitation', () => {
   });
 
   it('falls back to the queue when elicitation fails', async () => {
-    const stage = approveStage(approvalsFor({ approval: { timeoutSeconds: 10 } }).approvals);
+    const stage = approveStage(approvalsFor({ approval: { timeoutSeconds: 10 } }).approvals, schemaCheck);
     const broken = client(async () => {
       throw new Error('client does not support this');
     });
@@ -115,7 +148,7 @@ describe('approval by elicitation', () => {
 
 describe('approval queue', () => {
   it('waits for an answer from another process: approve forwards, deny refuses; files are cleaned up', async () => {
-    const stage = approveStage(approvalsFor({ approval: { timeoutSeconds: 10 } }).approvals);
+    const stage = approveStage(approvalsFor({ approval: { timeoutSeconds: 10 } }).approvals, schemaCheck);
     const [approved, id] = await Promise.all([run([stage], callContext(deleteEntities, { entityNames: ['x'] }, { name: 'ops' })), answerWhenQueued(true)]);
     expect(approved.reached).toBe(true);
     expect(id).toMatch(/^[0-9a-f]{10}$/);
@@ -128,7 +161,7 @@ describe('approval queue', () => {
 
   it('denies at the timeout, and a late answer changes nothing', async () => {
     const { approvals, queue } = approvalsFor({ approval: { timeoutSeconds: 0.3 } });
-    const stage = approveStage(approvals);
+    const stage = approveStage(approvals, schemaCheck);
     const pending = run([stage], callContext(deleteEntities, { entityNames: ['x'] }, { name: 'ops' }));
     const request = await waitFor(async () => (await queue.pending())[0], 'the queued request');
     expect(request).toMatchObject({ principal: 'ops', tool: 'memory__delete_entities', arguments: { entityNames: ['x'] }, rule: 'approval.required[0]: destructive' });

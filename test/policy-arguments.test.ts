@@ -6,7 +6,8 @@ import { ArgumentRules } from '../src/policy/rules/argument-rules.js';
 import { checkPathUnder } from '../src/policy/rules/path-rule.js';
 import { SchemaValidator } from '../src/policy/rules/schema-validator.js';
 import { sqlReadOnlyViolation } from '../src/policy/rules/sql-read-only.js';
-import { validateStage } from '../src/pipeline/stages/validate.js';
+import { argumentCheck, validateStage } from '../src/pipeline/stages/validate.js';
+import { resourceTarget } from '../src/surface/targets.js';
 import { callContext, policyConfig, refusalOf, run, tool } from './support/policy.js';
 
 const writeFile = tool('filesystem', {
@@ -134,7 +135,7 @@ describe('argument rules and the validate stage', () => {
     },
   }).argumentRules;
   const rules = new ArgumentRules(config);
-  const stage = validateStage(new SchemaValidator(), rules);
+  const stage = validateStage(argumentCheck(new SchemaValidator(), rules));
 
   it('forwards conforming calls with paths normalised', async () => {
     const ctx = callContext(writeFile, { path: '/srv/public/./notes.txt', content: 'hi' });
@@ -161,6 +162,19 @@ describe('argument rules and the validate stage', () => {
     expect(ok.arguments.paths).toEqual(['/srv/public/a', '/srv/public/c']);
     const bad = await run([stage], callContext(readMany, { paths: ['/srv/public/a', '/srv/public/../x'] }));
     expect(bad.reached).toBe(false);
+  });
+
+  it("holds a file: resource read to the path rules of its server's glob, and lets other schemes pass", async () => {
+    const readAt = (uri: string) => run([stage], callContext(resourceTarget('filesystem', 'filesystem', uri)));
+    expect((await readAt('file:///srv/public/notes.txt')).reached).toBe(true);
+    expect((await readAt('demo://resource/static/1')).reached).toBe(true);
+    for (const uri of ['file:///etc/passwd', 'file:///srv/public/%2E%2E/secret/s.txt']) {
+      const refused = await readAt(uri);
+      expect(refused.reached).toBe(false);
+      expect(refusalOf(refused.result)).toMatchObject({ stage: 'validate', rule: 'argumentRules["filesystem:*"].path.pathUnder' });
+      expect(refusalOf(refused.result)!.reason).toMatch(/^invalid arguments: the resource's file path: .*outside \/srv\/public/);
+    }
+    expect(refusalOf((await readAt('file://elsewhere.example/etc/passwd')).result)!.reason).toMatch(/file:\/\/elsewhere.example\/etc\/passwd is no local file URI/);
   });
 
   it('inserts fixed values and enforces patterns and allowed values', async () => {

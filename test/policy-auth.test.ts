@@ -40,13 +40,13 @@ describe('bearer tokens', () => {
     const store = new FileTokenStore(stateDir);
     await store.refresh();
     const principals = new Principals(config.principals, store);
-    expect(await principals.authenticate(configured)).toBe('admin');
+    expect((await principals.authenticate(configured))?.name).toBe('admin');
     expect(await principals.authenticate(`${configured}x`)).toBeUndefined();
     expect(await principals.authenticate('')).toBeUndefined();
 
     // Another process (the CLI) creates a token while this one runs: picked up without a restart.
     const { token } = await new FileTokenStore(stateDir).create('ci', { allow: ['read'], deny: [] });
-    expect(await principals.authenticate(token)).toBe('ci');
+    expect((await principals.authenticate(token))?.name).toBe('ci');
     expect(principals.get('ci')).toMatchObject({ allow: ['read'], source: 'state tokens.json principals.ci' });
   });
 
@@ -55,7 +55,7 @@ describe('bearer tokens', () => {
     const { token, id } = await store.create('ci', { allow: ['read'], deny: [] });
     const orphan = await store.create('gone');
     const principals = new Principals({}, store);
-    expect(await principals.authenticate(token)).toBe('ci');
+    expect((await principals.authenticate(token))?.name).toBe('ci');
     expect(await principals.authenticate(orphan.token)).toBeUndefined();
     // The refusal says why: not "unknown" for a token toolscope knows, whose principal has gone.
     expect(principals.refusalReason(orphan.token)).toBe(
@@ -91,7 +91,7 @@ describe('granting tokens (`toolscope token create`, the console)', () => {
     await expect(grant(store, 'newbie', { deny: [] })).rejects.toThrow(/would change what every one of them may do/);
     // Nothing changed for the tokens already out.
     const principals = new Principals({}, store);
-    expect(await principals.authenticate(first.token)).toBe('newbie');
+    expect((await principals.authenticate(first.token))?.name).toBe('newbie');
     expect(principals.get('newbie')).toMatchObject({ allow: ['read'], deny: ['fs:*'] });
 
     for (const { id } of store.current.tokens) await store.revoke(id);

@@ -10,7 +10,7 @@ import { authenticateStage } from './stages/authenticate.js';
 import { forwardStage, type ToolForwarder } from './stages/forward.js';
 import { rateLimitStage } from './stages/rate-limit.js';
 import { scopeStage } from './stages/scope.js';
-import { validateStage } from './stages/validate.js';
+import { argumentCheck, validateStage } from './stages/validate.js';
 
 /** Everything the stages need from the rest of the gateway; stages get only their own parts. */
 export interface PipelineDeps {
@@ -30,12 +30,13 @@ export interface PipelineDeps {
 export function pipelineStages(deps: PipelineDeps): CallStage[] {
   const { policy } = deps;
   const rules = policy.current;
+  const checkArguments = argumentCheck(policy.validator, rules.argumentRules);
   return [
     ...(policy.audit ? [auditStage(policy.audit)] : []),
     authenticateStage(),
     scopeStage(rules.access),
-    validateStage(policy.validator, rules.argumentRules),
-    approveStage(rules.approvals),
+    validateStage(checkArguments),
+    approveStage(rules.approvals, checkArguments),
     rateLimitStage(rules.rateLimiter),
     forwardStage(deps.forwarder),
   ];

@@ -17,6 +17,8 @@ import type { RequestTrace } from '../observability/tracing.js';
 /** Who is calling. Policy (scopes, limits) is looked up by `name` in the stages that need it. */
 export interface Principal {
   readonly name: string;
+  /** Who minted the token it presented, when a console session did (`StoredToken.mintedBy`). */
+  readonly mintedBy?: string;
 }
 
 export type StageOutcome = 'pass' | 'deny' | 'error';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Gateway } from '../gateway.js';
+import type { Principal } from '../pipeline/call-context.js';
 import type { ApprovalQueue } from '../state/approval-queue.js';
 import { authenticateApprover } from './http-auth.js';
 import type { HttpRoute } from './http.js';
@@ -34,7 +35,7 @@ export function approvalRoutes(gateway: Gateway): HttpRoute[] {
       path: '/v1/approvals',
       async handle(req, res) {
         const approver = await authenticateApprover(gateway, req, res);
-        const answer = await answerApproval(gateway, await readJsonBody(req), approver.name, `http:${approver.name}`);
+        const answer = await answerApproval(gateway, await readJsonBody(req), approver, `http:${approver.name}`);
         sendJson(res, 200, answer);
       },
     },
@@ -42,11 +43,12 @@ export function approvalRoutes(gateway: Gateway): HttpRoute[] {
 }
 
 /**
- * Answers a waiting call from an HTTP body (the approval endpoint's, the console's) for principal `answerer`;
- * refusals as HTTP errors. Once principals exist, nobody answers a call of their own principal (unless
- * `approval.humanApprovers` names it): a script holding a token must not approve what it asked for.
+ * Answers a waiting call from an HTTP body (the approval endpoint's, the console's) for `answerer`; refusals as HTTP
+ * errors. Once principals exist, nobody answers a call of their own principal (unless `approval.humanApprovers`
+ * names it): a script holding a token must not approve what it asked for. A token the caller minted in the console
+ * counts as the caller's own, so an admin cannot approve its calls with a token it made for an approver.
  */
-export async function answerApproval(gateway: Gateway, body: unknown, answerer: string, by: string): Promise<ApprovalAnswer> {
+export async function answerApproval(gateway: Gateway, body: unknown, answerer: Principal, by: string): Promise<ApprovalAnswer> {
   const queue = gateway.policy.approvalQueue;
   const parsed = decisionBody.safeParse(body);
   if (!parsed.success) {
@@ -54,9 +56,11 @@ export async function answerApproval(gateway: Gateway, body: unknown, answerer: 
   }
   const { id, decision } = parsed.data;
   const request = await queue.request(id);
-  const ownCall = request?.principal === answerer && !gateway.policy.approvals.isHumanApprover(answerer);
+  const caller = request?.principal;
+  const ownCall = caller !== undefined && caller !== null && !gateway.policy.approvals.isHumanApprover(caller) && [answerer.name, answerer.mintedBy].includes(caller);
   if (ownCall && (await gateway.policy.principals.enforced())) {
-    throw new HttpError(403, -32001, `forbidden: call ${id} was made by ${answerer}, which may not answer its own call`);
+    const whose = caller === answerer.name ? answerer.name : `${answerer.name} with a token ${caller} minted`;
+    throw new HttpError(403, -32001, `forbidden: call ${id} was made by ${caller}; ${whose} may not answer it`);
   }
   const result = await queue.decide(id, decision === 'approve', by);
   if (result === 'unknown') throw new HttpError(404, -32602, `no waiting call with id ${id}`);

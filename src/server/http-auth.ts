@@ -21,9 +21,9 @@ export async function authenticateRequest(gateway: Gateway, req: IncomingMessage
   try {
     if (token === undefined) throw new BearerRefusal(401, 'a bearer token is required');
     if (oauth && looksLikeJwt(token)) return { name: (await oauth.verify(token)).principal };
-    const name = await principals.authenticate(token);
-    if (name === undefined) throw new BearerRefusal(401, principals.refusalReason(token), 'invalid_token');
-    return { name };
+    const principal = await principals.authenticate(token);
+    if (principal === undefined) throw new BearerRefusal(401, principals.refusalReason(token), 'invalid_token');
+    return principal;
   } catch (error) {
     if (!(error instanceof BearerRefusal)) throw error;
     if (error.status !== 503) res.setHeader('www-authenticate', bearerChallenge(oauth?.config, error));

@@ -6,6 +6,12 @@ export const storedTokenSchema = z.object({
   principal: z.string().min(1),
   hash: z.string().regex(/^sha256:[0-9a-f]{64}$/),
   createdAt: z.string(),
+  /**
+   * The principal whose console session minted it (that principal's own minter, if its token was minted so in turn);
+   * absent for `toolscope token create`, an operator at the shell. Such a token answers for that principal's calls
+   * too: it may not approve them.
+   */
+  mintedBy: z.string().min(1).optional(),
 });
 
 export const tokenFileSchema = z.object({
@@ -37,7 +43,7 @@ export interface TokenStore {
    */
   refresh(): Promise<boolean>;
   /** Adds a token for `principal` and returns it: the only time the token itself exists outside the caller. */
-  create(principal: string, scopes?: PrincipalScopes): Promise<{ token: string; id: string }>;
+  create(principal: string, scopes?: PrincipalScopes, mintedBy?: string): Promise<{ token: string; id: string }>;
   /** Removes a token by id; false when there is none. */
   revoke(id: string): Promise<boolean>;
 }

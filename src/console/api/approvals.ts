@@ -17,7 +17,7 @@ export function approvalRoutes(gateway: Gateway): HttpRoute[] {
       // Read before answering: the waiting call removes its request once it has the answer.
       const id = (answerBody as { id?: unknown } | null)?.id;
       const request = typeof id === 'string' ? await queue.request(id) : undefined;
-      const answer = await answerApproval(gateway, answerBody, user.name, `console:${user.name}`);
+      const answer = await answerApproval(gateway, answerBody, user, `console:${user.name}`);
       await auditAction(gateway, user, `${answer.decision}-call`, { approvalId: answer.id, ...(request && { callId: request.callId, tool: request.tool }) });
       return answer;
     }),

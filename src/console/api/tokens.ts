@@ -49,7 +49,9 @@ export function tokenRoutes(gateway: Gateway): HttpRoute[] {
       const { config, path } = gateway.loaded;
       let created: IssuedToken;
       try {
-        created = await issueToken(store(), parsed.data, { path, principals: config.principals, servers: config.servers }, { allow: '"allow"', deny: '"deny"' });
+        // The minter of the session's own token, if any, stays the minter: a chain of console tokens answers to its root.
+        const grant = { ...parsed.data, mintedBy: user.mintedBy ?? user.name };
+        created = await issueToken(store(), grant, { path, principals: config.principals, servers: config.servers }, { allow: '"allow"', deny: '"deny"' });
       } catch (error) {
         if (error instanceof TokenGrantError) throw badRequest(error.message);
         throw error;

@@ -1,9 +1,14 @@
 import type { Approvals } from '../../policy/approval/approvals.js';
 import type { CallStage } from '../call-context.js';
 import { CallRefused, failClosed } from '../refusal.js';
+import { recheckAfterWait, type ArgumentCheck } from './validate.js';
 
-/** Holds calls that `approval.required` names until a person approves them: by elicitation, or the queue. */
-export function approveStage(approvals: Approvals): CallStage {
+/**
+ * Holds calls that `approval.required` names until a person approves them: by elicitation, or the queue. An approved
+ * call's arguments pass `recheck` (the validate stage's check) again before it goes on: the wait may be minutes, and a
+ * path checked before it may lead elsewhere after it.
+ */
+export function approveStage(approvals: Approvals, recheck: ArgumentCheck): CallStage {
   return {
     name: 'approve',
     async handle(ctx, next) {
@@ -24,6 +29,7 @@ export function approveStage(approvals: Approvals): CallStage {
         throw new CallRefused('approve', `the call was not approved (${how})`, { rule });
       }
       ctx.decisions.push({ stage: 'approve', outcome: 'pass', reason });
+      await recheckAfterWait(ctx, recheck);
       return next();
     },
   };

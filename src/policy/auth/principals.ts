@@ -2,10 +2,12 @@ import type { PrincipalConfig } from '../../config/policy.js';
 import type { PrincipalDirectory, PrincipalRules } from '../scopes/principal-directory.js';
 import { hashesEqual, hashToken } from './token.js';
 import type { TokenStore } from '../../state/token-store.js';
+import type { Principal } from '../../pipeline/call-context.js';
 
 interface KnownHash {
   readonly hash: string;
   readonly principal: string;
+  readonly mintedBy?: string;
 }
 
 /**
@@ -51,17 +53,18 @@ export class Principals implements PrincipalDirectory {
    * stat per call), so created and revoked tokens count at once. Checks every known hash, so timing does not tell
    * which one matched.
    */
-  async authenticate(token: string): Promise<string | undefined> {
+  async authenticate(token: string): Promise<Principal | undefined> {
     await this.store.refresh();
     return this.match(hashToken(token));
   }
 
-  private match(presented: string): string | undefined {
-    let found: string | undefined;
+  private match(presented: string): Principal | undefined {
+    let found: KnownHash | undefined;
     for (const known of this.knownHashes()) {
-      if (hashesEqual(known.hash, presented) && found === undefined) found = known.principal;
+      if (hashesEqual(known.hash, presented) && found === undefined) found = known;
     }
-    return found !== undefined && this.get(found) ? found : undefined;
+    if (found === undefined || !this.get(found.principal)) return undefined;
+    return { name: found.principal, ...(found.mintedBy && { mintedBy: found.mintedBy }) };
   }
 
   /**

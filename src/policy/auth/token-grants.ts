@@ -9,6 +9,8 @@ export interface TokenGrant {
   readonly principal: string;
   readonly allow?: readonly string[];
   readonly deny?: readonly string[];
+  /** The principal minting it in the web console (see `StoredToken.mintedBy`); absent on the CLI. */
+  readonly mintedBy?: string;
 }
 
 /** How the caller names the allow and deny rules in its messages: `--scopes`/`--deny` on the CLI. */
@@ -66,7 +68,7 @@ async function createToken(
   config: { readonly path: string; readonly principals: Readonly<Record<string, PrincipalConfig>> },
   fields: GrantFieldNames,
 ): Promise<{ token: string; id: string }> {
-  const { principal, allow, deny } = grant;
+  const { principal, allow, deny, mintedBy } = grant;
   const inConfig = principal in config.principals;
   if (inConfig && (allow || deny)) {
     throw new TokenGrantError(`${principal}'s scopes are set in ${config.path} (principals.${principal}); leave out ${fields.allow}/${fields.deny}`);
@@ -77,7 +79,7 @@ async function createToken(
     throw new TokenGrantError(`"${principal}" is not a principal in ${config.path}; give its scopes with ${fields.allow} (e.g. ${fields.allow} read)`);
   }
   if (!PRINCIPAL_NAME.test(principal)) throw new TokenGrantError('principal names use letters, digits, "_" and "-"');
-  if (!allow && !deny) return store.create(principal);
+  if (!allow && !deny) return store.create(principal, undefined, mintedBy);
   const scopes = { allow: checkRules(allow ?? stored?.allow ?? [], fields.allow), deny: checkRules(deny ?? [], fields.deny) };
   const holding = store.current.tokens.filter((token) => token.principal === principal).length;
   if (stored && holding > 0 && !sameRules(stored, scopes)) {
@@ -86,7 +88,7 @@ async function createToken(
         `what every one of them may do: leave them out to add a token with the same scopes, or revoke its tokens first`,
     );
   }
-  return store.create(principal, scopes);
+  return store.create(principal, scopes, mintedBy);
 }
 
 /** Every stored token with its principal's rules; the tokens themselves are not stored. */

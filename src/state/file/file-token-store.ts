@@ -32,12 +32,12 @@ export class FileTokenStore implements TokenStore {
   }
 
   /** Adds a token for `principal` and returns it: the only time the token itself exists outside the caller. */
-  async create(principal: string, scopes?: PrincipalScopes): Promise<{ token: string; id: string }> {
+  async create(principal: string, scopes?: PrincipalScopes, mintedBy?: string): Promise<{ token: string; id: string }> {
     await this.refresh();
     const token = generateToken();
     const id = randomBytes(4).toString('hex');
     const principals = scopes ? { ...this.data.principals, [principal]: scopes } : this.data.principals;
-    const tokens = [...this.data.tokens, { id, principal, hash: hashToken(token), createdAt: new Date().toISOString() }];
+    const tokens = [...this.data.tokens, { id, principal, hash: hashToken(token), createdAt: new Date().toISOString(), ...(mintedBy && { mintedBy }) }];
     await this.save({ principals, tokens });
     return { token, id };
   }

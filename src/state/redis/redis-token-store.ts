@@ -44,10 +44,10 @@ export class RedisTokenStore implements TokenStore {
     return true;
   }
 
-  async create(principal: string, scopes?: PrincipalScopes): Promise<{ token: string; id: string }> {
+  async create(principal: string, scopes?: PrincipalScopes, mintedBy?: string): Promise<{ token: string; id: string }> {
     const token = generateToken();
     const id = randomBytes(4).toString('hex');
-    const stored = { id, principal, hash: hashToken(token), createdAt: new Date().toISOString() };
+    const stored = { id, principal, hash: hashToken(token), createdAt: new Date().toISOString(), ...(mintedBy && { mintedBy }) };
     await this.redis.run((commands) => {
       const transaction = commands.multi().hset(this.redis.key('tokens'), id, JSON.stringify(stored));
       if (scopes) transaction.hset(this.redis.key('tokens:principals'), principal, JSON.stringify(scopes));
