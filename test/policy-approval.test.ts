@@ -171,6 +171,21 @@ describe('approval queue', () => {
     expect(await queue.decide(request.id, true, 'cli:late')).toBe('unknown');
   });
 
+  it('refuses a principal more waiting calls than approval.maxWaitingPerPrincipal, even sent all at once; others still queue', async () => {
+    const { approvals, queue } = approvalsFor({ approval: { timeoutSeconds: 0.5, maxWaitingPerPrincipal: 2 } });
+    const stage = approveStage(approvals, schemaCheck);
+    const flood = Array.from({ length: 5 }, () => run([stage], callContext(deleteEntities, {}, { name: 'bot' })));
+    const other = run([stage], callContext(deleteEntities, {}, { name: 'ops' }));
+    await waitFor(async () => (await queue.pending()).length === 3, 'two calls of bot and one of ops queued');
+    expect((await queue.pending()).map((request) => request.principal).sort()).toEqual(['bot', 'bot', 'ops']);
+    const refusals = (await Promise.all(flood)).map(({ result }) => refusalOf(result)!);
+    const turnedAway = refusals.filter((refusal) => refusal.rule === 'approval.maxWaitingPerPrincipal');
+    expect(turnedAway).toHaveLength(3);
+    expect(turnedAway[0]).toMatchObject({ stage: 'approve', reason: 'bot already has 2 calls waiting for approval; answer them or let them time out first' });
+    expect(refusals.filter((refusal) => /denied by timeout/.test(refusal.reason))).toHaveLength(2);
+    expect(refusalOf((await other).result)!.reason).toMatch(/denied by timeout/);
+  });
+
   it('lets only the first answer count', async () => {
     const queue = new FileApprovalQueue(join(dir, 'approvals'));
     const request = await queue.submit({

@@ -150,6 +150,11 @@ export const approvalSchema = configObject({
   required: z.array(scopeRuleSchema).default(['destructive']),
   timeoutSeconds: z.number().positive().max(86_400).default(120),
   /**
+   * Calls of one principal that may wait in the queue at once; more are refused at once. A looping or throttled agent
+   * must not bury the approvers (nor page them through the webhook) under requests.
+   */
+  maxWaitingPerPrincipal: z.number().int().positive().max(1_000).default(10),
+  /**
    * Principals whose clients a person answers: their own calls are put to their client by elicitation, and they may
    * answer their own queued calls. Anyone else's calls wait for another principal, an approver or the CLI: a script
    * holding a token must not approve what it asked for.

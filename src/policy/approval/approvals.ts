@@ -1,6 +1,7 @@
 import type { ApprovalConfig, CapabilitiesConfig } from '../../config/policy.js';
 import type { CatalogTool } from '../../catalog/tool.js';
 import type { CallContext } from '../../pipeline/call-context.js';
+import { CallRefused } from '../../pipeline/refusal.js';
 import type { Redactor } from '../audit/redactor.js';
 import { classifyTool } from '../scopes/capability.js';
 import { compileRules, type CompiledRule } from '../scopes/scope-rule.js';
@@ -29,6 +30,8 @@ export class Approvals {
   private readonly rules: CompiledRule[];
   private readonly humanApprovers: ReadonlySet<string>;
   private readonly webhook: ApprovalWebhook | undefined;
+  /** Calls per principal on their way into the queue (counted before the queue shows them). */
+  private readonly entering = new Map<string, number>();
 
   constructor(
     private readonly config: ApprovalConfig,
@@ -69,20 +72,46 @@ export class Approvals {
       if (!('failed' in answer)) return { approved: answer.approved, via: 'elicitation', by: answer.by };
       note = `elicitation failed (${answer.failed}); queued instead`;
     }
-    const request = await this.queue.submit({
-      callId: ctx.callId,
-      principal: principal ?? null,
-      tool: ctx.tool.exposedName,
-      server: ctx.tool.server,
-      arguments: shownArguments,
-      rule,
-      requestedAt: new Date().toISOString(),
-      expiresAt: new Date(deadline).toISOString(),
-    });
+    const request = await this.enterQueue(principal ?? null, () =>
+      this.queue.submit({
+        callId: ctx.callId,
+        principal: principal ?? null,
+        tool: ctx.tool.exposedName,
+        server: ctx.tool.server,
+        arguments: shownArguments,
+        rule,
+        requestedAt: new Date().toISOString(),
+        expiresAt: new Date(deadline).toISOString(),
+      }),
+    );
     this.announce(request, ctx.arguments);
     const stopReporting = reportWaiting(ctx, request);
     const decision = await this.queue.wait(request.id, deadline, ctx.signal).finally(stopReporting);
     return { approved: decision.approved, via: 'queue', by: decision.by, id: request.id, ...(note && { note }) };
+  }
+
+  /**
+   * Submits (`submit`) unless `principal` already has `maxWaitingPerPrincipal` calls waiting: those in the queue, on
+   * any replica, and those of this process on their way in (concurrent calls all read the queue before any is in it).
+   */
+  private async enterQueue(principal: string | null, submit: () => Promise<ApprovalRequest>): Promise<ApprovalRequest> {
+    const key = principal ?? '';
+    const entering = (this.entering.get(key) ?? 0) + 1;
+    this.entering.set(key, entering);
+    try {
+      const queued = (await this.queue.pending()).filter((request) => request.principal === principal).length;
+      const max = this.config.maxWaitingPerPrincipal;
+      if (queued + entering > max) {
+        throw new CallRefused('approve', `${principal ?? 'this client'} already has ${max} calls waiting for approval; answer them or let them time out first`, {
+          rule: 'approval.maxWaitingPerPrincipal',
+        });
+      }
+      return await submit();
+    } finally {
+      const left = this.entering.get(key)! - 1;
+      if (left === 0) this.entering.delete(key);
+      else this.entering.set(key, left);
+    }
   }
 
   /** A queued call must not wait unnoticed: a warning in the log, and the webhook when one is configured. */
