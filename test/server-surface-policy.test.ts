@@ -113,6 +113,22 @@ describe('resource reads under rate limits and audit', () => {
     const limited = records.find((record) => record.tool === 'toolscope://everything/demo://resource/dynamic/text/3');
     expect(limited).toMatchObject({ principal: 'reader', outcome: 'refused', refusal: { stage: 'rate-limit' } });
     const prompt = records.find((record) => record.tool === 'everything__args-prompt' && record.principal === 'reader');
-    expect(prompt).toMatchObject({ server: 'everything', outcome: 'ok', arguments: { city: 'Porto' } });
+    expect(prompt).toMatchObject({ server: 'everything', request: 'prompts/get', outcome: 'ok', arguments: { city: 'Porto' } });
+  });
+
+  it('audits subscriptions and completions as well, the value being completed included, refusals too', async () => {
+    const reader = await connect(tokens.reader);
+    await reader.subscribeResource({ uri: ARCHITECTURE });
+    const completion = { ref: { type: 'ref/prompt' as const, name: 'everything__completable-prompt' }, argument: { name: 'department', value: 'S' } };
+    expect((await reader.complete(completion)).completion.values.sort()).toEqual(['Sales', 'Support']);
+    const records = await auditRecords(dir.path);
+    const of = (principal: string, request: string) => records.filter((record) => record.principal === principal && record.request === request);
+    expect(of('reader', 'resources/subscribe')).toEqual([expect.objectContaining({ tool: ARCHITECTURE, server: 'everything', outcome: 'ok' })]);
+    expect(of('reader', 'completion/complete')).toEqual([
+      expect.objectContaining({ tool: 'everything__completable-prompt', outcome: 'ok', arguments: { department: 'S' } }),
+    ]);
+    // The refusals of the first test, by the principal granted one tool only.
+    expect(of('tools', 'resources/subscribe')).toEqual([expect.objectContaining({ outcome: 'refused', refusal: expect.objectContaining({ stage: 'scope' }) })]);
+    expect(of('tools', 'completion/complete')).toEqual([expect.objectContaining({ outcome: 'refused', refusal: expect.objectContaining({ stage: 'scope' }) })]);
   });
 });

@@ -1,13 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { isDeepStrictEqual } from 'node:util';
-import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { DownstreamRead } from '../catalog/tool.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { DownstreamLimits } from '../config/limits.js';
 import type { ConfigPaths } from '../config/path-reference.js';
 import type { ServerConfig } from '../config/servers.js';
 import type { Logger } from '../log.js';
-import type { ClientChannel } from '../pipeline/call-context.js';
+import type { ClientChannel, DownstreamResult } from '../pipeline/call-context.js';
+import { protocolError } from '../protocol-error.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import type { Bubblewrap } from './sandbox.js';
 import { ServerSupervisor, ServerUnavailable, type ServerStatus, type SupervisorDeps } from './supervisor.js';
@@ -121,20 +122,29 @@ export class DownstreamManager extends EventEmitter<ManagerEvents> {
     return supervisor.callTool(tool, args, signal, client);
   }
 
-  /** A resource read or prompt get, with the server's timeout and result limit; `args` are a prompt's arguments. */
-  async read(
-    server: string,
-    read: DownstreamRead,
-    args: Record<string, unknown>,
-    signal: AbortSignal,
-  ): Promise<ReadResourceResult | GetPromptResult> {
+  /**
+   * A resource read or subscription, prompt get or completion, with the server's timeout and result limit; `args` are
+   * a prompt's arguments. A completion on a server that offers none completes nothing.
+   */
+  async read(server: string, read: DownstreamRead, args: Record<string, unknown>, signal: AbortSignal): Promise<DownstreamResult> {
     const supervisor = this.supervisors.get(server);
     if (!supervisor) throw new ServerUnavailable('not in the config');
-    return supervisor.use<ReadResourceResult | GetPromptResult>((connection, { timeoutMs, limits }) => {
+    return supervisor.use<DownstreamResult>(async (connection, { timeoutMs, limits }) => {
       const options = { signal, timeoutMs, maxResultBytes: limits.maxResultBytes };
-      return read.kind === 'resource'
-        ? connection.readResource(read.uri, options)
-        : connection.getPrompt(read.name, args as Record<string, string>, options);
+      switch (read.kind) {
+        case 'resource':
+          if (!read.subscribe) return connection.readResource(read.uri, options);
+          if (!connection.capabilities.resources?.subscribe) {
+            throw protocolError(ErrorCode.InvalidRequest, `server "${server}" does not offer resource subscriptions`);
+          }
+          await connection.subscribe(read.uri, timeoutMs);
+          return {};
+        case 'prompt':
+          return connection.getPrompt(read.name, args as Record<string, string>, options);
+        case 'completion':
+          if (!connection.capabilities.completions) return { completion: { values: [] } };
+          return connection.complete(read.params, timeoutMs, signal);
+      }
     });
   }
 

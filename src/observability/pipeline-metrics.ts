@@ -1,4 +1,4 @@
-import type { CallStage } from '../pipeline/call-context.js';
+import { isToolError, type CallStage } from '../pipeline/call-context.js';
 import { CallRefused } from '../pipeline/refusal.js';
 import type { Metrics } from './metrics.js';
 
@@ -19,7 +19,7 @@ function callMetricsStage(metrics: Metrics): CallStage {
       let outcome = 'error';
       try {
         const result = await next();
-        outcome = result.isError ? 'error' : 'ok';
+        outcome = isToolError(result) ? 'error' : 'ok';
         return result;
       } catch (error) {
         if (error instanceof CallRefused) {

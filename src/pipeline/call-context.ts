@@ -1,5 +1,7 @@
 import type {
   CallToolResult,
+  CompleteResult,
+  EmptyResult,
   GetPromptResult,
   ReadResourceResult,
   CreateMessageRequest,
@@ -76,8 +78,13 @@ export interface CallContext {
   readonly trace?: RequestTrace;
 }
 
-/** What the pipeline answers: a tool's result, or what a resource read or prompt get returned (see `CatalogTool.read`). */
-export type DownstreamResult = CallToolResult | ReadResourceResult | GetPromptResult;
+/** What the pipeline answers: a tool's result, or what the server answered another request (see `CatalogTool.read`). */
+export type DownstreamResult = CallToolResult | ReadResourceResult | GetPromptResult | CompleteResult | EmptyResult;
+
+/** Whether a result is a tool's own error (`isError`): the call was answered, with a failure. */
+export function isToolError(result: DownstreamResult): boolean {
+  return 'isError' in result && result.isError === true;
+}
 
 export type Next = () => Promise<DownstreamResult>;
 

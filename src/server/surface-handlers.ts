@@ -72,10 +72,10 @@ export function serveSurface(server: Server, surface: DownstreamSurface, session
       return surface.readResource({ principal, signal: extra.signal, trace }, params.uri);
     });
   });
-  server.setRequestHandler(methodOnly('resources/subscribe'), async (raw) => {
+  server.setRequestHandler(methodOnly('resources/subscribe'), async (raw, extra) => {
     const { params } = parseRequest(SubscribeRequestSchema, raw);
     await session.catalogNeeded();
-    if (!subscribed.has(params.uri)) subscribed.set(params.uri, await surface.subscribe(principal, params.uri));
+    if (!subscribed.has(params.uri)) subscribed.set(params.uri, await surface.subscribe({ principal, signal: extra.signal }, params.uri));
     return {};
   });
   server.setRequestHandler(methodOnly('resources/unsubscribe'), async (raw) => {

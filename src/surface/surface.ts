@@ -127,45 +127,37 @@ export class DownstreamSurface extends EventEmitter<SurfaceEvents> {
     return { ...result, messages: result.messages.map((message) => ({ ...message, content: exposedContent(supervisor.namespace, message.content) })) };
   }
 
-  /** Completion of a prompt's or a resource template's argument: allowed when the prompt or template may be read. */
+  /**
+   * Completion of a prompt's or a resource template's argument, through the pipeline: allowed when the prompt or
+   * template may be read, audited with the value being completed, rate-limited as a call of it.
+   */
   async complete(requester: Requester, params: CompleteRequest['params']): Promise<CompleteResult> {
     const { ref } = params;
-    const [supervisor, target, downstreamRef] =
+    const [target, downstreamRef] =
       ref.type === 'ref/prompt'
         ? await this.findPrompt(ref.name).then(({ supervisor, prompt }) => [
-            supervisor,
             promptTarget(supervisor.name, supervisor.namespace, prompt),
             { ...ref, name: prompt.name },
           ] as const)
         : (() => {
             const owner = this.resourceOwner(ref.uri);
             const uri = this.serverUri(ref.uri);
-            return [owner, resourceTarget(owner.name, owner.namespace, uri), { ...ref, uri }] as const;
+            return [resourceTarget(owner.name, owner.namespace, uri), { ...ref, uri }] as const;
           })();
-    this.checkAccess(requester.principal, target, 'completion');
-    return supervisor.use((connection, { timeoutMs }) => {
-      // Nothing to complete on a server that does not offer completion.
-      if (!connection.capabilities.completions) return Promise.resolve({ completion: { values: [] } });
-      return connection.complete({ ...params, ref: downstreamRef }, timeoutMs, requester.signal);
-    });
+    const completion: CatalogTool = { ...target, read: { kind: 'completion', params: { ...params, ref: downstreamRef } } };
+    return (await this.run(requester, completion, { [params.argument.name]: params.argument.value }, 'completion')) as CompleteResult;
   }
 
-  /** Subscribes for one session: the server is asked once, however many sessions hold the subscription. */
-  async subscribe(principal: Principal | undefined, uri: string): Promise<{ server: string; uri: string }> {
+  /**
+   * Subscribes for one session, through the pipeline like a read (so audited and rate-limited); the server is told
+   * each time (subscribing is idempotent) and told to stop only after the last session lets go (`unsubscribe`).
+   */
+  async subscribe(requester: Requester, uri: string): Promise<{ server: string; uri: string }> {
     const supervisor = this.resourceOwner(uri);
     const own = this.serverUri(uri);
-    this.checkAccess(principal, resourceTarget(supervisor.name, supervisor.namespace, own), 'subscription');
-    await supervisor.use(async (connection, { timeoutMs }) => {
-      if (!connection.capabilities.resources?.subscribe) {
-        throw protocolError(ErrorCode.InvalidRequest, `server "${supervisor.name}" does not offer resource subscriptions`);
-      }
-      if (this.subscriptions.add(supervisor.name, own)) {
-        await connection.subscribe(own, timeoutMs).catch((error: unknown) => {
-          this.subscriptions.remove(supervisor.name, own);
-          throw error;
-        });
-      }
-    });
+    const target = resourceTarget(supervisor.name, supervisor.namespace, own);
+    await this.run(requester, { ...target, read: { kind: 'resource', uri: own, subscribe: true } }, {}, 'subscription');
+    this.subscriptions.add(supervisor.name, own);
     return { server: supervisor.name, uri: own };
   }
 
@@ -287,11 +279,6 @@ export class DownstreamSurface extends EventEmitter<SurfaceEvents> {
 
   private namespaced() {
     return this.deps.downstream.servers().map((supervisor) => ({ name: supervisor.name, namespace: supervisor.namespace }));
-  }
-
-  private checkAccess(principal: Principal | undefined, target: CatalogTool, request: string): void {
-    const decision = this.deps.access.decide(principal, target);
-    if (!decision.allowed) throw refusalError(new CallRefused('scope', decision.reason, { rule: decision.rule }), request);
   }
 
   /** Through the pipeline; a refusal is answered as a JSON-RPC error, a downstream failure names the server. */

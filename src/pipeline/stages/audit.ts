@@ -1,5 +1,5 @@
 import type { AuditTrail } from '../../policy/audit/audit-trail.js';
-import type { CallStage } from '../call-context.js';
+import { isToolError, type CallStage } from '../call-context.js';
 import { CallRefused } from '../refusal.js';
 
 /**
@@ -13,7 +13,7 @@ export function auditStage(trail: AuditTrail): CallStage {
       const received = structuredClone(ctx.arguments);
       try {
         const result = await next();
-        await trail.recordCall(ctx, received, { outcome: result.isError ? 'tool-error' : 'ok' });
+        await trail.recordCall(ctx, received, { outcome: isToolError(result) ? 'tool-error' : 'ok' });
         return result;
       } catch (error) {
         if (error instanceof CallRefused) {

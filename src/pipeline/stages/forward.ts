@@ -1,7 +1,7 @@
-import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { DownstreamRead } from '../../catalog/tool.js';
 import { isServerError } from '../../downstream/server-error.js';
-import type { CallStage, ClientChannel } from '../call-context.js';
+import type { CallStage, ClientChannel, DownstreamResult } from '../call-context.js';
 
 /** What the forward stage needs of the downstream side (the DownstreamManager in the gateway). */
 export interface ToolForwarder {
@@ -12,8 +12,8 @@ export interface ToolForwarder {
     signal: AbortSignal,
     client: ClientChannel,
   ): Promise<CallToolResult>;
-  /** A resource read or prompt get; a prompt's arguments are `args` (strings). */
-  read(server: string, read: DownstreamRead, args: Record<string, unknown>, signal: AbortSignal): Promise<ReadResourceResult | GetPromptResult>;
+  /** A resource read or subscription, prompt get or completion; a prompt's arguments are `args` (strings). */
+  read(server: string, read: DownstreamRead, args: Record<string, unknown>, signal: AbortSignal): Promise<DownstreamResult>;
 }
 
 /**
@@ -21,7 +21,7 @@ export interface ToolForwarder {
  * gets the server's progress and what it asks mid-call). A downstream failure (crash, timeout, broken connection)
  * becomes a tool error naming the server; a tool's own `isError` result passes as is, and so does a JSON-RPC error
  * the server answered with (its code and message, thrown for the session to answer), as a client connected to the
- * server directly would get it. A resource read or prompt get has no tool error to carry a failure: it is thrown too.
+ * server directly would get it. Any other request (a resource read, prompt get, …) has no tool error to carry a failure: it is thrown too.
  */
 export function forwardStage(forwarder: ToolForwarder): CallStage {
   return {

@@ -11,12 +11,14 @@ export type ArgumentCheck = (ctx: CallContext) => Promise<void>;
 /**
  * The argument rules (fixed values, allowed values, patterns, path roots, lengths, read-only SQL), then the tool's
  * inputSchema against the result. Every violation is listed; with none, `ctx.arguments` becomes the rewritten
- * arguments. A resource read has no arguments, but a `file:` URI is a path: it must satisfy the path rules that
- * apply to the resource (`argumentRules` globs matching `server:resource:*`), as a `path` argument would.
+ * arguments. A resource read or subscription has no arguments, but a `file:` URI is a path: it must satisfy the path
+ * rules that apply to the resource (`argumentRules` globs matching `server:resource:*`), as a `path` argument would.
+ * A completion's value is a prefix of an argument, not the argument: the rules apply when the prompt is got.
  */
 export function argumentCheck(validator: SchemaValidator, rules: ArgumentRules): ArgumentCheck {
   return async (ctx) => {
     const { read } = ctx.tool;
+    if (read?.kind === 'completion') return;
     if (read?.kind === 'resource') {
       const path = filePathOf(read.uri);
       if (path === undefined) return;

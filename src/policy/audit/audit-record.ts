@@ -1,3 +1,4 @@
+import type { requestOf } from '../../catalog/tool.js';
 import type { StageDecision } from '../../pipeline/call-context.js';
 
 export type CallOutcome = 'ok' | 'tool-error' | 'refused' | 'error';
@@ -11,6 +12,8 @@ export interface AuditRecord {
   readonly principal: string | null;
   readonly tool: string;
   readonly server: string;
+  /** The MCP request, when not a tool call (`tool` is then a resource's URI or a prompt's name). */
+  readonly request?: Exclude<ReturnType<typeof requestOf>, 'tools/call'>;
   /** sha-256 of the arguments as received, in canonical JSON: proves what was asked without keeping secrets. */
   readonly argumentsSha256: string;
   /** The arguments as received, secrets masked. */

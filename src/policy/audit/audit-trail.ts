@@ -1,5 +1,6 @@
 import { canonicalJson, sha256Hex } from '../../catalog/canonical-json.js';
 import type { AuditDurability } from '../../config/policy.js';
+import { requestOf } from '../../catalog/tool.js';
 import type { CallContext } from '../../pipeline/call-context.js';
 import { AuditLog } from './audit-log.js';
 import type { AuditRecord, CallOutcome } from './audit-record.js';
@@ -27,6 +28,7 @@ export class AuditTrail {
   ) {}
 
   recordCall(ctx: CallContext, receivedArguments: Record<string, unknown>, end: CallEnd): Promise<void> {
+    const request = requestOf(ctx.tool.read);
     const record: AuditRecord = {
       ...(this.replica !== undefined && { replica: this.replica }),
       time: new Date().toISOString(),
@@ -34,6 +36,7 @@ export class AuditTrail {
       principal: ctx.principal?.name ?? null,
       tool: ctx.tool.exposedName,
       server: ctx.tool.server,
+      ...(request !== 'tools/call' && { request }),
       argumentsSha256: sha256Hex(canonicalJson(receivedArguments)),
       arguments: this.redactor.redact(receivedArguments),
       decisions: this.redactor.redact(ctx.decisions) as AuditRecord['decisions'],

@@ -1,5 +1,5 @@
 import type { CapabilitiesConfig, CapabilityClass } from '../../config/policy.js';
-import type { CatalogTool } from '../../catalog/tool.js';
+import { requestOf, type CatalogTool } from '../../catalog/tool.js';
 
 export interface Classification {
   readonly classes: ReadonlySet<CapabilityClass>;
@@ -21,8 +21,9 @@ export interface Classification {
 export function classifyTool(tool: CatalogTool, config: CapabilitiesConfig): Classification {
   const toolOverride = config.tools[`${tool.server}:${tool.name}`];
   if (toolOverride) return { classes: new Set(toolOverride), source: `capabilities.tools["${tool.server}:${tool.name}"]` };
-  // Reading a resource or getting a prompt changes nothing on the server, whatever its tools do.
-  if (tool.read) return { classes: new Set(['read']), source: `a ${tool.read.kind === 'resource' ? 'resource read' : 'prompt get'}` };
+  // Reading or subscribing to a resource, getting a prompt or completing an argument changes nothing on the server,
+  // whatever its tools do.
+  if (tool.read) return { classes: new Set(['read']), source: `a ${requestOf(tool.read)} request` };
   const serverOverride = config.servers[tool.server];
   if (serverOverride) return { classes: new Set(serverOverride), source: `capabilities.servers.${tool.server}` };
 
