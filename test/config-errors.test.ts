@@ -3,7 +3,7 @@ import { access, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load.js';
+import { loadConfigForState, parseConfig } from '../src/config/load.js';
 import { createGateway } from '../src/gateway.js';
 import { createLogger } from '../src/log.js';
 import { runCli, servers, tempDir, waitFor, writeConfig, type CliResult } from './support/toolscope-cli.js';
@@ -161,5 +161,29 @@ describe('config and start-up errors users can act on', () => {
     await writeFile(wrongShape, JSON.stringify({ servers: {} }));
     const refused = await runCli(['--config', join(dir, 'toolscope.json'), 'import', wrongShape]);
     expect(refused.stderr).toContain(`toolscope: ${wrongShape} is not a valid Claude Desktop / Cursor config:\n  - mcpServers: required`);
+  });
+});
+
+describe('the state of a config file that is not even JSON', () => {
+  it('gives state commands the stateDir, state and audit sections written in full before the first syntax error', async () => {
+    const dir = await freshDir();
+    const path = join(dir, 'toolscope.json');
+    const sections = { stateDir: 'kept-state', audit: { durability: 'write' } };
+    // A half-saved file: cut inside servers, after the state sections.
+    await writeFile(path, `${JSON.stringify({ ...sections, servers: { everything: servers.everything() } }, null, 2).slice(0, -40)}`);
+    const halfSaved = await loadConfigForState(path);
+    expect(halfSaved.loaded.config.stateDir).toBe('kept-state');
+    expect(halfSaved.loaded.config.audit.durability).toBe('write');
+    expect(halfSaved.problems).toEqual([expect.stringMatching(/^\(file\): invalid JSON at line \d+, column \d+: /)]);
+
+    // A stray comma before the stateDir: that section is past the error, so the default stands.
+    await writeFile(path, '{ "servers": {}, , "stateDir": "after-the-error" }');
+    expect((await loadConfigForState(path)).loaded.config.stateDir).toBe('.toolscope');
+
+    // A state command says which state it goes on with.
+    await writeFile(path, '{ "stateDir": "kept-state", "servers": { ,');
+    const listed = await runCli(['--config', path, 'approvals', 'list']);
+    expect(listed.code).toBe(0);
+    expect(listed.stderr).toContain(`going on with its stateDir, state and audit sections: the state in ${join(dir, 'kept-state')}`);
   });
 });

@@ -64,7 +64,7 @@ export async function loadCommandConfigForState(command: Command): Promise<Loade
   if (problems) {
     process.stderr.write(
       `toolscope: warning: ${loaded.path} is not a valid config (${problems.length} problem(s); \`toolscope status\` lists them); ` +
-        'going on with its stateDir, state and audit sections\n',
+        `going on with its stateDir, state and audit sections: the state in ${configPaths(loaded).stateDir}\n`,
     );
   }
   return loaded;

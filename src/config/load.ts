@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { getNodeValue, parse as parseJsonc, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
 import { configSchema, type ToolscopeConfig } from './schema.js';
 
@@ -80,17 +80,35 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
 const STATE_SECTIONS = ['stateDir', 'state', 'audit'] as const;
 
 /**
+ * The top-level `sections` of a config file that is not valid JSON (half saved, a stray comma), those written in full
+ * before its first syntax error; undefined when the file cannot be read or holds no object.
+ */
+async function sectionsBeforeSyntaxError(path: string, sections: readonly string[]): Promise<Record<string, unknown> | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { disallowComments: true });
+  if (root?.type !== 'object') return undefined;
+  const end = errors[0]?.offset ?? text.length;
+  const complete = (root.children ?? []).filter((property) => property.offset + property.length <= end && property.children?.length === 2);
+  return Object.fromEntries(
+    complete.filter((property) => sections.includes(property.children![0]!.value as string)).map((property) => [property.children![0]!.value as string, getNodeValue(property.children![1]!)]),
+  );
+}
+
+/**
  * The config for commands that read or answer what a running serve keeps (approvals, quarantine, token revocation,
  * the audit log). When the file holds an edit the serve refused, the serve still runs on the previous config and its
  * waiting calls still need answers: so these go on with the file's own `stateDir`, `state` and `audit` when those are
- * valid (the rest at defaults), and return the file's problems for the caller to mention. Otherwise the error stands.
+ * valid (the rest at defaults), and return the file's problems for the caller to mention; in a file that is not even
+ * JSON, with those written before the first syntax error. Otherwise the error stands.
  */
 export async function loadConfigForState(path: string): Promise<{ loaded: LoadedConfig; problems?: readonly string[] }> {
   try {
     return { loaded: await loadConfig(path) };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    const raw = await readConfigJson(error.file).catch(() => undefined);
+    const raw = await readConfigJson(error.file).catch(() => sectionsBeforeSyntaxError(error.file, STATE_SECTIONS));
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw error;
     const sections = Object.fromEntries(STATE_SECTIONS.filter((key) => key in raw).map((key) => [key, (raw as Record<string, unknown>)[key]]));
     const config = configSchema.safeParse(sections);
