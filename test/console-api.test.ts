@@ -73,6 +73,14 @@ describe('console API: who may use it (open mode, loopback)', () => {
     const api = await fetch(`${base}/console/api/servers`, { headers: CONSOLE });
     expect(api.headers.get('cache-control')).toBe('no-store');
   });
+
+  it('refuses an audit query with a misspelt filter, naming the one meant, instead of answering every record', async () => {
+    const res = await fetch(`${base}/console/api/audit?princpal=nobody`, { headers: CONSOLE });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe(
+      'invalid audit filter: unknown key "princpal" (did you mean "principal"?)',
+    );
+  });
 });
 
 describe('console API with principals', () => {
@@ -228,6 +236,8 @@ describe('audit queries', () => {
     expect(bad.success).toBe(false);
     expect(bad.error!.issues.map((i) => i.path.join('.'))).toEqual(['outcome', 'since']);
     expect(bad.error!.issues.find((i) => i.path[0] === 'since')?.message).toMatch(/must be a date and time/);
+    const misspelt = auditFilterSchema.safeParse({ princpal: 'nobody' });
+    expect(misspelt.error!.issues.map((i) => i.message)).toEqual(['unknown key "princpal" (did you mean "principal"?)']);
     expect(await queryAudit(join(dir.path, 'absent.jsonl'), auditFilterSchema.parse({}))).toEqual({ records: [], scanned: 0, complete: true });
   });
 });

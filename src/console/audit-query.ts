@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configObject } from '../config/strict-object.js';
 import { linesFromEnd } from '../policy/audit/tail.js';
 
 const OUTCOMES = ['ok', 'tool-error', 'refused', 'error', 'event'] as const;
@@ -9,7 +10,8 @@ const isoTime = z
   .transform((value) => Date.parse(value));
 
 /** Filters over the audit log, from a query string; every one optional. */
-export const auditFilterSchema = z.object({
+/** Unknown fields are refused, naming the one meant: a misspelt filter must not answer with every record. */
+export const auditFilterSchema = configObject({
   principal: z.string().min(1).optional(),
   /** Part of the exposed tool name, any case. */
   tool: z.string().min(1).optional(),

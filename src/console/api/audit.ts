@@ -17,7 +17,7 @@ export function auditRoutes(gateway: Gateway): HttpRoute[] {
       const given = Object.fromEntries([...query.entries()].filter(([, value]) => value !== ''));
       const parsed = auditFilterSchema.safeParse(given);
       if (!parsed.success) {
-        throw badRequest(`invalid audit filter: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        throw badRequest(`invalid audit filter: ${parsed.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')}`);
       }
       const { config } = gateway.loaded;
       if (!config.audit.enabled) return { enabled: false, records: [], scanned: 0, complete: true };
