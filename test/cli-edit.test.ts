@@ -140,7 +140,7 @@ describe('config editing from the CLI', () => {
       }),
     );
     const result = await cli('import', source);
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(1);
     expect(result.stdout).toContain('imported "filesystem"');
     expect(result.stdout).toContain('imported "github"');
     expect(result.stdout).toContain('imported "remote"');

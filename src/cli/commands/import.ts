@@ -36,5 +36,7 @@ export function register(program: Command): void {
         for (const reason of reasons) console.log(`  - ${reason}`);
       }
       console.log(`${plan.accepted.length} imported, ${plan.refused.length} refused, into ${file}`);
+      // The accepted ones are in; a script still learns that some were not.
+      if (plan.refused.length > 0) process.exitCode = 1;
     });
 }
