@@ -97,6 +97,15 @@ describe('sqlReadOnly', () => {
     'VALUES (1), (2)',
     'TABLE users',
     "SELECT count(*) FROM orders o JOIN users u ON u.id = o.user_id WHERE u.name ILIKE '%drop table%'",
+    "WITH recent AS (SELECT * FROM orders WHERE created_at > now() - interval '1 day') SELECT lower(u.name), count(*) FROM recent r LEFT JOIN users u ON u.id = r.user_id GROUP BY 1 ORDER BY 2 DESC LIMIT 10",
+    'SELECT now(), current_user, lower(name), upper(name), length(name), coalesce(email, \'-\') FROM users',
+    'SELECT u.id, (SELECT max(o.total) FROM orders o WHERE o.user_id = u.id) FROM users u WHERE EXISTS (SELECT 1 FROM orders)',
+    'SELECT * FROM generate_series(1, 3) AS g(n)',
+    "SELECT currval('users_id_seq'), lastval(), txid_current_if_assigned()",
+    'SELECT lo_get(16400), pg_size_pretty(pg_total_relation_size(\'users\'))',
+    'SELECT pid, state FROM pg_stat_activity',
+    // Field selection that is no function call: a composite column, and names that only start like refused ones.
+    'SELECT (u.address).city, u.sleep_until, u.nextval_at FROM users u',
   ])('admits %s', async (sql) => {
     expect(await sqlReadOnlyViolation(sql)).toBeUndefined();
   });
@@ -112,12 +121,80 @@ describe('sqlReadOnly', () => {
     ["SELECT nextval('users_id_seq')", /nextval/],
     ["SELECT pg_catalog.set_config('role', 'admin', false)", /set_config/],
     ["SELECT query_to_xml('DELETE FROM users', true, true, '')", /query_to_xml/],
+    ["SELECT * FROM ts_stat('SELECT nextval(''users_id_seq'')::text::tsvector')", /calls ts_stat\(\), which runs SQL text of its own/],
     ['EXPLAIN ANALYZE DELETE FROM users', /found ExplainStmt/],
     ['SELEC 1', /does not parse/],
     ['', /empty/i],
     [' ; ', /found 0/],
   ])('refuses %s', async (sql, reason) => {
     expect(await sqlReadOnlyViolation(sql)).toMatch(reason);
+  });
+
+  // The security review's bypasses: built-ins that write, lock, wait or disturb the server from inside a SELECT.
+  it.each([
+    ["SELECT lowrite(lo_open(16400, 131072), 'pwned')", 'lowrite', /writes, removes or exports large objects/],
+    ["SELECT lo_import('/etc/passwd')", 'lo_import', /large objects/],
+    ["SELECT lo_export(16400, '/tmp/x')", 'lo_export', /large objects/],
+    ['SELECT lo_unlink(16400)', 'lo_unlink', /large objects/],
+    ['SELECT lo_create(0)', 'lo_create', /large objects/],
+    ["SELECT lo_put(16400, 0, '\\x00')", 'lo_put', /large objects/],
+    ['SELECT lo_truncate(lo_open(16400, 131072), 0)', 'lo_truncate', /large objects/],
+    ["SELECT lo_from_bytea(0, 'x')", 'lo_from_bytea', /large objects/],
+    ['SELECT pg_advisory_lock(1)', 'pg_advisory_lock', /takes or releases an advisory lock/],
+    ['SELECT pg_advisory_lock_shared(1)', 'pg_advisory_lock_shared', /advisory lock/],
+    ['SELECT pg_advisory_xact_lock(1, 2)', 'pg_advisory_xact_lock', /advisory lock/],
+    ['SELECT pg_try_advisory_lock(1)', 'pg_try_advisory_lock', /advisory lock/],
+    ['SELECT pg_try_advisory_xact_lock_shared(1)', 'pg_try_advisory_xact_lock_shared', /advisory lock/],
+    ['SELECT pg_stat_reset()', 'pg_stat_reset', /resets statistics/],
+    ["SELECT pg_stat_reset_shared('bgwriter')", 'pg_stat_reset_shared', /resets statistics/],
+    ["SELECT * FROM pg_logical_slot_get_changes('slot', NULL, NULL)", 'pg_logical_slot_get_changes', /consumes a replication slot/],
+    ["SELECT pg_replication_origin_create('o')", 'pg_replication_origin_create', /replication origin/],
+    ["SELECT pg_replication_origin_session_setup('o')", 'pg_replication_origin_session_setup', /replication origin/],
+    ["SELECT pg_backup_start('label')", 'pg_backup_start', /backup/],
+    ['SELECT * FROM pg_backup_stop()', 'pg_backup_stop', /backup/],
+    ['SELECT pg_sleep(3600)', 'pg_sleep', /sleeps/],
+    ["SELECT pg_sleep_for('1 hour')", 'pg_sleep_for', /sleeps/],
+    ["SELECT set_config('default_transaction_read_only', 'off', false)", 'set_config', /changes a setting/],
+    ['SELECT pg_terminate_backend(pid) FROM pg_stat_activity', 'pg_terminate_backend', /signals the server or another session/],
+    ['SELECT pg_cancel_backend(42)', 'pg_cancel_backend', /signals/],
+    ['SELECT pg_reload_conf()', 'pg_reload_conf', /signals/],
+    ['SELECT pg_rotate_logfile()', 'pg_rotate_logfile', /signals/],
+    ["SELECT dblink_exec('dbname=postgres', 'DROP TABLE users')", 'dblink_exec', /runs SQL on another connection/],
+    ["SELECT * FROM dblink('dbname=postgres', 'DELETE FROM users RETURNING id') AS t(id int)", 'dblink', /another connection/],
+    ["SELECT setval('users_id_seq', 1)", 'setval', /sequence/],
+    ['SELECT txid_current()', 'txid_current', /assigns a transaction id/],
+    ['SELECT pg_current_xact_id()', 'pg_current_xact_id', /assigns a transaction id/],
+    ["SELECT pg_notify('channel', 'payload')", 'pg_notify', /sends a notification/],
+    ["SELECT * FROM crosstab('SELECT 1, 2, nextval(''s'')') AS t(a int, b int)", 'crosstab', /SQL text of its own/],
+    ["SELECT brin_summarize_new_values('orders_brin')", 'brin_summarize_new_values', /indexes/],
+  ])('refuses %s, naming %s', async (sql, name, does) => {
+    const problem = await sqlReadOnlyViolation(sql);
+    expect(problem).toMatch(new RegExp(`^calls ${name}\\(\\), which `));
+    expect(problem).toMatch(does);
+  });
+
+  it.each([
+    ['hidden in a sub-query', 'SELECT * FROM users WHERE id IN (SELECT pg_advisory_lock(id) FROM users)', 'pg_advisory_lock'],
+    ['hidden in a CTE', 'WITH x AS (SELECT pg_sleep(10)) SELECT * FROM x', 'pg_sleep'],
+    ['in FROM', 'SELECT * FROM pg_sleep(10)', 'pg_sleep'],
+    ['in ROWS FROM', "SELECT * FROM ROWS FROM (nextval('s'))", 'nextval'],
+    ['schema-qualified', 'SELECT pg_catalog.pg_terminate_backend(1)', 'pg_terminate_backend'],
+    ['in capitals', 'SELECT PG_ADVISORY_LOCK(1)', 'pg_advisory_lock'],
+    ['in a unicode-escaped name', 'SELECT U&"pg_slee\\0070"(10)', 'pg_sleep'],
+    ['inside another call', 'SELECT coalesce(NULL, pg_advisory_lock(1)::text)', 'pg_advisory_lock'],
+  ])('refuses a refused function %s', async (_, sql, name) => {
+    expect(await sqlReadOnlyViolation(sql)).toMatch(new RegExp(`calls ${name}\\(\\)`));
+  });
+
+  // PostgreSQL reads (x).f as f(x) when f is no field of x: a call without parentheses (checked against PostgreSQL 15).
+  it.each([
+    ["SELECT ('users_id_seq'::regclass).nextval", 'nextval'],
+    ['SELECT (0.5).pg_sleep', 'pg_sleep'],
+    ['SELECT (42::bigint).pg_advisory_lock', 'pg_advisory_lock'],
+    ['SELECT (q.pid).pg_terminate_backend FROM pg_stat_activity q', 'pg_terminate_backend'],
+    ['SELECT q.r.nextval FROM q', 'nextval'],
+  ])('refuses field notation %s', async (sql, name) => {
+    expect(await sqlReadOnlyViolation(sql)).toMatch(new RegExp(`^calls ${name}\\(\\) in field notation \\(\\.${name}\\), which `));
   });
 });
 
@@ -130,8 +207,11 @@ describe('argument rules and the validate stage', () => {
       'mail:send': {
         from: { fixed: 'robot@example.com' },
         to: { pattern: '^[^@]+@example\\.com$' },
+        cc: { pattern: '[a-z]+@example\\.com' },
+        kind: { pattern: 'note|memo' },
         priority: { allowed: ['low', 'normal'] },
       },
+      'jobs:submit': { spec: { maxLength: 40 } },
     },
   }).argumentRules;
   const rules = new ArgumentRules(config);
@@ -189,11 +269,52 @@ describe('argument rules and the validate stage', () => {
     expect(refusalOf(bad.result)!.reason).toMatch(/priority: "urgent" is not one of \["low","normal"\]/);
   });
 
+  it('matches a pattern against the whole value, not somewhere in it', async () => {
+    const send = tool('mail', { name: 'send', inputSchema: { type: 'object', properties: { cc: {}, kind: {} } } });
+    for (const args of [{ cc: 'bob@example.com' }, { cc: ['bob@example.com', 'alice@example.com'] }, { kind: 'memo' }]) {
+      expect((await run([stage], callContext(send, args))).reached).toBe(true);
+    }
+    for (const [name, value] of [
+      ['cc', 'attacker@evil.com,bob@example.com'],
+      ['cc', 'bob@example.com.evil.net'],
+      ['cc', 'bob@example.com\n'],
+      ['cc', ' bob@example.com'],
+      ['kind', 'notes'],
+      ['kind', 'a memo'],
+    ] as const) {
+      const refused = await run([stage], callContext(send, { [name]: value }));
+      expect(refused.reached).toBe(false);
+      expect(refusalOf(refused.result)).toMatchObject({ rule: `argumentRules["mail:send"].${name}.pattern` });
+      expect(refusalOf(refused.result)!.reason).toContain(`${name}: ${JSON.stringify(value)} does not match /${name === 'cc' ? '[a-z]+@example\\.com' : 'note|memo'}/ (the whole value)`);
+    }
+  });
+
+  it('measures maxLength of an object, number or nested value by its JSON text', async () => {
+    const submit = tool('jobs', { name: 'submit', inputSchema: { type: 'object', properties: { spec: {} } } });
+    for (const spec of ['x'.repeat(40), { name: 'nightly', retries: 3 }, 12345, ['x'.repeat(40), { a: 1 }]]) {
+      expect((await run([stage], callContext(submit, { spec }))).reached).toBe(true);
+    }
+    const hidden = { name: 'nightly', options: { script: 'x'.repeat(100) } };
+    const refused = await run([stage], callContext(submit, { spec: hidden }));
+    expect(refused.reached).toBe(false);
+    expect(refusalOf(refused.result)).toMatchObject({ rule: 'argumentRules["jobs:submit"].spec.maxLength' });
+    expect(refusalOf(refused.result)!.reason).toContain(`spec: is ${JSON.stringify(hidden).length} characters long as JSON, more than 40`);
+    const inArray = await run([stage], callContext(submit, { spec: ['ok', { script: 'x'.repeat(50) }] }));
+    expect(refusalOf(inArray.result)!.reason).toMatch(/spec: is 63 characters long as JSON, more than 40/);
+    const tooLongString = await run([stage], callContext(submit, { spec: 'é'.repeat(41) }));
+    expect(refusalOf(tooLongString.result)!.reason).toMatch(/spec: is 41 characters long, more than 40 \(/);
+  });
+
   it('refuses a write hidden in SQL and passes a plain SELECT', async () => {
     expect((await run([stage], callContext(query, { sql: 'SELECT 1' }))).reached).toBe(true);
     const refused = await run([stage], callContext(query, { sql: 'SELECT 1; DELETE FROM t' }));
     expect(refused.reached).toBe(false);
     expect(refusalOf(refused.result)).toMatchObject({ rule: 'argumentRules["postgres:query"].sql.sqlReadOnly' });
+    const locking = await run([stage], callContext(query, { sql: 'SELECT pg_advisory_lock(1)' }));
+    expect(refusalOf(locking.result)).toMatchObject({
+      rule: 'argumentRules["postgres:query"].sql.sqlReadOnly',
+      reason: expect.stringContaining('sql: not a single read-only statement: calls pg_advisory_lock(), which takes or releases an advisory lock'),
+    });
   });
 
   it('reports schema violations with rule "inputSchema"', async () => {

@@ -26,7 +26,8 @@ interface ToolRules {
 
 /**
  * The admin's constraints per tool (`argumentRules`). Every glob that matches a tool applies.
- * Rules check top-level arguments; for an array value each element is checked. An absent argument is only
+ * Rules check top-level arguments; for an array value each element is checked. `pattern` must match the whole
+ * value; `maxLength` counts a string's characters and any other value's JSON text. An absent argument is only
  * affected by `fixed`; whether it must be present is the inputSchema's `required`.
  *
  * A glob's `pathUnder` rules hold every path argument of the tool, not only the ones they name: any other value the
@@ -96,10 +97,16 @@ async function checkValue(
     }
     if (rule.pattern !== undefined) {
       if (typeof element !== 'string') fail('pattern', 'must be a string');
-      else if (!new RegExp(rule.pattern, 'u').test(element)) fail('pattern', `${short(element)} does not match /${rule.pattern}/`);
+      else if (!wholeValuePattern(rule.pattern).test(element)) fail('pattern', `${short(element)} does not match /${rule.pattern}/ (the whole value)`);
     }
-    if (rule.maxLength !== undefined && typeof element === 'string' && [...element].length > rule.maxLength) {
-      fail('maxLength', `is ${[...element].length} characters long, more than ${rule.maxLength}`);
+    if (rule.maxLength !== undefined) {
+      // A string counts its characters; any other value (an object, a number, ...) its JSON text, so a long string
+      // nested in an object argument counts too.
+      const text = typeof element === 'string' ? element : (JSON.stringify(element) ?? '');
+      const length = [...text].length;
+      if (length > rule.maxLength) {
+        fail('maxLength', `is ${length} characters long${typeof element === 'string' ? '' : ' as JSON'}, more than ${rule.maxLength}`);
+      }
     }
     if (rule.pathUnder !== undefined) {
       const roots = typeof rule.pathUnder === 'string' ? [rule.pathUnder] : rule.pathUnder;
@@ -114,6 +121,22 @@ async function checkValue(
     checked.push(next);
   }
   return { value: Array.isArray(value) ? checked : checked[0], violations };
+}
+
+/** Compiled patterns; their sources come from the config, so this stays small. */
+const wholeValuePatterns = new Map<string, RegExp>();
+
+/**
+ * An admin's `pattern` describes the whole value: `[a-z]+@example\.com` must not accept `attacker@evil.com,bob@example.com`
+ * or `bob@example.com.evil.net`, so it is anchored at both ends (a pattern already anchored means the same).
+ */
+function wholeValuePattern(pattern: string): RegExp {
+  let compiled = wholeValuePatterns.get(pattern);
+  if (!compiled) {
+    compiled = new RegExp(`^(?:${pattern})$`, 'u');
+    wholeValuePatterns.set(pattern, compiled);
+  }
+  return compiled;
 }
 
 function short(value: unknown): string {
