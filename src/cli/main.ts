@@ -35,6 +35,8 @@ function buildProgram(): Command {
     .option('-c, --config <file>', 'config file', DEFAULT_CONFIG)
     .addOption(logFormatOption())
     .showHelpAfterError('(add --help for usage)')
+    // Every command takes --config and --log-format; its own help says so.
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({ outputError: (message, write) => write(`toolscope: ${message.replace(/^error: /, '')}`) });
   for (const register of COMMAND_GROUPS) register(program);
   return program;
