@@ -209,7 +209,17 @@ export class CatalogSearch extends EventEmitter<{ change: []; searched: [seconds
       logger,
       ...(serverDescriptions && { serverDescriptions }),
     });
-    const announce = () => void index.idle().then(() => this.emit('change'));
+    let logged: number | undefined;
+    const announce = () =>
+      void index.idle().then(() => {
+        this.emit('change');
+        // The index's size in the log each time it settles at another size (servers arriving, leaving, changing).
+        const stats = index.stats();
+        if (stats.tools === logged) return;
+        logged = stats.tools;
+        const embedded = stats.embedder === null ? 'BM25 only' : `${stats.embeddedTools} tool texts embedded so far, ${stats.cachedVectors} vectors cached, ${stats.vectorSearch} vector search`;
+        logger.info(stats, `tool index holds ${stats.tools} tools (${embedded})`);
+      });
     this.catalog.on('change', announce);
     this.stopSync = () => {
       stopIndexing();
