@@ -65,7 +65,7 @@ describe('the web console in real headless Chromium, against toolscope serve --h
         memory: servers.memory(),
         notes: fixtureServer('poisoned-description-server', { CALL_LOG: join(dir.path, 'notes-calls.jsonl') }),
         weather: fixtureServer('rug-pull-server'),
-        broken: { command: process.execPath, args: ['-e', 'process.exit(3)'] },
+        broken: { command: process.execPath, args: ['-e', 'process.exit(3)'], allowShell: true },
       },
       principals: {
         admin: { allow: ['*:*'], admin: true, tokenHashes: [hashToken(adminToken)] },

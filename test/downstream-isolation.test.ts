@@ -46,8 +46,9 @@ describe('manifest-only execution', () => {
     ];
     const recorder = `require('node:fs').writeFileSync(${JSON.stringify(argvFile)}, JSON.stringify(process.argv.slice(1)))`;
     const gateway = await startGateway(dir.path, {
-      // `--` ends node's own options, so everything after it is the child's argv.
-      servers: { injected: { command: process.execPath, args: ['-e', recorder, '--', ...payload] } },
+      // `--` ends node's own options, so everything after it is the child's argv. Code on node's command line needs
+      // allowShell; what is tested is that the argv still reaches the child untouched, never through a shell.
+      servers: { injected: { command: process.execPath, args: ['-e', recorder, '--', ...payload], allowShell: true } },
     });
 
     const argv = await waitFor(() => readFile(argvFile, 'utf8').then(JSON.parse) as Promise<string[]>, 'the argv file');

@@ -84,6 +84,7 @@ describe('every package-runner form and wrapper is checked', () => {
     ['npm', ['exec', '-y', 'mcp-server-postgress']],
     ['npm', ['--yes', 'exec', '--', 'mcp-server-postgress', 'postgres://x']],
     ['npm', ['x', 'mcp-server-postgress']],
+    ['npm', ['exe', 'mcp-server-postgress']],
     ['npm', ['exec', '--package=mcp-server-postgress', '--', 'serve']],
     ['pnpm', ['--silent', 'dlx', 'mcp-server-postgress']],
     ['pnpm', ['exec', 'mcp-server-postgress']],
@@ -125,54 +126,131 @@ describe('shells as a server command', () => {
     servers: { tools: { command, args, ...extra } },
   });
 
-  it.each([
-    ['sh', ['-c', 'npx -y mcp-server-postgres']],
-    ['bash', ['-lc', 'node server.js']],
-    ['/bin/zsh', ['server.zsh']],
-    ['dash', []],
-    ['busybox', ['sh', '-c', 'node server.js']],
-    ['cmd.exe', ['/c', 'node server.js']],
-    ['powershell', ['-Command', 'node server.js']],
-    ['pwsh', ['-c', 'node server.js']],
-    ['env', ['sh', '-c', 'node server.js']],
-    ['env', ['-S', 'bash -c node']],
-    ['nohup', ['bash', 'run.sh']],
-    // env's -S glued to its string or inside a cluster of options, as env itself reads it
-    ['env', ["-Ssh -c 'node server.js'"]],
-    ['env', ['-vSsh -c node']],
-    ['env', ['--split-string=sh -c node']],
-    // programs that hand their text to a shell
-    ['script', ['-qc', 'node server.js', '/dev/null']],
-    ['su', ['-c', 'node server.js']],
-    ['su', ['mcp']],
-    ['runuser', ['-u', 'mcp', '-c', 'node server.js']],
-    ['flock', ['/tmp/lock', '-c', 'node server.js']],
-    ['sudo', ['-s']],
-    ['sudo', ['-i', 'node', 'server.js']],
-    ['doas', ['-s']],
-    ['watch', ['node server.js']],
-    ['tmux', ['new-session', 'node server.js']],
-  ])('%s %j is refused when the config is loaded, naming the server and the way out', (command, args) => {
-    let error: unknown;
+  const refusal = (command: string, args: string[], extra: Record<string, unknown> = {}): string => {
     try {
-      parseConfig(configWith(command, args), 'toolscope.json');
-    } catch (caught) {
-      error = caught;
+      parseConfig(configWith(command, args, extra), 'toolscope.json');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
     }
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toMatch(/servers\.tools\.command: runs a shell \("[a-z.]+( -[a-z]+)?"\).*"allowShell": true/);
+    throw new Error(`${command} ${JSON.stringify(args)} was accepted`);
+  };
+
+  it.each([
+    ['sh', ['-c', 'npx -y mcp-server-postgres'], 'sh'],
+    ['bash', ['-lc', 'node server.js'], 'bash'],
+    ['/bin/zsh', ['server.zsh'], 'zsh'],
+    ['dash', [], 'dash'],
+    ['busybox', ['sh', '-c', 'node server.js'], 'busybox'],
+    ['cmd.exe', ['/c', 'node server.js'], 'cmd'],
+    ['powershell', ['-Command', 'node server.js'], 'powershell'],
+    ['pwsh', ['-c', 'node server.js'], 'pwsh'],
+    ['env', ['sh', '-c', 'node server.js'], 'sh'],
+    ['env', ['-S', 'bash -c node'], 'bash'],
+    ['nohup', ['bash', 'run.sh'], 'bash'],
+    // env's -S glued to its string or inside a cluster of options, as env itself reads it; its string read as env's words
+    ['env', ["-Ssh -c 'node server.js'"], 'sh'],
+    ['env', ['-vSsh -c node'], 'sh'],
+    ['env', ['--split-string=sh -c node'], 'sh'],
+    ['env', ['-S', 'MODE=1 sh -c node'], 'sh'],
+    // programs that hand their text to a shell
+    ['script', ['-qc', 'node server.js', '/dev/null'], 'script -c'],
+    ['su', ['-c', 'node server.js'], 'su'],
+    ['su', ['mcp'], 'su'],
+    ['runuser', ['-u', 'mcp', '-c', 'node server.js'], 'runuser -c'],
+    ['flock', ['/tmp/lock', '-c', 'node server.js'], 'flock -c'],
+    ['sudo', ['-s'], 'sudo -s'],
+    ['sudo', ['-i', 'node', 'server.js'], 'sudo -i'],
+    ['doas', ['-s'], 'doas -s'],
+    ['watch', ['node server.js'], 'watch'],
+    ['tmux', ['new-session', 'node server.js'], 'tmux'],
+    // package runners in their shell mode, their options before the package or command they run
+    ['npx', ['-c', 'id > /tmp/x; echo $HOME >> /tmp/x'], 'npx -c'],
+    ['npx', ['--call=id > /tmp/x'], 'npx --call'],
+    ['npx', ['-yc', 'id'], 'npx -c'],
+    ['npx', ['--package', 'cowsay', '--call', 'cowsay hi; id'], 'npx --call'],
+    ['npm', ['exec', '--call', 'id'], 'npm exec --call'],
+    ['npm', ['exec', '-c', 'id'], 'npm exec -c'],
+    ['npm', ['x', '-c', 'id'], 'npm x -c'],
+    ['npm', ['exe', '-c', 'id'], 'npm exe -c'],
+    ['npm', ['--call', 'id', 'exec'], 'npm exec --call'],
+    ['pnpm', ['dlx', '-c', 'id'], 'pnpm dlx -c'],
+    ['pnpm', ['--package', 'cowsay', '-c', 'dlx', 'echo hi | cowsay'], 'pnpm dlx -c'],
+    ['pnpm', ['exec', '--shell-mode', 'id'], 'pnpm exec --shell-mode'],
+    ['pnpx', ['-c', 'id'], 'pnpx -c'],
+    ['yarn', ['exec', 'id; node server.js'], 'yarn exec'],
+    ['bun', ['exec', 'id; node server.js'], 'bun exec'],
+    ['env', ['npm_config_call=id', 'npx'], 'npx with npm_config_call'],
+    // find's actions run a program: what runs there counts, in each of them
+    ['find', ['/srv', '-maxdepth', '0', '-exec', 'sh', '-c', 'id', ';'], 'sh'],
+    ['find', ['/srv', '-exec', 'true', '{}', '+', '-okdir', 'bash', '-c', 'id', ';'], 'bash'],
+  ])('%s %j is refused when the config is loaded, naming the server and the way out', (command, args, program) => {
+    expect(refusal(command, args)).toContain(
+      `servers.tools.command: runs a shell ("${program}"), which would read its commands from text and undo "never through a shell": ` +
+        'give the server\'s own program and arguments, or set "allowShell": true if you mean it',
+    );
+  });
+
+  it('refuses npx told to run a shell by the server\'s environment, as npm reads npm_config_call', () => {
+    expect(refusal('npx', [], { env: { NPM_CONFIG_CALL: 'id' } })).toMatch(/runs a shell \("npx with npm_config_call"\)/);
+  });
+
+  it.each([
+    ['python3', ['-c', 'import os; os.system("id")'], 'python3 -c'],
+    ['python3.12', ['-I', '-W', 'ignore', '-c', 'print(1)'], 'python3.12 -c'],
+    ['python', ['-Bc', 'print(1)'], 'python -c'],
+    ['node', ['-e', "require('child_process').execSync('id')"], 'node -e'],
+    ['node', ['--eval=process.exit()'], 'node --eval'],
+    ['node', ['-pe', '1'], 'node -p'],
+    ['node', ['-r', 'dotenv/config', '--print', '1'], 'node --print'],
+    ['node', ['--import', 'data:text/javascript,import("child_process")', 'server.js'], 'node --import data:'],
+    ['perl', ['-le', 'system "id"'], 'perl -e'],
+    ['ruby', ['-rjson', '-e', 'system "id"'], 'ruby -e'],
+    ['php', ['-r', 'system("id");'], 'php -r'],
+    ['deno', ['eval', 'Deno.exit()'], 'deno eval'],
+    ['bun', ['--eval', 'Bun.spawn(["id"])'], 'bun --eval'],
+    ['bun', ['run', '-e', '1'], 'bun run -e'],
+    ['awk', ['BEGIN { system("id") }'], 'awk'],
+    ['env', ['nice', 'python3', '-c', 'print(1)'], 'python3 -c'],
+    ['uv', ['run', '--with', 'mcp', 'python', '-c', 'print(1)'], 'python -c'],
+    ['find', ['/srv', '-maxdepth', '0', '-exec', 'python3', '-c', 'print(1)', ';'], 'python3 -c'],
+  ])('%s %j is refused as code in a string, saying to put it in a file', (command, args, program) => {
+    expect(refusal(command, args)).toContain(
+      `servers.tools.command: runs code written on its command line ("${program}"), a script in a string just as a shell's commands are: ` +
+        'put the code in a file and run that, or set "allowShell": true if you mean it',
+    );
   });
 
   it('accepts a shell the admin allows explicitly, and ordinary programs', () => {
     expect(parseConfig(configWith('sh', ['-c', 'node server.js'], { allowShell: true }), 'toolscope.json').servers.tools).toMatchObject({ command: 'sh' });
     expect(parseConfig(configWith('node', ['server.js']), 'toolscope.json').servers.tools).toMatchObject({ command: 'node' });
     expect(parseConfig(configWith('env', ['node', 'sh.js']), 'toolscope.json').servers.tools).toMatchObject({ command: 'env' });
+    expect(parseConfig(configWith('python3', ['-c', 'print(1)'], { allowShell: true }), 'toolscope.json').servers.tools).toMatchObject({ command: 'python3' });
     for (const [command, args] of [
       ['flock', ['/tmp/lock', 'node', 'server.js']],
       ['sudo', ['-u', 'mcp', 'node', 'server.js', '-s']],
       ['runuser', ['-u', 'mcp', '--', 'node', 'server.js']],
       ['watch', ['-x', 'node', 'server.js']],
       ['nice', ['-n5', 'node', 'server.js']],
+      // package runners without their shell mode: an option after the package is the package's own
+      ['npx', ['-y', '@modelcontextprotocol/server-memory']],
+      ['npx', ['-y', 'some-mcp-server', '-c', 'config.json']],
+      ['npx', ['--registry', 'https://registry.example', 'some-mcp-server', '--call', 'x']],
+      ['npm', ['exec', '--', 'some-mcp-server', '-c', 'config.json']],
+      ['pnpm', ['dlx', 'tavily-mcp@latest', '-c', 'config.json']],
+      ['pnpm', ['-r', 'exec', 'some-mcp-server', '--shell-mode']],
+      ['yarn', ['dlx', 'some-mcp-server']],
+      ['bunx', ['some-mcp-server', '-c', 'config.json']],
+      ['uvx', ['mcp-server-fetch']],
+      ['uv', ['--directory', '/srv/weather', 'run', 'weather.py']],
+      // interpreters given a file or module: an option after it is the program's own
+      ['python3', ['-u', 'server.py', '-c', 'config.toml']],
+      ['python3', ['-m', 'mcp_server_git', '-c', 'x']],
+      ['node', ['--import', 'file:///srv/loader.mjs', 'server.js', '-e', 'production']],
+      ['perl', ['-MDevel::Peek', '-I', 'lib', 'server.pl', '-e']],
+      ['deno', ['run', '-A', 'server.ts']],
+      ['awk', ['-f', 'server.awk']],
+      ['find', ['/srv', '-name', '*.json', '-exec', 'node', 'check.js', '{}', ';']],
     ] as const) {
       expect(parseConfig(configWith(command, [...args]), 'toolscope.json').servers.tools).toMatchObject({ command });
     }
@@ -185,10 +263,32 @@ describe('shells as a server command', () => {
       const refused = await runCli(['--config', config, 'add', 'wrapped', '--', 'sh', '-c', 'npx -y mcp-server-postgres']);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/runs a shell \("sh"\)/);
+      const npxCall = await runCli(['--config', config, 'add', 's3', '--', 'npx', '-c', 'id > /tmp/x; echo $HOME >> /tmp/x']);
+      expect(npxCall.code).toBe(1);
+      expect(npxCall.stderr).toContain('servers.s3.command: runs a shell ("npx -c")');
+      const inlineCode = await runCli(['--config', config, 'add', 'py', '--', 'env', 'nice', 'python3', '-c', 'import os; os.system("id")']);
+      expect(inlineCode.code).toBe(1);
+      expect(inlineCode.stderr).toMatch(/servers\.py\.command: runs code written on its command line \("python3 -c"\).*put the code in a file/);
+      await expect(readFile(config, 'utf8')).rejects.toThrow(/ENOENT/);
+
       const desktop = join(dir.path, 'claude_desktop_config.json');
-      await writeFile(desktop, JSON.stringify({ mcpServers: { wrapped: { command: 'bash', args: ['-c', 'npx -y x'] } } }));
+      await writeFile(desktop, JSON.stringify({
+        mcpServers: {
+          wrapped: { command: 'bash', args: ['-c', 'npx -y x'] },
+          called: { command: 'npx', args: ['-c', 'echo $(cat /etc/hostname) > /tmp/x'] },
+        },
+      }));
       const imported = await runCli(['--config', config, 'import', desktop]);
       expect(imported.stdout).toMatch(/refused "wrapped":\n {2}- mcpServers\.wrapped\.command: runs a shell \("bash"\)/);
+      expect(imported.stdout).toMatch(/refused "called":\n {2}- mcpServers\.called\.command: runs a shell \("npx -c"\)/);
+
+      // A config written by hand is refused when loaded: `list` starts nothing.
+      const marker = join(dir.path, 'ran');
+      await writeFile(config, JSON.stringify({ servers: { s3: { command: 'npx', args: ['-c', `touch ${marker}`] } } }));
+      const listed = await runCli(['--config', config, 'list']);
+      expect(listed.code).not.toBe(0);
+      expect(listed.stderr).toContain('servers.s3.command: runs a shell ("npx -c")');
+      await expect(readFile(marker, 'utf8')).rejects.toThrow(/ENOENT/);
     } finally {
       await dir.remove();
     }

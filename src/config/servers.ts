@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { configObject } from './strict-object.js';
 import { serverLimitsSchema } from './limits.js';
-import { shellIn } from '../policy/supply-chain/command-line.js';
+import { scriptInArgv, type Reads } from '../policy/supply-chain/command-line.js';
 import { programSchema } from './program.js';
 import { serverSandboxSchema } from './sandbox.js';
 
@@ -41,6 +41,16 @@ const common = {
     .optional(),
 };
 
+/** Why a command line that runs a script from a string is refused, and what to give instead. */
+const SCRIPT_REFUSALS: Readonly<Record<Reads, (program: string) => string>> = {
+  commands: (program) =>
+    `runs a shell ("${program}"), which would read its commands from text and undo "never through a shell": ` +
+    'give the server\'s own program and arguments',
+  code: (program) =>
+    `runs code written on its command line ("${program}"), a script in a string just as a shell's commands are: ` +
+    'put the code in a file and run that',
+};
+
 export const stdioServerSchema = configObject({
   type: z.literal('stdio'),
   command: programSchema,
@@ -49,18 +59,16 @@ export const stdioServerSchema = configObject({
   /** The only variables the child gets beyond PATH/HOME/LANG; values may use `${env:NAME}`. */
   env: z.record(z.string(), envValue).default({}),
   sandbox: serverSandboxSchema.prefault({}),
-  /** The admin means it: the command is a shell (`sh -c …`), which reads commands from text. */
+  /** The admin means it: the command reads a script from a string, a shell's (`sh -c …`) or an interpreter's (`python3 -c …`). */
   allowShell: z.boolean().default(false),
   ...common,
 }).superRefine((server, context) => {
-  const shell = server.allowShell ? undefined : shellIn(server.command, server.args);
-  if (shell) {
+  const script = server.allowShell ? undefined : scriptInArgv(server.command, server.args, server.env);
+  if (script) {
     context.addIssue({
       code: 'custom',
       path: ['command'],
-      message:
-        `runs a shell ("${shell}"), which would read its commands from text and undo "never through a shell": ` +
-        'give the server\'s own program and arguments, or set "allowShell": true if you mean it',
+      message: `${SCRIPT_REFUSALS[script.reads](script.program)}, or set "allowShell": true if you mean it`,
     });
   }
 });

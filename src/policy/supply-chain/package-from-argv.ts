@@ -15,6 +15,7 @@ const RUNNERS: ReadonlyArray<{ command: string; subcommand?: readonly string[]; 
   { command: 'yarn', subcommand: ['dlx'], ecosystem: 'npm' },
   { command: 'npm', subcommand: ['exec'], ecosystem: 'npm' },
   { command: 'npm', subcommand: ['x'], ecosystem: 'npm' },
+  { command: 'npm', subcommand: ['exe'], ecosystem: 'npm' }, // npm takes an abbreviation of a command
   { command: 'bun', subcommand: ['x'], ecosystem: 'npm' },
   { command: 'uvx', ecosystem: 'pypi' },
   { command: 'uv', subcommand: ['tool', 'run'], ecosystem: 'pypi' },
