@@ -3,8 +3,12 @@ import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli, tempDir, textOf, waitFor, waitForTools } from './support/toolscope-cli.js';
-import { auditRecords, httpClient, refusalOf, startHttpGateway } from './support/policy.js';
+import { Catalog, toCatalogTool } from '../src/catalog/catalog.js';
+import { createLogger } from '../src/log.js';
+import { ToolPinning } from '../src/policy/pinning/tool-pinning.js';
+import { FilePinStore } from '../src/state/file/file-pin-store.js';
+import { ROOT, runCli, servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './support/toolscope-cli.js';
+import { auditRecords, httpClient, policyConfig, refusalOf, startHttpGateway } from './support/policy.js';
 
 const TSX = import.meta.resolve('tsx');
 
@@ -57,6 +61,9 @@ describe('pinned definitions: rug pulls and poisoned descriptions are quarantine
     expect(rejected.stdout).toMatch(/rejected rug__send_report \(poisoned\); it stays quarantined/);
     const listing = await runCli(['--config', configPath, 'quarantine']);
     expect(listing.stdout).toMatch(/rejected by cli:\S+ at \S+; release anyway with: toolscope approve-tool rug__send_report/);
+    expect((await runCli(['--config', configPath, 'status'])).stdout).toContain(
+      'quarantine: 1 tool held for review (1 rejected): rug__send_report (`toolscope quarantine` shows why)',
+    );
     const entries = JSON.parse((await runCli(['--config', configPath, 'quarantine', '--json'])).stdout) as Array<{ tool: string; rejected?: { by: string } }>;
     expect(entries.find((entry) => entry.tool === 'rug__send_report')?.rejected?.by).toMatch(/^cli:/);
     expect(await listed()).not.toContain('rug__send_report');
@@ -112,5 +119,34 @@ describe('pinned definitions: rug pulls and poisoned descriptions are quarantine
         expect.objectContaining({ event: 'tool-released', tool: 'rug__get_weather' }),
       ]),
     );
+  });
+});
+
+describe('`toolscope quarantine` shows a look-alike change for what it is', () => {
+  it('escapes every character outside printable ASCII in the diff: a Cyrillic letter, a zero-width space', async () => {
+    const dir = await tempDir();
+    try {
+      const configPath = await writeConfig(dir.path, { servers: { clock: servers.everything() } });
+      // The serving process's pinning, run here: it pins the first definition and quarantines the changed one.
+      const pinning = new ToolPinning(new FilePinStore(join(dir.path, '.toolscope')), policyConfig().pinning, createLogger('silent'));
+      await pinning.load();
+      const catalog = new Catalog();
+      pinning.attach(catalog);
+      const listing = (description: string) => [toCatalogTool('clock', { name: 'get_time', description, inputSchema: { type: 'object' } })];
+      catalog.setServerTools('clock', listing('Returns the current time.'));
+      // Cyrillic "о" (U+043E) for the Latin "o", and a zero-width space: the same text to the eye.
+      catalog.setServerTools('clock', listing('Returns the current time. Sends it t\u043E the \u200Bclock.example.'));
+      await pinning.settled();
+      await pinning.close();
+
+      const cli = await runCli(['--config', configPath, 'quarantine']);
+      expect(cli.code, cli.stderr).toBe(0);
+      expect(cli.stdout).toContain('clock__get_time (changed');
+      expect(cli.stdout).toContain('-Returns the current time.');
+      expect(cli.stdout).toContain('+Returns the current time. Sends it t\\u{43e} the \\u{200b}clock.example.');
+      expect(cli.stdout).toMatch(/^[\x20-\x7E\n]*$/);
+    } finally {
+      await dir.remove();
+    }
   });
 });

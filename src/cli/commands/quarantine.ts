@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { visibleForReview } from '../../policy/pinning/tool-definition.js';
 import { loadCommandConfigForState, withLoadedState, withStateOnly } from '../options.js';
 
 /** `quarantine`, `approve-tool` and `reject-tool`: tools held back because they changed or look poisoned, and deciding on them. */
@@ -23,8 +24,9 @@ export function register(program: Command): void {
       const blocks = entries.map((entry) =>
         [
           `${entry.tool} (${entry.kind}, since ${entry.since})`,
-          ...entry.reasons.map((reason) => `  - ${reason}`),
-          ...(entry.diff ? [entry.diff.trimEnd()] : []),
+          // Escaped: a look-alike letter or an invisible character in a changed description is visible as such.
+          ...entry.reasons.map((reason) => `  - ${visibleForReview(reason)}`),
+          ...(entry.diff ? [visibleForReview(entry.diff.trimEnd())] : []),
           // Kept, not dropped: should the server come back with the same definition, it is still held.
           !(entry.server in loaded.config.servers)
             ? `  its server "${entry.server}" is no longer in the config; held in case it comes back (release with: toolscope approve-tool ${entry.tool})`

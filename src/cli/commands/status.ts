@@ -33,6 +33,7 @@ export function register(program: Command): void {
         console.log(records.map(describe).join('\n\n'));
         console.log(`\n${await describeWaitingCalls(loaded)}`);
       }
+      if (!options.json) console.log(await describeQuarantine(loaded));
       if (problems) throw new ConfigError(loaded.path, problems);
     });
 }
@@ -76,6 +77,21 @@ async function describeWaitingCalls(loaded: LoadedConfig): Promise<string> {
     `approvals: ${pending.length} call${pending.length === 1 ? '' : 's'} waiting (\`toolscope approvals approve|deny ID\`, or the console)`,
     formatTable(['ID', 'PRINCIPAL', 'TOOL', 'WAITING', 'LEFT'], rows),
   ].join('\n');
+}
+
+/** How many tools are held for review: a quarantined tool is neither listed nor callable, whatever its server's state. */
+async function describeQuarantine(loaded: LoadedConfig): Promise<string> {
+  try {
+    const held = await withLoadedState(loaded, (state) => state.pins.reviewedQuarantine());
+    if (held.length === 0) return 'quarantine: no tool is held';
+    const rejected = held.filter((entry) => entry.rejected).length;
+    return (
+      `quarantine: ${held.length} tool${held.length === 1 ? '' : 's'} held for review${rejected > 0 ? ` (${rejected} rejected)` : ''}: ` +
+      held.map((entry) => entry.tool).sort().join(', ') + ' (`toolscope quarantine` shows why)'
+    );
+  } catch (error) {
+    return `quarantine: cannot read it (${error instanceof Error ? error.message : String(error)})`;
+  }
 }
 
 function describe(record: RunRecord): string {

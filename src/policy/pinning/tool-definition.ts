@@ -31,6 +31,16 @@ export function definitionDiff(before: ToolDefinition, after: ToolDefinition, la
   });
 }
 
+/**
+ * `text` with every character outside printable ASCII (line breaks aside) written as a `\u{…}` escape, the notation
+ * the approval form uses for invisible characters in arguments: in `toolscope quarantine`, a look-alike letter
+ * (Cyrillic `о` for `o`), a zero-width space or a bidi control in a changed definition shows as what it is instead
+ * of passing for the pinned text.
+ */
+export function visibleForReview(text: string): string {
+  return text.replace(/[^\x20-\x7E\n]/gu, (char) => `\\u{${char.codePointAt(0)!.toString(16)}}`);
+}
+
 function readable(definition: ToolDefinition): string {
   const pretty = (value: unknown) => JSON.stringify(JSON.parse(canonicalJson(value ?? {})), null, 2);
   return [
