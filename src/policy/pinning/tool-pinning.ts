@@ -221,6 +221,9 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
       this.persist(() => this.store.removeQuarantine(tool.exposedName));
       return 'released';
     }
+    // Held already for this very definition (found in the state at start, or by an earlier listing): nothing new to
+    // decide, log or audit. Every restart and every `toolscope tools` would otherwise record the quarantine again.
+    if (this.quarantine.get(tool.exposedName)?.hash === tool.hash) return 'unchanged';
     const findings = this.config.scanDescriptions ? scanTool(tool, names) : [];
     if (pin && this.config.mode !== 'off') {
       this.putInQuarantine(tool, 'changed', findings, definitionDiff(pin.definition, definitionOf(tool), tool.exposedName));
