@@ -13,8 +13,9 @@ import { Bubblewrap, type SandboxSupport } from './downstream/sandbox.js';
 import type { ServerStatus } from './downstream/supervisor.js';
 import { createExposureMode } from './exposure/modes.js';
 import { LiveExposure } from './exposure/live.js';
+import { CallsInFlight, STOP_GRACE_MS, type StopOutcome } from './pipeline/in-flight.js';
 import { createLogger, type Logger } from './log.js';
-import type { Principal } from './pipeline/call-context.js';
+import type { CallContext, Principal } from './pipeline/call-context.js';
 import type { CallHandler } from './pipeline/compose.js';
 import { buildPipeline, buildReadPipeline } from './pipeline/build.js';
 import { Metrics } from './observability/metrics.js';
@@ -79,8 +80,10 @@ const FIRST_LIST_GRACE_MS = 5_000;
  * toolscope's core, independent of how clients connect: the catalog, the supervised downstream servers,
  * the call pipeline and the exposure mode. Transports (stdio, HTTP) ask it for one MCP `Server` per session.
  */
-export class Gateway extends EventEmitter<{ status: [] }> {
+export class Gateway extends EventEmitter<{ status: []; stopping: [] }> {
   readonly catalog = new Catalog();
+  /** Every tool call and read in the pipeline, until answered: a stop answers each of them (see `drain`). */
+  readonly calls = new CallsInFlight((ctx) => this.waitsForPerson(ctx));
   readonly downstream: DownstreamManager;
   readonly exposure: LiveExposure;
   readonly toolSearch: CatalogSearch;
@@ -139,12 +142,12 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       metrics: this.metrics,
       traced: loaded.config.tracing.otlpEndpoint !== undefined,
     };
-    this.pipeline = buildPipeline(pipelineDeps);
+    this.pipeline = this.calls.track(buildPipeline(pipelineDeps));
     this.surface = new DownstreamSurface({
       downstream: this.downstream,
       catalog: this.catalog,
       access: this.policy.access,
-      read: buildReadPipeline(pipelineDeps),
+      read: this.calls.track(buildReadPipeline(pipelineDeps)),
       logger: this.logger,
     });
     this.policy.on('change', () => this.surface.policyChanged());
@@ -201,6 +204,26 @@ export class Gateway extends EventEmitter<{ status: [] }> {
     this.toolSearch.start().catch((error: unknown) => this.logger.error({ err: error }, 'tool search failed to start'));
   }
 
+  /** Set once `drain` began: transports take no new sessions or requests. */
+  get stopping(): boolean {
+    return this.calls.stopping;
+  }
+
+  /**
+   * The first half of a graceful stop, before the transports close their sessions: no new requests are taken (the
+   * transports check `stopping` or hear `stopping`), calls waiting for a person are refused at once, the others get
+   * `graceMs` to finish and are then cancelled. Each ends through the pipeline: audited, and answered on its session.
+   */
+  async drain(graceMs: number = STOP_GRACE_MS): Promise<StopOutcome> {
+    const stopped = this.calls.stop(graceMs);
+    this.emit('stopping');
+    const outcome = await stopped;
+    if (outcome.refused > 0) this.logger.info({ calls: outcome.refused }, 'calls waiting for approval refused: toolscope is stopping');
+    if (outcome.cancelled > 0) this.logger.warn({ calls: outcome.cancelled, graceMs }, 'calls still running after the grace period cancelled');
+    if (outcome.unanswered > 0) this.logger.warn({ calls: outcome.unanswered }, 'calls that did not end even when cancelled: their clients get no answer');
+    return outcome;
+  }
+
   async stop(): Promise<void> {
     this.toolSearch.close();
     await this.downstream.stop();
@@ -238,6 +261,14 @@ export class Gateway extends EventEmitter<{ status: [] }> {
       this.metrics.sessions.dec();
     };
     return server;
+  }
+
+  /**
+   * Whether a call is held (or about to be) for a person: the approve stage has not let it through yet (it records a
+   * decision once answered), and `approval.required` names its tool.
+   */
+  private waitsForPerson(ctx: CallContext): boolean {
+    return !ctx.decisions.some((decision) => decision.stage === 'approve') && this.policy.approvals.requiredBy(ctx.tool) !== undefined;
   }
 
   /** Starts lazy servers on first need; the first reader waits (bounded) for servers still connecting. */

@@ -2,11 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { consoleRoutes } from '../console/routes.js';
 import type { Gateway } from '../gateway.js';
+import { InFlight } from '../pipeline/in-flight.js';
 import { approvalRoutes } from './approval-routes.js';
 import { healthRoutes } from './health-routes.js';
 import { HttpError, sendJsonRpcError } from './http-util.js';
 import { isLoopbackHost, rebindingRefusal, type ListenAddress } from './loopback.js';
-import { McpEndpoint } from './mcp-endpoint.js';
+import { McpEndpoint, stoppingRefusal } from './mcp-endpoint.js';
 import { metricsRoutes } from './metrics-routes.js';
 import { protectedResourceRoutes } from './protected-resource.js';
 import { routeApi } from './route-api.js';
@@ -21,18 +22,24 @@ export interface HttpRoute {
 export interface RunningHttpServer {
   /** The MCP endpoint, with the port actually bound. */
   readonly url: string;
+  /** Closes the sessions and the listener, once the answers being written are out (bounded). */
   close(): Promise<void>;
 }
 
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
+/** How long a closing server waits for answers still being written (a call's result on its stream) before it cuts them. */
+const ANSWERS_OUT_MS = 2_000;
+
+const MCP_PATH = '/mcp';
+
 /** Every HTTP route toolscope serves; later features (router API, admin endpoints) add theirs here. */
 function routes(gateway: Gateway, mcp: McpEndpoint): HttpRoute[] {
   const handle = (req: IncomingMessage, res: ServerResponse) => mcp.handle(req, res);
   return [
-    { method: 'POST', path: '/mcp', handle },
-    { method: 'GET', path: '/mcp', handle },
-    { method: 'DELETE', path: '/mcp', handle },
+    { method: 'POST', path: MCP_PATH, handle },
+    { method: 'GET', path: MCP_PATH, handle },
+    { method: 'DELETE', path: MCP_PATH, handle },
     ...approvalRoutes(gateway),
     routeApi(gateway),
     ...consoleRoutes(gateway),
@@ -54,12 +61,23 @@ export interface ServeHttpOptions {
 export async function serveHttp(gateway: Gateway, address: ListenAddress, options: ServeHttpOptions = {}): Promise<RunningHttpServer> {
   const mcp = new McpEndpoint(gateway);
   const table = routes(gateway, mcp);
-  const guard = isLoopbackHost(address.host) ? loopbackGuard : networkGuard(gateway);
+  const hostGuard = isLoopbackHost(address.host) ? loopbackGuard : networkGuard(gateway);
+  const stopGuard = stoppingGuard(gateway);
+  const guard: RequestGuard = async (req) => {
+    await hostGuard(req);
+    await stopGuard(req);
+  };
   const ready = options.ready ?? Promise.resolve();
+  const answering = new InFlight<ServerResponse>();
   const server = createServer((req, res) => {
+    if (carriesAnswers(req)) {
+      answering.add(res);
+      res.once('close', () => answering.delete(res));
+    }
     ready.then(() => dispatch(table, req, res, guard)).catch((error: unknown) => {
       // Refused before its body was read (too big, unauthenticated): the rest of it must not be read as the next request.
-      if (!req.complete && !res.headersSent) res.setHeader('connection', 'close');
+      // While stopping, the client is not to reuse the connection either.
+      if ((!req.complete || gateway.stopping) && !res.headersSent) res.setHeader('connection', 'close');
       if (error instanceof HttpError) {
         sendJsonRpcError(res, error.status, error.rpcCode, error.message);
         return;
@@ -92,6 +110,7 @@ export async function serveHttp(gateway: Gateway, address: ListenAddress, option
   return {
     url: `http://${host}:${port}/mcp`,
     async close() {
+      await answering.ended(ANSWERS_OUT_MS);
       await mcp.closeAll();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -109,6 +128,24 @@ function listenError(error: NodeJS.ErrnoException, address: ListenAddress): Erro
 }
 
 type RequestGuard = (req: IncomingMessage) => Promise<void>;
+
+/**
+ * An MCP request whose response carries answers (a call's result on its stream) that a stop lets go out. Not a
+ * client's standing GET stream, open for as long as its session, nor the console's event stream.
+ */
+function carriesAnswers(req: IncomingMessage): boolean {
+  return req.method !== 'GET' && new URL(req.url ?? '/', 'http://localhost').pathname === MCP_PATH;
+}
+
+/**
+ * While toolscope stops, every route but `/mcp` (which lets a session answer what a call in flight asked it, see
+ * McpEndpoint) refuses: readiness probes, the console and the approval API included.
+ */
+function stoppingGuard(gateway: Gateway): RequestGuard {
+  return async (req) => {
+    if (gateway.stopping && new URL(req.url ?? '/', 'http://localhost').pathname !== MCP_PATH) throw stoppingRefusal();
+  };
+}
 
 /** On a loopback bind: the DNS-rebinding check (Host and Origin must be loopback). */
 const loopbackGuard: RequestGuard = async (req) => {

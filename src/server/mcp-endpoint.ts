@@ -2,15 +2,32 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest, isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { LimitsConfig } from '../config/limits.js';
 import type { Gateway } from '../gateway.js';
+import { STOPPING } from '../pipeline/in-flight.js';
 import type { Principal } from '../pipeline/call-context.js';
 import { SessionEventStore, type ReplayLimits } from './event-store.js';
 import { authenticateRequest } from './http-auth.js';
 import { HttpError, readJsonBody } from './http-util.js';
 import { SessionRegistry } from './session-registry.js';
 import type { SessionStore } from '../state/session-store.js';
+
+/** What a request that would start something new is answered while toolscope stops. */
+export function stoppingRefusal(): HttpError {
+  return new HttpError(503, -32000, `${STOPPING}: it takes no new sessions or requests; retry once it is back`);
+}
+
+/**
+ * Whether a request would start something: a session, a stream, or a JSON-RPC request. While toolscope stops, a
+ * session may still send what a call in flight waits for (a response to its elicitation or sampling request), cancel
+ * (a notification) and end itself (DELETE).
+ */
+function startsSomething(req: IncomingMessage, body: unknown, sessionId: string | string[] | undefined): boolean {
+  if (req.method === 'DELETE') return false;
+  if (req.method !== 'POST' || typeof sessionId !== 'string') return true;
+  return (Array.isArray(body) ? body : [body]).some((message) => isJSONRPCRequest(message));
+}
 
 interface HttpSession {
   readonly transport: StreamableHTTPServerTransport;
@@ -76,6 +93,7 @@ export class McpEndpoint {
     const principal = await authenticateRequest(this.gateway, req, res);
     const body = req.method === 'POST' ? await readJsonBody(req, this.limits.maxRequestBytes) : undefined;
     const sessionId = req.headers['mcp-session-id'];
+    if (this.gateway.stopping && startsSomething(req, body, sessionId)) throw stoppingRefusal();
     if (typeof sessionId === 'string') {
       const session = this.sessions.get(sessionId);
       if (!session) {

@@ -8,8 +8,12 @@ import {
   JSONRPCResultResponseSchema,
   type JSONRPCMessage,
 } from '@modelcontextprotocol/sdk/types.js';
+import { InFlight } from '../pipeline/in-flight.js';
 
 const NEWLINE = 0x0a;
+
+/** JSON-RPC code of a request toolscope refuses (as the HTTP transport's refusals). */
+const REFUSED_CODE = -32000;
 
 /**
  * MCP over this process's stdin/stdout, newline-delimited. Unlike the SDK's StdioServerTransport, bad input is
@@ -28,6 +32,10 @@ export class StdioSessionTransport implements Transport {
   /** Inside a line already refused for its size: skip to its end. */
   private discarding = false;
   private closed = false;
+  /** Set while toolscope stops: requests are refused with it, answers to what a call asked the client still pass. */
+  private refusal: string | undefined;
+  /** Ids of the requests received and not answered yet. */
+  private readonly unanswered = new InFlight<string | number>();
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
   private readonly onEnd = () => void this.close();
   private readonly onInputError = (error: Error) => this.onerror?.(error);
@@ -46,7 +54,24 @@ export class StdioSessionTransport implements Transport {
   }
 
   send(message: JSONRPCMessage): Promise<void> {
-    return this.write(message);
+    const sent = this.write(message);
+    const answers = answeredRequest(message);
+    if (answers !== undefined) {
+      // Answered, whether written or not: a closed session answers nothing more.
+      const done = () => this.unanswered.delete(answers);
+      sent.then(done, done);
+    }
+    return sent;
+  }
+
+  /** From now on every request is refused with `message` (a JSON-RPC error); responses and notifications still pass. */
+  refuseRequests(message: string): void {
+    this.refusal = message;
+  }
+
+  /** Whether every request received so far (and meanwhile) was answered, or the session closed, within `timeoutMs`. */
+  answered(timeoutMs: number): Promise<boolean> {
+    return this.unanswered.ended(timeoutMs);
   }
 
   async close(): Promise<void> {
@@ -57,6 +82,8 @@ export class StdioSessionTransport implements Transport {
     this.input.off('end', this.onEnd);
     this.input.pause();
     this.partial = [];
+    // A closed session answers nothing more: nobody is to wait for it.
+    for (const id of this.unanswered.values()) this.unanswered.delete(id);
     this.onclose?.();
   }
 
@@ -103,7 +130,15 @@ export class StdioSessionTransport implements Transport {
       this.reply(requestIdOf(value), ErrorCode.InvalidRequest, `invalid JSON-RPC message: ${whyInvalid(value)}`);
       return;
     }
-    this.onmessage?.(parsed.data);
+    const message = parsed.data;
+    if ('method' in message && 'id' in message) {
+      if (this.refusal !== undefined) {
+        this.reply(message.id, REFUSED_CODE, this.refusal);
+        return;
+      }
+      this.unanswered.add(message.id);
+    }
+    this.onmessage?.(message);
   }
 
   private refuseOversize(): void {
@@ -127,6 +162,11 @@ export class StdioSessionTransport implements Transport {
     this.partial = [];
     this.partialBytes = 0;
   }
+}
+
+/** The id of the request a response (result or error) answers; undefined for requests and notifications. */
+function answeredRequest(message: JSONRPCMessage): string | number | undefined {
+  return 'method' in message || !('id' in message) ? undefined : message.id;
 }
 
 /** The id of something that tried to be a request, so its sender can match the error; null when unreadable. */

@@ -2,11 +2,11 @@ import type { Command } from 'commander';
 import { collectDefaultMetrics } from 'prom-client';
 import { configPaths } from '../../config/path-reference.js';
 import { ConfigWatcher } from '../../config/watch.js';
-import { createGateway } from '../../gateway.js';
+import { createGateway, type Gateway } from '../../gateway.js';
 import { serveHttp } from '../../server/http.js';
 import { parseListenAddress } from '../../server/loopback.js';
 import { RunRecorder } from '../../server/run-record.js';
-import { serveStdio } from '../../server/stdio.js';
+import { openStdioSession } from '../../server/stdio.js';
 import { refuseStdioClient } from '../../server/stdio-refusal.js';
 import { clientAuthOf, connectHelp } from '../connect-help.js';
 import { stdioPrincipal } from '../serve-principal.js';
@@ -31,6 +31,8 @@ async function serve(options: { http?: string; as?: string }, cmd: Command): Pro
   const loaded = await loadCommandConfig(cmd);
   const logger = commandLogger(cmd, process.env.TOOLSCOPE_LOG_LEVEL ?? loaded.config.logLevel);
   const gateway = createGateway(loaded, { logger, logLevelFixed: process.env.TOOLSCOPE_LOG_LEVEL !== undefined });
+  // At once: logrotate's SIGHUP would otherwise end the process.
+  process.on('SIGHUP', () => void reopenAuditLog(gateway));
   // This process's CPU, memory and event loop beside the gateway's own metrics: serve owns the process.
   collectDefaultMetrics({ register: gateway.metrics.registry });
   if (options.http !== undefined && options.as !== undefined) {
@@ -59,19 +61,47 @@ async function serve(options: { http?: string; as?: string }, cmd: Command): Pro
     const recorder = new RunRecorder(stateDir, gateway, { transport: 'http', url: http.url });
     await recorder.start();
     console.log(connectHelp(http.url, loaded.path, await clientAuthOf(gateway)));
-    await stopSignal();
+    await drain(gateway, await stopSignal());
     await http.close();
     await recorder.stop();
   } else {
     const recorder = new RunRecorder(stateDir, gateway, { transport: 'stdio' });
     await recorder.start();
-    await Promise.race([serveStdio(gateway, principal), stopSignal()]);
+    const session = await openStdioSession(gateway, principal);
+    await drain(gateway, await Promise.race([session.closed.then(() => 'the client closed stdin'), stopSignal()]));
+    await session.close(ANSWERS_OUT_MS);
     await recorder.stop();
   }
   watcher.close();
   await gateway.stop();
+  logger.info('stopped');
   // Whatever still holds the event loop (a stdin reader, a keep-alive socket) must not keep us alive.
   process.exit(0);
+}
+
+/** How long the stdio session waits for the answers of the last calls to be written before it closes. */
+const ANSWERS_OUT_MS = 2_000;
+
+/** The first half of a graceful stop (see Gateway.drain); the transport then closes its sessions. */
+async function drain(gateway: Gateway, why: string): Promise<void> {
+  const calls = gateway.calls.size;
+  gateway.logger.info({ reason: why, calls }, `stopping (${why}): ${calls} call${calls === 1 ? '' : 's'} in flight`);
+  await gateway.drain();
+}
+
+/** After the audit log was moved away (logrotate, `mv`), the next records go to a new file at its path. */
+async function reopenAuditLog(gateway: Gateway): Promise<void> {
+  const audit = gateway.policy.audit;
+  if (!audit) {
+    gateway.logger.info('SIGHUP: the audit log is off (audit.enabled), nothing to reopen');
+    return;
+  }
+  try {
+    await audit.reopen();
+    gateway.logger.info({ path: audit.path }, 'audit log reopened');
+  } catch (error) {
+    gateway.logger.error({ err: error, path: audit.path }, 'cannot reopen the audit log; records still go to the file it had open');
+  }
 }
 
 /** Rethrows a start-up error once `cleanup` is done, so the process can exit with it. */
@@ -82,13 +112,13 @@ function closing(cleanup: () => Promise<unknown>): (error: unknown) => Promise<n
   };
 }
 
-/** Resolves on the first SIGINT/SIGTERM; a second one exits at once. */
-function stopSignal(): Promise<void> {
+/** Resolves with the name of the first SIGINT/SIGTERM; a second one exits at once. */
+function stopSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    const stop = () => {
+    const stop = (signal: NodeJS.Signals) => {
       process.once('SIGINT', () => process.exit(130));
       process.once('SIGTERM', () => process.exit(143));
-      resolve();
+      resolve(signal);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

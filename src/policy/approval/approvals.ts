@@ -72,6 +72,7 @@ export class Approvals {
       if (!('failed' in answer)) return { approved: answer.approved, via: 'elicitation', by: answer.by };
       note = `elicitation failed (${answer.failed}); queued instead`;
     }
+    refuseIfToolscopeEnded(ctx.signal);
     const request = await this.enterQueue(principal ?? null, () =>
       this.queue.submit({
         callId: ctx.callId,
@@ -87,6 +88,7 @@ export class Approvals {
     this.announce(request, ctx.arguments);
     const stopReporting = reportWaiting(ctx, request);
     const decision = await this.queue.wait(request.id, deadline, ctx.signal).finally(stopReporting);
+    refuseIfToolscopeEnded(ctx.signal);
     return { approved: decision.approved, via: 'queue', by: decision.by, id: request.id, ...(note && { note }) };
   }
 
@@ -144,6 +146,11 @@ export class Approvals {
       'Approve this call?',
     ].join('\n');
   }
+}
+
+/** A call toolscope itself ended with a refusal (it is stopping) is refused with that, not queued or "denied by cancelled". */
+function refuseIfToolscopeEnded(signal: AbortSignal): void {
+  if (signal.reason instanceof CallRefused) throw signal.reason;
 }
 
 /**

@@ -10,36 +10,33 @@ interface Pending {
   readonly reject: (error: Error) => void;
 }
 
+interface Reopen {
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
 /**
  * Append-only JSONL, durable on acknowledgement: `append` resolves once the line is fsynced, or with `write`
  * durability once the kernel holds it (the fsync follows at once).
  * Group commit: lines arriving while an fsync runs are written and synced together by the next one, so many
  * concurrent calls share each fsync instead of queueing one each.
+ * Rotation: `reopen` switches to the file now at `path` (after the old one was moved away) between two batches.
  */
 export class AuditLog {
   private pending: Pending[] = [];
+  private reopens: Reopen[] = [];
   private flushing: Promise<void> | undefined;
   private closed = false;
   private written = { records: 0, syncs: 0 };
 
   private constructor(
     readonly path: string,
-    private readonly handle: FileHandle,
+    private handle: FileHandle,
     private readonly durability: AuditDurability,
   ) {}
 
   static async open(path: string, durability: AuditDurability = 'fsync'): Promise<AuditLog> {
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    const handle = await open(path, 'a+', 0o600);
-    try {
-      await dropTornTail(handle);
-      await handle.sync();
-      await syncFolder(dirname(path));
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
-    return new AuditLog(path, handle, durability);
+    return new AuditLog(path, await openLogFile(path), durability);
   }
 
   append(entry: object): Promise<void> {
@@ -47,6 +44,20 @@ export class AuditLog {
     const line = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ line, resolve, reject });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  /**
+   * Opens `path` again, for log rotation: once the file was moved away (`mv`, logrotate), later lines go to a new file
+   * there, created as at open (its folder entry synced before any line in it is acknowledged). The switch comes
+   * between two batches, so every line written before it is synced in the old file; none is lost or written twice.
+   * Should the new file not open, the log goes on writing to the old one, and this rejects.
+   */
+  reopen(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`audit log ${this.path} is closed`));
+    return new Promise<void>((resolve, reject) => {
+      this.reopens.push({ resolve, reject });
       this.flushing ??= this.flush();
     });
   }
@@ -64,7 +75,9 @@ export class AuditLog {
   }
 
   private async flush(): Promise<void> {
-    while (this.pending.length > 0) {
+    for (;;) {
+      if (this.reopens.length > 0) await this.switchFile();
+      if (this.pending.length === 0) break;
       const batch = this.pending;
       this.pending = [];
       try {
@@ -80,6 +93,37 @@ export class AuditLog {
     }
     this.flushing = undefined;
   }
+
+  private async switchFile(): Promise<void> {
+    const waiting = this.reopens;
+    this.reopens = [];
+    let next: FileHandle;
+    try {
+      next = await openLogFile(this.path);
+    } catch (error) {
+      for (const reopen of waiting) reopen.reject(error as Error);
+      return;
+    }
+    const previous = this.handle;
+    this.handle = next;
+    await previous.close().catch(() => undefined);
+    for (const reopen of waiting) reopen.resolve();
+  }
+}
+
+/** Opens (creating it, private) the log file for appending, cut back to whole lines and synced with its folder entry. */
+async function openLogFile(path: string): Promise<FileHandle> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const handle = await open(path, 'a+', 0o600);
+  try {
+    await dropTornTail(handle);
+    await handle.sync();
+    await syncFolder(dirname(path));
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle;
 }
 
 async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {

@@ -20,7 +20,7 @@ export class AuditTrail {
   private log: Promise<AuditLog> | undefined;
 
   constructor(
-    private readonly path: string,
+    readonly path: string,
     private readonly redactor: Redactor,
     private readonly durability: AuditDurability = 'fsync',
     /** With shared state: which replica wrote the record, first on every line (each replica keeps its own log). */
@@ -56,6 +56,14 @@ export class AuditTrail {
       event,
       ...(this.redactor.redact(fields) as object),
     });
+  }
+
+  /**
+   * For log rotation (SIGHUP): once the file was moved away, the next records go to a new file at `path`, with the
+   * same durability (see AuditLog.reopen). Not open yet: nothing to do, the next record opens the file at `path`.
+   */
+  async reopen(): Promise<void> {
+    await (await this.log)?.reopen();
   }
 
   async close(): Promise<void> {
