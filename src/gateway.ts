@@ -130,7 +130,7 @@ export class Gateway extends EventEmitter<{ status: []; stopping: [] }> {
     });
     this.downstream.on('state', () => this.emit('status'));
     this.state = createStateBackend(loaded.config.state, configPaths(loaded).stateDir, this.logger);
-    this.policy = new Policy(loaded.config, configPaths(loaded).stateDir, this.logger, this.state, this.principal.name);
+    this.policy = new Policy(loaded.config, { stateDir: configPaths(loaded).stateDir, configFile: loaded.path }, this.logger, this.state, this.principal.name);
     this.metrics = new Metrics({
       servers: () => this.downstream.status(),
       pendingApprovals: async () => (await this.policy.approvalQueue.pending()).length,

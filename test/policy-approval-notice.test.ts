@@ -91,8 +91,9 @@ describe('a call waiting for approval is noticed', () => {
         server: 'everything',
         rule: 'approval.required[0]: everything:echo',
         arguments: { message: 'deploy with [redacted]' },
-        approve: `toolscope approvals approve ${id}`,
-        deny: `toolscope approvals deny ${id}`,
+        // With the config named: the command works from any folder.
+        approve: `toolscope --config ${configPath} approvals approve ${id}`,
+        deny: `toolscope --config ${configPath} approvals deny ${id}`,
       });
 
       // The log: a warning naming principal, tool, approval id and the command that answers it.
@@ -101,7 +102,7 @@ describe('a call waiting for approval is noticed', () => {
         'the waiting call in the log',
       );
       expect(JSON.parse(warning)).toMatchObject({ level: 40, principal: 'local', tool: 'everything__echo', approval: id });
-      expect(warning).toContain(`toolscope approvals approve ${id}`);
+      expect(warning).toContain(`toolscope --config ${configPath} approvals approve ${id}`);
       expect(serve.stderr()).not.toContain(HOOK_SECRET);
       expect(serve.stderr()).not.toContain(SECRET_ARGUMENT);
 

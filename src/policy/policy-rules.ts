@@ -25,6 +25,8 @@ export interface RulesDeps {
   readonly redactor: Redactor;
   /** stdio servers, whose paths are toolscope's own; follows the `servers` section. */
   readonly localServers: ReadonlySet<string>;
+  /** How an admin runs toolscope's CLI on this config (`toolscope --config FILE`), for commands toolscope suggests. */
+  readonly cli: string;
   readonly logger: Logger;
 }
 
@@ -50,7 +52,7 @@ export class PolicyRules {
     this.access = new ToolAccess(new ScopePolicy(this.principals, config.capabilities), deps.pinning);
     this.relayScope = new RelayScope(this.principals);
     this.argumentRules = new ArgumentRules(config.argumentRules, deps.localServers);
-    this.approvals = new Approvals(config.approval, config.capabilities, deps.approvalQueue, deps.redactor, deps.logger);
+    this.approvals = new Approvals(config.approval, config.capabilities, deps.approvalQueue, deps.redactor, deps.logger, deps.cli);
     this.rateLimiter = new RateLimiter(config.rateLimits, deps.rateBuckets);
   }
 

@@ -74,7 +74,8 @@ export class Policy extends EventEmitter<{ change: [] }> {
 
   constructor(
     config: ToolscopeConfig,
-    stateDir: string,
+    /** The state folder, and the config file (named in the commands toolscope tells admins to run). */
+    { stateDir, configFile }: { readonly stateDir: string; readonly configFile: string },
     private readonly logger: Logger,
     /** Rate buckets (and, with Redis, everything else replicas share) live here. */
     readonly state: StateBackend,
@@ -99,6 +100,7 @@ export class Policy extends EventEmitter<{ change: [] }> {
       rateBuckets: state.rateBuckets,
       redactor: this.redactor,
       localServers: this.localServers,
+      cli: `toolscope --config ${shellWord(configFile)}`,
       logger,
     };
     this.rules = new PolicyRules(config, this.deps);
@@ -222,4 +224,9 @@ export class Policy extends EventEmitter<{ change: [] }> {
       return changed;
     };
   }
+}
+
+/** `text` as one word of a POSIX shell command line: as is when plain, else single-quoted. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }

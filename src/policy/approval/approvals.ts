@@ -39,6 +39,8 @@ export class Approvals {
     private readonly queue: ApprovalQueue,
     private readonly redactor: Redactor,
     private readonly logger: Logger,
+    /** The CLI on this config (`toolscope --config FILE`): the commands the log and webhook suggest work from any folder. */
+    private readonly cli = 'toolscope',
   ) {
     this.rules = compileRules(config.required, 'approval.required');
     this.humanApprovers = new Set(config.humanApprovers);
@@ -118,7 +120,7 @@ export class Approvals {
 
   /** A queued call must not wait unnoticed: a warning in the log, and the webhook when one is configured. */
   private announce(request: ApprovalRequest, args: unknown): void {
-    const answer = (verb: string) => `toolscope approvals ${verb} ${request.id}`;
+    const answer = (verb: string) => `${this.cli} approvals ${verb} ${request.id}`;
     this.logger.warn(
       { approval: request.id, principal: request.principal, tool: request.tool, rule: request.rule, expiresAt: request.expiresAt },
       `call of ${request.tool} by ${request.principal ?? 'a client'} waits for approval: \`${answer('approve')}\` or \`${answer('deny')}\` (or the console)`,
