@@ -59,6 +59,28 @@ describe('config editing from the CLI', () => {
     expect(await readdir(dir.path)).toEqual(['toolscope.json']);
   });
 
+  it('enable of an enabled server, or disable of a disabled one, says so and leaves the file as it is', async () => {
+    const before = await readFile(configPath, 'utf8');
+    // No `enabled` in the entry: enabled.
+    const enabled = await cli('enable', 'existing');
+    expect(enabled.code).toBe(0);
+    expect(enabled.stdout).toBe(
+      `server "existing" is already enabled in ${configPath}; a running serve retries a failing server by itself (\`toolscope status\` shows when)\n`,
+    );
+    expect(await readFile(configPath, 'utf8')).toBe(before);
+
+    expect((await cli('disable', 'existing')).stdout).toBe(`disabled server "existing" in ${configPath}\n`);
+    const disabled = await readFile(configPath, 'utf8');
+    const again = await cli('disable', 'existing');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(`server "existing" is already disabled in ${configPath}\n`);
+    expect(await readFile(configPath, 'utf8')).toBe(disabled);
+
+    const missing = await cli('enable', 'ghost');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('toolscope: no server named "ghost"');
+  });
+
   it('add warns, as import does, of a program not on PATH and of a secret written into the file', async () => {
     const added = await cli('add', 'later', '--env', 'GITHUB_TOKEN=ghp_0123456789abcdefghijklmnopqrstuvwxyzAB', '--', 'toolscope-not-installed-yet');
     expect(added.code).toBe(0);

@@ -15,7 +15,7 @@ describe('toolscope list', () => {
       servers: {
         everything: servers.everything(),
         gone: { command: join(dir, 'no-such-program') },
-        crashing: { command: process.execPath, args: ['-e', 'process.exit(3)'] },
+        crashing: { command: process.execPath, args: ['-e', 'process.exit(3)'], allowShell: true },
         off: { command: join(dir, 'no-such-program'), enabled: false },
       },
     });
@@ -25,6 +25,9 @@ describe('toolscope list', () => {
       expect(result.stdout).toMatch(row);
     }
     expect(result.stderr).toContain('toolscope: 2 server(s) did not connect: gone, crashing');
+    // `list` stops the servers as it exits: no retry will come, so none is announced; the last error is kept.
+    expect(result.stdout).not.toContain('retry at');
+    expect(result.stdout).toMatch(/^crashing\s.*last error: the server process exited with code 3$/m);
   });
 
   it('exits 0 when every enabled server connected', async () => {

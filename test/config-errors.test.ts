@@ -66,7 +66,7 @@ describe('config and start-up errors users can act on', () => {
     expect((await runCli(['--config', path, 'list'])).stderr).toContain('invalid JSON at line 3, column 3: comma expected');
   });
 
-  it('fails a stdio server whose program or working folder is not there at once, without retrying, while the others serve', async () => {
+  it('fails a stdio server whose program or working folder is not there at once, without quick retries, while the others serve', async () => {
     const dir = await freshDir();
     const config = parseConfig(
       {

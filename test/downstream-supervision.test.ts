@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { access } from 'node:fs/promises';
+import { access, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -10,8 +10,10 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
+import type { ServerStatus } from '../src/downstream/supervisor.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../src/gateway.js';
 import { createLogger } from '../src/log.js';
+import { FAULTY, faultyServer } from './support/stdio-gateway.js';
 import { ROOT, servers, tempDir, textOf, waitFor, waitForTools } from './support/toolscope-cli.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -94,7 +96,7 @@ describe('downstream supervision and forwarding', () => {
   });
 
   it('serves immediately while a server hangs in its handshake, which then times out into backoff', async () => {
-    const hang = { command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'], timeoutMs: 1_500 };
+    const hang = { command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'], allowShell: true, timeoutMs: 1_500 };
     const started = Date.now();
     const { gateway } = await gatewayWith((dir: string) => ({ servers: { hang, probe: servers.probe(dir) } }));
     expect(Date.now() - started).toBeLessThan(1_000);
@@ -108,8 +110,27 @@ describe('downstream supervision and forwarding', () => {
       () => gateway.status().servers.find((server) => server.name === 'hang' && server.state === 'backoff'),
       'the hanging server to give up its handshake',
     );
-    expect(down.lastError).toMatch(/timed out/i);
+    // Said as a call timeout is, naming the setting; not the SDK's "MCP error -32001: Request timed out".
+    expect(down.lastError).toBe('no answer to initialize within 1500 ms (timeoutMs)');
     expect(down.retryAt).toBeDefined();
+  });
+
+  it('says what a server that never answers its handshake wrote instead: stdout lines skipped, its last stderr line', async () => {
+    const script = [
+      "console.log('Server listening on port 3000')",
+      "console.log('ready')",
+      "console.error('connecting to the database...')",
+      'setInterval(() => {}, 1000)',
+    ].join(';');
+    const { gateway } = await gatewayWith({ servers: { chatty: { command: process.execPath, args: ['-e', script], allowShell: true, timeoutMs: 5_000 } } });
+    const down = await waitFor(
+      () => gateway.status().servers.find((server) => server.state === 'backoff'),
+      'the chatty server to give up its handshake',
+    );
+    expect(down.lastError).toBe(
+      'no answer to initialize within 5000 ms (timeoutMs); 2 lines on stdout were not JSON-RPC and were skipped ' +
+        '(the first: "Server listening on port 3000"); stderr: connecting to the database...',
+    );
   });
 
   it('refuses a call without a principal at the authenticate stage, forwarding nothing', async () => {
@@ -138,25 +159,24 @@ describe('downstream supervision and forwarding', () => {
     expect(gateway.catalog.get('probe__anonymous_tool')).toBeUndefined();
   });
 
-  it('restarts a crash-looping server with growing delays, then gives up, keeping its last words', async () => {
+  it('restarts a crash-looping server with growing delays, then marks it failed, keeping its last words', async () => {
     const crashing = {
       command: process.execPath,
       args: ['-e', "console.error('boom: MISSING_API_KEY is not set'); process.exit(3)"],
+      allowShell: true,
     };
     const backoff = { initialDelayMs: 100, maxDelayMs: 400, maxConsecutiveFailures: 4, stableAfterMs: 60_000 };
     const { gateway } = await gatewayWith({ servers: { crashing } }, { backoff });
-    const seen: Array<{ state: string; retryInMs?: number }> = [];
+    const seen: Array<ServerStatus & { retryInMs?: number }> = [];
     gateway.downstream.on('state', (status) => {
       seen.push({
-        state: status.state,
+        ...status,
         ...(status.retryAt && { retryInMs: Date.parse(status.retryAt) - Date.now() }),
       });
     });
 
-    const failed = await waitFor(
-      () => gateway.status().servers.find((server) => server.state === 'failed'),
-      'the server to be given up',
-    );
+    // From the events: a failed server is retried (at the cap), so polling could see a later attempt.
+    const failed = await waitFor(() => seen.find((status) => status.state === 'failed'), 'the server to be marked failed');
     expect(failed.restarts).toBe(3);
     expect(failed.lastError).toContain('the server process exited with code 3 (stderr: boom: MISSING_API_KEY is not set)');
     const delays = seen.filter((entry) => entry.state === 'backoff').map((entry) => entry.retryInMs!);
@@ -165,12 +185,62 @@ describe('downstream supervision and forwarding', () => {
     expect(delays[0]).toBeLessThanOrEqual(100);
     expect(delays[1]).toBeGreaterThan(100);
     expect(delays[2]).toBeGreaterThan(200);
+    // Not given up: the next attempt is due at the cap.
+    expect(failed.retryInMs).toBeGreaterThan(200);
+    expect(failed.retryInMs).toBeLessThanOrEqual(400);
+  });
+
+  it('keeps retrying a failed server at the backoff cap, and picks it up once it works, with no config edit', async () => {
+    const backoff = { initialDelayMs: 50, maxDelayMs: 500, maxConsecutiveFailures: 2, stableAfterMs: 60_000 };
+    let fixed = '';
+    const { gateway } = await gatewayWith(
+      (dir: string) => {
+        fixed = join(dir, 'fixed');
+        return { servers: { flaky: faultyServer({ env: { FAULTY_FAIL_UNTIL: fixed } }) } };
+      },
+      { backoff },
+    );
+    const flaky = () => gateway.status().servers.find((server) => server.name === 'flaky')!;
+
+    const failed = await waitFor(() => (flaky().state === 'failed' ? flaky() : undefined), 'the server to be marked failed');
+    expect(failed.lastError).toContain(`the server process exited with code 1 (stderr: broken until ${fixed} exists)`);
+    expect(Date.parse(failed.retryAt!) - Date.now()).toBeLessThanOrEqual(backoff.maxDelayMs);
+    // Still broken: tried again at the cap, and still failed.
+    await waitFor(() => flaky().restarts > failed.restarts && flaky().state === 'failed', 'another attempt at the cap');
+
+    await writeFile(fixed, '');
+    const client = await clientOf(gateway);
+    await waitForTools(client, ['flaky__echo']);
+    expect(flaky()).toMatchObject({ state: 'ready' });
+    expect(flaky().retryAt).toBeUndefined();
+    expect(textOf(await client.callTool({ name: 'flaky__echo', arguments: { text: 'back' } }))).toBe('back');
+  });
+
+  it('keeps retrying an HTTP server that was down, and picks it up once it listens', async () => {
+    const port = await freePort();
+    const backoff = { initialDelayMs: 50, maxDelayMs: 500, maxConsecutiveFailures: 2, stableAfterMs: 60_000 };
+    const { gateway } = await gatewayWith({ servers: { remote: { url: `http://127.0.0.1:${port}/mcp` } } }, { backoff });
+    const remote = () => gateway.status().servers[0]!;
+    const failed = await waitFor(() => (remote().state === 'failed' ? remote() : undefined), 'the server to be marked failed');
+    expect(failed.lastError).toContain(`connect ECONNREFUSED 127.0.0.1:${port}`);
+
+    const server = spawn(process.execPath, ['--import', 'tsx', FAULTY, '--http'], {
+      cwd: ROOT,
+      env: { ...process.env, FAULTY_PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    cleanups.push(() => stopChild(server));
+    await firstLine(server);
+    const client = await clientOf(gateway);
+    await waitForTools(client, ['remote__echo']);
+    expect(remote().state).toBe('ready');
+    expect(textOf(await client.callTool({ name: 'remote__echo', arguments: { text: 'up again' } }))).toBe('up again');
   });
 
   it('reports a command that cannot be found', async () => {
     const { gateway } = await gatewayWith(
       { servers: { ghost: { command: 'toolscope-no-such-program', args: [] } } },
-      { backoff: { initialDelayMs: 50, maxDelayMs: 50, maxConsecutiveFailures: 1, stableAfterMs: 60_000 } },
+      { backoff: { initialDelayMs: 50, maxDelayMs: 60_000, maxConsecutiveFailures: 1, stableAfterMs: 60_000 } },
     );
     const failed = await waitFor(
       () => gateway.status().servers.find((server) => server.state === 'failed'),
@@ -188,7 +258,7 @@ describe('downstream supervision and forwarding', () => {
     await new Promise((resolve) => closed.close(resolve));
     const { gateway } = await gatewayWith(
       { servers: { away: { url: `http://127.0.0.1:${port}/mcp` }, nohost: { url: 'http://toolscope-no-such-host.invalid/mcp' } } },
-      { backoff: { initialDelayMs: 50, maxDelayMs: 50, maxConsecutiveFailures: 1, stableAfterMs: 60_000 } },
+      { backoff: { initialDelayMs: 50, maxDelayMs: 60_000, maxConsecutiveFailures: 1, stableAfterMs: 60_000 } },
     );
     const failed = await waitFor(() => {
       const all = gateway.status().servers;
@@ -244,6 +314,16 @@ describe('downstream supervision and forwarding', () => {
     expect(gateway.status().servers[0]).toMatchObject({ name: 'remote', transport: type, state: 'ready' });
   });
 });
+
+/** A port nothing listens on (for now). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 function firstLine(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -37,7 +37,7 @@ import { collectPages } from './listing-limits.js';
 import { checkResultSize } from './result-limit.js';
 import { asSent, isServerError } from './server-error.js';
 import type { Bubblewrap } from './sandbox.js';
-import { skippedLineReporter } from './skipped-lines.js';
+import { SkippedLines } from './skipped-lines.js';
 import { ChildProcessTransport } from './stdio-transport.js';
 import { StderrCapture } from './stderr-capture.js';
 import { VERSION } from '../version.js';
@@ -60,6 +60,12 @@ export interface ConnectionContext {
   readonly signal: AbortSignal;
   readonly bubblewrap: Bubblewrap;
   readonly limits: DownstreamLimits;
+}
+
+/** What a stdio child wrote besides MCP messages: what explains a handshake that got no answer. */
+interface ChildOutput {
+  readonly stderr: StderrCapture;
+  readonly skipped: SkippedLines;
 }
 
 /** The server left a call unanswered for its whole `timeoutMs`. */
@@ -108,7 +114,7 @@ export class DownstreamConnection {
   /** Starts the transport, runs the MCP handshake within `timeoutMs`, and wires the hooks. */
   static async open(server: string, config: ServerConfig, context: ConnectionContext): Promise<DownstreamConnection> {
     let connection: DownstreamConnection | undefined;
-    const transport = await createTransport(server, config, context, (reason) => connection?.reset(reason));
+    const { transport, output } = await createTransport(server, config, context, (reason) => connection?.reset(reason));
     // Stopping the gateway mid-handshake must not wait for a slow server's timeout.
     const abandon = () => void transport.close().catch(() => undefined);
     context.signal.addEventListener('abort', abandon, { once: true });
@@ -136,8 +142,10 @@ export class DownstreamConnection {
       await client.connect(transport, { timeout: config.timeoutMs });
     } catch (error) {
       connection.closing = true;
+      // Explained before closing: the child toolscope is about to stop did not exit by itself.
+      const explanation = connection.explainHandshake(error, config.timeoutMs, output);
       await transport.close().catch(() => undefined);
-      throw new Error(connection.explain(error));
+      throw new Error(explanation);
     } finally {
       context.signal.removeEventListener('abort', abandon);
     }
@@ -157,7 +165,9 @@ export class DownstreamConnection {
   /** Every tool the server lists, following pagination within `limits` (ListingTooLarge past them). */
   listTools(timeoutMs: number, limits: DownstreamLimits): Promise<Tool[]> {
     return collectPages('tools', limits, async (cursor) => {
-      const page = await this.client.listTools(cursor === undefined ? {} : { cursor }, { timeout: timeoutMs });
+      const page = await this.client.listTools(cursor === undefined ? {} : { cursor }, { timeout: timeoutMs }).catch((error: unknown) => {
+        throw isTimeout(error) ? new Error(noAnswer('tools/list', timeoutMs)) : error;
+      });
       return { items: page.tools, nextCursor: page.nextCursor };
     });
   }
@@ -247,7 +257,7 @@ export class DownstreamConnection {
         }),
       )) as CallToolResult;
     } catch (error) {
-      if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) throw new CallTimedOut(options.timeoutMs);
+      if (isTimeout(error)) throw new CallTimedOut(options.timeoutMs);
       if (isServerError(error)) throw asSent(error);
       throw new Error(this.explain(error));
     }
@@ -292,6 +302,17 @@ export class DownstreamConnection {
     return closed ? end : `${message}; ${end}`;
   }
 
+  /**
+   * Why the handshake failed. No answer in time: said as a call timeout is, with what a stdio child wrote instead
+   * (stdout lines that were not JSON-RPC, its last stderr line). Anything else: as `explain` says it.
+   */
+  private explainHandshake(error: unknown, timeoutMs: number, output: ChildOutput | undefined): string {
+    const skipped = output?.skipped.describe();
+    if (!isTimeout(error)) return [this.explain(error), skipped].filter(Boolean).join('; ');
+    const stderr = output?.stderr.explanation();
+    return [noAnswer('initialize', timeoutMs), skipped, stderr && `stderr: ${stderr}`].filter(Boolean).join('; ');
+  }
+
   private describeEnd(): string | undefined {
     if (!(this.transport instanceof ChildProcessTransport)) return this.resetCause;
     const exit = this.transport.describeExit();
@@ -299,12 +320,13 @@ export class DownstreamConnection {
   }
 }
 
+/** The transport, and for a stdio child what it writes besides MCP messages. */
 async function createTransport(
   server: string,
   config: ServerConfig,
   context: ConnectionContext,
   reset: (reason: string) => void,
-): Promise<Transport> {
+): Promise<{ transport: Transport; output?: ChildOutput }> {
   // A request made within a traced call carries the span it belongs to (`traceparent`), as a header and in `_meta`.
   const fetch = traceHeadersFetch(boundedFetch(context.limits.maxMessageBytes, (error) => reset(error.message)));
   switch (config.type) {
@@ -312,20 +334,37 @@ async function createTransport(
       const spec = await stdioLaunch(server, config, context.paths, context.bubblewrap);
       const log = context.logger.child({ server, stream: 'stderr' });
       const secrets = referencedSecretValues([config.env]);
-      const stderr = new StderrCapture((line) => log.debug(line), secrets);
-      return new ChildProcessTransport(spec, stderr, {
+      const output = {
+        stderr: new StderrCapture((line) => log.debug(line), secrets),
+        skipped: new SkippedLines(context.logger.child({ server, stream: 'stdout' }), secrets),
+      };
+      const transport = new ChildProcessTransport(spec, output.stderr, {
         maxMessageBytes: context.limits.maxMessageBytes,
-        onInvalidLine: skippedLineReporter(context.logger.child({ server, stream: 'stdout' }), secrets),
+        onInvalidLine: output.skipped.report,
       });
+      return { transport, output };
     }
     case 'http':
-      return new StreamableHTTPClientTransport(new URL(config.url), {
-        requestInit: { headers: httpHeaders(server, config.headers) },
-        fetch,
-      });
+      return {
+        transport: new StreamableHTTPClientTransport(new URL(config.url), {
+          requestInit: { headers: httpHeaders(server, config.headers) },
+          fetch,
+        }),
+      };
     case 'sse':
-      return new SSEClientTransport(new URL(config.url), { requestInit: { headers: httpHeaders(server, config.headers) }, fetch });
+      return {
+        transport: new SSEClientTransport(new URL(config.url), { requestInit: { headers: httpHeaders(server, config.headers) }, fetch }),
+      };
   }
+}
+
+/** The SDK's "Request timed out", said as a call timeout is: which request, within what, and the setting. */
+function noAnswer(request: string, timeoutMs: number): string {
+  return `no answer to ${request} within ${timeoutMs} ms (timeoutMs)`;
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof McpError && error.code === ErrorCode.RequestTimeout;
 }
 
 /**

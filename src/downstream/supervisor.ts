@@ -17,7 +17,9 @@ import { SandboxUnavailable, type Bubblewrap } from './sandbox.js';
 
 /**
  * `idle`: lazy, not needed yet. `starting`: spawning/handshaking. `ready`: serving calls.
- * `backoff`: crashed or failed to start, waiting to retry. `failed`: gave up (see lastError).
+ * `backoff`: crashed or failed to start, waiting to retry. `failed`: failed too often in a row, or for a reason a
+ * quick retry cannot fix (see lastError); its tools left the catalog. It is retried every `maxDelayMs` (retryAt set)
+ * unless nothing but a config edit or a restart can fix it (see Retry).
  * `disabled`: `enabled: false` in the config. `stopped`: the gateway shut it down.
  */
 export type ServerState = 'idle' | 'starting' | 'ready' | 'backoff' | 'failed' | 'disabled' | 'stopped';
@@ -33,7 +35,7 @@ export interface ServerStatus {
   /** For a connected stdio server whose `sandbox.mode` is not `off`: whether it runs inside bubblewrap. */
   readonly sandboxed?: boolean;
   readonly lastError?: string;
-  /** ISO time of the next restart attempt while in `backoff`. */
+  /** ISO time of the next restart attempt while in `backoff` or `failed`. */
   readonly retryAt?: string;
 }
 
@@ -68,6 +70,19 @@ export interface RequestSettings {
 /** How long a server whose call timed out has to answer a ping before it is taken for hung. */
 const HUNG_PING_TIMEOUT_MS = 5_000;
 
+/**
+ * How a failure is retried. `backoff`: soon, then later and later, then at the cap. `at-cap`: only at the cap, as a
+ * missing program or working folder may be installed or made meanwhile. `never`: nothing outside the config can fix it
+ * while toolscope runs (a missing `${env:…}` variable, the sandbox), and a config edit restarts the server anyway.
+ */
+type Retry = 'backoff' | 'at-cap' | 'never';
+
+function retryFor(error: unknown): Retry {
+  if (error instanceof MissingEnvError || error instanceof SandboxUnavailable) return 'never';
+  if (error instanceof ProgramNotFound || error instanceof WorkingFolderMissing) return 'at-cap';
+  return 'backoff';
+}
+
 /** A call reached a server that cannot take it right now; the message says why. */
 export class ServerUnavailable extends Error {
   constructor(message: string) {
@@ -78,8 +93,9 @@ export class ServerUnavailable extends Error {
 
 /**
  * Keeps one downstream server running: connects, mirrors its tools into the catalog (and follows
- * `tools/list_changed`), restarts it with capped exponential backoff when it dies, gives up after too many
- * consecutive failures. Nothing here blocks other servers.
+ * `tools/list_changed`), restarts it with capped exponential backoff when it dies; after too many consecutive
+ * failures marks it `failed` but keeps retrying at the cap, so a server that comes back is picked up by itself.
+ * Nothing here blocks other servers.
  */
 export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
   private state: ServerState;
@@ -92,6 +108,8 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
   private lastError: string | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryAt: number | undefined;
+  /** In `failed`, from the first failure past the quick retries until the server is ready again. */
+  private retryingAtCap = false;
   private readySince = 0;
   private refreshing = false;
   private refreshAgain = false;
@@ -206,17 +224,23 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
         return this.pending!.promise;
       case 'idle':
         return this.attempt();
-      case 'backoff': {
-        const seconds = Math.max(0, Math.ceil(((this.retryAt ?? Date.now()) - Date.now()) / 1000));
-        throw new ServerUnavailable(`not available, restarting in ${seconds} s (last error: ${this.lastError})`);
+      case 'backoff':
+        throw new ServerUnavailable(`not available, restarting in ${this.secondsToRetry()} s (last error: ${this.lastError})`);
+      case 'failed': {
+        const lastError = `(last error: ${this.lastError})`;
+        if (this.retryAt === undefined) throw new ServerUnavailable(`not available until its config entry changes or toolscope restarts ${lastError}`);
+        const times = `${this.failures} time${this.failures === 1 ? '' : 's'}`;
+        throw new ServerUnavailable(`not available, failed ${times} in a row, retrying in ${this.secondsToRetry()} s ${lastError}`);
       }
-      case 'failed':
-        throw new ServerUnavailable(`not available, gave up restarting (last error: ${this.lastError})`);
       case 'disabled':
         throw new ServerUnavailable('disabled in the config');
       case 'stopped':
         throw new ServerUnavailable('stopped');
     }
+  }
+
+  private secondsToRetry(): number {
+    return Math.max(0, Math.ceil(((this.retryAt ?? Date.now()) - Date.now()) / 1000));
   }
 
   private attempt(): Promise<DownstreamConnection> {
@@ -281,6 +305,7 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     this.connection = connection;
     this.readySince = Date.now();
     this.retryAt = undefined;
+    this.retryingAtCap = false;
     this.log.info({ tools: this.deps.catalog.forServer(this.name).length, childPid: connection.pid }, 'server ready');
     this.setState('ready');
     this.emit('connected', connection);
@@ -296,7 +321,7 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     this.connection = undefined;
     if (Date.now() - this.readySince >= this.deps.backoff.stableAfterMs) this.failures = 0;
     this.log.warn({ reason }, 'server connection lost');
-    this.failed(reason, true);
+    this.failed(reason, 'backoff');
   }
 
   /** Replaces a hung connection: its child is killed (SIGKILL if need be), a new one started. */
@@ -313,24 +338,37 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
   private startFailed(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.log.warn({ reason: message }, 'server failed to start');
-    // A missing `${env:…}` variable, program, working folder or sandbox will still be missing next time.
-    const lasting = [MissingEnvError, ProgramNotFound, WorkingFolderMissing, SandboxUnavailable].some((kind) => error instanceof kind);
-    this.failed(message, !lasting);
+    this.failed(message, retryFor(error));
   }
 
-  private failed(reason: string, retryable: boolean): void {
+  /** Schedules the next attempt as `retry` says; past the quick retries the server shows `failed`, its tools gone. */
+  private failed(reason: string, retry: Retry): void {
     this.lastError = reason;
     this.failures++;
-    if (!retryable || this.failures >= this.deps.backoff.maxConsecutiveFailures) {
-      this.retryAt = undefined;
-      this.deps.catalog.removeServer(this.name);
-      this.log.error({ reason, failures: this.failures }, 'server failed; not restarting');
-      this.setState('failed');
+    const { backoff } = this.deps;
+    if (retry === 'backoff' && this.failures < backoff.maxConsecutiveFailures) {
+      this.retryIn(backoffDelay(backoff, this.failures));
+      this.setState('backoff');
       return;
     }
-    const delay = backoffDelay(this.deps.backoff, this.failures);
+    this.deps.catalog.removeServer(this.name);
+    if (retry === 'never') {
+      this.retryAt = undefined;
+      this.log.error({ reason }, 'server failed; not retrying: only a config edit or a restart of toolscope can fix this');
+    } else {
+      // Once, not at every retry: each failed attempt is logged already (failed to start, connection lost).
+      if (!this.retryingAtCap) {
+        const fields = { reason, failures: this.failures, retryEveryMs: backoff.maxDelayMs };
+        this.log.error(fields, 'server failed; retrying every retryEveryMs until it starts');
+      }
+      this.retryingAtCap = true;
+      this.retryIn(backoff.maxDelayMs);
+    }
+    this.setState('failed');
+  }
+
+  private retryIn(delay: number): void {
     this.retryAt = Date.now() + delay;
-    this.setState('backoff');
     this.retryTimer = setTimeout(() => {
       this.retryAt = undefined;
       this.restarts++;

@@ -13,7 +13,8 @@ export function register(program: Command): void {
     .action(async (_options: unknown, cmd: Command) => {
       const loaded = await loadCommandConfig(cmd);
       const servers = await withConnectedGateway(loaded, (gateway) => gateway.downstream.status());
-      console.log(serverTable(servers));
+      // `list` stops every server as it exits: the retry a server's backoff scheduled will never happen.
+      console.log(serverTable(servers.map(({ retryAt: _retryAt, ...server }) => server)));
       // Scripts and health checks read the exit code: an enabled server that did not connect fails the command.
       const failed = unavailable(servers).map((server) => server.name);
       if (failed.length > 0) {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { editConfig, rawServer, rawServers } from '../../config/edit.js';
+import { readConfigJson } from '../../config/load.js';
 import { describeSimilarName, typosquatInArgv } from '../../policy/supply-chain/typosquat.js';
 import { configPath, keyValue, positiveInteger } from '../options.js';
 import { entryWarnings } from '../../config/import.js';
@@ -71,12 +72,32 @@ export function register(program: Command): void {
       .argument('<name>')
       .action(async (name: string, _options: unknown, cmd: Command) => {
         const file = configPath(cmd);
+        // Rewriting the entry as it is would change nothing, in the file or in a running serve: say so instead.
+        if (await alreadySet(file, name, enabled)) {
+          const retried = enabled ? '; a running serve retries a failing server by itself (`toolscope status` shows when)' : '';
+          console.log(`server "${name}" is already ${verb}d in ${file}${retried}`);
+          return;
+        }
         await editConfig(file, (raw) => {
           rawServer(raw, file, name).enabled = enabled;
         });
         console.log(`${verb}d server "${name}" in ${file}`);
       });
   }
+}
+
+/**
+ * Whether the server's entry already says `enabled` as asked (no `enabled` means enabled). A file or entry that
+ * cannot be read as one answers false: the edit then reports what is wrong with it.
+ */
+async function alreadySet(file: string, name: string, enabled: boolean): Promise<boolean> {
+  const raw = await readConfigJson(file);
+  const entry = isObject(raw) && isObject(raw.servers) ? raw.servers[name] : undefined;
+  return isObject(entry) && (entry.enabled ?? true) === enabled;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function newEntry(command: readonly string[], options: AddOptions): Record<string, unknown> {
