@@ -110,13 +110,13 @@ describe('pinned definitions: rug pulls and poisoned descriptions are quarantine
     expect(again.stderr).toMatch(/is not quarantined/);
   });
 
-  it('audits quarantine and release', async () => {
+  it('audits quarantine and release, naming who approved the definition it is released to', async () => {
     const events = (await auditRecords(dir.path)).filter((r) => r.event);
     expect(events).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ event: 'tool-quarantined', tool: 'rug__send_report', kind: 'poisoned' }),
         expect.objectContaining({ event: 'tool-quarantined', tool: 'rug__get_weather', kind: 'changed' }),
-        expect.objectContaining({ event: 'tool-released', tool: 'rug__get_weather' }),
+        expect.objectContaining({ event: 'tool-released', tool: 'rug__get_weather', pinnedBy: expect.stringMatching(/^admin:cli:\S+$/) }),
       ]),
     );
   });

@@ -11,6 +11,8 @@ export function auditPinningEvents(pinning: ToolPinning, audit: AuditTrail, logg
       const entry = pinning.quarantined(tool);
       void record('tool-quarantined', { tool, kind: entry?.kind, reasons: entry?.reasons });
     }
-    for (const tool of released) void record('tool-released', { tool });
+    // The pin it is released to says by whom: an admin's approval (`admin:cli:alice`), or `first-sight` when the server
+    // went back to the definition pinned when it was first seen.
+    for (const tool of released) void record('tool-released', { tool, pinnedBy: pinning.pinnedBy(tool) });
   });
 }

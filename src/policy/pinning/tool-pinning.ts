@@ -72,6 +72,11 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     return this.quarantine.get(tool);
   }
 
+  /** Who pinned the definition a tool is held to: `first-sight`, or `admin:<who>` for one `approve-tool` released. */
+  pinnedBy(tool: string): string | undefined {
+    return this.pins.get(tool)?.pinnedBy;
+  }
+
   allQuarantined(): QuarantineEntry[] {
     return [...this.quarantine.values()];
   }
