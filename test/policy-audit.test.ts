@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { canonicalJson, sha256Hex } from '../src/catalog/canonical-json.js';
 import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -167,6 +169,24 @@ describe('audit stage', () => {
     });
   });
 
+  it('keys the digest of the arguments with the state folder\'s audit.key (0600): a guess of a masked secret cannot be tested', async () => {
+    await withTrail(async (trail, path) => {
+      const stage = auditStage(trail);
+      const args = { user: 'ann', password: 'hunter2' };
+      await run([stage], callContext(echo, args, { name: 'alice' }));
+      await run([stage], callContext(echo, { ...args }, { name: 'bob' }));
+      const [first, second] = await readLines(path);
+      expect(first!.arguments).toEqual({ user: 'ann', password: REDACTED });
+      // The same arguments, the same digest: whoever holds the key can check what was asked.
+      const key = Buffer.from((await readFile(join(dir, 'audit.key'), 'utf8')).trim(), 'hex');
+      expect(first!.argumentsHmac).toBe(createHmac('sha256', key).update(canonicalJson(args)).digest('hex'));
+      expect(second!.argumentsHmac).toBe(first!.argumentsHmac);
+      // Without it, hashing the guess "hunter2" matches nothing in the log.
+      expect(JSON.stringify(first)).not.toContain(sha256Hex(canonicalJson(args)));
+      expect((await stat(join(dir, 'audit.key'))).mode & 0o777).toBe(0o600);
+    });
+  });
+
   it('writes one redacted record per call for every outcome, before the caller gets the answer', async () => {
     await withTrail(async (trail, path) => {
       const stage = auditStage(trail);
@@ -188,7 +208,7 @@ describe('audit stage', () => {
       expect(records[0]).toMatchObject({
         tool: 'everything__echo',
         server: 'everything',
-        argumentsSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        argumentsHmac: expect.stringMatching(/^[0-9a-f]{64}$/),
         arguments: { message: `hi ${REDACTED}` },
         latencyMs: expect.any(Number),
         time: expect.any(String),

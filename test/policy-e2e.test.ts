@@ -209,7 +209,7 @@ describe('scopes, authentication, argument rules, rate limits and audit through 
     expect(byTool('filesystem__read_text_file').some((r) => (r.refusal as { stage?: string } | undefined)?.stage === 'validate')).toBe(true);
     expect(byTool('filesystem__list_allowed_directories').map((r) => r.outcome)).toEqual(['ok', 'ok', 'refused']);
     for (const record of calls) {
-      expect(record).toMatchObject({ time: expect.any(String), argumentsSha256: expect.stringMatching(/^[0-9a-f]{64}$/), latencyMs: expect.any(Number) });
+      expect(record).toMatchObject({ time: expect.any(String), argumentsHmac: expect.stringMatching(/^[0-9a-f]{64}$/), latencyMs: expect.any(Number) });
     }
     const text = JSON.stringify(records);
     expect(text).not.toContain(readerToken);

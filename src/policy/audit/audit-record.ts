@@ -14,8 +14,11 @@ export interface AuditRecord {
   readonly server: string;
   /** The MCP request, when not a tool call (`tool` is then a resource's URI or a prompt's name). */
   readonly request?: Exclude<ReturnType<typeof requestOf>, 'tools/call'>;
-  /** sha-256 of the arguments as received, in canonical JSON: proves what was asked without keeping secrets. */
-  readonly argumentsSha256: string;
+  /**
+   * HMAC-SHA256 of the arguments as received, in canonical JSON, keyed by the state folder's `audit.key`: proves what
+   * was asked, to whoever holds the key, without keeping secrets (and without letting a reader test guesses of them).
+   */
+  readonly argumentsHmac: string;
   /** The arguments as received, secrets masked. */
   readonly arguments: unknown;
   readonly decisions: readonly StageDecision[];

@@ -1,7 +1,10 @@
-import { canonicalJson, sha256Hex } from '../../catalog/canonical-json.js';
+import { createHmac } from 'node:crypto';
+import { dirname } from 'node:path';
+import { canonicalJson } from '../../catalog/canonical-json.js';
 import type { AuditDurability } from '../../config/policy.js';
 import { requestOf } from '../../catalog/tool.js';
 import type { CallContext } from '../../pipeline/call-context.js';
+import { auditKey } from './audit-key.js';
 import { AuditLog } from './audit-log.js';
 import type { AuditRecord, CallOutcome } from './audit-record.js';
 import type { Redactor } from './redactor.js';
@@ -18,6 +21,7 @@ export interface CallEnd {
  */
 export class AuditTrail {
   private log: Promise<AuditLog> | undefined;
+  private key: Promise<Buffer> | undefined;
 
   constructor(
     readonly path: string,
@@ -27,7 +31,13 @@ export class AuditTrail {
     private readonly replica?: string,
   ) {}
 
-  recordCall(ctx: CallContext, receivedArguments: Record<string, unknown>, end: CallEnd): Promise<void> {
+  async recordCall(ctx: CallContext, receivedArguments: Record<string, unknown>, end: CallEnd): Promise<void> {
+    // As the log's open below: a failure is not remembered, the next record tries again.
+    this.key ??= auditKey(dirname(this.path)).catch((error: unknown) => {
+      this.key = undefined;
+      throw error;
+    });
+    const argumentsHmac = createHmac('sha256', await this.key).update(canonicalJson(receivedArguments)).digest('hex');
     const request = requestOf(ctx.tool.read);
     const record: AuditRecord = {
       ...(this.replica !== undefined && { replica: this.replica }),
@@ -37,7 +47,7 @@ export class AuditTrail {
       tool: ctx.tool.exposedName,
       server: ctx.tool.server,
       ...(request !== 'tools/call' && { request }),
-      argumentsSha256: sha256Hex(canonicalJson(receivedArguments)),
+      argumentsHmac,
       arguments: this.redactor.redact(receivedArguments),
       decisions: this.redactor.redact(ctx.decisions) as AuditRecord['decisions'],
       latencyMs: Date.now() - ctx.startedAt,
