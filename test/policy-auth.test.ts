@@ -130,7 +130,7 @@ describe('tokens from `toolscope token` against a running gateway', () => {
       // No principal anywhere: open (loopback) mode; a network-bound endpoint would serve nobody.
       expect((await initialize()).status).toBe(200);
       const request = {} as IncomingMessage;
-      await expect(networkGuard(gateway.gateway)(request)).rejects.toThrow(/no principals exist/);
+      await expect(networkGuard(gateway.gateway)(request, '/mcp')).rejects.toThrow(/no principals exist/);
 
       const created = await runCli(['--config', configPath, 'token', 'create', 'ci', '--scopes', 'read']);
       expect(created.code).toBe(0);
@@ -139,7 +139,7 @@ describe('tokens from `toolscope token` against a running gateway', () => {
       expect(created.stderr).toMatch(/keeps only its hash/);
       expect((await initialize()).status).toBe(401);
       expect((await initialize(token)).status).toBe(200);
-      await expect(networkGuard(gateway.gateway)(request)).resolves.toBeUndefined();
+      await expect(networkGuard(gateway.gateway)(request, '/mcp')).resolves.toBeUndefined();
 
       const list = await runCli(['--config', configPath, 'token', 'list']);
       const id = /^([0-9a-f]{8})\s+ci\s/m.exec(list.stdout)?.[1];

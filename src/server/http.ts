@@ -63,18 +63,19 @@ export async function serveHttp(gateway: Gateway, address: ListenAddress, option
   const table = routes(gateway, mcp);
   const hostGuard = isLoopbackHost(address.host) ? loopbackGuard : networkGuard(gateway);
   const stopGuard = stoppingGuard(gateway);
-  const guard: RequestGuard = async (req) => {
-    await hostGuard(req);
-    await stopGuard(req);
+  const guard: RequestGuard = async (req, path) => {
+    await hostGuard(req, path);
+    await stopGuard(req, path);
   };
   const ready = options.ready ?? Promise.resolve();
   const answering = new InFlight<ServerResponse>();
   const server = createServer((req, res) => {
-    if (carriesAnswers(req)) {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (carriesAnswers(req, path)) {
       answering.add(res);
       res.once('close', () => answering.delete(res));
     }
-    ready.then(() => dispatch(table, req, res, guard)).catch((error: unknown) => {
+    ready.then(() => dispatch(table, req, path, res, guard)).catch((error: unknown) => {
       // Refused before its body was read (too big, unauthenticated): the rest of it must not be read as the next request.
       // While stopping, the client is not to reuse the connection either.
       if ((!req.complete || gateway.stopping) && !res.headersSent) res.setHeader('connection', 'close');
@@ -127,14 +128,15 @@ function listenError(error: NodeJS.ErrnoException, address: ListenAddress): Erro
   return error;
 }
 
-type RequestGuard = (req: IncomingMessage) => Promise<void>;
+/** Refuses a request (throws) before its route sees it; `path` is its URL's path. */
+type RequestGuard = (req: IncomingMessage, path: string) => Promise<void>;
 
 /**
  * An MCP request whose response carries answers (a call's result on its stream) that a stop lets go out. Not a
  * client's standing GET stream, open for as long as its session, nor the console's event stream.
  */
-function carriesAnswers(req: IncomingMessage): boolean {
-  return req.method !== 'GET' && new URL(req.url ?? '/', 'http://localhost').pathname === MCP_PATH;
+function carriesAnswers(req: IncomingMessage, path: string): boolean {
+  return req.method !== 'GET' && path === MCP_PATH;
 }
 
 /**
@@ -142,8 +144,8 @@ function carriesAnswers(req: IncomingMessage): boolean {
  * McpEndpoint) refuses: readiness probes, the console and the approval API included.
  */
 function stoppingGuard(gateway: Gateway): RequestGuard {
-  return async (req) => {
-    if (gateway.stopping && new URL(req.url ?? '/', 'http://localhost').pathname !== MCP_PATH) throw stoppingRefusal();
+  return async (_req, path) => {
+    if (gateway.stopping && path !== MCP_PATH) throw stoppingRefusal();
   };
 }
 
@@ -166,9 +168,8 @@ export function networkGuard(gateway: Gateway): RequestGuard {
   };
 }
 
-async function dispatch(table: readonly HttpRoute[], req: IncomingMessage, res: ServerResponse, guard: RequestGuard): Promise<void> {
-  await guard(req);
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+async function dispatch(table: readonly HttpRoute[], req: IncomingMessage, path: string, res: ServerResponse, guard: RequestGuard): Promise<void> {
+  await guard(req, path);
   const atPath = table.filter((route) => route.path === path);
   if (atPath.length === 0) throw new HttpError(404, -32601, `no route for ${path}`);
   const route = atPath.find((candidate) => candidate.method === req.method);

@@ -1,17 +1,15 @@
 /**
- * How many client sessions hold a subscription to each resource of each server: toolscope subscribes downstream for
- * the first and unsubscribes after the last, and subscribes again when the server reconnects.
+ * How many client sessions hold a subscription to each resource of each server: toolscope unsubscribes downstream
+ * after the last, and subscribes again when the server reconnects.
  */
 export class SubscriptionCounts {
   private readonly counts = new Map<string, Map<string, number>>();
 
-  /** Adds one holder; true when it is the first (subscribe downstream). */
-  add(server: string, uri: string): boolean {
+  /** Adds one holder (each session's subscribe is passed downstream as it comes: subscribing twice is harmless). */
+  add(server: string, uri: string): void {
     const uris = this.counts.get(server) ?? new Map<string, number>();
     this.counts.set(server, uris);
-    const count = (uris.get(uri) ?? 0) + 1;
-    uris.set(uri, count);
-    return count === 1;
+    uris.set(uri, (uris.get(uri) ?? 0) + 1);
   }
 
   /** Removes one holder; true when it was the last (unsubscribe downstream). */
