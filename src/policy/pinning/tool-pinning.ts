@@ -206,11 +206,16 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     if (this.config.scanDescriptions && arrived.length > 0) {
       const arrivedNames = new Set(arrived.flatMap(shadowableNames));
       for (const tool of this.shadowing.mentioning(arrivedNames, change.server)) {
-        if (this.quarantine.has(tool.exposedName) || this.pins.get(tool.exposedName)?.pinnedBy !== 'first-sight') continue;
+        const held = this.quarantine.get(tool.exposedName);
+        if (!held && this.pins.get(tool.exposedName)?.pinnedBy !== 'first-sight') continue;
         const findings = scanTool(tool, this.shadowing.namesFor(tool.server, arrivedNames)).filter((f) => f.rule === 'tool-shadowing');
         if (findings.length === 0) continue;
-        this.putInQuarantine(tool, 'poisoned', findings);
-        quarantined.push(tool.exposedName);
+        // A tool held already keeps its place in the queue; the reviewer still needs to see what it shadows.
+        if (held) this.addReasons(held, findings);
+        else {
+          this.putInQuarantine(tool, 'poisoned', findings);
+          quarantined.push(tool.exposedName);
+        }
       }
     }
     if (quarantined.length + released.length > 0) this.emit('change', { quarantined, released });
@@ -312,6 +317,16 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     this.quarantine.set(tool.exposedName, entry);
     this.adopted.delete(tool.exposedName);
     this.logger.warn({ tool: tool.exposedName, kind, reasons }, 'tool quarantined');
+    this.persist(() => this.store.saveQuarantine(entry));
+  }
+
+  /** Adds findings a held tool's entry does not name yet (which servers' tools it shadows depends on who came first). */
+  private addReasons(held: QuarantineEntry, findings: readonly PoisoningFinding[]): void {
+    const added = findings.map(describeFinding).filter((reason) => !held.reasons.includes(reason));
+    if (added.length === 0) return;
+    const entry: QuarantineEntry = { ...held, reasons: [...held.reasons, ...added] };
+    this.quarantine.set(entry.tool, entry);
+    this.logger.warn({ tool: entry.tool, kind: entry.kind, reasons: added }, 'quarantined tool found shadowing another server\'s tool');
     this.persist(() => this.store.saveQuarantine(entry));
   }
 
