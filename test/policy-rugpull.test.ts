@@ -110,7 +110,15 @@ describe('pinned definitions: rug pulls and poisoned descriptions are quarantine
     expect(again.stderr).toMatch(/is not quarantined/);
   });
 
-  it('audits quarantine and release, naming who approved the definition it is released to', async () => {
+  it('audits quarantine, rejection and release, naming who refused or approved the definition', async () => {
+    // The serving process reads the state every second; it records what `reject-tool` (another process) decided.
+    const rejections = await waitFor(async () => {
+      const found = (await auditRecords(dir.path)).filter((r) => r.event === 'tool-rejected');
+      return found.length > 0 ? found : undefined;
+    }, 'the tool-rejected record');
+    expect(rejections).toEqual([
+      expect.objectContaining({ tool: 'rug__send_report', kind: 'poisoned', hash: expect.any(String), rejectedBy: expect.stringMatching(/^cli:\S+$/) }),
+    ]);
     const events = (await auditRecords(dir.path)).filter((r) => r.event);
     expect(events).toEqual(
       expect.arrayContaining([

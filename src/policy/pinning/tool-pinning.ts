@@ -5,7 +5,7 @@ import type { CatalogTool } from '../../catalog/tool.js';
 import { TOOL_HASH_VERSION } from '../../catalog/tool-hash.js';
 import type { Logger } from '../../log.js';
 import { migratedPin } from './pin-migration.js';
-import type { Pin, PinStore, QuarantineEntry } from '../../state/pin-store.js';
+import type { Pin, PinStore, QuarantineEntry, ReviewedQuarantineEntry } from '../../state/pin-store.js';
 import { describeFinding, scanTool, shadowableNames, type PoisoningFinding, type ShadowingNames } from './poisoning-scan.js';
 import { ShadowingIndex } from './shadowing-index.js';
 import { definitionDiff, definitionOf } from './tool-definition.js';
@@ -13,6 +13,8 @@ import { definitionDiff, definitionOf } from './tool-definition.js';
 export interface PinningEvents {
   /** A tool entered or left quarantine: listings and search results change. */
   change: [{ quarantined: string[]; released: string[] }];
+  /** An admin refused a held definition (`reject-tool`, from the CLI or the console); the tool stays quarantined. */
+  rejected: [{ tool: string; kind: QuarantineEntry['kind']; hash: string; by: string }];
 }
 
 /**
@@ -30,6 +32,8 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
   private readonly quarantine = new Map<string, QuarantineEntry>();
   /** Quarantined by another process sharing the store (a replica whose server changed the tool), not seen here. */
   private readonly adopted = new Set<string>();
+  /** The rejection already told of, per tool (`hash@at`): each `reject-tool` is announced once. */
+  private readonly rejections = new Map<string, string>();
   private readonly unsavedServers = new Set<string>();
   private writes: Promise<void> = Promise.resolve();
   private catalog: Catalog | undefined;
@@ -51,7 +55,10 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
   async load(): Promise<void> {
     for (const pin of await this.store.serverPins()) this.pin(pin);
     await this.absorbApproved();
-    for (const entry of await this.store.quarantined()) this.quarantine.set(entry.tool, entry);
+    const stored = await this.store.reviewedQuarantine();
+    for (const { rejected: _, ...entry } of stored) this.quarantine.set(entry.tool, entry);
+    // Rejections made before this start were recorded then (or are in the state for review); none is news.
+    this.newRejections(stored);
   }
 
   /** Checks what the catalog holds now, then every change to it. */
@@ -134,7 +141,7 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
   private async reloadNow(): Promise<void> {
     // Approvals first: `approve-tool` writes its approval before it removes the quarantine file.
     const approved = await this.absorbApproved();
-    const stored = await this.store.quarantined();
+    const stored = await this.store.reviewedQuarantine();
     const onDisk = new Set(stored.map((entry) => entry.tool));
     const released: string[] = [];
     for (const pin of approved) {
@@ -156,6 +163,21 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     }
     const adopted = this.adopt(stored);
     if (released.length + adopted.length > 0) this.emit('change', { quarantined: adopted, released });
+    for (const rejection of this.newRejections(stored)) this.emit('rejected', rejection);
+  }
+
+  /** The held definitions refused since the last look; a rejection of a definition no longer held is not news. */
+  private newRejections(stored: readonly ReviewedQuarantineEntry[]): Array<PinningEvents['rejected'][0]> {
+    const fresh: Array<PinningEvents['rejected'][0]> = [];
+    for (const entry of stored) {
+      const { rejected } = entry;
+      if (!rejected || this.quarantine.get(entry.tool)?.hash !== entry.hash) continue;
+      const key = `${entry.hash}@${rejected.at}`;
+      if (this.rejections.get(entry.tool) === key) continue;
+      this.rejections.set(entry.tool, key);
+      fresh.push({ tool: entry.tool, kind: entry.kind, hash: entry.hash, by: rejected.by });
+    }
+    return fresh;
   }
 
   /**
@@ -163,11 +185,12 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
    * which found it poisoned): the same tool is refused on every replica until an admin approves it. An entry for a
    * definition that is pinned (approved meanwhile) is resolved, not adopted.
    */
-  private adopt(stored: readonly QuarantineEntry[]): string[] {
+  private adopt(stored: readonly ReviewedQuarantineEntry[]): string[] {
     const adopted: string[] = [];
     for (const entry of stored) {
       if (this.quarantine.has(entry.tool) || this.pins.get(entry.tool)?.hash === entry.hash) continue;
-      this.quarantine.set(entry.tool, entry);
+      const { rejected: _, ...held } = entry;
+      this.quarantine.set(entry.tool, held);
       this.adopted.add(entry.tool);
       adopted.push(entry.tool);
       this.logger.warn({ tool: entry.tool, kind: entry.kind, reasons: entry.reasons }, 'tool quarantined by another process sharing the state');
