@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { canonicalJson, sha256Hex } from '../src/catalog/canonical-json.js';
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -97,6 +97,35 @@ describe('audit log', () => {
     stop.abort();
     await following;
     expect(followed).toEqual(['{"i":2000}', '{"i":2001}']);
+  });
+
+  it('follows the name across a rotation (moved away, new file) and a truncation, as tail -F does', async () => {
+    const path = join(dir, 'audit.jsonl');
+    await writeFile(path, '{"n":0}\n');
+    const followed: string[] = [];
+    const switches: string[] = [];
+    const stop = new AbortController();
+    const following = followLines(path, (await readLastLines(path, 0)).end, (line) => followed.push(line), stop.signal, 20, (what) => switches.push(what));
+    await appendFile(path, '{"n":1}\n');
+    await expect.poll(() => followed).toEqual(['{"n":1}']);
+    // logrotate moves the file; the serve writes to the moved file until SIGHUP, then to a new one at the path.
+    await rename(path, `${path}.1`);
+    await appendFile(`${path}.1`, '{"n":2}\n');
+    await expect.poll(() => followed).toEqual(['{"n":1}', '{"n":2}']);
+    await writeFile(path, '{"n":3}\n');
+    await expect.poll(() => followed).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+    expect(switches).toEqual(['rotated']);
+    await appendFile(`${path}.1`, '{"n":"late, to the old file"}\n');
+    await appendFile(path, '{"n":4}\n');
+    await expect.poll(() => followed.at(-1)).toBe('{"n":4}');
+    // copytruncate: the same file, cut to nothing, then written from its start.
+    await truncate(path, 0);
+    await expect.poll(() => switches).toEqual(['rotated', 'truncated']);
+    await appendFile(path, '{"n":5}\n');
+    await expect.poll(() => followed.at(-1)).toBe('{"n":5}');
+    stop.abort();
+    await following;
+    expect(followed).toEqual(['{"n":1}', '{"n":2}', '{"n":3}', '{"n":4}', '{"n":5}']);
   });
 });
 

@@ -28,7 +28,10 @@ export function register(program: Command): void {
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
       process.once('SIGTERM', () => stop.abort());
-      await followLines(path, end, print, stop.signal);
+      // On stderr, so `--json` output stays records only.
+      const switched = (what: 'rotated' | 'truncated') =>
+        console.error(what === 'rotated' ? `(${path} was rotated; following the new file)` : `(${path} was truncated; following it from its start)`);
+      await followLines(path, end, print, stop.signal, undefined, switched);
     });
 }
 

@@ -1,4 +1,4 @@
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const NEWLINE = 0x0a;
@@ -64,34 +64,62 @@ export async function readLastLines(path: string, count: number): Promise<{ line
   return { lines, end: end ?? 0 };
 }
 
-/** Calls `onLine` for each complete line appended after `offset`, until `signal` aborts. Polls: works on any filesystem. */
+/**
+ * Calls `onLine` for each complete line appended after `offset`, until `signal` aborts. Polls: works on any
+ * filesystem. Follows the name, as `tail -F` does: once the log was moved away and a new file is at `path` (logrotate,
+ * then SIGHUP), the rest of the old file is read, then the new one from its start; a file cut short (copytruncate)
+ * is read again from its start. `onSwitch` is told of each.
+ */
 export async function followLines(
   path: string,
   offset: number,
   onLine: (line: string) => void,
   signal: AbortSignal,
   intervalMs = 250,
+  onSwitch: (what: 'rotated' | 'truncated') => void = () => undefined,
 ): Promise<void> {
+  let file = await open(path, 'r');
   let position = offset;
   let partial: Buffer = Buffer.alloc(0);
-  while (!signal.aborted) {
-    const { size } = await stat(path);
-    if (size > position) {
-      const handle = await open(path, 'r');
-      try {
-        const chunk = Buffer.alloc(size - position);
-        const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
-        position += bytesRead;
-        partial = Buffer.concat([partial, chunk.subarray(0, bytesRead)]);
-      } finally {
-        await handle.close();
-      }
-      const lastNewline = partial.lastIndexOf(NEWLINE);
-      if (lastNewline >= 0) {
-        for (const line of partial.subarray(0, lastNewline).toString('utf8').split('\n')) onLine(line);
-        partial = partial.subarray(lastNewline + 1);
-      }
+  const readAppended = async () => {
+    const { size } = await file.stat();
+    if (size < position) {
+      onSwitch('truncated');
+      position = 0;
+      partial = Buffer.alloc(0);
     }
-    await sleep(intervalMs, undefined, { signal }).catch(() => undefined);
+    if (size === position) return;
+    const chunk = Buffer.alloc(size - position);
+    const { bytesRead } = await file.read(chunk, 0, chunk.length, position);
+    position += bytesRead;
+    partial = Buffer.concat([partial, chunk.subarray(0, bytesRead)]);
+    const lastNewline = partial.lastIndexOf(NEWLINE);
+    if (lastNewline < 0) return;
+    for (const line of partial.subarray(0, lastNewline).toString('utf8').split('\n')) onLine(line);
+    partial = partial.subarray(lastNewline + 1);
+  };
+  try {
+    while (!signal.aborted) {
+      await readAppended();
+      if (await replacedAt(path, file)) {
+        // Read again: a record may have gone to the old file between the read above and the check.
+        await readAppended();
+        await file.close();
+        file = await open(path, 'r');
+        position = 0;
+        partial = Buffer.alloc(0);
+        onSwitch('rotated');
+        continue;
+      }
+      await sleep(intervalMs, undefined, { signal }).catch(() => undefined);
+    }
+  } finally {
+    await file.close();
   }
+}
+
+/** Whether another file than the one open is at `path` now (none there yet, between a move and the reopen, is not). */
+async function replacedAt(path: string, file: FileHandle): Promise<boolean> {
+  const [atPath, opened] = await Promise.all([stat(path).catch(() => undefined), file.stat()]);
+  return atPath !== undefined && (atPath.ino !== opened.ino || atPath.dev !== opened.dev);
 }
