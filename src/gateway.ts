@@ -21,6 +21,7 @@ import { buildPipeline, buildReadPipeline } from './pipeline/build.js';
 import { Metrics } from './observability/metrics.js';
 import { startTracing, type Tracing } from './observability/tracing.js';
 import { Policy } from './policy/policy.js';
+import type { ClientAsk } from './policy/approval/client-asks.js';
 import { RetrievalHijackCheck } from './policy/pinning/retrieval-hijack.js';
 import { CatalogSearch, type RetrievalStatus } from './retrieval/catalog-search.js';
 import { createSessionServer } from './server/session.js';
@@ -51,6 +52,8 @@ export interface GatewayStatus {
   readonly reload?: ConfigReload;
   /** Rules of the config in effect that name no configured server, so apply to nothing (`rulesNamingNoServer`). */
   readonly ruleWarnings?: readonly string[];
+  /** Calls whose approval is being asked of their own client (elicitation): the approval queue does not hold them. */
+  readonly clientAsks?: readonly ClientAsk[];
 }
 
 /** What became of an edit of the config file while serving. */
@@ -167,6 +170,7 @@ export class Gateway extends EventEmitter<{ status: []; stopping: [] }> {
       redact: (text) => this.policy.redactor.redactString(text),
     });
     this.toolSearch.on('change', () => this.emit('status'));
+    this.policy.clientAsks.on('change', () => this.emit('status'));
     this.hijackCheck = new RetrievalHijackCheck(this.catalog, this.toolSearch, this.policy.pinning, () => inEffect().retrieval.hijackCheck, this.logger);
     this.toolSearch.on('searched', (seconds, retriever) => {
       this.metrics.searches.inc({ retriever });
@@ -325,6 +329,7 @@ export class Gateway extends EventEmitter<{ status: []; stopping: [] }> {
   }
 
   status(): GatewayStatus {
+    const clientAsks = this.policy.clientAsks.list();
     return {
       config: this.loaded.path,
       exposure: this.exposure.name,
@@ -335,6 +340,7 @@ export class Gateway extends EventEmitter<{ status: []; stopping: [] }> {
       state: this.state.status(),
       ...(this.lastReload && { reload: this.lastReload }),
       ...(this.ruleWarnings.length > 0 && { ruleWarnings: this.ruleWarnings }),
+      ...(clientAsks.length > 0 && { clientAsks }),
     };
   }
 }

@@ -5,6 +5,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ElicitRequestSchema, type CallToolResult, type ElicitRequest } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken, hashToken } from '../src/policy/auth/token.js';
+import { RunRecorder } from '../src/server/run-record.js';
 import { runCli, servers, tempDir, waitFor, waitForTools } from './support/toolscope-cli.js';
 import { auditRecords, httpClient, refusalOf, startHttpGateway } from './support/policy.js';
 
@@ -79,6 +80,34 @@ describe('destructive calls wait for a human', () => {
     expect(await exists(target)).toBe(false);
   });
 
+  it('`toolscope status` shows a call whose approval is being asked at its client, which the queue does not hold', async () => {
+    let answer!: (reply: { action: 'accept'; content: { approve: boolean } }) => void;
+    const answered = new Promise<{ action: 'accept'; content: { approve: boolean } }>((resolve) => (answer = resolve));
+    const { client, asked } = await elicitingClient(() => answered as never);
+    // What `toolscope serve` publishes for `status` in another process.
+    const recorder = new RunRecorder(join(env.dir.path, '.toolscope'), env.gateway.gateway, { transport: 'http', url: env.gateway.url });
+    await recorder.start();
+    try {
+      const call = write(client, join(env.files, 'asked.txt'));
+      await waitFor(() => asked.length > 0 || undefined, 'the elicitation');
+      const status = await waitFor(async () => {
+        const cli = await runCli(['--config', env.configPath, 'status']);
+        return /asked at the caller's client/.test(cli.stdout) ? cli.stdout : undefined;
+      }, 'status to show the call');
+      expect(status).toMatch(/approvals: no calls are waiting/);
+      expect(status).toMatch(/approvals asked at the caller's client: 1 call waiting for the person at that client \(elicitation; not in the queue\)/);
+      expect(status).toMatch(new RegExp(`${process.pid}\\s+ops\\s+filesystem__write_file\\s+\\d+ s\\s+\\d+ s`));
+      answer({ action: 'accept', content: { approve: true } });
+      expect((await call).isError).toBeFalsy();
+      await waitFor(async () => {
+        const cli = await runCli(['--config', env.configPath, 'status']);
+        return /asked at the caller's client/.test(cli.stdout) ? undefined : true;
+      }, 'status to drop the answered call');
+    } finally {
+      await recorder.stop();
+    }
+  });
+
   it('queues the call for a client without elicitation; `toolscope approvals approve` in another process releases it', async () => {
     const client = await httpClient(env.gateway.url, opsToken);
     clients.push(client);
@@ -136,6 +165,7 @@ describe('destructive calls wait for a human', () => {
     expect(reasons).toEqual([
       'approved by client:ops (accept) via elicitation',
       'denied by client:ops (decline) via elicitation',
+      'approved by client:ops (accept) via elicitation',
       expect.stringMatching(/^approved by cli:\S+ via queue [0-9a-f]{10}$/),
       expect.stringMatching(/^denied by http:admin via queue [0-9a-f]{10}$/),
     ]);

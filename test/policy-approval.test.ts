@@ -5,6 +5,7 @@ import type { ElicitRequest, ElicitResult } from '@modelcontextprotocol/sdk/type
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileApprovalQueue } from '../src/state/file/file-approval-queue.js';
 import { approvalArgumentsText, Approvals } from '../src/policy/approval/approvals.js';
+import { ClientAsks } from '../src/policy/approval/client-asks.js';
 import { Redactor } from '../src/policy/audit/redactor.js';
 import { createLogger } from '../src/log.js';
 import { approveStage } from '../src/pipeline/stages/approve.js';
@@ -30,7 +31,7 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 function approvalsFor(raw: Record<string, unknown>, queue = new FileApprovalQueue(join(dir, 'approvals'), 20)) {
   const approval = { humanApprovers: ['ops'], ...(raw.approval as Record<string, unknown> | undefined) };
   const config: PolicyConfig = policyConfig({ ...raw, approval });
-  return { approvals: new Approvals(config.approval, config.capabilities, queue, new Redactor(['s3cr3t-value']), createLogger('silent')), queue };
+  return { approvals: new Approvals(config.approval, config.capabilities, queue, new Redactor(['s3cr3t-value']), new ClientAsks(), createLogger('silent')), queue };
 }
 
 /** The validate stage's check under no argument rules: what an approved call passes again after the wait. */

@@ -4,6 +4,7 @@ import type { ApprovalQueue } from '../state/approval-queue.js';
 import type { RateBuckets } from '../state/rate-buckets.js';
 import type { TokenStore } from '../state/token-store.js';
 import { Approvals } from './approval/approvals.js';
+import type { ClientAsks } from './approval/client-asks.js';
 import type { Redactor } from './audit/redactor.js';
 import { Principals } from './auth/principals.js';
 import type { ToolPinning } from './pinning/tool-pinning.js';
@@ -21,6 +22,8 @@ export interface RulesDeps {
   readonly tokens: TokenStore;
   readonly pinning: ToolPinning;
   readonly approvalQueue: ApprovalQueue;
+  /** Calls whose approval is asked of their own client: they outlive an edit of the rules as the queue does. */
+  readonly clientAsks: ClientAsks;
   readonly rateBuckets: RateBuckets;
   readonly redactor: Redactor;
   /** stdio servers, whose paths are toolscope's own; follows the `servers` section. */
@@ -52,7 +55,7 @@ export class PolicyRules {
     this.access = new ToolAccess(new ScopePolicy(this.principals, config.capabilities), deps.pinning);
     this.relayScope = new RelayScope(this.principals);
     this.argumentRules = new ArgumentRules(config.argumentRules, deps.localServers);
-    this.approvals = new Approvals(config.approval, config.capabilities, deps.approvalQueue, deps.redactor, deps.logger, deps.cli);
+    this.approvals = new Approvals(config.approval, config.capabilities, deps.approvalQueue, deps.redactor, deps.clientAsks, deps.logger, deps.cli);
     this.rateLimiter = new RateLimiter(config.rateLimits, deps.rateBuckets);
   }
 

@@ -12,6 +12,7 @@ import { OAuthVerifier } from './auth/oauth-verifier.js';
 import { ToolPinning } from './pinning/tool-pinning.js';
 import { PolicyRules, type RulesConfig, type RulesDeps } from './policy-rules.js';
 import type { Approvals } from './approval/approvals.js';
+import { ClientAsks } from './approval/client-asks.js';
 import type { Principals } from './auth/principals.js';
 import type { RateLimiter } from './ratelimit/rate-limiter.js';
 import { SearchLimit } from './ratelimit/search-limit.js';
@@ -55,6 +56,8 @@ export class Policy extends EventEmitter<{ change: [] }> {
   readonly oauth: OAuthVerifier | undefined;
   readonly validator = new SchemaValidator();
   readonly approvalQueue: ApprovalQueue;
+  /** Calls whose approval is being asked of their own client (elicitation), for `toolscope status`. */
+  readonly clientAsks = new ClientAsks();
   readonly pinning: ToolPinning;
   readonly redactor: Redactor;
   /** Undefined when `audit.enabled` is false. */
@@ -97,6 +100,7 @@ export class Policy extends EventEmitter<{ change: [] }> {
       tokens: this.tokens,
       pinning: this.pinning,
       approvalQueue: this.approvalQueue,
+      clientAsks: this.clientAsks,
       rateBuckets: state.rateBuckets,
       redactor: this.redactor,
       localServers: this.localServers,

@@ -7,6 +7,7 @@ import { createLogger } from '../../log.js';
 import { readRunRecords, type RunRecord } from '../../server/run-record.js';
 import type { RetrievalStatus } from '../../retrieval/catalog-search.js';
 import type { ApprovalRequest } from '../../state/approval-queue.js';
+import type { ReviewedQuarantineEntry } from '../../state/pin-store.js';
 import { configPath, withLoadedState } from '../options.js';
 import { formatTable } from '../table.js';
 import { serverTable } from '../server-table.js';
@@ -22,8 +23,9 @@ export function register(program: Command): void {
       // problems follow (exit status 1).
       const { loaded, problems } = await loadConfigForState(configPath(cmd));
       const records = await readRunRecords(configPaths(loaded).stateDir);
+      const { approvals, quarantine } = await readSharedState(loaded);
       if (options.json) {
-        const status: StatusJson = { serves: records, approvals: await waitingCalls(loaded) };
+        const status: StatusJson = { serves: records, approvals };
         console.log(JSON.stringify(status, null, 2));
       } else if (records.length === 0) {
         console.log(`no toolscope serve is running with ${loaded.path} (\`toolscope list\` connects to the servers briefly)`);
@@ -31,9 +33,11 @@ export function register(program: Command): void {
         if (!problems) console.log(`sandbox: ${describeSandboxSupport(await bubblewrap.check())}`);
       } else {
         console.log(records.map(describe).join('\n\n'));
-        console.log(`\n${await describeWaitingCalls(loaded)}`);
+        console.log(`\n${describeWaitingCalls(approvals)}`);
+        const asked = describeClientAsks(records);
+        if (asked) console.log(asked);
       }
-      if (!options.json) console.log(await describeQuarantine(loaded));
+      if (!options.json) console.log(describeQuarantine(quarantine));
       if (problems) throw new ConfigError(loaded.path, problems);
     });
 }
@@ -48,50 +52,74 @@ export interface StatusJson {
  * The calls waiting for approval, of every replica sharing the state, without their arguments (which only
  * `approvals list --json` shows, to whoever answers them); or why the queue could not be read.
  */
-export type WaitingCalls = { readonly waiting: Omit<ApprovalRequest, 'arguments'>[] } | { readonly error: string };
+export type WaitingCalls = { readonly waiting: Omit<ApprovalRequest, 'arguments'>[] } | Unreadable;
 
-async function waitingCalls(loaded: LoadedConfig): Promise<WaitingCalls> {
+/** The tools held for review, or why they could not be read. */
+type HeldTools = { readonly held: ReviewedQuarantineEntry[] } | Unreadable;
+
+interface Unreadable {
+  readonly error: string;
+}
+
+/** The approval queue and the quarantine, read through one opening of the state (one Redis connection, with Redis). */
+async function readSharedState(loaded: LoadedConfig): Promise<{ approvals: WaitingCalls; quarantine: HeldTools }> {
   try {
-    const pending = await withLoadedState(loaded, (state) => state.approvals.pending());
-    return { waiting: pending.map(({ arguments: _arguments, ...request }) => request) };
+    return await withLoadedState(loaded, async (state) => ({
+      approvals: await readable(async () => ({ waiting: (await state.approvals.pending()).map(({ arguments: _arguments, ...request }) => request) })),
+      quarantine: await readable(async () => ({ held: await state.pins.reviewedQuarantine() })),
+    }));
   } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
+    const unreadable = { error: messageOf(error) };
+    return { approvals: unreadable, quarantine: unreadable };
   }
 }
 
+async function readable<T>(read: () => Promise<T>): Promise<T | Unreadable> {
+  return read().catch((error: unknown) => ({ error: messageOf(error) }));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** The calls waiting for approval (of every replica sharing the state), and how to answer them. */
-async function describeWaitingCalls(loaded: LoadedConfig): Promise<string> {
-  const calls = await waitingCalls(loaded);
+function describeWaitingCalls(calls: WaitingCalls): string {
   if ('error' in calls) return `approvals: cannot read the queue (${calls.error})`;
   const pending = calls.waiting;
   if (pending.length === 0) return 'approvals: no calls are waiting';
-  const now = Date.now();
-  const rows = pending.map((request) => [
-    request.id,
-    request.principal ?? '-',
-    request.tool,
-    `${Math.round((now - Date.parse(request.requestedAt)) / 1000)} s`,
-    `${Math.max(0, Math.round((Date.parse(request.expiresAt) - now) / 1000))} s`,
-  ]);
+  const rows = pending.map((request) => [request.id, request.principal ?? '-', request.tool, ...waitedAndLeft(request.requestedAt, request.expiresAt)]);
   return [
     `approvals: ${pending.length} call${pending.length === 1 ? '' : 's'} waiting (\`toolscope approvals approve|deny ID\`, or the console)`,
     formatTable(['ID', 'PRINCIPAL', 'TOOL', 'WAITING', 'LEFT'], rows),
   ].join('\n');
 }
 
+/** The calls whose approval the serves ask of the caller's own client (elicitation): only that person can answer them. */
+function describeClientAsks(records: readonly RunRecord[]): string | undefined {
+  const asks = records.flatMap((record) => (record.status.clientAsks ?? []).map((ask) => ({ pid: record.pid, ...ask })));
+  if (asks.length === 0) return undefined;
+  const rows = asks.map((ask) => [String(ask.pid), ask.principal, ask.tool, ...waitedAndLeft(ask.askedAt, ask.expiresAt)]);
+  return [
+    `approvals asked at the caller's client: ${asks.length} call${asks.length === 1 ? '' : 's'} waiting for the person at that client (elicitation; not in the queue)`,
+    formatTable(['SERVE PID', 'PRINCIPAL', 'TOOL', 'WAITING', 'LEFT'], rows),
+  ].join('\n');
+}
+
+/** How long a call has waited for a person, and how long it has left before it is denied. */
+function waitedAndLeft(since: string, expiresAt: string, now = Date.now()): [string, string] {
+  return [`${Math.round((now - Date.parse(since)) / 1000)} s`, `${Math.max(0, Math.round((Date.parse(expiresAt) - now) / 1000))} s`];
+}
+
 /** How many tools are held for review: a quarantined tool is neither listed nor callable, whatever its server's state. */
-async function describeQuarantine(loaded: LoadedConfig): Promise<string> {
-  try {
-    const held = await withLoadedState(loaded, (state) => state.pins.reviewedQuarantine());
-    if (held.length === 0) return 'quarantine: no tool is held';
-    const rejected = held.filter((entry) => entry.rejected).length;
-    return (
-      `quarantine: ${held.length} tool${held.length === 1 ? '' : 's'} held for review${rejected > 0 ? ` (${rejected} rejected)` : ''}: ` +
-      held.map((entry) => entry.tool).sort().join(', ') + ' (`toolscope quarantine` shows why)'
-    );
-  } catch (error) {
-    return `quarantine: cannot read it (${error instanceof Error ? error.message : String(error)})`;
-  }
+function describeQuarantine(quarantine: HeldTools): string {
+  if ('error' in quarantine) return `quarantine: cannot read it (${quarantine.error})`;
+  const { held } = quarantine;
+  if (held.length === 0) return 'quarantine: no tool is held';
+  const rejected = held.filter((entry) => entry.rejected).length;
+  return (
+    `quarantine: ${held.length} tool${held.length === 1 ? '' : 's'} held for review${rejected > 0 ? ` (${rejected} rejected)` : ''}: ` +
+    held.map((entry) => entry.tool).sort().join(', ') + ' (`toolscope quarantine` shows why)'
+  );
 }
 
 function describe(record: RunRecord): string {

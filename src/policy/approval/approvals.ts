@@ -7,6 +7,7 @@ import { classifyTool } from '../scopes/capability.js';
 import { compileRules, type CompiledRule } from '../scopes/scope-rule.js';
 import type { Logger } from '../../log.js';
 import type { ApprovalQueue, ApprovalRequest } from '../../state/approval-queue.js';
+import type { ClientAsks } from './client-asks.js';
 import { askByElicitation } from './elicitation.js';
 import { ApprovalWebhook, argumentSummary } from './webhook.js';
 import { HIDDEN_CHARACTERS, VARIATION_SELECTORS } from '../invisible-characters.js';
@@ -38,6 +39,7 @@ export class Approvals {
     private readonly capabilities: CapabilitiesConfig,
     private readonly queue: ApprovalQueue,
     private readonly redactor: Redactor,
+    private readonly clientAsks: ClientAsks,
     private readonly logger: Logger,
     /** The CLI on this config (`toolscope --config FILE`): the commands the log and webhook suggest work from any folder. */
     private readonly cli = 'toolscope',
@@ -54,7 +56,7 @@ export class Approvals {
   }
 
   /** Whether a person answers for `principal` (`approval.humanApprovers`): only then may it approve its own calls. */
-  isHumanApprover(principal: string | null | undefined): boolean {
+  isHumanApprover(principal: string | null | undefined): principal is string {
     return principal !== null && principal !== undefined && this.humanApprovers.has(principal);
   }
 
@@ -70,7 +72,9 @@ export class Approvals {
     let note: string | undefined;
     const principal = ctx.principal?.name;
     if (ctx.client.elicit && this.isHumanApprover(principal)) {
-      const answer = await askByElicitation(ctx.client.elicit, this.message(ctx, shownArguments), deadline - Date.now(), `client:${principal}`);
+      const { elicit } = ctx.client;
+      const ask = { callId: ctx.callId, principal, tool: ctx.tool.exposedName, rule, askedAt: new Date().toISOString(), expiresAt: new Date(deadline).toISOString() };
+      const answer = await this.clientAsks.during(ask, () => askByElicitation(elicit, this.message(ctx, shownArguments), deadline - Date.now(), `client:${principal}`));
       if (!('failed' in answer)) return { approved: answer.approved, via: 'elicitation', by: answer.by };
       note = `elicitation failed (${answer.failed}); queued instead`;
     }
