@@ -168,6 +168,7 @@ export class Gateway extends EventEmitter<{ status: []; stopping: [] }> {
       logger: this.logger,
       ...(this.state.sharedVectors && { sharedVectors: this.state.sharedVectors }),
       redact: (text) => this.policy.redactor.redactString(text),
+      recentSearchStore: this.state.recentSearches,
     });
     this.toolSearch.on('change', () => this.emit('status'));
     this.policy.clientAsks.on('change', () => this.emit('status'));
@@ -229,7 +230,8 @@ export class Gateway extends EventEmitter<{ status: []; stopping: [] }> {
   }
 
   async stop(): Promise<void> {
-    this.toolSearch.close();
+    // Before the state closes: the searches not yet saved are saved in it.
+    await this.toolSearch.close();
     await this.downstream.stop();
     await this.policy.close();
     await this.state.close();

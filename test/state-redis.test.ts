@@ -1,9 +1,11 @@
+import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../src/config/load.js';
 import { createLogger, type Logger } from '../src/log.js';
 import { RateLimiter } from '../src/policy/ratelimit/rate-limiter.js';
 import { EmbeddingCache } from '../src/retrieval/embedding-cache.js';
+import type { RecentSearch } from '../src/retrieval/recent-searches.js';
 import { maskedRedisUrl } from '../src/state/redis/redis-connection.js';
 import { RedisState } from '../src/state/redis/redis-state.js';
 import { StateUnavailableError } from '../src/state/unavailable.js';
@@ -133,5 +135,37 @@ describe('shared embeddings', () => {
     expect(logLines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toContain(
       'emb:emb:use-lite holds use-lite vectors of an earlier revision, no longer read: delete it once no replica runs an older toolscope',
     );
+  });
+});
+
+describe('recent searches in Redis', () => {
+  const search = (n: number): RecentSearch => ({ query: `request ${n}`, top: `tool_${n % 7}` });
+  const searches = (from: number, count: number) => Array.from({ length: count }, (_, i) => search(from + i));
+
+  it('keeps the newest searches of every replica in one list, for a replica started later', async () => {
+    const [first, second] = await Promise.all([replicaState('recent1:'), replicaState('recent1:')]);
+    await first.recentSearches.append(searches(0, 150), 200);
+    await second.recentSearches.append(searches(150, 100), 200);
+    const later = await replicaState('recent1:');
+    expect(await later.recentSearches.load()).toEqual(searches(50, 200));
+    // Other deployments' searches are not mixed in.
+    expect(await (await replicaState('recent1-other:')).recentSearches.load()).toEqual([]);
+  });
+
+  it('leaves out an entry that is not a recent search, with a warning naming the list', async () => {
+    const logLines: string[] = [];
+    const state = await replicaState('recent2:', pino({ level: 'warn' }, { write: (line: string) => void logLines.push(line) }));
+    await state.recentSearches.append([search(1)], 200);
+    const raw = new Redis(redis.url);
+    try {
+      await raw.rpush('recent2:recent-searches', 'not json', JSON.stringify({ query: 'list the files' }));
+    } finally {
+      raw.disconnect();
+    }
+    await state.recentSearches.append([search(2)], 200);
+    expect(await state.recentSearches.load()).toEqual([search(1), search(2)]);
+    expect(logLines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual([
+      'recent2:recent-searches: 2 entries are not recent searches; left out',
+    ]);
   });
 });

@@ -6,8 +6,10 @@ import type { RetrievalConfig } from '../config/retrieval.js';
 import { loadEmbedder, type Embedder } from '../embedding/index.js';
 import type { Logger } from '../log.js';
 import { UsageHistoryFile } from '../state/file/usage-history-file.js';
+import type { RecentSearchStore } from '../state/recent-search-store.js';
 import { syncToolIndex, type ServerDescriptions } from './catalog-sync.js';
 import { confidence, confidenceModel, type ConfidenceModel } from './confidence.js';
+import { RecentSearches, type RecentSearch } from './recent-searches.js';
 import type { ScoredTool } from './types.js';
 import { UsageHistory } from './usage-history.js';
 import { ToolIndex, type RetrieverKind, type ToolIndexOptions, type ToolIndexStats } from './tool-index.js';
@@ -28,16 +30,6 @@ export function foundTools(hits: readonly ScoredTool[], tool: (id: string) => Ca
     return found ? [{ tool: found, score, confidence: confidence(signals, model), ...(step !== undefined && { step }) }] : [];
   });
 }
-
-/** A search as it was answered: what the hijack check replays. */
-export interface RecentSearch {
-  readonly query: string;
-  /** The best tool found then. */
-  readonly top: string;
-}
-
-/** Recent searches kept (in memory only) for the retrieval hijack check to replay. */
-const RECENT_SEARCHES = 200;
 
 export interface ToolSearchOptions {
   readonly limit: number;
@@ -72,8 +64,10 @@ export interface CatalogSearchOptions {
   readonly logger: Logger;
   /** Where embeddings are shared with other replicas (the state backend's); the state folder without it. */
   readonly sharedVectors?: ToolIndexOptions['sharedVectors'];
-  /** Masks secrets in queries before learning from use keeps them. */
+  /** Masks secrets in queries before learning from use or the recent searches keep them. */
   readonly redact?: (text: string) => string;
+  /** Where the recent searches the hijack check replays outlive a restart (the state backend's); in memory without it. */
+  readonly recentSearchStore?: RecentSearchStore;
 }
 
 /**
@@ -97,7 +91,7 @@ export class CatalogSearch extends EventEmitter<{ change: []; searched: [seconds
   private index: ToolIndex | undefined;
   private stopSync: () => void = () => undefined;
   private closed = false;
-  private readonly recent: RecentSearch[] = [];
+  private readonly recent: RecentSearches;
   private readonly history: UsageHistory | undefined;
   private readonly historyFile: UsageHistoryFile | undefined;
   private historyLoaded: Promise<void> = Promise.resolve();
@@ -107,6 +101,7 @@ export class CatalogSearch extends EventEmitter<{ change: []; searched: [seconds
     private readonly options: CatalogSearchOptions,
   ) {
     super();
+    this.recent = new RecentSearches(options.recentSearchStore, options.logger);
     const { learning } = options.retrieval;
     if (learning.enabled) {
       const history = new UsageHistory([], learning.maxRecords);
@@ -130,9 +125,9 @@ export class CatalogSearch extends EventEmitter<{ change: []; searched: [seconds
     this.emit('change');
   }
 
-  /** The most recent searches, oldest first (in memory, at most 200). */
-  recentSearches(): readonly RecentSearch[] {
-    return this.recent;
+  /** The most recent searches, oldest first (at most 200), those of earlier runs included once the store is read. */
+  recentSearches(): Promise<readonly RecentSearch[]> {
+    return this.recent.all();
   }
 
   /** Loads the embedder and builds the index; later calls return the same promise. */
@@ -178,9 +173,10 @@ export class CatalogSearch extends EventEmitter<{ change: []; searched: [seconds
     return foundTools(hits, (id) => this.catalog.get(id), confidenceModel(kind, index.embedder?.id));
   }
 
+  /** Kept for the hijack check alone: with it off, no search is kept. */
   private remember(search: RecentSearch): void {
-    this.recent.push({ ...search, query: this.options.redact?.(search.query) ?? search.query });
-    if (this.recent.length > RECENT_SEARCHES) this.recent.shift();
+    if (!this.options.retrieval.hijackCheck.enabled) return;
+    this.recent.add({ ...search, query: this.options.redact?.(search.query) ?? search.query });
   }
 
   status(): RetrievalStatus {
@@ -194,10 +190,11 @@ export class CatalogSearch extends EventEmitter<{ change: []; searched: [seconds
     };
   }
 
-  /** Stops following the catalog (also if the index is still being built). */
-  close(): void {
+  /** Stops following the catalog (also if the index is still being built); settles once the recent searches are saved. */
+  close(): Promise<void> {
     this.closed = true;
     this.stopSync();
+    return this.recent.save();
   }
 
   private async build(): Promise<ToolIndex> {

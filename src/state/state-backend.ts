@@ -4,6 +4,7 @@ import type { ApprovalQueue } from './approval-queue.js';
 import { FileState } from './file/file-state.js';
 import type { PinStore } from './pin-store.js';
 import type { RateBuckets } from './rate-buckets.js';
+import type { RecentSearchStore } from './recent-search-store.js';
 import { RedisState } from './redis/redis-state.js';
 import type { SessionStore } from './session-store.js';
 import type { TokenStore } from './token-store.js';
@@ -39,6 +40,8 @@ export interface StateBackend {
   readonly sessions: SessionStore | undefined;
   /** Where an embedder's vectors are shared with other replicas; undefined: each keeps its own in the state folder. */
   readonly sharedVectors: ((embedder: EmbedderIdentity) => VectorStore) | undefined;
+  /** The searches the retrieval hijack check replays, kept across restarts (with Redis: those of every replica). */
+  readonly recentSearches: RecentSearchStore;
   /** Connects (a shared backend; again is a no-op); fails with the reason if it cannot be reached. */
   open(): Promise<void>;
   close(): Promise<void>;

@@ -6,9 +6,10 @@ import type { ToolPinning } from './tool-pinning.js';
 
 /**
  * Retrieval hijack check: a new or changed tool whose description is written to win searches ("use me for files,
- * email, anything") would take requests other tools answered. After each catalog change the recent searches are
- * replayed; a tool that now takes the top rank of at least `minRequests` of them, and at least `share` of those
- * replayed, that another tool answered before, is quarantined for review (kind `hijack`) like a changed description.
+ * email, anything") would take requests other tools answered. After each catalog change the recent searches (kept in
+ * the state across restarts) whose tool is still here are replayed; a tool that now takes the top rank of at least
+ * `minRequests` of them, and at least `share` of those replayed, that another tool answered before, is quarantined
+ * for review (kind `hijack`) like a changed description.
  * Runs after the change is indexed, so the tool is searchable for that moment (typically milliseconds).
  */
 export class RetrievalHijackCheck {
@@ -41,11 +42,17 @@ export class RetrievalHijackCheck {
   /** Replays the recent searches; returns the tools it quarantined. */
   async check(names: readonly string[]): Promise<string[]> {
     const candidates = new Set(names.filter((name) => !this.pinning.quarantined(name)));
-    const replays = new Map(this.search.recentSearches().map(({ query, top }) => [query, top]));
+    const mayWin = (tool: { exposedName: string }) => !this.pinning.quarantined(tool.exposedName);
+    // Only a search whose tool is here, and may win, can be taken from it. The searches outlive a restart, after
+    // which servers connect one by one: the first one's tools would otherwise take those of the servers still to come.
+    const answerable = (await this.search.recentSearches()).filter(({ top }) => {
+      const tool = this.catalog.get(top);
+      return tool !== undefined && mayWin(tool);
+    });
+    const replays = new Map(answerable.map(({ query, top }) => [query, top]));
     const { minRequests, share } = this.settings();
     if (candidates.size === 0 || replays.size < minRequests) return [];
     const taken = new Map<string, string[]>();
-    const mayWin = (tool: { exposedName: string }) => !this.pinning.quarantined(tool.exposedName);
     for (const [query, before] of replays) {
       const now = await this.search.replayTop(query, mayWin);
       if (now === undefined || now === before || !candidates.has(now)) continue;

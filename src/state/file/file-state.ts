@@ -3,6 +3,7 @@ import { replicaId } from '../replica.js';
 import type { StateBackend, StateStatus } from '../state-backend.js';
 import { FileApprovalQueue } from './file-approval-queue.js';
 import { FilePinStore } from './file-pin-store.js';
+import { FileRecentSearchStore } from './file-recent-search-store.js';
 import { FileTokenStore } from './file-token-store.js';
 import { LocalRateBuckets } from './local-rate-buckets.js';
 
@@ -17,11 +18,13 @@ export class FileState implements StateBackend {
   readonly tokens: FileTokenStore;
   readonly sessions = undefined;
   readonly sharedVectors = undefined;
+  readonly recentSearches: FileRecentSearchStore;
 
   constructor(stateDir: string) {
     this.approvals = new FileApprovalQueue(join(stateDir, 'approvals'));
     this.pins = new FilePinStore(stateDir);
     this.tokens = new FileTokenStore(stateDir);
+    this.recentSearches = new FileRecentSearchStore(stateDir);
   }
 
   async open(): Promise<void> {}

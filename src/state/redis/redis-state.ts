@@ -7,6 +7,7 @@ import { RedisApprovalQueue } from './redis-approval-queue.js';
 import { RedisConnection } from './redis-connection.js';
 import { RedisPinStore } from './redis-pin-store.js';
 import { RedisRateBuckets } from './redis-rate-buckets.js';
+import { RedisRecentSearchStore } from './redis-recent-search-store.js';
 import { RedisSessionStore } from './redis-session-store.js';
 import { RedisTokenStore } from './redis-token-store.js';
 import { RedisVectorStore } from './redis-vector-store.js';
@@ -22,6 +23,7 @@ export class RedisState implements StateBackend {
   readonly pins: RedisPinStore;
   readonly tokens: RedisTokenStore;
   readonly sharedVectors: ((embedder: EmbedderIdentity) => VectorStore) | undefined;
+  readonly recentSearches: RedisRecentSearchStore;
   private readonly redis: RedisConnection;
 
   constructor(config: RedisStateConfig, logger: Logger) {
@@ -32,6 +34,7 @@ export class RedisState implements StateBackend {
     this.approvals = new RedisApprovalQueue(this.redis);
     this.pins = new RedisPinStore(this.redis);
     this.tokens = new RedisTokenStore(this.redis);
+    this.recentSearches = new RedisRecentSearchStore(this.redis, logger);
     this.sharedVectors = config.embeddings === 'shared' ? (embedder) => new RedisVectorStore(this.redis, embedder, logger) : undefined;
   }
 
