@@ -29,4 +29,23 @@ describe("a child's stderr", () => {
     expect(lines[1]).toBe('next line');
     expect(stderr.explanation()).toBe('next line');
   });
+
+  it("names npm's 404 when npx cannot find the package, not its pointer to the debug log", () => {
+    const { stderr } = capture();
+    // What `npx -y @modelcontextprotocol/server-tim` (a misspelt package) prints, as captured from npm 11.
+    stderr.write(
+      [
+        'npm error code E404',
+        'npm error 404 Not Found - GET https://registry.npmjs.org/@modelcontextprotocol%2fserver-tim',
+        'npm error 404',
+        "npm error 404  The requested resource '@modelcontextprotocol/server-tim@*' could not be found or you do not have permission to access it.",
+        'npm error 404',
+        'npm error 404 Note that you can also install from a',
+        'npm error 404 tarball, folder, http url, or git url.',
+        'npm error A complete log of this run can be found in: /root/.npm/_logs/2026-12-07T23_27_13_508Z-debug-0.log',
+        '',
+      ].join('\n'),
+    );
+    expect(stderr.explanation()).toBe('npm error 404 Not Found - GET https://registry.npmjs.org/@modelcontextprotocol%2fserver-tim');
+  });
 });

@@ -1,6 +1,8 @@
 const MAX_LINE_LENGTH = 2_000;
-/** A line that names a failure: `Error: …`, `TypeError: …`, `ENOENT`, `Permission denied`, `fatal: …`, a panic. */
-const ERROR_HEADLINE = /\b(\w*Error|Exception|ENOENT|EACCES|EPERM|denied|not found|No such file|cannot|Cannot|fatal|Fatal|panic(ked)?)\b/;
+/** A line that names a failure: `Error: …`, `TypeError: …`, `ENOENT`, `Permission denied`, `fatal: …`, a panic, npm's `404 Not Found - GET …`. */
+const ERROR_HEADLINE = /\b(\w*Error|Exception|ENOENT|EACCES|EPERM|denied|[Nn]ot [Ff]ound|No such file|cannot|Cannot|fatal|Fatal|panic(ked)?)\b/;
+/** Lines that close a failure report without saying what failed: npm's pointer to its debug log. */
+const NOT_AN_EXPLANATION = /A complete log of this run can be found in/;
 const TAIL_LINES = 20;
 
 /**
@@ -51,8 +53,9 @@ export class StderrCapture {
    * with its version, Python with the exception, so the very last line is often not it), else the last line.
    */
   explanation(): string | undefined {
-    const headline = this.tail.findLast((line) => ERROR_HEADLINE.test(line) && !/^\s+at\s/.test(line));
-    return headline ?? this.tail.at(-1);
+    const telling = this.tail.filter((line) => !NOT_AN_EXPLANATION.test(line));
+    const headline = telling.findLast((line) => ERROR_HEADLINE.test(line) && !/^\s+at\s/.test(line));
+    return headline ?? telling.at(-1) ?? this.tail.at(-1);
   }
 
   private emit(raw: string): void {
