@@ -79,6 +79,9 @@ export const LOCAL_PRINCIPAL: Principal = { name: 'local' };
  */
 const FIRST_LIST_GRACE_MS = 5_000;
 
+/** How long the retrieval hijack check waits at most for the servers' first connection before checking their tools. */
+const HIJACK_CHECK_STARTUP_WAIT_MS = 60_000;
+
 /**
  * toolscope's core, independent of how clients connect: the catalog, the supervised downstream servers,
  * the call pipeline and the exposure mode. Transports (stdio, HTTP) ask it for one MCP `Server` per session.
@@ -205,6 +208,7 @@ export class Gateway extends EventEmitter<{ status: []; stopping: [] }> {
     // Known before any server starts, so `status` can tell whether sandboxes are real.
     await this.bubblewrap.check();
     this.downstream.startEager();
+    this.hijackCheck.holdUntil(this.downstream.settled(HIJACK_CHECK_STARTUP_WAIT_MS));
     // Loads the embedder and indexes tools as servers report them; searches wait for it, startup does not.
     this.toolSearch.start().catch((error: unknown) => this.logger.error({ err: error }, 'tool search failed to start'));
   }

@@ -14,6 +14,8 @@ import type { ToolPinning } from './tool-pinning.js';
  */
 export class RetrievalHijackCheck {
   private checks: Promise<void> = Promise.resolve();
+  /** Tools that arrived while the servers first connect, checked together once they have (`holdUntil`). */
+  private held: string[] | undefined;
 
   constructor(
     private readonly catalog: Catalog,
@@ -28,9 +30,29 @@ export class RetrievalHijackCheck {
     this.catalog.on('change', (change: CatalogChange) => {
       if (!this.settings().enabled) return;
       const arrived = [...change.added, ...change.changed.map(([, after]) => after)].map((tool) => tool.exposedName);
-      if (arrived.length > 0) this.checks = this.checks.then(async () => void (await this.check(arrived))).catch((error: unknown) => {
-        this.logger.warn({ err: error }, 'retrieval hijack check failed');
-      });
+      if (arrived.length === 0) return;
+      if (this.held) this.held.push(...arrived);
+      else this.enqueue(arrived);
+    });
+  }
+
+  /**
+   * Holds the tools that arrive until `startup` (the servers' first connection) settles, then checks them in one go.
+   * While servers are still connecting the catalog is partial: word weights differ from the whole catalog's and the
+   * searches other servers answered cannot be replayed yet; and each server's arrival would replay every search again.
+   */
+  holdUntil(startup: Promise<void>): void {
+    this.held = [];
+    void startup.then(() => {
+      const arrived = this.held ?? [];
+      this.held = undefined;
+      if (arrived.length > 0) this.enqueue(arrived);
+    });
+  }
+
+  private enqueue(arrived: readonly string[]): void {
+    this.checks = this.checks.then(async () => void (await this.check(arrived))).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'retrieval hijack check failed');
     });
   }
 
