@@ -136,6 +136,14 @@ describe('shells as a server command', () => {
     throw new Error(`${command} ${JSON.stringify(args)} was accepted`);
   };
 
+  /** The refusal, naming the server and the way out, of a command line that reads `reads` from a string. */
+  const refusalOf = (reads: 'commands' | 'code', program: string): string =>
+    reads === 'commands'
+      ? `servers.tools.command: runs a shell ("${program}"), which would read its commands from text and undo "never through a shell": ` +
+        'give the server\'s own program and arguments, or set "allowShell": true if you mean it'
+      : `servers.tools.command: runs code written on its command line ("${program}"), a script in a string just as a shell's commands are: ` +
+        'put the code in a file and run that, or set "allowShell": true if you mean it';
+
   it.each([
     ['sh', ['-c', 'npx -y mcp-server-postgres'], 'sh'],
     ['bash', ['-lc', 'node server.js'], 'bash'],
@@ -185,10 +193,7 @@ describe('shells as a server command', () => {
     ['find', ['/srv', '-maxdepth', '0', '-exec', 'sh', '-c', 'id', ';'], 'sh'],
     ['find', ['/srv', '-exec', 'true', '{}', '+', '-okdir', 'bash', '-c', 'id', ';'], 'bash'],
   ])('%s %j is refused when the config is loaded, naming the server and the way out', (command, args, program) => {
-    expect(refusal(command, args)).toContain(
-      `servers.tools.command: runs a shell ("${program}"), which would read its commands from text and undo "never through a shell": ` +
-        'give the server\'s own program and arguments, or set "allowShell": true if you mean it',
-    );
+    expect(refusal(command, args)).toContain(refusalOf('commands', program));
   });
 
   it('refuses npx told to run a shell by the server\'s environment, as npm reads npm_config_call', () => {
@@ -215,10 +220,47 @@ describe('shells as a server command', () => {
     ['uv', ['run', '--with', 'mcp', 'python', '-c', 'print(1)'], 'python -c'],
     ['find', ['/srv', '-maxdepth', '0', '-exec', 'python3', '-c', 'print(1)', ';'], 'python3 -c'],
   ])('%s %j is refused as code in a string, saying to put it in a file', (command, args, program) => {
-    expect(refusal(command, args)).toContain(
-      `servers.tools.command: runs code written on its command line ("${program}"), a script in a string just as a shell's commands are: ` +
-        'put the code in a file and run that, or set "allowShell": true if you mean it',
-    );
+    expect(refusal(command, args)).toContain(refusalOf('code', program));
+  });
+
+  it.each([
+    // sed's `e` command and `s///e` flag run text through a shell; the script is read as GNU sed reads it
+    ['sed', ['e id'], {}, 'commands', 'sed e'],
+    ['sed', ['-n', 's/.*/id/e', 'in.txt'], {}, 'commands', 'sed s///e'],
+    ['sed', ['-n', 'p', 'in.txt', '-e', '1e id'], {}, 'commands', 'sed e'],
+    ['gsed', ['-f', 'filter.sed', '--expr=$!s/x/id/ge'], {}, 'commands', 'gsed s///e'],
+    // more interpreters given their code on the command line
+    ['lua', ['-e', 'os.execute("id")'], {}, 'code', 'lua -e'],
+    ['luajit', ['-l', 'socket', '-e', 'x'], {}, 'code', 'luajit -e'],
+    ['Rscript', ['--vanilla', '-e', 'system("id")'], {}, 'code', 'rscript -e'],
+    ['R', ['--no-save', '-e', 'system("id")'], {}, 'code', 'r -e'],
+    ['R', ['CMD', 'sh', '-c', 'id'], {}, 'commands', 'sh'],
+    ['julia', ['--threads', '4', '-e', 'run(`id`)'], {}, 'code', 'julia -e'],
+    ['osascript', ['-e', 'do shell script "id"'], {}, 'code', 'osascript -e'],
+    ['expect', ['-c', 'spawn sh'], {}, 'code', 'expect -c'],
+    ['perl', ['-Mstrict;system("id")', 'server.pl'], {}, 'code', 'perl -M with code'],
+    ['perl', ['-de1'], {}, 'code', 'perl -e'],
+    // options read from the environment: node's (and so npx's) NODE_OPTIONS, npm's node-options, perl's PERL5OPT and PERL5DB
+    ['node', ['server.js'], { NODE_OPTIONS: '--import=data:text/javascript,import("node:child_process")' }, 'code', 'NODE_OPTIONS --import data:'],
+    ['npx', ['-y', 'pkg'], { NODE_OPTIONS: '--require ./a.js --experimental-loader "data:text/javascript,x"' }, 'code', 'NODE_OPTIONS --experimental-loader data:'],
+    ['env', ['NODE_OPTIONS=--import=data:text/javascript,x', 'node', 'server.js'], {}, 'code', 'NODE_OPTIONS --import data:'],
+    ['npx', ['--node-options', '--import=data:text/javascript,x', '-y', 'pkg'], {}, 'code', 'npx --node-options --import data:'],
+    ['npx', ['-y', 'pkg'], { npm_config_node_options: '--import=data:,x' }, 'code', 'npx with npm_config_node_options --import data:'],
+    ['perl', ['server.pl'], { PERL5OPT: 'Mstrict;system"id"' }, 'code', 'PERL5OPT -M with code'],
+    ['perl', ['server.pl'], { PERL5OPT: '-d', PERL5DB: 'system "id"' }, 'code', 'PERL5DB'],
+    ['env', ['NPM_CONFIG_CALL=id', 'npx', 'pkg'], {}, 'commands', 'npx with npm_config_call'],
+    ['npm', ['exec', '--call=id'], {}, 'commands', 'npm exec --call'],
+    // wrappers and options read as the programs read them: `env -` is `env -i`, GNU long options cut short, env -S quoting
+    ['env', ['-', 'sh', '-c', 'id'], {}, 'commands', 'sh'],
+    ['env', ['--s', 'sh -c id'], {}, 'commands', 'sh'],
+    ['env', ['--split-string=X=1 sh -c id'], {}, 'commands', 'sh'],
+    ['env', ['-S', "'sh' -c id"], {}, 'commands', 'sh'],
+    ['env', ['-S', 'sh\\_-c\\_id'], {}, 'commands', 'sh'],
+    ['timeout', ['--sig', 'KILL', '60', 'bash', '-c', 'id'], {}, 'commands', 'bash'],
+    ['stdbuf', ['--output', 'L', 'sh', '-c', 'id'], {}, 'commands', 'sh'],
+    ['script', ['-q', '--com', 'id', '/dev/null'], {}, 'commands', 'script --command'],
+  ] as const)('%s %j with env %j is refused as a script in a string', (command, args, env, reads, program) => {
+    expect(refusal(command, [...args], { env })).toContain(refusalOf(reads, program));
   });
 
   it('accepts a shell the admin allows explicitly, and ordinary programs', () => {
@@ -251,8 +293,29 @@ describe('shells as a server command', () => {
       ['deno', ['run', '-A', 'server.ts']],
       ['awk', ['-f', 'server.awk']],
       ['find', ['/srv', '-name', '*.json', '-exec', 'node', 'check.js', '{}', ';']],
+      // a sed script without `e`, and interpreters given a script file whose own options follow it
+      ['sed', ['-n', 'p', 'in.txt']],
+      ['sed', ['-i.bak', 's/[/]/e/g;a run e', 'in.txt']],
+      ['sed', ['-f', 'filter.sed', 'in.txt']],
+      ['lua', ['server.lua', '-e', 'x']],
+      ['Rscript', ['server.R', '-e', 'x']],
+      ['R', ['--no-save', '-f', 'server.R', '--args', '-e', 'x']],
+      ['julia', ['--project', 'server.jl', '-e', 'x']],
+      ['osascript', ['server.scpt', '-e']],
+      ['expect', ['-f', 'server.exp', 'host', '-c']],
+      ['python3', ['-mcProfile', 'server.py', '-c', 'x']],
+      ['perl', ['-MList::Util=sum,max', '-d:NYTProf', 'server.pl']],
+      ['npx', ['--node-options', '--max-old-space-size=4096', '-y', 'pkg']],
+      ['env', ['-S', 'node "my server.js"']],
     ] as const) {
       expect(parseConfig(configWith(command, [...args]), 'toolscope.json').servers.tools).toMatchObject({ command });
+    }
+    // options from the environment that load a file, as a script file would be
+    for (const [command, args, env] of [
+      ['node', ['server.js'], { NODE_OPTIONS: '--require ./preload.js --import=./loader.mjs --max-old-space-size=4096' }],
+      ['perl', ['server.pl'], { PERL5OPT: '-Mstrict -w' }],
+    ] as const) {
+      expect(parseConfig(configWith(command, [...args], { env }), 'toolscope.json').servers.tools).toMatchObject({ command, env });
     }
   });
 
