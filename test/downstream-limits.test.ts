@@ -152,12 +152,12 @@ describe('size limits on what downstream servers send', () => {
     expect(textOf(result)).toHaveLength(200 * KiB);
   });
 
-  it('turns a result over maxResultBytes into a tool error, keeping the connection', async () => {
+  it('turns a result over maxResultBytes into a tool error naming the tool, not blaming the server, keeping the connection', async () => {
     const pid = status('faulty').pid;
     const result = await call(client, 'faulty__big', { bytes: 300 * KiB });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(
-      /^server "faulty" failed: the result is \d+ bytes, over limits\.maxResultBytes \(262144\); it was not forwarded$/,
+      /^the result of faulty__big is \d+ bytes, over toolscope's limits\.maxResultBytes \(262144\), so it was not forwarded; ask for less \(a smaller range, a filter, head\/tail\)$/,
     );
     expect(textOf(await call(client, 'faulty__echo', { text: 'same child' }))).toBe('same child');
     expect(status('faulty').pid).toBe(pid);
@@ -310,10 +310,10 @@ describe('HTTP endpoint limits: request size, session count, idle sessions', () 
   it('answers a body over maxRequestBytes with 413 and a JSON-RPC error, declared or still streaming', async () => {
     const oversized = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'p'.repeat(100 * KiB) } });
     const declared = await post(url, [oversized], { 'content-length': String(Buffer.byteLength(oversized)) });
-    expectRpcError(declared, 413, -32600, /^request body over 65536 bytes$/);
+    expectRpcError(declared, 413, -32600, /^request body over 65536 bytes \(limits\.maxRequestBytes\)$/);
     // A body that never ends is refused once it passes the limit: it was never going to be buffered whole.
     const streamed = await post(url, 'endless');
-    expectRpcError(streamed, 413, -32600, /^request body over 65536 bytes$/);
+    expectRpcError(streamed, 413, -32600, /^request body over 65536 bytes \(limits\.maxRequestBytes\)$/);
     // The unread rest must not be taken for a next request on the same connection.
     expect(streamed.headers.connection).toBe('close');
     expectRpcError(await post(url, ['{"jsonrpc":"2.0","id":1,"method":"ping"}']), 400, -32000, /must be initialize/);

@@ -266,10 +266,12 @@ function stdioExpectation(fuzzCase: FuzzCase): { id?: ReplyExpectation; anonymou
       return { anonymousCode: -32700 };
     case 'invalid':
       return expected.id === null ? { anonymousCode: -32600 } : { id: { id: expected.id, outcome: { type: 'error', code: -32600 } } };
-    // One message per line: a batch is not a message, and an oversize line is refused as it streams in.
-    case 'oversize':
+    // One message per line: a batch is not a message.
     case 'batch':
       return { anonymousCode: -32600 };
+    // Refused at its end with the id its first or last bytes show.
+    case 'oversize':
+      return { id: { id: expected.id, outcome: { type: 'error', code: -32600 } } };
     case 'silent':
       return {};
     case 'reply':

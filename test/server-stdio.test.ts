@@ -1,8 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StdioSessionTransport } from '../src/server/stdio-transport.js';
 import { connectStdio, servers, tempDir, textOf, waitForTools, writeConfig } from './support/toolscope-cli.js';
 
 describe('toolscope serve over stdio with the real npm servers', () => {
@@ -97,5 +99,48 @@ describe('toolscope serve over stdio with the real npm servers', () => {
 
   it('answers an unknown tool with an error naming it', async () => {
     await expect(client.callTool({ name: 'nope__missing', arguments: {} })).rejects.toThrow(/unknown tool "nope__missing"/);
+  });
+});
+
+describe('a request over limits.maxRequestBytes on stdio', () => {
+  it('is refused with the id of the request, so an SDK client gets the error instead of waiting for its timeout', async () => {
+    const dir = await tempDir();
+    const client = await connectStdio(
+      await writeConfig(dir.path, { exposure: { mode: 'all' }, limits: { maxRequestBytes: 4096 }, servers: { everything: servers.everything() } }),
+    );
+    try {
+      await waitForTools(client, ['everything__echo']);
+      const call = client.callTool({ name: 'everything__echo', arguments: { message: 'x'.repeat(10_000) } }, undefined, { timeout: 20_000 });
+      await expect(call).rejects.toThrow(/message over 4096 bytes \(limits\.maxRequestBytes\), discarded/);
+      expect(textOf(await client.callTool({ name: 'everything__echo', arguments: { message: 'small' } }))).toBe('Echo: small');
+    } finally {
+      await client.close();
+      await dir.remove();
+    }
+  });
+
+  it('reads the id at the start or at the end of the line, however the line arrives, and never one of the params', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const transport = new StdioSessionTransport(200, input, output);
+    await transport.start();
+    const replies: Array<{ id: unknown }> = [];
+    output.on('data', (chunk: Buffer) => replies.push(...chunk.toString().trim().split('\n').map((line) => JSON.parse(line) as { id: unknown })));
+    const filler = 'f'.repeat(1000);
+    const lines = [
+      `{"jsonrpc":"2.0","id":"first","method":"ping","params":{"filler":"${filler}"}}`,
+      `{"method":"tools/call","params":{"filler":"${filler}"},"jsonrpc":"2.0","id":42}`,
+      // Neither edge shows the message's own id: an id inside the params is not taken for it.
+      `{"method":"ping","params":{"id":7,"filler":"${filler}","nested":{"id":8}}}`,
+    ];
+    // The first whole, the second in small pieces, the third in two.
+    input.write(`${lines[0]}\n`);
+    for (let at = 0; at < lines[1]!.length; at += 97) input.write(lines[1]!.slice(at, at + 97));
+    input.write('\n');
+    input.write(lines[2]!.slice(0, 150));
+    input.write(`${lines[2]!.slice(150)}\n`);
+    await expect.poll(() => replies.length).toBe(3);
+    expect(replies.map((reply) => reply.id)).toEqual(['first', 42, null]);
+    await transport.close();
   });
 });

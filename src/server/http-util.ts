@@ -36,7 +36,7 @@ const OVERSIZED_BODY_DRAIN_MS = 2_000;
  * Content-Length, or while it streams in, so it is never buffered whole.
  */
 export function readJsonBody(req: IncomingMessage, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
-  const tooLarge = () => new HttpError(413, -32600, `request body over ${maxBytes} bytes`);
+  const tooLarge = () => new HttpError(413, -32600, `request body over ${maxBytes} bytes (limits.maxRequestBytes)`);
   if (Number(req.headers['content-length']) > maxBytes) {
     drainThenClose(req);
     return Promise.reject(tooLarge());

@@ -20,7 +20,8 @@ const REFUSED_CODE = -32000;
  * answered, not dropped, and never ends the session: a line that is not JSON gets a -32700 error, one that is not a
  * JSON-RPC message (a batch, a missing `jsonrpc`, a wrong type) gets -32600 with its id when one can be read, and a
  * line over `maxLineBytes` (`limits.maxRequestBytes`, as for an HTTP body) is discarded as it streams in (never
- * buffered whole) and refused.
+ * buffered whole) and refused at its end, with the request's id when its first or last bytes show it (clients wait
+ * for an answer by id: one with `id: null` would leave them waiting until they time out).
  */
 export class StdioSessionTransport implements Transport {
   onclose?: () => void;
@@ -29,8 +30,8 @@ export class StdioSessionTransport implements Transport {
 
   private partial: Buffer[] = [];
   private partialBytes = 0;
-  /** Inside a line already refused for its size: skip to its end. */
-  private discarding = false;
+  /** Inside a line too long to keep: its first and last bytes, where the id of a request can be read to answer it. */
+  private oversized: { head: Buffer; tail: Buffer } | undefined;
   private closed = false;
   /** Set while toolscope stops: requests are refused with it, answers to what a call asked the client still pass. */
   private refusal: string | undefined;
@@ -92,10 +93,8 @@ export class StdioSessionTransport implements Transport {
     for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
       const piece = chunk.subarray(start, end);
       start = end + 1;
-      if (this.discarding) {
-        this.discarding = false;
-      } else if (this.partialBytes + piece.length > this.maxLineBytes) {
-        this.dropPartial();
+      if (this.oversized || this.partialBytes + piece.length > this.maxLineBytes) {
+        this.keepEdges(piece);
         this.refuseOversize();
       } else {
         const line = this.partial.length === 0 ? piece : Buffer.concat([...this.partial, piece]);
@@ -104,11 +103,9 @@ export class StdioSessionTransport implements Transport {
       }
     }
     const rest = chunk.subarray(start);
-    if (rest.length === 0 || this.discarding) return;
-    if (this.partialBytes + rest.length > this.maxLineBytes) {
-      this.dropPartial();
-      this.discarding = true;
-      this.refuseOversize();
+    if (rest.length === 0) return;
+    if (this.oversized || this.partialBytes + rest.length > this.maxLineBytes) {
+      this.keepEdges(rest);
       return;
     }
     this.partial.push(rest);
@@ -141,8 +138,22 @@ export class StdioSessionTransport implements Transport {
     this.onmessage?.(message);
   }
 
+  /** Keeps only the first and last bytes of a line too long to keep, `more` being its next part. */
+  private keepEdges(more: Buffer): void {
+    if (!this.oversized) {
+      const parts = [...this.partial, more];
+      this.oversized = { head: Buffer.concat(parts, Math.min(EDGE_BYTES, this.partialBytes + more.length)), tail: Buffer.alloc(0) };
+      this.dropPartial();
+      for (const part of parts) this.oversized.tail = lastBytes(Buffer.concat([this.oversized.tail, lastBytes(part)]));
+      return;
+    }
+    this.oversized.tail = lastBytes(Buffer.concat([this.oversized.tail, lastBytes(more)]));
+  }
+
   private refuseOversize(): void {
-    this.reply(null, ErrorCode.InvalidRequest, `message over ${this.maxLineBytes} bytes, discarded`);
+    const id = this.oversized && idAtEdges(this.oversized.head.toString('utf8'), this.oversized.tail.toString('utf8'));
+    this.oversized = undefined;
+    this.reply(id ?? null, ErrorCode.InvalidRequest, `message over ${this.maxLineBytes} bytes (limits.maxRequestBytes), discarded`);
   }
 
   private reply(id: string | number | null, code: number, message: string): void {
@@ -162,6 +173,27 @@ export class StdioSessionTransport implements Transport {
     this.partial = [];
     this.partialBytes = 0;
   }
+}
+
+/** How much of each end of a line too long to keep is kept: enough for the keys before or after a request's id. */
+const EDGE_BYTES = 512;
+
+function lastBytes(bytes: Buffer): Buffer {
+  return bytes.length > EDGE_BYTES ? bytes.subarray(bytes.length - EDGE_BYTES) : bytes;
+}
+
+const ID_VALUE = String.raw`(-?\d+|"(?:[^"\\]|\\.)*")`;
+/** `{"jsonrpc": "2.0", "method": "…", "id": 7` at a line's start: the id of the message itself, not of its params. */
+const ID_AT_START = new RegExp(String.raw`^\s*\{(?:\s*"(?:jsonrpc|method)"\s*:\s*"(?:[^"\\]|\\.)*"\s*,)*\s*"id"\s*:\s*` + ID_VALUE);
+/** `, "id": 7}` closing the line (the SDK writes the id last): a nested object would need a second brace. */
+const ID_AT_END = new RegExp(String.raw`[,{]\s*"id"\s*:\s*` + ID_VALUE + String.raw`\s*\}\s*$`);
+
+/** The id of a request that was too long to read, from its first or last bytes; undefined when neither shows it. */
+function idAtEdges(head: string, tail: string): string | number | undefined {
+  const found = ID_AT_START.exec(head)?.[1] ?? ID_AT_END.exec(tail)?.[1];
+  if (found === undefined) return undefined;
+  const id: unknown = JSON.parse(found);
+  return typeof id === 'string' || Number.isSafeInteger(id) ? (id as string | number) : undefined;
 }
 
 /** The id of the request a response (result or error) answers; undefined for requests and notifications. */

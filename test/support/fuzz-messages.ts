@@ -31,7 +31,8 @@ export type Expected =
   | { readonly kind: 'parse-error' }
   /** JSON, but not a JSON-RPC message; `id` is the request id a reply can carry, null when none is readable. */
   | { readonly kind: 'invalid'; readonly id: RpcId | null }
-  | { readonly kind: 'oversize' }
+  /** Over the limit; `id` is the request's, which a stdio refusal reads from the line's first or last bytes. */
+  | { readonly kind: 'oversize'; readonly id: RpcId }
   /** A JSON-RPC batch; `valid` when each element is a well-formed message on its own. */
   | { readonly kind: 'batch'; readonly valid: boolean; readonly replies: readonly ReplyExpectation[] }
   /** A notification or a client response: nothing comes back. */
@@ -181,9 +182,10 @@ export class FuzzGenerator {
   private bigCase(): FuzzCase {
     const id = this.id();
     if (this.rng.chance(0.5)) {
-      // Past the limit: refused without being buffered whole.
+      // Past the limit: refused without being buffered whole. The id first, or last as the MCP SDK writes it.
       const filler = 'A'.repeat(MESSAGE_LIMIT_BYTES + this.rng.int(1, 512 * 1024));
-      return { family: 'oversize', payload: json({ jsonrpc: '2.0', id, method: 'ping', params: { filler } }), expected: { kind: 'oversize' } };
+      const message = this.rng.chance(0.5) ? { jsonrpc: '2.0', id, method: 'ping', params: { filler } } : { method: 'ping', params: { filler }, jsonrpc: '2.0', id };
+      return { family: 'oversize', payload: json(message), expected: { kind: 'oversize', id } };
     }
     if (this.rng.chance(0.5)) {
       const filler = 'b'.repeat(this.rng.int(1, 3) * 1024 * 1024);
