@@ -5,8 +5,10 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConformanceServer, type ConformanceServer } from './fixtures/conformance-server.js';
+import { auditRecords, httpClient, startHttpGateway } from './support/policy.js';
 import { serveHttpProcess, type HttpServeProcess } from './support/serve-process.js';
 import { tempDir, type TempDir } from './support/temp-dir.js';
+import { servers, waitFor, waitForTools } from './support/toolscope-cli.js';
 
 /**
  * A forwarded request that fails reaches the client with the JSON-RPC code the downstream gives it directly, whether
@@ -79,5 +81,36 @@ describe('forwarding: the server’s own JSON-RPC errors', () => {
     expect((await refusal(toolscope.url, read)).message).toBe((await refusal(downstream.url, read)).message);
     const unknown = await refusal(toolscope.url, (client) => client.callTool({ name: 'no_such_tool', arguments: {} }));
     expect(unknown.message).toBe('MCP error -32602: unknown tool "no_such_tool"');
+  });
+});
+
+describe('forwarding: a call its client cancels', () => {
+  let dir: TempDir;
+  let gateway: Awaited<ReturnType<typeof startHttpGateway>>;
+  let client: Client;
+  const LONG_RUNNING = 'everything__trigger-long-running-operation';
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    gateway = await startHttpGateway(dir.path, { exposure: { mode: 'all' }, retrieval: { retriever: 'bm25' }, servers: { everything: servers.everything() } });
+    client = await httpClient(gateway.url);
+    await waitForTools(client, [LONG_RUNNING]);
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await gateway?.close();
+    await dir?.remove();
+  });
+
+  it('is audited as cancelled by the client, not as a timeout', async () => {
+    const cancel = new AbortController();
+    const call = client.callTool({ name: LONG_RUNNING, arguments: { duration: 30, steps: 30 } }, undefined, { signal: cancel.signal });
+    setTimeout(() => cancel.abort('the user stopped it'), 1_500);
+    await expect(call).rejects.toThrow();
+
+    const record = await waitFor(async () => (await auditRecords(dir.path)).find((line) => line.tool === LONG_RUNNING), 'the audit line of the call');
+    const forward = (record.decisions as Array<{ stage: string; reason?: string }>).find((decision) => decision.stage === 'forward');
+    expect(forward?.reason).toMatch(/^cancelled by the client after \d+\.\d s$/);
   });
 });

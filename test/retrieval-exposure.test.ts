@@ -161,6 +161,37 @@ describe('exposure mode search over stdio', () => {
     expect(textOf(badLimit)).toContain('`limit` must be at most 20');
   });
 
+  it('call_tool and search_tools refuse keys they do not take, naming each and where the tool arguments go', async () => {
+    for (const stray of ['args', 'input']) {
+      const result = (await client.callTool({ name: 'call_tool', arguments: { name: 'everything__echo', [stray]: { message: 'hi' } } })) as CallToolResult;
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toContain(`unknown key "${stray}"`);
+      expect(textOf(result)).toContain("put the tool's arguments under `arguments`");
+    }
+    const search = (await client.callTool({ name: 'search_tools', arguments: { query: 'echo a message', server: 'everything' } })) as CallToolResult;
+    expect(search.isError).toBe(true);
+    expect(textOf(search)).toBe('search_tools: unknown key "server" (known keys: query, limit)');
+  });
+
+  it('call_tool and a direct tools/call suggest the tool a name no tool has likely meant', async () => {
+    const meant = {
+      everything__get_sum: 'everything__get-sum',
+      'everything:echo': 'everything__echo',
+      echo: 'everything__echo',
+      Everything__Echo: 'everything__echo',
+      ' everything__echo ': 'everything__echo',
+      everything__ecoh: 'everything__echo',
+    };
+    for (const [name, tool] of Object.entries(meant)) {
+      const result = (await client.callTool({ name: 'call_tool', arguments: { name, arguments: {} } })) as CallToolResult;
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toContain(`no tool is named "${name}" (did you mean "${tool}"?)`);
+    }
+    await expect(client.callTool({ name: 'everything:echo', arguments: { message: 'hi' } })).rejects.toThrow(
+      'unknown tool "everything:echo" (did you mean "everything__echo"?)',
+    );
+  });
+
   it('answers tools/list with a query with the top tools for it', async () => {
     const { tools } = await client.request(
       { method: 'tools/list', params: { query: 'write text to a file' } },
@@ -228,6 +259,14 @@ describe('exposure over Streamable HTTP', () => {
     expect(found.every((tool) => tool.server === 'memory')).toBe(true);
   });
 
+  it('suggests for a name no tool has only tools the caller may call', async () => {
+    const reader = await connectHttp(http.url, READER_TOKEN);
+    clients.push(reader);
+    const callTool = async (name: string) => textOf(await reader.callTool({ name: 'call_tool', arguments: { name } }));
+    expect(await callTool('memory:read_graph')).toContain('no tool is named "memory:read_graph" (did you mean "memory__read_graph"?)');
+    expect(await callTool('Everything__Echo')).not.toContain('did you mean');
+  });
+
   it('POST /v1/route returns tool definitions in the requested format', async () => {
     const route = (body: unknown, token = FULL_TOKEN) =>
       fetch(http.url.replace(/\/mcp$/, '/v1/route'), {
@@ -257,6 +296,17 @@ describe('exposure over Streamable HTTP', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/query.*format|format.*query/s);
     expect((await route({ query: 'x' }, 'wrong-token')).status).toBe(401);
+  });
+
+  it('POST /v1/route refuses unknown keys, as createRouter().route() does, naming the key it likely meant', async () => {
+    const response = await fetch(http.url.replace(/\/mcp$/, '/v1/route'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${FULL_TOKEN}` },
+      body: JSON.stringify({ query: 'read a file', fromat: 'openai', limit: 1 }),
+    });
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { message: string } };
+    expect(error.message).toContain('unknown key "fromat" (did you mean "format"?)');
   });
 });
 

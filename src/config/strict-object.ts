@@ -3,7 +3,8 @@ import { z } from 'zod';
 
 /**
  * A config section's object schema: unknown keys are refused (a typo must not be silently ignored), each named with
- * the known key it most likely meant. Every object of `toolscope.json` is built with this.
+ * the known key it most likely meant. Every object of `toolscope.json` is built with this, and so are request bodies
+ * checked the same way (`POST /v1/route`).
  */
 export function configObject<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
   return z.strictObject(shape, { error: unknownKeysMessage });

@@ -76,6 +76,14 @@ export class CallTimedOut extends Error {
   }
 }
 
+/** The client cancelled the call (`notifications/cancelled`, or its session closed) before the server answered. */
+export class CallCancelled extends Error {
+  constructor(afterMs: number) {
+    super(`cancelled by the client after ${(afterMs / 1000).toFixed(1)} s`);
+    this.name = 'CallCancelled';
+  }
+}
+
 /** What a read (a resource, a prompt) is sent with: the caller's cancellation, the server's timeout and result bound. */
 export interface ReadOptions {
   readonly signal: AbortSignal;
@@ -243,10 +251,11 @@ export class DownstreamConnection {
    * Aborting `signal` makes the SDK send `notifications/cancelled` downstream. When the client wants progress, the
    * SDK asks the server for it under a token of this connection's own and hands each report to `client.progress`.
    * Progress does not extend `timeoutMs`. A result over `maxResultBytes` throws ResultTooLarge; no answer within
-   * `timeoutMs` throws CallTimedOut.
+   * `timeoutMs` throws CallTimedOut; the client's cancellation (`signal`) throws CallCancelled.
    */
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallToolResult> {
     const { client } = options;
+    const sentAt = Date.now();
     let result: CallToolResult;
     try {
       result = (await this.relay.during(client, () =>
@@ -257,6 +266,8 @@ export class DownstreamConnection {
         }),
       )) as CallToolResult;
     } catch (error) {
+      // The SDK rejects an aborted request as a timeout, with the abort's reason as its message.
+      if (isTimeout(error) && options.signal?.aborted) throw new CallCancelled(Date.now() - sentAt);
       if (isTimeout(error)) throw new CallTimedOut(options.timeoutMs);
       if (isServerError(error)) throw asSent(error);
       throw new Error(this.explain(error));

@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { CallableTools } from '../policy/tool-access.js';
+import { closestToolNames } from './name-suggestions.js';
 import { toolDefinition } from './tool-definition.js';
 import type { ExposureMode } from './types.js';
 
@@ -14,17 +15,16 @@ export function allToolsExposure(catalog: Catalog, access: CallableTools): Expos
       const announce = () => peer.notifyToolsChanged();
       catalog.on('change', announce);
       const stopWatchingAccess = access.onChange(peer.principal, announce);
+      const callable = () => catalog.all().filter((tool) => access.mayCall(peer.principal, tool));
       return {
         async listTools() {
-          return catalog
-            .all()
-            .filter((tool) => access.mayCall(peer.principal, tool))
-            .map(toolDefinition);
+          return callable().map(toolDefinition);
         },
         resolveCall(name) {
           const tool = catalog.get(name);
           return tool && { kind: 'catalog', tool };
         },
+        closestNames: (name) => closestToolNames(name, callable()),
         close() {
           catalog.off('change', announce);
           stopWatchingAccess();

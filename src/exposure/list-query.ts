@@ -18,6 +18,7 @@ export function withListQuery(mode: ExposureMode, deps: ExposureDeps): ExposureM
       const mayCall = (tool: CatalogTool) => deps.access.mayCall(peer.principal, tool);
       return {
         resolveCall: (name) => session.resolveCall(name),
+        closestNames: (name) => session.closestNames(name),
         close: () => session.close(),
         async listTools(request) {
           const query = request.query?.trim();

@@ -38,6 +38,7 @@ export class LiveExposure implements ExposureMode {
     return {
       listTools: (request) => inner.listTools(request),
       resolveCall: (name) => inner.resolveCall(name),
+      closestNames: (name) => inner.closestNames(name),
       close: () => {
         this.switches.delete(switchTo);
         inner.close();

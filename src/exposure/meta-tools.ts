@@ -1,9 +1,11 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { CatalogTool } from '../catalog/tool.js';
+import { configObject } from '../config/strict-object.js';
 import { CallRefused, refusalResult } from '../pipeline/refusal.js';
 import { MAX_QUERY_LENGTH, type FoundTool, type ToolSearch } from '../retrieval/catalog-search.js';
 import { matchQuality, requestConfidence } from '../retrieval/confidence.js';
+import { didYouMeanNames } from './name-suggestions.js';
 import { summarizeParameters } from './schema-summary.js';
 import type { MetaTool } from './types.js';
 
@@ -31,7 +33,9 @@ export interface SearchToolsOptions {
   readonly onFound?: (query: string, found: readonly FoundTool[]) => void;
 }
 
-const searchArguments = z.object({
+// Unknown keys are refused, each named: dropped silently, `{query, server}` would search everywhere, and
+// `{name, args: {…}}` would call the tool without its arguments.
+const searchArguments = configObject({
   query: z
     .string({ error: '`query` must be a string' })
     .trim()
@@ -45,7 +49,7 @@ const searchArguments = z.object({
     .default(DEFAULT_SEARCH_LIMIT),
 });
 
-const callArguments = z.object({
+const callArguments = configObject({
   name: z.string({ error: '`name` must be the exact tool name from search_tools results' }).min(1),
   // Some models send the arguments as a JSON string; a string holding a JSON object is accepted as that object.
   arguments: z
@@ -96,6 +100,7 @@ export function searchToolsTool(options: SearchToolsOptions): MetaTool {
             },
           },
           required: ['query'],
+          additionalProperties: false,
         },
         outputSchema: {
           type: 'object',
@@ -115,7 +120,7 @@ export function searchToolsTool(options: SearchToolsOptions): MetaTool {
     },
     async run(args) {
       const parsed = searchArguments.safeParse(args);
-      if (!parsed.success) return toolError(`search_tools: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+      if (!parsed.success) return toolError(`search_tools: ${problems(parsed.error)}`);
       const { query, limit } = parsed.data;
       try {
         await options.admit();
@@ -145,6 +150,8 @@ export function searchToolsTool(options: SearchToolsOptions): MetaTool {
 
 export interface CallToolOptions {
   readonly exists: (name: string) => boolean;
+  /** For a name no tool has: the tools the caller may call it most likely meant. */
+  readonly closestNames: (name: string) => string[];
   /** Told which tool is about to be called (learning from use). */
   readonly onCall?: (name: string) => void;
 }
@@ -170,15 +177,17 @@ export function callToolTool(options: CallToolOptions): MetaTool {
           },
         },
         required: ['name'],
+        additionalProperties: false,
       },
     },
     async run(args, scope) {
       const parsed = callArguments.safeParse(args);
-      if (!parsed.success) return toolError(`call_tool: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+      if (!parsed.success) return toolError(`call_tool: ${problems(parsed.error, "put the tool's arguments under `arguments`")}`);
       const { name, arguments: toolArguments } = parsed.data;
       if (!options.exists(name)) {
         return toolError(
-          `call_tool: no tool is named "${name}". Use the exact name from search_tools results (call search_tools first).`,
+          `call_tool: no tool is named "${name}"${didYouMeanNames(options.closestNames(name))}. ` +
+            'Use the exact name from search_tools results (call search_tools first).',
         );
       }
       options.onCall?.(name);
@@ -238,6 +247,13 @@ function compactResults(query: string, found: readonly FoundTool[]): string {
     ...lines,
     'Run one with call_tool: {"name": "<exact name above>", "arguments": {…}}.',
   ].join('\n');
+}
+
+/** Each problem of the arguments; `strayKeyHint` follows those naming a key the tool does not take. */
+function problems(error: z.ZodError, strayKeyHint?: string): string {
+  return error.issues
+    .map((issue) => (issue.code === 'unrecognized_keys' && strayKeyHint ? `${issue.message}; ${strayKeyHint}` : issue.message))
+    .join('; ');
 }
 
 function toolError(text: string): CallToolResult {

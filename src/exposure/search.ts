@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { CatalogTool } from '../catalog/tool.js';
 import { callToolTool, searchToolsTool, type SearchableServer } from './meta-tools.js';
 import type { ExposureDeps } from './modes.js';
+import { closestToolNames } from './name-suggestions.js';
 import { RecentTools } from './recent-tools.js';
 import { toolDefinition } from './tool-definition.js';
 import type { ExposureMode, MetaTool, ToolResolution } from './types.js';
@@ -24,6 +25,7 @@ export function searchExposure(deps: ExposureDeps, options: SearchExposureOption
     name: options.mode,
     openSession(peer) {
       const mayCall = (tool: CatalogTool) => deps.access.mayCall(peer.principal, tool);
+      const closestNames = (name: string) => closestToolNames(name, deps.catalog.all().filter(mayCall));
       const recent = options.mode === 'dynamic' ? new RecentTools(options.maxSessionTools) : undefined;
       // Learning from use: the last search's request and what it found; a call of one of those is recorded once.
       let lastSearch: { query: string; found: Set<string> } | undefined;
@@ -44,7 +46,7 @@ export function searchExposure(deps: ExposureDeps, options: SearchExposureOption
               if (recent?.add(found.map(({ tool }) => tool.exposedName))) peer.notifyToolsChanged();
             },
           }),
-          callToolTool({ exists: (name) => deps.catalog.get(name) !== undefined, onCall: noteCall }),
+          callToolTool({ exists: (name) => deps.catalog.get(name) !== undefined, closestNames, onCall: noteCall }),
         ].map((tool) => [tool.definition.name, tool]),
       );
       // The server list in search_tools, pinned tools and found tools all follow the catalog and quarantine.
@@ -70,6 +72,7 @@ export function searchExposure(deps: ExposureDeps, options: SearchExposureOption
           noteCall(name);
           return { kind: 'catalog', tool };
         },
+        closestNames,
         close() {
           deps.catalog.off('change', announce);
           stopWatchingAccess();

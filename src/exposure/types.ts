@@ -39,6 +39,8 @@ export interface ExposureSession {
   listTools(request: ToolListRequest): Promise<Tool[]>;
   /** `undefined` when the name means nothing in this session. */
   resolveCall(name: string): ToolResolution | undefined;
+  /** For a name `resolveCall` knows nothing of: the names of tools the caller may call it most likely meant. */
+  closestNames(name: string): string[];
   close(): void;
 }
 

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { z } from 'zod';
 import type { Gateway } from '../gateway.js';
+import { configObject } from '../config/strict-object.js';
 import { MAX_SEARCH_LIMIT } from '../exposure/meta-tools.js';
 import { headerTraceContext, traced } from '../observability/tracing.js';
 import type { Principal } from '../pipeline/call-context.js';
@@ -11,7 +11,8 @@ import { authenticateRequest } from './http-auth.js';
 import type { HttpRoute } from './http.js';
 import { HttpError, readJsonBody, sendJson } from './http-util.js';
 
-const routeRequest = z.object({
+// Unknown keys are refused, as `createRouter().route()` refuses them: a misspelt `format` must not answer in MCP format.
+const routeRequest = configObject({
   query: routeQuery,
   limit: routeLimit.max(MAX_SEARCH_LIMIT, `\`limit\` must be at most ${MAX_SEARCH_LIMIT}`).default(DEFAULT_ROUTE_LIMIT),
   format: routeFormat,

@@ -14,6 +14,7 @@ import {
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog.js';
 import type { CatalogTool } from '../catalog/tool.js';
+import { didYouMeanNames } from '../exposure/name-suggestions.js';
 import type { ExposureMode, ExposureSession } from '../exposure/types.js';
 import type { Logger } from '../log.js';
 import { callAttributes, callerTraceContext, traced, type RequestTrace, type Tracing } from '../observability/tracing.js';
@@ -111,7 +112,9 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
     await deps.catalogNeeded();
     const { name, arguments: args = {} } = params;
     const resolution = exposure.resolveCall(name);
-    if (!resolution) throw protocolError(ErrorCode.InvalidParams, `unknown tool "${name}"`);
+    if (!resolution) {
+      throw protocolError(ErrorCode.InvalidParams, `unknown tool "${name}"${didYouMeanNames(exposure.closestNames(name))}`);
+    }
     // Taken once, like the call's pipeline stages: the call relays under the policy it started with.
     const relayScope = deps.relayScope();
     const client = clientChannel(server, id, extra, log, (from, request) => relayScope.refusal(principal, from, request), () =>

@@ -1,5 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { DownstreamRead } from '../../catalog/tool.js';
+import type { CatalogTool, DownstreamRead } from '../../catalog/tool.js';
+import { CallCancelled } from '../../downstream/connection.js';
+import { ResultTooLarge } from '../../downstream/result-limit.js';
 import { isServerError } from '../../downstream/server-error.js';
 import type { CallStage, ClientChannel, DownstreamResult } from '../call-context.js';
 
@@ -19,9 +21,11 @@ export interface ToolForwarder {
 /**
  * The last stage: sends the call to the tool's own server under its original name, for the calling client (which
  * gets the server's progress and what it asks mid-call). A downstream failure (crash, timeout, broken connection)
- * becomes a tool error naming the server; a tool's own `isError` result passes as is, and so does a JSON-RPC error
- * the server answered with (its code and message, thrown for the session to answer), as a client connected to the
- * server directly would get it. Any other request (a resource read, prompt get, …) has no tool error to carry a failure: it is thrown too.
+ * becomes a tool error naming the server; a result over toolscope's own size limit, or the client's cancellation,
+ * one that does not blame it. A tool's own `isError` result passes as is, and so does a JSON-RPC error the server
+ * answered with (its code and message, thrown for the session to answer), as a client connected to the server
+ * directly would get it. Any other request (a resource read, prompt get, …) has no tool error to carry a failure: it
+ * is thrown too.
  */
 export function forwardStage(forwarder: ToolForwarder): CallStage {
   return {
@@ -38,8 +42,15 @@ export function forwardStage(forwarder: ToolForwarder): CallStage {
         const reason = error instanceof Error ? error.message : String(error);
         ctx.decisions.push({ stage: 'forward', outcome: 'error', reason });
         if (read || isServerError(error)) throw error;
-        return { isError: true, content: [{ type: 'text', text: `server "${server}" failed: ${reason}` }] };
+        return { isError: true, content: [{ type: 'text', text: failureText(error, reason, ctx.tool) }] };
       }
     },
   };
+}
+
+/** What the caller is told of a call the server gave no result for, blaming the server only when it failed. */
+function failureText(error: unknown, reason: string, tool: CatalogTool): string {
+  if (error instanceof ResultTooLarge) return error.forTool(tool.exposedName);
+  if (error instanceof CallCancelled) return reason;
+  return `server "${tool.server}" failed: ${reason}`;
 }
