@@ -119,7 +119,7 @@ describe('a graceful stop', () => {
       expect(approve).toMatchObject({ outcome: 'deny', reason: expect.stringMatching(/^toolscope is stopping/) });
     }
     expect(byTool('probe__sleep')).toMatchObject([{ outcome: 'ok' }]);
-    expect(byTool('probe__wait_for_cancel')).toMatchObject([{ outcome: 'tool-error' }]);
+    expect(byTool('probe__wait_for_cancel')).toMatchObject([{ outcome: 'cancelled' }]);
   }, 60_000);
 
   it('over stdio, on SIGTERM: the call waiting for approval is refused saying toolscope is stopping, then serve stops', async () => {

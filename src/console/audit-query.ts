@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { configObject } from '../config/strict-object.js';
 import { linesFromEnd } from '../policy/audit/tail.js';
 
-const OUTCOMES = ['ok', 'tool-error', 'refused', 'error', 'event'] as const;
+const OUTCOMES = ['ok', 'tool-error', 'cancelled', 'refused', 'error', 'event'] as const;
 
 const isoTime = z
   .string()

@@ -19,7 +19,7 @@ interface Filters {
 
 const NO_FILTERS: Filters = { principal: '', tool: '', server: '', outcome: '', since: '', until: '', limit: '100' };
 
-const OUTCOME_TONES: Record<string, string> = { ok: 'good', 'tool-error': 'warn', refused: 'bad', error: 'bad' };
+const OUTCOME_TONES: Record<string, string> = { ok: 'good', 'tool-error': 'warn', cancelled: 'warn', refused: 'bad', error: 'bad' };
 
 /** `datetime-local` values are local times without a zone; the API takes ISO times. */
 const isoOf = (local: string) => (local === '' ? '' : new Date(local).toISOString());
@@ -74,6 +74,7 @@ export function AuditPage({ session, status }: { session: ConsoleSession; status
             <option value="">any</option>
             <option value="ok">ok</option>
             <option value="tool-error">tool-error</option>
+            <option value="cancelled">cancelled</option>
             <option value="refused">refused</option>
             <option value="error">error</option>
             <option value="event">event</option>

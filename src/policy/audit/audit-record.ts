@@ -1,7 +1,7 @@
 import type { requestOf } from '../../catalog/tool.js';
 import type { StageDecision } from '../../pipeline/call-context.js';
 
-export type CallOutcome = 'ok' | 'tool-error' | 'refused' | 'error';
+export type CallOutcome = 'ok' | 'tool-error' | 'cancelled' | 'refused' | 'error';
 
 /** One line of the audit log: one call, every stage's say, and how it ended. */
 export interface AuditRecord {
