@@ -1,8 +1,15 @@
 import { Option, type Command } from 'commander';
 import { TRANSFORMERS_DTYPES } from '../src/embedding/index.js';
+import type { EvalEmbedderContext } from '../src/eval/eval-embedder.js';
+import type { Logger } from '../src/log.js';
 
 /** The eval scripts measure the shipped default model unless told otherwise (`loadEvalEmbedder`). */
 export const SCRIPT_DEFAULT_BACKEND = 'transformers';
+
+/** How a script with `addEmbedderOptions` loads its embedder. */
+export function scriptEmbedderContext(logger: Logger): EvalEmbedderContext {
+  return { defaultBackend: SCRIPT_DEFAULT_BACKEND, hasEmbedderOption: true, logger };
+}
 
 export function addEmbedderOptions(command: Command): Command {
   return command

@@ -13,13 +13,16 @@ import { loadEvalEmbedder } from '../src/eval/eval-embedder.js';
 import { toIndexableTool } from '../src/eval/run-eval.js';
 import { loadEvalDataset } from '../src/eval/load-dataset.js';
 import { mean, recallAtK } from '../src/eval/metrics.js';
+import { embedderDescription } from '../src/eval/report-markdown.js';
 import { deterministicSample } from '../src/eval/sample.js';
+import { prepareStateDir } from '../src/eval/state-dir.js';
 import { createLogger } from '../src/log.js';
 import { fusionFor, type FusionSettings } from '../src/retrieval/hybrid.js';
 import { ToolIndex, type RetrieverKind } from '../src/retrieval/tool-index.js';
 import { prepareSuiteDatasets } from './suite-datasets.js';
 import { narrowedOptions, refusePartialRunIntoDefaultReports } from './partial-run.js';
 import { reportUsageErrorsPlainly } from './script-errors.js';
+import { reportsDirAsGiven } from './reports-dir.js';
 
 const K = 5;
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,6 +45,7 @@ const command = new Command('npm run eval:fusion --')
 const options = command.opts<{ model: string; modelDir: string; dtype: 'q8' | 'fp32'; maxQueries: number; datasetsRoot: string; stateDir: string; reportsDir: string }>();
 // The committed sweep is of the default model on the eval samples: another model or sample would replace it.
 refusePartialRunIntoDefaultReports(command, narrowedOptions(command, ['model', 'dtype', 'maxQueries']), 'eval/reports/');
+await prepareStateDir(options.stateDir);
 
 /** Query vectors computed once and reused by every setting. */
 function memoized(embedder: Embedder): Embedder {
@@ -58,7 +62,11 @@ function memoized(embedder: Embedder): Embedder {
 
 const label = (setting: FusionSettings) => `${setting.method} ${setting.lexicalWeight.toFixed(1)}`;
 const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? 'warn');
-const embedder = memoized(await loadEvalEmbedder({ model: options.model, modelDir: options.modelDir, dtype: options.dtype }, 'transformers', logger));
+const measured = await loadEvalEmbedder(
+  { model: options.model, modelDir: options.modelDir, dtype: options.dtype },
+  { defaultBackend: 'transformers', hasEmbedderOption: false, logger },
+);
+const embedder = memoized(measured.embedder);
 
 interface SuiteSweep {
   readonly dataset: string;
@@ -100,12 +108,12 @@ const scored = SETTINGS.map((setting) => {
 
 const reportsDir = resolve(options.reportsDir);
 await mkdir(reportsDir, { recursive: true });
-await writeFile(join(reportsDir, 'fusion-sweep.json'), `${JSON.stringify({ embedder: embedder.id, k: K, suites, scored, shipped: label(fusionFor(embedder.id)) }, null, 2)}\n`);
+await writeFile(join(reportsDir, 'fusion-sweep.json'), `${JSON.stringify({ embedder: embedder.id, ...(measured.weights !== undefined && { embedderWeights: measured.weights }), k: K, suites, scored, shipped: label(fusionFor(embedder.id)) }, null, 2)}\n`);
 const cell = (value: number) => value.toFixed(1);
 const lines = [
   '# Hybrid fusion sweep',
   '',
-  `recall@${K} in percent with ${embedder.id}, query decomposition as served, the same deterministic query sample as ` +
+  `recall@${K} in percent with ${embedderDescription(embedder.id, measured.weights)}, query decomposition as served, the same deterministic query sample as ` +
     '`npm run eval`. `zscore W`: each side\'s scores as z-scores over its 50 candidates, W lexical + (1 − W) dense; ' +
     '`rrf W`: reciprocal rank fusion (k = 60) with the same weights. Regenerate: `npm run eval:fusion`.',
   '',
@@ -134,4 +142,4 @@ const lines = [
   '',
 ];
 await writeFile(join(reportsDir, 'fusion-sweep.md'), lines.join('\n'));
-process.stderr.write(`fusion sweep written to eval/reports/fusion-sweep.md; best: ${scored[0]!.setting}\n`);
+process.stderr.write(`fusion sweep written to ${join(reportsDirAsGiven(command), 'fusion-sweep.md')}; best: ${scored[0]!.setting}\n`);

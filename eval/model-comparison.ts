@@ -2,20 +2,39 @@
  * `npm run eval:models`: the embedding models side by side, from the reports `npm run eval -- --model … --reports-dir
  * eval/reports/models/<label>` wrote. Writes eval/reports/models/comparison.{md,svg}: per suite BM25, and per model
  * dense and hybrid quality, latency, index build time and memory; the chart plots mean hybrid recall@5 against p50.
+ * `npm run eval:models -- --help` lists the options.
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
 import type { EvalReport, RetrieverResult } from '../src/eval/eval-report.js';
 import { markdownTable } from '../src/eval/report-markdown.js';
 import { mean } from '../src/eval/metrics.js';
 import { renderSvg, type Series } from './charts/svg-line-chart.js';
+import { reportUsageErrorsPlainly } from './script-errors.js';
+import { EvalSetupError } from '../src/eval/input-error.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const modelsDir = join(repoRoot, 'eval', 'reports', 'models');
+reportUsageErrorsPlainly('npm run eval:models');
+const command = new Command('npm run eval:models --')
+  .description('the embedding models side by side, from their suite reports; writes comparison.{md,svg} beside them')
+  .option(
+    '--models-dir <dir>',
+    'one folder of suite reports per model (npm run eval -- --model … --reports-dir <dir>/<label>); comparison.{md,svg} go here',
+    join(repoRoot, 'eval', 'reports', 'models'),
+  )
+  .parse();
+const options = command.opts<{ modelsDir: string }>();
+const modelsDirGiven = command.getOptionValueSource('modelsDir') === 'default' ? 'eval/reports/models' : options.modelsDir;
+const modelsDir = resolve(options.modelsDir);
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e'];
 
-const labels = (await readdir(modelsDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+const entries = await readdir(modelsDir, { withFileTypes: true }).catch(() => {
+  throw new EvalSetupError(`--models-dir ${modelsDirGiven} is not a folder`);
+});
+const labels = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+if (labels.length === 0) throw new EvalSetupError(`--models-dir ${modelsDirGiven} holds no folder of a model's reports`);
 const runs = await Promise.all(
   labels.map(async (label) => {
     const files = (await readdir(join(modelsDir, label))).filter((file) => file.endsWith('.json') && !file.includes('.no-decompose') && !file.startsWith('scale-'));
@@ -116,4 +135,4 @@ const svg = renderSvg(
 );
 await writeFile(join(modelsDir, 'comparison.md'), markdown);
 await writeFile(join(modelsDir, 'comparison.svg'), svg);
-process.stderr.write(`wrote eval/reports/models/comparison.{md,svg} (${runs.length} models, ${datasets.length} suites)\n`);
+process.stderr.write(`wrote ${join(modelsDirGiven, 'comparison')}.{md,svg} (${runs.length} models, ${datasets.length} suites)\n`);

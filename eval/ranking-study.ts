@@ -25,6 +25,8 @@ import { loadEvalDataset } from '../src/eval/load-dataset.js';
 import { mean, percentile, recallAtK } from '../src/eval/metrics.js';
 import { toIndexableTool } from '../src/eval/run-eval.js';
 import { deterministicSample } from '../src/eval/sample.js';
+import { prepareStateDir } from '../src/eval/state-dir.js';
+import { embedderDescription } from '../src/eval/report-markdown.js';
 import { EvalSetupError } from '../src/eval/input-error.js';
 import { createLogger } from '../src/log.js';
 import { confidence, confidenceFeatures, GOOD_MATCH, requestConfidence, weakestStepBest, type ConfidenceFeature, type ConfidenceModel } from '../src/retrieval/confidence.js';
@@ -33,9 +35,11 @@ import { ToolIndex, type RetrieverKind, type RetrieverOptions } from '../src/ret
 import { FUSION_CANDIDATES } from '../src/retrieval/hybrid.js';
 import type { RetrievalSignals, ScoredTool } from '../src/retrieval/types.js';
 import { loadEvalEmbedder, type EvalEmbedderOptions } from '../src/eval/eval-embedder.js';
-import { addEmbedderOptions, SCRIPT_DEFAULT_BACKEND } from './embedder-options.js';
+import { addEmbedderOptions, scriptEmbedderContext } from './embedder-options.js';
 import { prepareSuiteDatasets } from './suite-datasets.js';
+import { narrowedOptions, refusePartialRunIntoDefaultReports } from './partial-run.js';
 import { reportUsageErrorsPlainly } from './script-errors.js';
+import { reportsDirAsGiven } from './reports-dir.js';
 
 const K = 5;
 const HISTORY_FRACTION = 0.5;
@@ -43,27 +47,29 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CALIBRATION_SOURCE = 'src/retrieval/confidence-calibration.ts';
 
 reportUsageErrorsPlainly('npm run eval:ranking');
-const options = addEmbedderOptions(new Command('npm run eval:ranking --'))
+const command = addEmbedderOptions(new Command('npm run eval:ranking --'))
   .description('reranker, learning from use and confidence calibration on every suite')
   .option('--only <names>', 'comma-separated dataset names')
   .option('--max-queries <n>', 'deterministic sample of queries per dataset', positiveInteger, 300)
   .option('--datasets-root <dir>', 'the shared public benchmarks', resolve(repoRoot, '..', 'shared', 'datasets'))
   .option('--state-dir <dir>', 'embedding caches kept between runs', join(repoRoot, '.cache', 'eval-state'))
-  .option('--reports-dir <dir>', 'where the reports go', join(repoRoot, 'eval', 'reports'))
+  .option('--reports-dir <dir>', 'where the reports go (a partial run needs one: it would replace the full reports)', join(repoRoot, 'eval', 'reports'))
   .option('--install-calibration', `write the fitted confidence models into ${CALIBRATION_SOURCE} (every suite only)`, false)
-  .parse()
-  .opts<EvalEmbedderOptions & {
-    only?: string;
-    maxQueries: number;
-    datasetsRoot: string;
-    stateDir: string;
-    reportsDir: string;
-    installCalibration: boolean;
-  }>();
+  .parse();
+const options = command.opts<EvalEmbedderOptions & {
+  only?: string;
+  maxQueries: number;
+  datasetsRoot: string;
+  stateDir: string;
+  reportsDir: string;
+  installCalibration: boolean;
+}>();
 const reportsDir = resolve(options.reportsDir);
 if (options.installCalibration && options.only !== undefined) {
   throw new EvalSetupError('--install-calibration needs every suite: toolscope serves the confidence models on any catalog; drop --only');
 }
+refusePartialRunIntoDefaultReports(command, narrowedOptions(command, ['only', 'maxQueries']), 'eval/reports/');
+await prepareStateDir(options.stateDir);
 
 /** The features a model may read: the served ones (`confidence.ts`) and those tried and left out. */
 type Feature = ConfidenceFeature | TriedFeature;
@@ -138,7 +144,7 @@ interface SuiteRow {
   readonly history: { readonly pastQueries: number; readonly evaluated: number; readonly without: number; readonly with: number };
 }
 
-const embedder = await loadEvalEmbedder(options, SCRIPT_DEFAULT_BACKEND, createLogger('warn'));
+const { embedder, weights } = await loadEvalEmbedder(options, scriptEmbedderContext(createLogger('warn')));
 const datasets = await prepareSuiteDatasets({
   repoRoot,
   sourceRoot: options.datasetsRoot,
@@ -215,13 +221,13 @@ const models: Record<string, ConfidenceModel> = {
   [`hybrid:${embedder.id}`]: servedModel(fitLogistic(fitting('hybrid'), SERVED_FEATURES.hybrid)),
 };
 await mkdir(reportsDir, { recursive: true });
-await writeFile(join(reportsDir, 'ranking.json'), `${JSON.stringify({ embedder: embedder.id, k: K, rows }, null, 2)}\n`);
+await writeFile(join(reportsDir, 'ranking.json'), `${JSON.stringify({ embedder: embedder.id, ...(weights !== undefined && { embedderWeights: weights }), k: K, rows }, null, 2)}\n`);
 await writeFile(join(reportsDir, 'ranking.md'), rankingReport(rows));
 await writeFile(join(reportsDir, 'confidence-calibration.md'), calibrationReport(models, samples, offTopic, served));
 const notFitted = Object.entries(models).filter(([, model]) => !Object.values(model).every(Number.isFinite));
 if (!options.installCalibration) {
   process.stderr.write(
-    `confidence models fitted (${join(reportsDir, 'confidence-calibration.md')}), not installed: ` +
+    `confidence models fitted (${join(reportsDirAsGiven(command), 'confidence-calibration.md')}), not installed: ` +
       `--install-calibration writes them into ${CALIBRATION_SOURCE}\n`,
   );
 } else if (notFitted.length > 0) {
@@ -400,7 +406,7 @@ function rankingReport(table: readonly SuiteRow[]): string {
   const lines = [
     '# Ranking stages: reranker and learning from use',
     '',
-    `Written by \`npm run eval:ranking\` (eval/ranking-study.ts). Embedder ${embedder.id}; query decomposition as served; ` +
+    `Written by \`npm run eval:ranking\` (eval/ranking-study.ts). Embedder ${embedderDescription(embedder.id, weights)}; query decomposition as served; ` +
       `recall@${K} in percent on a deterministic sample of at most ${options.maxQueries} queries per suite.`,
     '',
     '## Second-stage reranker (`retrieval.rerank`)',
@@ -635,7 +641,7 @@ function calibrationReport(
   return [
     '# Confidence calibration',
     '',
-    `Written by \`npm run eval:ranking\` (eval/ranking-study.ts), embedder ${embedder.id}. For each query of each suite (the sample of`,
+    `Written by \`npm run eval:ranking\` (eval/ranking-study.ts), embedder ${embedderDescription(embedder.id, weights)}. For each query of each suite (the sample of`,
     '`ranking.md` beside this report), the best result of the bare first stage is a sample, labelled relevant or not; the same',
     'query searched with its relevant tools removed gives a second sample, never relevant (a request nothing in the',
     'catalog answers). A logistic model is fitted on the even-numbered queries; the tables check it on the odd-numbered',

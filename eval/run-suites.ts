@@ -12,17 +12,19 @@ import { Command } from 'commander';
 import type { EvalReport } from '../src/eval/eval-report.js';
 import { evaluateDataset } from '../src/eval/evaluate.js';
 import { renderEvalMarkdown } from '../src/eval/report-markdown.js';
+import { prepareStateDir } from '../src/eval/state-dir.js';
 import { createLogger } from '../src/log.js';
 import { RETRIEVER_KINDS } from '../src/retrieval/tool-index.js';
 import { datasetChartSvg } from './charts/dataset-chart.js';
 import { loadEvalEmbedder, type EvalEmbedderOptions } from '../src/eval/eval-embedder.js';
-import { addEmbedderOptions, SCRIPT_DEFAULT_BACKEND } from './embedder-options.js';
+import { addEmbedderOptions, scriptEmbedderContext } from './embedder-options.js';
 import type { MaterializedDataset } from './adapters/materialize.js';
 import { narrowedOptions, refusePartialRunIntoDefaultReports } from './partial-run.js';
 import { materializeSuiteDatasets, planSuiteDatasets, type MissingSuite } from './suite-datasets.js';
 import { ablationSection, baselineSection, chartSection, datasetSection } from './suite-report.js';
 import { renderSuiteSummary } from './suite-summary.js';
 import { reportUsageErrorsPlainly } from './script-errors.js';
+import { reportsDirAsGiven } from './reports-dir.js';
 
 const KS = [1, 3, 5, 10];
 const DEFAULT_MAX_QUERIES = 500;
@@ -67,8 +69,9 @@ const plan = await planSuiteDatasets({
   ...(options.only !== undefined && { only: new Set(options.only.split(',').map((name) => name.trim())) }),
 });
 refusePartialRunIntoDefaultReports(command, partialRunReasons(plan.missing), `${relative(repoRoot, DEFAULT_REPORTS_DIR)}/`);
+await prepareStateDir(options.stateDir);
 const datasets = await materializeSuiteDatasets(plan, options.datasetsRoot, cacheRoot);
-const embedder = await loadEvalEmbedder(options, SCRIPT_DEFAULT_BACKEND, logger);
+const { embedder, weights } = await loadEvalEmbedder(options, scriptEmbedderContext(logger));
 await mkdir(reportsDir, { recursive: true });
 
 async function evaluate(dataset: MaterializedDataset, decompose: boolean): Promise<EvalReport> {
@@ -79,6 +82,7 @@ async function evaluate(dataset: MaterializedDataset, decompose: boolean): Promi
     retrievers: RETRIEVER_KINDS,
     ks: KS,
     embedder,
+    ...(weights !== undefined && { embedderWeights: weights }),
     // One state folder per dataset: it holds the dataset's persisted vector index beside the embedding cache.
     stateDir: join(options.stateDir, dataset.name),
     decompose,
@@ -115,4 +119,4 @@ for (const dataset of datasets) {
   process.stderr.write(`${dataset.name}: done in ${((Date.now() - datasetStart) / 1000).toFixed(0)} s\n`);
 }
 await writeFile(join(reportsDir, 'summary.md'), renderSuiteSummary(reports, ablations));
-process.stderr.write(`eval suites done in ${((Date.now() - started) / 1000).toFixed(0)} s; reports in ${relative(repoRoot, reportsDir)}/\n`);
+process.stderr.write(`eval suites done in ${((Date.now() - started) / 1000).toFixed(0)} s; reports in ${reportsDirAsGiven(command)}\n`);

@@ -57,3 +57,21 @@ export function scaleSetup(
 export function catalogOfSize(setup: ScaleSetup, size: number): EvalTool[] {
   return [...setup.gold, ...setup.distractors.slice(0, Math.max(0, size - setup.gold.length))];
 }
+
+/** A requested catalog size the setup cannot give: every catalog holds the gold tools and at most every tool pooled. */
+export interface AdjustedSize {
+  readonly requested: number;
+  readonly measured: number;
+}
+
+/** The catalog sizes a sweep measures for the requested ones, each once, and the requests that had to change. */
+export function measuredSizes(setup: ScaleSetup, requested: readonly number[]): { sizes: number[]; adjusted: AdjustedSize[] } {
+  const sizes: number[] = [];
+  const adjusted: AdjustedSize[] = [];
+  for (const size of requested) {
+    const measured = catalogOfSize(setup, size).length;
+    if (measured !== size) adjusted.push({ requested: size, measured });
+    if (!sizes.includes(measured)) sizes.push(measured);
+  }
+  return { sizes, adjusted };
+}

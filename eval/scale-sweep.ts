@@ -13,18 +13,21 @@ import type { EvalDataset } from '../src/eval/dataset-format.js';
 import { loadEvalDataset } from '../src/eval/load-dataset.js';
 import { VERSION } from '../src/version.js';
 import { createProgress } from '../src/eval/progress.js';
-import { markdownTable, percent } from '../src/eval/report-markdown.js';
+import { embedderDescription, markdownTable, percent } from '../src/eval/report-markdown.js';
 import { runEvaluation } from '../src/eval/run-eval.js';
+import { prepareStateDir } from '../src/eval/state-dir.js';
 import { createLogger } from '../src/log.js';
 import { RETRIEVER_KINDS } from '../src/retrieval/tool-index.js';
 import { loadEvalEmbedder, type EvalEmbedderOptions } from '../src/eval/eval-embedder.js';
-import { addEmbedderOptions, SCRIPT_DEFAULT_BACKEND } from './embedder-options.js';
+import { addEmbedderOptions, scriptEmbedderContext } from './embedder-options.js';
 import { scaleChartSvg, type ScalePoint } from './charts/scale-chart.js';
 import { gorillaDocumentTools, gorillaTorchHub } from './adapters/gorilla-apibench.js';
-import { catalogOfSize, scaleSetup } from './scale-catalog.js';
+import { catalogOfSize, measuredSizes, scaleSetup } from './scale-catalog.js';
 import { OWN_CATALOG, prepareSuiteDatasets } from './suite-datasets.js';
 import { narrowedOptions, refusePartialRunIntoDefaultReports } from './partial-run.js';
 import { reportUsageErrorsPlainly } from './script-errors.js';
+import { EvalSetupError } from '../src/eval/input-error.js';
+import { reportsDirAsGiven } from './reports-dir.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 reportUsageErrorsPlainly('npm run eval:scale');
@@ -42,6 +45,7 @@ const options = command.opts<EvalEmbedderOptions & { reportsDir: string; queries
 refusePartialRunIntoDefaultReports(command, narrowedOptions(command, ['queriesFrom', 'sizes', 'maxQueries', 'goldBudget']), 'eval/reports/');
 const { sizes, maxQueries, goldBudget } = options;
 const reportsDir = resolve(options.reportsDir);
+await prepareStateDir(options.stateDir);
 
 const prepared = await prepareSuiteDatasets({
   repoRoot,
@@ -58,7 +62,7 @@ const gorillaDocuments: EvalDataset = {
   queries: [],
 };
 const logger = createLogger(process.env.TOOLSCOPE_LOG_LEVEL ?? 'warn');
-const embedder = await loadEvalEmbedder(options, SCRIPT_DEFAULT_BACKEND, logger);
+const { embedder, weights } = await loadEvalEmbedder(options, scriptEmbedderContext(logger));
 await mkdir(reportsDir, { recursive: true });
 
 /** Runs the sweep with the queries of `base` and writes eval/reports/scale-sweep-<base>.{md,json,svg}. */
@@ -69,10 +73,14 @@ async function sweep(base: EvalDataset): Promise<void> {
     { maxQueries, goldBudget },
   );
   const available = setup.gold.length + setup.distractors.length;
+  const measured = measuredSizes(setup, sizes);
+  for (const { requested, measured: size } of measured.adjusted) {
+    const why = requested > available ? `the pooled datasets hold ${available} distinct tools` : `every catalog holds the ${setup.gold.length} relevant tools`;
+    process.stderr.write(`${base.name}: --sizes ${requested}: ${why}, so that catalog has ${size} tools\n`);
+  }
   const rows: Array<{ size: number; indexBuildMs: number; embeddedTools: number; points: ScalePoint[] }> = [];
-  for (const requested of sizes) {
-    const tools = catalogOfSize(setup, requested);
-    if (rows.some((row) => row.size === tools.length)) continue;
+  for (const size of measured.sizes) {
+    const tools = catalogOfSize(setup, size);
     const progress = createProgress(`${base.name} @ ${tools.length} tools`);
     const run = await runEvaluation(
       { name: `${base.name}@${tools.length}`, tools, queries: setup.queries },
@@ -97,7 +105,7 @@ async function sweep(base: EvalDataset): Promise<void> {
     process.stderr.write(`${base.name} @ ${tools.length} tools: ${points.map((p) => `${p.retriever} R@5 ${percent(p.recallAt5)}`).join(', ')}\n`);
   }
 
-  const largest = sizes[sizes.length - 1] as number;
+  const largest = Math.max(...sizes);
   const shortfall =
     largest > available
       ? ` The pooled datasets hold ${available} distinct tools, so the largest catalog has ${available}, not ${largest}.`
@@ -107,7 +115,7 @@ async function sweep(base: EvalDataset): Promise<void> {
   const description =
     `Queries: ${setup.queries.length} of ${base.name} (a deterministic selection whose relevant tools, ${setup.gold.length} in all, ` +
     `are in every catalog). Distractors: the rest of ${base.name} first, then the tools of ${pool}, in a fixed ` +
-    `shuffled order (identical tools counted once).${shortfall} Embedder: ${embedder.id}; query decomposition on ` +
+    `shuffled order (identical tools counted once).${shortfall} Embedder: ${embedderDescription(embedder.id, weights)}; query decomposition on ` +
     `(as served); toolscope ${VERSION}.`;
   const table = markdownTable(
     ['tools', 'retriever', 'recall@5', 'p50 ms', 'p95 ms', 'index build s (tools embedded)'],
@@ -145,6 +153,7 @@ async function sweep(base: EvalDataset): Promise<void> {
         goldTools: setup.gold.length,
         availableTools: available,
         embedder: embedder.id,
+        ...(weights !== undefined && { embedderWeights: weights }),
         generatedAt: new Date().toISOString(),
         sizes: rows,
       },
@@ -159,11 +168,11 @@ async function sweep(base: EvalDataset): Promise<void> {
       `${setup.queries.length} ${base.name} queries; distractors from the other benchmarks; embedder ${embedder.id}`,
     ),
   );
-  process.stderr.write(`written eval/reports/${file}.{md,json,svg}\n`);
+  process.stderr.write(`written ${join(reportsDirAsGiven(command), file)}.{md,json,svg}\n`);
 }
 
 for (const name of options.queriesFrom.split(',').map((part) => part.trim())) {
   const base = datasets.find((dataset) => dataset.name === name);
-  if (!base) throw new Error(`--queries-from: no dataset '${name}' (have ${datasets.map((d) => d.name).join(', ')})`);
+  if (!base) throw new EvalSetupError(`--queries-from: no dataset '${name}' (have ${datasets.map((d) => d.name).join(', ')})`);
   await sweep(base);
 }

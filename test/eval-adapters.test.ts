@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { sealTools } from '../eval/adapters/seal-tools.js';
 import { stableToolBench } from '../eval/adapters/stabletoolbench.js';
 import type { EvalDataset } from '../src/eval/dataset-format.js';
 import { loadEvalDataset } from '../src/eval/load-dataset.js';
+import { EvalInputError } from '../src/eval/input-error.js';
 
 /** The public benchmarks are read in place from the shared folder; they are never copied into the repo. */
 const SHARED = resolve(import.meta.dirname, '..', '..', 'shared', 'datasets');
@@ -181,5 +182,30 @@ describe.skipIf(!existsSync(SHARED))('public benchmark adapters on real lines', 
     expect(byId(dataset.queries, 'gorilla-huggingface-5').relevant).toEqual([
       normaliseApiCall("StableDiffusionInpaintPipeline.from_pretrained('stabilityai/stable-diffusion-2-inpainting')"),
     ]);
+  });
+});
+
+describe('benchmark source files that are missing or malformed', () => {
+  it('are eval input errors naming the file and the problem, which the scripts print in one line', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'toolscope-eval-sources-'));
+    try {
+      const plugins = join(root, 'plugin_des.json');
+      const cases: Array<[string | undefined, string]> = [
+        [undefined, `${plugins}: file not found`],
+        ['  \n', `${plugins}: the file is empty`],
+      ];
+      for (const [content, message] of cases) {
+        if (content !== undefined) await writeFile(plugins, content);
+        const error = await metatoolSingle.convert(root).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(EvalInputError);
+        expect((error as Error).message).toBe(message);
+      }
+      await writeFile(plugins, '{"a": ');
+      const invalid = await metatoolSingle.convert(root).catch((caught: unknown) => caught);
+      expect(invalid).toBeInstanceOf(EvalInputError);
+      expect((invalid as Error).message).toMatch(new RegExp(`^${plugins}: invalid JSON \\(`));
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

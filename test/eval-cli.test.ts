@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { reportsDirAsGiven } from '../eval/reports-dir.js';
 import type { EvalReport } from '../src/eval/eval-report.js';
 
 const run = promisify(execFile);
@@ -139,6 +142,55 @@ describe('toolscope eval', () => {
     }
   });
 
+  it('says a --state-dir that is a file is not a folder, before evaluating', async () => {
+    const aFile = join(dir, 'state-file');
+    await writeFile(aFile, 'x');
+    const result = await toolscope(['eval', '--catalog', catalogFile, '--queries', queriesFile, '--retriever', 'bm25', '--state-dir', aFile]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`toolscope: --state-dir ${aFile} is not a folder\n`);
+  });
+
+  it('--history shows recall on the held-out queries without and with the past use, on the console and in the report', async () => {
+    const mcp = join(ROOT, 'datasets', 'mcp-catalog');
+    const json = join(dir, 'history.json');
+    const markdown = join(dir, 'history.md');
+    const result = await toolscope([
+      'eval', '--catalog', join(mcp, 'catalog.jsonl'), '--queries', join(mcp, 'queries.jsonl'), '--retriever', 'bm25', '--history', '0.5', '--json', json, '--report', markdown,
+    ]);
+    expect(result.code).toBe(0);
+    const report = await readReport(json);
+    const without = report.history!.withoutHistory![0]!.metrics['recall@5']!;
+    const learned = report.results[0]!.metrics['recall@5']!;
+    expect(learned).toBeGreaterThan(without);
+    const row = `| bm25 | ${(100 * without).toFixed(1)} | ${(100 * learned).toFixed(1)} | +${(100 * (learned - without)).toFixed(1)} |`;
+    expect(result.stdout).toContain(`history: ${report.history!.pastQueries} labelled queries (0.5) taken as past use; recall@5 on the ${report.queryCount} held-out queries without and with it:`);
+    expect(result.stdout).toContain(row);
+    expect(await readFile(markdown, 'utf8')).toContain(`## Learning from use\n\n${report.history!.pastQueries} labelled queries`);
+    expect(await readFile(markdown, 'utf8')).toContain(row);
+  });
+
+  it('names the dataset after a catalog file outside a dataset folder, or after --name', async () => {
+    const tools = join(dir, 'tools.jsonl');
+    await writeFile(tools, TOOLS.map((tool) => JSON.stringify(tool)).join('\n'));
+    const json = join(dir, 'named.json');
+    const base = ['eval', '--catalog', tools, '--queries', queriesFile, '--retriever', 'bm25', '--json', json];
+    expect((await toolscope(base)).code).toBe(0);
+    expect((await readReport(json)).dataset).toBe('tools');
+    expect((await toolscope([...base, '--name', 'my-tools'])).code).toBe(0);
+    expect((await readReport(json)).dataset).toBe('my-tools');
+  });
+
+  it('shows the first 10 bad lines and counts the rest', async () => {
+    const badQueries = join(dir, 'bad-queries.jsonl');
+    await writeFile(badQueries, Array.from({ length: 25 }, (_, i) => `{"id": "q${i}"}`).join('\n'));
+    const refused = await toolscope(['eval', '--catalog', catalogFile, '--queries', badQueries, '--retriever', 'bm25']);
+    expect(refused.code).toBe(1);
+    const lines = refused.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1 + 10 + 1);
+    expect(lines[10]).toBe(`${badQueries}:10: query: required; relevant: required`);
+    expect(lines[11]).toBe('… and 15 more');
+  });
+
   it('takes --k and --max-queries as plain whole numbers, --k up to 100 only', async () => {
     const cases: Array<[string[], string]> = [
       [['--k', '0x5'], "'0x5' is not a positive integer."],
@@ -170,7 +222,19 @@ describe('toolscope eval: which embedder, and runs that cannot measure what was 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     // The --json folder did not exist: it is made, not found missing after the run.
-    expect((await readReport(json)).embedder).toBe('transformers:minilm-l6-random:fp32');
+    const report = await readReport(json);
+    expect(report.embedder).toBe('transformers:minilm-l6-random:fp32');
+    // Which build of the model: the weights file it ran, by hash (this folder has no toolscope-model.json to name a build).
+    const weights = join(SHARED_MODELS, 'minilm-l6-random', 'onnx', 'model.onnx');
+    const sha256 = createHash('sha256').update(await readFile(weights)).digest('hex');
+    expect(report.embedderWeights).toEqual({ file: 'minilm-l6-random/onnx/model.onnx', sha256 });
+  });
+
+  it('says a --model-dir that does not exist is missing, before loading anything', async () => {
+    const nope = join(dir, 'nope', 'models');
+    const result = await toolscope(['eval', '--catalog', catalogFile, '--queries', queriesFile, '--model-dir', nope]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`toolscope: --model-dir ${nope} does not exist: give the folder \`npm run models:offline\` built the models into\n`);
   });
 
   it('refuses to report use-lite figures when the transformers model does not load, saying what to do', async () => {
@@ -179,20 +243,23 @@ describe('toolscope eval: which embedder, and runs that cannot measure what was 
     const result = await toolscope(['eval', '--catalog', catalogFile, '--queries', queriesFile, '--retriever', 'hybrid', '--model-dir', empty, '--json', json]);
     await rm(empty, { recursive: true, force: true });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`toolscope: the transformers model Xenova/all-MiniLM-L6-v2 could not be loaded from ${empty}`);
-    expect(result.stderr).toContain("refusing to report use-lite's results as its");
+    expect(result.stderr).toContain(`toolscope: the transformers model Xenova/all-MiniLM-L6-v2 could not be loaded from ${empty} (`);
     expect(result.stderr).toContain('npm run models:offline');
+    expect(result.stderr).toContain('--embedder use-lite');
+    // The refusal alone: no warning that it falls back to use-lite, which it does not.
+    expect(result.stderr).not.toContain('falling back');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stdout).toBe('');
     await expect(readFile(json)).rejects.toThrow(/ENOENT/);
   });
 
-  it('names the missing weights file and the --dtype that loads what the model folder holds, in the --log-format asked for', async () => {
+  it('names the missing weights file and the --dtype that loads what the model folder holds, with no fallback warning', async () => {
     const result = await toolscope([
       '--log-format', 'pretty', 'eval', '--catalog', catalogFile, '--queries', queriesFile, '--retriever', 'dense',
       '--model-dir', SHARED_MODELS, '--model', 'minilm-l6-random',
     ]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^\[[\d:.]+\] WARN \(toolscope\/\d+\): embedding model "minilm-l6-random" could not be loaded/);
+    expect(result.stderr).not.toContain('WARN');
     expect(result.stderr).toContain(
       `${join(SHARED_MODELS, 'minilm-l6-random', 'onnx', 'model_quantized.onnx')}, the q8 weights, is missing; the folder holds fp32: --dtype fp32 would load it`,
     );
@@ -292,6 +359,101 @@ describe('the eval and bench scripts', () => {
     expect(fusion.stderr.trim()).toBe(
       'npm run eval:fusion: a partial run (--max-queries 10) would replace the full reports in eval/reports/: pass --reports-dir DIR to write its reports elsewhere',
     );
+  });
+
+  it('eval:ranking refuses a partial run into the default reports folder, as the other scripts do', async () => {
+    const ranking = join(ROOT, 'eval', 'reports', 'ranking.md');
+    const before = await readFile(ranking, 'utf8');
+    const partial = await script(join(ROOT, 'eval', 'ranking-study.ts'), ['--only', 'gorilla-tfhub', '--max-queries', '20']);
+    expect(partial.code).toBe(1);
+    expect(partial.stderr.trim()).toBe(
+      'npm run eval:ranking: a partial run (--only gorilla-tfhub; --max-queries 20) would replace the full reports in eval/reports/: ' +
+        'pass --reports-dir DIR to write its reports elsewhere',
+    );
+    expect(await readFile(ranking, 'utf8')).toBe(before);
+  });
+
+  it('eval:scale says where it wrote and which sizes the catalogs could not have', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'toolscope-scale-'));
+    try {
+      const reports = join(out, 'reports');
+      const result = await script(scripts[1]!, [
+        '--queries-from', 'mcp-catalog', '--sizes', '1', '--max-queries', '3', '--gold-budget', '5', '--embedder', 'use-lite',
+        '--reports-dir', reports, '--state-dir', join(out, 'state'),
+      ]);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(/^mcp-catalog: --sizes 1: every catalog holds the (\d+) relevant tools, so that catalog has \1 tools$/m);
+      expect(result.stderr).toContain(`written ${join(reports, 'scale-sweep-mcp-catalog')}.{md,json,svg}\n`);
+      expect((await readdir(reports)).sort()).toEqual(['scale-sweep-mcp-catalog.json', 'scale-sweep-mcp-catalog.md', 'scale-sweep-mcp-catalog.svg']);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it('name the reports folder as it was given: absolute, relative or the default', () => {
+    const parsed = (args: string[]) =>
+      new Command().option('--reports-dir <dir>', 'reports', join(ROOT, 'eval', 'reports')).parse(args, { from: 'user' });
+    expect(reportsDirAsGiven(parsed(['--reports-dir', '/tmp/x6']))).toBe('/tmp/x6');
+    expect(reportsDirAsGiven(parsed(['--reports-dir', 'out/r']))).toBe('out/r');
+    expect(reportsDirAsGiven(parsed([]))).toBe('eval/reports');
+  });
+
+  it('eval:models lists its options on --help and refuses unknown ones, writing nothing', async () => {
+    const comparison = join(ROOT, 'eval', 'reports', 'models', 'comparison.md');
+    const before = await readFile(comparison, 'utf8');
+    const models = join(ROOT, 'eval', 'model-comparison.ts');
+    const help = await script(models, ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: npm run eval:models -- \[options\]/);
+    expect(help.stdout).toContain('--models-dir <dir>');
+    const unknown = await script(models, ['--bogus']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim()).toBe("error: unknown option '--bogus'");
+    expect(await readFile(comparison, 'utf8')).toBe(before);
+  });
+
+  it('eval:fusion names a missing --model-dir, and suggests only options it has', async () => {
+    const fusion = join(ROOT, 'eval', 'fusion-sweep.ts');
+    const nope = join(tmpdir(), 'toolscope-nope', 'models');
+    const missing = await script(fusion, ['--model-dir', nope, '--reports-dir', join(tmpdir(), 'toolscope-nope-reports')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(`npm run eval:fusion: --model-dir ${nope} does not exist: give the folder \`npm run models:offline\` built the models into\n`);
+    const empty = await mkdtemp(join(tmpdir(), 'toolscope-no-models-'));
+    try {
+      const unbuilt = await script(fusion, ['--model-dir', empty, '--reports-dir', join(empty, 'reports')]);
+      expect(unbuilt.code).toBe(1);
+      expect(unbuilt.stderr).toMatch(/^npm run eval:fusion: the transformers model Xenova\/all-MiniLM-L6-v2 could not be loaded from /);
+      expect(unbuilt.stderr).toContain('npm run models:offline');
+      expect(unbuilt.stderr).not.toContain('--embedder');
+      expect(unbuilt.stderr).not.toContain('falling back');
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('say a missing, empty or invalid benchmark source file in one line, without a stack trace', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'toolscope-sources-'));
+    try {
+      const metatool = join(root, 'metatool');
+      await mkdir(metatool);
+      await writeFile(join(metatool, 'all_clean_data.csv'), 'Query,Tool\nfind a flight,Expedia\n');
+      const args = ['--only', 'metatool-single', '--datasets-root', root, '--reports-dir', join(root, 'reports')];
+      const cases: Array<[string | undefined, string]> = [
+        [undefined, 'file not found'],
+        ['', 'the file is empty'],
+        ['{"Expedia": ', 'invalid JSON ('],
+      ];
+      for (const [content, problem] of cases) {
+        if (content !== undefined) await writeFile(join(metatool, 'plugin_des.json'), content);
+        const result = await script(scripts[0]!, args);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(/^npm run eval: .*\n$/);
+        expect(result.stderr).toContain(`npm run eval: ${join(metatool, 'plugin_des.json')}: ${problem}`);
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+      }
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('eval:ranking changes no source unless told to install the calibration, and installs only from every suite', async () => {

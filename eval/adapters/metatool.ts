@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { EvalQuery, EvalTool } from '../../src/eval/dataset-format.js';
 import type { ConvertedDataset, DatasetAdapter } from './adapter.js';
-import { readJsonSource, SourceFormatError } from './source-files.js';
+import { readJsonSource, readSourceText, SourceFormatError } from './source-files.js';
 
 /** The plugins have no parameter schemas in MetaTool: every tool takes an empty object. */
 const NO_PARAMETERS = { type: 'object', properties: {} } as const;
@@ -36,7 +35,7 @@ function requireKnown(tools: readonly EvalTool[], ids: readonly string[], where:
 async function convertSingleTool(dir: string): Promise<ConvertedDataset> {
   const tools = await readCatalog(dir);
   const file = join(dir, 'all_clean_data.csv');
-  const rows = parse(await readFile(file, 'utf8'), { columns: true, skip_empty_lines: true }) as unknown[];
+  const rows = parse(await readSourceText(file), { columns: true, skip_empty_lines: true }) as unknown[];
   const labels = new Map<string, Set<string>>();
   rows.forEach((raw, index) => {
     const parsed = singleToolRow.safeParse(raw);

@@ -81,14 +81,7 @@ export async function loadEmbedder(settings: EmbedderSettings, logger: EmbedderL
   } else {
     const model = settings.model ?? DEFAULT_TRANSFORMERS_MODEL;
     try {
-      embedder = await loadTransformersEmbedder({
-        model,
-        dtype: settings.dtype ?? DEFAULT_TRANSFORMERS_DTYPE,
-        ...(settings.pooling !== undefined && { pooling: settings.pooling }),
-        allowRemoteModels: settings.allowRemoteModels ?? true,
-        ...(settings.modelDir !== undefined && { modelDir: settings.modelDir }),
-        ...(settings.cacheDir !== undefined && { cacheDir: settings.cacheDir }),
-      });
+      embedder = await loadTransformersModel(settings);
     } catch (error) {
       logger.warn(
         { model, reason: (error as Error).message },
@@ -99,4 +92,19 @@ export async function loadEmbedder(settings: EmbedderSettings, logger: EmbedderL
   }
   logger.info({ embedder: embedder.id, dimensions: embedder.dimensions }, `embedder ${embedder.id} active`);
   return embedder;
+}
+
+/**
+ * The transformers model `settings` name, with its defaults; rejects when it cannot be loaded. `loadEmbedder` then
+ * falls back to use-lite; a measurement (`toolscope eval`) must not, so it calls this directly.
+ */
+export function loadTransformersModel(settings: Omit<EmbedderSettings, 'backend'>): Promise<Embedder> {
+  return loadTransformersEmbedder({
+    model: settings.model ?? DEFAULT_TRANSFORMERS_MODEL,
+    dtype: settings.dtype ?? DEFAULT_TRANSFORMERS_DTYPE,
+    ...(settings.pooling !== undefined && { pooling: settings.pooling }),
+    allowRemoteModels: settings.allowRemoteModels ?? true,
+    ...(settings.modelDir !== undefined && { modelDir: settings.modelDir }),
+    ...(settings.cacheDir !== undefined && { cacheDir: settings.cacheDir }),
+  });
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
@@ -7,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
 import { fileURLToPath } from 'node:url';
 import { EnvHttpProxyAgent, fetch } from 'undici';
+import { fileSha256 } from '../fs/file-sha256.js';
 import { pathExists } from '../fs/path-exists.js';
 
 export const MAVEN_CENTRAL = 'https://repo1.maven.org/maven2';
@@ -55,15 +55,9 @@ async function openInRepository(repository: string, path: string): Promise<{ rea
   return { stream: createReadStream(file), origin: file };
 }
 
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
-  return hash.digest('hex');
-}
-
 /** Removes `file` unless it has the pinned hash: a jar that is not the pinned one is neither used nor kept. */
 async function refuseUnlessPinned(file: string, jar: PinnedJar, origin: string): Promise<void> {
-  const actual = await sha256Of(file);
+  const actual = await fileSha256(file);
   if (actual === jar.sha256) return;
   await rm(file, { force: true });
   throw new Error(`refusing ${jar.coordinates} from ${origin}: its sha256 is ${actual}, the pinned sha256 is ${jar.sha256}`);

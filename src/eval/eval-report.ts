@@ -12,6 +12,8 @@ export interface EvalReport {
   readonly sampledFrom?: number;
   /** Embedder id (e.g. `use-lite`), or null when only BM25 ran. */
   readonly embedder: string | null;
+  /** The weights file of an embedder loaded from a model folder (`--model-dir`); absent in reports made before. */
+  readonly embedderWeights?: EmbedderWeights;
   readonly ks: readonly number[];
   /** Building the index over the whole catalog (lexical + embedding + vector index). */
   readonly indexBuildMs: number;
@@ -23,12 +25,25 @@ export interface EvalReport {
   readonly decompose: boolean;
   /** The second-stage reranker reordered the results (`--rerank`). */
   readonly rerank?: boolean;
-  /** `--history`: this fraction of the labelled queries was past use; the queries evaluated are the rest. */
-  readonly history?: { readonly fraction: number; readonly pastQueries: number };
+  /**
+   * `--history`: this fraction of the labelled queries was past use; the queries evaluated are the rest. `results`
+   * learned from it; `withoutHistory` (absent in reports made before) is the same retrievers on the same queries
+   * without it, the baseline of the gain.
+   */
+  readonly history?: { readonly fraction: number; readonly pastQueries: number; readonly withoutHistory?: readonly RetrieverResult[] };
   /** o200k tokens of every tool definition in the catalog: what a client sees without a router. */
   readonly catalogTokens: number;
   readonly results: readonly RetrieverResult[];
   readonly generatedAt: string;
+}
+
+/** Which build of a model made a report: its ONNX file by hash. */
+export interface EmbedderWeights {
+  /** `<model>/onnx/<file>.onnx`, under the model folder. */
+  readonly file: string;
+  readonly sha256: string;
+  /** What `toolscope models build` built it from, as its toolscope-model.json records. */
+  readonly builtFrom?: string;
 }
 
 export interface RetrieverResult {

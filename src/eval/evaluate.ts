@@ -1,6 +1,6 @@
 import type { Embedder } from '../embedding/index.js';
 import type { RetrieverKind } from '../retrieval/tool-index.js';
-import type { EvalReport } from './eval-report.js';
+import type { EmbedderWeights, EvalReport } from './eval-report.js';
 import { EvalSetupError, type BadLine } from './input-error.js';
 import { loadEvalDataset } from './load-dataset.js';
 import { VERSION } from '../version.js';
@@ -12,12 +12,14 @@ import { deterministicSample } from './sample.js';
 export interface EvaluateOptions {
   readonly catalogFile: string;
   readonly queriesFile: string;
-  /** Dataset name in the report; defaults to the catalog's folder name. */
+  /** Dataset name in the report; defaults to `datasetName(catalogFile)`. */
   readonly name?: string;
   readonly retrievers: readonly RetrieverKind[];
   readonly ks: readonly number[];
   /** Needed by `dense` and `hybrid`. */
   readonly embedder?: Embedder;
+  /** The weights file of an embedder from a model folder, recorded in the report. */
+  readonly embedderWeights?: EmbedderWeights;
   readonly stateDir: string;
   readonly decompose?: boolean;
   readonly skipBad?: boolean;
@@ -70,13 +72,20 @@ export async function evaluateDataset(options: EvaluateOptions): Promise<Evaluat
       skippedLines: skipped.length,
       ...(queries.length < candidates.length && { sampledFrom: candidates.length }),
       embedder: options.embedder?.id ?? null,
+      ...(options.embedderWeights !== undefined && { embedderWeights: options.embedderWeights }),
       ks: [...options.ks].sort((a, b) => a - b),
       indexBuildMs: run.indexBuildMs,
       embeddedTools: run.embeddedTools,
       rssMb: process.memoryUsage().rss / 2 ** 20,
       decompose: options.decompose ?? true,
       rerank: options.rerank ?? false,
-      ...(split && { history: { fraction: options.historyFraction!, pastQueries: split.pastQueries } }),
+      ...(split && {
+        history: {
+          fraction: options.historyFraction!,
+          pastQueries: split.pastQueries,
+          ...(run.withoutHistory !== undefined && { withoutHistory: run.withoutHistory }),
+        },
+      }),
       catalogTokens: run.catalogTokens,
       results: run.results,
       generatedAt: new Date().toISOString(),

@@ -10,10 +10,19 @@ export function describeBadLine(bad: BadLine): string {
   return bad.line > 0 ? `${bad.file}:${bad.line}: ${bad.problem}` : `${bad.file}: ${bad.problem}`;
 }
 
+/** Bad lines shown one per line; a file of hundreds is the same mistake over and over, so the first few and a count. */
+const SHOWN_BAD_LINES = 10;
+
+export function describeBadLines(problems: readonly BadLine[], indent = ''): string {
+  const shown = problems.slice(0, SHOWN_BAD_LINES).map((bad) => `${indent}${describeBadLine(bad)}`);
+  const rest = problems.length - shown.length;
+  return [...shown, ...(rest > 0 ? [`${indent}… and ${rest} more`] : [])].join('\n');
+}
+
 /** Eval input that stops the run: a malformed line (without `--skip-bad`) or an unreadable file. */
 export class EvalInputError extends Error {
   constructor(readonly problems: readonly BadLine[]) {
-    super(problems.map(describeBadLine).join('\n'));
+    super(describeBadLines(problems));
     this.name = 'EvalInputError';
   }
 

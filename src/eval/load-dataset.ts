@@ -1,4 +1,4 @@
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { evalQuerySchema, evalToolSchema, type EvalDataset, type EvalQuery, type EvalTool } from './dataset-format.js';
 import { EvalInputError, type BadLine } from './input-error.js';
 import { parseJsonlFile, type RejectedLine } from './jsonl.js';
@@ -6,7 +6,7 @@ import { parseJsonlFile, type RejectedLine } from './jsonl.js';
 export interface LoadDatasetOptions {
   /** Skip malformed lines (and report them) instead of refusing the whole input. */
   readonly skipBad?: boolean;
-  /** Defaults to the name of the catalog's folder. */
+  /** Defaults to `datasetName(catalogFile)`. */
   readonly name?: string;
 }
 
@@ -68,8 +68,20 @@ export async function loadEvalDataset(
   // With every line skipped, what was wrong with them is the answer the user needs.
   if (tools.length === 0) throw new EvalInputError([...bad, { file: catalogFile, line: 0, problem: 'no usable tool' }]);
   if (queries.length === 0) throw new EvalInputError([...bad, { file: queriesFile, line: 0, problem: 'no usable query' }]);
-  const name = options.name ?? basename(dirname(resolve(catalogFile)));
-  return { dataset: { name, tools, queries }, skipped: bad };
+  return { dataset: { name: options.name ?? datasetName(catalogFile), tools, queries }, skipped: bad };
+}
+
+/** The canonical catalog file's name: a folder holding it is a dataset folder, named for its dataset. */
+const CANONICAL_CATALOG = 'catalog.jsonl';
+
+/**
+ * The name of the dataset a catalog file holds: its folder's for a dataset folder (`<dataset>/catalog.jsonl`), else
+ * the file's own (`tools.jsonl` in a folder of other things is `tools`, not that folder).
+ */
+export function datasetName(catalogFile: string): string {
+  const path = resolve(catalogFile);
+  const file = basename(path);
+  return file === CANONICAL_CATALOG ? basename(dirname(path)) : basename(file, extname(file));
 }
 
 /** The ids of catalog lines that are JSON with an id but fail the schema, with their line. */

@@ -1,4 +1,4 @@
-import type { EvalReport, RetrieverResult } from './eval-report.js';
+import type { EmbedderWeights, EvalReport, RetrieverResult } from './eval-report.js';
 
 export interface ReportSection {
   readonly title: string;
@@ -41,6 +41,25 @@ export function summaryTable(report: EvalReport, k: number): string {
   );
 }
 
+/** With `--history`: recall@k on the held-out queries without the past use and with it, per retriever. */
+export function historyGainTable(report: EvalReport, k: number): string | undefined {
+  const baseline = report.history?.withoutHistory;
+  if (baseline === undefined) return undefined;
+  const rows = report.results.map((result) => {
+    const without = baseline.find((entry) => entry.retriever === result.retriever)?.metrics[`recall@${k}`];
+    const learned = result.metrics[`recall@${k}`];
+    const change = without === undefined || learned === undefined ? 'n/a' : `${learned >= without ? '+' : ''}${(100 * (learned - without)).toFixed(1)}`;
+    return [result.retriever, percent(without), percent(learned), change];
+  });
+  return markdownTable(['retriever', `recall@${k} without history`, `recall@${k} with history`, 'change (points)'], rows);
+}
+
+/** The sentence before the history table: what was past use and what was evaluated. */
+export function historyHeading(report: EvalReport, k: number): string {
+  const history = report.history!;
+  return `${history.pastQueries} labelled queries (${history.fraction}) taken as past use; recall@${k} on the ${report.queryCount} held-out queries without and with it:`;
+}
+
 function retrieverTable(report: EvalReport, result: RetrieverResult): string {
   const rows = report.ks.map((k) => {
     const tokens = result.tokens.find((cost) => cost.k === k);
@@ -74,6 +93,18 @@ function embeddingsOf(report: EvalReport): string {
   return `${report.embeddedTools} tools embedded, the rest from the cache`;
 }
 
+/** The embedder as a report names it: its id, and for a model from a folder, which build of it by the weights' hash. */
+export function embedderDescription(embedder: string, weights: EmbedderWeights | undefined): string {
+  if (weights === undefined) return embedder;
+  const built = weights.builtFrom !== undefined ? `, built from ${weights.builtFrom}` : '';
+  return `${embedder} (${weights.file} sha-256 ${weights.sha256}${built})`;
+}
+
+function historySection(report: EvalReport, k: number): string[] {
+  const table = historyGainTable(report, k);
+  return table === undefined ? [] : ['## Learning from use', historyHeading(report, k), table];
+}
+
 export function renderEvalMarkdown(report: EvalReport, sections: readonly ReportSection[] = []): string {
   const sampled =
     report.sampledFrom !== undefined ? ` (a deterministic sample of ${report.sampledFrom})` : '';
@@ -82,7 +113,7 @@ export function renderEvalMarkdown(report: EvalReport, sections: readonly Report
   const parts = [
     `# Tool retrieval eval: ${report.dataset}`,
     `${report.catalogSize} tools (${report.catalogTokens} o200k tokens in all), ${report.queryCount} queries${sampled}. ` +
-      `Embedder: ${report.embedder ?? 'none (BM25 only)'}. toolscope ${report.toolscopeVersion}, ${report.generatedAt}. ` +
+      `Embedder: ${report.embedder === null ? 'none (BM25 only)' : embedderDescription(report.embedder, report.embedderWeights)}. toolscope ${report.toolscopeVersion}, ${report.generatedAt}. ` +
       `Index build: ${(report.indexBuildMs / 1000).toFixed(1)} s (${embeddingsOf(report)}). ` +
       (report.rssMb !== undefined ? `Process memory (RSS) after the run: ${Math.round(report.rssMb)} MB. ` : '') +
       `Query decomposition ${report.decompose ? 'on (as served)' : 'off'}.` +
@@ -91,6 +122,7 @@ export function renderEvalMarkdown(report: EvalReport, sections: readonly Report
     'Metrics in percent; tokens are the o200k tokens of the exposed tool definitions (name, description, inputSchema).',
     `## Summary at k=${summaryK}`,
     summaryTable(report, summaryK),
+    ...historySection(report, summaryK),
     ...report.results.flatMap((result) => [`## ${result.retriever}`, retrieverTable(report, result)]),
     ...sections.flatMap((section) => [`## ${section.title}`, section.body]),
   ];

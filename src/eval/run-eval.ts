@@ -33,6 +33,8 @@ export interface EvalRun {
   readonly embeddedTools: number;
   readonly catalogTokens: number;
   readonly results: RetrieverResult[];
+  /** With `history`: the same retrievers on the same queries without it, the baseline the gain is measured against. */
+  readonly withoutHistory?: RetrieverResult[];
 }
 
 export function toIndexableTool(tool: EvalTool): IndexableTool {
@@ -50,7 +52,6 @@ export function toIndexableTool(tool: EvalTool): IndexableTool {
 /** Builds the index over the dataset's catalog once, then runs every query through each retriever. */
 export async function runEvaluation(dataset: EvalDataset, options: EvalRunOptions): Promise<EvalRun> {
   const ks = [...options.ks].sort((a, b) => a - b);
-  const limit = ks[ks.length - 1] as number;
   const tokenTable = toolTokenTable(dataset.tools);
   const catalogTokens = [...tokenTable.values()].reduce((sum, tokens) => sum + tokens, 0);
 
@@ -60,14 +61,44 @@ export async function runEvaluation(dataset: EvalDataset, options: EvalRunOption
     ...(options.embedder !== undefined && { embedder: options.embedder }),
   });
   const indexBuildMs = performance.now() - buildStart;
-  const decompose = options.decompose ?? true;
 
-  const total = dataset.queries.length * options.retrievers.length;
+  const passes = options.history === undefined ? 1 : 2;
+  const total = dataset.queries.length * options.retrievers.length * passes;
   let done = 0;
+  const measure = (history: UsageHistory | undefined) =>
+    measureRetrievers(index, dataset, { ...options, ks, history, tokenTable, catalogTokens }, () => options.onProgress?.(++done, total));
+  const results = await measure(options.history);
+  const withoutHistory = options.history !== undefined ? await measure(undefined) : undefined;
+  return {
+    indexBuildMs,
+    embeddedTools: index.stats().embeddedTools,
+    catalogTokens,
+    results,
+    ...(withoutHistory !== undefined && { withoutHistory }),
+  };
+}
+
+interface MeasureSettings {
+  /** Ascending. */
+  readonly ks: readonly number[];
+  readonly history: UsageHistory | undefined;
+  readonly tokenTable: ReadonlyMap<string, number>;
+  readonly catalogTokens: number;
+}
+
+/** Every query through each retriever of `options` over one index, with `history` as the past use learned from. */
+async function measureRetrievers(
+  index: ToolIndex,
+  dataset: EvalDataset,
+  options: Pick<EvalRunOptions, 'retrievers' | 'decompose' | 'rerank'> & MeasureSettings,
+  onQuery: () => void,
+): Promise<RetrieverResult[]> {
+  const { ks, tokenTable, catalogTokens } = options;
+  const limit = ks[ks.length - 1] as number;
   const results: RetrieverResult[] = [];
   for (const name of options.retrievers) {
     const retriever = index.retriever(name, {
-      decompose,
+      decompose: options.decompose ?? true,
       rerank: options.rerank ?? false,
       ...(options.history !== undefined && { history: options.history }),
     });
@@ -80,8 +111,7 @@ export async function runEvaluation(dataset: EvalDataset, options: EvalRunOption
       const found = await retriever.search(query.query, { limit });
       latencies.push(performance.now() - start);
       rankings.push(found.map((tool) => tool.id));
-      done += 1;
-      options.onProgress?.(done, total);
+      onQuery();
     }
     results.push({
       retriever: name,
@@ -90,7 +120,7 @@ export async function runEvaluation(dataset: EvalDataset, options: EvalRunOption
       latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), mean: mean(latencies) },
     });
   }
-  return { indexBuildMs, embeddedTools: index.stats().embeddedTools, catalogTokens, results };
+  return results;
 }
 
 function rankingMetrics(dataset: EvalDataset, rankings: readonly string[][], ks: readonly number[]): Record<string, number> {

@@ -5,8 +5,9 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { TRANSFORMERS_DTYPES, type TransformersDtype } from '../../embedding/index.js';
 import { loadEvalEmbedder, type EvalBackend } from '../../eval/eval-embedder.js';
 import { evaluateDataset } from '../../eval/evaluate.js';
-import { describeBadLine, EvalInputError, EvalSetupError } from '../../eval/input-error.js';
-import { renderEvalMarkdown, summaryTable } from '../../eval/report-markdown.js';
+import { describeBadLines, EvalInputError, EvalSetupError } from '../../eval/input-error.js';
+import { historyGainTable, historyHeading, renderEvalMarkdown, summaryTable } from '../../eval/report-markdown.js';
+import { prepareStateDir } from '../../eval/state-dir.js';
 import type { Logger } from '../../log.js';
 import { RETRIEVER_KINDS, type RetrieverKind } from '../../retrieval/tool-index.js';
 import { commandLogger, positiveInteger, positiveIntegerList } from '../options.js';
@@ -17,6 +18,7 @@ const DEFAULT_BACKEND: EvalBackend = 'use-lite';
 interface EvalCommandOptions {
   catalog: string;
   queries: string;
+  name?: string;
   retriever: RetrieverKind | 'all';
   embedder?: EvalBackend;
   model?: string;
@@ -54,19 +56,22 @@ async function prepareOutputFile(option: string, file: string): Promise<void> {
 async function runEvalCommand(options: EvalCommandOptions, logger: Logger): Promise<void> {
   if (options.json !== undefined) await prepareOutputFile('--json', options.json);
   if (options.report !== undefined) await prepareOutputFile('--report', options.report);
+  if (options.stateDir !== undefined) await prepareStateDir(options.stateDir);
   const retrievers = options.retriever === 'all' ? [...RETRIEVER_KINDS] : [options.retriever];
   const needsEmbedder = retrievers.some((kind) => kind !== 'bm25');
-  const embedder = needsEmbedder ? await loadEvalEmbedder(options, DEFAULT_BACKEND, logger) : undefined;
+  const loaded = needsEmbedder ? await loadEvalEmbedder(options, { defaultBackend: DEFAULT_BACKEND, hasEmbedderOption: true, logger }) : undefined;
   // Without --state-dir every run starts cold, so the index build time includes embedding the catalog.
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'toolscope-eval-')));
   try {
     const { report, skipped } = await evaluateDataset({
       catalogFile: options.catalog,
       queriesFile: options.queries,
+      ...(options.name !== undefined && { name: options.name }),
       retrievers,
       ks: options.k,
       stateDir,
-      ...(embedder !== undefined && { embedder }),
+      ...(loaded !== undefined && { embedder: loaded.embedder }),
+      ...(loaded?.weights !== undefined && { embedderWeights: loaded.weights }),
       decompose: options.decompose,
       rerank: options.rerank ?? false,
       ...(options.history !== undefined && { historyFraction: options.history }),
@@ -74,14 +79,16 @@ async function runEvalCommand(options: EvalCommandOptions, logger: Logger): Prom
       ...(options.maxQueries !== undefined && { maxQueries: options.maxQueries }),
     });
     if (skipped.length > 0) {
-      process.stderr.write(`skipped ${skipped.length} malformed line(s):\n${skipped.map((bad) => `  ${describeBadLine(bad)}`).join('\n')}\n`);
+      process.stderr.write(`skipped ${skipped.length} malformed line(s):\n${describeBadLines(skipped, '  ')}\n`);
     }
     if (options.json) await writeFile(options.json, `${JSON.stringify(report, null, 2)}\n`);
     if (options.report) await writeFile(options.report, renderEvalMarkdown(report));
     const k = report.ks.includes(5) ? 5 : (report.ks[report.ks.length - 1] as number);
+    const history = historyGainTable(report, k);
     process.stdout.write(
       `${report.dataset}: ${report.catalogSize} tools, ${report.queryCount} queries, embedder ${report.embedder ?? 'none'}\n\n` +
-        `${summaryTable(report, k)}\n`,
+        `${summaryTable(report, k)}\n` +
+        (history === undefined ? '' : `\nhistory: ${historyHeading(report, k)}\n\n${history}\n`),
     );
   } finally {
     if (options.stateDir === undefined) await rm(stateDir, { recursive: true, force: true });
@@ -111,6 +118,7 @@ export function register(program: Command): void {
     .description('measure tool-selection accuracy, token savings and latency on a labelled tool catalog')
     .requiredOption('--catalog <file>', 'catalog.jsonl: one {id, server?, name, description, inputSchema} per line')
     .requiredOption('--queries <file>', 'queries.jsonl: one {id, query, relevant: [tool ids]} per line')
+    .option('--name <name>', "the dataset's name in the report (default: the folder of a catalog.jsonl, else the catalog file's name)")
     .addOption(new Option('--retriever <name>', 'retriever to evaluate').choices([...RETRIEVER_KINDS, 'all']).default('all'))
     .addOption(
       new Option('--embedder <backend>', 'embedding backend (default: use-lite; transformers when --model, --model-dir or --dtype is given)')
