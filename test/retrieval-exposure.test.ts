@@ -251,6 +251,17 @@ describe('exposure over Streamable HTTP', () => {
     expect(textOf(graph)).toContain('works at Acme');
   });
 
+  it("counts and names in search_tools' description only the tools and servers the caller may call", async () => {
+    const reader = await connectHttp(http.url, READER_TOKEN);
+    const full = await connectHttp(http.url, FULL_TOKEN);
+    clients.push(reader, full);
+    const described = async (client: Client) => (await client.listTools()).tools.find((tool) => tool.name === 'search_tools')!.description!;
+    const memoryTools = gateway.catalog.all().filter((tool) => tool.server === 'memory').length;
+    expect(await described(reader)).toMatch(new RegExp(`among the ${memoryTools} tools of the connected servers: memory \\([^)]*\\)\\. They`));
+    expect(await described(full)).toContain(`among the ${gateway.catalog.size} tools of the connected servers: `);
+    expect(await described(full)).toMatch(/: .*everything/);
+  });
+
   it('ranks only the tools the caller may call, before the top-k cut', async () => {
     const reader = await connectHttp(http.url, READER_TOKEN);
     clients.push(reader);

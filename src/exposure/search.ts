@@ -40,7 +40,7 @@ export function searchExposure(deps: ExposureDeps, options: SearchExposureOption
             search: deps.search,
             mayCall,
             admit: () => deps.searchLimit.admit(peer.principal, 'search_tools'),
-            servers: () => searchableServers(deps.catalog, deps.serverDescriptions),
+            servers: () => searchableServers(deps.catalog, mayCall, deps.serverDescriptions),
             onFound: (query, found) => {
               lastSearch = { query, found: new Set(found.map(({ tool }) => tool.exposedName)) };
               if (recent?.add(found.map(({ tool }) => tool.exposedName))) peer.notifyToolsChanged();
@@ -82,9 +82,14 @@ export function searchExposure(deps: ExposureDeps, options: SearchExposureOption
   };
 }
 
-function searchableServers(catalog: Catalog, describe?: (server: string) => string | undefined): SearchableServer[] {
+/** The servers whose tools the caller may call, with how many: another principal's servers are not its business. */
+function searchableServers(
+  catalog: Catalog,
+  mayCall: (tool: CatalogTool) => boolean,
+  describe?: (server: string) => string | undefined,
+): SearchableServer[] {
   const counts = new Map<string, number>();
-  for (const tool of catalog.all()) counts.set(tool.server, (counts.get(tool.server) ?? 0) + 1);
+  for (const tool of catalog.all()) if (mayCall(tool)) counts.set(tool.server, (counts.get(tool.server) ?? 0) + 1);
   return [...counts].map(([name, tools]) => {
     const description = describe?.(name);
     return { name, tools, ...(description !== undefined && { description }) };
