@@ -362,6 +362,13 @@ describe('exposure mode dynamic', () => {
     // files[1] was least recently used: it left to keep the session at four tools.
     expect(listed).not.toContain(files[1]!.name);
   });
+
+  it("says in search_tools' description that found tools join the list, where search mode says to use call_tool", async () => {
+    const description = (await client.listTools()).tools.find((tool) => tool.name === 'search_tools')!.description!;
+    expect(description).toContain('Most are not in your tool list');
+    expect(description).toContain('The tools found join your tool list: call them by that exact name (or with call_tool).');
+    expect(description).not.toContain('Then run the tool with call_tool');
+  });
 });
 
 describe('exposure mode all', () => {

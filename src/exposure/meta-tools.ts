@@ -31,6 +31,8 @@ export interface SearchToolsOptions {
   readonly servers: () => SearchableServer[];
   /** Told what a search found (dynamic mode adds it to the session's tool list; learning from use notes it). */
   readonly onFound?: (query: string, found: readonly FoundTool[]) => void;
+  /** Dynamic mode: found tools join the session's tool list, and the description says so. */
+  readonly foundJoinList?: boolean;
 }
 
 // Unknown keys are refused, each named: dropped silently, `{query, server}` would search everywhere, and
@@ -81,7 +83,7 @@ export function searchToolsTool(options: SearchToolsOptions): MetaTool {
       return {
         name: SEARCH_TOOLS,
         title: 'Search tools',
-        description: searchDescription(options.servers()),
+        description: searchDescription(options.servers(), options.foundJoinList ?? false),
         inputSchema: {
           type: 'object',
           properties: {
@@ -202,7 +204,7 @@ export function callToolTool(options: CallToolOptions): MetaTool {
  */
 export const MAX_LISTED_SERVERS = 20;
 
-function searchDescription(servers: readonly SearchableServer[]): string {
+function searchDescription(servers: readonly SearchableServer[], foundJoinList: boolean): string {
   const total = servers.reduce((sum, server) => sum + server.tools, 0);
   // The servers with the most tools, in their own order.
   const shown = new Set([...servers].sort((a, b) => b.tools - a.tools).slice(0, MAX_LISTED_SERVERS));
@@ -214,10 +216,13 @@ function searchDescription(servers: readonly SearchableServer[]): string {
     .join(', ');
   return (
     `Find the right tool for a task among the ${total} tools of the connected servers${listed ? `: ${listed}` : ''}. ` +
-    'They are not in your tool list: search whenever a task needs an action you have no tool for, before saying it ' +
+    `${foundJoinList ? 'Most are' : 'They are'} not in your tool list: search whenever a task needs an action you have no tool for, before saying it ` +
     'cannot be done. Describe one action in plain words (e.g. "write text to a file"); for a task with several ' +
     'steps, search once per step. Results give each tool\'s exact name, description, input schema and server, best ' +
-    'first. Then run the tool with call_tool, passing that exact name and arguments matching its input schema.'
+    'first. ' +
+    (foundJoinList
+      ? 'The tools found join your tool list: call them by that exact name (or with call_tool).'
+      : 'Then run the tool with call_tool, passing that exact name and arguments matching its input schema.')
   );
 }
 

@@ -41,6 +41,7 @@ export function searchExposure(deps: ExposureDeps, options: SearchExposureOption
             mayCall,
             admit: () => deps.searchLimit.admit(peer.principal, 'search_tools'),
             servers: () => searchableServers(deps.catalog, mayCall, deps.serverDescriptions),
+            foundJoinList: recent !== undefined,
             onFound: (query, found) => {
               lastSearch = { query, found: new Set(found.map(({ tool }) => tool.exposedName)) };
               if (recent?.add(found.map(({ tool }) => tool.exposedName))) peer.notifyToolsChanged();
