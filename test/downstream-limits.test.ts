@@ -341,7 +341,7 @@ describe('HTTP endpoint limits: request size, session count, idle sessions', () 
     const session = await waitFor(() => tryOpenRawSession(url), 'a free session slot', IDLE_MS * 4);
     expect((await listTools(url, session)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, IDLE_MS + 1_000));
-    expectRpcError(await listTools(url, session), 404, -32001, /not found \(expired or closed\)/);
+    expectRpcError(await listTools(url, session), 404, -32001, /not found \(expired or closed\): start a new one with an initialize request without Mcp-Session-Id$/);
   });
 
   it('keeps a session whose client holds its stream open, however long it stays quiet', async () => {

@@ -137,7 +137,13 @@ describe('tokens from `toolscope token` against a running gateway', () => {
       const token = created.stdout.trim();
       expect(token).toMatch(TOKEN_SHAPE);
       expect(created.stderr).toMatch(/keeps only its hash/);
-      expect((await initialize()).status).toBe(401);
+      const missing = await initialize();
+      expect(missing.status).toBe(401);
+      expect(((await missing.json()) as { error: { message: string } }).error.message).toBe('unauthorized: a bearer token is required');
+      // The token alone, without its scheme: the answer says how the header is written.
+      const bare = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: token }, body: '{}' });
+      expect(bare.status).toBe(401);
+      expect(((await bare.json()) as { error: { message: string } }).error.message).toBe('unauthorized: the Authorization header must be "Bearer <token>"');
       expect((await initialize(token)).status).toBe(200);
       await expect(networkGuard(gateway.gateway)(request, '/mcp')).resolves.toBeUndefined();
 

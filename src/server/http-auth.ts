@@ -19,7 +19,12 @@ export async function authenticateRequest(gateway: Gateway, req: IncomingMessage
   const oauth = gateway.policy.oauth;
   const token = bearerToken(req.headers.authorization);
   try {
-    if (token === undefined) throw new BearerRefusal(401, 'a bearer token is required');
+    if (token === undefined) {
+      throw new BearerRefusal(
+        401,
+        req.headers.authorization === undefined ? 'a bearer token is required' : 'the Authorization header must be "Bearer <token>"',
+      );
+    }
     if (oauth && looksLikeJwt(token)) return { name: (await oauth.verify(token)).principal };
     const principal = await principals.authenticate(token);
     if (principal === undefined) throw new BearerRefusal(401, principals.refusalReason(token), 'invalid_token');

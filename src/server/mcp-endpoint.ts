@@ -123,7 +123,9 @@ export class McpEndpoint {
    */
   private async serveShared(req: IncomingMessage, res: ServerResponse, body: unknown, id: string, principal: Principal): Promise<void> {
     const record = this.shared && (await this.shared.touch(id, this.limits.sessionIdleMs));
-    if (!record) throw new HttpError(404, -32001, `session ${id} not found (expired or closed)`);
+    if (!record) {
+      throw new HttpError(404, -32001, `session ${id} not found (expired or closed): start a new one with an initialize request without Mcp-Session-Id`);
+    }
     if (record.principal !== principal.name) throw new HttpError(403, -32001, `session ${id} belongs to another principal`);
     if (req.method === 'DELETE') {
       await this.shared!.remove(id);
