@@ -75,6 +75,15 @@ describe('search_tools confidence', () => {
   });
 });
 
+describe('search_tools confidence per step', () => {
+  it('names the step of a request of several that no tool clearly serves, even when the other step is a good match', async () => {
+    const mixed = await search('list the files in a directory, then create a relation between two entities, then order a pizza with extra cheese');
+    expect(new Set(mixed.answer.tools.map((tool) => tool.step))).toEqual(new Set([1, 2, 3]));
+    // No pizza tool: the tool found for step 3 is not to be run for it, though steps 1 and 2 have tools that fit.
+    expect(mixed.text).toMatch(/^No good match for step 3 of "list the files in a directory, then create a relation[^"]*": the tools found for it do not clearly fit/);
+  });
+});
+
 describe('learning from use', () => {
   it('records a search followed by a call of a found tool (redacted) and ranks that tool first for a similar request', async () => {
     const secret = 'sk-abcdefghijklmnopqrstuvwxyz0123456789';

@@ -16,6 +16,7 @@ import {
   GOOD_MATCH,
   lexicalReference,
   requestConfidence,
+  stepsWithoutGoodMatch,
 } from '../src/retrieval/confidence.js';
 import { impliedDomain } from '../src/retrieval/action-lexicon.js';
 import { replacementName } from '../src/retrieval/deprecation.js';
@@ -303,6 +304,8 @@ describe('confidence', () => {
   });
 
   it("rates a search by the whole request's best result, or by the weakest action's best when every action's is better", () => {
+    expect(stepsWithoutGoodMatch([{ confidence: 0.7, step: 1 }, { confidence: 0.05, step: 2 }, { confidence: 0.01, step: 3 }, { confidence: 0.3, step: 1 }])).toEqual([2, 3]);
+    expect(stepsWithoutGoodMatch([{ confidence: 0.01 }, { confidence: 0.02 }])).toEqual([]);
     expect(requestConfidence([])).toBeUndefined();
     // One action: the most confident result, wherever it ranks.
     expect(requestConfidence([{ confidence: 0.3 }, { confidence: 0.6 }, { confidence: 0.1 }])).toBe(0.6);

@@ -4,7 +4,7 @@ import type { CatalogTool } from '../catalog/tool.js';
 import { configObject } from '../config/strict-object.js';
 import { CallRefused, refusalResult } from '../pipeline/refusal.js';
 import { MAX_QUERY_LENGTH, type FoundTool, type ToolSearch } from '../retrieval/catalog-search.js';
-import { matchQuality, requestConfidence } from '../retrieval/confidence.js';
+import { matchQuality, requestConfidence, stepsWithoutGoodMatch } from '../retrieval/confidence.js';
 import { didYouMeanNames } from './name-suggestions.js';
 import { summarizeParameters } from './schema-summary.js';
 import type { MetaTool } from './types.js';
@@ -232,13 +232,7 @@ function round(value: number): number {
 
 function compactResults(query: string, found: readonly FoundTool[]): string {
   if (found.length === 0) return `No tool matches "${query}". Try other words for the action.`;
-  const weak =
-    matchQuality(requestConfidence(found)) === 'none'
-      ? [
-          `No good match for "${query}": none of these closest tools clearly fits. Check their descriptions before ` +
-            'calling one; if none fits, try other words, or tell the user no tool fits.',
-        ]
-      : [];
+  const weak = weakMatchNotice(query, found) ?? [];
   const lines = found.map(({ tool, score, confidence, step }, i) =>
     [
       `${i + 1}. ${tool.exposedName} (server ${tool.server}, score ${score.toFixed(3)}, confidence ${confidence.toFixed(2)}${step ? `, step ${step}` : ''})`,
@@ -252,6 +246,28 @@ function compactResults(query: string, found: readonly FoundTool[]): string {
     ...lines,
     'Run one with call_tool: {"name": "<exact name above>", "arguments": {…}}.',
   ].join('\n');
+}
+
+/**
+ * Says when the match is weak: for a request of several actions, which of them have no tool that clearly fits (even
+ * when the others do, so the model does not run a weak tool for that action); else whether the request has none.
+ */
+function weakMatchNotice(query: string, found: readonly FoundTool[]): [string] | undefined {
+  const steps = stepsWithoutGoodMatch(found);
+  const stepCount = new Set(found.map(({ step }) => step)).size;
+  if (steps.length > 0 && steps.length < stepCount) {
+    const named = steps.length === 1 ? `step ${steps[0]}` : `steps ${steps.join(', ')}`;
+    return [
+      `No good match for ${named} of "${query}": the tools found for ${steps.length === 1 ? 'it' : 'them'} do not clearly fit, ` +
+        `while the other steps' do. Check their descriptions; if none fits, search that action on its own in other words, ` +
+        'or tell the user no tool does it.',
+    ];
+  }
+  if (matchQuality(requestConfidence(found)) === 'good') return undefined;
+  return [
+    `No good match for "${query}": none of these closest tools clearly fits. Check their descriptions before ` +
+      'calling one; if none fits, try other words, or tell the user no tool fits.',
+  ];
 }
 
 /** Each problem of the arguments; `strayKeyHint` follows those naming a key the tool does not take. */

@@ -109,10 +109,22 @@ export interface ConfidentResult {
 /** The lowest of each action's best confidence (with one action: the best); `undefined` for no results. */
 export function weakestStepBest(found: readonly ConfidentResult[]): number | undefined {
   if (found.length === 0) return undefined;
-  const bestByStep = new Map<number, number>();
-  for (const { step = 0, confidence } of found) bestByStep.set(step, Math.max(bestByStep.get(step) ?? 0, confidence));
-  if (bestByStep.size > 1) bestByStep.delete(0);
-  return Math.min(...bestByStep.values());
+  return Math.min(...bestByStep(found).values());
+}
+
+/** The actions (1-based) of a request of several whose best tool is no good match; none for a request of one action. */
+export function stepsWithoutGoodMatch(found: readonly ConfidentResult[]): number[] {
+  const best = bestByStep(found);
+  if (best.has(0)) return [];
+  return [...best].filter(([, confidence]) => matchQuality(confidence) === 'none').map(([step]) => step).sort((a, b) => a - b);
+}
+
+/** Each action's best confidence; the whole request's (step 0) only when it was not split into actions. */
+function bestByStep(found: readonly ConfidentResult[]): Map<number, number> {
+  const best = new Map<number, number>();
+  for (const { step = 0, confidence } of found) best.set(step, Math.max(best.get(step) ?? 0, confidence));
+  if (best.size > 1) best.delete(0);
+  return best;
 }
 
 export function matchQuality(best: number | undefined): MatchQuality {
