@@ -361,6 +361,11 @@ describe('exposure mode dynamic', () => {
     expect(listed).toContain(oldest);
     // files[1] was least recently used: it left to keep the session at four tools.
     expect(listed).not.toContain(files[1]!.name);
+
+    // A search with no good match adds nothing: its tools would push those out.
+    const nonsense = (await client.callTool({ name: 'search_tools', arguments: { query: 'bake a chocolate cake for the birthday party', limit: 3 } })) as CallToolResult;
+    expect((nonsense.structuredContent as { match: string }).match).toBe('none');
+    expect(await names()).toEqual(listed);
   });
 
   it("says in search_tools' description that found tools join the list, where search mode says to use call_tool", async () => {

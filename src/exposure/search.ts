@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { CatalogTool } from '../catalog/tool.js';
+import { matchQuality, requestConfidence } from '../retrieval/confidence.js';
 import { callToolTool, searchToolsTool, type SearchableServer } from './meta-tools.js';
 import type { ExposureDeps } from './modes.js';
 import { closestToolNames } from './name-suggestions.js';
@@ -44,7 +45,9 @@ export function searchExposure(deps: ExposureDeps, options: SearchExposureOption
             foundJoinList: recent !== undefined,
             onFound: (query, found) => {
               lastSearch = { query, found: new Set(found.map(({ tool }) => tool.exposedName)) };
-              if (recent?.add(found.map(({ tool }) => tool.exposedName))) peer.notifyToolsChanged();
+              // A search that found nothing that fits adds nothing: its tools would push useful ones out of the list.
+              const fits = matchQuality(requestConfidence(found)) === 'good';
+              if (fits && recent?.add(found.map(({ tool }) => tool.exposedName))) peer.notifyToolsChanged();
             },
           }),
           callToolTool({ exists: (name) => deps.catalog.get(name) !== undefined, closestNames, onCall: noteCall }),
