@@ -159,6 +159,11 @@ describe('exposure mode search over stdio', () => {
     const badLimit = (await client.callTool({ name: 'search_tools', arguments: { query: 'x', limit: 50 } })) as CallToolResult;
     expect(badLimit.isError).toBe(true);
     expect(textOf(badLimit)).toContain('`limit` must be at most 20');
+    // A limit sent as a string of digits, as some models send numbers, is that number; other strings are refused.
+    const stringLimit = (await client.callTool({ name: 'search_tools', arguments: { query: 'write text to a file', limit: '3' } })) as CallToolResult;
+    expect((stringLimit.structuredContent as { tools: unknown[] }).tools).toHaveLength(3);
+    const wordLimit = (await client.callTool({ name: 'search_tools', arguments: { query: 'x', limit: 'three' } })) as CallToolResult;
+    expect(textOf(wordLimit)).toContain('`limit` must be a number');
   });
 
   it('call_tool and search_tools refuse keys they do not take, naming each and where the tool arguments go', async () => {

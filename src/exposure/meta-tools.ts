@@ -43,11 +43,16 @@ const searchArguments = configObject({
     .trim()
     .min(1, '`query` must describe the action you need')
     .max(MAX_QUERY_LENGTH, `\`query\` must be at most ${MAX_QUERY_LENGTH} characters: describe one action`),
+  // Some models send numbers as strings, as they do `arguments`: plain digits are taken as the number they spell.
   limit: z
-    .number({ error: '`limit` must be a number' })
-    .int('`limit` must be a whole number')
-    .min(1, '`limit` must be at least 1')
-    .max(MAX_SEARCH_LIMIT, `\`limit\` must be at most ${MAX_SEARCH_LIMIT}`)
+    .preprocess(
+      (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+      z
+        .number({ error: '`limit` must be a number' })
+        .int('`limit` must be a whole number')
+        .min(1, '`limit` must be at least 1')
+        .max(MAX_SEARCH_LIMIT, `\`limit\` must be at most ${MAX_SEARCH_LIMIT}`),
+    )
     .default(DEFAULT_SEARCH_LIMIT),
 });
 
