@@ -21,13 +21,14 @@ function citations(markdown: string): Citation[] {
   return found;
 }
 
-/** Each test title in a test file, as a pattern: `${...}` and it.each's `%s` stand for any text. */
+/** Each test title in a test file, as a pattern: `${...}` and it.each's `%s`, `%j`, … stand for any text. */
 function titlePatterns(source: string): RegExp[] {
   const patterns: RegExp[] = [];
-  // A title follows `it(`, `test(`, or the end of an `it.each([...])` table, which may hold parentheses of its own.
-  for (const match of source.matchAll(/(?:\b(?:it|test)(?:\.each\([^)]*\))?|\]\))\(\s*(['"`])((?:\\.|(?!\1)[^\\])*)\1/g)) {
+  // A title follows `it(`, `test(`, or the end of an `it.each([...])` table (`] as const)` too), which may hold
+  // parentheses of its own.
+  for (const match of source.matchAll(/(?:\b(?:it|test)(?:\.each\([^)]*\))?|\](?:\s+as\s+const)?\))\(\s*(['"`])((?:\\.|(?!\1)[^\\])*)\1/g)) {
     const title = match[2]!.replace(/\\(.)/g, '$1');
-    const parts = title.split(/\$\{[^}]*\}|%[sdif]/);
+    const parts = title.split(/\$\{[^}]*\}|%[sdifjo#]/);
     patterns.push(new RegExp(`^${parts.map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+?')}$`));
   }
   return patterns;
