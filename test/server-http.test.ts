@@ -108,9 +108,13 @@ describe('toolscope serve --http', () => {
     expect(localOrigin.status).toBe(400);
   });
 
-  it('answers unknown paths with 404', async () => {
+  it('answers unknown paths with 404, naming the paths it serves', async () => {
     const response = await rawPost(url.replace('/mcp', '/nothing-here'), {});
     expect(response.status).toBe(404);
+    const { message } = (JSON.parse(response.body) as { error: { message: string } }).error;
+    expect(message).toMatch(/^no route for \/nothing-here \(toolscope serves .*\/mcp/);
+    expect(message).toContain('/console/');
+    expect(message).not.toMatch(/\/console\/[^,)]|\/console,/);
   });
 
   it('publishes its state for `toolscope status` and removes it on SIGTERM', async () => {

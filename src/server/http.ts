@@ -171,11 +171,17 @@ export function networkGuard(gateway: Gateway): RequestGuard {
 async function dispatch(table: readonly HttpRoute[], req: IncomingMessage, path: string, res: ServerResponse, guard: RequestGuard): Promise<void> {
   await guard(req, path);
   const atPath = table.filter((route) => route.path === path);
-  if (atPath.length === 0) throw new HttpError(404, -32601, `no route for ${path}`);
+  if (atPath.length === 0) throw new HttpError(404, -32601, `no route for ${path} (toolscope serves ${entryPoints(table)})`);
   const route = atPath.find((candidate) => candidate.method === req.method);
   if (!route) {
     res.setHeader('allow', atPath.map((candidate) => candidate.method).join(', '));
     throw new HttpError(405, -32601, `${req.method} is not allowed on ${path}`);
   }
   await route.handle(req, res);
+}
+
+/** The paths a person or client starts from: the console (its page, files and API) counts as one, `/console/`. */
+function entryPoints(table: readonly HttpRoute[]): string {
+  const paths = new Set(table.map((route) => (route.path.startsWith('/console') ? '/console/' : route.path)));
+  return [...paths].join(', ');
 }
