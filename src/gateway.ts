@@ -13,6 +13,7 @@ import { Bubblewrap, type SandboxSupport } from './downstream/sandbox.js';
 import type { ServerStatus } from './downstream/supervisor.js';
 import { createExposureMode } from './exposure/modes.js';
 import { LiveExposure } from './exposure/live.js';
+import { pinnedNamesMissing } from './exposure/pinned-names.js';
 import { CallsInFlight, STOP_GRACE_MS, type StopOutcome } from './pipeline/in-flight.js';
 import { createLogger, type Logger } from './log.js';
 import type { CallContext, Principal } from './pipeline/call-context.js';
@@ -79,8 +80,11 @@ export const LOCAL_PRINCIPAL: Principal = { name: 'local' };
  */
 const FIRST_LIST_GRACE_MS = 5_000;
 
-/** How long the retrieval hijack check waits at most for the servers' first connection before checking their tools. */
-const HIJACK_CHECK_STARTUP_WAIT_MS = 60_000;
+/**
+ * How long the checks of what the servers' first connection brought wait at most for it to settle (the retrieval
+ * hijack check, pinned names no server offers).
+ */
+const FIRST_CONNECTION_WAIT_MS = 60_000;
 
 /**
  * toolscope's core, independent of how clients connect: the catalog, the supervised downstream servers,
@@ -208,7 +212,9 @@ export class Gateway extends EventEmitter<{ status: []; stopping: [] }> {
     // Known before any server starts, so `status` can tell whether sandboxes are real.
     await this.bubblewrap.check();
     this.downstream.startEager();
-    this.hijackCheck.holdUntil(this.downstream.settled(HIJACK_CHECK_STARTUP_WAIT_MS));
+    const firstConnection = this.downstream.settled(FIRST_CONNECTION_WAIT_MS);
+    this.hijackCheck.holdUntil(firstConnection);
+    void firstConnection.then(() => this.warnOfMissingPinnedTools());
     // Loads the embedder and indexes tools as servers report them; searches wait for it, startup does not.
     this.toolSearch.start().catch((error: unknown) => this.logger.error({ err: error }, 'tool search failed to start'));
   }
@@ -324,6 +330,13 @@ export class Gateway extends EventEmitter<{ status: []; stopping: [] }> {
   }
 
   /** A rule naming no server is most likely a typo that switched it off: said at start and at every reload. */
+  private warnOfMissingPinnedTools(): void {
+    const connected = new Map(this.downstream.servers().filter((server) => server.readyConnection).map((server) => [server.namespace, server.name]));
+    for (const warning of pinnedNamesMissing(this.loaded.config.exposure.pinned, this.catalog.all(), connected)) {
+      this.logger.warn({ rule: warning }, 'a pinned tool name names no tool');
+    }
+  }
+
   private checkServerReferences(config: ToolscopeConfig): void {
     this.ruleWarnings = rulesNamingNoServer(config);
     for (const warning of this.ruleWarnings) this.logger.warn({ rule: warning }, 'a rule names no configured server');

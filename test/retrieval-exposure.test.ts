@@ -17,6 +17,7 @@ import { createGateway, LOCAL_PRINCIPAL, type Gateway } from '../src/gateway.js'
 import { createLogger } from '../src/log.js';
 import { parseListenAddress } from '../src/server/loopback.js';
 import { serveHttp, type RunningHttpServer } from '../src/server/http.js';
+import { serveHttpProcess } from './support/serve-process.js';
 import { connectStdio, servers, tempDir, textOf, waitFor, writeConfig } from './support/toolscope-cli.js';
 
 /** What the memory server is for: its tools alone never mention remembering (see docs/retrieval.md). */
@@ -426,6 +427,22 @@ describe('search_tools description on a catalog of many servers', () => {
     } finally {
       await client.close();
       await gateway.stop();
+    }
+  });
+});
+
+describe('exposure.pinned names no server offers', () => {
+  it('are warned of once the servers have connected, with the closest names of that server', async () => {
+    const pinned = ['everything__echo', 'everything__ecko', 'memory__read_graph'];
+    const path = await writeConfig(dir.path, config(dir.path, { mode: 'search', pinned }, { stateDir: join(dir.path, 'pinned-state') }), 'pinned.json');
+    const serve = await serveHttpProcess(path, { logLevel: 'warn' });
+    try {
+      const warning = await waitFor(() => serve.stderr().split('\n').find((line) => line.includes('exposure.pinned[1]')), 'the warning', 90_000);
+      expect(warning).toContain('exposure.pinned[1]: server \\"everything\\" offers no tool \\"everything__ecko\\" (did you mean \\"everything__echo\\"?); it is listed nowhere');
+      // A tool that exists, and one of a server that is configured and connected: no warning.
+      expect(serve.stderr()).not.toMatch(/exposure\.pinned\[[02]\]/);
+    } finally {
+      await serve.stop();
     }
   });
 });
