@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toCatalogTool } from '../src/catalog/catalog.js';
 import { loadConfig, parseConfig } from '../src/config/load.js';
 import { MAX_LISTED_SERVERS } from '../src/exposure/meta-tools.js';
+import { closestToolNames } from '../src/exposure/name-suggestions.js';
 import { createGateway, LOCAL_PRINCIPAL, type Gateway } from '../src/gateway.js';
 import { createLogger } from '../src/log.js';
 import { parseListenAddress } from '../src/server/loopback.js';
@@ -196,6 +197,14 @@ describe('exposure mode search over stdio', () => {
     await expect(client.callTool({ name: 'everything:echo', arguments: { message: 'hi' } })).rejects.toThrow(
       'unknown tool "everything:echo" (did you mean "everything__echo"?)',
     );
+    // A name far longer than any tool's is no typo: nothing is looked up for it, and the answer does not echo it whole.
+    const huge = `everything__echo${'x'.repeat(100_000)}`;
+    const long = (await client.callTool({ name: 'call_tool', arguments: { name: huge, arguments: {} } })) as CallToolResult;
+    expect(textOf(long)).toMatch(/no tool is named "everything__echox+… \(100016 characters\)"\. Use the exact name/);
+    expect(textOf(long).length).toBeLessThan(400);
+    const echo = toCatalogTool('everything', { name: 'echo', inputSchema: { type: 'object' } });
+    expect(closestToolNames(`${huge.slice(0, 17)}`, [echo])).toEqual(['everything__echo']);
+    expect(closestToolNames(huge, [echo])).toEqual([]);
   });
 
   it('answers tools/list with a query with the top tools for it', async () => {

@@ -5,7 +5,7 @@ import { configObject } from '../config/strict-object.js';
 import { CallRefused, refusalResult } from '../pipeline/refusal.js';
 import { MAX_QUERY_LENGTH, type FoundTool, type ToolSearch } from '../retrieval/catalog-search.js';
 import { matchQuality, requestConfidence, stepsWithoutGoodMatch } from '../retrieval/confidence.js';
-import { didYouMeanNames } from './name-suggestions.js';
+import { didYouMeanNames, shownName } from './name-suggestions.js';
 import { summarizeParameters } from './schema-summary.js';
 import type { MetaTool } from './types.js';
 
@@ -193,7 +193,7 @@ export function callToolTool(options: CallToolOptions): MetaTool {
       const { name, arguments: toolArguments } = parsed.data;
       if (!options.exists(name)) {
         return toolError(
-          `call_tool: no tool is named "${name}"${didYouMeanNames(options.closestNames(name))}. ` +
+          `call_tool: no tool is named "${shownName(name)}"${didYouMeanNames(options.closestNames(name))}. ` +
             'Use the exact name from search_tools results (call search_tools first).',
         );
       }

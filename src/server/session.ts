@@ -14,7 +14,7 @@ import {
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog.js';
 import type { CatalogTool } from '../catalog/tool.js';
-import { didYouMeanNames } from '../exposure/name-suggestions.js';
+import { didYouMeanNames, shownName } from '../exposure/name-suggestions.js';
 import type { ExposureMode, ExposureSession } from '../exposure/types.js';
 import type { Logger } from '../log.js';
 import { callAttributes, callerTraceContext, traced, type RequestTrace, type Tracing } from '../observability/tracing.js';
@@ -113,7 +113,7 @@ export function createSessionServer(deps: SessionDeps, principal: Principal | un
     const { name, arguments: args = {} } = params;
     const resolution = exposure.resolveCall(name);
     if (!resolution) {
-      throw protocolError(ErrorCode.InvalidParams, `unknown tool "${name}"${didYouMeanNames(exposure.closestNames(name))}`);
+      throw protocolError(ErrorCode.InvalidParams, `unknown tool "${shownName(name)}"${didYouMeanNames(exposure.closestNames(name))}`);
     }
     // Taken once, like the call's pipeline stages: the call relays under the policy it started with.
     const relayScope = deps.relayScope();
