@@ -119,7 +119,7 @@ describe('a request over limits.maxRequestBytes on stdio', () => {
     }
   });
 
-  it('reads the id at the start or at the end of the line, however the line arrives, and never one of the params', async () => {
+  it('reads a request\'s id at the start or at the end of the line, however the line arrives, never one of the params nor a response\'s', async () => {
     const input = new PassThrough();
     const output = new PassThrough();
     const transport = new StdioSessionTransport(200, input, output);
@@ -132,6 +132,9 @@ describe('a request over limits.maxRequestBytes on stdio', () => {
       `{"method":"tools/call","params":{"filler":"${filler}"},"jsonrpc":"2.0","id":42}`,
       // Neither edge shows the message's own id: an id inside the params is not taken for it.
       `{"method":"ping","params":{"id":7,"filler":"${filler}","nested":{"id":8}}}`,
+      // A response (to a request toolscope made of the client): its id is toolscope's own, never answered under.
+      `{"result":{"filler":"${filler}"},"jsonrpc":"2.0","id":3}`,
+      `{"jsonrpc":"2.0","id":4,"result":{"filler":"${filler}"}}`,
     ];
     // The first whole, the second in small pieces, the third in two.
     input.write(`${lines[0]}\n`);
@@ -139,8 +142,9 @@ describe('a request over limits.maxRequestBytes on stdio', () => {
     input.write('\n');
     input.write(lines[2]!.slice(0, 150));
     input.write(`${lines[2]!.slice(150)}\n`);
-    await expect.poll(() => replies.length).toBe(3);
-    expect(replies.map((reply) => reply.id)).toEqual(['first', 42, null]);
+    input.write(`${lines[3]}\n${lines[4]}\n`);
+    await expect.poll(() => replies.length).toBe(5);
+    expect(replies.map((reply) => reply.id)).toEqual(['first', 42, null, null, null]);
     await transport.close();
   });
 });

@@ -188,8 +188,16 @@ const ID_AT_START = new RegExp(String.raw`^\s*\{(?:\s*"(?:jsonrpc|method)"\s*:\s
 /** `, "id": 7}` closing the line (the SDK writes the id last): a nested object would need a second brace. */
 const ID_AT_END = new RegExp(String.raw`[,{]\s*"id"\s*:\s*` + ID_VALUE + String.raw`\s*\}\s*$`);
 
-/** The id of a request that was too long to read, from its first or last bytes; undefined when neither shows it. */
+/** `{"method":` or `{"jsonrpc": "2.0", "id": 7, "method":` at a line's start: a request, not a response. */
+const REQUEST_AT_START = new RegExp(String.raw`^\s*\{(?:\s*"(?:jsonrpc|id)"\s*:\s*` + ID_VALUE + String.raw`\s*,)*\s*"method"\s*:`);
+
+/**
+ * The id of a request that was too long to read, from its first or last bytes; undefined when neither shows it, or
+ * when the line is no request: a response's id is one of toolscope's own requests, and an error under it would reach
+ * the client as the failure of its own request of that number.
+ */
 function idAtEdges(head: string, tail: string): string | number | undefined {
+  if (!REQUEST_AT_START.test(head)) return undefined;
   const found = ID_AT_START.exec(head)?.[1] ?? ID_AT_END.exec(tail)?.[1];
   if (found === undefined) return undefined;
   const id: unknown = JSON.parse(found);
