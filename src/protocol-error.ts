@@ -10,8 +10,3 @@ export function protocolError(code: number, message: string, data?: unknown): Mc
   error.message = message;
   return error;
 }
-
-/** A downstream server's JSON-RPC error, to pass on with the message the server sent (the SDK client prefixed it). */
-export function asSent(error: McpError): McpError {
-  return protocolError(error.code, error.message.replace(/^MCP error -?\d+: /, ''), error.data);
-}

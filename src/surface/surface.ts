@@ -28,7 +28,7 @@ import { LogLevels } from './log-levels.js';
 import { exposedContent, exposedPromptName, exposedUri, promptOwner, resolveUri } from './names.js';
 import { SubscriptionCounts } from './subscriptions.js';
 import { promptTarget, resourceTarget } from './targets.js';
-import { asSent, protocolError } from '../protocol-error.js';
+import { protocolError } from '../protocol-error.js';
 
 export interface SurfaceDeps {
   readonly downstream: DownstreamManager;
@@ -300,7 +300,7 @@ export class DownstreamSurface extends EventEmitter<SurfaceEvents> {
     } catch (error) {
       if (error instanceof CallRefused) throw refusalError(error, request);
       // The server's own error (resource not found, invalid params) reaches the client as the server sent it.
-      if (error instanceof McpError) throw asSent(error);
+      if (error instanceof McpError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       throw protocolError(ErrorCode.InternalError, `server "${target.server}" failed: ${reason}`);
     }
