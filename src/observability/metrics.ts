@@ -32,7 +32,7 @@ export class Metrics {
     const registers = [this.registry];
     this.calls = new Counter({
       name: 'toolscope_calls_total',
-      help: 'Forwarded tools/call requests by downstream server and outcome (ok, error: the tool or toolscope failed, refused: a stage stopped it)',
+      help: 'Forwarded tools/call requests by downstream server and outcome (ok, error: the tool or toolscope failed, cancelled: by its client or a stop, refused: a stage stopped it)',
       labelNames: ['server', 'outcome'],
       registers,
     });

@@ -1,4 +1,4 @@
-import { isToolError, type CallStage } from '../pipeline/call-context.js';
+import { returnedOutcome, type CallStage } from '../pipeline/call-context.js';
 import { CallRefused } from '../pipeline/refusal.js';
 import type { Metrics } from './metrics.js';
 
@@ -19,7 +19,8 @@ function callMetricsStage(metrics: Metrics): CallStage {
       let outcome = 'error';
       try {
         const result = await next();
-        outcome = isToolError(result) ? 'error' : 'ok';
+        const returned = returnedOutcome(result, ctx.signal);
+        outcome = returned === 'tool-error' ? 'error' : returned;
         return result;
       } catch (error) {
         if (error instanceof CallRefused) {

@@ -86,6 +86,15 @@ export function isToolError(result: DownstreamResult): boolean {
   return 'isError' in result && result.isError === true;
 }
 
+/**
+ * How a call that returned a result ended: a call its client (or toolscope's stop) cancelled ends as a tool error
+ * too, but is no failure of the tool.
+ */
+export function returnedOutcome(result: DownstreamResult, signal: AbortSignal): 'ok' | 'tool-error' | 'cancelled' {
+  if (!isToolError(result)) return 'ok';
+  return signal.aborted ? 'cancelled' : 'tool-error';
+}
+
 export type Next = () => Promise<DownstreamResult>;
 
 /** A unit of the call pipeline, like a Hono middleware: act, then call `next()` or refuse. */

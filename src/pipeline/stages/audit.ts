@@ -1,6 +1,5 @@
-import type { CallOutcome } from '../../policy/audit/audit-record.js';
 import type { AuditTrail } from '../../policy/audit/audit-trail.js';
-import { isToolError, type CallStage, type DownstreamResult } from '../call-context.js';
+import { returnedOutcome, type CallStage } from '../call-context.js';
 import { CallRefused } from '../refusal.js';
 
 /**
@@ -14,7 +13,7 @@ export function auditStage(trail: AuditTrail): CallStage {
       const received = structuredClone(ctx.arguments);
       try {
         const result = await next();
-        await trail.recordCall(ctx, received, { outcome: outcomeOf(result, ctx.signal) });
+        await trail.recordCall(ctx, received, { outcome: returnedOutcome(result, ctx.signal) });
         return result;
       } catch (error) {
         if (error instanceof CallRefused) {
@@ -29,8 +28,3 @@ export function auditStage(trail: AuditTrail): CallStage {
   };
 }
 
-/** A call whose client (or toolscope's stop) cancelled it ends as a tool error too, but is no failure of the tool. */
-function outcomeOf(result: DownstreamResult, signal: AbortSignal): CallOutcome {
-  if (!isToolError(result)) return 'ok';
-  return signal.aborted ? 'cancelled' : 'tool-error';
-}

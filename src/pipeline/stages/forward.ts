@@ -42,15 +42,18 @@ export function forwardStage(forwarder: ToolForwarder): CallStage {
         const reason = error instanceof Error ? error.message : String(error);
         ctx.decisions.push({ stage: 'forward', outcome: 'error', reason });
         if (read || isServerError(error)) throw error;
-        return { isError: true, content: [{ type: 'text', text: failureText(error, reason, ctx.tool) }] };
+        return { isError: true, content: [{ type: 'text', text: failureText(error, reason, ctx.tool, ctx.signal.aborted) }] };
       }
     },
   };
 }
 
-/** What the caller is told of a call the server gave no result for, blaming the server only when it failed. */
-function failureText(error: unknown, reason: string, tool: CatalogTool): string {
+/**
+ * What the caller is told of a call the server gave no result for, blaming the server only when it failed: not for
+ * toolscope's own size limit, nor for a call its client or toolscope's stop cancelled.
+ */
+function failureText(error: unknown, reason: string, tool: CatalogTool, cancelled: boolean): string {
   if (error instanceof ResultTooLarge) return error.forTool(tool.exposedName);
-  if (error instanceof CallCancelled) return reason;
+  if (error instanceof CallCancelled || cancelled) return reason;
   return `server "${tool.server}" failed: ${reason}`;
 }
