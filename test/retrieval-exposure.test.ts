@@ -386,7 +386,7 @@ describe('exposure mode dynamic', () => {
   it("says in search_tools' description that found tools join the list, where search mode says to use call_tool", async () => {
     const description = (await client.listTools()).tools.find((tool) => tool.name === 'search_tools')!.description!;
     expect(description).toContain('Most are not in your tool list');
-    expect(description).toContain('The tools found join your tool list: call them by that exact name (or with call_tool).');
+    expect(description).toContain('The tools of a good match join your tool list: call them by that exact name (or with call_tool).');
     expect(description).not.toContain('Then run the tool with call_tool');
   });
 });

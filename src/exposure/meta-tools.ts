@@ -226,7 +226,7 @@ function searchDescription(servers: readonly SearchableServer[], foundJoinList: 
     'steps, search once per step. Results give each tool\'s exact name, description, input schema and server, best ' +
     'first. ' +
     (foundJoinList
-      ? 'The tools found join your tool list: call them by that exact name (or with call_tool).'
+      ? 'The tools of a good match join your tool list: call them by that exact name (or with call_tool).'
       : 'Then run the tool with call_tool, passing that exact name and arguments matching its input schema.')
   );
 }
