@@ -87,4 +87,21 @@ describe('recent searches', () => {
     await recent.save();
     expect(store.appends).toEqual([{ searches: [search(2)], keep: MAX_RECENT_SEARCHES }]);
   });
+
+  it('reads the store again at the next use after a failed read, so a store out of reach for a moment costs nothing for good', async () => {
+    const warnings: string[] = [];
+    const store = recordingStore([search(1)]);
+    const read = store.load.bind(store);
+    let failing = true;
+    store.load = async () => {
+      if (failing) throw new Error('Redis is away');
+      return read();
+    };
+    const recent = new RecentSearches(store, { warn: (_: unknown, message?: string) => void warnings.push(message ?? '') });
+    recent.add(search(2));
+    expect(await recent.all()).toEqual([search(2)]);
+    expect(warnings).toEqual(['cannot read the recent searches; the retrieval hijack check goes on without them for now']);
+    failing = false;
+    expect(await recent.all()).toEqual([search(1), search(2)]);
+  });
 });

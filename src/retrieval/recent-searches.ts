@@ -66,7 +66,11 @@ export class RecentSearches {
   private load(): Promise<void> {
     this.loaded ??= (this.store?.load() ?? Promise.resolve([])).then(
       (stored) => void (this.searches = [...stored, ...this.searches].slice(-MAX_RECENT_SEARCHES)),
-      (error: unknown) => this.logger.warn({ err: error }, 'cannot read the recent searches; the retrieval hijack check starts without them'),
+      (error: unknown) => {
+        // Read again at the next use: a shared store out of reach for a moment must not cost its searches for good.
+        this.loaded = undefined;
+        this.logger.warn({ err: error }, 'cannot read the recent searches; the retrieval hijack check goes on without them for now');
+      },
     );
     return this.loaded;
   }

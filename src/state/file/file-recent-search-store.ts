@@ -9,7 +9,11 @@ const recentSearchFileSchema = z.object({ searches: z.array(recentSearchSchema) 
 /** The recent searches in the state folder's `recent-searches.json` (0600, replaced atomically at each append). */
 export class FileRecentSearchStore implements RecentSearchStore {
   private readonly file: string;
-  /** What the file holds: this process alone writes it, so an append need not read it again. */
+  /**
+   * What the file held when read, and this process's searches since: an append does not read it again. Several
+   * processes sharing the state folder (stdio serves) each write their own view, the last one's kept: it is a
+   * bounded sample of recent requests for the hijack check, not a record.
+   */
   private kept: readonly RecentSearch[] = [];
 
   constructor(stateDir: string) {
