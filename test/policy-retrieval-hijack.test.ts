@@ -190,6 +190,29 @@ describe('retrieval hijack check across a restart', () => {
     }
   });
 
+  it('checks a tool that arrived while the tools of the searches it would take were away again once they are back', async () => {
+    const state = await tempDir();
+    try {
+      const before = await run(state.path);
+      await before.connect('filesystem');
+      await before.connect('memory');
+      for (const query of fileSearches) await before.search.search(query, { limit: 5 });
+      await before.stop();
+
+      // Restarted with the filesystem server not back yet: the searches it answered cannot be replayed.
+      const after = await run(state.path);
+      await after.connect('memory');
+      await after.connect('helper', [hijacker, harmless]);
+      expect(after.pinning.allQuarantined()).toEqual([]);
+      // It is back: the hijacker, which arrived meanwhile, would take its searches.
+      await after.connect('filesystem');
+      expect(after.pinning.allQuarantined().map((held) => held.tool)).toEqual(['helper__write_text_to_file']);
+      await after.stop();
+    } finally {
+      await state.remove();
+    }
+  });
+
   it('keeps no search, in memory or in the state, while the hijack check is off', async () => {
     const state = await tempDir();
     try {

@@ -9,13 +9,18 @@ import type { ToolPinning } from './tool-pinning.js';
  * email, anything") would take requests other tools answered. After each catalog change the recent searches (kept in
  * the state across restarts) whose tool is still here are replayed; a tool that now takes the top rank of at least
  * `minRequests` of them, and at least `share` of those replayed, that another tool answered before, is quarantined
- * for review (kind `hijack`) like a changed description.
- * Runs after the change is indexed, so the tool is searchable for that moment (typically milliseconds).
+ * for review (kind `hijack`) like a changed description. Searches whose tool is away (its server down or not yet
+ * connected) cannot be replayed: the tools checked without them are checked again when tools arrive, so once that
+ * tool is back its searches count.
+ * Runs after the change is indexed, so the tool is searchable for that moment: typically milliseconds, and up to the
+ * servers' first connection at start (`holdUntil`).
  */
 export class RetrievalHijackCheck {
   private checks: Promise<void> = Promise.resolve();
   /** Tools that arrived while the servers first connect, checked together once they have (`holdUntil`). */
   private held: string[] | undefined;
+  /** Tools checked while some searches could not be replayed (their tool away): checked again at the next arrivals. */
+  private uncheckedAgainst = new Set<string>();
 
   constructor(
     private readonly catalog: Catalog,
@@ -63,15 +68,21 @@ export class RetrievalHijackCheck {
 
   /** Replays the recent searches; returns the tools it quarantined. */
   async check(names: readonly string[]): Promise<string[]> {
-    const candidates = new Set(names.filter((name) => !this.pinning.quarantined(name)));
+    const present = (name: string) => this.catalog.get(name) !== undefined && !this.pinning.quarantined(name);
+    const candidates = new Set([...names, ...this.uncheckedAgainst].filter(present));
     const mayWin = (tool: { exposedName: string }) => !this.pinning.quarantined(tool.exposedName);
     // Only a search whose tool is here, and may win, can be taken from it. The searches outlive a restart, after
     // which servers connect one by one: the first one's tools would otherwise take those of the servers still to come.
-    const answerable = (await this.search.recentSearches()).filter(({ top }) => {
-      const tool = this.catalog.get(top);
-      return tool !== undefined && mayWin(tool);
-    });
-    const replays = new Map(answerable.map(({ query, top }) => [query, top]));
+    const searches = await this.search.recentSearches();
+    const answerable = searches.filter(({ top }) => present(top));
+    const away = answerable.length < searches.length;
+    const flagged = await this.flag(candidates, new Map(answerable.map(({ query, top }) => [query, top])), mayWin);
+    this.uncheckedAgainst = away ? new Set([...candidates].filter((name) => !flagged.includes(name))) : new Set();
+    return flagged;
+  }
+
+  /** Quarantines the candidates that now take the top rank of enough of `replays` (request → the tool that answered). */
+  private async flag(candidates: ReadonlySet<string>, replays: ReadonlyMap<string, string>, mayWin: (tool: { exposedName: string }) => boolean): Promise<string[]> {
     const { minRequests, share } = this.settings();
     if (candidates.size === 0 || replays.size < minRequests) return [];
     const taken = new Map<string, string[]>();
