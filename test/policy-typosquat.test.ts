@@ -259,6 +259,41 @@ describe('shells as a server command', () => {
     ['timeout', ['--sig', 'KILL', '60', 'bash', '-c', 'id'], {}, 'commands', 'bash'],
     ['stdbuf', ['--output', 'L', 'sh', '-c', 'id'], {}, 'commands', 'sh'],
     ['script', ['-q', '--com', 'id', '/dev/null'], {}, 'commands', 'script --command'],
+    // perl ends a glued -i/-F/-D/-C value at whitespace and reads the switches after it; a bare -V is a switch
+    ['perl', ['-i.bak -e', 'system "id"'], {}, 'code', 'perl -e'],
+    ['perl', ['-D -e', 'system "id"'], {}, 'code', 'perl -e'],
+    ['perl', ['-C -e', 'system "id"'], {}, 'code', 'perl -e'],
+    ['perl', ['-F, -e', 'system "id"'], {}, 'code', 'perl -e'],
+    ['perl', ['-V -e', 'system "id"'], {}, 'code', 'perl -e'],
+    ['perl', ['-ni.bak -E', 'system "id"'], {}, 'code', 'perl -E'],
+    // wrappers' options that take a value, so that the shell after it is what they run
+    ['unshare', ['--propagation', 'private', 'sh', '-c', 'id'], {}, 'commands', 'sh'],
+    ['unshare', ['-U', '--setgroups', 'deny', 'sh', '-c', 'id'], {}, 'commands', 'sh'],
+    ['unshare', ['-r', '--map-user', '1000', '--map-group=1000', 'sh', '-c', 'id'], {}, 'commands', 'sh'],
+    ['unshare', ['--map-users', 'auto', '--map-groups', 'auto', 'sh', '-c', 'id'], {}, 'commands', 'sh'],
+    ['unshare', ['-T', '--monotonic', '5', '--boottime', '5', 'sh', '-c', 'id'], {}, 'commands', 'sh'],
+    ['unshare', ['-l', 'interp', 'bash', 'run.sh'], {}, 'commands', 'bash'],
+    ['prlimit', ['-o', 'RESOURCE', 'sh', '-c', 'id'], {}, 'commands', 'sh'],
+    ['prlimit', ['--output=SOFT', '-n1024', 'bash', '-c', 'id'], {}, 'commands', 'bash'],
+    ['chrt', ['-T', '1000', '-P', '1000', '--deadline', '0', 'sh', '-c', 'id'], {}, 'commands', 'sh'],
+    ['chrt', ['--sched-runtime', '1000', '-D', '1000', '-d', '0', 'sh', '-c', 'id'], {}, 'commands', 'sh'],
+    ['doas', ['-a', 'passwd', 'sh', '-c', 'id'], {}, 'commands', 'sh'],
+    ['sudo', ['-a', 'passwd', 'bash', '-c', 'id'], {}, 'commands', 'bash'],
+    ['setpriv', ['--reuid', '1000', '--regid', '1000', '--init-groups', 'sh', '-c', 'id'], {}, 'commands', 'sh'],
+    ['setpriv', ['--inh-caps=-all', '--bounding-set', '-all', '--pdeathsig', 'KILL', 'bash', '-c', 'id'], {}, 'commands', 'bash'],
+    // a shell with an option right after what a wrapper runs: that word was an option's value the wrapper's entry lacks
+    ['nice', ['-n', '5', 'unshare', '--new-option', 'value', 'sh', '-c', 'id'], {}, 'commands', 'sh'],
+    // sg hands its command to /bin/sh -c
+    ['sg', ['mcp', '-c', 'node server.js'], {}, 'commands', 'sg'],
+    ['sg', ['mcp', 'node server.js'], {}, 'commands', 'sg'],
+    // R's launcher runs its debugger's words unquoted (also as Rscript passes it on), and finds CMD anywhere before --args
+    ['R', ['-d', 'sh -c id'], {}, 'commands', 'r -d'],
+    ['R', ['--debugger=sh -c id'], {}, 'commands', 'r --debugger'],
+    ['R', ['-d', 'valgrind', '--debugger-args=sh -c id'], {}, 'commands', 'r -d'],
+    ['R', ['--debugger-args=-c id', '--no-save'], {}, 'commands', 'r --debugger-args'],
+    ['Rscript', ['--debugger=sh -c id', 'server.R'], {}, 'commands', 'rscript --debugger'],
+    ['R', ['--no-save', 'x', 'CMD', 'sh', '-c', 'id'], {}, 'commands', 'sh'],
+    ['R', ['-f', 'CMD', 'sh', '-c', 'id'], {}, 'commands', 'sh'],
   ] as const)('%s %j with env %j is refused as a script in a string', (command, args, env, reads, program) => {
     expect(refusal(command, [...args], { env })).toContain(refusalOf(reads, program));
   });
@@ -307,6 +342,25 @@ describe('shells as a server command', () => {
       ['perl', ['-MList::Util=sum,max', '-d:NYTProf', 'server.pl']],
       ['npx', ['--node-options', '--max-old-space-size=4096', '-y', 'pkg']],
       ['env', ['-S', 'node "my server.js"']],
+      // perl's glued values, with switches after whitespace that run no code; -V:name prints a setting
+      ['perl', ['-i.bak', 'server.pl']],
+      ['perl', ['-i.orig -w', 'server.pl']],
+      ['perl', ['-F, -an', 'server.pl']],
+      ['perl', ['-CSDA', '-Dx', 'server.pl']],
+      ['perl', ['-V:version']],
+      // wrappers given values for their options, running an ordinary program
+      ['unshare', ['--propagation', 'private', 'node', 'server.js']],
+      ['unshare', ['-rm', '--setgroups', 'deny', '--map-user=1000', 'node', 'server.js']],
+      ['prlimit', ['--nofile=1024', '-n1024', '-o', 'RESOURCE', 'node', 'server.js']],
+      ['chrt', ['-T', '1000', '-P', '1000', '--deadline', '0', 'node', 'server.js']],
+      ['doas', ['-a', 'passwd', 'node', 'server.js']],
+      ['setpriv', ['--reuid', '1000', '--regid', '1000', '--init-groups', 'node', 'server.js']],
+      ['timeout', ['60', 'npx', '-y', 'pkg']],
+      // a shell among the arguments of what a wrapper runs, not right after it, is that program's business
+      ['env', ['docker', 'run', '-i', 'img', 'sh', '-c', 'node server.js']],
+      // after --args, R's launcher reads nothing: CMD there is R's argument; Rscript's script ends its own options
+      ['R', ['--no-save', '-f', 'server.R', '--args', 'CMD', 'sh', '-c', 'x']],
+      ['Rscript', ['--verbose', 'server.R', '--debugger=x']],
     ] as const) {
       expect(parseConfig(configWith(command, [...args]), 'toolscope.json').servers.tools).toMatchObject({ command });
     }

@@ -15,6 +15,12 @@ interface OptionSyntax {
   readonly gluedValue?: ReadonlySet<string>;
   /** Options that take the rest of a cluster as their value only when it looks so: perl's `-d:Mod`, while `-de1` is `-d -e 1`. */
   readonly gluedIf?: ReadonlyMap<string, RegExp>;
+  /**
+   * Options among `gluedValue` whose glued value ends at whitespace, more switches following: perl reads `-i.bak -e`
+   * in one word as `-i.bak` then `-e` (perl.c `moreswitches`). Whatever follows is read as switches, which perl does
+   * only after a `-`: reading more than perl can only refuse more.
+   */
+  readonly endsAtSpace?: ReadonlySet<string>;
   /** Options that take no value, any other taking the next word unless it starts with `-`, as npx reads them. */
   readonly switches?: ReadonlySet<string>;
   /** GNU getopt's order: its options may follow the words that are none, up to `--` (`sed p file -n`). */
@@ -29,8 +35,13 @@ interface Wrapper extends OptionSyntax {
   readonly positional?: number;
   /** env's `-S`: the value is itself a command line, split into words (`-S "sh -c x"`, `-Ssh`, `-vS"sh -c x"`). */
   readonly splitString?: ReadonlySet<string>;
-  /** The word that must come first among those that are no options (`uv run cmd`); with another, nothing is run (`uv tool …`). */
+  /**
+   * The word that must come first among those that are no options (`uv run cmd`); with another, nothing is run
+   * (`uv tool …`). With `anywhere`, it may follow such words (R's launcher finds `CMD` among any words).
+   */
   readonly subcommand?: string;
+  /** Options after which nothing it reads names a program: R's `--args`. */
+  readonly last?: ReadonlySet<string>;
   /** Its long options may be cut short, as GNU's. */
   readonly abbreviated?: boolean;
 }
@@ -51,27 +62,58 @@ const WRAPPERS: Readonly<Record<string, Wrapper>> = {
   stdbuf: { ...GNU, withValue: new Set(['-i', '--input', '-o', '--output', '-e', '--error']) },
   timeout: { ...GNU, withValue: new Set(['-s', '--signal', '-k', '--kill-after']), positional: 1 },
   ionice: { ...GNU, withValue: new Set(['-c', '--class', '-n', '--classdata', '-p', '--pid', '-P', '--pgid', '-u', '--uid']) },
-  chrt: { ...GNU, positional: 1 },
+  chrt: { ...GNU, withValue: new Set(['-T', '--sched-runtime', '-P', '--sched-period', '-D', '--sched-deadline']), positional: 1 },
   taskset: { ...GNU, positional: 1 },
   chroot: { ...GNU, withValue: new Set(['--userspec', '--groups']), positional: 1 },
-  unshare: { ...GNU, withValue: new Set(['--setuid', '-S', '--setgid', '-G', '--root', '-R', '--wd', '-w']) },
-  prlimit: { ...GNU, withValue: new Set(['-p', '--pid']) },
+  unshare: {
+    ...GNU,
+    withValue: new Set([
+      '--setuid', '-S', '--setgid', '-G', '--root', '-R', '--wd', '-w', '-l', '--load-interp', '--propagation', '--setgroups',
+      '--map-user', '--map-group', '--map-users', '--map-groups', '--monotonic', '--boottime',
+    ]),
+    // A namespace's file to bind it to, glued or after `=` only: `-mFILE`, `--mount=FILE`.
+    gluedValue: new Set([
+      '-m', '--mount', '-u', '--uts', '-i', '--ipc', '-n', '--net', '-p', '--pid', '-U', '--user', '-C', '--cgroup', '-T',
+      '--time', '--kill-child', '--mount-proc', '--mount-binfmt',
+    ]),
+  },
+  prlimit: {
+    ...GNU,
+    withValue: new Set(['-p', '--pid', '-o', '--output']),
+    // A resource's limits, glued or after `=` only: `-n1024`, `--nofile=1024:4096`.
+    gluedValue: new Set([
+      '-c', '--core', '-d', '--data', '-e', '--nice', '-f', '--fsize', '-i', '--sigpending', '-l', '--memlock', '-m', '--rss',
+      '-n', '--nofile', '-q', '--msgqueue', '-r', '--rtprio', '-s', '--stack', '-t', '--cpu', '-u', '--nproc', '-v', '--as',
+      '-x', '--locks', '-y', '--rttime',
+    ]),
+  },
+  // util-linux setpriv: its long options only (`-d` dumps and runs nothing).
+  setpriv: {
+    ...GNU,
+    withValue: new Set([
+      '--ruid', '--euid', '--rgid', '--egid', '--reuid', '--regid', '--groups', '--inh-caps', '--ambient-caps', '--bounding-set',
+      '--securebits', '--pdeathsig', '--selinux-label', '--apparmor-profile', '--landlock-access', '--landlock-rule',
+    ]),
+  },
   flock: { ...GNU, withValue: new Set(['-w', '--timeout', '-E', '--conflict-exit-code']), positional: 1 },
   time: { ...GNU, withValue: new Set(['-f', '--format', '-o', '--output']) },
   sudo: {
     ...GNU,
     withValue: new Set([
       '-u', '--user', '-g', '--group', '-C', '--close-from', '-D', '--chdir', '-h', '--host', '-p', '--prompt', '-R',
-      '--chroot', '-r', '--role', '-t', '--type', '-T', '--command-timeout', '-U', '--other-user',
+      '--chroot', '-r', '--role', '-t', '--type', '-T', '--command-timeout', '-U', '--other-user', '-a', '--auth-type', '-c',
+      '--login-class',
     ]),
   },
-  doas: { withValue: new Set(['-u', '-C']) },
+  doas: { withValue: new Set(['-u', '-C', '-a']) },
   xargs: {
     ...GNU,
     withValue: new Set([
       '-a', '--arg-file', '-d', '--delimiter', '-E', '-I', '-L', '-n', '--max-args', '-P', '--max-procs', '-s', '--max-chars',
       '--process-slot-var',
     ]),
+    // GNU xargs' optional values, glued or after `=` only: `-i{}`, `--max-lines=1`.
+    gluedValue: new Set(['-e', '--eof', '-i', '--replace', '-l', '--max-lines']),
   },
   // `uv run python -c …`; `uv tool run pkg` runs a package (package-from-argv.ts). Its long options are taken whole.
   uv: {
@@ -86,8 +128,9 @@ const WRAPPERS: Readonly<Record<string, Wrapper>> = {
     ]),
     subcommand: 'run',
   },
-  // `R CMD prog …` runs any program, with R's environment.
-  r: { withValue: new Set(['-g', '--gui', '-d', '--debugger', '-f', '--file', '-e']), subcommand: 'CMD' },
+  // `R CMD prog …` runs any program, with R's environment. Its launcher (a shell script) finds `CMD` among any words
+  // up to `--args`, and takes a next word only for `-g` and `-d`: in `R -f CMD sh`, `-f` goes to R, `CMD` runs `sh`.
+  r: { withValue: new Set(['-g', '--gui', '-d', '--debugger']), subcommand: 'CMD', anywhere: true, last: new Set(['--args']) },
 };
 
 /** Programs that run others named after one of these actions, each up to `;` (or `{} +`): `find DIR -exec sh -c … ';'`. */
@@ -100,6 +143,8 @@ const SHELLS = new Set([
   'sh', 'bash', 'zsh', 'dash', 'ash', 'ksh', 'mksh', 'pdksh', 'yash', 'fish', 'csh', 'tcsh', 'rc', 'es', 'nu', 'elvish',
   'xonsh', 'busybox', 'toybox', 'cmd', 'cmd.exe', 'command.com', 'powershell', 'powershell.exe', 'pwsh', 'pwsh.exe',
   'tmux', 'screen', 'su',
+  // shadow's `sg GROUP CMD` (with `-c` or not) hands CMD to `/bin/sh -c`; `newgrp` starts a shell.
+  'sg', 'newgrp',
 ]);
 
 /** What a program reads from a string on its command line: commands for a shell, or code in its own language. */
@@ -109,6 +154,8 @@ interface TextRule {
   readonly reads: Reads;
   /** Options that make it read text: their value (`npx -c "…"`, `python3 -c "…"`), or a shell they start (`sudo -s`). */
   readonly options: ReadonlySet<string>;
+  /** Options whose value is a command line it runs, whatever `reads` is: R's debugger, run by its launcher unquoted. */
+  readonly commandOptions?: ReadonlySet<string>;
   /** It reads text unless given one of these (`watch` without `-x`, `awk` without `-f`); none at all: always. */
   readonly unless?: ReadonlySet<string>;
   /** Environment variables (named in lower case) it reads as options: npm reads `npm_config_call` as `--call`. */
@@ -202,8 +249,10 @@ const PERL: TextRule = {
   options: new Set(['-e', '-E']),
   ownOptions: {
     withValue: new Set(['-I']),
-    gluedValue: new Set(['-M', '-m', '-V', '-x', '-i', '-C', '-F', '-D']),
-    gluedIf: new Map([['-d', /^t?[:=]|^t$/]]),
+    gluedValue: new Set(['-M', '-m', '-x', '-i', '-C', '-F', '-D']),
+    endsAtSpace: new Set(['-i', '-C', '-F', '-D']),
+    // `-V:name` takes the rest of the word; a bare `-V` is a switch like any other (`-V -e …` runs code).
+    gluedIf: new Map([['-d', /^t?[:=]|^t$/], ['-V', /^:/]]),
   },
   modules: { options: new Set(['-M', '-m', '-d']), isCode: (name) => !PERL_MODULE.test(name), shown: 'with code' },
 };
@@ -277,6 +326,12 @@ const SED: TextRule = {
   script: { options: new Set(['-e', '--expression']), files: new Set(['-f', '--file']), runs: sedRunsCommands },
   ...GNU,
 };
+
+/**
+ * R's launcher runs `${debugger} ${debugger_args} R` unquoted, so split and globbed (and `${debugger} --version`
+ * first): `R -d "sh -c id"` runs a shell. Whatever the debugger, it counts as a command line.
+ */
+const R_DEBUGGER: ReadonlySet<string> = new Set(['-d', '--debugger', '--debugger-args']);
 
 /** npm's options that take no value (as npx reads them, any other takes the next word unless it starts with `-`). */
 const NPM_SWITCHES = new Set([
@@ -355,9 +410,16 @@ const TEXT_RULES: Readonly<Record<string, TextRule>> = {
   lua: LUA,
   luajit: LUA,
   // Rscript's own options are `--name` or `--name=value`: its first other word is the script, or `-e` an expression.
-  rscript: { reads: 'code', options: new Set(['-e']), ownOptions: {} },
+  // It passes them on to R's launcher, so `--debugger=…` is a command line there too.
+  rscript: { reads: 'code', options: new Set(['-e']), commandOptions: R_DEBUGGER, ownOptions: {} },
   // R runs no script named on its command line: it reads its options among any other words, up to `--args`.
-  r: { reads: 'code', options: new Set(['-e']), ownOptions: { withValue: new Set(['-g', '--gui', '-d', '--debugger', '-f', '--file']), anywhere: true }, last: new Set(['--args']) },
+  r: {
+    reads: 'code',
+    options: new Set(['-e']),
+    commandOptions: R_DEBUGGER,
+    ownOptions: { withValue: new Set(['-g', '--gui', '-d', '--debugger', '-f', '--file']), anywhere: true },
+    last: new Set(['--args']),
+  },
   julia: JULIA,
   osascript: { reads: 'code', options: new Set(['-e']), ownOptions: { withValue: new Set(['-l', '-s']) } },
   expect: { reads: 'code', options: new Set(['-c']), ownOptions: { withValue: new Set(['-b', '-f', '-D']) } },
@@ -389,6 +451,8 @@ function entryFor<T>(table: Readonly<Record<string, T>>, name: string): T | unde
 /** One program of a command line and the options it was given before the program it runs, if it is a wrapper. */
 interface Level extends CommandLine {
   readonly options: readonly string[];
+  /** A wrapper runs it: the word taken as its program may be the value of an option the wrapper's entry lacks. */
+  readonly wrapped?: boolean;
 }
 
 /**
@@ -399,14 +463,14 @@ interface Level extends CommandLine {
  */
 function commandChain(command: string, args: readonly string[]): Level[] {
   const chain: Level[] = [];
-  const pending: CommandLine[] = [{ program: command, args }];
+  const pending: (CommandLine & { wrapped?: boolean })[] = [{ program: command, args }];
   for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
     const name = programName(current.program);
     const wrapper = entryFor(WRAPPERS, name);
     const inner = wrapper && unwrap(current, wrapper);
     const actions = entryFor(ACTIONS, name);
     chain.push({ ...current, options: inner ? current.args.slice(0, inner.at) : current.args });
-    if (inner) pending.push(inner.command);
+    if (inner) pending.push({ ...inner.command, wrapped: true });
     else if (actions) pending.push(...actionCommands(current.args, actions).reverse());
   }
   return chain;
@@ -420,7 +484,7 @@ export function effectiveCommand(command: string, args: readonly string[]): Comm
 
 function unwrap(current: CommandLine, wrapper: Wrapper): { command: CommandLine; at: number } | undefined {
   const { args } = current;
-  const known = wrapper.abbreviated ? longOptions(wrapper.withValue) : undefined;
+  const known = wrapper.abbreviated ? longOptions(wrapper.withValue, wrapper.gluedValue) : undefined;
   let skipPositional = wrapper.positional ?? 0;
   let subcommand = wrapper.subcommand;
   for (let i = 0; i < args.length; i += 1) {
@@ -430,13 +494,14 @@ function unwrap(current: CommandLine, wrapper: Wrapper): { command: CommandLine;
       // env -S "sh -c 'x'" goes on as env with the words of its string, then those after it (`-S "X=1 sh"` too).
       const split = given.find((o) => wrapper.splitString?.has(o.option));
       if (split) return { command: { program: current.program, args: [...splitStringWords(split.value ?? ''), ...args.slice(next)] }, at: i };
+      if (given.some((o) => wrapper.last?.has(o.option))) return undefined;
       i = next - 1;
       continue;
     }
     if (word === '--' || ENV_ASSIGNMENT.test(word)) continue;
     if (subcommand !== undefined) {
-      if (word !== subcommand) return undefined;
-      subcommand = undefined;
+      if (word === subcommand) subcommand = undefined;
+      else if (!wrapper.anywhere) return undefined;
       continue;
     }
     if (skipPositional > 0) {
@@ -490,6 +555,8 @@ export function scriptInArgv(command: string, args: readonly string[], env: Read
   for (const level of commandChain(command, args)) {
     const name = programName(level.program);
     if (SHELLS.has(name)) return { program: name, reads: 'commands' };
+    const misread = level.wrapped ? shellAfterProgram(level.args) : undefined;
+    if (misread) return { program: misread, reads: 'commands' };
     const script = textOptionIn(name, level.options, environment);
     if (script) return script;
     // `env npm_config_call=… npx`: what a wrapper sets, the programs it runs see.
@@ -499,6 +566,16 @@ export function scriptInArgv(command: string, args: readonly string[], env: Read
     }
   }
   return scriptInVariables(environment);
+}
+
+/**
+ * A shell given an option right after the program a wrapper runs (`unshare --new-option VALUE sh -c …`): the word
+ * taken as the program is then most likely the value of an option missing from the wrapper's entry, so the shell
+ * counts. A program with such arguments (`strace sh -c …`) runs that shell anyway.
+ */
+function shellAfterProgram([word, option]: readonly string[]): string | undefined {
+  const name = word === undefined ? undefined : programName(word);
+  return name !== undefined && SHELLS.has(name) && option !== undefined && /^[-/]/.test(option) ? name : undefined;
 }
 
 /** What the variables every interpreter of a language reads (NODE_OPTIONS, PERL5DB) make it run as a script. */
@@ -538,8 +615,8 @@ function scriptInOptionText(source: string, text: OptionText, value: string): In
 function scriptIn(program: string, rule: TextRule, given: readonly GivenOption[], operands: readonly string[]): InlineScript | undefined {
   const { reads, modules, script } = rule;
   const named = (o: GivenOption) => `${program} ${o.shown ?? o.option}`;
-  const option = given.find((o) => rule.options.has(o.option));
-  if (option) return { program: named(option), reads };
+  const option = given.find((o) => rule.options.has(o.option) || rule.commandOptions?.has(o.option));
+  if (option) return { program: named(option), reads: rule.commandOptions?.has(option.option) ? 'commands' : reads };
   const module = modules && given.find((o) => modules.options.has(o.option) && o.value !== undefined && modules.isCode(o.value));
   if (module) return { program: `${named(module)} ${modules.shown}`, reads };
   for (const o of given) {
@@ -635,7 +712,11 @@ function readOption(words: readonly string[], i: number, syntax: OptionSyntax, k
       continue;
     }
     const glued = rest.replace(/^=/, '');
-    return glued === '' ? withNext(given, option) : { given: [...given, { option, value: glued }], next: i + 1 };
+    const space = syntax.endsAtSpace?.has(option) ? glued.search(/\s/) : -1;
+    if (space < 0) return glued === '' ? withNext(given, option) : { given: [...given, { option, value: glued }], next: i + 1 };
+    // perl's `-i.bak -e …` in one word: the value ends at the space, switches follow (a `-` before them is dropped).
+    given.push({ option, value: glued.slice(0, space) });
+    c = word.length - glued.slice(space).trimStart().replace(/^-/, '').length - 1;
   }
   return { given, next: i + 1 };
 }
