@@ -82,9 +82,10 @@ const FIRST_LIST_GRACE_MS = 5_000;
 
 /**
  * How long the checks of what the servers' first connection brought wait at most for it to settle (the retrieval
- * hijack check, pinned names no server offers).
+ * hijack check, pinned names no server offers). Short: the tools held meanwhile are served unchecked, and a server
+ * slower than this has its tools checked as they arrive.
  */
-const FIRST_CONNECTION_WAIT_MS = 60_000;
+const FIRST_CONNECTION_WAIT_MS = 15_000;
 
 /**
  * toolscope's core, independent of how clients connect: the catalog, the supervised downstream servers,
