@@ -18,7 +18,6 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { positiveInteger } from '../src/cli/options.js';
 import type { EvalQuery } from '../src/eval/dataset-format.js';
 import { splitHistory } from '../src/eval/history-split.js';
 import { loadEvalDataset } from '../src/eval/load-dataset.js';
@@ -40,6 +39,7 @@ import { prepareSuiteDatasets } from './suite-datasets.js';
 import { narrowedOptions, refusePartialRunIntoDefaultReports } from './partial-run.js';
 import { reportUsageErrorsPlainly } from './script-errors.js';
 import { reportsDirAsGiven } from './reports-dir.js';
+import { addSuiteOptions, type SuiteOptions } from './suite-options.js';
 
 const K = 5;
 const HISTORY_FRACTION = 0.5;
@@ -49,21 +49,9 @@ const CALIBRATION_SOURCE = 'src/retrieval/confidence-calibration.ts';
 reportUsageErrorsPlainly('npm run eval:ranking');
 const command = addEmbedderOptions(new Command('npm run eval:ranking --'))
   .description('reranker, learning from use and confidence calibration on every suite')
-  .option('--only <names>', 'comma-separated dataset names')
-  .option('--max-queries <n>', 'deterministic sample of queries per dataset', positiveInteger, 300)
-  .option('--datasets-root <dir>', 'the shared public benchmarks', resolve(repoRoot, '..', 'shared', 'datasets'))
-  .option('--state-dir <dir>', 'embedding caches kept between runs', join(repoRoot, '.cache', 'eval-state'))
-  .option('--reports-dir <dir>', 'where the reports go (a partial run needs one: it would replace the full reports)', join(repoRoot, 'eval', 'reports'))
-  .option('--install-calibration', `write the fitted confidence models into ${CALIBRATION_SOURCE} (every suite only)`, false)
-  .parse();
-const options = command.opts<EvalEmbedderOptions & {
-  only?: string;
-  maxQueries: number;
-  datasetsRoot: string;
-  stateDir: string;
-  reportsDir: string;
-  installCalibration: boolean;
-}>();
+  .option('--install-calibration', `write the fitted confidence models into ${CALIBRATION_SOURCE} (every suite only)`, false);
+addSuiteOptions(command, 300).parse();
+const options = command.opts<EvalEmbedderOptions & SuiteOptions & { installCalibration: boolean }>();
 const reportsDir = resolve(options.reportsDir);
 if (options.installCalibration && options.only !== undefined) {
   throw new EvalSetupError('--install-calibration needs every suite: toolscope serves the confidence models on any catalog; drop --only');

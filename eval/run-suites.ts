@@ -7,7 +7,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { positiveInteger } from '../src/cli/options.js';
 import { Command } from 'commander';
 import type { EvalReport } from '../src/eval/eval-report.js';
 import { evaluateDataset } from '../src/eval/evaluate.js';
@@ -25,31 +24,19 @@ import { ablationSection, baselineSection, chartSection, datasetSection } from '
 import { renderSuiteSummary } from './suite-summary.js';
 import { reportUsageErrorsPlainly } from './script-errors.js';
 import { reportsDirAsGiven } from './reports-dir.js';
+import { addSuiteOptions, DEFAULT_REPORTS_DIR, type SuiteOptions } from './suite-options.js';
 
 const KS = [1, 3, 5, 10];
 const DEFAULT_MAX_QUERIES = 500;
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const DEFAULT_REPORTS_DIR = join(repoRoot, 'eval', 'reports');
 
 reportUsageErrorsPlainly('npm run eval');
 const command = addEmbedderOptions(new Command('npm run eval --'))
   .description('BM25, dense and hybrid retrieval on every public benchmark and our own catalog; reports in eval/reports')
-  .option('--only <names>', 'comma-separated dataset names')
-  .option('--max-queries <n>', 'deterministic sample of queries per dataset', positiveInteger, DEFAULT_MAX_QUERIES)
-  .option('--datasets-root <dir>', 'the shared public benchmarks', resolve(repoRoot, '..', 'shared', 'datasets'))
-  .option('--state-dir <dir>', 'embedding caches kept between runs', join(repoRoot, '.cache', 'eval-state'))
-  .option('--ablation', 'also measure the bare retrievers (no query decomposition): <dataset>.no-decompose.json', false)
-  .option('--reports-dir <dir>', 'where the reports go (a partial run needs one: it would replace the full reports)', DEFAULT_REPORTS_DIR)
-  .parse();
-const options = command.opts<EvalEmbedderOptions & {
-  only?: string;
-  maxQueries: number;
-  datasetsRoot: string;
-  stateDir: string;
-  ablation: boolean;
-  reportsDir: string;
-}>();
+  .option('--ablation', 'also measure the bare retrievers (no query decomposition): <dataset>.no-decompose.json', false);
+addSuiteOptions(command, DEFAULT_MAX_QUERIES).parse();
+const options = command.opts<EvalEmbedderOptions & SuiteOptions & { ablation: boolean }>();
 const reportsDir = resolve(options.reportsDir);
 
 /** Why this run measures less than the committed reports do; empty for a full run. */
