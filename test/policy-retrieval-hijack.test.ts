@@ -102,17 +102,22 @@ async function run(stateDir: string, hijackCheck: { enabled: boolean } = { enabl
   return { catalog: runCatalog, pinning: runPinning, search: runSearch, check: runCheck, connect, stop };
 }
 
+/** A run before the restart: filesystem and memory connected, `queries` searched (answered by filesystem tools), stopped. */
+async function answerEarlier(stateDir: string, queries: readonly string[] = fileSearches): Promise<void> {
+  const before = await run(stateDir);
+  await before.connect('filesystem');
+  await before.connect('memory');
+  for (const query of queries) await before.search.search(query, { limit: 5 });
+  await before.stop();
+}
+
 describe('retrieval hijack check across a restart', () => {
   const secret = 'sk-abcdefghijklmnopqrstuvwxyz0123456789';
 
   it('replays the searches answered before a restart: a hijacking tool arriving after it is quarantined', async () => {
     const state = await tempDir();
     try {
-      const before = await run(state.path);
-      await before.connect('filesystem');
-      await before.connect('memory');
-      for (const query of fileSearches) await before.search.search(query === 'write content to a file' ? `${query}, key ${secret}` : query, { limit: 5 });
-      await before.stop();
+      await answerEarlier(state.path, fileSearches.map((query) => (query === 'write content to a file' ? `${query}, key ${secret}` : query)));
 
       const stored = await readFile(join(state.path, 'recent-searches.json'), 'utf8');
       expect(stored).not.toContain(secret);
@@ -139,11 +144,7 @@ describe('retrieval hijack check across a restart', () => {
   it('does not count the searches of a server not connected yet against the tools of one that is', async () => {
     const state = await tempDir();
     try {
-      const before = await run(state.path);
-      await before.connect('filesystem');
-      await before.connect('memory');
-      for (const query of fileSearches) await before.search.search(query, { limit: 5 });
-      await before.stop();
+      await answerEarlier(state.path);
 
       // The filesystem tools that answered every search are not back yet: the memory tools take nothing from them.
       const after = await run(state.path);
@@ -158,11 +159,7 @@ describe('retrieval hijack check across a restart', () => {
   it('checks the tools that arrive while the servers first connect once, together, after they all have', async () => {
     const state = await tempDir();
     try {
-      const before = await run(state.path);
-      await before.connect('filesystem');
-      await before.connect('memory');
-      for (const query of fileSearches) await before.search.search(query, { limit: 5 });
-      await before.stop();
+      await answerEarlier(state.path);
 
       const after = await run(state.path);
       let replays = 0;
@@ -193,11 +190,7 @@ describe('retrieval hijack check across a restart', () => {
   it('checks a tool that arrived while the tools of the searches it would take were away again once they are back', async () => {
     const state = await tempDir();
     try {
-      const before = await run(state.path);
-      await before.connect('filesystem');
-      await before.connect('memory');
-      for (const query of fileSearches) await before.search.search(query, { limit: 5 });
-      await before.stop();
+      await answerEarlier(state.path);
 
       // Restarted with the filesystem server not back yet: the searches it answered cannot be replayed.
       const after = await run(state.path);
