@@ -19,7 +19,7 @@ import {
   stepsWithoutGoodMatch,
 } from '../src/retrieval/confidence.js';
 import { impliedDomain } from '../src/retrieval/action-lexicon.js';
-import { replacementName } from '../src/retrieval/deprecation.js';
+import { preferringReplacements, replacementName } from '../src/retrieval/deprecation.js';
 import { FUSION_CANDIDATES } from '../src/retrieval/hybrid.js';
 import { ToolIndex } from '../src/retrieval/tool-index.js';
 import { UsageHistory } from '../src/retrieval/usage-history.js';
@@ -179,6 +179,25 @@ describe('deprecated tools', () => {
     const ranked = await retriever.search('read the contents of a file', { limit: FUSION_CANDIDATES });
     expect(ranked.findIndex(({ id }) => id === 'filesystem__read_file')).toBe(1);
     expect(best!.signals).toEqual(ranked.find(({ id }) => id === 'filesystem__read_file')!.signals);
+  });
+
+  it('gives a replacement it moves up the signals of the place it takes, so the deprecated tool after it never reads as the better match', async () => {
+    const byId = new Map(tools.map((tool) => [tool.exposedName, toIndexableTool(tool)]));
+    const strong = { lexical: 9, dense: 0.7, lexicalFifth: 2, denseMean: 0.3 };
+    const weak = { lexical: 1, dense: 0.4, lexicalFifth: 2, denseMean: 0.3 };
+    const firstStage = [
+      { id: 'filesystem__read_file', score: 3, signals: strong },
+      { id: 'filesystem__list_directory', score: 2, signals: weak },
+      { id: 'filesystem__read_text_file', score: 1, signals: weak },
+    ];
+    const retriever = preferringReplacements({
+      base: { name: 'first-stage', search: async () => firstStage },
+      tool: (id) => byId.get(id),
+      idOf: (server, name) => (byId.has(`${server}__${name}`) ? `${server}__${name}` : undefined),
+    });
+    const ranked = await retriever.search('read a file', { limit: 5 });
+    expect(ids(ranked)).toEqual(['filesystem__read_text_file', 'filesystem__read_file', 'filesystem__list_directory']);
+    expect(ranked[0]).toMatchObject({ score: 3, signals: strong });
   });
 
   it('draws the replacement in only when the caller may use it', async () => {

@@ -21,8 +21,8 @@ export interface DeprecationParts {
 
 /**
  * A deprecated tool never outranks the tool its description names as its replacement: the replacement takes the
- * deprecated tool's place (moved up, or drawn in when the first stage missed it and the caller may use it), and the
- * deprecated tool follows it directly. Deprecated tools without a named replacement keep their place.
+ * deprecated tool's place, score and signals (moved up, or drawn in when the first stage missed it and the caller may
+ * use it), and the deprecated tool follows it directly. Deprecated tools without a named replacement keep their place.
  */
 export function preferringReplacements(parts: DeprecationParts): Retriever {
   return {
@@ -36,8 +36,9 @@ export function preferringReplacements(parts: DeprecationParts): Retriever {
         const replacement = replacementOf(hit.id, parts, options);
         if (replacement !== undefined && !placed.has(replacement)) {
           const later = found.find(({ id }) => id === replacement);
-          // Drawn in, it takes the deprecated tool's signals too: without them its confidence would read as no match.
-          ranked.push({ ...(later ?? { id: replacement, ...(hit.signals && { signals: hit.signals }) }), score: hit.score });
+          // It takes the deprecated tool's signals too, what matched being a text that sends callers to it: drawn in
+          // without them, its confidence would read as no match; moved up with its own, below the tool that follows it.
+          ranked.push({ ...(later ?? { id: replacement }), score: hit.score, ...(hit.signals && { signals: hit.signals }) });
           placed.add(replacement);
         }
         ranked.push(hit);
