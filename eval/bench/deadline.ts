@@ -1,3 +1,5 @@
+import { errorMessage } from '../../src/error-message.js';
+
 /** How a section of the bench ended. `cut`: its time ran out, and what it measured until then is kept. */
 export type SectionStatus = 'done' | 'cut' | 'failed' | 'skipped';
 
@@ -73,7 +75,7 @@ export async function runSection<T>(
   } catch (error) {
     const elapsedMs = Date.now() - started;
     if (controller.signal.aborted) return { status: 'cut', allowanceMs: allowance, elapsedMs, note: reason, result };
-    const note = error instanceof Error ? error.message : String(error);
+    const note = errorMessage(error);
     return { status: 'failed', allowanceMs: allowance, elapsedMs, note, result };
   } finally {
     clearTimeout(timer);

@@ -12,6 +12,7 @@ import { register as registerStatus } from './commands/status.js';
 import { register as registerToken } from './commands/token.js';
 import { DEFAULT_CONFIG, logFormatOption } from './options.js';
 import { VERSION } from '../version.js';
+import { errorMessage } from '../error-message.js';
 
 /** Each command group registers itself; add new groups to this list. */
 const COMMAND_GROUPS = [
@@ -46,6 +47,6 @@ buildProgram()
   .parseAsync(process.argv)
   .catch((error: unknown) => {
     // Expected failures (bad config, unknown server, refused bind) are messages for the admin, not stack traces.
-    process.stderr.write(`toolscope: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`toolscope: ${errorMessage(error)}\n`);
     process.exitCode = 1;
   });

@@ -14,6 +14,7 @@ import { CallTimedOut, DownstreamConnection, type CallOptions, type ListKind } f
 import { WorkingFolderMissing } from './launch.js';
 import { ListingTooLarge } from './listing-limits.js';
 import { SandboxUnavailable, type Bubblewrap } from './sandbox.js';
+import { errorMessage } from '../error-message.js';
 
 /**
  * `idle`: lazy, not needed yet. `starting`: spawning/handshaking. `ready`: serving calls.
@@ -336,7 +337,7 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
   }
 
   private startFailed(error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     this.log.warn({ reason: message }, 'server failed to start');
     this.failed(message, retryFor(error));
   }

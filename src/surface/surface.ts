@@ -29,6 +29,7 @@ import { exposedContent, exposedPromptName, exposedUri, promptOwner, resolveUri 
 import { SubscriptionCounts } from './subscriptions.js';
 import { promptTarget, resourceTarget } from './targets.js';
 import { protocolError } from '../protocol-error.js';
+import { errorMessage } from '../error-message.js';
 
 export interface SurfaceDeps {
   readonly downstream: DownstreamManager;
@@ -301,7 +302,7 @@ export class DownstreamSurface extends EventEmitter<SurfaceEvents> {
       if (error instanceof CallRefused) throw refusalError(error, request);
       // The server's own error (resource not found, invalid params) reaches the client as the server sent it.
       if (error instanceof McpError) throw error;
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       throw protocolError(ErrorCode.InternalError, `server "${target.server}" failed: ${reason}`);
     }
   }

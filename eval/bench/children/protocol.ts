@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { errorMessage } from '../../../src/error-message.js';
 
 /**
  * The child side of `BenchChild`: JSON lines on stdout, stdin closing means "finish". Logs and noise go to stderr,
@@ -18,7 +19,7 @@ export function onParentGone(onEnd: () => void): void {
 /** Runs the child's main function; a failure becomes an `error` message and exit code 1. */
 export function runChild(main: () => Promise<void>): void {
   main().catch((error: unknown) => {
-    send('error', { message: error instanceof Error ? error.message : String(error) });
+    send('error', { message: errorMessage(error) });
     process.exitCode = 1;
     setImmediate(() => process.exit(1));
   });

@@ -11,6 +11,7 @@ import { refuseStdioClient } from '../../server/stdio-refusal.js';
 import { clientAuthOf, connectHelp } from '../connect-help.js';
 import { stdioPrincipal } from '../serve-principal.js';
 import { commandLogger, loadCommandConfig } from '../options.js';
+import { errorMessage } from '../../error-message.js';
 
 /** `serve`: one MCP endpoint over stdio (default) or Streamable HTTP (`--http HOST:PORT`). */
 export function register(program: Command): void {
@@ -21,7 +22,7 @@ export function register(program: Command): void {
     .option('--as <principal>', 'on stdio, the principal this session acts as (required once principals are configured)')
     .action((options: { http?: string; as?: string }, cmd: Command) =>
       serve(options, cmd).catch(async (error: unknown) => {
-        if (options.http === undefined) await refuseStdioClient(`toolscope: ${error instanceof Error ? error.message : String(error)}`);
+        if (options.http === undefined) await refuseStdioClient(`toolscope: ${errorMessage(error)}`);
         throw error;
       }),
     );

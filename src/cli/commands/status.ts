@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { errorMessage } from '../../error-message.js';
 import { ConfigError, loadConfigForState, type LoadedConfig } from '../../config/load.js';
 import { configPaths } from '../../config/path-reference.js';
 import { Bubblewrap, describeSandboxSupport } from '../../downstream/sandbox.js';
@@ -69,17 +70,13 @@ async function readSharedState(loaded: LoadedConfig): Promise<{ approvals: Waiti
       quarantine: await readable(async () => ({ held: await state.pins.reviewedQuarantine() })),
     }));
   } catch (error) {
-    const unreadable = { error: messageOf(error) };
+    const unreadable = { error: errorMessage(error) };
     return { approvals: unreadable, quarantine: unreadable };
   }
 }
 
 async function readable<T>(read: () => Promise<T>): Promise<T | Unreadable> {
-  return read().catch((error: unknown) => ({ error: messageOf(error) }));
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return read().catch((error: unknown) => ({ error: errorMessage(error) }));
 }
 
 /** The calls waiting for approval (of every replica sharing the state), and how to answer them. */

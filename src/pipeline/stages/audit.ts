@@ -1,6 +1,7 @@
 import type { AuditTrail } from '../../policy/audit/audit-trail.js';
 import { returnedOutcome, type CallStage } from '../call-context.js';
 import { CallRefused } from '../refusal.js';
+import { errorMessage } from '../../error-message.js';
 
 /**
  * Wraps every other stage: whatever happens to the call (answered, refused, failed), one audit line records it,
@@ -20,7 +21,7 @@ export function auditStage(trail: AuditTrail): CallStage {
           const refusal = { stage: error.stage, reason: error.reason, ...(error.details.rule && { rule: error.details.rule }) };
           await trail.recordCall(ctx, received, { outcome: 'refused', refusal });
         } else {
-          await trail.recordCall(ctx, received, { outcome: 'error', error: error instanceof Error ? error.message : String(error) });
+          await trail.recordCall(ctx, received, { outcome: 'error', error: errorMessage(error) });
         }
         throw error;
       }

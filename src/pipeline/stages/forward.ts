@@ -4,6 +4,7 @@ import { CallCancelled } from '../../downstream/connection.js';
 import { ResultTooLarge } from '../../downstream/result-limit.js';
 import { isServerError } from '../../downstream/server-error.js';
 import type { CallStage, ClientChannel, DownstreamResult } from '../call-context.js';
+import { errorMessage } from '../../error-message.js';
 
 /** What the forward stage needs of the downstream side (the DownstreamManager in the gateway). */
 export interface ToolForwarder {
@@ -39,7 +40,7 @@ export function forwardStage(forwarder: ToolForwarder): CallStage {
         ctx.decisions.push({ stage: 'forward', outcome: 'pass' });
         return result;
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = errorMessage(error);
         ctx.decisions.push({ stage: 'forward', outcome: 'error', reason });
         if (read || isServerError(error)) throw error;
         return { isError: true, content: [{ type: 'text', text: failureText(error, reason, ctx.tool, ctx.signal.aborted) }] };

@@ -1,5 +1,6 @@
 import type { ElicitRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ClientChannel } from '../../pipeline/call-context.js';
+import { errorMessage } from '../../error-message.js';
 
 const SDK_TIMEOUT_MARGIN_MS = 1000;
 
@@ -37,7 +38,7 @@ export async function askByElicitation(
       approved: result.action === 'accept' && result.content?.approve === true,
       by: `${who} (${result.action})`,
     }),
-    (error: unknown): ElicitAnswer => ({ failed: error instanceof Error ? error.message : String(error) }),
+    (error: unknown): ElicitAnswer => ({ failed: errorMessage(error) }),
   );
   try {
     return await Promise.race([asked, timeout]);

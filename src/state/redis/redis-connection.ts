@@ -4,6 +4,7 @@ import { expandEnvReferences } from '../../config/env-reference.js';
 import type { Logger } from '../../log.js';
 import type { RedisStateConfig } from '../config.js';
 import { StateUnavailableError } from '../unavailable.js';
+import { errorMessage } from '../../error-message.js';
 
 /** How long `serve` waits for Redis at start before it gives up with the reason. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -93,7 +94,7 @@ export class RedisConnection {
       return await operation(this.commands);
     } catch (error) {
       if (error instanceof StateUnavailableError) throw error;
-      throw new StateUnavailableError(this.description, error instanceof Error ? error.message : String(error));
+      throw new StateUnavailableError(this.description, errorMessage(error));
     }
   }
 
