@@ -23,6 +23,7 @@ import { prepareSuiteDatasets } from './suite-datasets.js';
 import { narrowedOptions, refusePartialRunIntoDefaultReports } from './partial-run.js';
 import { reportUsageErrorsPlainly } from './script-errors.js';
 import { reportsDirAsGiven } from './reports-dir.js';
+import { addLocationOptions, type LocationOptions } from './suite-options.js';
 
 const K = 5;
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,12 +38,9 @@ const command = new Command('npm run eval:fusion --')
   .option('--model <id>', 'transformers model (folder under --model-dir)', 'Xenova/all-MiniLM-L6-v2')
   .option('--model-dir <dir>', 'folder of offline models (npm run models:offline)', join(repoRoot, 'models'))
   .option('--dtype <dtype>', 'weights variant', 'q8')
-  .option('--max-queries <n>', 'deterministic sample of queries per suite (as npm run eval)', positiveInteger, 500)
-  .option('--datasets-root <dir>', 'the shared public benchmarks', resolve(repoRoot, '..', 'shared', 'datasets'))
-  .option('--state-dir <dir>', 'embedding caches kept between runs', join(repoRoot, '.cache', 'eval-state'))
-  .option('--reports-dir <dir>', 'where fusion-sweep.{md,json} go (a run of other settings needs one: it would replace the full sweep)', join(repoRoot, 'eval', 'reports'))
-  .parse();
-const options = command.opts<{ model: string; modelDir: string; dtype: 'q8' | 'fp32'; maxQueries: number; datasetsRoot: string; stateDir: string; reportsDir: string }>();
+  .option('--max-queries <n>', 'deterministic sample of queries per suite (as npm run eval)', positiveInteger, 500);
+addLocationOptions(command, { partialRun: 'a run of another model or sample' }).parse();
+const options = command.opts<LocationOptions & { model: string; modelDir: string; dtype: 'q8' | 'fp32'; maxQueries: number }>();
 // The committed sweep is of the default model on the eval samples: another model or sample would replace it.
 refusePartialRunIntoDefaultReports(command, narrowedOptions(command, ['model', 'dtype', 'maxQueries']), 'eval/reports/');
 await prepareStateDir(options.stateDir);

@@ -28,6 +28,7 @@ import { narrowedOptions, refusePartialRunIntoDefaultReports } from './partial-r
 import { reportUsageErrorsPlainly } from './script-errors.js';
 import { EvalSetupError } from '../src/eval/input-error.js';
 import { reportsDirAsGiven } from './reports-dir.js';
+import { addLocationOptions, type LocationOptions } from './suite-options.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 reportUsageErrorsPlainly('npm run eval:scale');
@@ -36,12 +37,9 @@ const command = addEmbedderOptions(new Command('npm run eval:scale --'))
   .option('--queries-from <names>', 'comma-separated datasets whose queries are asked', `${OWN_CATALOG},metatool-single`)
   .option('--sizes <list>', 'comma-separated catalog sizes', positiveIntegerList, [100, 300, 1000, 3000, 10000])
   .option('--max-queries <n>', 'deterministic sample of queries per dataset', positiveInteger, 200)
-  .option('--gold-budget <n>', 'relevant tools of the kept queries, at most', positiveInteger, 50)
-  .option('--datasets-root <dir>', 'the shared public benchmarks', resolve(repoRoot, '..', 'shared', 'datasets'))
-  .option('--state-dir <dir>', 'embedding caches kept between runs', join(repoRoot, '.cache', 'eval-state', 'scale-sweep'))
-  .option('--reports-dir <dir>', 'where the reports go (a run of other sizes or queries needs one: it would replace the full reports)', join(repoRoot, 'eval', 'reports'))
-  .parse();
-const options = command.opts<EvalEmbedderOptions & { reportsDir: string; queriesFrom: string; sizes: number[]; maxQueries: number; goldBudget: number; datasetsRoot: string; stateDir: string }>();
+  .option('--gold-budget <n>', 'relevant tools of the kept queries, at most', positiveInteger, 50);
+addLocationOptions(command, { partialRun: 'a run of other sizes or queries', stateSubdir: 'scale-sweep' }).parse();
+const options = command.opts<EvalEmbedderOptions & LocationOptions & { queriesFrom: string; sizes: number[]; maxQueries: number; goldBudget: number }>();
 refusePartialRunIntoDefaultReports(command, narrowedOptions(command, ['queriesFrom', 'sizes', 'maxQueries', 'goldBudget']), 'eval/reports/');
 const { sizes, maxQueries, goldBudget } = options;
 const reportsDir = resolve(options.reportsDir);
