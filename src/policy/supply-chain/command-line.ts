@@ -1,5 +1,20 @@
 import { basename } from 'node:path';
-import { sedRunsCommands } from './sed-script.js';
+import {
+  ACTIONS,
+  CODE_VARIABLES,
+  NONE,
+  OPTION_VARIABLES,
+  SHELLS,
+  TEXT_RULES,
+  WRAPPERS,
+  type OptionSyntax,
+  type OptionText,
+  type Reads,
+  type TextRule,
+  type Wrapper,
+} from './program-rules.js';
+
+export type { Reads } from './program-rules.js';
 
 /** A program and its arguments, as a command line would start them. */
 export interface CommandLine {
@@ -7,431 +22,6 @@ export interface CommandLine {
   readonly args: readonly string[];
 }
 
-/** How a program reads its options' values; an option in none of these takes none. */
-interface OptionSyntax {
-  /** Options that take a value: glued to a short one, after `=`, or the next word (`-n5`, `-n 5`, `--adjustment=5`). */
-  readonly withValue?: ReadonlySet<string>;
-  /** Options that take a value only glued or after `=` (`perl -i.bak`, while `perl -i -e …` gives `-i` none). */
-  readonly gluedValue?: ReadonlySet<string>;
-  /** Options that take the rest of a cluster as their value only when it looks so: perl's `-d:Mod`, while `-de1` is `-d -e 1`. */
-  readonly gluedIf?: ReadonlyMap<string, RegExp>;
-  /**
-   * Options among `gluedValue` whose glued value ends at whitespace, more switches following: perl reads `-i.bak -e`
-   * in one word as `-i.bak` then `-e` (perl.c `moreswitches`). Whatever follows is read as switches, which perl does
-   * only after a `-`: reading more than perl can only refuse more.
-   */
-  readonly endsAtSpace?: ReadonlySet<string>;
-  /** Options that take no value, any other taking the next word unless it starts with `-`, as npx reads them. */
-  readonly switches?: ReadonlySet<string>;
-  /** GNU getopt's order: its options may follow the words that are none, up to `--` (`sed p file -n`). */
-  readonly anywhere?: boolean;
-}
-
-/** GNU getopt_long: a long option may be cut short to any prefix that is its alone (`env --s` is `--split-string`). */
-const GNU = { abbreviated: true } as const;
-
-interface Wrapper extends OptionSyntax {
-  /** Words before the program that are no options (`timeout 60 cmd`). */
-  readonly positional?: number;
-  /** env's `-S`: the value is itself a command line, split into words (`-S "sh -c x"`, `-Ssh`, `-vS"sh -c x"`). */
-  readonly splitString?: ReadonlySet<string>;
-  /**
-   * The word that must come first among those that are no options (`uv run cmd`); with another, nothing is run
-   * (`uv tool …`). With `anywhere`, it may follow such words (R's launcher finds `CMD` among any words).
-   */
-  readonly subcommand?: string;
-  /** Options after which nothing it reads names a program: R's `--args`. */
-  readonly last?: ReadonlySet<string>;
-  /** Its long options may be cut short, as GNU's. */
-  readonly abbreviated?: boolean;
-}
-
-/**
- * Programs that run another program given on their command line, with the options each takes a value for:
- * `env npx pkg`, `nice -n 5 sh -c …`, `timeout 60 uvx pkg`. What they run is what counts.
- */
-const WRAPPERS: Readonly<Record<string, Wrapper>> = {
-  env: {
-    ...GNU,
-    withValue: new Set(['-u', '--unset', '-C', '--chdir', '-a', '--argv0', '-S', '--split-string']),
-    splitString: new Set(['-S', '--split-string']),
-  },
-  nice: { ...GNU, withValue: new Set(['-n', '--adjustment']) },
-  nohup: { ...GNU },
-  setsid: { ...GNU },
-  stdbuf: { ...GNU, withValue: new Set(['-i', '--input', '-o', '--output', '-e', '--error']) },
-  timeout: { ...GNU, withValue: new Set(['-s', '--signal', '-k', '--kill-after']), positional: 1 },
-  ionice: { ...GNU, withValue: new Set(['-c', '--class', '-n', '--classdata', '-p', '--pid', '-P', '--pgid', '-u', '--uid']) },
-  chrt: { ...GNU, withValue: new Set(['-T', '--sched-runtime', '-P', '--sched-period', '-D', '--sched-deadline']), positional: 1 },
-  taskset: { ...GNU, positional: 1 },
-  chroot: { ...GNU, withValue: new Set(['--userspec', '--groups']), positional: 1 },
-  unshare: {
-    ...GNU,
-    withValue: new Set([
-      '--setuid', '-S', '--setgid', '-G', '--root', '-R', '--wd', '-w', '-l', '--load-interp', '--propagation', '--setgroups',
-      '--map-user', '--map-group', '--map-users', '--map-groups', '--monotonic', '--boottime',
-    ]),
-    // A namespace's file to bind it to, glued or after `=` only: `-mFILE`, `--mount=FILE`.
-    gluedValue: new Set([
-      '-m', '--mount', '-u', '--uts', '-i', '--ipc', '-n', '--net', '-p', '--pid', '-U', '--user', '-C', '--cgroup', '-T',
-      '--time', '--kill-child', '--mount-proc', '--mount-binfmt',
-    ]),
-  },
-  prlimit: {
-    ...GNU,
-    withValue: new Set(['-p', '--pid', '-o', '--output']),
-    // A resource's limits, glued or after `=` only: `-n1024`, `--nofile=1024:4096`.
-    gluedValue: new Set([
-      '-c', '--core', '-d', '--data', '-e', '--nice', '-f', '--fsize', '-i', '--sigpending', '-l', '--memlock', '-m', '--rss',
-      '-n', '--nofile', '-q', '--msgqueue', '-r', '--rtprio', '-s', '--stack', '-t', '--cpu', '-u', '--nproc', '-v', '--as',
-      '-x', '--locks', '-y', '--rttime',
-    ]),
-  },
-  // util-linux setpriv: its long options only (`-d` dumps and runs nothing).
-  setpriv: {
-    ...GNU,
-    withValue: new Set([
-      '--ruid', '--euid', '--rgid', '--egid', '--reuid', '--regid', '--groups', '--inh-caps', '--ambient-caps', '--bounding-set',
-      '--securebits', '--pdeathsig', '--selinux-label', '--apparmor-profile', '--landlock-access', '--landlock-rule',
-    ]),
-  },
-  flock: { ...GNU, withValue: new Set(['-w', '--timeout', '-E', '--conflict-exit-code']), positional: 1 },
-  time: { ...GNU, withValue: new Set(['-f', '--format', '-o', '--output']) },
-  sudo: {
-    ...GNU,
-    withValue: new Set([
-      '-u', '--user', '-g', '--group', '-C', '--close-from', '-D', '--chdir', '-h', '--host', '-p', '--prompt', '-R',
-      '--chroot', '-r', '--role', '-t', '--type', '-T', '--command-timeout', '-U', '--other-user', '-a', '--auth-type', '-c',
-      '--login-class',
-    ]),
-  },
-  doas: { withValue: new Set(['-u', '-C', '-a']) },
-  xargs: {
-    ...GNU,
-    withValue: new Set([
-      '-a', '--arg-file', '-d', '--delimiter', '-E', '-I', '-L', '-n', '--max-args', '-P', '--max-procs', '-s', '--max-chars',
-      '--process-slot-var',
-    ]),
-    // GNU xargs' optional values, glued or after `=` only: `-i{}`, `--max-lines=1`.
-    gluedValue: new Set(['-e', '--eof', '-i', '--replace', '-l', '--max-lines']),
-  },
-  // `uv run python -c …`; `uv tool run pkg` runs a package (package-from-argv.ts). Its long options are taken whole.
-  uv: {
-    withValue: new Set([
-      '--directory', '--project', '--cache-dir', '--config-file', '--color', '--python-preference', '--allow-insecure-host',
-      '--python', '-p', '--with', '--with-editable', '--with-requirements', '--env-file', '--package', '--extra', '--no-extra',
-      '--group', '--no-group', '--only-group', '--index', '--default-index', '--index-url', '-i', '--extra-index-url',
-      '--find-links', '-f', '--index-strategy', '--keyring-provider', '--resolution', '--prerelease', '--fork-strategy',
-      '--exclude-newer', '--exclude-newer-package', '--link-mode', '--config-setting', '-C', '--config-settings-package',
-      '--no-build-isolation-package', '--no-build-package', '--no-binary-package', '--refresh-package', '--reinstall-package',
-      '--upgrade-package', '-P', '--python-platform', '--max-recursion-depth',
-    ]),
-    subcommand: 'run',
-  },
-  // `R CMD prog …` runs any program, with R's environment. Its launcher (a shell script) finds `CMD` among any words
-  // up to `--args`, and takes a next word only for `-g` and `-d`: in `R -f CMD sh`, `-f` goes to R, `CMD` runs `sh`.
-  r: { withValue: new Set(['-g', '--gui', '-d', '--debugger']), subcommand: 'CMD', anywhere: true, last: new Set(['--args']) },
-};
-
-/** Programs that run others named after one of these actions, each up to `;` (or `{} +`): `find DIR -exec sh -c … ';'`. */
-const ACTIONS: Readonly<Record<string, ReadonlySet<string>>> = {
-  find: new Set(['-exec', '-execdir', '-ok', '-okdir']),
-};
-
-/** Programs that read commands from text: as a server's command they undo "never through a shell". */
-const SHELLS = new Set([
-  'sh', 'bash', 'zsh', 'dash', 'ash', 'ksh', 'mksh', 'pdksh', 'yash', 'fish', 'csh', 'tcsh', 'rc', 'es', 'nu', 'elvish',
-  'xonsh', 'busybox', 'toybox', 'cmd', 'cmd.exe', 'command.com', 'powershell', 'powershell.exe', 'pwsh', 'pwsh.exe',
-  'tmux', 'screen', 'su',
-  // shadow's `sg GROUP CMD` (with `-c` or not) hands CMD to `/bin/sh -c`; `newgrp` starts a shell.
-  'sg', 'newgrp',
-]);
-
-/** What a program reads from a string on its command line: commands for a shell, or code in its own language. */
-export type Reads = 'commands' | 'code';
-
-interface TextRule {
-  readonly reads: Reads;
-  /** Options that make it read text: their value (`npx -c "…"`, `python3 -c "…"`), or a shell they start (`sudo -s`). */
-  readonly options: ReadonlySet<string>;
-  /** Options whose value is a command line it runs, whatever `reads` is: R's debugger, run by its launcher unquoted. */
-  readonly commandOptions?: ReadonlySet<string>;
-  /** It reads text unless given one of these (`watch` without `-x`, `awk` without `-f`); none at all: always. */
-  readonly unless?: ReadonlySet<string>;
-  /** Environment variables (named in lower case) it reads as options: npm reads `npm_config_call` as `--call`. */
-  readonly variables?: ReadonlyMap<string, string>;
-  /**
-   * Only its own options count: they end where what it runs begins, whose arguments follow (`npx pkg -c conf` gives
-   * `-c` to pkg, `python3 server.py -c conf` to server.py). Without: any word counts (`script out.log -c "…"`).
-   */
-  readonly ownOptions?: OptionSyntax;
-  /** Options after which the rest is what it runs and its arguments: `python3 -m module -c conf`. */
-  readonly last?: ReadonlySet<string>;
-  /** Options naming a module to load first, when that name is code, shown so: `node --import=data:text/javascript,…`. */
-  readonly modules?: { readonly options: ReadonlySet<string>; readonly isCode: (name: string) => boolean; readonly shown: string };
-  /** Options whose value is options for another program: npm's `--node-options` become NODE_OPTIONS. */
-  readonly optionTexts?: ReadonlyMap<string, OptionText>;
-  /**
-   * Its script is read for what runs commands (sed's `e`): the values of `options`, or else its first word that is no
-   * option, unless one of `files` reads it from a file.
-   */
-  readonly script?: {
-    readonly options: ReadonlySet<string>;
-    readonly files: ReadonlySet<string>;
-    readonly runs: (script: string) => string | undefined;
-  };
-  /** Its long options may be cut short, as GNU's. */
-  readonly abbreviated?: boolean;
-}
-
-/** Text a program reads as more of its options (NODE_OPTIONS), read by that program's rule. */
-interface OptionText {
-  readonly rule: TextRule;
-  /** Its words, split as the program splits them. */
-  readonly words: (text: string) => string[];
-}
-
-/** No options: with `unless`, a program that reads text whatever it is given (`yarn exec "…"`). */
-const NONE: ReadonlySet<string> = new Set();
-
-// Interpreters: the value of their code option is a program in a string. Their own options end at the script.
-const PYTHON: TextRule = {
-  reads: 'code',
-  options: new Set(['-c']),
-  ownOptions: { withValue: new Set(['-m', '-W', '-X', '--check-hash-based-pycs']) },
-  last: new Set(['-m']),
-};
-const NODE: TextRule = {
-  reads: 'code',
-  options: new Set(['-e', '--eval', '-p', '--print']),
-  // node's options that take the next word as their value (V8's need `=`).
-  ownOptions: {
-    withValue: new Set([
-      '-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '--input-type', '--env-file',
-      '--env-file-if-exists', '--title', '--disable-warning', '--redirect-warnings', '--unhandled-rejections',
-      '--dns-result-order', '--max-http-header-size', '--icu-data-dir', '--openssl-config', '--tls-cipher-list',
-      '--tls-keylog', '--secure-heap', '--secure-heap-min', '--use-largepages', '--v8-pool-size', '--disable-proto',
-      '--diagnostic-dir', '--report-dir', '--report-directory', '--report-filename', '--report-signal',
-      '--heapsnapshot-signal', '--heapsnapshot-near-heap-limit', '--cpu-prof-dir', '--cpu-prof-interval', '--cpu-prof-name',
-      '--heap-prof-dir', '--heap-prof-interval', '--heap-prof-name', '--inspect-publish-uid', '--trace-event-categories',
-      '--trace-event-file-pattern', '--trace-require-module', '--experimental-default-type', '--experimental-policy',
-      '--policy-integrity', '--experimental-sea-config', '--experimental-config-file', '--snapshot-blob',
-      '--build-snapshot-config', '--allow-fs-read', '--allow-fs-write', '--watch-path', '--watch-kill-signal',
-      '--localstorage-file', '--network-family-autoselection-attempt-timeout', '--run', '--test-concurrency',
-      '--test-name-pattern', '--test-skip-pattern', '--test-reporter', '--test-reporter-destination', '--test-shard',
-      '--test-timeout', '--test-isolation', '--test-coverage-include', '--test-coverage-exclude', '--test-global-setup',
-    ]),
-  },
-  // A module in a file is a script like any other; one in a `data:` URL is code in the string (`require` takes none).
-  modules: { options: new Set(['--import', '--loader', '--experimental-loader']), isCode: (name) => /^data:/i.test(name), shown: 'data:' },
-};
-/** NODE_OPTIONS as node splits it: at spaces, except within double quotes, where a backslash escapes. */
-const NODE_OPTIONS: OptionText = { rule: NODE, words: nodeOptionWords };
-const BUN: TextRule = {
-  reads: 'code',
-  options: new Set(['-e', '--eval', '-p', '--print']),
-  ownOptions: {
-    withValue: new Set([
-      '-r', '--preload', '--import', '--cwd', '-c', '--config', '--env-file', '--tsconfig-override', '-d', '--define', '-l',
-      '--loader', '--main-fields', '--extension-order', '--jsx-factory', '--jsx-fragment', '--jsx-import-source',
-      '--jsx-runtime', '--port', '--conditions', '--console-depth', '--user-agent', '--dns-result-order', '--title',
-      '--elide-lines', '-F', '--filter', '--unhandled-rejections', '--max-http-header-size', '--fetch-preconnect',
-    ]),
-  },
-};
-/**
- * perl splices what follows `-M`, `-m` and `-d:` into code (`-M'strict; system "id"'` is `use strict; system "id";`):
- * a module name, a version or a plain import list (`-MList::Util=sum,max`, `-d:NYTProf`) is no more than that.
- */
-const PERL_MODULE = /^(?:t?[:=])?-?(?:[\w:]+(?:=[\w:,./@%+=-]*)?|v?[\d.]+)$/;
-const PERL: TextRule = {
-  reads: 'code',
-  options: new Set(['-e', '-E']),
-  ownOptions: {
-    withValue: new Set(['-I']),
-    gluedValue: new Set(['-M', '-m', '-x', '-i', '-C', '-F', '-D']),
-    endsAtSpace: new Set(['-i', '-C', '-F', '-D']),
-    // `-V:name` takes the rest of the word; a bare `-V` is a switch like any other (`-V -e …` runs code).
-    gluedIf: new Map([['-d', /^t?[:=]|^t$/], ['-V', /^:/]]),
-  },
-  modules: { options: new Set(['-M', '-m', '-d']), isCode: (name) => !PERL_MODULE.test(name), shown: 'with code' },
-};
-/** PERL5OPT as perl splits it: at whitespace, each switch with its `-` or without (`Mstrict`). */
-const PERL5OPT: OptionText = {
-  rule: PERL,
-  words: (text) => text.split(/\s+/).filter((word) => word !== '' && word !== '-').map((word) => (word.startsWith('-') ? word : `-${word}`)),
-};
-const RUBY: TextRule = {
-  reads: 'code',
-  options: new Set(['-e']),
-  ownOptions: {
-    withValue: new Set([
-      '-r', '-I', '-C', '-E', '--encoding', '--external-encoding', '--internal-encoding', '--enable', '--disable', '--dump',
-      '--backtrace-limit', '--crash-report', '--parser',
-    ]),
-    gluedValue: new Set(['-x', '-K', '-T', '-W', '-i', '-F']),
-  },
-};
-const PHP: TextRule = {
-  reads: 'code',
-  options: new Set(['-r', '--run', '-B', '--process-begin', '-R', '--process-code', '-E', '--process-end']),
-  ownOptions: {
-    withValue: new Set([
-      '-c', '--php-ini', '-d', '--define', '-f', '--file', '-F', '--process-file', '-z', '--zend-extension', '-t', '--docroot',
-      '-S', '--server', '--rf', '--rfunction', '--rc', '--rclass', '--re', '--rextension', '--rz', '--rzendextension', '--ri',
-      '--rextinfo',
-    ]),
-  },
-};
-/** awk's program is its first word unless it is read from a file (`-f`); gawk's `-e` adds program text. */
-const AWK: TextRule = {
-  reads: 'code',
-  options: new Set(['-e', '--source']),
-  unless: new Set(['-f', '--file', '-E', '--exec']),
-  ownOptions: {
-    withValue: new Set(['-F', '--field-separator', '-v', '--assign', '-f', '--file', '-E', '--exec', '-i', '--include', '-l', '--load', '-W']),
-  },
-  ...GNU,
-};
-/** lua and luajit: `-e` runs a chunk, `-l` loads a library; luajit's `-b` hands the rest to its bytecode compiler. */
-const LUA: TextRule = {
-  reads: 'code',
-  options: new Set(['-e']),
-  ownOptions: { withValue: new Set(['-l', '-j']), gluedValue: new Set(['-O']) },
-  last: new Set(['-b']),
-};
-/** julia: the options known to take no value, or one only after `=` (`-O3`, `--project`); any other takes the next word. */
-const JULIA: TextRule = {
-  reads: 'code',
-  options: new Set(['-e', '--eval', '-E', '--print']),
-  ownOptions: {
-    switches: new Set([
-      '-v', '--version', '-h', '--help', '--help-hidden', '-q', '--quiet', '-i', '--interactive', '--lisp', '--image-codegen',
-      '--rr-detach', '--strip-metadata', '--strip-ir', '--experimental',
-    ]),
-    gluedValue: new Set(['-O', '--optimize', '-g', '--debug-info', '--project', '--code-coverage', '--track-allocation', '--min-optlevel', '--trim']),
-  },
-  last: new Set(['-m', '--module']),
-  ...GNU,
-};
-/** GNU sed: `e` and `s///e` in its script hand text to a shell; a script from a file (`-f`) is one like any other. */
-const SED: TextRule = {
-  reads: 'commands',
-  options: NONE,
-  ownOptions: {
-    withValue: new Set(['-e', '--expression', '-f', '--file', '-l', '--line-length']),
-    gluedValue: new Set(['-i', '--in-place']),
-    anywhere: true,
-  },
-  script: { options: new Set(['-e', '--expression']), files: new Set(['-f', '--file']), runs: sedRunsCommands },
-  ...GNU,
-};
-
-/**
- * R's launcher runs `${debugger} ${debugger_args} R` unquoted, so split and globbed (and `${debugger} --version`
- * first): `R -d "sh -c id"` runs a shell. Whatever the debugger, it counts as a command line.
- */
-const R_DEBUGGER: ReadonlySet<string> = new Set(['-d', '--debugger', '--debugger-args']);
-
-/** npm's options that take no value (as npx reads them, any other takes the next word unless it starts with `-`). */
-const NPM_SWITCHES = new Set([
-  '-y', '--yes', '-q', '--quiet', '-s', '--silent', '-d', '--verbose', '-f', '--force', '-g', '--global', '--offline',
-  '--prefer-offline', '--prefer-online', '--ignore-scripts', '--legacy-peer-deps', '--foreground-scripts', '--workspaces',
-  '--include-workspace-root', '--dry-run', '--json', '-v', '--version', '-h', '--help',
-]);
-/** pnpm's options that take no value, read the same way (pnpm refuses options it does not know). */
-const PNPM_SWITCHES = new Set([
-  '-r', '--recursive', '-s', '--silent', '--parallel', '--stream', '--aggregate-output', '--use-stderr', '--report-summary',
-  '--bail', '-w', '--workspace-root', '--include-workspace-root', '--reverse', '--sort', '--fail-if-no-match', '--offline',
-  '--prefer-offline', '--ignore-scripts',
-]);
-
-/**
- * `npx -c "…"`, `npm exec --call "…"`: npm runs the string in a shell. Its `--node-options` are NODE_OPTIONS for what
- * it runs. npm reads `npm_config_NAME` in the environment (in any case) as `--NAME`.
- */
-const NPM_EXEC: TextRule = {
-  reads: 'commands',
-  options: new Set(['-c', '--call']),
-  variables: new Map([['npm_config_call', '--call'], ['npm_config_node_options', '--node-options']]),
-  // npm takes a string option's value from the next word even when it starts with `-`.
-  ownOptions: { switches: NPM_SWITCHES, withValue: new Set(['--node-options']) },
-  optionTexts: new Map([['--node-options', NODE_OPTIONS]]),
-};
-/** `pnpm dlx -c "…"`, `pnpm -c exec "…"`: pnpm runs the command in a shell. */
-const PNPM_SHELL_MODE: TextRule = {
-  reads: 'commands',
-  options: new Set(['-c', '--shell-mode']),
-  ownOptions: { switches: PNPM_SWITCHES },
-};
-
-/**
- * Programs (or their subcommands) that read what they run from a string on their command line, when given one of
- * these options, or always. Shells: `script -c "…"`, `runuser -c`, `flock LOCK -c "…"`, `sudo -s`/`-i`, `doas -s`,
- * `watch` without `-x`, `npx -c`, `npm exec --call`, `pnpm dlx -c`, `yarn exec "…"` and `bun exec "…"` (their own
- * shells), sed's `e`. Code: `python3 -c`, `node -e`/`-p`, `perl -e`, `ruby -e`, `php -r`, `deno eval`, `bun -e`,
- * `awk '…'`, `lua -e`, `Rscript -e`, `julia -e`, `osascript -e`, `expect -c`. Interpreters are looked up without a
- * version (`python3.12` is `python`).
- */
-const TEXT_RULES: Readonly<Record<string, TextRule>> = {
-  script: { reads: 'commands', options: new Set(['-c', '--command']), ...GNU },
-  runuser: { reads: 'commands', options: new Set(['-c', '--command', '--session-command', '-s', '--shell', '-', '-l', '--login']), ...GNU },
-  flock: { reads: 'commands', options: new Set(['-c', '--command']), ...GNU },
-  sudo: { reads: 'commands', options: new Set(['-s', '--shell', '-i', '--login']), ...GNU },
-  doas: { reads: 'commands', options: new Set(['-s']) },
-  watch: { reads: 'commands', options: NONE, unless: new Set(['-x', '--exec']), ...GNU },
-  npx: NPM_EXEC,
-  'npm exec': NPM_EXEC,
-  'npm exe': NPM_EXEC,
-  'npm x': NPM_EXEC,
-  pnpx: PNPM_SHELL_MODE,
-  'pnpm exec': PNPM_SHELL_MODE,
-  'pnpm dlx': PNPM_SHELL_MODE,
-  'yarn exec': { reads: 'commands', options: NONE, unless: NONE },
-  'bun exec': { reads: 'commands', options: NONE, unless: NONE },
-  sed: SED,
-  gsed: SED,
-  python: PYTHON,
-  pypy: PYTHON,
-  py: PYTHON,
-  node: NODE,
-  nodejs: NODE,
-  bun: BUN,
-  'bun run': BUN,
-  'deno eval': { reads: 'code', options: NONE, unless: NONE },
-  'deno repl': { reads: 'code', options: new Set(['--eval']) },
-  perl: PERL,
-  ruby: RUBY,
-  php: PHP,
-  awk: AWK,
-  gawk: AWK,
-  mawk: AWK,
-  nawk: AWK,
-  lua: LUA,
-  luajit: LUA,
-  // Rscript's own options are `--name` or `--name=value`: its first other word is the script, or `-e` an expression.
-  // It passes them on to R's launcher, so `--debugger=…` is a command line there too.
-  rscript: { reads: 'code', options: new Set(['-e']), commandOptions: R_DEBUGGER, ownOptions: {} },
-  // R runs no script named on its command line: it reads its options among any other words, up to `--args`.
-  r: {
-    reads: 'code',
-    options: new Set(['-e']),
-    commandOptions: R_DEBUGGER,
-    ownOptions: { withValue: new Set(['-g', '--gui', '-d', '--debugger', '-f', '--file']), anywhere: true },
-    last: new Set(['--args']),
-  },
-  julia: JULIA,
-  osascript: { reads: 'code', options: new Set(['-e']), ownOptions: { withValue: new Set(['-l', '-s']) } },
-  expect: { reads: 'code', options: new Set(['-c']), ownOptions: { withValue: new Set(['-b', '-f', '-D']) } },
-};
-
-/**
- * Variables every process of an interpreter reads more options from, whatever program the server is (npx, like most
- * servers, is a node program): NODE_OPTIONS (`--import=data:…` is code), PERL5OPT (`-Mstrict;system"id"` is).
- */
-const OPTION_VARIABLES: Readonly<Record<string, OptionText>> = { NODE_OPTIONS, PERL5OPT };
-/** Variables whose value is code an interpreter runs: perl's debugger command, under `-d` (which PERL5OPT may give). */
-const CODE_VARIABLES = ['PERL5DB'];
 
 const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
@@ -484,7 +74,7 @@ export function effectiveCommand(command: string, args: readonly string[]): Comm
 
 function unwrap(current: CommandLine, wrapper: Wrapper): { command: CommandLine; at: number } | undefined {
   const { args } = current;
-  const known = wrapper.abbreviated ? longOptions(wrapper.withValue, wrapper.gluedValue) : undefined;
+  const known = wrapper.abbreviated ? longOptions(wrapper.programAfter, wrapper.withValue, wrapper.gluedValue) : undefined;
   let skipPositional = wrapper.positional ?? 0;
   let subcommand = wrapper.subcommand;
   for (let i = 0; i < args.length; i += 1) {
@@ -495,10 +85,13 @@ function unwrap(current: CommandLine, wrapper: Wrapper): { command: CommandLine;
       const split = given.find((o) => wrapper.splitString?.has(o.option));
       if (split) return { command: { program: current.program, args: [...splitStringWords(split.value ?? ''), ...args.slice(next)] }, at: i };
       if (given.some((o) => wrapper.last?.has(o.option))) return undefined;
+      if (given.some((o) => wrapper.programAfter?.has(o.option))) {
+        return next < args.length ? { command: { program: args[next]!, args: args.slice(next + 1) }, at: next } : undefined;
+      }
       i = next - 1;
       continue;
     }
-    if (word === '--' || ENV_ASSIGNMENT.test(word)) continue;
+    if (word === '--' || ENV_ASSIGNMENT.test(word) || wrapper.programAfter) continue;
     if (subcommand !== undefined) {
       if (word === subcommand) subcommand = undefined;
       else if (!wrapper.anywhere) return undefined;
@@ -590,19 +183,27 @@ function scriptInVariables(environment: ReadonlyMap<string, string>): InlineScri
 }
 
 /** Whether a program, given these words, reads what it runs from one of them, by its rule in TEXT_RULES. */
-function textOptionIn(name: string, words: readonly string[], environment: ReadonlyMap<string, string>): InlineScript | undefined {
+function textOptionIn(
+  name: string,
+  words: readonly string[],
+  environment: ReadonlyMap<string, string>,
+  before: readonly GivenOption[] = [],
+): InlineScript | undefined {
+  // Its own rule first, for its options before any subcommand (`git -c core.pager=… log`).
+  const rule = entryFor(TEXT_RULES, name) ?? entryFor(TEXT_RULES, withoutVersion(name));
+  if (rule) {
+    const { options, operands } = optionsIn(words, rule);
+    const fromEnvironment = [...(rule.variables ?? [])].flatMap(([variable, option]) => {
+      const value = environment.get(variable);
+      return value === undefined ? [] : [{ option, value, shown: `with ${variable}` }];
+    });
+    const script = scriptIn(name, rule, [...before, ...options, ...fromEnvironment], operands);
+    if (script) return script;
+  }
   const at = subcommandAt(name, words);
-  const program = at === undefined ? name : `${name} ${words[at]}`;
-  const rule = at === undefined ? (entryFor(TEXT_RULES, name) ?? entryFor(TEXT_RULES, withoutVersion(name))) : TEXT_RULES[program];
-  if (!rule) return undefined;
-  const { options, operands } = optionsIn(at === undefined ? words : words.slice(at + 1), rule);
-  // A subcommand's options may come before it too (`pnpm -c dlx "…"`, `npm --call "…" exec`).
-  const before = at === undefined ? [] : optionsIn(words.slice(0, at)).options;
-  const fromEnvironment = [...(rule.variables ?? [])].flatMap(([variable, option]) => {
-    const value = environment.get(variable);
-    return value === undefined ? [] : [{ option, value, shown: `with ${variable}` }];
-  });
-  return scriptIn(program, rule, [...before, ...options, ...fromEnvironment], operands);
+  // A subcommand's options may come before it too (`pnpm -c dlx "…"`, `npm --call "…" exec`), and it may have its own
+  // (`git submodule foreach`).
+  return at === undefined ? undefined : textOptionIn(`${name} ${words[at]}`, words.slice(at + 1), environment, [...before, ...optionsIn(words.slice(0, at)).options]);
 }
 
 /** What text a program reads as more of its options makes it run, named after where the text is: `NODE_OPTIONS`. */
@@ -613,12 +214,16 @@ function scriptInOptionText(source: string, text: OptionText, value: string): In
 
 /** What a program reads as a script, by its rule, from the options and other words it is given. */
 function scriptIn(program: string, rule: TextRule, given: readonly GivenOption[], operands: readonly string[]): InlineScript | undefined {
-  const { reads, modules, script } = rule;
+  const { reads, codeValues, settings, script } = rule;
   const named = (o: GivenOption) => `${program} ${o.shown ?? o.option}`;
   const option = given.find((o) => rule.options.has(o.option) || rule.commandOptions?.has(o.option));
   if (option) return { program: named(option), reads: rule.commandOptions?.has(option.option) ? 'commands' : reads };
-  const module = modules && given.find((o) => modules.options.has(o.option) && o.value !== undefined && modules.isCode(o.value));
-  if (module) return { program: `${named(module)} ${modules.shown}`, reads };
+  const code = codeValues && given.find((o) => codeValues.options.has(o.option) && o.value !== undefined && codeValues.isCode(o.value));
+  if (code) return { program: `${named(code)} ${codeValues.shown}`, reads };
+  const setting = settings && given.find((o) => settings.options.has(o.option) && o.value !== undefined && settings.runs(o.value));
+  if (setting) return { program: `${named(setting)} ${setting.value!.split('=', 1)[0]}`, reads };
+  const operand = rule.codeOperands && operands.map(rule.codeOperands).find((shown) => shown !== undefined);
+  if (operand) return { program: `${program} ${operand}`, reads };
   for (const o of given) {
     const text = rule.optionTexts?.get(o.option);
     const inText = text && o.value !== undefined ? scriptInOptionText(named(o), text, o.value) : undefined;
@@ -640,9 +245,12 @@ function scriptRuns(script: NonNullable<TextRule['script']>, given: readonly Giv
   return fromFile || operands[0] === undefined ? undefined : script.runs(operands[0]);
 }
 
+/** Each program and subcommand with a rule, or whose subcommand has one (`git submodule` for `git submodule foreach`). */
+const WITH_RULES = new Set(Object.keys(TEXT_RULES).flatMap((key) => key.split(' ').map((_, i, words) => words.slice(0, i + 1).join(' '))));
+
 /**
- * Where a subcommand with a rule of its own stands (`npm exec`, `pnpm --silent dlx`), if one does: the first word
- * that is no option, or a later one while each word before it may be an option's value (`npm --cache DIR exec`).
+ * Where a subcommand with a rule of its own stands (`npm exec`, `pnpm --silent dlx`, `git submodule`), if one does: the
+ * first word that is no option, or a later one while each word before it may be an option's value (`npm --cache DIR exec`).
  */
 function subcommandAt(name: string, words: readonly string[]): number | undefined {
   let mayBeValue = false;
@@ -653,7 +261,7 @@ function subcommandAt(name: string, words: readonly string[]): number | undefine
       mayBeValue = !word.includes('=');
       continue;
     }
-    if (entryFor(TEXT_RULES, `${name} ${word}`)) return i;
+    if (WITH_RULES.has(`${name} ${word}`)) return i;
     if (!mayBeValue) return undefined;
     mayBeValue = false;
   }
@@ -675,14 +283,14 @@ const NO_VALUES: OptionSyntax = {};
 
 /** Whether an option takes a value, by its program's syntax. */
 function takesValue(syntax: OptionSyntax, option: string): boolean {
-  if (syntax.withValue?.has(option) || syntax.gluedValue?.has(option)) return true;
+  if (syntax.withValue?.has(option) || syntax.gluedValue?.has(option) || syntax.valueWords?.has(option)) return true;
   return syntax.switches !== undefined && !syntax.switches.has(option) && !option.startsWith('--no-');
 }
 
 /** Whether an option that takes a value and has none glued takes the next word: npx's not when it is an option. */
 function takesNextWord(syntax: OptionSyntax, option: string, next: string | undefined): boolean {
   if (next === undefined || syntax.gluedValue?.has(option)) return false;
-  return syntax.withValue?.has(option) === true || !next.startsWith('-');
+  return syntax.withValue?.has(option) === true || syntax.valueWords?.has(option) === true || !next.startsWith('-');
 }
 
 /**
@@ -694,11 +302,15 @@ function takesNextWord(syntax: OptionSyntax, option: string, next: string | unde
 function readOption(words: readonly string[], i: number, syntax: OptionSyntax, known?: readonly string[]): { given: GivenOption[]; next: number } {
   const word = words[i]!;
   const following = words[i + 1];
+  // bwrap's `--bind SRC DEST`: the words after the first are the option's too.
   const withNext = (given: GivenOption[], option: string) =>
-    takesNextWord(syntax, option, following) ? { given: [...given, { option, value: following }], next: i + 2 } : { given: [...given, { option }], next: i + 1 };
-  if (word.startsWith('--')) {
+    takesNextWord(syntax, option, following)
+      ? { given: [...given, { option, value: following }], next: i + 1 + (syntax.valueWords?.get(option) ?? 1) }
+      : { given: [...given, { option }], next: i + 1 };
+  if (word.startsWith('--') || syntax.longOnly) {
     const equals = word.indexOf('=');
-    const option = longOption(equals < 0 ? word : word.slice(0, equals), known);
+    const written = equals < 0 ? word : word.slice(0, equals);
+    const option = longOption(written.startsWith('--') ? written : `-${written}`, known);
     if (equals >= 0) return { given: [{ option, value: word.slice(equals + 1) }], next: i + 1 };
     return takesValue(syntax, option) ? withNext([], option) : { given: [{ option }], next: i + 1 };
   }
@@ -735,7 +347,7 @@ function longOptions(...sets: readonly (Iterable<string> | undefined)[]): string
 /** The long options a rule knows, for a GNU program's prefixes. */
 function ruleLongOptions(rule: TextRule): string[] {
   const syntax = rule.ownOptions;
-  return longOptions(rule.options, rule.unless, rule.modules?.options, rule.script?.options, rule.script?.files, rule.last,
+  return longOptions(rule.options, rule.unless, rule.codeValues?.options, rule.settings?.options, rule.script?.options, rule.script?.files, rule.last,
     syntax?.withValue, syntax?.gluedValue, syntax?.switches);
 }
 
@@ -785,26 +397,4 @@ function everyOptionIn(words: readonly string[], known?: readonly string[]): Opt
     else operands.push(word);
   }
   return { options, operands };
-}
-
-/** NODE_OPTIONS' words as node splits them: at spaces, except within double quotes, where a backslash escapes. */
-function nodeOptionWords(text: string): string[] {
-  const words: string[] = [];
-  let quoted = false;
-  let startsWord = true;
-  for (let i = 0; i < text.length; i += 1) {
-    let c = text[i]!;
-    if (c === '\\' && quoted) c = text[(i += 1)] ?? '';
-    else if (c === ' ' && !quoted) {
-      startsWord = true;
-      continue;
-    } else if (c === '"') {
-      quoted = !quoted;
-      continue;
-    }
-    if (startsWord) words.push(c);
-    else words[words.length - 1] += c;
-    startsWord = false;
-  }
-  return words;
 }
