@@ -34,7 +34,7 @@ const relayRuleSchema = z.string().regex(new RegExp(`^([^:\\s]+:)?(${RELAYABLE_R
 
 const tokenHash = z
   .string()
-  .regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" followed by 64 lowercase hex digits (see `toolscope token create`)');
+  .regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" followed by 64 lowercase hex digits, the sha-256 of the whole token (`printf %s "$TOKEN" | sha256sum`)');
 
 export const principalSchema = configObject({
   allow: z.array(scopeRuleSchema).default([]),

@@ -45,7 +45,7 @@ function WaitingCall({ request, now }: { request: ApprovalRequest; now: number }
           Deny
         </button>
       </header>
-      <div class="muted small">Arguments (secrets masked):</div>
+      <div class="muted small">Arguments, as the caller sent them (only toolscope's own configured secrets masked):</div>
       <pre class="definition">{JSON.stringify(request.arguments, null, 2)}</pre>
       <div class="muted small mono">
         id {request.id} · call {request.callId}

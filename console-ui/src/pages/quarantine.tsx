@@ -53,8 +53,8 @@ function QuarantinedTool({ entry, changed }: { entry: ReviewedQuarantineEntry; c
       </ul>
       {entry.rejected && (
         <p class="note" data-testid="rejected">
-          Rejected by {entry.rejected.by} at <Time iso={entry.rejected.at} />: it stays quarantined until its server goes back to the pinned
-          definition (or someone approves it).
+          Rejected by {entry.rejected.by} at <Time iso={entry.rejected.at} />: it stays quarantined until{' '}
+          {entry.kind === 'changed' ? 'its server goes back to the pinned definition, or ' : ''}someone approves a definition of it.
         </p>
       )}
       {entry.diff ? <Diff text={entry.diff} /> : <Definition entry={entry} />}

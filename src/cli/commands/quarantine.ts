@@ -53,6 +53,7 @@ export function register(program: Command): void {
     .action(async (name: string, _options: unknown, cmd: Command) => {
       const entry = await withStateOnly(cmd, (state) => state.pins.reject(name, `cli:${userInfo().username}`));
       if (!entry) throw new Error(`"${name}" is not quarantined (\`toolscope quarantine\` lists the tools that are)`);
-      console.log(`rejected ${name} (${entry.kind}); it stays quarantined until its server goes back to the pinned definition`);
+      const until = entry.kind === 'changed' ? 'its server goes back to the pinned definition, or ' : '';
+      console.log(`rejected ${name} (${entry.kind}); it stays quarantined until ${until}an admin approves a definition of it`);
     });
 }

@@ -256,7 +256,8 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     }
     // Held already for this very definition (found in the state at start, or by an earlier listing): nothing new to
     // decide, log or audit. Every restart and every `toolscope tools` would otherwise record the quarantine again.
-    if (this.quarantine.get(tool.exposedName)?.hash === tool.hash) return 'unchanged';
+    const held = this.quarantine.get(tool.exposedName);
+    if (held?.hash === tool.hash) return 'unchanged';
     const findings = this.config.scanDescriptions ? scanTool(tool, names) : [];
     if (pin && this.config.mode !== 'off') {
       this.putInQuarantine(tool, 'changed', findings, definitionDiff(pin.definition, definitionOf(tool), tool.exposedName));
@@ -268,6 +269,12 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
     }
     if (!pin && this.config.mode === 'strict' && knownServer) {
       this.putInQuarantine(tool, 'new-tool', []);
+      return 'quarantined';
+    }
+    if (held) {
+      // Changed while held (a poisoned description cleaned up, say): still held, now for what the server serves, which
+      // is what approve-tool pins. Pinned at first sight instead, the entry would keep the old text for approve-tool.
+      this.putInQuarantine(tool, held.kind, [], definitionDiff(held.definition, definitionOf(tool), tool.exposedName), heldBefore(held));
       return 'quarantined';
     }
     if (this.config.mode === 'off') return 'unchanged';
@@ -381,6 +388,15 @@ function groupByServer<T extends { readonly server: string }>(tools: readonly T[
     else groups.set(tool.server, [tool]);
   }
   return groups;
+}
+
+const CHANGED_WHILE_HELD = 'definition changed while held for review';
+const EARLIER = 'the earlier definition: ';
+
+/** The reasons a tool changed while held keeps: why its earlier definition was held, each said once. */
+function heldBefore(held: QuarantineEntry): string[] {
+  const earlier = held.reasons.filter((reason) => reason !== CHANGED_WHILE_HELD).map((reason) => (reason.startsWith(EARLIER) ? reason : EARLIER + reason));
+  return [CHANGED_WHILE_HELD, ...earlier];
 }
 
 function samePin(held: Pin | undefined, pin: Pin): boolean {
