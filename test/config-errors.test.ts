@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { access, writeFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -150,6 +150,38 @@ describe('config and start-up errors users can act on', () => {
     expect(result.stdout).toContain('warning: mcpServers.uninstalled.command: "uvx-not-installed-here" not found on PATH');
     expect(result.stdout).not.toContain(githubToken);
     expect(result.stdout).not.toContain('sk-live');
+  });
+
+  it('import writes a client\'s ${NAME} as ${env:NAME}, refuses variables toolscope would pass on as text, and names what it drops', async () => {
+    const dir = await freshDir();
+    const source = join(dir, '.mcp.json');
+    await writeFile(
+      source,
+      JSON.stringify({
+        mcpServers: {
+          claudeCode: { command: process.execPath, args: ['server.js'], env: { API_KEY: '${API_KEY}', MODE: 'x-${MODE}-y' } },
+          remote: { type: 'http', url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer ${TOKEN}' } },
+          defaulted: { command: process.execPath, args: ['server.js'], env: { LEVEL: '${LEVEL:-info}' } },
+          workspace: { command: process.execPath, args: ['${workspaceFolder}/server.js'] },
+          baseUrl: { url: '${BASE_URL}/mcp' },
+          cursor: { command: process.execPath, args: ['server.js'], envFile: '.env' },
+          absolute: { command: join(dir, 'bin', 'no-such-server') },
+        },
+      }),
+    );
+    const config = join(dir, 'toolscope.json');
+    const result = await runCli(['--config', config, 'import', source]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('4 imported, 3 refused');
+    const written = JSON.parse(await readFile(config, 'utf8')) as { servers: Record<string, { env?: unknown; headers?: unknown }> };
+    expect(written.servers.claudeCode!.env).toEqual({ API_KEY: '${env:API_KEY}', MODE: 'x-${env:MODE}-y' });
+    expect(written.servers.remote!.headers).toEqual({ Authorization: 'Bearer ${env:TOKEN}' });
+    expect(result.stdout).not.toMatch(/mcpServers\.(claudeCode|remote)\.\w+\.\w+ holds a literal secret/);
+    expect(result.stdout).toContain('refused "defaulted":\n  - mcpServers.defaulted.env.LEVEL: "${LEVEL:-info}" is a client\'s variable that toolscope does not expand');
+    expect(result.stdout).toContain('refused "workspace":\n  - mcpServers.workspace.args[0]: "${workspaceFolder}" would reach the server as written');
+    expect(result.stdout).toContain('refused "baseUrl":\n  - mcpServers.baseUrl.url: "${BASE_URL}" would reach the server as written');
+    expect(result.stdout).toContain('imported "cursor"\n  warning: mcpServers.cursor.envFile is not read by toolscope');
+    expect(result.stdout).toContain(`warning: mcpServers.absolute.command: "${join(dir, 'bin', 'no-such-server')}" does not exist or is not executable`);
   });
 
   it('import names the file it could not read as a client config, not as a toolscope config', async () => {

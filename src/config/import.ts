@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, formatIssues } from './load.js';
 import { describeSimilarName, typosquatInArgv } from '../policy/supply-chain/typosquat.js';
@@ -11,8 +12,8 @@ const clientConfigSchema = z.object({
 });
 
 export interface ImportPlan {
-  /** Entries to add, in toolscope's shape. */
-  readonly accepted: ReadonlyArray<{ readonly name: string; readonly entry: Record<string, unknown> }>;
+  /** Entries to add, in toolscope's shape, each with what of the client's entry it could not keep. */
+  readonly accepted: ReadonlyArray<{ readonly name: string; readonly entry: Record<string, unknown>; readonly notes: readonly string[] }>;
   readonly refused: ReadonlyArray<{ readonly name: string; readonly reasons: readonly string[] }>;
 }
 
@@ -28,7 +29,7 @@ export const CLIENT_CONFIG = 'Claude Desktop / Cursor config';
 export function planImport(raw: unknown, file: string, existing: ReadonlySet<string>, options: ImportOptions = {}): ImportPlan {
   const parsed = clientConfigSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(file, formatIssues(parsed.error.issues), `${file} is not a valid ${CLIENT_CONFIG}`);
-  const accepted: Array<{ name: string; entry: Record<string, unknown> }> = [];
+  const accepted: Array<{ name: string; entry: Record<string, unknown>; notes: string[] }> = [];
   const refused: Array<{ name: string; reasons: string[] }> = [];
   for (const [name, value] of Object.entries(parsed.data.mcpServers)) {
     const reasons = nameProblems(name, existing);
@@ -36,12 +37,13 @@ export function planImport(raw: unknown, file: string, existing: ReadonlySet<str
     if (!entry) {
       reasons.push(`mcpServers.${name}: must be an object with "command" or "url"`);
     } else {
+      reasons.push(...unexpandedVariables(entry).map((problem) => `mcpServers.${name}.${problem}`));
       const check = serverSchema.safeParse(entry);
       if (!check.success) reasons.push(...formatIssues(check.error.issues).map((line) => `mcpServers.${name}.${line}`));
       const similar = check.success && check.data.type === 'stdio' ? typosquatInArgv(check.data.command, check.data.args) : undefined;
       if (similar && !options.allowSimilarNames) reasons.push(`mcpServers.${name}: ${describeSimilarName(similar)}`);
     }
-    if (entry && reasons.length === 0) accepted.push({ name, entry });
+    if (entry && reasons.length === 0) accepted.push({ name, entry, notes: droppedFields(name, value) });
     else refused.push({ name, reasons });
   }
   return { accepted, refused };
@@ -76,7 +78,8 @@ export async function entryWarnings(where: string, entry: Record<string, unknown
     });
     const searchPath = server.env.PATH ?? process.env.PATH;
     if (!(await findProgram(server.command, searchPath))) {
-      warnings.push(`${where}.command: "${server.command}" not found on PATH; the server will not start until it is installed`);
+      const missing = isAbsolute(server.command) ? 'does not exist or is not executable' : 'not found on PATH';
+      warnings.push(`${where}.command: "${server.command}" ${missing}; the server will not start until it is installed`);
     }
   }
   return warnings;
@@ -100,9 +103,9 @@ function looksLikeSecret(value: string): boolean {
   return secretShapes.redactString(value) !== value;
 }
 
-/** A value under a secret-sounding name, or of a credential shape, that is not an `${env:…}` reference alone. */
+/** A value under a secret-sounding name, or of a credential shape, that is not an `${env:…}` reference alone (after its auth scheme). */
 function isLiteralSecret(key: string, value: string): boolean {
-  const literal = value.replace(/\$\{env:[A-Za-z_][A-Za-z0-9_]*\}/g, '').trim();
+  const literal = value.slice(authScheme(value).length).replace(/\$\{env:[A-Za-z_][A-Za-z0-9_]*\}/g, '').trim();
   if (literal.length === 0) return false;
   return looksLikeSecret(value) || (isSecretKeyName(key) && literal.length >= 4);
 }
@@ -115,7 +118,10 @@ function nameProblems(name: string, existing: ReadonlySet<string>): string[] {
   return [];
 }
 
-/** Keeps the fields toolscope understands; client-specific extras (e.g. `alwaysAllow`) are dropped. */
+/**
+ * Keeps the fields toolscope understands; client-specific extras (e.g. `alwaysAllow`) are dropped. A client's `${NAME}`
+ * in an `env` or `headers` value (Claude Code's, Cursor's) becomes toolscope's `${env:NAME}`.
+ */
 function toToolscopeEntry(value: unknown): Record<string, unknown> | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const source = value as Record<string, unknown>;
@@ -123,15 +129,58 @@ function toToolscopeEntry(value: unknown): Record<string, unknown> | undefined {
   if ('url' in source) {
     entry.type = source.type === 'sse' ? 'sse' : 'http';
     entry.url = source.url;
-    if (source.headers !== undefined) entry.headers = source.headers;
+    if (source.headers !== undefined) entry.headers = withEnvReferences(source.headers);
   } else if ('command' in source) {
     entry.command = source.command;
     if (source.args !== undefined) entry.args = source.args;
-    if (source.env !== undefined) entry.env = source.env;
+    if (source.env !== undefined) entry.env = withEnvReferences(source.env);
     if (source.cwd !== undefined) entry.cwd = source.cwd;
   } else {
     return undefined;
   }
   if (source.disabled === true) entry.enabled = false;
   return entry;
+}
+
+/** What a client's entry asks for that the imported one does without: Cursor's `envFile`, read by no one now. */
+function droppedFields(name: string, value: unknown): string[] {
+  if (value === null || typeof value !== 'object' || !('envFile' in value)) return [];
+  return [
+    `mcpServers.${name}.envFile is not read by toolscope: set the variables the server needs in toolscope's environment ` +
+      'and list them under "env" as "NAME": "${env:NAME}"',
+  ];
+}
+
+/** `${NAME}` (Claude Code, Cursor) as toolscope writes it, `${env:NAME}`, in each string value of a record. */
+function withEnvReferences(record: unknown): unknown {
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) return record;
+  return Object.fromEntries(
+    Object.entries(record).map(([key, value]) => [key, typeof value === 'string' ? value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, '$${env:$1}') : value]),
+  );
+}
+
+/**
+ * The client variables toolscope would pass on as literal text: any `${…}` in `command`, `args`, `cwd` or `url`
+ * (toolscope expands none there), and in `env`/`headers` values any but `${env:NAME}` (Claude Code's
+ * `${NAME:-default}`, VS Code's `${workspaceFolder}` or `${input:…}`). Each named with where it is.
+ */
+function unexpandedVariables(entry: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const check = (where: string, value: unknown, expanded: boolean) => {
+    if (typeof value !== 'string') return;
+    const variable = [...value.matchAll(/\$\{[^}]*\}/g)].map(([match]) => match).find((match) => !expanded || !/^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/.test(match));
+    if (variable === undefined) return;
+    problems.push(
+      expanded
+        ? `${where}: "${variable}" is a client's variable that toolscope does not expand (it expands only "\${env:NAME}"): write the value, or set it in toolscope's environment and write "\${env:NAME}"`
+        : `${where}: "${variable}" would reach the server as written: toolscope expands variables only in "env" and "headers" values; write the value (a path: the folder itself), or pass it through "env"`,
+    );
+  };
+  for (const field of ['command', 'cwd', 'url'] as const) check(field, entry[field], false);
+  if (Array.isArray(entry.args)) entry.args.forEach((arg, index) => check(`args[${index}]`, arg, false));
+  for (const field of ['env', 'headers'] as const) {
+    const record = entry[field];
+    if (record !== null && typeof record === 'object') for (const [key, value] of Object.entries(record)) check(`${field}.${key}`, value, true);
+  }
+  return problems;
 }

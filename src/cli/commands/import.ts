@@ -27,9 +27,9 @@ export function register(program: Command): void {
         },
         { createIfMissing: true },
       );
-      for (const { name, entry } of plan.accepted) {
+      for (const { name, entry, notes } of plan.accepted) {
         console.log(`imported "${name}"`);
-        for (const warning of await entryWarnings(`mcpServers.${name}`, entry)) console.log(`  warning: ${warning}`);
+        for (const warning of [...notes, ...(await entryWarnings(`mcpServers.${name}`, entry))]) console.log(`  warning: ${warning}`);
       }
       for (const { name, reasons } of plan.refused) {
         console.log(`refused "${name}":`);
