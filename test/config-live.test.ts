@@ -153,7 +153,7 @@ describe('live configuration: serve follows edits of its config file', () => {
     const gateway = createGateway({ path, baseDir: dir.path, config }, { logger: createLogger('silent') });
     cleanups.push(() => gateway.stop());
     const started = gateway.start();
-    await expect(started).rejects.toThrow('rateLimits.principals.opps: names no principal (add principals.opps');
-    await expect(started).rejects.toThrow('approval.humanApprovers.1: "alice" names no principal');
+    await expect(started).rejects.toThrow('rateLimits.principals.opps: names no principal (did you mean "ops"?)');
+    await expect(started).rejects.toThrow('approval.humanApprovers.1: "alice" names no principal (add principals.alice');
   });
 });

@@ -170,6 +170,18 @@ describe('pinning and rug pulls', () => {
     expect(pinning.quarantined('weather__get_forecast')?.kind).toBe('changed');
   });
 
+  it('keeps a tool held for review as a hijacker held across a restart, though it still matches its pin', async () => {
+    const first = await setup();
+    first.set('weather', [weather('Get the forecast for a city.')]);
+    expect(first.pinning.holdForReview('weather__get_forecast', 'hijack', ['would take the top rank of 5 recent searches'])).toBe(true);
+    await first.pinning.settled();
+
+    const restarted = await setup();
+    restarted.set('weather', [weather('Get the forecast for a city.')]);
+    await restarted.pinning.settled();
+    expect(restarted.pinning.quarantined('weather__get_forecast')?.kind).toBe('hijack');
+  });
+
   it('does not release a tool quarantined while a reload is reading the folder', async () => {
     const { pinning, set } = await setup();
     const reloading = pinning.reload();

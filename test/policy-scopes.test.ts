@@ -109,7 +109,9 @@ describe('scope policy', () => {
   });
 
   it('rejects malformed rules at config load', () => {
-    expect(() => policyConfig({ principals: { p: { allow: ['reads'] } } })).toThrow(/must be a capability class/);
+    expect(() => policyConfig({ principals: { p: { allow: ['writ'] } } })).toThrow(/writ\\?" is no capability class \(did you mean \\?"write\\?"\?\): a rule is a capability class/);
+    expect(() => policyConfig({ principals: { p: { deny: ['destrutive'] } } })).toThrow(/did you mean \\?"destructive\\?"/);
+    expect(() => policyConfig({ principals: { p: { allow: ['everything'] } } })).toThrow(/must be a capability class/);
     expect(() => policyConfig({ principals: { p: { deny: ['a:b:c'] } } })).toThrow(/server:tool/);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configObject } from './strict-object.js';
+import { configObject, didYouMean } from './strict-object.js';
 import { RELAYABLE_REQUESTS, SERVER_NAME } from './servers.js';
 import { approvalWebhookSchema } from '../policy/approval/webhook.js';
 
@@ -24,7 +24,12 @@ const toolPattern = z
 
 /** A scope rule: a capability class or a `server:tool` glob. */
 export const scopeRuleSchema = z.string().refine((rule) => isCapabilityClass(rule) || toolPattern.safeParse(rule).success, {
-  message: `must be a capability class (${CAPABILITY_CLASSES.join(', ')}) or a "server:tool" glob (resources "server:resource:URI", prompts "server:prompt:NAME")`,
+  error: (issue) => {
+    // A word without a colon was meant as a class: "reed", "destrutive".
+    const meant = typeof issue.input === 'string' && !issue.input.includes(':') ? didYouMean(issue.input, CAPABILITY_CLASSES) : undefined;
+    const rule = `a capability class (${CAPABILITY_CLASSES.join(', ')}) or a "server:tool" glob (resources "server:resource:URI", prompts "server:prompt:NAME")`;
+    return meant ? `"${String(issue.input)}" is no capability class (did you mean "${meant}"?): a rule is ${rule}` : `must be ${rule}`;
+  },
 });
 
 /** A relay rule: a request kind (`sampling`, `elicitation`, `roots`), optionally for servers matching a glob (`everything:sampling`). */

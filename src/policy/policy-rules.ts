@@ -13,6 +13,7 @@ import { ArgumentRules } from './rules/argument-rules.js';
 import { RelayScope } from './scopes/relay-scope.js';
 import { ScopePolicy } from './scopes/scope-policy.js';
 import { ToolAccess } from './tool-access.js';
+import { didYouMean } from '../config/strict-object.js';
 
 /** The sections of `toolscope.json` the rules are built from; each applies while serving. */
 export type RulesConfig = Pick<ToolscopeConfig, 'principals' | 'capabilities' | 'argumentRules' | 'approval' | 'rateLimits'>;
@@ -65,7 +66,10 @@ export class PolicyRules {
    */
   unknownPrincipals(also: string): string[] {
     const known = (name: string) => name === also || this.principals.get(name) !== undefined;
-    const fix = (name: string) => `add principals.${name}, or \`toolscope token create ${name} --scopes ...\``;
+    const fix = (name: string) => {
+      const meant = didYouMean(name, this.principals.names());
+      return meant ? `did you mean "${meant}"?` : `add principals.${name}, or \`toolscope token create ${name} --scopes ...\``;
+    };
     return [
       ...Object.keys(this.config.rateLimits.principals)
         .filter((name) => !known(name))

@@ -247,8 +247,11 @@ export class ToolPinning extends EventEmitter<PinningEvents> {
   private check(tool: CatalogTool, knownServer: boolean, names: ShadowingNames): 'pinned' | 'quarantined' | 'released' | 'unchanged' {
     const pin = this.pinOf(tool);
     if (pin?.hash === tool.hash) {
+      // Held for what it is (a hijacker, or shadowing a tool that arrived later), not for changing: still so.
+      const held = this.quarantine.get(tool.exposedName);
+      if (!held || held.kind !== 'changed') return 'unchanged';
       // Quarantined by another replica: its server changed the tool, this one's going back changes nothing.
-      if (!this.quarantine.has(tool.exposedName) || this.adopted.has(tool.exposedName)) return 'unchanged';
+      if (this.adopted.has(tool.exposedName)) return 'unchanged';
       // Changed back to what was approved.
       this.quarantine.delete(tool.exposedName);
       this.persist(() => this.store.removeQuarantine(tool.exposedName));
