@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { Catalog } from './catalog/catalog.js';
 import type { LoadedConfig } from './config/load.js';
@@ -304,6 +305,7 @@ export class Gateway extends EventEmitter<{ status: []; stopping: [] }> {
   applyConfig(next: LoadedConfig): Promise<ConfigReload> {
     const apply = async (): Promise<ConfigReload> => {
       const edit = splitEdit(this.initial.config, this.loaded.config, next.config);
+      const pinnedEdited = !isDeepStrictEqual(edit.config.exposure.pinned, this.loaded.config.exposure.pinned);
       const rules = this.policy.prepare(edit.config, next.path);
       // Secrets of new servers are masked before any of them can answer a call.
       this.policy.serversChanged(edit.config);
@@ -316,6 +318,8 @@ export class Gateway extends EventEmitter<{ status: []; stopping: [] }> {
       const reload: ConfigReload = { at: new Date().toISOString(), outcome: 'applied', ...changes, applied, needsRestart };
       this.logger.info(reload, needsRestart.length > 0 ? 'config reloaded; some changes need a restart' : 'config reloaded');
       this.checkServerReferences(edit.config);
+      // Once the servers the edit started have connected (or not): a pinned name of one is checked against its tools.
+      if (pinnedEdited) void this.downstream.settled(FIRST_CONNECTION_WAIT_MS).then(() => this.warnOfMissingPinnedTools());
       this.recordReload(reload);
       return reload;
     };
@@ -330,7 +334,10 @@ export class Gateway extends EventEmitter<{ status: []; stopping: [] }> {
     this.recordReload({ at: new Date().toISOString(), outcome: 'refused', error: error.message, needsRestart: this.lastReload?.needsRestart ?? [] });
   }
 
-  /** A rule naming no server is most likely a typo that switched it off: said at start and at every reload. */
+  /**
+   * A pinned name no connected server offers is most likely a typo that leaves the tool out of every list: said once
+   * the servers have first connected, and after each edit of `exposure.pinned`.
+   */
   private warnOfMissingPinnedTools(): void {
     const connected = new Map(this.downstream.servers().filter((server) => server.readyConnection).map((server) => [server.namespace, server.name]));
     for (const warning of pinnedNamesMissing(this.loaded.config.exposure.pinned, this.catalog.all(), connected)) {
@@ -338,6 +345,7 @@ export class Gateway extends EventEmitter<{ status: []; stopping: [] }> {
     }
   }
 
+  /** A rule naming no server is most likely a typo that switched it off: said at start and at every reload. */
   private checkServerReferences(config: ToolscopeConfig): void {
     this.ruleWarnings = rulesNamingNoServer(config);
     for (const warning of this.ruleWarnings) this.logger.warn({ rule: warning }, 'a rule names no configured server');

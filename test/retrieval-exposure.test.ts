@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -18,6 +18,7 @@ import { createGateway, LOCAL_PRINCIPAL, type Gateway } from '../src/gateway.js'
 import { createLogger } from '../src/log.js';
 import { parseListenAddress } from '../src/server/loopback.js';
 import { serveHttp, type RunningHttpServer } from '../src/server/http.js';
+import { readRunRecords } from '../src/server/run-record.js';
 import { serveHttpProcess } from './support/serve-process.js';
 import { connectStdio, servers, tempDir, textOf, waitFor, writeConfig } from './support/toolscope-cli.js';
 
@@ -454,4 +455,31 @@ describe('exposure.pinned names no server offers', () => {
       await serve.stop();
     }
   });
+
+  it('are warned of after an edit of exposure.pinned while serving, once per such edit', async () => {
+    const stateDir = join(dir.path, 'pinned-live-state');
+    const start = { stateDir, servers: { memory: servers.memory() }, exposure: { mode: 'search', pinned: ['memory__read_graph'] }, retrieval: { retriever: 'bm25' } };
+    const path = await writeConfig(dir.path, start, 'pinned-live.json');
+    const serve = await serveHttpProcess(path, { logLevel: 'warn' });
+    const edit = (changes: Record<string, unknown>) => writeFile(path, JSON.stringify({ ...start, ...changes }, null, 2));
+    const reload = async () => (await readRunRecords(stateDir))[0]?.status?.reload;
+    const warnings = (typo: string) => serve.stderr().split('\n').filter((line) => line.includes(`offers no tool \\"${typo}\\"`));
+    try {
+      await waitFor(async () => (await readRunRecords(stateDir))[0]?.status?.servers.find((server) => server.name === 'memory')?.state === 'ready' || undefined, 'memory ready');
+      await edit({ exposure: { mode: 'search', pinned: ['memory__read_graph', 'memory__read_grph'] } });
+      const [warning] = await waitFor(() => (warnings('memory__read_grph').length > 0 ? warnings('memory__read_grph') : undefined), 'the warning of the edit');
+      expect(warning).toContain('exposure.pinned[1]: server \\"memory\\" offers no tool \\"memory__read_grph\\" (did you mean \\"memory__read_graph\\"?); it is listed nowhere');
+      expect(warning).toContain('a pinned tool name names no tool');
+      // An edit of another section says nothing of the pinned names; the next edit of them does, of its own names.
+      await edit({ exposure: { mode: 'search', pinned: ['memory__read_graph', 'memory__read_grph'] }, approval: { timeoutSeconds: 30 } });
+      await waitFor(async () => (await reload())?.applied?.includes('approval') || undefined, 'the approval edit applied');
+      await edit({ exposure: { mode: 'search', pinned: ['memory__read_graph', 'memory__serch_nodes'] }, approval: { timeoutSeconds: 30 } });
+      await waitFor(() => warnings('memory__serch_nodes')[0], 'the warning of the second pinned edit');
+      expect(warnings('memory__read_grph')).toHaveLength(1);
+      expect(warnings('memory__serch_nodes')).toHaveLength(1);
+      expect(serve.stderr()).not.toMatch(/exposure\.pinned\[0\]/);
+    } finally {
+      await serve.stop();
+    }
+  }, 120_000);
 });

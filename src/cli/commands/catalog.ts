@@ -1,18 +1,23 @@
 import type { Command } from 'commander';
+import type { CatalogTool } from '../../catalog/tool.js';
 import type { ServerStatus } from '../../downstream/supervisor.js';
-import { withConnectedGateway } from '../connected.js';
+import { visibleForReview } from '../../policy/pinning/tool-definition.js';
+import { withConnectedServers, type QuarantineMark } from '../connected.js';
 import { loadCommandConfig } from '../options.js';
 import { serverTable } from '../server-table.js';
 import { formatTable } from '../table.js';
 
-/** `list` and `tools`: connect to the configured servers briefly and report what they offer. */
+/**
+ * `list` and `tools`: connect to the configured servers briefly and report what they offer. Both only look: the state
+ * a running serve shares is read (`tools` marks the tools its pinning holds back), never written.
+ */
 export function register(program: Command): void {
   program
     .command('list')
     .description('list the configured servers with their state and tool counts (connects to each briefly)')
     .action(async (_options: unknown, cmd: Command) => {
       const loaded = await loadCommandConfig(cmd);
-      const servers = await withConnectedGateway(loaded, (gateway) => gateway.downstream.status());
+      const servers = await withConnectedServers(loaded, (connected) => connected.downstream.status());
       // `list` stops every server as it exits: the retry a server's backoff scheduled will never happen.
       console.log(serverTable(servers.map(({ retryAt: _retryAt, ...server }) => server)));
       // Scripts and health checks read the exit code: an enabled server that did not connect fails the command.
@@ -33,18 +38,20 @@ export function register(program: Command): void {
       if (options.server !== undefined && !(options.server in loaded.config.servers)) {
         throw new Error(`no server named "${options.server}" in ${loaded.path}`);
       }
-      const output = await withConnectedGateway(loaded, (gateway) => {
-        const tools = options.server === undefined ? gateway.catalog.all() : gateway.catalog.forServer(options.server);
+      const output = await withConnectedServers(loaded, (connected) => {
+        const tools = options.server === undefined ? connected.catalog.all() : connected.catalog.forServer(options.server);
         tools.sort((a, b) => a.exposedName.localeCompare(b.exposedName));
-        if (options.json) return JSON.stringify(tools, null, 2);
-        const notes = unavailable(gateway.downstream.status())
+        const marked = tools.map((tool) => ({ tool, mark: connected.quarantine(tool.exposedName) }));
+        if (options.json) return JSON.stringify(marked.map(({ tool, mark }) => ({ ...tool, ...(mark && { quarantine: mark }) })), null, 2);
+        const notes = unavailable(connected.downstream.status())
           .filter((server) => options.server === undefined || server.name === options.server)
           .map((server) => `note: server "${server.name}" is ${server.state}: ${server.lastError ?? ''}`);
         const table = formatTable(
           ['TOOL', 'DESCRIPTION'],
-          tools.map((tool) => [tool.exposedName, summary(tool.description)]),
+          marked.map(({ tool, mark }) => [mark ? `${tool.exposedName} (${markLabel(mark)})` : tool.exposedName, summary(tool.description)]),
         );
-        return [table, ...notes].join('\n');
+        const quarantineNotes = marked.flatMap(({ tool, mark }) => (mark ? [quarantineNote(tool, mark)] : []));
+        return [table, ...quarantineNotes, ...notes].join('\n');
       });
       console.log(output);
     });
@@ -53,6 +60,22 @@ export function register(program: Command): void {
 /** Enabled servers that did not end up ready: failed, retrying, or still starting when the wait ran out. */
 function unavailable(servers: readonly ServerStatus[]): ServerStatus[] {
   return servers.filter((server) => server.state !== 'ready' && server.state !== 'disabled');
+}
+
+function markLabel(mark: QuarantineMark): string {
+  return mark.inState ? 'quarantined' : 'will be quarantined';
+}
+
+/** What the serve does with a marked tool, and why: the state is not changed to say so. */
+function quarantineNote(tool: CatalogTool, mark: QuarantineMark): string {
+  const name = tool.exposedName;
+  if (mark.serve === 'releases') return `note: ${name} is quarantined, but its server offers the pinned definition again: the serve will release it`;
+  if (mark.inState) return `note: ${name} is quarantined (${mark.kind}): the serve neither lists nor calls it; \`toolscope quarantine\` shows why`;
+  const will = 'the serve will quarantine it once its server offers this definition';
+  if (mark.kind === 'changed') return `note: ${name} differs from its pin: ${will}`;
+  if (mark.kind === 'new-tool') return `note: ${name} is new on a server already pinned (pinning: strict): ${will}`;
+  // Escaped: a look-alike letter or an invisible character in a finding is visible as such.
+  return `note: ${name} looks ${mark.kind} (${mark.reasons.map(visibleForReview).join('; ')}): ${will}`;
 }
 
 const SUMMARY_LENGTH = 100;
