@@ -18,7 +18,7 @@ describe('rate limits', () => {
     const clock = manualClock();
     const limiter = new RateLimiter(policyConfig({ rateLimits: { principal: { capacity: 3, refillPerSecond: 0.25 } } }).rateLimits, new LocalRateBuckets(clock.now));
     for (let i = 0; i < 3; i += 1) expect(await limiter.take('agent', echo)).toEqual({ allowed: true });
-    expect(await limiter.take('agent', echo)).toEqual({ allowed: false, rule: 'rateLimits.principal', retryAfterSeconds: 4 });
+    expect(await limiter.take('agent', echo)).toEqual({ allowed: false, rule: 'rateLimits.principal', counts: 'calls', retryAfterSeconds: 4 });
     clock.advance(3900);
     expect(await limiter.take('agent', echo)).toMatchObject({ allowed: false, retryAfterSeconds: 1 });
     clock.advance(100);
@@ -71,5 +71,17 @@ describe('rate limits', () => {
     expect(reached).toBe(false);
     expect(refusalOf(result)).toMatchObject({ stage: 'rate-limit', rule: 'rateLimits.tool', retryAfterSeconds: 10 });
     expect((result.content[0] as { text: string }).text).toMatch(/Retry after 10 s/);
+  });
+
+  it('stage: names the tool when its own bucket ran out, and all of the caller\'s calls when the principal\'s did', async () => {
+    const limits = { principal: { capacity: 2, refillPerSecond: 0.1 }, tool: { capacity: 1, refillPerSecond: 0.1 } };
+    const stage = rateLimitStage(new RateLimiter(policyConfig({ rateLimits: limits }).rateLimits, new LocalRateBuckets()));
+    const caller = { name: 'alice' };
+    expect((await run([stage], callContext(echo, {}, caller))).reached).toBe(true);
+    const sameTool = await run([stage], callContext(echo, {}, caller));
+    expect(refusalOf(sameTool.result)).toMatchObject({ reason: 'rate limit reached for alice on everything__echo', rule: 'rateLimits.tool' });
+    expect((await run([stage], callContext(sum, {}, caller))).reached).toBe(true);
+    const anyTool = await run([stage], callContext(tool('everything', { name: 'add' }), {}, caller));
+    expect(refusalOf(anyTool.result)).toMatchObject({ reason: 'rate limit reached for alice across all of its calls', rule: 'rateLimits.principal' });
   });
 });

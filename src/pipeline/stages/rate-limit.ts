@@ -12,7 +12,9 @@ export function rateLimitStage(limiter: RateLimiter): CallStage {
         throw error;
       });
       if (!decision.allowed) {
-        const reason = `rate limit reached for ${ctx.principal?.name ?? 'this caller'} on ${ctx.tool.exposedName}`;
+        // Which bucket ran out: the caller can wait, or call another tool meanwhile only when it was the tool's.
+        const over = decision.counts === 'tool' ? `on ${ctx.tool.exposedName}` : 'across all of its calls';
+        const reason = `rate limit reached for ${ctx.principal?.name ?? 'this caller'} ${over}`;
         ctx.decisions.push({ stage: 'rate-limit', outcome: 'deny', reason: `${reason} (${decision.rule})` });
         throw new CallRefused('rate-limit', reason, { rule: decision.rule, retryAfterSeconds: decision.retryAfterSeconds });
       }

@@ -5,11 +5,15 @@ import { compileToolPattern } from '../scopes/scope-rule.js';
 
 export type RateDecision =
   | { readonly allowed: true }
-  | { readonly allowed: false; readonly rule: string; readonly retryAfterSeconds: number };
+  | { readonly allowed: false; readonly rule: string; readonly retryAfterSeconds: number; readonly counts: LimitCounts };
+
+/** What the bucket that ran out counts: all of the principal's calls, its calls of one tool, or its searches. */
+export type LimitCounts = 'calls' | 'tool' | 'searches';
 
 interface ResolvedLimit {
   readonly bucket: Bucket;
   readonly rule: string;
+  readonly counts: LimitCounts;
 }
 
 /**
@@ -28,7 +32,7 @@ export class RateLimiter {
   ) {
     this.toolLimits = Object.entries(config.tools).map(([pattern, bucket]) => ({
       matches: compileToolPattern(pattern),
-      limit: { bucket, rule: `rateLimits.tools["${pattern}"]` },
+      limit: { bucket, rule: `rateLimits.tools["${pattern}"]`, counts: 'tool' },
     }));
   }
 
@@ -52,30 +56,30 @@ export class RateLimiter {
     // Even with no bucket to draw on, the backend is asked: a shared one that is down refuses every call.
     const answer = await this.buckets.draw(candidates.map(({ key, limit }) => ({ key, limit: limit.bucket })));
     if (answer.taken) return { allowed: true };
-    const waits = candidates.map(({ limit }, i) => ({ rule: limit.rule, seconds: answer.waitSeconds[i] ?? 0 })).filter((w) => w.seconds > 0);
+    const waits = candidates.map(({ limit }, i) => ({ limit, seconds: answer.waitSeconds[i] ?? 0 })).filter((w) => w.seconds > 0);
     const longest = waits.reduce((a, b) => (b.seconds > a.seconds ? b : a));
-    return { allowed: false, rule: longest.rule, retryAfterSeconds: Math.max(1, Math.ceil(longest.seconds)) };
+    return { allowed: false, rule: longest.limit.rule, counts: longest.limit.counts, retryAfterSeconds: Math.max(1, Math.ceil(longest.seconds)) };
   }
 
   private principalLimit(principal: string): ResolvedLimit | undefined {
     const own = this.config.principals[principal]?.principal;
-    if (own) return { bucket: own, rule: `rateLimits.principals.${principal}.principal` };
-    return this.config.principal && { bucket: this.config.principal, rule: 'rateLimits.principal' };
+    if (own) return { bucket: own, rule: `rateLimits.principals.${principal}.principal`, counts: 'calls' };
+    return this.config.principal && { bucket: this.config.principal, rule: 'rateLimits.principal', counts: 'calls' };
   }
 
   private toolLimit(principal: string, tool: CatalogTool): ResolvedLimit | undefined {
     const specific = this.toolLimits.find((entry) => entry.matches(tool));
     if (specific) return specific.limit;
     const own = this.config.principals[principal]?.tool;
-    if (own) return { bucket: own, rule: `rateLimits.principals.${principal}.tool` };
-    return this.config.tool && { bucket: this.config.tool, rule: 'rateLimits.tool' };
+    if (own) return { bucket: own, rule: `rateLimits.principals.${principal}.tool`, counts: 'tool' };
+    return this.config.tool && { bucket: this.config.tool, rule: 'rateLimits.tool', counts: 'tool' };
   }
 
   private searchLimit(principal: string): ResolvedLimit | undefined {
     const own = this.config.principals[principal]?.search;
     const limit = own ?? this.config.search;
     if (limit === 'off') return undefined;
-    return { bucket: limit, rule: own ? `rateLimits.principals.${principal}.search` : 'rateLimits.search' };
+    return { bucket: limit, rule: own ? `rateLimits.principals.${principal}.search` : 'rateLimits.search', counts: 'searches' };
   }
 }
 
