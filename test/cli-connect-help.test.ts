@@ -6,7 +6,10 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH_HEADER_VARIABLE, clientSnippets, connectHelp, type ClientAuth } from '../src/cli/connect-help.js';
+import { AUTH_HEADER_VARIABLE, clientSnippets, connectHelp, examplePrincipal, type ClientAuth } from '../src/cli/connect-help.js';
+import { Principals } from '../src/policy/auth/principals.js';
+import { FileTokenStore } from '../src/state/file/file-token-store.js';
+import { policyConfig } from './support/policy.js';
 import { newBearerToken, tokenHash } from './support/bearer.js';
 import { ROOT, servers, tempDir, writeConfig } from './support/toolscope-cli.js';
 import { startIdentityProvider, type IdentityProvider, type MachineClient } from './support/identity-provider.js';
@@ -145,5 +148,20 @@ describe('connectHelp without principals', () => {
     expect(help).toContain('clients authenticate with nothing: no principals are configured (loopback only)');
     expect(help).toContain('"mcp-remote",\n          "http://127.0.0.1:7777/mcp"\n');
     expect(help).not.toContain('--as');
+  });
+});
+
+describe('the principal the snippets name', () => {
+  it('is one that is no admin, whatever order the config lists them in: an agent needs no admin rights', async () => {
+    const dir = await tempDir();
+    try {
+      const store = new FileTokenStore(dir.path);
+      await store.refresh();
+      const named = (principals: Record<string, unknown>) => examplePrincipal(new Principals(policyConfig({ principals }).principals, store));
+      expect(named({ root: { allow: ['*:*'], admin: true }, agent: { allow: ['read'] } })).toBe('agent');
+      expect(named({ root: { allow: ['*:*'], admin: true } })).toBe('root');
+    } finally {
+      await dir.remove();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Gateway } from '../gateway.js';
+import type { PrincipalDirectory } from '../policy/scopes/principal-directory.js';
 
 const TOOLSCOPE_BIN = fileURLToPath(new URL('../../bin/toolscope.js', import.meta.url));
 
@@ -86,9 +87,15 @@ function authentication(auth: ClientAuth, configFile: string): string {
 export async function clientAuthOf(gateway: Gateway): Promise<ClientAuth> {
   const { principals } = gateway.policy;
   if (!(await principals.enforced())) return { mode: 'open' };
-  const principal = principals.names()[0] ?? 'NAME';
+  const principal = examplePrincipal(principals);
   const oauth = gateway.loaded.config.auth.oauth;
   return oauth ? { mode: 'oauth', principal, issuer: oauth.issuer } : { mode: 'token', principal };
+}
+
+/** Whom the snippets name: a principal that is no admin where there is one, an agent having no need of admin rights. */
+export function examplePrincipal(principals: Pick<PrincipalDirectory, 'get'> & { names(): string[] }): string {
+  const names = principals.names();
+  return names.find((name) => principals.get(name)?.admin === false) ?? names[0] ?? 'NAME';
 }
 
 function indent(text: string): string {
