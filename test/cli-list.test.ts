@@ -117,11 +117,14 @@ describe('toolscope tools and list only read the state', () => {
     const tools = await runCli(['--config', path, 'tools']);
     expect(tools.stderr).toBe('');
     expect(tools.code).toBe(0);
-    expect(tools.stdout).toMatch(/^pinme__weather \(quarantined\)\s+Current weather for a city, and your location/m);
-    expect(tools.stdout).toMatch(/^pinme__news \(will be quarantined\)\s+Headlines of the day\. Also read/m);
+    // An unannotated tool of a server not in capabilities.trustedServers counts as a write that reaches the world.
+    expect(tools.stdout).toMatch(/^TOOL\s+CLASSES\s+DESCRIPTION$/m);
+    expect(tools.stdout).toMatch(/^pinme__weather \(quarantined\)\s+write,open-world\s+Current weather for a city, and your location/m);
+    expect(tools.stdout).toMatch(/^pinme__news \(will be quarantined\)\s+write,open-world\s+Headlines of the day\. Also read/m);
     expect(tools.stdout).toContain('note: pinme__weather is quarantined (changed): the serve neither lists nor calls it; `toolscope quarantine` shows why');
     expect(tools.stdout).toContain('note: pinme__news differs from its pin: the serve will quarantine it once its server offers this definition');
-    const json = JSON.parse((await runCli(['--config', path, 'tools', '--server', 'pinme', '--json'])).stdout) as Array<{ exposedName: string; quarantine?: unknown }>;
+    const json = JSON.parse((await runCli(['--config', path, 'tools', '--server', 'pinme', '--json'])).stdout) as Array<{ exposedName: string; quarantine?: unknown; capability: unknown }>;
+    expect(json[0]!.capability).toEqual({ classes: ['write', 'open-world'], source: 'no annotations on an untrusted server' });
     expect(Object.fromEntries(json.map((tool) => [tool.exposedName, tool.quarantine]))).toEqual({
       pinme__news: { inState: false, serve: 'quarantines', kind: 'changed', reasons: expect.arrayContaining(['definition changed since it was pinned']) },
       pinme__weather: { inState: true, serve: 'quarantines', kind: 'changed', reasons: ['definition changed since it was pinned'] },

@@ -1,3 +1,4 @@
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../src/catalog/catalog.js';
@@ -156,6 +157,29 @@ describe('ToolIndex over the real filesystem, memory and everything servers', ()
     }
   });
 
+  it('close stops indexing after the chunk under way: nothing is written to the state folder once it settles', async () => {
+    const folder = await tempDir();
+    try {
+      const counted = countingEmbedder(useLite);
+      let embedding: () => void = () => undefined;
+      const started = new Promise<void>((resolve) => (embedding = resolve));
+      const closing = await ToolIndex.build([], { embedder: { ...counted, embed: (texts) => (embedding(), counted.embed(texts)) }, stateDir: folder.path });
+      const many = Array.from({ length: 20 }, (_, copy) => tools.map((tool) => toIndexableTool({ ...tool, exposedName: `${tool.exposedName}_${copy}`, description: `${tool.description} (${copy})` }))).flat();
+      const indexing = closing.upsert(many);
+      await started;
+      await closing.close();
+      await indexing;
+      expect(counted.texts).toBeGreaterThan(0);
+      expect(counted.texts).toBeLessThan(many.length);
+      const written = await folderSnapshot(folder.path);
+      await closing.upsert(tools.map((tool) => toIndexableTool(tool)));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await folderSnapshot(folder.path)).toEqual(written);
+    } finally {
+      await folder.remove();
+    }
+  });
+
   it('without an embedder offers BM25 only and says why', async () => {
     const lexical = await ToolIndex.build(tools.map((tool) => toIndexableTool(tool)));
     expect(ids(await lexical.retriever('bm25').search('write text to a file', { limit: 1 }))).toEqual([
@@ -165,3 +189,11 @@ describe('ToolIndex over the real filesystem, memory and everything servers', ()
     expect(lexical.stats()).toMatchObject({ embedder: null, vectorSearch: 'none' });
   });
 });
+
+/** Each file under `folder` with its size and modification time: what a write would change. */
+async function folderSnapshot(folder: string): Promise<Record<string, string>> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+  const stats = await Promise.all(files.map(async (file) => [file, await stat(file)] as const));
+  return Object.fromEntries(stats.map(([file, info]) => [file, `${info.size} ${info.mtimeMs}`]));
+}

@@ -190,11 +190,16 @@ export class CatalogSearch extends EventEmitter<{ change: []; searched: [seconds
     };
   }
 
-  /** Stops following the catalog (also if the index is still being built); settles once the recent searches are saved. */
-  close(): Promise<void> {
+  /**
+   * Stops following the catalog (also if the index is still being built) and stops indexing; settles once the recent
+   * searches are saved and nothing more is written to the state folder, which closes next.
+   */
+  async close(): Promise<void> {
     this.closed = true;
     this.stopSync();
-    return this.recent.save();
+    const index = await this.started?.catch(() => undefined);
+    await index?.close();
+    await this.recent.save();
   }
 
   private async build(): Promise<ToolIndex> {

@@ -69,11 +69,13 @@ export class EmbeddingCache {
    * One vector per request, in order: cached ones as stored, the rest embedded and stored in chunks, so an
    * interrupted first run over a large catalog keeps what it had embedded.
    */
-  async vectorsFor(requests: readonly EmbeddingRequest[]): Promise<Float32Array[]> {
+  async vectorsFor(requests: readonly EmbeddingRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
     const missing = new Map<string, string>();
     for (const { key, text } of requests) if (!this.vectors.has(key)) missing.set(key, text);
     const pending = [...missing];
     for (let start = 0; start < pending.length; start += EMBED_CHUNK) {
+      // Between chunks: a catalog of thousands stops within one chunk's embedding, its vectors so far kept.
+      signal?.throwIfAborted();
       const chunk = pending.slice(start, start + EMBED_CHUNK);
       this.embeddedCount += chunk.length;
       const fresh = await this.embedder.embed(chunk.map(([, text]) => text));

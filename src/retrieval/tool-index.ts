@@ -74,6 +74,7 @@ export class ToolIndex {
   private readonly lexical = new LexicalIndex();
   private updates: Promise<void> = Promise.resolve();
   private pendingUpdates = 0;
+  private readonly closing = new AbortController();
 
   private constructor(
     private readonly dense: DenseParts | undefined,
@@ -138,7 +139,14 @@ export class ToolIndex {
       if (!this.dense || changed.length === 0) return;
       const { cache, vectors } = this.dense;
       const embeddedBefore = cache.embeddedTexts;
-      const found = await cache.vectorsFor(changed.map(({ entry, text }) => ({ key: entry.key, text })));
+      const found = await cache
+        .vectorsFor(changed.map(({ entry, text }) => ({ key: entry.key, text })), this.closing.signal)
+        .catch((error: unknown) => {
+          if (this.closing.signal.aborted) return undefined;
+          throw error;
+        });
+      // Closed meanwhile: nothing more is written.
+      if (!found) return;
       changed.forEach(({ entry }, i) => vectors.upsert(entry.tool.id, entry.key, found[i]!));
       await vectors.commit();
       this.logger?.debug(
@@ -158,6 +166,15 @@ export class ToolIndex {
       }
       await this.dense?.vectors.commit();
     });
+  }
+
+  /**
+   * Stops indexing, for a gateway that stops: updates not begun are dropped, the one under way ends after the chunk of
+   * embeddings it is at. Settles once nothing more is written to the state folder.
+   */
+  close(): Promise<void> {
+    this.closing.abort();
+    return this.updates;
   }
 
   /** Resolves once every update queued so far has been applied. */
@@ -239,7 +256,7 @@ export class ToolIndex {
 
   private enqueue(update: () => Promise<void>): Promise<void> {
     this.pendingUpdates++;
-    const result = this.updates.then(update).finally(() => this.pendingUpdates--);
+    const result = this.updates.then(() => (this.closing.signal.aborted ? undefined : update())).finally(() => this.pendingUpdates--);
     this.updates = result.catch(() => undefined);
     return result;
   }

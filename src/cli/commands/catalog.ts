@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CatalogTool } from '../../catalog/tool.js';
 import type { ServerStatus } from '../../downstream/supervisor.js';
 import { visibleForReview } from '../../policy/pinning/tool-definition.js';
+import { classifyTool } from '../../policy/scopes/capability.js';
 import { withConnectedServers, type QuarantineMark } from '../connected.js';
 import { loadCommandConfig } from '../options.js';
 import { serverTable } from '../server-table.js';
@@ -41,14 +42,26 @@ export function register(program: Command): void {
       const output = await withConnectedServers(loaded, (connected) => {
         const tools = options.server === undefined ? connected.catalog.all() : connected.catalog.forServer(options.server);
         tools.sort((a, b) => a.exposedName.localeCompare(b.exposedName));
-        const marked = tools.map((tool) => ({ tool, mark: connected.quarantine(tool.exposedName) }));
-        if (options.json) return JSON.stringify(marked.map(({ tool, mark }) => ({ ...tool, ...(mark && { quarantine: mark }) })), null, 2);
+        const marked = tools.map((tool) => ({ tool, mark: connected.quarantine(tool.exposedName), capability: classifyTool(tool, loaded.config.capabilities) }));
+        if (options.json) {
+          const entries = marked.map(({ tool, mark, capability }) => ({
+            ...tool,
+            capability: { classes: [...capability.classes], source: capability.source },
+            ...(mark && { quarantine: mark }),
+          }));
+          return JSON.stringify(entries, null, 2);
+        }
         const notes = unavailable(connected.downstream.status())
           .filter((server) => options.server === undefined || server.name === options.server)
           .map((server) => `note: server "${server.name}" is ${server.state}: ${server.lastError ?? ''}`);
+        // The classes scopes and approval rules see: an admin granting `read` sees here what that lets through.
         const table = formatTable(
-          ['TOOL', 'DESCRIPTION'],
-          marked.map(({ tool, mark }) => [mark ? `${tool.exposedName} (${markLabel(mark)})` : tool.exposedName, summary(tool.description)]),
+          ['TOOL', 'CLASSES', 'DESCRIPTION'],
+          marked.map(({ tool, mark, capability }) => [
+            mark ? `${tool.exposedName} (${markLabel(mark)})` : tool.exposedName,
+            [...capability.classes].join(','),
+            summary(tool.description),
+          ]),
         );
         const quarantineNotes = marked.flatMap(({ tool, mark }) => (mark ? [quarantineNote(tool, mark)] : []));
         return [table, ...quarantineNotes, ...notes].join('\n');
