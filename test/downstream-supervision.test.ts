@@ -1,14 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { access, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { parseConfig } from '../src/config/load.js';
 import type { ServerStatus } from '../src/downstream/supervisor.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../src/gateway.js';
@@ -237,6 +243,113 @@ describe('downstream supervision and forwarding', () => {
     expect(textOf(await client.callTool({ name: 'remote__echo', arguments: { text: 'up again' } }))).toBe('up again');
   });
 
+  it.each([
+    ['Streamable HTTP', 'http', 'streamableHttp', '/mcp'],
+    ['legacy SSE', 'sse', 'sse', '/sse'],
+  ] as const)('reconnects a %s server that went down and came back, its old session gone', async (_, type, mode, path) => {
+    const port = await freePort();
+    const backoff = { initialDelayMs: 50, maxDelayMs: 500, maxConsecutiveFailures: 100, stableAfterMs: 60_000 };
+    let everything = await startEverything(port, mode);
+    const logLines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
+    const { gateway } = await gatewayWith({ servers: { remote: { type, url: `http://127.0.0.1:${port}${path}` } } }, { backoff, logger });
+    const remote = () => gateway.status().servers[0]!;
+    const client = await clientOf(gateway);
+    await waitForTools(client, ['remote__echo']);
+    const echo = (message: string) => client.callTool({ name: 'remote__echo', arguments: { message } });
+    expect(textOf(await echo('first'))).toBe('Echo: first');
+
+    await stopChild(everything);
+    const down = await echo('while down');
+    expect(down.isError).toBe(true);
+    expect(textOf(down)).toMatch(/^server "remote" failed: /);
+    // Taken for lost, not left `ready` with a dead session: restarted with backoff, and said so in the log.
+    const lost = await waitFor(() => (remote().state !== 'ready' ? remote() : undefined), 'the server to leave ready', 10_000);
+    expect(['backoff', 'starting']).toContain(lost.state);
+    await waitFor(() => remote().lastError?.includes(`ECONNREFUSED 127.0.0.1:${port}`), 'a reconnection to be refused', 10_000);
+    expect(logLines.some((line) => line.includes('server connection lost'))).toBe(true);
+
+    everything = await startEverything(port, mode);
+    const back = await waitFor(
+      async () => {
+        const result = await echo('back');
+        return result.isError ? undefined : result;
+      },
+      'a call to succeed on a new session',
+      20_000,
+    );
+    expect(textOf(back)).toBe('Echo: back');
+    expect(remote()).toMatchObject({ state: 'ready' });
+    expect(remote().restarts).toBeGreaterThan(0);
+  });
+
+  it('starts a new session with a Streamable HTTP server that answers 404 for the old one, and takes its new tools', async () => {
+    const port = await freePort();
+    let server = await sessionServer(port, ['echo']);
+    const { gateway } = await gatewayWith({ servers: { remote: { url: `http://127.0.0.1:${port}/mcp` } } }, {
+      backoff: { initialDelayMs: 50, maxDelayMs: 500, maxConsecutiveFailures: 100, stableAfterMs: 60_000 },
+    });
+    const remote = () => gateway.status().servers[0]!;
+    const states: string[] = [];
+    gateway.downstream.on('state', (status) => void states.push(status.state));
+    const client = await clientOf(gateway);
+    await waitForTools(client, ['remote__echo']);
+    let notified = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      notified++;
+    });
+    const echo = (text: string) => client.callTool({ name: 'remote__echo', arguments: { text } });
+    expect(textOf(await echo('first'))).toBe('first');
+
+    // Restarted at once: nothing is refused, but the new process knows no session and answers 404 for the old one.
+    states.length = 0;
+    await server.close();
+    server = await sessionServer(port, ['echo', 'shout']);
+    const stale = await echo('stale session');
+    expect(stale.isError).toBe(true);
+    expect(textOf(stale)).toBe(`server "remote" failed: the server no longer knows toolscope's session (HTTP 404: Session not found)`);
+    // Restarted as a crashed server is: through backoff.
+    expect(states).toContain('backoff');
+
+    await waitFor(() => notified > 0, 'tools/list_changed for the new tool');
+    await waitForTools(client, ['remote__echo', 'remote__shout']);
+    expect(textOf(await echo('new session'))).toBe('new session');
+    expect(remote()).toMatchObject({ state: 'ready' });
+    expect(server.sessions()).toBe(1);
+  });
+
+  it('starts a new session with a restarted Streamable HTTP server when the first request finds its connection closed', async () => {
+    const port = await freePort();
+    let server = await sessionServer(port, ['echo'], { keepAlive: true });
+    const { gateway } = await gatewayWith({ servers: { remote: { url: `http://127.0.0.1:${port}/mcp` } } }, {
+      backoff: { initialDelayMs: 50, maxDelayMs: 500, maxConsecutiveFailures: 100, stableAfterMs: 60_000 },
+    });
+    const client = await clientOf(gateway);
+    await waitForTools(client, ['remote__echo']);
+    const echo = (text: string) => client.callTool({ name: 'remote__echo', arguments: { text } });
+    expect(textOf(await echo('first'))).toBe('first');
+
+    await server.close();
+    server = await sessionServer(port, ['echo'], { keepAlive: true });
+    // Sent on a connection the old process closed ("other side closed"), or answered 404: either way not retried.
+    const stale = await echo('stale session');
+    expect(stale.isError).toBe(true);
+    expect(textOf(stale)).toMatch(/^server "remote" failed: /);
+
+    // A ping finds the session gone (404): a new one is started.
+    const back = await waitFor(
+      async () => {
+        const result = await echo('new session');
+        return result.isError ? undefined : result;
+      },
+      'a call to succeed on a new session',
+      20_000,
+    );
+    expect(textOf(back)).toBe('new session');
+    expect(gateway.status().servers[0]).toMatchObject({ state: 'ready' });
+    expect(server.sessions()).toBe(1);
+  });
+
   it('reports a command that cannot be found', async () => {
     const { gateway } = await gatewayWith(
       { servers: { ghost: { command: 'toolscope-no-such-program', args: [] } } },
@@ -315,6 +428,83 @@ describe('downstream supervision and forwarding', () => {
   });
 });
 
+const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+
+/**
+ * The real server-everything on `port`, over Streamable HTTP (stateful: sessions, an event store, a GET stream) or the
+ * legacy SSE transport (a session per event stream).
+ */
+async function startEverything(port: number, mode: 'streamableHttp' | 'sse'): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [EVERYTHING, mode], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  cleanups.push(() => stopChild(child));
+  await new Promise<void>((resolve, reject) => {
+    const lines = createInterface({ input: child.stderr! });
+    lines.on('line', (line) => {
+      if (/(listening|running) on port/.test(line)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`server-everything exited with ${code}`)));
+  });
+  return child;
+}
+
+interface SessionServer {
+  close(): Promise<void>;
+  /** Sessions initialized on this server. */
+  sessions(): number;
+}
+
+/**
+ * A stateful Streamable HTTP MCP server (the SDK's transport, one per session) with the given echo-like tools. As the
+ * spec says, a request for a session it does not know gets 404; it offers no GET stream (405). It answers in JSON and
+ * closes each connection unless `keepAlive`: then in SSE streams on kept-alive connections, so the first request
+ * after a restart may go out on a connection the old process closed, and fail before the new one sees it.
+ */
+async function sessionServer(port: number, tools: readonly string[], { keepAlive = false } = {}): Promise<SessionServer> {
+  const transports = new Map<string, StreamableHTTPServerTransport>();
+  const http = createHttpServer((req, res) => {
+    if (!keepAlive) res.shouldKeepAlive = false;
+    void (async () => {
+      const sessionId = req.headers['mcp-session-id'];
+      if (req.method === 'GET') {
+        res.writeHead(405).end();
+        return;
+      }
+      if (typeof sessionId === 'string') {
+        const transport = transports.get(sessionId);
+        if (transport) return transport.handleRequest(req, res);
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null }));
+        return;
+      }
+      const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        enableJsonResponse: !keepAlive,
+        onsessioninitialized: (id) => void transports.set(id, transport),
+      });
+      const mcp = new McpServer({ name: 'sessions', version: '1.0.0' });
+      for (const tool of tools) {
+        mcp.registerTool(tool, { inputSchema: { text: z.string() } }, ({ text }) => ({
+          content: [{ type: 'text', text: tool === 'shout' ? text.toUpperCase() : text }],
+        }));
+      }
+      await mcp.connect(transport);
+      await transport.handleRequest(req, res);
+    })();
+  });
+  http.listen(port, '127.0.0.1');
+  await once(http, 'listening');
+  const close = async () => {
+    http.closeAllConnections();
+    await new Promise((resolve) => http.close(resolve));
+  };
+  cleanups.push(close);
+  return { close, sessions: () => transports.size };
+}
+
 /** A port nothing listens on (for now). */
 async function freePort(): Promise<number> {
   const probe = createServer();
@@ -337,7 +527,7 @@ function firstLine(child: ChildProcess): Promise<string> {
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;

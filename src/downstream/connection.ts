@@ -36,6 +36,7 @@ import { httpHeaders, stdioLaunch } from './launch.js';
 import { collectPages } from './listing-limits.js';
 import { checkResultSize } from './result-limit.js';
 import { asSent, isServerError } from './server-error.js';
+import { describeFailure, sessionLoss } from './session-loss.js';
 import type { Bubblewrap } from './sandbox.js';
 import { SkippedLines } from './skipped-lines.js';
 import { ChildProcessTransport } from './stdio-transport.js';
@@ -43,6 +44,11 @@ import { StderrCapture } from './stderr-capture.js';
 import { VERSION } from '../version.js';
 
 const CLIENT_INFO = { name: 'toolscope', version: VERSION };
+
+/** How long an HTTP server has to answer the ping that checks, after a transport error, whether it is still there. */
+const CHECK_PING_TIMEOUT_MS = 5_000;
+/** Transport errors closer together than this are checked with one ping. */
+const CHECK_INTERVAL_MS = 1_000;
 
 export interface CallOptions {
   readonly signal?: AbortSignal;
@@ -103,15 +109,26 @@ export interface ConnectionHooks {
   readonly onResourceUpdated: (uri: string) => void;
   /** A log message the server sent while no single client session had a call in flight there. */
   readonly onLog: (params: LoggingMessageNotification['params']) => void;
-  /** The connection ended without `close()` being called (the child exited, the HTTP session broke). */
+  /**
+   * The connection ended without `close()` being called: the child exited, toolscope reset it, or an HTTP server's
+   * session is gone (the server went down, or came back without it).
+   */
   readonly onLost: (reason: string) => void;
 }
 
 /** One live MCP client session with one downstream server. */
 export class DownstreamConnection {
   private closing = false;
-  /** Why toolscope cut an HTTP connection (an oversized event); stdio transports keep their own. */
-  private resetCause: string | undefined;
+  /** Past the handshake: a transport error is the session's concern, no longer the handshake's. */
+  private established = false;
+  /**
+   * Why toolscope ended an HTTP connection: the server broke the protocol (an oversized event), or the session is
+   * gone. Stdio transports keep their own.
+   */
+  private endCause: string | undefined;
+  /** A ping checking whether the server is still there is in flight, or was sent at `checkedAt`. */
+  private checking = false;
+  private checkedAt = 0;
 
   private constructor(
     private readonly client: Client,
@@ -123,6 +140,9 @@ export class DownstreamConnection {
   static async open(server: string, config: ServerConfig, context: ConnectionContext): Promise<DownstreamConnection> {
     let connection: DownstreamConnection | undefined;
     const { transport, output } = await createTransport(server, config, context, (reason) => connection?.reset(reason));
+    // Set before the client's own: the SDK calls both. An HTTP transport tells of a failed request or a broken stream
+    // only here; the session may be gone with it (see transportFailed).
+    if (config.type !== 'stdio') transport.onerror = (error) => connection?.transportFailed(error);
     // Stopping the gateway mid-handshake must not wait for a slow server's timeout.
     const abandon = () => void transport.close().catch(() => undefined);
     context.signal.addEventListener('abort', abandon, { once: true });
@@ -148,6 +168,7 @@ export class DownstreamConnection {
     };
     try {
       await client.connect(transport, { timeout: config.timeoutMs });
+      connection.established = true;
     } catch (error) {
       connection.closing = true;
       // Explained before closing: the child toolscope is about to stop did not exit by itself.
@@ -173,9 +194,11 @@ export class DownstreamConnection {
   /** Every tool the server lists, following pagination within `limits` (ListingTooLarge past them). */
   listTools(timeoutMs: number, limits: DownstreamLimits): Promise<Tool[]> {
     return collectPages('tools', limits, async (cursor) => {
-      const page = await this.client.listTools(cursor === undefined ? {} : { cursor }, { timeout: timeoutMs }).catch((error: unknown) => {
-        throw isTimeout(error) ? new Error(noAnswer('tools/list', timeoutMs)) : error;
-      });
+      const page = await this.listed(() => this.client.listTools(cursor === undefined ? {} : { cursor }, { timeout: timeoutMs })).catch(
+        (error: unknown) => {
+          throw isTimeout(error) ? new Error(noAnswer('tools/list', timeoutMs)) : error;
+        },
+      );
       return { items: page.tools, nextCursor: page.nextCursor };
     });
   }
@@ -188,7 +211,7 @@ export class DownstreamConnection {
   /** Every resource the server lists, following pagination within `limits`. */
   listResources(timeoutMs: number, limits: DownstreamLimits): Promise<Resource[]> {
     return collectPages('resources', limits, async (cursor) => {
-      const page = await this.client.listResources(cursor === undefined ? {} : { cursor }, { timeout: timeoutMs });
+      const page = await this.listed(() => this.client.listResources(cursor === undefined ? {} : { cursor }, { timeout: timeoutMs }));
       return { items: page.resources, nextCursor: page.nextCursor };
     });
   }
@@ -196,7 +219,9 @@ export class DownstreamConnection {
   /** Every resource template the server lists, following pagination within `limits`. */
   listResourceTemplates(timeoutMs: number, limits: DownstreamLimits): Promise<ResourceTemplate[]> {
     return collectPages('resource templates', limits, async (cursor) => {
-      const page = await this.client.listResourceTemplates(cursor === undefined ? {} : { cursor }, { timeout: timeoutMs });
+      const page = await this.listed(() =>
+        this.client.listResourceTemplates(cursor === undefined ? {} : { cursor }, { timeout: timeoutMs }),
+      );
       return { items: page.resourceTemplates, nextCursor: page.nextCursor };
     });
   }
@@ -204,7 +229,7 @@ export class DownstreamConnection {
   /** Every prompt the server lists, following pagination within `limits`. */
   listPrompts(timeoutMs: number, limits: DownstreamLimits): Promise<Prompt[]> {
     return collectPages('prompts', limits, async (cursor) => {
-      const page = await this.client.listPrompts(cursor === undefined ? {} : { cursor }, { timeout: timeoutMs });
+      const page = await this.listed(() => this.client.listPrompts(cursor === undefined ? {} : { cursor }, { timeout: timeoutMs }));
       return { items: page.prompts, nextCursor: page.nextCursor };
     });
   }
@@ -235,6 +260,17 @@ export class DownstreamConnection {
 
   async setLoggingLevel(level: LoggingLevel, timeoutMs: number): Promise<void> {
     await this.explained(() => this.client.setLoggingLevel(level, { timeout: timeoutMs }));
+  }
+
+  /** A listing page; a failure caused by the connection's end says how it ended. Any other error passes as it is. */
+  private async listed<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      const closed = error instanceof McpError && error.code === ErrorCode.ConnectionClosed;
+      if (!closed && this.describeEnd() === undefined) throw error;
+      throw new Error(this.explain(error));
+    }
   }
 
   /** Runs a request; a failure caused by the connection's end says how it ended. The server's own errors pass as they are. */
@@ -292,9 +328,47 @@ export class DownstreamConnection {
 
   /** The server broke the protocol: fail every pending call with `reason`, and let the supervisor reconnect. */
   private reset(reason: string): void {
-    if (this.closing || this.resetCause) return;
-    this.resetCause = `${reason}; toolscope reset the connection`;
+    this.end(`${reason}; toolscope reset the connection`);
+  }
+
+  /**
+   * Fails every pending call with `cause` and closes the client, whose `onclose` tells the supervisor the connection
+   * is lost: it reconnects (a new session, a new handshake) with its backoff.
+   */
+  private end(cause: string): void {
+    if (this.closing || this.endCause) return;
+    this.endCause = cause;
     void this.client.close().catch(() => undefined);
+  }
+
+  /**
+   * An HTTP transport's error after the handshake (a request that failed, an event stream that broke). The session
+   * is lost when the error says so: the server answered 404 for it (or 400 saying the session id is not valid),
+   * nothing listens at its address, a legacy SSE stream ended. A failure that does not say (a reset connection, a
+   * proxy's 502, a stream cut short) is checked with a ping: the server's answer, or its own error, shows it is still
+   * there (a timeout decides nothing); any other failure ends the connection. The request that failed is not retried.
+   */
+  private transportFailed(error: unknown): void {
+    if (!this.established || this.closing || this.endCause) return;
+    const loss = sessionLoss(error);
+    if (loss !== undefined) {
+      this.end(loss);
+      return;
+    }
+    if (this.checking || Date.now() - this.checkedAt < CHECK_INTERVAL_MS) return;
+    this.checking = true;
+    this.checkedAt = Date.now();
+    this.client
+      .ping({ timeout: CHECK_PING_TIMEOUT_MS })
+      .catch((failure: unknown) => {
+        // An error the transport reports (a 404 for the session, a refused connection) has ended it already.
+        if (isTimeout(failure) || isServerError(failure)) return;
+        if (failure instanceof McpError && failure.code === ErrorCode.ConnectionClosed) return;
+        this.end(`the server stopped answering over HTTP: ${describeFailure(failure)}`);
+      })
+      .finally(() => {
+        this.checking = false;
+      });
   }
 
   private describeLoss(): string {
@@ -325,7 +399,7 @@ export class DownstreamConnection {
   }
 
   private describeEnd(): string | undefined {
-    if (!(this.transport instanceof ChildProcessTransport)) return this.resetCause;
+    if (!(this.transport instanceof ChildProcessTransport)) return this.endCause;
     const exit = this.transport.describeExit();
     return this.transport.resetReason ?? (exit && `the server process ${exit}`);
   }
@@ -376,16 +450,4 @@ function noAnswer(request: string, timeoutMs: number): string {
 
 function isTimeout(error: unknown): boolean {
   return error instanceof McpError && error.code === ErrorCode.RequestTimeout;
-}
-
-/**
- * An error's message followed by its causes: fetch says only "fetch failed", its cause what failed
- * ("connect ECONNREFUSED 127.0.0.1:7899", "getaddrinfo ENOTFOUND host"); an AggregateError (one per address tried)
- * gives its errors'.
- */
-function describeFailure(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const parts = error instanceof AggregateError && error.message === '' ? [...new Set(error.errors.map(describeFailure))] : [error.message];
-  const cause = error.cause === undefined ? '' : describeFailure(error.cause);
-  return cause === '' || parts.includes(cause) ? parts.join('; ') : `${parts.join('; ')} (${cause})`;
 }
