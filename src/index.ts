@@ -15,7 +15,8 @@ export { toolContentHash } from './catalog/tool-hash.js';
 
 export type { ServerState, ServerStatus } from './downstream/supervisor.js';
 
-export type { CallContext, CallStage, ClientChannel, Principal, StageDecision } from './pipeline/call-context.js';
+export type { CallContext, CallStage, ClientChannel, StageDecision } from './pipeline/call-context.js';
+export type { Credential, Principal } from './policy/auth/principal.js';
 export { composeStages } from './pipeline/compose.js';
 export type { CallHandler } from './pipeline/compose.js';
 export { CallRefused } from './pipeline/refusal.js';

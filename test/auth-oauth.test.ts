@@ -19,10 +19,12 @@ import { refusalOf } from './support/policy.js';
 const secret = (name: string) => `${name}-secret-0123456789abcdef0123456789`;
 const opsClient: MachineClient = { clientId: 'ops-agent', clientSecret: secret('ops'), scope: 'mcp toolscope:ops' };
 const readerClient: MachineClient = { clientId: 'reader-agent', clientSecret: secret('reader'), scope: 'mcp toolscope:read' };
+/** Another client mapped to `reader` by the same rule: two callers sharing one principal. */
+const secondReaderClient: MachineClient = { clientId: 'second-reader', clientSecret: secret('second'), scope: 'mcp toolscope:read' };
 const strangerClient: MachineClient = { clientId: 'stranger', clientSecret: secret('stranger'), scope: 'mcp' };
 const noMcpScopeClient: MachineClient = { clientId: 'no-mcp-scope', clientSecret: secret('nomcp'), scope: 'toolscope:read' };
 const shortLivedClient: MachineClient = { clientId: 'short-lived', clientSecret: secret('short'), scope: 'mcp toolscope:read', accessTokenTtlSeconds: 1 };
-const CLIENTS = [opsClient, readerClient, strangerClient, noMcpScopeClient, shortLivedClient];
+const CLIENTS = [opsClient, readerClient, secondReaderClient, strangerClient, noMcpScopeClient, shortLivedClient];
 
 const INITIALIZE = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
 
@@ -151,6 +153,27 @@ describe('toolscope serve --http as an OAuth resource server, against a real Ope
     const names = (await client.listTools()).tools.map((tool) => tool.name);
     expect(names).toContain('filesystem__read_text_file');
     expect(names).not.toContain('filesystem__write_file');
+  });
+
+  it('tells apart in the audit log the OAuth subjects sharing a principal (sub and client id), and static tokens by where the config holds them', async () => {
+    const read = async (client: Client) => {
+      const result = (await client.callTool({ name: 'filesystem__read_text_file', arguments: { path: join(files, 'notes.txt') } })) as CallToolResult;
+      expect(result.isError).toBeFalsy();
+    };
+    await read(await connectWithToken(await tokenFor(readerClient)));
+    await read(await connectWithToken(await tokenFor(secondReaderClient)));
+    await read(await connectWithToken(staticToken));
+    const records = (await readFile(join(dir.path, '.toolscope', 'audit.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { principal: string; tool: string; credential?: unknown })
+      .filter((record) => record.tool === 'filesystem__read_text_file');
+    const credentials = records.slice(-3).map((record) => [record.principal, record.credential]);
+    expect(credentials).toEqual([
+      ['reader', { kind: 'oauth', subject: 'reader-agent', clientId: 'reader-agent' }],
+      ['reader', { kind: 'oauth', subject: 'second-reader', clientId: 'second-reader' }],
+      ['script', { kind: 'token', config: 'principals.script.tokenHashes[0]' }],
+    ]);
   });
 
   it('refuses a token issued for another resource', async () => {

@@ -27,7 +27,7 @@ describe('toolscope status', () => {
   it('reads the queue and the quarantine of a state folder with nothing in them', async () => {
     const path = await writeConfig(dir.path, { servers: {} });
     const json = await runCli(['--config', path, 'status', '--json']);
-    expect(JSON.parse(json.stdout)).toEqual({ serves: [], approvals: { waiting: [] } });
+    expect(JSON.parse(json.stdout)).toEqual({ serves: [], approvals: { waiting: [], orphaned: [] } });
     expect((await runCli(['--config', path, 'status'])).stdout).toContain('quarantine: no tool is held');
   });
 });

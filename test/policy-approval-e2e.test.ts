@@ -169,6 +169,12 @@ describe('destructive calls wait for a human', () => {
       expect.stringMatching(/^approved by cli:\S+ via queue [0-9a-f]{10}$/),
       expect.stringMatching(/^denied by http:admin via queue [0-9a-f]{10}$/),
     ]);
+    // Which token made the call, and which token the approver answered with.
+    const denied = (await auditRecords(env.dir.path)).filter((r) => r.tool === 'filesystem__write_file').at(-1)!;
+    expect(denied.credential).toEqual({ kind: 'token', config: 'principals.ops.tokenHashes[0]' });
+    expect((denied.decisions as Array<{ stage: string }>).find((d) => d.stage === 'approve')).toMatchObject({
+      credential: { kind: 'token', config: 'principals.admin.tokenHashes[0]' },
+    });
   });
 });
 

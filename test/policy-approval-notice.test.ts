@@ -125,8 +125,10 @@ describe('a call waiting for approval is noticed', () => {
             rule: 'approval.required[0]: everything:echo',
             requestedAt: expect.any(String),
             expiresAt: expect.any(String),
+            waiter: { host: expect.any(String), pid: reported.serves[0]!.pid, instance: expect.any(String) },
           },
         ],
+        orphaned: [],
       });
       expect(statusJson.stdout).not.toContain('deploy with');
 
@@ -142,7 +144,7 @@ describe('a call waiting for approval is noticed', () => {
       await new Promise((resolve) => setTimeout(resolve, 6_000));
       expect(progress.length).toBe(progressed);
       expect((await runCli(['--config', configPath, 'status'])).stdout).toContain('approvals: no calls are waiting');
-      expect((JSON.parse((await runCli(['--config', configPath, 'status', '--json'])).stdout) as StatusJson).approvals).toEqual({ waiting: [] });
+      expect((JSON.parse((await runCli(['--config', configPath, 'status', '--json'])).stdout) as StatusJson).approvals).toEqual({ waiting: [], orphaned: [] });
       expect(receiver.received).toHaveLength(1);
     } finally {
       await receiver.close();

@@ -8,8 +8,10 @@ import { issueToken, listTokens } from '../src/policy/auth/token-grants.js';
 import { generateToken, hashToken } from '../src/policy/auth/token.js';
 import { FileTokenStore } from '../src/state/file/file-token-store.js';
 import { networkGuard } from '../src/server/http.js';
-import { runCli, tempDir } from './support/toolscope-cli.js';
-import { policyConfig, startHttpGateway } from './support/policy.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { auditFilterSchema, queryAudit } from '../src/console/audit-query.js';
+import { runCli, servers, tempDir, waitForTools } from './support/toolscope-cli.js';
+import { auditRecords, httpClient, policyConfig, startHttpGateway } from './support/policy.js';
 
 const TOKEN_SHAPE = /^tsk_[A-Za-z0-9_-]{43}$/;
 
@@ -160,4 +162,55 @@ describe('tokens from `toolscope token` against a running gateway', () => {
       await dir.remove();
     }
   });
+});
+
+describe('which credential made a call', () => {
+  it('the audit log names the token of each call (the id `token list` shows, or where the config holds its hash), never the token or its hash; `audit tail` and the console filter show it', async () => {
+    const dir = await tempDir();
+    const opsToken = generateToken();
+    const gateway = await startHttpGateway(dir.path, {
+      servers: { everything: servers.everything() },
+      exposure: { mode: 'all' },
+      principals: { ops: { allow: ['everything:*'], tokenHashes: [hashToken(generateToken()), hashToken(opsToken)] } },
+    });
+    const configPath = join(dir.path, 'toolscope.json');
+    const clients: Client[] = [];
+    try {
+      // bob holds two tokens: two people, or two agents, sharing one principal.
+      const bobTokens = [];
+      for (let i = 0; i < 2; i++) bobTokens.push((await runCli(['--config', configPath, 'token', 'create', 'bob', '--scopes', 'everything:*'])).stdout.trim());
+      const list = (await runCli(['--config', configPath, 'token', 'list'])).stdout;
+      const bobIds = [...list.matchAll(/^([0-9a-f]{8})\s+bob\s/gm)].map((match) => match[1]!);
+      expect(bobIds).toHaveLength(2);
+
+      for (const [token, message] of [[bobTokens[0]!, 'first'], [bobTokens[1]!, 'second'], [opsToken, 'ops']] as const) {
+        const client = await httpClient(gateway.url, token);
+        clients.push(client);
+        await waitForTools(client, ['everything__echo']);
+        await client.callTool({ name: 'everything__echo', arguments: { message } });
+      }
+
+      const records = (await auditRecords(dir.path)).filter((record) => record.tool === 'everything__echo');
+      expect(records.map((record) => [record.principal, (record.arguments as { message: string }).message, record.credential])).toEqual([
+        ['bob', 'first', { kind: 'token', id: bobIds[0] }],
+        ['bob', 'second', { kind: 'token', id: bobIds[1] }],
+        ['ops', 'ops', { kind: 'token', config: 'principals.ops.tokenHashes[1]' }],
+      ]);
+      const log = await readFile(join(dir.path, '.toolscope', 'audit.jsonl'), 'utf8');
+      for (const token of [...bobTokens, opsToken]) {
+        expect(log).not.toContain(token);
+        expect(log).not.toContain(hashToken(token).slice('sha256:'.length));
+      }
+
+      const tail = (await runCli(['--config', configPath, 'audit', 'tail', '-n', '3'])).stdout;
+      expect(tail).toContain(`bob [token ${bobIds[1]}]  everything__echo  ok`);
+      expect(tail).toContain('ops [token principals.ops.tokenHashes[1]]  everything__echo  ok');
+      const filtered = await queryAudit(join(dir.path, '.toolscope', 'audit.jsonl'), auditFilterSchema.parse({ credential: bobIds[0] }));
+      expect(filtered.records.map((record) => (record.arguments as { message: string }).message)).toEqual(['first']);
+    } finally {
+      await Promise.all(clients.map((client) => client.close()));
+      await gateway.close();
+      await dir.remove();
+    }
+  }, 60_000);
 });

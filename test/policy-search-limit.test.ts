@@ -20,7 +20,7 @@ describe('search rate limit: configuration', () => {
     const clock = manualClock();
     const limiter = new RateLimiter(policyConfig().rateLimits, new LocalRateBuckets(clock.now));
     for (let i = 0; i < 60; i += 1) expect(await limiter.takeSearch('agent')).toEqual({ allowed: true });
-    expect(await limiter.takeSearch('agent')).toEqual({ allowed: false, rule: 'rateLimits.search', retryAfterSeconds: 1 });
+    expect(await limiter.takeSearch('agent')).toEqual({ allowed: false, rule: 'rateLimits.search', counts: 'searches', retryAfterSeconds: 1 });
     expect(await limiter.takeSearch('other')).toEqual({ allowed: true });
     clock.advance(1000);
     expect(await limiter.takeSearch('agent')).toEqual({ allowed: true });
@@ -40,13 +40,13 @@ describe('search rate limit: configuration', () => {
     for (let i = 0; i < 500; i += 1) expect((await limiter.takeSearch('batch')).allowed).toBe(true);
     expect((await limiter.takeSearch('crawler')).allowed).toBe(true);
     expect((await limiter.takeSearch('crawler')).allowed).toBe(true);
-    expect(await limiter.takeSearch('crawler')).toEqual({ allowed: false, rule: 'rateLimits.principals.crawler.search', retryAfterSeconds: 2 });
+    expect(await limiter.takeSearch('crawler')).toEqual({ allowed: false, rule: 'rateLimits.principals.crawler.search', counts: 'searches', retryAfterSeconds: 2 });
     // Calls and searches draw on separate buckets: one of each fits, a second of either does not.
     const readGraph = tool('memory', { name: 'read_graph' });
     expect((await limiter.take('agent', readGraph)).allowed).toBe(true);
     expect((await limiter.takeSearch('agent')).allowed).toBe(true);
     expect(await limiter.take('agent', readGraph)).toMatchObject({ allowed: false, rule: 'rateLimits.principal' });
-    expect(await limiter.takeSearch('agent')).toEqual({ allowed: false, rule: 'rateLimits.search', retryAfterSeconds: 100 });
+    expect(await limiter.takeSearch('agent')).toEqual({ allowed: false, rule: 'rateLimits.search', counts: 'searches', retryAfterSeconds: 100 });
   });
 
   it('turns off with "off" and names the field of a wrong value', async () => {
@@ -184,6 +184,7 @@ describe('search rate limit through a real gateway', () => {
         reason: 'search rate limit reached for agent',
         rule: 'rateLimits.search',
         retryAfterSeconds: RETRY_AFTER,
+        credential: { kind: 'token', config: 'principals.agent.tokenHashes[0]' },
       })),
     );
   });

@@ -14,7 +14,7 @@ import { servers, tempDir, textOf, waitFor, waitForTools, writeConfig } from './
 
 /**
  * `toolscope serve` stopping on SIGTERM with calls in flight: every client gets an answer before its session closes.
- * A call waiting for approval is refused at once, saying toolscope is stopping; a call that finishes within the grace
+ * A call waiting for approval is answered at once, saying toolscope is stopping (audited as cancelled by the stop); a call that finishes within the grace
  * period gets its result; one that does not is cancelled (the downstream server is told) and answered as such.
  */
 
@@ -110,15 +110,16 @@ describe('a graceful stop', () => {
     expect(serve.stderr()).toContain('stopping (SIGTERM): 4 calls in flight');
     expect(serve.stderr()).toMatch(/"msg":"stopped"/);
 
-    // Each call's outcome is in the audit log, the refusal with toolscope's reason.
+    // Each call's outcome is in the audit log: the waits for approval cancelled by the stop (nobody refused them).
     const { records } = await readAuditFile(join(dir.path, '.toolscope', 'audit.jsonl'));
     const byTool = (tool: string) => records.filter((record) => record.tool === tool);
-    const refusals = byTool('probe__echo');
-    expect(refusals).toHaveLength(2);
-    for (const record of refusals) {
-      expect(record).toMatchObject({ outcome: 'refused', refusal: { stage: 'approve', reason: expect.stringMatching(/^toolscope is stopping/) } });
+    const waits = byTool('probe__echo');
+    expect(waits).toHaveLength(2);
+    for (const record of waits) {
+      expect(record.outcome).toBe('cancelled');
+      expect(record.refusal).toBeUndefined();
       const approve = record.decisions!.find((decision) => decision.stage === 'approve');
-      expect(approve).toMatchObject({ outcome: 'deny', reason: expect.stringMatching(/^toolscope is stopping/) });
+      expect(approve).toMatchObject({ outcome: 'cancelled', reason: expect.stringMatching(/^cancelled by toolscope's stop after \d+\.\d s waiting for approval (via queue [0-9a-f]{10}|via elicitation)$/) });
     }
     expect(byTool('probe__sleep')).toMatchObject([{ outcome: 'ok' }]);
     expect(byTool('probe__wait_for_cancel')).toMatchObject([{ outcome: 'cancelled' }]);

@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,9 +15,18 @@ import { maskedRedisUrl } from '../src/state/redis/redis-connection.js';
 import { RedisState } from '../src/state/redis/redis-state.js';
 import { StateUnavailableError } from '../src/state/unavailable.js';
 import { countingEmbedder } from './support/retrieval.js';
-import { policyConfig, tool } from './support/policy.js';
+import { callContext, policyConfig, run, tool } from './support/policy.js';
+import { Approvals } from '../src/policy/approval/approvals.js';
+import { ClientAsks } from '../src/policy/approval/client-asks.js';
+import { AuditTrail } from '../src/policy/audit/audit-trail.js';
+import { Redactor } from '../src/policy/audit/redactor.js';
+import { approveStage } from '../src/pipeline/stages/approve.js';
+import { auditStage } from '../src/pipeline/stages/audit.js';
+import { argumentCheck } from '../src/pipeline/stages/validate.js';
+import { ArgumentRules } from '../src/policy/rules/argument-rules.js';
+import { SchemaValidator } from '../src/policy/rules/schema-validator.js';
 import { startRedis, type RedisServer } from '../eval/bench/redis-server.js';
-import { waitFor } from './support/toolscope-cli.js';
+import { ROOT, waitFor } from './support/toolscope-cli.js';
 import { loadEmbedder } from '../src/embedding/index.js';
 
 const logger = createLogger('silent');
@@ -74,7 +88,7 @@ describe('rate buckets in Redis', () => {
     // 30 concurrent calls, round robin over the three replicas.
     const decisions = await Promise.all(Array.from({ length: 30 }, (_, i) => limiters[i % 3]!.take('agent', echo)));
     expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
-    expect(decisions.find((d) => !d.allowed)).toEqual({ allowed: false, rule: 'rateLimits.principal', retryAfterSeconds: 100 });
+    expect(decisions.find((d) => !d.allowed)).toEqual({ allowed: false, rule: 'rateLimits.principal', counts: 'calls', retryAfterSeconds: 100 });
     // The 25 refused calls took no token from the per-tool bucket: 95 of its 100 are left.
     const toolOnly = new RateLimiter(policyConfig({ rateLimits: { tool: { capacity: 100, refillPerSecond: 0.01 } } }).rateLimits, replicas[0]!.rateBuckets);
     const left = await Promise.all(Array.from({ length: 96 }, () => toolOnly.take('agent', echo)));
@@ -85,7 +99,7 @@ describe('rate buckets in Redis', () => {
     const state = await replicaState('rate2:');
     const limiter = new RateLimiter(policyConfig({ rateLimits: { principal: { capacity: 1, refillPerSecond: 5 } } }).rateLimits, state.rateBuckets);
     expect(await limiter.take('agent', echo)).toEqual({ allowed: true });
-    expect(await limiter.take('agent', echo)).toEqual({ allowed: false, rule: 'rateLimits.principal', retryAfterSeconds: 1 });
+    expect(await limiter.take('agent', echo)).toEqual({ allowed: false, rule: 'rateLimits.principal', counts: 'calls', retryAfterSeconds: 1 });
     expect(await limiter.take('other', echo)).toEqual({ allowed: true });
     await waitFor(async () => (await limiter.take('agent', echo)).allowed || undefined, 'a refilled token', 2000);
   });
@@ -167,5 +181,83 @@ describe('recent searches in Redis', () => {
     expect(logLines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual([
       'recent2:recent-searches: 2 entries are not recent searches; left out',
     ]);
+  });
+});
+
+describe('the approval queue in Redis', () => {
+  const deleteEntities = tool('memory', { name: 'delete_entities', annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: false } });
+
+  it('a call its client cancels while it waits is audited as cancelled by the client (not "denied by cancelled"), and leaves the queue', async () => {
+    const state = await replicaState('approvals-cancel:');
+    const config = policyConfig({ approval: { timeoutSeconds: 30 } });
+    const approvals = new Approvals(config.approval, config.capabilities, state.approvals, new Redactor(), new ClientAsks(), logger);
+    const dir = await mkdtemp(join(tmpdir(), 'toolscope-redis-audit-'));
+    const trail = new AuditTrail(join(dir, 'audit.jsonl'), new Redactor());
+    try {
+      const cancel = new AbortController();
+      const ctx = callContext(deleteEntities, {}, { name: 'ops' }, {}, cancel.signal);
+      const call = run([auditStage(trail), approveStage(approvals, argumentCheck(new SchemaValidator(), new ArgumentRules({})))], ctx);
+      const request = await waitFor(async () => (await state.approvals.pending())[0], 'the queued request');
+      cancel.abort();
+      expect((await call).reached).toBe(false);
+      const [record] = (await readFile(join(dir, 'audit.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(record).toMatchObject({ outcome: 'cancelled', principal: 'ops' });
+      expect(record!.refusal).toBeUndefined();
+      expect(record!.decisions).toEqual([
+        { stage: 'approve', outcome: 'cancelled', reason: expect.stringMatching(new RegExp(`^cancelled by the client after \\d+\\.\\d s waiting for approval via queue ${request.id}$`)) },
+      ]);
+      expect(await state.approvals.request(request.id)).toBeUndefined();
+    } finally {
+      await trail.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a request whose replica was killed on this host is orphaned: left out of the waiting ones, an answer removes it; one of another host cannot be told and waits', async () => {
+    const state = await replicaState('approvals-orphans:');
+    const config = parseConfig({ state: { backend: 'redis', url: redis.url, keyPrefix: 'approvals-orphans:' } }, 'toolscope.json').state;
+    // A real replica process queues a call, then dies with SIGKILL mid-wait.
+    const replica = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import { RedisState } from './src/state/redis/redis-state.ts';
+         import { createLogger } from './src/log.ts';
+         const state = new RedisState(${JSON.stringify(config)}, createLogger('silent'));
+         await state.open();
+         const now = Date.now();
+         const request = await state.approvals.submit({ callId: 'c1', principal: 'ops', tool: 'memory__delete_entities', server: 'memory', arguments: {}, rule: 'r',
+           requestedAt: new Date(now).toISOString(), expiresAt: new Date(now + 60000).toISOString() });
+         console.log(request.id);
+         await state.approvals.wait(request.id, now + 60000, new AbortController().signal);`,
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    replica.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const id = await waitFor(() => /^([0-9a-f]{10})$/m.exec(out)?.[1], 'the replica to queue its call');
+    const exited = once(replica, 'exit');
+    replica.kill('SIGKILL');
+    await exited;
+    // One waiting on a replica elsewhere: its pid means nothing here.
+    const elsewhere = await state.approvals.submit({
+      callId: 'c2', principal: 'ops', tool: 'memory__delete_entities', server: 'memory', arguments: {}, rule: 'r',
+      requestedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    });
+    const raw = new Redis(redis.url);
+    try {
+      const key = `approvals-orphans:approval:${elsewhere.id}`;
+      await raw.set(key, JSON.stringify({ ...elsewhere, waiter: { host: 'another-host', pid: replica.pid, instance: 'x' } }), 'KEEPTTL');
+      expect((await state.approvals.pending()).map((request) => request.id)).toEqual([elsewhere.id]);
+      expect(await state.approvals.orphaned()).toMatchObject([{ id, waiter: { pid: replica.pid } }]);
+      expect(await state.approvals.decide(id, true, 'cli:test')).toBe('orphaned');
+      expect(await raw.exists(`approvals-orphans:approval:${id}`)).toBe(0);
+      expect(await raw.zrange('approvals-orphans:approvals:pending', 0, -1)).toEqual([elsewhere.id]);
+      expect(await state.approvals.orphaned()).toEqual([]);
+    } finally {
+      raw.disconnect();
+    }
   });
 });

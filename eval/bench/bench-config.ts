@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Principal } from '../../src/pipeline/call-context.js';
+import type { Principal } from '../../src/policy/auth/principal.js';
 import { generateToken, hashToken } from '../../src/policy/auth/token.js';
 import { ECHO_SERVER, ECHO_TOOL, echoStdioLaunch } from './downstream.js';
 import type { BenchAudit } from './pipelines.js';

@@ -5,7 +5,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Gateway } from '../../src/gateway.js';
-import type { Principal } from '../../src/pipeline/call-context.js';
+import type { Principal } from '../../src/policy/auth/principal.js';
 import { childEnv } from './child-process.js';
 
 const CLIENT_INFO = { name: 'toolscope-bench', version: '0.1.0' };

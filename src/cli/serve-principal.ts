@@ -1,5 +1,5 @@
 import type { Gateway } from '../gateway.js';
-import type { Principal } from '../pipeline/call-context.js';
+import type { Principal } from '../policy/auth/principal.js';
 
 /**
  * Who a `serve` session on stdio acts as. With principals configured, `--as NAME` is required and must name one
@@ -13,5 +13,5 @@ export async function stdioPrincipal(gateway: Gateway, as: string | undefined): 
   }
   if (as === undefined) throw new Error('principals are configured: choose who this stdio session acts as with --as NAME');
   if (!gateway.policy.principals.get(as)) throw new Error(`--as ${as}: no principal of that name in the config or token store`);
-  return { name: as };
+  return { name: as, credential: { kind: 'stdio' } };
 }

@@ -13,6 +13,8 @@ const isoTime = z
 /** Unknown fields are refused, naming the one meant: a misspelt filter must not answer with every record. */
 export const auditFilterSchema = configObject({
   principal: z.string().min(1).optional(),
+  /** How the caller authenticated: a token's id (or `principals.NAME.tokenHashes[N]`), an OAuth subject or client id. */
+  credential: z.string().min(1).optional(),
   /** Part of the exposed tool name, any case. */
   tool: z.string().min(1).optional(),
   server: z.string().min(1).optional(),
@@ -73,6 +75,7 @@ function matches(record: Record<string, unknown>, time: number, filter: AuditFil
   if (filter.since !== undefined && !(time >= filter.since)) return false;
   if (filter.until !== undefined && !(time <= filter.until)) return false;
   if (filter.principal !== undefined && record.principal !== filter.principal) return false;
+  if (filter.credential !== undefined && !credentialMatches(record.credential, filter.credential)) return false;
   if (filter.server !== undefined && record.server !== filter.server) return false;
   if (filter.tool !== undefined && !(typeof record.tool === 'string' && record.tool.toLowerCase().includes(filter.tool.toLowerCase()))) {
     return false;
@@ -82,4 +85,11 @@ function matches(record: Record<string, unknown>, time: number, filter: AuditFil
     if (outcome !== filter.outcome) return false;
   }
   return true;
+}
+
+/** Whether a record's credential is the one named: by token id, config place, OAuth subject or client id. */
+function credentialMatches(credential: unknown, wanted: string): boolean {
+  if (credential === null || typeof credential !== 'object') return false;
+  const { id, config, subject, clientId } = credential as Record<string, unknown>;
+  return [id, config, subject, clientId].includes(wanted);
 }

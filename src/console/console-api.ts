@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Gateway } from '../gateway.js';
-import type { Principal } from '../pipeline/call-context.js';
+import type { Principal } from '../policy/auth/principal.js';
 import type { HttpRoute } from '../server/http.js';
 import { HttpError, readJsonBody } from '../server/http-util.js';
 import { authenticateConsole } from './console-auth.js';
@@ -51,7 +51,7 @@ export function consoleApi(
  * the record is as durable as the audit config says, before the action is answered (as a call is).
  */
 export async function auditAction(gateway: Gateway, user: Principal, action: string, fields: Record<string, unknown>): Promise<void> {
-  await gateway.policy.audit?.recordEvent('console-action', { principal: user.name, action, ...fields });
+  await gateway.policy.audit?.recordEvent('console-action', { principal: user.name, action, ...fields }, user.credential);
 }
 
 /** A body field check's failure as a 400 naming the field. */

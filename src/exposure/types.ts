@@ -1,6 +1,6 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { CatalogTool } from '../catalog/tool.js';
-import type { Principal } from '../pipeline/call-context.js';
+import type { Principal } from '../policy/auth/principal.js';
 
 /** A `tools/list` request; `query` is the draft SEP-1821 field asking for the tools relevant to a task. */
 export interface ToolListRequest {

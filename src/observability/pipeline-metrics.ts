@@ -1,5 +1,5 @@
 import { returnedOutcome, type CallStage } from '../pipeline/call-context.js';
-import { CallRefused } from '../pipeline/refusal.js';
+import { CallRefused, WaitCancelled } from '../pipeline/refusal.js';
 import type { Metrics } from './metrics.js';
 
 /**
@@ -23,7 +23,9 @@ function callMetricsStage(metrics: Metrics): CallStage {
         outcome = returned === 'tool-error' ? 'error' : returned;
         return result;
       } catch (error) {
-        if (error instanceof CallRefused) {
+        if (error instanceof WaitCancelled) {
+          outcome = 'cancelled';
+        } else if (error instanceof CallRefused) {
           outcome = 'refused';
           metrics.refusals.inc({ stage: error.stage, reason: error.details.rule ?? 'none' });
         }

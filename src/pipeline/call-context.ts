@@ -15,21 +15,18 @@ import type {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { CatalogTool } from '../catalog/tool.js';
 import type { RequestTrace } from '../observability/tracing.js';
+import type { Credential, Principal } from '../policy/auth/principal.js';
 
-/** Who is calling. Policy (scopes, limits) is looked up by `name` in the stages that need it. */
-export interface Principal {
-  readonly name: string;
-  /** Who minted the token it presented, when a console session did (`StoredToken.mintedBy`). */
-  readonly mintedBy?: string;
-}
-
-export type StageOutcome = 'pass' | 'deny' | 'error';
+/** `cancelled`: the call was cancelled (by its client, or toolscope's stop) while the stage held it, e.g. waiting for approval. */
+export type StageOutcome = 'pass' | 'deny' | 'error' | 'cancelled';
 
 /** What one stage decided about one call; the audit stage writes these down. */
 export interface StageDecision {
   readonly stage: string;
   readonly outcome: StageOutcome;
   readonly reason?: string;
+  /** How whoever decided authenticated, when it was not the caller: an approver answering over HTTP or the console. */
+  readonly credential?: Credential;
 }
 
 export interface ClientRequestOptions {

@@ -20,6 +20,26 @@ export class CallRefused extends Error {
   }
 }
 
+/**
+ * A call that ended while it waited for a person because it was cancelled, by its client (a cancellation, a closed
+ * session) or by toolscope's stop: nobody refused it, so the audit log and the metrics count it as `cancelled`, with
+ * `decision` (who cancelled, after how long, waiting where) as the stage's reason. It is a CallRefused so that a client
+ * still listening (toolscope stopping) is answered with `reason` as before.
+ */
+export class WaitCancelled extends CallRefused {
+  constructor(
+    stage: string,
+    reason: string,
+    /** Who cancelled: the caller's client, or toolscope's stop. */
+    readonly by: 'client' | 'stop',
+    /** What the audit log's decision of `stage` says. */
+    readonly decision: string,
+  ) {
+    super(stage, reason);
+    this.name = 'WaitCancelled';
+  }
+}
+
 /** Where a refusal's facts travel in the result's `_meta`, for programs that act on them (e.g. retry-after). */
 export const REFUSAL_META_KEY = 'toolscope/refusal';
 

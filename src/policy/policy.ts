@@ -19,7 +19,7 @@ import { SearchLimit } from './ratelimit/search-limit.js';
 import type { ArgumentRules } from './rules/argument-rules.js';
 import type { RelayScope } from './scopes/relay-scope.js';
 import type { AccessDecisions } from './tool-access.js';
-import type { Principal } from '../pipeline/call-context.js';
+import type { Principal } from './auth/principal.js';
 import { SchemaValidator } from './rules/schema-validator.js';
 import type { ApprovalQueue } from '../state/approval-queue.js';
 import type { StateBackend } from '../state/state-backend.js';

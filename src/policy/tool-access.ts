@@ -1,5 +1,5 @@
 import type { CatalogTool } from '../catalog/tool.js';
-import type { Principal } from '../pipeline/call-context.js';
+import type { Principal } from './auth/principal.js';
 import type { QuarantineEntry } from '../state/pin-store.js';
 import type { ToolPinning } from './pinning/tool-pinning.js';
 import type { ScopeDecision, ScopePolicy } from './scopes/scope-policy.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Gateway } from '../gateway.js';
-import type { Principal } from '../pipeline/call-context.js';
-import type { ApprovalQueue } from '../state/approval-queue.js';
+import type { Principal } from '../policy/auth/principal.js';
+import { orphanedAnswer, type ApprovalQueue } from '../state/approval-queue.js';
 import { authenticateApprover } from './http-auth.js';
 import type { HttpRoute } from './http.js';
 import { HttpError, readJsonBody, sendJson } from './http-util.js';
@@ -62,8 +62,10 @@ export async function answerApproval(gateway: Gateway, body: unknown, answerer: 
     const whose = caller === answerer.name ? answerer.name : `${answerer.name} with a token ${caller} minted`;
     throw new HttpError(403, -32001, `forbidden: call ${id} was made by ${caller}; ${whose} may not answer it`);
   }
-  const result = await queue.decide(id, decision === 'approve', by);
+  const result = await queue.decide(id, decision === 'approve', by, answerer.credential);
   if (result === 'unknown') throw new HttpError(404, -32602, `no waiting call with id ${id}`);
+  if (result === 'orphaned') throw new HttpError(409, -32602, orphanedAnswer(id, request));
   if (result !== 'decided') throw new HttpError(409, -32602, `call ${id} was already answered or timed out`);
   return { id, decision };
 }
+

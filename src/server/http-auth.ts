@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Gateway } from '../gateway.js';
-import type { Principal } from '../pipeline/call-context.js';
+import type { Principal } from '../policy/auth/principal.js';
 import type { OAuthConfig } from '../config/auth.js';
 import { BearerRefusal, looksLikeJwt } from '../policy/auth/oauth-verifier.js';
 import { HttpError } from './http-util.js';
@@ -25,7 +25,11 @@ export async function authenticateRequest(gateway: Gateway, req: IncomingMessage
         req.headers.authorization === undefined ? 'a bearer token is required' : 'the Authorization header must be "Bearer <token>"',
       );
     }
-    if (oauth && looksLikeJwt(token)) return { name: (await oauth.verify(token)).principal };
+    if (oauth && looksLikeJwt(token)) {
+      const identity = await oauth.verify(token);
+      const credential = { kind: 'oauth', ...(identity.subject !== undefined && { subject: identity.subject }), ...(identity.clientId !== undefined && { clientId: identity.clientId }) } as const;
+      return { name: identity.principal, credential };
+    }
     const principal = await principals.authenticate(token);
     if (principal === undefined) throw new BearerRefusal(401, principals.refusalReason(token), 'invalid_token');
     return principal;

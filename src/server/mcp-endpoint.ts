@@ -6,7 +6,7 @@ import { isInitializeRequest, isJSONRPCRequest } from '@modelcontextprotocol/sdk
 import type { LimitsConfig } from '../config/limits.js';
 import type { Gateway } from '../gateway.js';
 import { STOPPING } from '../pipeline/in-flight.js';
-import type { Principal } from '../pipeline/call-context.js';
+import type { Principal } from '../policy/auth/principal.js';
 import { SessionEventStore, type ReplayLimits } from './event-store.js';
 import { authenticateRequest } from './http-auth.js';
 import { HttpError, readJsonBody } from './http-util.js';

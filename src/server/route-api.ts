@@ -3,7 +3,7 @@ import type { Gateway } from '../gateway.js';
 import { configObject } from '../config/strict-object.js';
 import { MAX_SEARCH_LIMIT } from '../exposure/meta-tools.js';
 import { headerTraceContext, traced } from '../observability/tracing.js';
-import type { Principal } from '../pipeline/call-context.js';
+import type { Principal } from '../policy/auth/principal.js';
 import { CallRefused, REFUSED_REQUEST_CODE, refusalText } from '../pipeline/refusal.js';
 import type { SearchEntry } from '../policy/ratelimit/search-limit.js';
 import { DEFAULT_ROUTE_LIMIT, routeAnswer, routeFormat, routeLimit, routeQuery } from '../retrieval/route-answer.js';

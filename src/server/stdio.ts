@@ -1,6 +1,6 @@
 import type { Gateway } from '../gateway.js';
 import { STOPPING } from '../pipeline/in-flight.js';
-import type { Principal } from '../pipeline/call-context.js';
+import type { Principal } from '../policy/auth/principal.js';
 import { StdioSessionTransport } from './stdio-transport.js';
 
 /** The one MCP session on this process's stdin/stdout. */

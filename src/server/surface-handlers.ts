@@ -14,7 +14,7 @@ import {
 import type { ListKind } from '../downstream/connection.js';
 import type { Logger } from '../log.js';
 import { callerTraceContext, traced, type Tracing } from '../observability/tracing.js';
-import type { Principal } from '../pipeline/call-context.js';
+import type { Principal } from '../policy/auth/principal.js';
 import { passes } from '../surface/log-levels.js';
 import type { DownstreamSurface } from '../surface/surface.js';
 import { listPage } from './list-pages.js';

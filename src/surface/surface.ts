@@ -20,7 +20,7 @@ import type { DownstreamManager } from '../downstream/manager.js';
 import type { RequestSettings, ServerSupervisor } from '../downstream/supervisor.js';
 import type { Logger } from '../log.js';
 import { callAttributes, type RequestTrace } from '../observability/tracing.js';
-import type { Principal } from '../pipeline/call-context.js';
+import type { Principal } from '../policy/auth/principal.js';
 import type { ReadHandler } from '../pipeline/compose.js';
 import { CallRefused, refusalError } from '../pipeline/refusal.js';
 import type { AccessDecisions } from '../policy/tool-access.js';

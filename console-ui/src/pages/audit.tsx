@@ -4,11 +4,13 @@ import type { AuditView } from '../../../src/console/api/audit.js';
 import type { ConsoleSession } from '../../../src/console/api/servers.js';
 import type { GatewayStatus } from '../../../src/gateway.js';
 import type { AuditEvent, AuditRecord } from '../../../src/policy/audit/audit-record.js';
+import { describeCredential, type Credential } from '../../../src/policy/auth/principal.js';
 import { get } from '../api.js';
 import { Badge, Empty, ErrorNote, Time, useLoad } from '../components.js';
 
 interface Filters {
   principal: string;
+  credential: string;
   tool: string;
   server: string;
   outcome: string;
@@ -17,14 +19,14 @@ interface Filters {
   limit: string;
 }
 
-const NO_FILTERS: Filters = { principal: '', tool: '', server: '', outcome: '', since: '', until: '', limit: '100' };
+const NO_FILTERS: Filters = { principal: '', credential: '', tool: '', server: '', outcome: '', since: '', until: '', limit: '100' };
 
 const OUTCOME_TONES: Record<string, string> = { ok: 'good', 'tool-error': 'warn', cancelled: 'warn', refused: 'bad', error: 'bad' };
 
 /** `datetime-local` values are local times without a zone; the API takes ISO times. */
 const isoOf = (local: string) => (local === '' ? '' : new Date(local).toISOString());
 
-/** The audit log, newest first, filtered by principal, tool, server, outcome and time. */
+/** The audit log, newest first, filtered by principal, credential, tool, server, outcome and time. */
 export function AuditPage({ session, status }: { session: ConsoleSession; status: GatewayStatus | null }) {
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
@@ -52,6 +54,10 @@ export function AuditPage({ session, status }: { session: ConsoleSession; status
               <option key={name} value={name} />
             ))}
           </datalist>
+        </label>
+        <label>
+          Credential
+          <input name="credential" placeholder="token id or OAuth subject" {...field('credential')} />
         </label>
         <label>
           Tool
@@ -154,7 +160,10 @@ function AuditTable({ records }: { records: Array<Record<string, unknown>> }) {
                 <td class="nowrap">
                   <Time iso={raw.time as string} />
                 </td>
-                <td data-field="principal">{String(raw.principal ?? '-')}</td>
+                <td data-field="principal">
+                  {String(raw.principal ?? '-')}
+                  {credentialOf(raw) && <div class="muted small" data-field="credential">{credentialOf(raw)}</div>}
+                </td>
                 <td class="mono" data-field="tool">
                   {call ? call.tool : eventLabel(event!)}
                 </td>
@@ -178,6 +187,12 @@ function AuditTable({ records }: { records: Array<Record<string, unknown>> }) {
   );
 }
 
+/** How the record's caller authenticated (which token, which OAuth subject), in a few words. */
+function credentialOf(raw: Record<string, unknown>): string | undefined {
+  const credential = raw.credential;
+  return credential !== null && typeof credential === 'object' && 'kind' in credential ? describeCredential(credential as Credential) : undefined;
+}
+
 /** An event by name, with the console action and the tool it concerns when it has them. */
 function eventLabel(event: AuditEvent): string {
   return [event.event, event.action, event.tool].filter((part) => typeof part === 'string').join(' ');
@@ -185,7 +200,7 @@ function eventLabel(event: AuditEvent): string {
 
 function detail(raw: Record<string, unknown>, call: AuditRecord | undefined): string {
   if (!call) {
-    const { time: _time, event: _event, principal: _principal, tool: _tool, action: _action, ...rest } = raw;
+    const { time: _time, event: _event, principal: _principal, credential: _credential, tool: _tool, action: _action, ...rest } = raw;
     return Object.entries(rest)
       .map(([key, value]) => `${key} ${Array.isArray(value) ? value.join('; ') : typeof value === 'string' ? value : JSON.stringify(value)}`)
       .join(' · ');

@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { configPaths } from '../../config/path-reference.js';
 import type { AuditRecord } from '../../policy/audit/audit-record.js';
 import { followLines, readLastLines } from '../../policy/audit/tail.js';
+import { describeCredential } from '../../policy/auth/principal.js';
 import { policyPaths } from '../../policy/policy.js';
 import { loadCommandConfigForState } from '../options.js';
 
@@ -35,7 +36,7 @@ export function register(program: Command): void {
     });
 }
 
-/** One readable line per record: time, principal, tool, outcome, latency, and why when refused. */
+/** One readable line per record: time, principal [credential], tool, outcome, latency, and why when refused. */
 function summarise(line: string): string {
   let entry: Partial<AuditRecord> & { event?: string };
   try {
@@ -46,7 +47,11 @@ function summarise(line: string): string {
   if (entry.event) return `${entry.time}  ${entry.event}  ${JSON.stringify({ ...entry, time: undefined, event: undefined })}`;
   const why = entry.refusal ? `  ${entry.refusal.stage}: ${entry.refusal.reason}${entry.refusal.rule ? ` (${entry.refusal.rule})` : ''}` : '';
   const error = entry.error ? `  ${entry.error}` : '';
-  return `${entry.time}  ${entry.principal ?? '-'}  ${entry.tool}  ${entry.outcome}  ${entry.latencyMs}ms${why}${error}`;
+  // Who cancelled a call held by a stage (e.g. waiting for approval).
+  const held = entry.outcome === 'cancelled' ? entry.decisions?.find((decision) => decision.outcome === 'cancelled') : undefined;
+  const cancelled = held ? `  ${held.stage}: ${held.reason ?? 'cancelled'}` : '';
+  const who = entry.credential ? `${entry.principal ?? '-'} [${describeCredential(entry.credential)}]` : (entry.principal ?? '-');
+  return `${entry.time}  ${who}  ${entry.tool}  ${entry.outcome}  ${entry.latencyMs}ms${why}${error}${cancelled}`;
 }
 
 function wholeNumber(value: string): number {

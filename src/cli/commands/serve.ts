@@ -41,6 +41,7 @@ async function serve(options: { http?: string; as?: string }, cmd: Command): Pro
   }
   // Who may connect depends on the tokens, which may live in the shared state.
   await gateway.state.open();
+  await clearOrphanedApprovals(gateway);
   const address =
     options.http === undefined ? undefined : parseListenAddress(options.http, await gateway.policy.principals.enforced());
   const principal = address ? undefined : await stdioPrincipal(gateway, options.as);
@@ -88,6 +89,23 @@ async function drain(gateway: Gateway, why: string): Promise<void> {
   const calls = gateway.calls.size;
   gateway.logger.info({ reason: why, calls }, `stopping (${why}): ${calls} call${calls === 1 ? '' : 's'} in flight`);
   await gateway.drain();
+}
+
+/**
+ * Removes the approval requests a serve left when it was killed mid-wait (on this host: its pid is gone): nothing
+ * can run their calls, and the queue must not offer them to approvers. Logged, so the admin knows which calls died.
+ */
+async function clearOrphanedApprovals(gateway: Gateway): Promise<void> {
+  try {
+    for (const orphan of await gateway.state.approvals.clearOrphaned()) {
+      gateway.logger.warn(
+        { approval: orphan.id, principal: orphan.principal, tool: orphan.tool, requestedAt: orphan.requestedAt, waiterPid: orphan.waiter?.pid },
+        `removed approval request ${orphan.id} (${orphan.tool} by ${orphan.principal ?? 'a client'}): the serve that asked (pid ${orphan.waiter?.pid ?? '?'}) is gone`,
+      );
+    }
+  } catch (error) {
+    gateway.logger.warn({ err: error }, 'could not clear orphaned approval requests');
+  }
 }
 
 /** After the audit log was moved away (logrotate, `mv`), the next records go to a new file at its path. */

@@ -38,6 +38,8 @@ export function register(program: Command): void {
         const asked = describeClientAsks(records);
         if (asked) console.log(asked);
       }
+      const orphans = options.json ? undefined : describeOrphanedCalls(approvals);
+      if (orphans) console.log(orphans);
       if (!options.json) console.log(describeQuarantine(quarantine));
       if (problems) throw new ConfigError(loaded.path, problems);
     });
@@ -53,7 +55,13 @@ export interface StatusJson {
  * The calls waiting for approval, of every replica sharing the state, without their arguments (which only
  * `approvals list --json` shows, to whoever answers them); or why the queue could not be read.
  */
-export type WaitingCalls = { readonly waiting: Omit<ApprovalRequest, 'arguments'>[] } | Unreadable;
+export type WaitingCalls =
+  | {
+      readonly waiting: Omit<ApprovalRequest, 'arguments'>[];
+      /** Requests whose serve is gone (killed mid-wait): nothing will run them (see `ApprovalQueue.orphaned`). */
+      readonly orphaned: Omit<ApprovalRequest, 'arguments'>[];
+    }
+  | Unreadable;
 
 /** The tools held for review, or why they could not be read. */
 type HeldTools = { readonly held: ReviewedQuarantineEntry[] } | Unreadable;
@@ -66,7 +74,10 @@ interface Unreadable {
 async function readSharedState(loaded: LoadedConfig): Promise<{ approvals: WaitingCalls; quarantine: HeldTools }> {
   try {
     return await withLoadedState(loaded, async (state) => ({
-      approvals: await readable(async () => ({ waiting: (await state.approvals.pending()).map(({ arguments: _arguments, ...request }) => request) })),
+      approvals: await readable(async () => ({
+        waiting: (await state.approvals.pending()).map(({ arguments: _arguments, ...request }) => request),
+        orphaned: (await state.approvals.orphaned()).map(({ arguments: _arguments, ...request }) => request),
+      })),
       quarantine: await readable(async () => ({ held: await state.pins.reviewedQuarantine() })),
     }));
   } catch (error) {
@@ -88,6 +99,17 @@ function describeWaitingCalls(calls: WaitingCalls): string {
   return [
     `approvals: ${pending.length} call${pending.length === 1 ? '' : 's'} waiting (\`toolscope approvals approve|deny ID\`, or the console)`,
     formatTable(['ID', 'PRINCIPAL', 'TOOL', 'WAITING', 'LEFT'], rows),
+  ].join('\n');
+}
+
+/** Requests left by a serve that is gone (killed while its calls waited): nothing will run them. */
+function describeOrphanedCalls(calls: WaitingCalls): string | undefined {
+  if ('error' in calls || calls.orphaned.length === 0) return undefined;
+  const rows = calls.orphaned.map((request) => [request.id, String(request.waiter?.pid ?? '?'), request.principal ?? '-', request.tool, request.requestedAt]);
+  return [
+    `approvals orphaned: ${calls.orphaned.length} call${calls.orphaned.length === 1 ? '' : 's'} whose serve is gone; nothing will run ${calls.orphaned.length === 1 ? 'it' : 'them'} ` +
+      '(`toolscope approvals deny ID` removes one, the next serve removes them all)',
+    formatTable(['ID', 'GONE SERVE PID', 'PRINCIPAL', 'TOOL', 'ASKED'], rows),
   ].join('\n');
 }
 

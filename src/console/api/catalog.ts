@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CatalogTool } from '../../catalog/tool.js';
 import { MAX_SEARCH_LIMIT } from '../../exposure/meta-tools.js';
 import type { Gateway } from '../../gateway.js';
-import type { Principal } from '../../pipeline/call-context.js';
+import type { Principal } from '../../policy/auth/principal.js';
 import { classifyTool } from '../../policy/scopes/capability.js';
 import { MAX_QUERY_LENGTH } from '../../retrieval/catalog-search.js';
 import type { HttpRoute } from '../../server/http.js';

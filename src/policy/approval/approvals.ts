@@ -1,7 +1,8 @@
 import type { ApprovalConfig, CapabilitiesConfig } from '../../config/policy.js';
 import type { CatalogTool } from '../../catalog/tool.js';
 import type { CallContext } from '../../pipeline/call-context.js';
-import { CallRefused } from '../../pipeline/refusal.js';
+import { CallRefused, WaitCancelled } from '../../pipeline/refusal.js';
+import type { Credential } from '../auth/principal.js';
 import type { Redactor } from '../audit/redactor.js';
 import { classifyTool } from '../scopes/capability.js';
 import { compileRules, type CompiledRule } from '../scopes/scope-rule.js';
@@ -24,6 +25,8 @@ export interface ApprovalOutcome {
   readonly id?: string;
   /** Why elicitation was not used or did not answer. */
   readonly note?: string;
+  /** How the approver authenticated, when a principal answered the queue over HTTP or the console. */
+  readonly credential?: Credential;
 }
 
 /** Which calls wait for a human (`approval.required`) and how the human is asked. */
@@ -66,7 +69,8 @@ export class Approvals {
    * over `/v1/approvals`. Whatever is left of the timeout applies to the queue.
    */
   async obtain(ctx: CallContext, rule: string): Promise<ApprovalOutcome> {
-    const deadline = Date.now() + this.config.timeoutSeconds * 1000;
+    const started = Date.now();
+    const deadline = started + this.config.timeoutSeconds * 1000;
     // The approver sees what the caller sent; only toolscope's own secrets stay masked.
     const shownArguments = this.redactor.maskConfigured(ctx.arguments);
     let note: string | undefined;
@@ -76,9 +80,11 @@ export class Approvals {
       const ask = { callId: ctx.callId, principal, tool: ctx.tool.exposedName, rule, askedAt: new Date().toISOString(), expiresAt: new Date(deadline).toISOString() };
       const answer = await this.clientAsks.during(ask, () => askByElicitation(elicit, this.message(ctx, shownArguments), deadline - Date.now(), `client:${principal}`));
       if (!('failed' in answer)) return { approved: answer.approved, via: 'elicitation', by: answer.by };
+      // The form went away with the call: cancelled, not failed (and not queued).
+      throwIfCancelled(ctx.signal, started, 'via elicitation');
       note = `elicitation failed (${answer.failed}); queued instead`;
     }
-    refuseIfToolscopeEnded(ctx.signal);
+    throwIfCancelled(ctx.signal, started, 'before it was queued');
     const request = await this.enterQueue(principal ?? null, () =>
       this.queue.submit({
         callId: ctx.callId,
@@ -94,8 +100,16 @@ export class Approvals {
     this.announce(request, ctx.arguments);
     const stopReporting = reportWaiting(ctx, request);
     const decision = await this.queue.wait(request.id, deadline, ctx.signal).finally(stopReporting);
-    refuseIfToolscopeEnded(ctx.signal);
-    return { approved: decision.approved, via: 'queue', by: decision.by, id: request.id, ...(note && { note }) };
+    // Cancelled by the client (the queue answered "cancelled" itself), or by a stop whatever the answer: it cannot run now.
+    if (decision.by === 'cancelled' || ctx.signal.reason instanceof CallRefused) throwIfCancelled(ctx.signal, started, `via queue ${request.id}`);
+    return {
+      approved: decision.approved,
+      via: 'queue',
+      by: decision.by,
+      id: request.id,
+      ...(note && { note }),
+      ...(decision.credential && { credential: decision.credential }),
+    };
   }
 
   /**
@@ -154,9 +168,18 @@ export class Approvals {
   }
 }
 
-/** A call toolscope itself ended with a refusal (it is stopping) is refused with that, not queued or "denied by cancelled". */
-function refuseIfToolscopeEnded(signal: AbortSignal): void {
-  if (signal.reason instanceof CallRefused) throw signal.reason;
+/**
+ * A call cancelled while it waited for a person ends as cancelled (WaitCancelled), neither queued nor "denied by
+ * cancelled": by toolscope's stop (which aborts with a refusal, the answer a client still listening gets), or by its
+ * client (a cancellation, a closed session).
+ */
+function throwIfCancelled(signal: AbortSignal, started: number, where: string): void {
+  if (!signal.aborted) return;
+  const waited = `after ${((Date.now() - started) / 1000).toFixed(1)} s waiting for approval ${where}`;
+  if (signal.reason instanceof CallRefused) {
+    throw new WaitCancelled(signal.reason.stage, signal.reason.reason, 'stop', `cancelled by toolscope's stop ${waited}`);
+  }
+  throw new WaitCancelled('approve', `the call was cancelled ${waited}`, 'client', `cancelled by the client ${waited}`);
 }
 
 /**

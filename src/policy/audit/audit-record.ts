@@ -1,5 +1,6 @@
 import type { requestOf } from '../../catalog/tool.js';
 import type { StageDecision } from '../../pipeline/call-context.js';
+import type { Credential } from '../auth/principal.js';
 
 export type CallOutcome = 'ok' | 'tool-error' | 'cancelled' | 'refused' | 'error';
 
@@ -10,6 +11,12 @@ export interface AuditRecord {
   readonly time: string;
   readonly callId: string;
   readonly principal: string | null;
+  /**
+   * How the caller authenticated: which token (`{"kind": "token", "id": …}`, the id `toolscope token list` shows, or
+   * `"config"`: where the config holds its hash), which OAuth subject and client (`{"kind": "oauth", "subject": …,
+   * "clientId": …}`), or a stdio session's `--as` (`{"kind": "stdio"}`). Absent when toolscope runs open.
+   */
+  readonly credential?: Credential;
   readonly tool: string;
   readonly server: string;
   /** The MCP request, when not a tool call (`tool` is then a resource's URI or a prompt's name). */

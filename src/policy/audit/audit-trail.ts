@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import { canonicalJson } from '../../catalog/canonical-json.js';
 import type { AuditDurability } from '../../config/policy.js';
 import { requestOf } from '../../catalog/tool.js';
-import type { CallContext } from '../../pipeline/call-context.js';
+import type { CallContext, StageDecision } from '../../pipeline/call-context.js';
+import type { Credential } from '../auth/principal.js';
 import { auditKey } from './audit-key.js';
 import { AuditLog } from './audit-log.js';
 import type { AuditRecord, CallOutcome } from './audit-record.js';
@@ -44,12 +45,15 @@ export class AuditTrail {
       time: new Date().toISOString(),
       callId: ctx.callId,
       principal: ctx.principal?.name ?? null,
+      // Not redacted: ids and subjects are no secrets, and masking one would hide who called.
+      ...(ctx.principal?.credential && { credential: ctx.principal.credential }),
       tool: ctx.tool.exposedName,
       server: ctx.tool.server,
       ...(request !== 'tools/call' && { request }),
       argumentsHmac,
       arguments: this.redactor.redact(receivedArguments),
-      decisions: this.redactor.redact(ctx.decisions) as AuditRecord['decisions'],
+      // An approver's credential kept as it is (see `credential` above); the rest of each decision redacted.
+      decisions: ctx.decisions.map(({ credential, ...decision }) => ({ ...(this.redactor.redact(decision) as StageDecision), ...(credential && { credential }) })),
       latencyMs: Date.now() - ctx.startedAt,
       outcome: end.outcome,
       ...(end.refusal && { refusal: this.redactor.redact(end.refusal) as AuditRecord['refusal'] }),
@@ -58,13 +62,17 @@ export class AuditTrail {
     return this.append(record);
   }
 
-  /** Something the policy did outside a call (a tool quarantined or released). */
-  recordEvent(event: string, fields: Record<string, unknown>): Promise<void> {
+  /**
+   * Something the policy did outside a call (a tool quarantined or released, a console action): `credential` is how
+   * the principal that did it authenticated (kept as it is: "credential" names a secret to the redactor).
+   */
+  recordEvent(event: string, fields: Record<string, unknown>, credential?: Credential): Promise<void> {
     return this.append({
       ...(this.replica !== undefined && { replica: this.replica }),
       time: new Date().toISOString(),
       event,
       ...(this.redactor.redact(fields) as object),
+      ...(credential && { credential }),
     });
   }
 

@@ -19,6 +19,8 @@ export interface OAuthIdentity {
   /** The config principal the token's claims map to. */
   readonly principal: string;
   readonly subject: string | undefined;
+  /** The client the token was issued to: its `client_id` claim (RFC 9068), else `azp` (OpenID Connect). */
+  readonly clientId: string | undefined;
   readonly scopes: readonly string[];
 }
 
@@ -55,7 +57,8 @@ export class OAuthVerifier {
     if (principal === undefined) {
       throw new BearerRefusal(403, `token of ${config.principalClaim} "${String(claims[config.principalClaim] ?? '')}" maps to no principal (auth.oauth.principals, auth.oauth.rules)`);
     }
-    return { principal, subject: claims.sub, scopes };
+    const client = claims.client_id ?? claims.azp;
+    return { principal, subject: claims.sub, clientId: typeof client === 'string' ? client : undefined, scopes };
   }
 
   /** The issuer's key set: `jwksUri`, or the one its discovery document names. A failed discovery is retried on the next token. */

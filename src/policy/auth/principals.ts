@@ -2,12 +2,14 @@ import type { PrincipalConfig } from '../../config/policy.js';
 import type { PrincipalDirectory, PrincipalRules } from '../scopes/principal-directory.js';
 import { hashesEqual, hashToken } from './token.js';
 import type { TokenStore } from '../../state/token-store.js';
-import type { Principal } from '../../pipeline/call-context.js';
+import type { Credential, Principal } from './principal.js';
 
 interface KnownHash {
   readonly hash: string;
   readonly principal: string;
   readonly mintedBy?: string;
+  /** Which token it is, for the audit log: the token store's id, or where the config holds the hash. */
+  readonly credential: Credential;
 }
 
 /**
@@ -64,7 +66,7 @@ export class Principals implements PrincipalDirectory {
       if (hashesEqual(known.hash, presented) && found === undefined) found = known;
     }
     if (found === undefined || !this.get(found.principal)) return undefined;
-    return { name: found.principal, ...(found.mintedBy && { mintedBy: found.mintedBy }) };
+    return { name: found.principal, ...(found.mintedBy && { mintedBy: found.mintedBy }), credential: found.credential };
   }
 
   /**
@@ -79,8 +81,13 @@ export class Principals implements PrincipalDirectory {
   }
 
   private knownHashes(): KnownHash[] {
-    const fromConfig = Object.entries(this.config).flatMap(([principal, p]) => p.tokenHashes.map((hash) => ({ hash, principal })));
-    return [...fromConfig, ...this.store.current.tokens];
+    const fromConfig = Object.entries(this.config).flatMap(([principal, p]) =>
+      p.tokenHashes.map((hash, i): KnownHash => ({ hash, principal, credential: { kind: 'token', config: `principals.${principal}.tokenHashes[${i}]` } })),
+    );
+    const stored = this.store.current.tokens.map(
+      (token): KnownHash => ({ hash: token.hash, principal: token.principal, ...(token.mintedBy && { mintedBy: token.mintedBy }), credential: { kind: 'token', id: token.id } }),
+    );
+    return [...fromConfig, ...stored];
   }
 
   private fromStore(): Map<string, PrincipalRules> {

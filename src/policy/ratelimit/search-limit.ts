@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../../log.js';
-import type { Principal } from '../../pipeline/call-context.js';
+import type { Principal } from '../auth/principal.js';
 import { CallRefused, failClosed } from '../../pipeline/refusal.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -30,7 +30,7 @@ export class SearchLimit extends EventEmitter<{ refused: [via: SearchEntry, refu
     if (!refusal) return;
     // The refusal stands whether or not its record could be written; a failed write is logged, as for pinning events.
     await this.audit
-      ?.recordEvent('search-refused', { principal: principal?.name ?? null, via, stage: 'rate-limit', reason: refusal.reason, ...refusal.details })
+      ?.recordEvent('search-refused', { principal: principal?.name ?? null, via, stage: 'rate-limit', reason: refusal.reason, ...refusal.details }, principal?.credential)
       .catch((error: unknown) => this.logger.error({ err: error }, 'cannot write the audit log'));
     this.emit('refused', via, refusal);
     throw refusal;

@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type { RelayableRequest } from '../../config/servers.js';
-import type { Principal } from '../../pipeline/call-context.js';
+import type { Principal } from '../auth/principal.js';
 import type { PrincipalDirectory } from './principal-directory.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { CapabilitiesConfig } from '../../config/policy.js';
 import type { CatalogTool } from '../../catalog/tool.js';
-import type { Principal } from '../../pipeline/call-context.js';
+import type { Principal } from '../auth/principal.js';
 import { classifyTool } from './capability.js';
 import type { PrincipalDirectory, PrincipalRules } from './principal-directory.js';
 import { compileRules, type CompiledRule } from './scope-rule.js';

@@ -10,6 +10,8 @@ import {
   type ApprovalQueue,
   type ApprovalRequest,
   type DecideResult,
+  THIS_WAITER,
+  waiterGone,
 } from '../approval-queue.js';
 import { readJsonFile, syncFolder, writeJsonFileAtomic } from './json-file.js';
 
@@ -24,21 +26,38 @@ export class FileApprovalQueue implements ApprovalQueue {
     private readonly pollMs = 200,
   ) {}
 
-  async submit(request: Omit<ApprovalRequest, 'id'>): Promise<ApprovalRequest> {
-    const full = { id: randomBytes(5).toString('hex'), ...request };
+  async submit(request: Omit<ApprovalRequest, 'id' | 'waiter'>): Promise<ApprovalRequest> {
+    const full = { id: randomBytes(5).toString('hex'), ...request, waiter: THIS_WAITER };
     await writeJsonFileAtomic(this.requestPath(full.id), full);
     return full;
   }
 
-  /** Requests still waiting for an answer, oldest first. */
+  /** Requests still waiting for an answer, oldest first; orphaned ones left out. */
   async pending(now = Date.now()): Promise<ApprovalRequest[]> {
+    const { requests, decided } = await this.all();
+    return requests.filter((r) => !decided.has(r.id) && Date.parse(r.expiresAt) > now && !waiterGone(r));
+  }
+
+  /** Requests whose serve is gone (killed mid-wait), answered or not, expired or not: their files stay until removed. */
+  async orphaned(): Promise<ApprovalRequest[]> {
+    return (await this.all()).requests.filter((r) => waiterGone(r));
+  }
+
+  async clearOrphaned(): Promise<ApprovalRequest[]> {
+    const orphans = await this.orphaned();
+    for (const orphan of orphans) await this.remove(orphan.id);
+    return orphans;
+  }
+
+  /** Every request on file, oldest first, and the ids that have an answer. */
+  private async all(): Promise<{ requests: ApprovalRequest[]; decided: Set<string> }> {
     const names = await readdir(this.folder).catch(() => [] as string[]);
     const ids = names.filter((n) => n.endsWith('.request.json')).map((n) => n.slice(0, -'.request.json'.length));
     const decided = new Set(names.filter((n) => n.endsWith('.decision.json')).map((n) => n.slice(0, -'.decision.json'.length)));
-    const requests = await Promise.all(ids.filter((id) => !decided.has(id)).map((id) => this.request(id)));
-    return requests
-      .filter((r): r is ApprovalRequest => r !== undefined && Date.parse(r.expiresAt) > now)
+    const requests = (await Promise.all(ids.map((id) => this.request(id))))
+      .filter((r): r is ApprovalRequest => r !== undefined)
       .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+    return { requests, decided };
   }
 
   async request(id: string): Promise<ApprovalRequest | undefined> {
@@ -46,12 +65,17 @@ export class FileApprovalQueue implements ApprovalQueue {
     return readJsonFile(this.requestPath(id), approvalRequestSchema);
   }
 
-  /** Answers a pending request; only the first answer for an id counts. */
-  async decide(id: string, approved: boolean, by: string): Promise<DecideResult> {
+  /** Answers a pending request; only the first answer for an id counts. An orphaned one is removed instead. */
+  async decide(id: string, approved: boolean, by: string, credential?: ApprovalDecision['credential']): Promise<DecideResult> {
     const request = await this.request(id);
     if (!request) return 'unknown';
+    if (waiterGone(request)) {
+      await this.remove(id);
+      return 'orphaned';
+    }
     if (Date.parse(request.expiresAt) <= Date.now() && by !== 'timeout') return 'expired';
-    return (await this.writeDecision(id, { approved, by, at: new Date().toISOString() })) ? 'decided' : 'already-decided';
+    const decision = { approved, by, at: new Date().toISOString(), ...(credential && { credential }) };
+    return (await this.writeDecision(id, decision)) ? 'decided' : 'already-decided';
   }
 
   /**
@@ -71,9 +95,13 @@ export class FileApprovalQueue implements ApprovalQueue {
         await sleep(Math.min(this.pollMs, Math.max(1, deadline - Date.now())), undefined, { signal }).catch(() => undefined);
       }
     } finally {
-      await rm(this.requestPath(id), { force: true });
-      await rm(this.decisionPath(id), { force: true });
+      await this.remove(id);
     }
+  }
+
+  private async remove(id: string): Promise<void> {
+    await rm(this.requestPath(id), { force: true });
+    await rm(this.decisionPath(id), { force: true });
   }
 
   /** Publishes a decision complete or not at all: written to a temp file, then hard-linked (fails if one exists). */

@@ -7,6 +7,8 @@ import {
   type ApprovalQueue,
   type ApprovalRequest,
   type DecideResult,
+  THIS_WAITER,
+  waiterGone,
 } from '../approval-queue.js';
 import type { RedisConnection } from './redis-connection.js';
 
@@ -28,8 +30,8 @@ export class RedisApprovalQueue implements ApprovalQueue {
     redis.onReconnect(() => this.wakeAll());
   }
 
-  async submit(request: Omit<ApprovalRequest, 'id'>): Promise<ApprovalRequest> {
-    const full = { id: randomBytes(5).toString('hex'), ...request };
+  async submit(request: Omit<ApprovalRequest, 'id' | 'waiter'>): Promise<ApprovalRequest> {
+    const full = { id: randomBytes(5).toString('hex'), ...request, waiter: THIS_WAITER };
     const ttl = Math.max(1, Date.parse(full.expiresAt) - Date.now()) + LINGER_MS;
     await this.redis.run((commands) =>
       commands.multi().set(this.requestKey(full.id), JSON.stringify(full), 'PX', ttl).zadd(this.pendingKey(), Date.parse(full.requestedAt), full.id).exec(),
@@ -38,6 +40,25 @@ export class RedisApprovalQueue implements ApprovalQueue {
   }
 
   async pending(now = Date.now()): Promise<ApprovalRequest[]> {
+    return (await this.all(now)).filter((request) => !waiterGone(request));
+  }
+
+  /**
+   * Those whose replica is known to be gone: only a replica on this host (same host name) that is no longer alive.
+   * Redis drops the others a minute after they expire.
+   */
+  async orphaned(): Promise<ApprovalRequest[]> {
+    return (await this.all(0, true)).filter((request) => waiterGone(request));
+  }
+
+  async clearOrphaned(): Promise<ApprovalRequest[]> {
+    const orphans = await this.orphaned();
+    for (const orphan of orphans) await this.remove(orphan.id);
+    return orphans;
+  }
+
+  /** The requests in the index, oldest first: unanswered ones expiring after `now`, or (`answeredToo`) every one. */
+  private async all(now: number, answeredToo = false): Promise<ApprovalRequest[]> {
     return this.redis.run(async (commands) => {
       const ids = await commands.zrange(this.pendingKey(), 0, -1);
       if (ids.length === 0) return [];
@@ -47,7 +68,7 @@ export class RedisApprovalQueue implements ApprovalQueue {
       ids.forEach((id, i) => {
         const [request, decision] = [values[2 * i], values[2 * i + 1]];
         if (!request) gone.push(id);
-        const parsed = request && !decision ? approvalRequestSchema.safeParse(JSON.parse(request)) : undefined;
+        const parsed = request && (answeredToo || !decision) ? approvalRequestSchema.safeParse(JSON.parse(request)) : undefined;
         if (parsed?.success && Date.parse(parsed.data.expiresAt) > now) requests.push(parsed.data);
       });
       // Requests Redis expired (their replica died while waiting) leave the index too.
@@ -63,11 +84,16 @@ export class RedisApprovalQueue implements ApprovalQueue {
     return parsed?.success ? parsed.data : undefined;
   }
 
-  async decide(id: string, approved: boolean, by: string): Promise<DecideResult> {
+  async decide(id: string, approved: boolean, by: string, credential?: ApprovalDecision['credential']): Promise<DecideResult> {
     const request = await this.request(id);
     if (!request) return 'unknown';
+    if (waiterGone(request)) {
+      await this.remove(id);
+      return 'orphaned';
+    }
     if (Date.parse(request.expiresAt) <= Date.now() && by !== 'timeout') return 'expired';
-    return (await this.writeDecision(id, { approved, by, at: new Date().toISOString() }, request)) ? 'decided' : 'already-decided';
+    const decision = { approved, by, at: new Date().toISOString(), ...(credential && { credential }) };
+    return (await this.writeDecision(id, decision, request)) ? 'decided' : 'already-decided';
   }
 
   async wait(id: string, deadline: number, signal: AbortSignal): Promise<ApprovalDecision> {
@@ -86,10 +112,12 @@ export class RedisApprovalQueue implements ApprovalQueue {
       }
     } finally {
       this.waiters.delete(id);
-      await this.redis
-        .run((commands) => commands.multi().del(this.requestKey(id), this.decisionKey(id)).zrem(this.pendingKey(), id).exec())
-        .catch(() => undefined);
+      await this.remove(id).catch(() => undefined);
     }
+  }
+
+  private async remove(id: string): Promise<void> {
+    await this.redis.run((commands) => commands.multi().del(this.requestKey(id), this.decisionKey(id)).zrem(this.pendingKey(), id).exec());
   }
 
   private async decision(id: string): Promise<ApprovalDecision | undefined> {

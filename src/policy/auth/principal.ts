@@ -1,0 +1,40 @@
+/**
+ * How a caller proved who it is: what tells apart the people and programs that share one principal (two OAuth
+ * subjects mapped to `ops`, two tokens of `bob`). Never a secret: a token's id, never the token or its hash.
+ * - `token` with `id`: a token of the token store (`toolscope token create`; the id `toolscope token list` shows);
+ * - `token` with `config`: a hash in the config, by where it is (`principals.ops.tokenHashes[1]`);
+ * - `oauth`: an OAuth access token, by its `sub` claim and the client it was issued to (`client_id`, else `azp`);
+ * - `stdio`: a stdio session, whose principal the one who started `serve --as NAME` chose.
+ */
+export type Credential =
+  | { readonly kind: 'token'; readonly id: string }
+  | { readonly kind: 'token'; readonly config: string }
+  | { readonly kind: 'oauth'; readonly subject?: string; readonly clientId?: string }
+  | { readonly kind: 'stdio' };
+
+/** Who is calling. Policy (scopes, limits) is looked up by `name` in the stages that need it. */
+export interface Principal {
+  readonly name: string;
+  /** Who minted the token it presented, when a console session did (`StoredToken.mintedBy`). */
+  readonly mintedBy?: string;
+  /**
+   * How it authenticated, for the audit log: which token, which OAuth subject. Absent for the gateway's own local
+   * principal (toolscope runs open, nobody authenticates).
+   */
+  readonly credential?: Credential;
+}
+
+/** A credential in a few words, for summaries and tables: `token 1a2b3c4d`, `oauth ci-agent (client ci)`. */
+export function describeCredential(credential: Credential | undefined): string | undefined {
+  if (!credential) return undefined;
+  switch (credential.kind) {
+    case 'token':
+      return 'id' in credential ? `token ${credential.id}` : `token ${credential.config}`;
+    case 'oauth': {
+      const client = credential.clientId !== undefined && credential.clientId !== credential.subject ? ` (client ${credential.clientId})` : '';
+      return `oauth ${credential.subject ?? '(no sub)'}${client}`;
+    }
+    case 'stdio':
+      return 'stdio --as';
+  }
+}
