@@ -68,6 +68,8 @@ export interface ConfigReload {
   readonly added?: readonly string[];
   readonly removed?: readonly string[];
   readonly restarted?: readonly string[];
+  readonly disabled?: readonly string[];
+  readonly enabled?: readonly string[];
   /** Sections (or `section.key`) the edit changed that took effect at once (see config/live-sections.ts). */
   readonly applied?: readonly string[];
   /** Sections (or `section.key`) that differ from the config as started and take effect only when `toolscope serve` is restarted. */

@@ -107,6 +107,14 @@ describe('live configuration: serve follows edits of its config file', () => {
     expect(statusText.stdout).toMatch(/config: reloaded at \S+ \(applied servers; restarted everything\); needs restart: retrieval\.retriever changed/);
     await restartedPid('everything', everythingPid);
 
+    // Switched off and on: said so, not "restarted".
+    await cli('disable', 'everything');
+    await waitFor(async () => (await status())?.reload?.disabled?.length || undefined, 'the disable applied');
+    expect((await runCli(['--config', configPath, 'status'])).stdout).toMatch(/config: reloaded at \S+ \(applied servers; disabled everything\)/);
+    await cli('enable', 'everything');
+    await waitFor(async () => (await status())?.reload?.enabled?.length || undefined, 'the enable applied');
+    await waitFor(async () => (await listed()).includes('everything__echo') || undefined, 'everything tools back after `enable`');
+
     // Removed: its tools leave, the session carries on with the rest.
     await cli('remove', 'everything');
     await waitFor(async () => !(await listed()).includes('everything__echo') || undefined, 'everything tools gone after `remove`');

@@ -28,8 +28,10 @@ export interface DownstreamManagerOptions {
 export interface ServerChanges {
   readonly added: string[];
   readonly removed: string[];
-  /** Changed entries (including enabled/disabled): restarted with the new entry. */
+  /** Changed entries, restarted with the new entry: those switched off or on are `disabled` and `enabled` instead. */
   readonly restarted: string[];
+  readonly disabled: string[];
+  readonly enabled: string[];
 }
 
 export interface ManagerEvents {
@@ -72,18 +74,20 @@ export class DownstreamManager extends EventEmitter<ManagerEvents> {
    * and the calls in flight to them, are not touched.
    */
   async reconcile(servers: Readonly<Record<string, ServerConfig>>): Promise<ServerChanges> {
-    const changes: ServerChanges = { added: [], removed: [], restarted: [] };
+    const changes: ServerChanges = { added: [], removed: [], restarted: [], disabled: [], enabled: [] };
     const stopping: Array<Promise<void>> = [];
     for (const name of this.supervisors.keys()) {
       const next = servers[name];
-      if (next !== undefined && isDeepStrictEqual(next, this.configs.get(name))) continue;
+      const before = this.configs.get(name);
+      if (next !== undefined && isDeepStrictEqual(next, before)) continue;
       stopping.push(this.retire(name));
-      (next === undefined ? changes.removed : changes.restarted).push(name);
+      changes[next === undefined ? 'removed' : next.enabled === before?.enabled ? 'restarted' : next.enabled ? 'enabled' : 'disabled'].push(name);
     }
     await Promise.all(stopping);
+    const replaced = new Set([...changes.restarted, ...changes.disabled, ...changes.enabled]);
     for (const [name, config] of Object.entries(servers)) {
       if (this.supervisors.has(name)) continue;
-      if (!changes.restarted.includes(name)) changes.added.push(name);
+      if (!replaced.has(name)) changes.added.push(name);
       const supervisor = this.add(name, config);
       this.emit('added', supervisor);
       if (this.started === 'all' || (this.started === 'eager' && supervisor.startup === 'eager')) supervisor.start();

@@ -162,7 +162,7 @@ function describeReload(reload: ConfigReload): string {
   if (reload.outcome === 'refused') {
     return `config: the edit at ${reload.at} was refused, still running the previous config${restart}\n  ${reload.error?.replace(/\n/g, '\n  ')}`;
   }
-  const changes = (['applied', 'added', 'removed', 'restarted'] as const)
+  const changes = (['applied', 'added', 'removed', 'restarted', 'disabled', 'enabled'] as const)
     .filter((kind) => (reload[kind]?.length ?? 0) > 0)
     .map((kind) => `${kind} ${reload[kind]!.join(', ')}`);
   return `config: reloaded at ${reload.at}${changes.length > 0 ? ` (${changes.join('; ')})` : ''}${restart}`;
