@@ -263,7 +263,7 @@ describe('approval comes from someone other than the caller', () => {
     expect(await exists(target)).toBe(false);
     const own = await answer(botToken, id, 'approve');
     expect(own.status).toBe(403);
-    expect(await own.text()).toMatch(/made by bot; bot may not answer it/);
+    expect(await own.text()).toMatch(/is for a call bot made; bot may not answer it/);
     // Nor with an approver's token it minted in the console, or one minted in turn by an admin's token it minted.
     const mint = async (token: string, principal: string) => {
       const response = await fetch(gateway.url.replace(/\/mcp$/, '/console/api/tokens'), {
@@ -279,7 +279,7 @@ describe('approval comes from someone other than the caller', () => {
     for (const token of [minted, mintedByMinted]) {
       const laundered = await answer(token, id, 'approve');
       expect(laundered.status).toBe(403);
-      expect(await laundered.text()).toMatch(/made by bot; reviewer with a token bot minted may not answer it/);
+      expect(await laundered.text()).toMatch(/is for a call bot made; reviewer with a token bot minted may not answer it/);
     }
     expect(await exists(target)).toBe(false);
     expect((await answer(reviewerToken, id, 'approve')).status).toBe(200);

@@ -80,15 +80,19 @@ describe('approval by elicitation', () => {
       { stage: 'validate', outcome: 'pass', reason: 'checked again after the wait for approval' },
     ]);
 
-    for (const answer of [
-      { action: 'accept', content: { approve: false } },
-      { action: 'decline' },
-      { action: 'cancel' },
-    ] as ElicitResult[]) {
+    for (const [answer, how] of [
+      [{ action: 'accept', content: { approve: false } }, 'accept, approve: false'],
+      [{ action: 'decline' }, 'decline'],
+      [{ action: 'cancel' }, 'cancel'],
+    ] as Array<[ElicitResult, string]>) {
       const no = client(async () => answer);
       const denied = await run([stage], callContext(deleteEntities, {}, { name: 'ops' }, no.channel));
       expect(denied.reached).toBe(false);
-      expect(refusalOf(denied.result)).toMatchObject({ stage: 'approve', rule: 'approval.required[0]: destructive' });
+      expect(refusalOf(denied.result)).toMatchObject({
+        stage: 'approve',
+        reason: `the call was not approved (denied by client:ops (${how}) via elicitation)`,
+        rule: 'approval.required[0]: destructive',
+      });
     }
   });
 

@@ -60,7 +60,7 @@ export async function answerApproval(gateway: Gateway, body: unknown, answerer: 
   const ownCall = caller !== undefined && caller !== null && !gateway.policy.approvals.isHumanApprover(caller) && [answerer.name, answerer.mintedBy].includes(caller);
   if (ownCall && (await gateway.policy.principals.enforced())) {
     const whose = caller === answerer.name ? answerer.name : `${answerer.name} with a token ${caller} minted`;
-    throw new HttpError(403, -32001, `forbidden: call ${id} was made by ${caller}; ${whose} may not answer it`);
+    throw new HttpError(403, -32001, `forbidden: approval ${id} is for a call ${caller} made; ${whose} may not answer it`);
   }
   const result = await queue.decide(id, decision === 'approve', by, answerer.credential);
   if (result === 'unknown') throw new HttpError(404, -32602, `no waiting call with id ${id}`);

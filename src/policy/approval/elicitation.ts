@@ -34,10 +34,12 @@ export async function askByElicitation(
   });
   // The SDK's request timeout is set past ours, so an unanswered form ends as "timeout", not as a failed request.
   const asked = elicit(approvalForm(message), { timeoutMs: timeoutMs + SDK_TIMEOUT_MARGIN_MS }).then(
-    (result): ElicitAnswer => ({
-      approved: result.action === 'accept' && result.content?.approve === true,
-      by: `${who} (${result.action})`,
-    }),
+    (result): ElicitAnswer => {
+      const approved = result.action === 'accept' && result.content?.approve === true;
+      // A form sent back with `approve` unticked is accepted, yet denies: said so, not "denied by … (accept)".
+      const answer = result.action === 'accept' && !approved ? 'accept, approve: false' : result.action;
+      return { approved, by: `${who} (${answer})` };
+    },
     (error: unknown): ElicitAnswer => ({ failed: errorMessage(error) }),
   );
   try {
