@@ -2,14 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-
-/** How an approver authenticated (see `Credential` in src/policy/auth/principal.ts). */
-const credentialSchema = z.union([
-  z.object({ kind: z.literal('token'), id: z.string() }),
-  z.object({ kind: z.literal('token'), config: z.string() }),
-  z.object({ kind: z.literal('oauth'), subject: z.string().optional(), clientId: z.string().optional() }),
-  z.object({ kind: z.literal('stdio') }),
-]);
+import { credentialSchema } from '../policy/auth/principal.js';
 
 /**
  * The process that waits for a request's answer: only it can run the call. Its pid means something only where
@@ -29,7 +22,6 @@ function hostAndPidNamespace(): string {
     return hostname();
   }
 }
-
 
 export const approvalRequestSchema = z.object({
   id: z.string(),

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * How a caller proved who it is: what tells apart the people and programs that share one principal (two OAuth
  * subjects mapped to `ops`, two tokens of `bob`). Never a secret: a token's id, never the token or its hash.
@@ -5,12 +7,15 @@
  * - `token` with `config`: a hash in the config, by where it is (`principals.ops.tokenHashes[1]`);
  * - `oauth`: an OAuth access token, by its `sub` claim and the client it was issued to (`client_id`, else `azp`);
  * - `stdio`: a stdio session, whose principal the one who started `serve --as NAME` chose.
+ * A schema too: approvers' credentials are kept with their answers in the shared state, and read back from it.
  */
-export type Credential =
-  | { readonly kind: 'token'; readonly id: string }
-  | { readonly kind: 'token'; readonly config: string }
-  | { readonly kind: 'oauth'; readonly subject?: string; readonly clientId?: string }
-  | { readonly kind: 'stdio' };
+export const credentialSchema = z.union([
+  z.object({ kind: z.literal('token'), id: z.string() }).readonly(),
+  z.object({ kind: z.literal('token'), config: z.string() }).readonly(),
+  z.object({ kind: z.literal('oauth'), subject: z.string().optional(), clientId: z.string().optional() }).readonly(),
+  z.object({ kind: z.literal('stdio') }).readonly(),
+]);
+export type Credential = z.infer<typeof credentialSchema>;
 
 /** Who is calling. Policy (scopes, limits) is looked up by `name` in the stages that need it. */
 export interface Principal {
