@@ -81,9 +81,10 @@ describe('config editing from the CLI', () => {
     expect(missing.stderr).toContain('toolscope: no server named "ghost"');
   });
 
-  it('add warns, as import does, of a program not on PATH and of a secret written into the file', async () => {
-    const added = await cli('add', 'later', '--env', 'GITHUB_TOKEN=ghp_0123456789abcdefghijklmnopqrstuvwxyzAB', '--', 'toolscope-not-installed-yet');
+  it('add warns, as import does, of a program not on PATH, a working folder not there and a secret written into the file', async () => {
+    const added = await cli('add', 'later', '--env', 'GITHUB_TOKEN=ghp_0123456789abcdefghijklmnopqrstuvwxyzAB', '--cwd', 'no-such-folder', '--', 'toolscope-not-installed-yet');
     expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/warning: servers\.later\.cwd: \S+\/no-such-folder does not exist or is not a folder; the server will not start until it is one/);
     expect(added.stdout).toContain('warning: servers.later.command: "toolscope-not-installed-yet" not found on PATH; the server will not start until it is installed');
     expect(added.stdout).toContain('warning: servers.later.env.GITHUB_TOKEN holds a literal secret');
     expect(added.stdout).not.toContain('ghp_0123456789');

@@ -1,4 +1,5 @@
-import { isAbsolute } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, formatIssues } from './load.js';
 import { describeSimilarName, typosquatInArgv } from '../policy/supply-chain/typosquat.js';
@@ -52,10 +53,11 @@ export function planImport(raw: unknown, file: string, existing: ReadonlySet<str
 /**
  * What a server entry added by `import` or `add` should not keep as it is: secrets written into the file (they belong
  * in toolscope's environment, referred to as `${env:NAME}`) and programs that are not on PATH (the server would fail
- * to start). `where` names the entry (`mcpServers.NAME` in an imported file, `servers.NAME`). The secret values
- * themselves are never repeated.
+ * to start), or a working folder that is not there. `where` names the entry (`mcpServers.NAME` in an imported file,
+ * `servers.NAME`); a relative `cwd` is read from `configDir`, as toolscope reads it. The secret values themselves are
+ * never repeated.
  */
-export async function entryWarnings(where: string, entry: Record<string, unknown>): Promise<string[]> {
+export async function entryWarnings(where: string, entry: Record<string, unknown>, configDir: string): Promise<string[]> {
   const parsed = serverSchema.safeParse(entry);
   if (!parsed.success) return [];
   const server = parsed.data;
@@ -76,6 +78,13 @@ export async function entryWarnings(where: string, entry: Record<string, unknown
     server.args.forEach((arg, index) => {
       if (looksLikeSecret(arg)) warnings.push(`${where}.args[${index}] looks like a literal secret: pass it through "env" as "\${env:NAME}" instead`);
     });
+    // A folder given through `${configDir}`/`${stateDir}` is checked when the server starts.
+    if (server.cwd !== undefined && !server.cwd.includes('${')) {
+      const folder = resolve(configDir, server.cwd);
+      if (!(await stat(folder).catch(() => undefined))?.isDirectory()) {
+        warnings.push(`${where}.cwd: ${folder} does not exist or is not a folder; the server will not start until it is one`);
+      }
+    }
     const searchPath = server.env.PATH ?? process.env.PATH;
     if (!(await findProgram(server.command, searchPath))) {
       const missing = isAbsolute(server.command) ? 'does not exist or is not executable' : 'not found on PATH';

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { editConfig, rawServers } from '../../config/edit.js';
 import { CLIENT_CONFIG, entryWarnings, planImport } from '../../config/import.js';
@@ -29,7 +29,7 @@ export function register(program: Command): void {
       );
       for (const { name, entry, notes } of plan.accepted) {
         console.log(`imported "${name}"`);
-        for (const warning of [...notes, ...(await entryWarnings(`mcpServers.${name}`, entry))]) console.log(`  warning: ${warning}`);
+        for (const warning of [...notes, ...(await entryWarnings(`mcpServers.${name}`, entry, dirname(resolve(file))))]) console.log(`  warning: ${warning}`);
       }
       for (const { name, reasons } of plan.refused) {
         console.log(`refused "${name}":`);

@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { editConfig, rawServer, rawServers } from '../../config/edit.js';
 import { readConfigJson } from '../../config/load.js';
@@ -46,7 +47,7 @@ export function register(program: Command): void {
         { createIfMissing: true },
       );
       console.log(`added server "${name}" to ${file}`);
-      for (const warning of await entryWarnings(`servers.${name}`, entry)) console.log(`  warning: ${warning}`);
+      for (const warning of await entryWarnings(`servers.${name}`, entry, dirname(resolve(file)))) console.log(`  warning: ${warning}`);
     });
 
   program
