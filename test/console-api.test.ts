@@ -2,7 +2,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../console-ui/build.js';
-import { auditFilterSchema, queryAudit } from '../src/console/audit-query.js';
+import { auditFilterSchema, queryAudit } from '../src/policy/audit/audit-query.js';
 import { generateToken, hashToken } from '../src/policy/auth/token.js';
 import { servers, tempDir } from './support/toolscope-cli.js';
 import { startHttpGateway } from './support/policy.js';

@@ -287,4 +287,43 @@ describe('`toolscope audit tail`', () => {
       await trail.close();
     }
   });
+
+  it('filters as the console does: the last N records that match, and only matching ones when following', async () => {
+    const configPath = join(dir, 'toolscope.json');
+    await writeFile(configPath, JSON.stringify({ servers: {} }));
+    const trail = new AuditTrail(join(dir, '.toolscope', 'audit.jsonl'), new Redactor());
+    const echo = tool('everything', { name: 'echo' });
+    const sum = tool('everything', { name: 'get-sum' });
+    for (const [principal, target, outcome] of [['bob', echo, 'ok'], ['alice', sum, 'ok'], ['bob', sum, 'tool-error'], ['bob', echo, 'ok'], ['alice', echo, 'ok']] as const) {
+      await trail.recordCall(callContext(target, {}, { name: principal }), {}, { outcome });
+    }
+    const bobs = await runCli(['--config', configPath, 'audit', 'tail', '-n', '2', '--principal', 'bob', '--json']);
+    expect(bobs.stdout.trim().split('\n').map((line) => JSON.parse(line) as { principal: string; tool: string; outcome: string })).toMatchObject([
+      { principal: 'bob', tool: 'everything__get-sum', outcome: 'tool-error' },
+      { principal: 'bob', tool: 'everything__echo', outcome: 'ok' },
+    ]);
+    const failed = await runCli(['--config', configPath, 'audit', 'tail', '--tool', 'SUM', '--outcome', 'tool-error']);
+    expect(failed.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^\S+ {2}bob {2}everything__get-sum {2}tool-error {2}\d+ms$/)]);
+    const wrong = await runCli(['--config', configPath, 'audit', 'tail', '--outcome', 'denied']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/--outcome: .*"ok"/);
+
+    const follower = spawn(process.execPath, ['--import', 'tsx', CLI, '--config', configPath, 'audit', 'tail', '-n', '0', '--follow', '--json', '--principal', 'late'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    follower.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    try {
+      await waitFor(async () => {
+        await trail.recordCall(callContext(echo, {}, { name: 'early' }), {}, { outcome: 'ok' });
+        await trail.recordCall(callContext(echo, {}, { name: 'late' }), {}, { outcome: 'ok' });
+        return out.includes('"principal":"late"');
+      }, 'the followed record');
+      expect(out).not.toContain('"principal":"early"');
+    } finally {
+      follower.kill('SIGTERM');
+      await trail.close();
+    }
+  });
 });

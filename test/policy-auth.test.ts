@@ -9,7 +9,7 @@ import { generateToken, hashToken } from '../src/policy/auth/token.js';
 import { FileTokenStore } from '../src/state/file/file-token-store.js';
 import { networkGuard } from '../src/server/http.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { auditFilterSchema, queryAudit } from '../src/console/audit-query.js';
+import { auditFilterSchema, queryAudit } from '../src/policy/audit/audit-query.js';
 import { runCli, servers, tempDir, waitForTools } from './support/toolscope-cli.js';
 import { auditRecords, httpClient, policyConfig, startHttpGateway } from './support/policy.js';
 

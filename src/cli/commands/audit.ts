@@ -1,7 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { configPaths } from '../../config/path-reference.js';
 import type { AuditRecord } from '../../policy/audit/audit-record.js';
+import { auditFilterSchema, queryAudit, recordMatches, type AuditFilter } from '../../policy/audit/audit-query.js';
 import { followLines, readLastLines } from '../../policy/audit/tail.js';
+import { formatIssues } from '../../config/load.js';
 import { describeCredential } from '../../policy/auth/principal.js';
 import { policyPaths } from '../../policy/policy.js';
 import { loadCommandConfigForState } from '../options.js';
@@ -16,15 +18,25 @@ export function register(program: Command): void {
     .option('-n, --lines <count>', 'how many records (0: none, with --follow only new ones)', wholeNumber, 20)
     .option('-f, --follow', 'keep printing records as they are written (Ctrl-C stops)')
     .option('--json', 'the raw JSON lines')
-    .action(async (options: { lines: number; follow?: boolean; json?: boolean }, cmd: Command) => {
+    .option('--principal <name>', 'only the records of this principal')
+    .option('--credential <id>', "only those of this credential: a token's id, a config token's place, an OAuth subject or client id")
+    .option('--tool <part>', 'only tools whose name holds this (any case)')
+    .option('--server <name>', "only this server's tools")
+    .option('--outcome <outcome>', 'only this outcome: ok, tool-error, cancelled, refused, error, or event')
+    .option('--since <time>', 'only records from this time on (ISO 8601, e.g. 2026-12-05T10:00:00Z)')
+    .option('--until <time>', 'only records up to this time')
+    .action(async (options: TailOptions, cmd: Command) => {
       const loaded = await loadCommandConfigForState(cmd);
       const path = policyPaths(configPaths(loaded).stateDir, loaded.config).audit;
+      const filter = filterOf(options);
       const print = (line: string) => console.log(options.json ? line : summarise(line));
-      const { lines, end } = await readLastLines(path, options.lines).catch((error: NodeJS.ErrnoException) => {
+      // Filtered, the last N that match are found as the console finds them, reading from the end of the log.
+      const matching = filter && options.lines > 0 ? (await queryAudit(path, { ...filter, limit: options.lines })).records.reverse() : [];
+      const { lines, end } = await readLastLines(path, filter ? 0 : options.lines).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT') throw new Error(`no audit log yet at ${path}`);
         throw error;
       });
-      lines.forEach(print);
+      (filter ? matching.map((record) => JSON.stringify(record)) : lines).forEach(print);
       if (!options.follow) return;
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
@@ -32,8 +44,40 @@ export function register(program: Command): void {
       // On stderr, so `--json` output stays records only.
       const switched = (what: 'rotated' | 'truncated') =>
         console.error(what === 'rotated' ? `(${path} was rotated; following the new file)` : `(${path} was truncated; following it from its start)`);
-      await followLines(path, end, print, stop.signal, undefined, switched);
+      const printMatching = (line: string) => (!filter || lineMatches(line, filter) ? print(line) : undefined);
+      await followLines(path, end, printMatching, stop.signal, undefined, switched);
     });
+}
+
+interface TailOptions {
+  readonly lines: number;
+  readonly follow?: boolean;
+  readonly json?: boolean;
+  readonly principal?: string;
+  readonly credential?: string;
+  readonly tool?: string;
+  readonly server?: string;
+  readonly outcome?: string;
+  readonly since?: string;
+  readonly until?: string;
+}
+
+/** The filter the options ask for, checked as the console checks its query; undefined when none is given. */
+function filterOf(options: TailOptions): AuditFilter | undefined {
+  const { principal, credential, tool, server, outcome, since, until } = options;
+  const given = Object.fromEntries(Object.entries({ principal, credential, tool, server, outcome, since, until }).filter(([, value]) => value !== undefined));
+  if (Object.keys(given).length === 0) return undefined;
+  const parsed = auditFilterSchema.safeParse(given);
+  if (!parsed.success) throw new Error(formatIssues(parsed.error.issues).map((issue) => `--${issue}`).join('; '));
+  return parsed.data;
+}
+
+function lineMatches(line: string, filter: AuditFilter): boolean {
+  try {
+    return recordMatches(JSON.parse(line) as Record<string, unknown>, filter);
+  } catch {
+    return false;
+  }
 }
 
 /** One readable line per record: time, principal [credential], tool, outcome, latency, and why when refused. */

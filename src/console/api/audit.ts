@@ -2,7 +2,7 @@ import { configPaths } from '../../config/path-reference.js';
 import type { Gateway } from '../../gateway.js';
 import { policyPaths } from '../../policy/policy.js';
 import type { HttpRoute } from '../../server/http.js';
-import { auditFilterSchema, queryAudit, type AuditPage } from '../audit-query.js';
+import { auditFilterSchema, queryAudit, type AuditPage } from '../../policy/audit/audit-query.js';
 import { badRequest, consoleApi } from '../console-api.js';
 
 export interface AuditView extends AuditPage {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { configObject } from '../config/strict-object.js';
-import { linesFromEnd } from '../policy/audit/tail.js';
+import { configObject } from '../../config/strict-object.js';
+import { linesFromEnd } from './tail.js';
 
 const OUTCOMES = ['ok', 'tool-error', 'cancelled', 'refused', 'error', 'event'] as const;
 
@@ -59,9 +59,9 @@ export async function queryAudit(path: string, filter: AuditFilter, maxScanned =
       } catch {
         continue;
       }
-      const time = typeof record.time === 'string' ? Date.parse(record.time) : Number.NaN;
+      const time = recordTime(record);
       if (filter.since !== undefined && time < filter.since - ORDER_SLACK_MS) break;
-      if (!matches(record, time, filter)) continue;
+      if (!recordMatches(record, filter)) continue;
       records.push(record);
       if (records.length === filter.limit) break;
     }
@@ -71,7 +71,13 @@ export async function queryAudit(path: string, filter: AuditFilter, maxScanned =
   return { records, scanned, complete: true };
 }
 
-function matches(record: Record<string, unknown>, time: number, filter: AuditFilter): boolean {
+function recordTime(record: Record<string, unknown>): number {
+  return typeof record.time === 'string' ? Date.parse(record.time) : Number.NaN;
+}
+
+/** Whether one audit record passes `filter` (its `limit` aside): the console's query and `audit tail` read alike. */
+export function recordMatches(record: Record<string, unknown>, filter: Omit<AuditFilter, 'limit'>): boolean {
+  const time = recordTime(record);
   if (filter.since !== undefined && !(time >= filter.since)) return false;
   if (filter.until !== undefined && !(time <= filter.until)) return false;
   if (filter.principal !== undefined && record.principal !== filter.principal) return false;
