@@ -110,8 +110,9 @@ describe('forwarding: a call its client cancels', () => {
     await expect(call).rejects.toThrow();
 
     const record = await waitFor(async () => (await auditRecords(dir.path)).find((line) => line.tool === LONG_RUNNING), 'the audit line of the call');
-    const forward = (record.decisions as Array<{ stage: string; reason?: string }>).find((decision) => decision.stage === 'forward');
+    const forward = (record.decisions as Array<{ stage: string; outcome: string; reason?: string }>).find((decision) => decision.stage === 'forward');
     expect(forward?.reason).toMatch(/^cancelled by the client after \d+\.\d s$/);
+    expect(forward?.outcome).toBe('cancelled');
     expect(record.outcome).toBe('cancelled');
   });
 });

@@ -41,9 +41,11 @@ export function forwardStage(forwarder: ToolForwarder): CallStage {
         return result;
       } catch (error) {
         const reason = errorMessage(error);
-        ctx.decisions.push({ stage: 'forward', outcome: 'error', reason });
+        // Cancelled by its client or toolscope's stop: the server did not fail, as the approve stage says of a wait.
+        const cancelled = error instanceof CallCancelled || ctx.signal.aborted;
+        ctx.decisions.push({ stage: 'forward', outcome: cancelled ? 'cancelled' : 'error', reason });
         if (read || isServerError(error)) throw error;
-        return { isError: true, content: [{ type: 'text', text: failureText(error, reason, ctx.tool, ctx.signal.aborted) }] };
+        return { isError: true, content: [{ type: 'text', text: failureText(error, reason, ctx.tool, cancelled) }] };
       }
     },
   };
@@ -55,6 +57,6 @@ export function forwardStage(forwarder: ToolForwarder): CallStage {
  */
 function failureText(error: unknown, reason: string, tool: CatalogTool, cancelled: boolean): string {
   if (error instanceof ResultTooLarge) return error.forTool(tool.exposedName);
-  if (error instanceof CallCancelled || cancelled) return reason;
+  if (cancelled) return reason;
   return `server "${tool.server}" failed: ${reason}`;
 }
