@@ -8,6 +8,7 @@ import { GRAPH_FORMAT } from '../../src/retrieval/vector-index.js';
 import { BenchChild } from './child-process.js';
 import { throwIfCut } from './deadline.js';
 import { modelArgs, stateKey, type DenseChoice, type TransformersModel } from './embedders.js';
+import { processAlive } from '../../src/process-alive.js';
 
 /** Written into a state folder once a start over exactly its catalog finished: the folder is then a warm state. */
 const COMPLETE_MARKER = 'bench-complete.json';
@@ -125,7 +126,7 @@ export class StateCache {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const holder = Number(await readFile(file, 'utf8').catch(() => ''));
-        if (isAlive(holder)) return undefined;
+        if (processAlive(holder)) return undefined;
         await rm(file, { force: true });
       }
     }
@@ -150,15 +151,5 @@ export class StateCache {
       this.digests.set(size, digest);
     }
     return digest;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

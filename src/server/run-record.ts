@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { Gateway, GatewayStatus } from '../gateway.js';
+import { processAlive } from '../process-alive.js';
 
 /** What a running `toolscope serve` publishes about itself for `toolscope status` in another process. */
 export interface RunRecord {
@@ -90,7 +91,7 @@ export async function readRunRecords(stateDir: string): Promise<RunRecord[]> {
   const records: RunRecord[] = [];
   for (const name of names.filter((file) => /^\d+\.json$/.test(file))) {
     const path = join(runDir(stateDir), name);
-    if (!isAlive(Number.parseInt(name, 10))) {
+    if (!processAlive(Number.parseInt(name, 10))) {
       await rm(path, { force: true });
       continue;
     }
@@ -98,13 +99,4 @@ export async function readRunRecords(stateDir: string): Promise<RunRecord[]> {
     if (parsed.success) records.push(parsed.data as unknown as RunRecord);
   }
   return records;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

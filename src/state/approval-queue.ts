@@ -3,6 +3,7 @@ import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { credentialSchema } from '../policy/auth/principal.js';
+import { processAlive } from '../process-alive.js';
 
 /**
  * The process that waits for a request's answer: only it can run the call. Its pid means something only where
@@ -99,15 +100,6 @@ export function waiterGone(request: ApprovalRequest, self: ApprovalWaiter = THIS
   if (!waiter || waiter.host !== self.host) return false;
   if (waiter.pid === self.pid) return waiter.instance !== self.instance;
   return !processAlive(waiter.pid);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** What answering an orphaned request says: nothing will run the call, whatever the answer. */
