@@ -270,20 +270,15 @@ describe('`toolscope audit tail`', () => {
     const raw = await runCli(['--config', configPath, 'audit', 'tail', '-n', '1', '--json']);
     expect(JSON.parse(raw.stdout)).toMatchObject({ principal: 'c', tool: 'everything__echo' });
 
-    const follower = spawn(process.execPath, ['--import', 'tsx', CLI, '--config', configPath, 'audit', 'tail', '-n', '0', '--follow', '--json'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    follower.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const follower = followAuditTail(configPath);
     try {
       // Keep writing until the follower (which needs a moment to start) has printed one.
       await waitFor(async () => {
         await trail.recordCall(callContext(echo, {}, { name: 'late' }), {}, { outcome: 'ok' });
-        return out.includes('"principal":"late"');
+        return follower.output().includes('"principal":"late"');
       }, 'the followed record');
     } finally {
-      follower.kill('SIGTERM');
+      follower.stop();
       await trail.close();
     }
   });
@@ -308,22 +303,28 @@ describe('`toolscope audit tail`', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/--outcome: .*"ok"/);
 
-    const follower = spawn(process.execPath, ['--import', 'tsx', CLI, '--config', configPath, 'audit', 'tail', '-n', '0', '--follow', '--json', '--principal', 'late'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    follower.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const follower = followAuditTail(configPath, '--principal', 'late');
     try {
       await waitFor(async () => {
         await trail.recordCall(callContext(echo, {}, { name: 'early' }), {}, { outcome: 'ok' });
         await trail.recordCall(callContext(echo, {}, { name: 'late' }), {}, { outcome: 'ok' });
-        return out.includes('"principal":"late"');
+        return follower.output().includes('"principal":"late"');
       }, 'the followed record');
-      expect(out).not.toContain('"principal":"early"');
+      expect(follower.output()).not.toContain('"principal":"early"');
     } finally {
-      follower.kill('SIGTERM');
+      follower.stop();
       await trail.close();
     }
   });
 });
+
+/** `toolscope audit tail -n 0 --follow --json` running in the background, with what it has printed so far. */
+function followAuditTail(configPath: string, ...filters: string[]): { output: () => string; stop: () => void } {
+  const follower = spawn(process.execPath, ['--import', 'tsx', CLI, '--config', configPath, 'audit', 'tail', '-n', '0', '--follow', '--json', ...filters], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  follower.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return { output: () => out, stop: () => follower.kill('SIGTERM') };
+}
