@@ -1,5 +1,10 @@
 const REFERENCE = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
+/** `value` with its `${env:NAME}` references taken out: what of it is written in the config itself. */
+export function withoutEnvReferences(value: string): string {
+  return value.replace(REFERENCE, '');
+}
+
 export class MissingEnvError extends Error {
   constructor(
     readonly where: string,

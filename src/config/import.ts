@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConfigError, formatIssues } from './load.js';
 import { describeSimilarName, typosquatInArgv } from '../policy/supply-chain/typosquat.js';
 import { isSecretKeyName, Redactor } from '../policy/audit/redactor.js';
+import { withoutEnvReferences } from './env-reference.js';
 import { findProgram } from './program.js';
 import { SERVER_NAME, serverSchema } from './servers.js';
 
@@ -114,7 +115,7 @@ function looksLikeSecret(value: string): boolean {
 
 /** A value under a secret-sounding name, or of a credential shape, that is not an `${env:…}` reference alone (after its auth scheme). */
 function isLiteralSecret(key: string, value: string): boolean {
-  const literal = value.slice(authScheme(value).length).replace(/\$\{env:[A-Za-z_][A-Za-z0-9_]*\}/g, '').trim();
+  const literal = withoutEnvReferences(value.slice(authScheme(value).length)).trim();
   if (literal.length === 0) return false;
   return looksLikeSecret(value) || (isSecretKeyName(key) && literal.length >= 4);
 }
@@ -177,7 +178,7 @@ function unexpandedVariables(entry: Record<string, unknown>): string[] {
   const problems: string[] = [];
   const check = (where: string, value: unknown, expanded: boolean) => {
     if (typeof value !== 'string') return;
-    const variable = [...value.matchAll(/\$\{[^}]*\}/g)].map(([match]) => match).find((match) => !expanded || !/^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/.test(match));
+    const variable = [...value.matchAll(/\$\{[^}]*\}/g)].map(([match]) => match).find((match) => !expanded || withoutEnvReferences(match) !== '');
     if (variable === undefined) return;
     problems.push(
       expanded
