@@ -61,7 +61,7 @@ export async function queryAudit(path: string, filter: AuditFilter, maxScanned =
       }
       const time = recordTime(record);
       if (filter.since !== undefined && time < filter.since - ORDER_SLACK_MS) break;
-      if (!recordMatches(record, filter)) continue;
+      if (!recordMatches(record, filter, time)) continue;
       records.push(record);
       if (records.length === filter.limit) break;
     }
@@ -76,8 +76,7 @@ function recordTime(record: Record<string, unknown>): number {
 }
 
 /** Whether one audit record passes `filter` (its `limit` aside): the console's query and `audit tail` read alike. */
-export function recordMatches(record: Record<string, unknown>, filter: Omit<AuditFilter, 'limit'>): boolean {
-  const time = recordTime(record);
+export function recordMatches(record: Record<string, unknown>, filter: Omit<AuditFilter, 'limit'>, time = recordTime(record)): boolean {
   if (filter.since !== undefined && !(time >= filter.since)) return false;
   if (filter.until !== undefined && !(time <= filter.until)) return false;
   if (filter.principal !== undefined && record.principal !== filter.principal) return false;
